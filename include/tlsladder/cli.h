@@ -1,0 +1,40 @@
+/*
+ * cli: the command line (argv -> struct cli_config), --help, and running
+ * the chosen mode.
+ */
+#ifndef TLSLADDER_CLI_H
+#define TLSLADDER_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tlsladder/errors.h"
+
+enum cli_mode { CLI_DEMO, CLI_DEMO_LIST, CLI_CLIENT, CLI_HELP, CLI_VERSION };
+
+struct cli_config {
+	enum cli_mode mode;
+	const char *scenario;       /* demo; NULL: the default */
+	char host[256];             /* client */
+	char port[16];
+	int family;                 /* AF_UNSPEC, AF_INET, AF_INET6 */
+	const char *cafile;
+	const char *sni;
+	bool no_sni;
+	const char *priority;
+	const char *cert, *key;
+	bool verify_strict;
+	bool text, wire;
+	int timeout_ms;
+	int grace_ms;
+	const char *certs_dir;      /* demo: overrides the bundled certs */
+};
+
+/* Parses argv. Returns 0, or -1 with err (TL_EXIT_USAGE). */
+int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *err);
+/* Writes the --help text. */
+void cli_usage(FILE *f);
+/* Runs the configured mode, writes its output, returns the exit code. */
+int cli_run(const struct cli_config *cfg);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * errors: how library code reports failure (no exit() outside main.c), and
+ * the program's documented exit codes.
+ */
+#ifndef TLSLADDER_ERRORS_H
+#define TLSLADDER_ERRORS_H
+
+/* Exit codes, documented in --help, README.md and docs/tlsladder.1. */
+enum tl_exit {
+	TL_EXIT_OK = 0,          /* handshake completed and everything verified */
+	TL_EXIT_HANDSHAKE = 1,   /* the handshake failed (protocol error, mismatch, peer closed) */
+	TL_EXIT_USAGE = 2,       /* bad command line */
+	TL_EXIT_VERIFY = 3,      /* handshake completed, but a certificate did not verify */
+	TL_EXIT_REJECTED = 4,    /* the peer rejected us with an alert (also the late TLS 1.3 one) */
+	TL_EXIT_FILES = 5,       /* a certificate, key or data file could not be used */
+	TL_EXIT_NETWORK = 6,     /* could not resolve or connect */
+	TL_EXIT_TIMEOUT = 7,     /* the deadline passed */
+	TL_EXIT_CANCELLED = 8,   /* stopped by the user */
+	TL_EXIT_INTERNAL = 9     /* out of memory or another internal failure */
+};
+
+struct tl_error {
+	int code;        /* an enum tl_exit value */
+	char msg[512];   /* one line, plain words */
+};
+
+/* Sets err (if not NULL) to code and a printf-formatted message; returns -1. */
+int tl_error_set(struct tl_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * peek: quick, bounds-checked lookups of single facts in raw handshake
+ * bodies (the negotiated version in a ServerHello, the group in a
+ * ServerKeyExchange, ...). The capture layer uses them to know what it is
+ * looking at; the summary uses them to name what was negotiated. The full
+ * field-by-field decoders build on the same reader.
+ */
+#ifndef TLSLADDER_PEEK_H
+#define TLSLADDER_PEEK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct peek_server_hello {
+	bool is_hrr;             /* random is the HelloRetryRequest marker */
+	unsigned legacy_version; /* the version field */
+	unsigned version;        /* supported_versions if present, else legacy_version */
+	unsigned cipher_suite;
+	unsigned group;          /* key_share group (TLS 1.3), 0 if none */
+	bool psk;                /* pre_shared_key accepted (TLS 1.3 resumption) */
+	size_t session_id_len;
+	uint8_t session_id[32];
+};
+
+/* True when the 32 bytes are RFC 8446's HelloRetryRequest random. */
+bool peek_is_hrr_random(const uint8_t *random32);
+/* Reads a ServerHello/HelloRetryRequest body. False when malformed. */
+bool peek_server_hello(const uint8_t *p, size_t n, struct peek_server_hello *out);
+/* Session id of a ClientHello (for TLS 1.2 resumption); false when malformed. */
+bool peek_client_hello_session_id(const uint8_t *p, size_t n, uint8_t *sid, size_t *sid_len);
+/* ECDHE ServerKeyExchange: named group and signature scheme (TLS 1.2). */
+bool peek_ske_ecdhe(const uint8_t *p, size_t n, unsigned *group, unsigned *sigscheme);
+/* CertificateVerify: the signature scheme. */
+bool peek_cert_verify(const uint8_t *p, size_t n, unsigned *sigscheme);
+/* Certificate message: number of certificates (tls13 selects the 1.3 form). */
+bool peek_certificate_count(const uint8_t *p, size_t n, bool tls13, unsigned *count);
+
+#endif

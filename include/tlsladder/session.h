@@ -1,0 +1,71 @@
+/*
+ * session: one side of a TLS connection, driven by GnuTLS, with every event
+ * recorded into a timeline. This header is GnuTLS-free; src/tls/ is the only
+ * place that includes GnuTLS.
+ *
+ * An endpoint holds what outlives one connection (credentials, the server's
+ * ticket key, the client's saved session for resumption). endpoint_run()
+ * performs one connection over a connected socket: the handshake, the
+ * post-handshake grace period (client), serving until close (server), and
+ * close_notify. Each run is connection number `conn` in the timeline.
+ */
+#ifndef TLSLADDER_SESSION_H
+#define TLSLADDER_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tlsladder/errors.h"
+#include "tlsladder/timeline.h"
+
+enum tl_auth { TL_AUTH_NONE, TL_AUTH_REQUEST, TL_AUTH_REQUIRE };
+
+struct session_config {
+	enum tl_side side;
+	const char *priority;       /* GnuTLS priority string; NULL means "NORMAL" */
+	const char *cert_file;      /* own certificate chain (PEM); server: required */
+	const char *key_file;       /* own private key (PEM) */
+	const char *ca_file;        /* trust anchors for the peer's chain (PEM) */
+	bool system_trust;          /* also trust the system store */
+	enum tl_auth client_auth;   /* server: ask for a client certificate */
+	const char *server_name;    /* client: name to verify (and send as SNI) */
+	bool send_sni;
+	bool verify_strict;         /* client: abort the handshake on a bad server chain */
+	bool tickets;               /* server: issue session tickets */
+};
+
+/* Lets the demo's client know its in-process server has finished sending. */
+struct session_sync;
+struct session_sync *session_sync_new(void);
+void session_sync_free(struct session_sync *s);
+/* Clears the flag before a new connection. */
+void session_sync_reset(struct session_sync *s);
+/* The server side calls this once it will send nothing more on its own. */
+void session_sync_settled(struct session_sync *s);
+/* Waits up to timeout_ms for session_sync_settled(); true if it happened. */
+bool session_sync_wait(struct session_sync *s, int timeout_ms);
+
+struct run_opts {
+	int grace_ms;               /* client: how long to keep reading after the handshake */
+	int64_t deadline_us;        /* timeline time by which everything must end */
+	bool capture;               /* false: plain GnuTLS, nothing recorded (benchmark baseline) */
+	int cancel_fd;              /* readable means stop now; -1 for none */
+	struct session_sync *sync;  /* demo only; NULL otherwise */
+};
+
+struct endpoint;
+
+/* Loads credentials. NULL with err set (TL_EXIT_FILES for unusable files). */
+struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error *err);
+void endpoint_free(struct endpoint *ep);
+/*
+ * Runs one connection over fd (which it does not close). Records events and
+ * the side's tl_result into tl. Returns an enum tl_exit value for this side.
+ */
+int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn, const struct run_opts *o);
+
+/* Initialises GnuTLS once per process. 0 or -1 with err. */
+int session_global_init(struct tl_error *err);
+void session_global_deinit(void);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * text: the text ladder, one line per event then a summary per connection.
+ * Readable in a ticket or on a classroom handout; deterministic apart from
+ * timings and random bytes. Every string from the timeline passes through
+ * the sanitizer.
+ */
+#ifndef TLSLADDER_TEXT_H
+#define TLSLADDER_TEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tlsladder/timeline.h"
+
+struct text_opts {
+	const char *title;     /* first line, e.g. "demo tls13: TLS 1.3 ..." (trusted text) */
+	bool wire;             /* records instead of messages */
+	bool client_only;      /* client mode: the server's side is inferred */
+};
+
+/* Writes the ladder and the summaries. */
+void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o);
+/* Formats one event's ladder line (no newline) into buf, its time relative
+ * to t0_us; returns buf. */
+char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, char *buf, size_t n);
+
+#endif

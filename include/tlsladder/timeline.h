@@ -1,0 +1,156 @@
+/*
+ * timeline: the append-only record of one tlsladder run.
+ *
+ * Everything else reads it: the text ladder, the UI, decoders, diagnosis,
+ * exports. The capture threads write it; nothing ever removes an event.
+ *
+ * Coordinates: events are numbered by seq = index in append order (0-based).
+ * Times are microseconds on the monotonic clock since timeline_create().
+ *
+ * A message observed by both ends (the demo runs both sides in one process)
+ * is ONE event: the sender's observation appends it, the receiver's fills in
+ * its receive fields (recv_seen, recv_us, recv_differs). That completion is
+ * the only change ever made to an existing event; it happens under the lock
+ * and wakes readers like an append does.
+ *
+ * Thread safety: all functions lock an internal mutex. Readers get copies
+ * (timeline_get); the body and text pointers in a copy stay valid until
+ * timeline_destroy(). Every change writes a byte to a pipe whose read end
+ * (timeline_wake_fd) a select() loop can watch; timeline_wait() is the same
+ * for a thread without a select loop.
+ */
+#ifndef TLSLADDER_TIMELINE_H
+#define TLSLADDER_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum tl_side { TL_CLIENT = 0, TL_SERVER = 1 };
+
+enum tl_kind {
+	TL_EV_HANDSHAKE,   /* a handshake message (hs_type) */
+	TL_EV_CCS,         /* change_cipher_spec, from the record layer */
+	TL_EV_ALERT,       /* alert_level / alert_desc */
+	TL_EV_RECORD,      /* one TLS record on the wire (wire view) */
+	TL_EV_NOTE,        /* text: something worth knowing, not on the wire */
+	TL_EV_ERROR,       /* text: a failure of one side */
+	TL_EV_DIAGNOSIS    /* text: a conclusion drawn from the evidence */
+};
+
+/* HelloRetryRequest is its own kind of message here; on the wire it is type 2. */
+#define TL_HS_HELLO_RETRY_REQUEST 1025u
+
+/* Which keys protected a message (TLS 1.3 names its traffic secrets). */
+enum tl_keys {
+	TL_KEYS_NONE,          /* plaintext */
+	TL_KEYS_HANDSHAKE,     /* TLS 1.3 handshake traffic secret */
+	TL_KEYS_APPLICATION,   /* TLS 1.3 application traffic secret */
+	TL_KEYS_TLS12          /* TLS 1.2 keys from the master secret (after ChangeCipherSpec) */
+};
+
+struct tl_event {
+	unsigned seq;
+	enum tl_kind kind;
+	enum tl_side from;        /* the sender (for notes/errors: the side it concerns) */
+	unsigned conn;            /* connection number within the run (resumption: 0, 1) */
+	int64_t t_us;             /* when first observed */
+	unsigned hs_type;         /* TL_EV_HANDSHAKE: wire type or TL_HS_HELLO_RETRY_REQUEST */
+	unsigned version;         /* protocol version in force (0x0303, 0x0304; 0 unknown) */
+	bool encrypted;
+	enum tl_keys keys;
+	unsigned rec_type;        /* TL_EV_RECORD: content type */
+	unsigned rec_version;     /* TL_EV_RECORD: record-layer version field */
+	unsigned rec_length;      /* TL_EV_RECORD: payload length */
+	unsigned alert_level;     /* TL_EV_ALERT */
+	unsigned alert_desc;      /* TL_EV_ALERT */
+	const uint8_t *body;      /* handshake body as the hook delivered it (no 4-byte header) */
+	size_t body_len;
+	const char *text;         /* notes, errors, diagnosis; may hold peer bytes: sanitize to show */
+	/* observations */
+	bool sent_seen;           /* the sender's side saw it leave */
+	bool recv_seen;           /* the receiver's side saw it arrive */
+	int64_t sent_us, recv_us;
+	bool recv_differs;        /* the receiver saw different bytes than were sent */
+};
+
+/* A secret from the keylog function (TLS 1.3 traffic secrets, TLS 1.2 master secret). */
+struct tl_secret {
+	enum tl_side side;        /* which side reported it */
+	unsigned conn;
+	char label[48];           /* NSS key log label, e.g. CLIENT_HANDSHAKE_TRAFFIC_SECRET */
+	uint8_t client_random[32];
+	uint8_t secret[64];
+	size_t len;
+};
+
+/* What one side concluded when it finished. Strings may hold peer bytes. */
+struct tl_result {
+	bool set;
+	bool handshake_ok;        /* the handshake call returned success */
+	bool rejected_after;      /* a fatal alert arrived after the handshake "succeeded" */
+	bool closed_cleanly;      /* close_notify seen from the peer */
+	int code;                 /* GnuTLS error code (0 when ok) */
+	char error[640];          /* the cause in plain words; empty when ok */
+	bool verify_done;         /* the peer's certificate was checked */
+	bool verified;            /* ... and passed */
+	bool peer_sent_cert;
+	char verify[640];         /* verification verdict in plain words */
+	char cipher_suite[64];    /* negotiated suite as the library names it (IANA form) */
+	char group[32];
+	char sigscheme[48];
+	unsigned version;         /* negotiated protocol version, 0 if none */
+	bool resumed;
+};
+
+struct timeline;
+
+/* merge: combine both sides' observations of one message into one event (demo). */
+struct timeline *timeline_create(bool merge);
+void timeline_destroy(struct timeline *tl);
+
+/* Microseconds since the timeline was created (monotonic clock). */
+int64_t timeline_now(const struct timeline *tl);
+
+/*
+ * Records one side's observation. outgoing: the observing side sent it
+ * (ev->from must be the observer); otherwise it received it (ev->from is the
+ * peer). The body and text are copied. Returns the event's seq, or -1 when
+ * memory ran out (the run goes on; the event is lost and counted).
+ */
+int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoing);
+/* Appends a note, error or diagnosis about a side. Returns seq or -1. */
+int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text);
+
+size_t timeline_count(const struct timeline *tl);
+/* Copies event i into *out; false when i is out of range. */
+bool timeline_get(const struct timeline *tl, size_t i, struct tl_event *out);
+/* Events lost to memory exhaustion. */
+unsigned timeline_dropped(const struct timeline *tl);
+
+void timeline_add_secret(struct timeline *tl, const struct tl_secret *s);
+size_t timeline_secret_count(const struct timeline *tl);
+bool timeline_get_secret(const struct timeline *tl, size_t i, struct tl_secret *out);
+
+void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, const struct tl_result *r);
+/* The result a side reported for a connection; r->set is false if none yet. */
+void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned conn, struct tl_result *r);
+/* Number of connections a result was set for (highest conn + 1). */
+unsigned timeline_conn_count(const struct timeline *tl);
+
+/* Marks the run finished (no more events will come) and wakes readers. */
+void timeline_finish(struct timeline *tl);
+bool timeline_finished(const struct timeline *tl);
+
+/* Read end of the wake pipe: readable after any change. */
+int timeline_wake_fd(const struct timeline *tl);
+/* Empties the wake pipe (call after select() said it was readable). */
+void timeline_drain_wake(const struct timeline *tl);
+/* Waits until there are more than `seen` events, or a change after that,
+ * or the run finished, or timeout_ms passed (-1: no limit). Returns the count. */
+size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms);
+
+/* Human name of an event: "ClientHello", "ChangeCipherSpec", "Alert", ... (static). */
+const char *timeline_event_name(const struct tl_event *ev);
+
+#endif

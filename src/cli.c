@@ -1,0 +1,388 @@
+/*
+ * cli.c: option parsing, --help, exit codes, and running a mode.
+ */
+#include "tlsladder/cli.h"
+#include "tlsladder/buildinfo.h"
+#include "tlsladder/client.h"
+#include "tlsladder/demo.h"
+#include "tlsladder/paths.h"
+#include "tlsladder/sanitize.h"
+#include "tlsladder/text.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+enum {
+	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
+	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "wire", no_argument, NULL, OPT_WIRE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "port", required_argument, NULL, 'p' },
+	{ "cafile", required_argument, NULL, OPT_CAFILE },
+	{ "sni", required_argument, NULL, OPT_SNI },
+	{ "no-sni", no_argument, NULL, OPT_NO_SNI },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "tls1.2", no_argument, NULL, OPT_TLS12 },
+	{ "tls1.3", no_argument, NULL, OPT_TLS13 },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "certs", required_argument, NULL, OPT_CERTS },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Writes the --help text. */
+void cli_usage(FILE *f)
+{
+	fputs("Usage: tlsladder [OPTIONS]                    the offline demo (scenario tls13)\n"
+	      "       tlsladder [OPTIONS] demo [SCENARIO]    one demo scenario\n"
+	      "       tlsladder demo --list                  the demo scenarios\n"
+	      "       tlsladder [OPTIONS] HOST[:PORT]        a real handshake with a server (port 443)\n"
+	      "\n"
+	      "Performs a real TLS handshake with GnuTLS and shows it as a client/server\n"
+	      "ladder, one line per message, then what was negotiated and verified.\n"
+	      "HOST may be a name, an IPv4 address, or [IPv6]:PORT.\n"
+	      "\n"
+	      "Output:\n"
+	      "      --text            print the text ladder (always, for now)\n"
+	      "      --wire            show TLS records (content type, version, length) instead of messages\n"
+	      "\n"
+	      "Timing:\n"
+	      "      --timeout SECONDS one deadline for the whole run (default 10)\n"
+	      "      --grace MS        after the handshake, keep reading this long for late alerts and\n"
+	      "                        session tickets; ends as soon as the outcome is known (default 300)\n"
+	      "\n"
+	      "Client mode:\n"
+	      "  -p, --port PORT       port to connect to (default 443)\n"
+	      "  -4, -6                use only IPv4 / only IPv6\n"
+	      "      --cafile FILE     trust these CA certificates (PEM) instead of the system store\n"
+	      "      --sni NAME        server name to send and verify (default: HOST)\n"
+	      "      --no-sni          send no server name (the certificate is still checked against HOST)\n"
+	      "      --priority STR    GnuTLS priority string (default NORMAL)\n"
+	      "      --tls1.2, --tls1.3  offer only this TLS version\n"
+	      "      --cert FILE --key FILE  client certificate chain and private key (PEM)\n"
+	      "      --verify MODE     report (default): finish the handshake and report the verdict;\n"
+	      "                        strict: abort on a bad server certificate, as browsers do\n"
+	      "\n"
+	      "Demo:\n"
+	      "      --certs DIR       use the demo PKI in DIR instead of the bundled one\n"
+	      "      --list            list the scenarios\n"
+	      "\n"
+	      "  -h, --help            this text\n"
+	      "  -V, --version         the version\n"
+	      "\n"
+	      "Exit codes:\n"
+	      "  0  handshake completed and everything verified\n"
+	      "  1  the handshake failed (protocol error, no common version or cipher, peer closed)\n"
+	      "  2  bad command line\n"
+	      "  3  handshake completed, but a certificate did not verify\n"
+	      "  4  the peer rejected the connection with an alert (also after a TLS 1.3 handshake)\n"
+	      "  5  a certificate, key or data file could not be used\n"
+	      "  6  the host name did not resolve or the connection failed\n"
+	      "  7  the deadline passed\n"
+	      "  8  stopped by the user\n"
+	      "  9  internal error (out of memory)\n",
+	      f);
+}
+
+/* Parses a non-negative integer option. */
+static int parse_num(const char *s, long max, long *out, const char *what, struct tl_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max)
+		return tl_error_set(err, TL_EXIT_USAGE, "%s must be a whole number from 0 to %ld, not \"%s\"", what, max, s);
+	*out = v;
+	return 0;
+}
+
+/* Splits HOST[:PORT] / [V6]:PORT / bare IPv6 into cfg->host and cfg->port. */
+static int parse_target(const char *t, struct cli_config *cfg, struct tl_error *err)
+{
+	const char *colon;
+	size_t hl;
+
+	if (t[0] == '[') {
+		const char *close = strchr(t, ']');
+		if (!close)
+			return tl_error_set(err, TL_EXIT_USAGE, "\"%s\": missing ']' after the IPv6 address", t);
+		hl = (size_t)(close - t - 1);
+		if (hl == 0 || hl >= sizeof cfg->host)
+			return tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a valid address", t);
+		memcpy(cfg->host, t + 1, hl);
+		cfg->host[hl] = '\0';
+		if (close[1] == ':' && close[2])
+			snprintf(cfg->port, sizeof cfg->port, "%s", close + 2);
+		else if (close[1])
+			return tl_error_set(err, TL_EXIT_USAGE, "\"%s\": expected :PORT after ']'", t);
+		return 0;
+	}
+	colon = strchr(t, ':');
+	if (colon && strchr(colon + 1, ':'))
+		colon = NULL;          /* a bare IPv6 address */
+	hl = colon ? (size_t)(colon - t) : strlen(t);
+	if (hl == 0 || hl >= sizeof cfg->host)
+		return tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a valid host", t);
+	memcpy(cfg->host, t, hl);
+	cfg->host[hl] = '\0';
+	if (colon) {
+		if (!colon[1] || strlen(colon + 1) >= sizeof cfg->port)
+			return tl_error_set(err, TL_EXIT_USAGE, "\"%s\": the port after ':' is missing or too long", t);
+		snprintf(cfg->port, sizeof cfg->port, "%s", colon + 1);
+	}
+	return 0;
+}
+
+/* Parses argv into cfg. */
+int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *err)
+{
+	const char *port_opt = NULL, *version_prio = NULL;
+	int c;
+	long v;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->mode = CLI_DEMO;
+	cfg->family = AF_UNSPEC;
+	cfg->timeout_ms = 10000;
+	cfg->grace_ms = 300;
+	snprintf(cfg->port, sizeof cfg->port, "443");
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hVp:46", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': cfg->mode = CLI_HELP; return 0;
+		case 'V': cfg->mode = CLI_VERSION; return 0;
+		case 'p': port_opt = optarg; break;
+		case '4': cfg->family = AF_INET; break;
+		case '6': cfg->family = AF_INET6; break;
+		case OPT_TEXT: cfg->text = true; break;
+		case OPT_WIRE: cfg->wire = true; break;
+		case OPT_TIMEOUT:
+			if (parse_num(optarg, 3600, &v, "--timeout", err) < 0)
+				return -1;
+			if (v == 0)
+				return tl_error_set(err, TL_EXIT_USAGE, "--timeout must be at least 1 second");
+			cfg->timeout_ms = (int)v * 1000;
+			break;
+		case OPT_GRACE:
+			if (parse_num(optarg, 60000, &v, "--grace", err) < 0)
+				return -1;
+			cfg->grace_ms = (int)v;
+			break;
+		case OPT_CAFILE: cfg->cafile = optarg; break;
+		case OPT_SNI: cfg->sni = optarg; break;
+		case OPT_NO_SNI: cfg->no_sni = true; break;
+		case OPT_PRIORITY: cfg->priority = optarg; break;
+		case OPT_TLS12: version_prio = "NORMAL:-VERS-ALL:+VERS-TLS1.2"; break;
+		case OPT_TLS13: version_prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3"; break;
+		case OPT_CERT: cfg->cert = optarg; break;
+		case OPT_KEY: cfg->key = optarg; break;
+		case OPT_VERIFY:
+			if (strcmp(optarg, "strict") == 0)
+				cfg->verify_strict = true;
+			else if (strcmp(optarg, "report") != 0)
+				return tl_error_set(err, TL_EXIT_USAGE, "--verify takes report or strict, not \"%s\"", optarg);
+			break;
+		case OPT_CERTS: cfg->certs_dir = optarg; break;
+		case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
+		case ':':
+			return tl_error_set(err, TL_EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
+		default:
+			return tl_error_set(err, TL_EXIT_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
+		}
+	}
+	if (version_prio && cfg->priority)
+		return tl_error_set(err, TL_EXIT_USAGE, "--priority and --tls1.2/--tls1.3 cannot be combined");
+	if (version_prio)
+		cfg->priority = version_prio;
+	if ((cfg->cert == NULL) != (cfg->key == NULL))
+		return tl_error_set(err, TL_EXIT_USAGE, "--cert and --key go together");
+
+	/* operands: demo [SCENARIO] | HOST[:PORT]; options may follow them */
+	while (optind < argc) {
+		const char *arg = argv[optind++];
+
+		if (cfg->mode == CLI_DEMO_LIST && strcmp(arg, "demo") == 0)
+			continue;
+		if (cfg->mode == CLI_DEMO && !cfg->scenario && strcmp(arg, "demo") == 0 && !cfg->host[0]) {
+			cfg->scenario = "";
+			continue;
+		}
+		if (cfg->mode == CLI_DEMO && cfg->scenario && !cfg->scenario[0]) {
+			cfg->scenario = arg;
+			continue;
+		}
+		if (cfg->mode == CLI_DEMO && !cfg->scenario && !cfg->host[0]) {
+			if (parse_target(arg, cfg, err) < 0)
+				return -1;
+			cfg->mode = CLI_CLIENT;
+			continue;
+		}
+		return tl_error_set(err, TL_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", arg);
+	}
+	if (cfg->mode == CLI_DEMO && cfg->scenario && !cfg->scenario[0])
+		cfg->scenario = NULL;
+	if (cfg->mode == CLI_DEMO_LIST)
+		return 0;
+	if (port_opt) {
+		if (parse_num(port_opt, 65535, &v, "--port", err) < 0 || v == 0)
+			return tl_error_set(err, TL_EXIT_USAGE, "--port must be from 1 to 65535, not \"%s\"", port_opt);
+		snprintf(cfg->port, sizeof cfg->port, "%ld", v);
+	}
+	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))
+		return tl_error_set(err, TL_EXIT_USAGE, "no demo scenario called \"%s\" (tlsladder demo --list)", cfg->scenario);
+	return 0;
+}
+
+/* Prints the scenario list. */
+static int run_list(void)
+{
+	printf("Demo scenarios (tlsladder demo SCENARIO):\n");
+	for (size_t i = 0; i < demo_count(); i++) {
+		const struct demo_scenario *sc = demo_get(i);
+		printf("  %-12s %s%s\n", sc->name, sc->summary, sc == demo_default() ? " (default)" : "");
+	}
+	return TL_EXIT_OK;
+}
+
+/* Prints an error line. */
+static void complain(const char *msg)
+{
+	char safe[1024];
+
+	sanitize_str(safe, sizeof safe, msg);
+	fprintf(stderr, "tlsladder: %s\n", safe);
+}
+
+/* Runs a demo scenario and prints its ladder. */
+static int run_demo(const struct cli_config *cfg)
+{
+	const struct demo_scenario *sc = cfg->scenario ? demo_find(cfg->scenario) : demo_default();
+	char certs[PATH_MAX], title[256];
+	struct demo_opts o;
+	struct tl_error err = { 0, "" };
+	struct text_opts to = { NULL, cfg->wire, false };
+	struct timeline *tl;
+	int rc;
+
+	if (cfg->certs_dir) {
+		snprintf(certs, sizeof certs, "%s", cfg->certs_dir);
+	} else if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
+		complain("the bundled demo certificates were not found (set TLSLADDER_DATADIR or use --certs DIR)");
+		return TL_EXIT_FILES;
+	}
+	tl = timeline_create(true);
+	if (!tl) {
+		complain("out of memory");
+		return TL_EXIT_INTERNAL;
+	}
+	o.certs_dir = certs;
+	o.grace_ms = cfg->grace_ms;
+	o.timeout_ms = cfg->timeout_ms;
+	o.capture = true;
+	o.cancel_fd = -1;
+	rc = demo_run(sc, &o, tl, &err);
+	timeline_finish(tl);
+	if (rc < 0) {
+		complain(err.msg);
+		timeline_destroy(tl);
+		return err.code;
+	}
+	snprintf(title, sizeof title, "tlsladder demo %s: %s", sc->name, sc->summary);
+	to.title = title;
+	text_write(stdout, tl, &to);
+	timeline_destroy(tl);
+	return rc;
+}
+
+/* Runs the client and prints its ladder. */
+static int run_client(const struct cli_config *cfg)
+{
+	struct client_opts o;
+	struct tl_error err = { 0, "" };
+	struct text_opts to = { NULL, cfg->wire, true };
+	struct timeline *tl = timeline_create(false);
+	char title[400];
+	int rc;
+
+	if (!tl) {
+		complain("out of memory");
+		return TL_EXIT_INTERNAL;
+	}
+	memset(&o, 0, sizeof o);
+	o.host = cfg->host;
+	o.port = cfg->port;
+	o.family = cfg->family;
+	o.grace_ms = cfg->grace_ms;
+	o.timeout_ms = cfg->timeout_ms;
+	o.cancel_fd = -1;
+	o.tls.side = TL_CLIENT;
+	o.tls.priority = cfg->priority;
+	o.tls.cert_file = cfg->cert;
+	o.tls.key_file = cfg->key;
+	o.tls.ca_file = cfg->cafile;
+	o.tls.system_trust = cfg->cafile == NULL;
+	o.tls.server_name = cfg->sni ? cfg->sni : cfg->host;
+	o.tls.send_sni = !cfg->no_sni;
+	o.tls.verify_strict = cfg->verify_strict;
+	rc = client_run(&o, tl, &err);
+	timeline_finish(tl);
+	snprintf(title, sizeof title, "tlsladder %s port %s", cfg->host, cfg->port);
+	to.title = title;
+	if (timeline_count(tl) > 0)
+		text_write(stdout, tl, &to);
+	if (err.msg[0])
+		complain(err.msg);
+	else if (rc != TL_EXIT_OK) {
+		struct tl_result r;
+		timeline_get_result(tl, TL_CLIENT, 0, &r);
+		if (r.error[0])
+			complain(r.error);
+		else if (r.verify_done && !r.verified)
+			complain(r.verify);
+	}
+	timeline_destroy(tl);
+	return rc;
+}
+
+/* Runs the configured mode. */
+int cli_run(const struct cli_config *cfg)
+{
+	struct tl_error err = { 0, "" };
+	int rc;
+
+	switch (cfg->mode) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		return TL_EXIT_OK;
+	case CLI_VERSION:
+		printf("tlsladder %s\n", TLSLADDER_VERSION);
+		return TL_EXIT_OK;
+	case CLI_DEMO_LIST:
+		return run_list();
+	default:
+		break;
+	}
+	if (session_global_init(&err) < 0) {
+		complain(err.msg);
+		return err.code;
+	}
+	rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : run_demo(cfg);
+	session_global_deinit();
+	return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * peek.c: single facts from raw handshake bodies (see peek.h).
+ * Every read goes through the bounds-checked reader.
+ */
+#include "tlsladder/peek.h"
+#include "tlsladder/reader.h"
+
+#include <string.h>
+
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+/* True for the HelloRetryRequest random. */
+bool peek_is_hrr_random(const uint8_t *random32)
+{
+	return memcmp(random32, hrr_random, sizeof hrr_random) == 0;
+}
+
+/* Reads the fields of a ServerHello or HelloRetryRequest. */
+bool peek_server_hello(const uint8_t *p, size_t n, struct peek_server_hello *out)
+{
+	struct reader r, sid, exts;
+	const uint8_t *random;
+	unsigned comp;
+
+	memset(out, 0, sizeof *out);
+	reader_init(&r, p, n);
+	reader_u16(&r, &out->legacy_version);
+	if (!reader_bytes(&r, 32, &random))
+		return false;
+	out->is_hrr = peek_is_hrr_random(random);
+	reader_vec(&r, 1, &sid);
+	reader_u16(&r, &out->cipher_suite);
+	reader_u8(&r, &comp);
+	if (r.failed || sid.n > sizeof out->session_id)
+		return false;
+	memcpy(out->session_id, sid.p, sid.n);
+	out->session_id_len = sid.n;
+	out->version = out->legacy_version;
+	if (reader_left(&r) == 0)
+		return true;
+	if (!reader_vec(&r, 2, &exts))
+		return false;
+	while (reader_left(&exts) > 0) {
+		unsigned type, v;
+		struct reader body;
+
+		if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
+			return false;
+		if (type == 43 && reader_u16(&body, &v))        /* supported_versions */
+			out->version = v;
+		else if (type == 51 && reader_u16(&body, &v))   /* key_share: group first */
+			out->group = v;
+		else if (type == 41)                            /* pre_shared_key */
+			out->psk = true;
+	}
+	return true;
+}
+
+/* Session id of a ClientHello. */
+bool peek_client_hello_session_id(const uint8_t *p, size_t n, uint8_t *sid, size_t *sid_len)
+{
+	struct reader r, s;
+
+	reader_init(&r, p, n);
+	reader_skip(&r, 2 + 32);
+	if (!reader_vec(&r, 1, &s) || s.n > 32)
+		return false;
+	memcpy(sid, s.p, s.n);
+	*sid_len = s.n;
+	return true;
+}
+
+/* Named group and signature scheme of an ECDHE ServerKeyExchange. */
+bool peek_ske_ecdhe(const uint8_t *p, size_t n, unsigned *group, unsigned *sigscheme)
+{
+	struct reader r, point;
+	unsigned curve_type;
+
+	reader_init(&r, p, n);
+	if (!reader_u8(&r, &curve_type) || curve_type != 3)   /* named_curve */
+		return false;
+	reader_u16(&r, group);
+	reader_vec(&r, 1, &point);
+	reader_u16(&r, sigscheme);
+	return !r.failed;
+}
+
+/* Signature scheme of a CertificateVerify. */
+bool peek_cert_verify(const uint8_t *p, size_t n, unsigned *sigscheme)
+{
+	struct reader r;
+
+	reader_init(&r, p, n);
+	return reader_u16(&r, sigscheme);
+}
+
+/* Counts the certificates in a Certificate message. */
+bool peek_certificate_count(const uint8_t *p, size_t n, bool tls13, unsigned *count)
+{
+	struct reader r, ctx, list;
+
+	*count = 0;
+	reader_init(&r, p, n);
+	if (tls13)
+		reader_vec(&r, 1, &ctx);
+	if (!reader_vec(&r, 3, &list))
+		return false;
+	while (reader_left(&list) > 0) {
+		struct reader cert, exts;
+
+		if (!reader_vec(&list, 3, &cert))
+			return false;
+		if (tls13 && !reader_vec(&list, 2, &exts))
+			return false;
+		(*count)++;
+	}
+	return true;
+}

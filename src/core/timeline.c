@@ -1,0 +1,456 @@
+/*
+ * timeline.c: the append-only, thread-safe event store (see timeline.h).
+ *
+ * Events live in individually allocated blocks referenced from a growable
+ * array of pointers, so a block never moves once appended and the body/text
+ * pointers handed out in copies stay valid until timeline_destroy().
+ */
+#include "tlsladder/timeline.h"
+#include "tlsladder/names.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TL_MAX_CONN 8
+
+struct timeline {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	bool merge;
+	struct timespec start;
+	struct tl_event **ev;
+	size_t count, cap;
+	unsigned dropped;
+	unsigned generation;         /* bumped on every change */
+	struct tl_secret *secrets;
+	size_t nsecrets, capsecrets;
+	struct tl_result results[TL_MAX_CONN][2];
+	unsigned nconn;
+	bool finished;
+	int wake[2];
+};
+
+/* Makes an empty timeline whose clock starts now. */
+struct timeline *timeline_create(bool merge)
+{
+	struct timeline *tl = calloc(1, sizeof *tl);
+
+	if (!tl)
+		return NULL;
+	if (pipe(tl->wake) != 0) {
+		free(tl);
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(tl->wake[i], F_SETFL, fcntl(tl->wake[i], F_GETFL) | O_NONBLOCK);
+		fcntl(tl->wake[i], F_SETFD, FD_CLOEXEC);
+	}
+	pthread_mutex_init(&tl->lock, NULL);
+	pthread_cond_init(&tl->changed, NULL);
+	tl->merge = merge;
+	clock_gettime(CLOCK_MONOTONIC, &tl->start);
+	return tl;
+}
+
+/* Frees the timeline and everything in it. */
+void timeline_destroy(struct timeline *tl)
+{
+	if (!tl)
+		return;
+	for (size_t i = 0; i < tl->count; i++) {
+		free((void *)tl->ev[i]->body);
+		free((void *)tl->ev[i]->text);
+		free(tl->ev[i]);
+	}
+	free(tl->ev);
+	if (tl->secrets)
+		memset(tl->secrets, 0, tl->capsecrets * sizeof *tl->secrets);
+	free(tl->secrets);
+	close(tl->wake[0]);
+	close(tl->wake[1]);
+	pthread_mutex_destroy(&tl->lock);
+	pthread_cond_destroy(&tl->changed);
+	free(tl);
+}
+
+/* Microseconds since creation. */
+int64_t timeline_now(const struct timeline *tl)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - tl->start.tv_sec) * 1000000 +
+	       (now.tv_nsec - tl->start.tv_nsec) / 1000;
+}
+
+/* Records a change: bumps the generation, signals waiters, pokes the pipe. Lock held. */
+static void changed_locked(struct timeline *tl)
+{
+	char b = 1;
+
+	tl->generation++;
+	pthread_cond_broadcast(&tl->changed);
+	if (write(tl->wake[1], &b, 1) < 0 && errno != EAGAIN) {
+		/* a full pipe already says "changed"; nothing else can fail here */
+	}
+}
+
+/* Duplicates n bytes (NULL for none); *ok false when memory ran out. */
+static void *dup_bytes(const void *p, size_t n, bool *ok)
+{
+	void *q;
+
+	if (!p || n == 0)
+		return NULL;
+	q = malloc(n);
+	if (!q) {
+		*ok = false;
+		return NULL;
+	}
+	memcpy(q, p, n);
+	return q;
+}
+
+/* Appends a copy of ev. Lock held. Returns seq or -1. */
+static int append_locked(struct timeline *tl, const struct tl_event *ev)
+{
+	struct tl_event *e;
+	bool ok = true;
+
+	if (tl->count == tl->cap) {
+		size_t ncap = tl->cap ? tl->cap * 2 : 64;
+		struct tl_event **nev = realloc(tl->ev, ncap * sizeof *nev);
+		if (!nev)
+			goto fail;
+		tl->ev = nev;
+		tl->cap = ncap;
+	}
+	e = malloc(sizeof *e);
+	if (!e)
+		goto fail;
+	*e = *ev;
+	e->body = dup_bytes(ev->body, ev->body_len, &ok);
+	e->body_len = e->body ? ev->body_len : 0;
+	e->text = ev->text ? dup_bytes(ev->text, strlen(ev->text) + 1, &ok) : NULL;
+	if (!ok) {
+		free((void *)e->body);
+		free((void *)e->text);
+		free(e);
+		goto fail;
+	}
+	e->seq = (unsigned)tl->count;
+	tl->ev[tl->count++] = e;
+	changed_locked(tl);
+	return (int)e->seq;
+fail:
+	tl->dropped++;
+	changed_locked(tl);
+	return -1;
+}
+
+/* True when a received observation r is the same message as sent event e. */
+static bool same_message(const struct tl_event *e, const struct tl_event *r)
+{
+	if (e->kind != r->kind || e->from != r->from || e->conn != r->conn || e->recv_seen || !e->sent_seen)
+		return false;
+	switch (e->kind) {
+	case TL_EV_HANDSHAKE:
+		return e->hs_type == r->hs_type;
+	case TL_EV_ALERT:
+		return e->alert_desc == r->alert_desc;
+	case TL_EV_RECORD:
+		return e->rec_type == r->rec_type && e->rec_length == r->rec_length;
+	case TL_EV_CCS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Records one side's observation of a message. */
+int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoing)
+{
+	struct tl_event copy = *ev;
+	int seq;
+
+	pthread_mutex_lock(&tl->lock);
+	if (!outgoing && tl->merge) {
+		for (size_t i = 0; i < tl->count; i++) {
+			struct tl_event *e = tl->ev[i];
+			if (!same_message(e, ev))
+				continue;
+			e->recv_seen = true;
+			e->recv_us = ev->t_us;
+			if (ev->kind == TL_EV_HANDSHAKE &&
+			    (e->body_len != ev->body_len ||
+			     (e->body_len && memcmp(e->body, ev->body, e->body_len) != 0)))
+				e->recv_differs = true;
+			changed_locked(tl);
+			seq = (int)e->seq;
+			pthread_mutex_unlock(&tl->lock);
+			return seq;
+		}
+	}
+	copy.sent_seen = outgoing;
+	copy.recv_seen = !outgoing;
+	copy.sent_us = outgoing ? ev->t_us : 0;
+	copy.recv_us = outgoing ? 0 : ev->t_us;
+	copy.recv_differs = false;
+	seq = append_locked(tl, &copy);
+	pthread_mutex_unlock(&tl->lock);
+	return seq;
+}
+
+/* Appends a note, error or diagnosis. */
+int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text)
+{
+	struct tl_event ev;
+	int seq;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = kind;
+	ev.from = side;
+	ev.conn = conn;
+	ev.t_us = timeline_now(tl);
+	ev.text = text;
+	pthread_mutex_lock(&tl->lock);
+	seq = append_locked(tl, &ev);
+	pthread_mutex_unlock(&tl->lock);
+	return seq;
+}
+
+/* Number of events. */
+size_t timeline_count(const struct timeline *tl)
+{
+	struct timeline *m = (struct timeline *)tl;
+	size_t n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->count;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* Copies event i. */
+bool timeline_get(const struct timeline *tl, size_t i, struct tl_event *out)
+{
+	struct timeline *m = (struct timeline *)tl;
+	bool ok = false;
+
+	pthread_mutex_lock(&m->lock);
+	if (i < m->count) {
+		*out = *m->ev[i];
+		ok = true;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ok;
+}
+
+/* Events lost to memory exhaustion. */
+unsigned timeline_dropped(const struct timeline *tl)
+{
+	struct timeline *m = (struct timeline *)tl;
+	unsigned n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->dropped;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* Stores a secret (duplicates from both sides are kept once). */
+void timeline_add_secret(struct timeline *tl, const struct tl_secret *s)
+{
+	pthread_mutex_lock(&tl->lock);
+	for (size_t i = 0; i < tl->nsecrets; i++) {
+		const struct tl_secret *o = &tl->secrets[i];
+		if (o->conn == s->conn && strcmp(o->label, s->label) == 0 &&
+		    memcmp(o->client_random, s->client_random, sizeof o->client_random) == 0) {
+			pthread_mutex_unlock(&tl->lock);
+			return;
+		}
+	}
+	if (tl->nsecrets == tl->capsecrets) {
+		size_t ncap = tl->capsecrets ? tl->capsecrets * 2 : 16;
+		struct tl_secret *n = calloc(ncap, sizeof *n);
+		if (!n) {
+			tl->dropped++;
+			pthread_mutex_unlock(&tl->lock);
+			return;
+		}
+		if (tl->secrets) {
+			memcpy(n, tl->secrets, tl->nsecrets * sizeof *n);
+			memset(tl->secrets, 0, tl->capsecrets * sizeof *n);
+			free(tl->secrets);
+		}
+		tl->secrets = n;
+		tl->capsecrets = ncap;
+	}
+	tl->secrets[tl->nsecrets++] = *s;
+	changed_locked(tl);
+	pthread_mutex_unlock(&tl->lock);
+}
+
+/* Number of stored secrets. */
+size_t timeline_secret_count(const struct timeline *tl)
+{
+	struct timeline *m = (struct timeline *)tl;
+	size_t n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->nsecrets;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* Copies secret i. */
+bool timeline_get_secret(const struct timeline *tl, size_t i, struct tl_secret *out)
+{
+	struct timeline *m = (struct timeline *)tl;
+	bool ok = false;
+
+	pthread_mutex_lock(&m->lock);
+	if (i < m->nsecrets) {
+		*out = m->secrets[i];
+		ok = true;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ok;
+}
+
+/* Stores a side's result for a connection. */
+void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, const struct tl_result *r)
+{
+	if (conn >= TL_MAX_CONN)
+		return;
+	pthread_mutex_lock(&tl->lock);
+	tl->results[conn][side] = *r;
+	tl->results[conn][side].set = true;
+	if (conn + 1 > tl->nconn)
+		tl->nconn = conn + 1;
+	changed_locked(tl);
+	pthread_mutex_unlock(&tl->lock);
+}
+
+/* Copies a side's result for a connection. */
+void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned conn, struct tl_result *r)
+{
+	struct timeline *m = (struct timeline *)tl;
+
+	memset(r, 0, sizeof *r);
+	if (conn >= TL_MAX_CONN)
+		return;
+	pthread_mutex_lock(&m->lock);
+	*r = m->results[conn][side];
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* Connections with a result. */
+unsigned timeline_conn_count(const struct timeline *tl)
+{
+	struct timeline *m = (struct timeline *)tl;
+	unsigned n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->nconn;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* Marks the run finished. */
+void timeline_finish(struct timeline *tl)
+{
+	pthread_mutex_lock(&tl->lock);
+	tl->finished = true;
+	changed_locked(tl);
+	pthread_mutex_unlock(&tl->lock);
+}
+
+/* True once timeline_finish() was called. */
+bool timeline_finished(const struct timeline *tl)
+{
+	struct timeline *m = (struct timeline *)tl;
+	bool f;
+
+	pthread_mutex_lock(&m->lock);
+	f = m->finished;
+	pthread_mutex_unlock(&m->lock);
+	return f;
+}
+
+/* The wake pipe's read end. */
+int timeline_wake_fd(const struct timeline *tl)
+{
+	return tl->wake[0];
+}
+
+/* Empties the wake pipe. */
+void timeline_drain_wake(const struct timeline *tl)
+{
+	char buf[64];
+
+	while (read(tl->wake[0], buf, sizeof buf) > 0)
+		;
+}
+
+/* Waits for more events, the end of the run, or the timeout. */
+size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms)
+{
+	struct timeline *m = (struct timeline *)tl;
+	struct timespec until;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	if (timeout_ms >= 0) {
+		until.tv_sec += timeout_ms / 1000;
+		until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
+	pthread_mutex_lock(&m->lock);
+	while (m->count <= seen && !m->finished) {
+		int rc = timeout_ms >= 0 ? pthread_cond_timedwait(&m->changed, &m->lock, &until)
+					 : pthread_cond_wait(&m->changed, &m->lock);
+		if (rc == ETIMEDOUT)
+			break;
+	}
+	n = m->count;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* Human name of an event. */
+const char *timeline_event_name(const struct tl_event *ev)
+{
+	const char *n;
+
+	switch (ev->kind) {
+	case TL_EV_HANDSHAKE:
+		if (ev->hs_type == TL_HS_HELLO_RETRY_REQUEST)
+			return "HelloRetryRequest";
+		n = names_handshake(ev->hs_type);
+		return n ? n : "unknown handshake message";
+	case TL_EV_CCS:
+		return "ChangeCipherSpec";
+	case TL_EV_ALERT:
+		return "Alert";
+	case TL_EV_RECORD:
+		n = names_content_type(ev->rec_type);
+		return n ? n : "unknown record type";
+	case TL_EV_NOTE:
+		return "note";
+	case TL_EV_ERROR:
+		return "error";
+	case TL_EV_DIAGNOSIS:
+		return "diagnosis";
+	}
+	return "?";
+}

@@ -1,0 +1,195 @@
+/*
+ * text.c: the text ladder (see text.h).
+ *
+ * A line:  "  step   time ms  |---- label ---->|  marker"
+ * The arrow spans ARROW columns between the CLIENT and SERVER lifelines;
+ * '-' for plaintext, '=' for encrypted; the head points at the receiver.
+ */
+#include "tlsladder/text.h"
+#include "tlsladder/names.h"
+#include "tlsladder/sanitize.h"
+#include "tlsladder/summary.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ARROW 50
+
+/* The label an event carries on its arrow. */
+static void event_label(const struct tl_event *ev, char *buf, size_t n)
+{
+	const char *name = timeline_event_name(ev);
+
+	switch (ev->kind) {
+	case TL_EV_HANDSHAKE:
+		snprintf(buf, n, "%s  %zu B", name, ev->body_len);
+		break;
+	case TL_EV_ALERT: {
+		const char *lvl = names_alert_level(ev->alert_level);
+		const char *d = names_alert(ev->alert_desc);
+		snprintf(buf, n, "Alert %s %s (%u)", lvl ? lvl : "?", d ? d : "unknown", ev->alert_desc);
+		break;
+	}
+	case TL_EV_RECORD:
+		snprintf(buf, n, "%s(%u) %04x  %u B", name, ev->rec_type, ev->rec_version, ev->rec_length);
+		break;
+	default:
+		snprintf(buf, n, "%s", name);
+		break;
+	}
+}
+
+/* Formats one event's line. */
+char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, char *buf, size_t n)
+{
+	char label[96], arrow[ARROW + 1], safe[512];
+	size_t len, left;
+	char fill = ev->encrypted ? '=' : '-';
+	double ms = (double)(ev->t_us - t0_us) / 1000.0;
+
+	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS) {
+		const char *what = ev->kind == TL_EV_NOTE ? "note" : ev->kind == TL_EV_ERROR ? "error" : "diagnosis";
+		sanitize_str(safe, sizeof safe, ev->text ? ev->text : "");
+		snprintf(buf, n, "%4u %9.3f  -- %s (%s): %s", step, ms, what, ev->from == TL_CLIENT ? "client" : "server",
+			 safe);
+		return buf;
+	}
+	event_label(ev, label, sizeof label);
+	len = strlen(label);
+	if (len > ARROW - 6)
+		len = ARROW - 6;
+	memset(arrow, fill, ARROW);
+	arrow[ARROW] = '\0';
+	left = (ARROW - len - 2) / 2;
+	arrow[left] = ' ';
+	memcpy(arrow + left + 1, label, len);
+	arrow[left + 1 + len] = ' ';
+	if (ev->from == TL_CLIENT)
+		arrow[ARROW - 1] = '>';
+	else
+		arrow[0] = '<';
+	snprintf(buf, n, "%4u %9.3f  |%s|%s%s", step, ms, arrow, ev->encrypted ? "  encrypted" : "",
+		 ev->recv_differs ? "  RECEIVED BYTES DIFFER" : "");
+	return buf;
+}
+
+/* Name of a protocol version, or "unknown". */
+static const char *version_name(unsigned v)
+{
+	const char *s = v ? names_version(v) : NULL;
+	return s ? s : "unknown";
+}
+
+/* One "  key:  value" line of the summary, value sanitized. */
+static void kv(FILE *f, const char *key, const char *value)
+{
+	char safe[1400];
+
+	sanitize_str(safe, sizeof safe, value);
+	fprintf(f, "  %-19s %s\n", key, safe);
+}
+
+/* The outcome of one side in words. */
+static void side_outcome(const struct tl_result *r, char *buf, size_t n)
+{
+	if (!r->set)
+		snprintf(buf, n, "no result");
+	else if (r->rejected_after || !r->handshake_ok)
+		snprintf(buf, n, "%s", r->error[0] ? r->error : "failed");
+	else
+		snprintf(buf, n, "handshake completed%s", r->closed_cleanly ? ", closed cleanly" : "");
+}
+
+/* Writes the summary of one connection. */
+static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
+{
+	struct summary s;
+	char buf[700];
+	const char *name;
+
+	if (!summary_build(tl, conn, &s))
+		return;
+	if (timeline_conn_count(tl) > 1)
+		fprintf(f, "\nSummary of connection %u%s\n", conn + 1, s.resumed ? " (resumed)" : "");
+	else
+		fprintf(f, "\nSummary\n");
+	kv(f, "version:", version_name(s.version));
+	name = s.cipher_suite ? names_cipher_suite(s.cipher_suite) : NULL;
+	snprintf(buf, sizeof buf, "%s", name ? name : s.cipher_suite ? "unknown" : "none");
+	if (name == NULL && s.cipher_suite)
+		snprintf(buf, sizeof buf, "unknown (0x%04x)", s.cipher_suite);
+	kv(f, "cipher suite:", buf);
+	if (s.kx) {
+		name = s.group ? names_group(s.group) : NULL;
+		if (s.group)
+			snprintf(buf, sizeof buf, "%s, group %s", s.kx, name ? name : "unknown");
+		else if (s.rsa_kx)
+			snprintf(buf, sizeof buf, "RSA (the client encrypts the premaster secret to the server's key)");
+		else
+			snprintf(buf, sizeof buf, "%s", s.kx);
+		kv(f, "key exchange:", buf);
+	}
+	if (s.sigscheme) {
+		name = names_sigscheme(s.sigscheme);
+		kv(f, "server signature:", name ? name : "unknown");
+	} else if (s.rsa_kx) {
+		kv(f, "server signature:", "none (the server proves its key by decrypting the premaster secret)");
+	}
+	if (s.hrr)
+		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
+	if (s.resumed)
+		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
+	if (s.client.set && s.client.verify_done)
+		kv(f, "server certificate:", s.client.verify);
+	else if (s.client.set && !s.resumed && s.client.handshake_ok)
+		kv(f, "server certificate:", "not checked");
+	if (!o->client_only && s.server.set) {
+		if (s.server.verify[0])
+			kv(f, "client certificate:", s.server.verify);
+		else
+			kv(f, "client certificate:", "not requested");
+	}
+	side_outcome(&s.client, buf, sizeof buf);
+	kv(f, o->client_only ? "outcome:" : "client outcome:", buf);
+	if (!o->client_only) {
+		side_outcome(&s.server, buf, sizeof buf);
+		kv(f, "server outcome:", buf);
+	}
+}
+
+/* Writes the ladder and the summaries. */
+void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
+{
+	size_t n = timeline_count(tl);
+	unsigned step = 0, conn = 0;
+	int64_t t0 = 0;
+	char line[768];
+	struct tl_event first;
+
+	if (o->title) {
+		char safe[512];
+		sanitize_str(safe, sizeof safe, o->title);
+		fprintf(f, "%s\n\n", safe);
+	}
+	if (timeline_get(tl, 0, &first))
+		t0 = first.t_us;
+	fprintf(f, "step   time ms  %-*s%s\n", ARROW - 4, "CLIENT", "SERVER");
+	for (size_t i = 0; i < n; i++) {
+		struct tl_event ev;
+
+		if (!timeline_get(tl, i, &ev))
+			continue;
+		if ((ev.kind == TL_EV_RECORD) != o->wire && ev.kind != TL_EV_NOTE && ev.kind != TL_EV_ERROR &&
+		    ev.kind != TL_EV_DIAGNOSIS)
+			continue;
+		if (ev.conn != conn) {
+			conn = ev.conn;
+			fprintf(f, "     ---- connection %u ----\n", conn + 1);
+		}
+		fprintf(f, "%s\n", text_event_line(&ev, ++step, t0, line, sizeof line));
+	}
+	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
+		write_summary(f, tl, c, o);
+	if (timeline_dropped(tl))
+		fprintf(f, "\n(%u events were lost: out of memory)\n", timeline_dropped(tl));
+}

@@ -1,0 +1,142 @@
+/*
+ * client.c: resolve, connect within the deadline, run one recorded
+ * connection.
+ */
+#include "tlsladder/client.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Printable address of ai into buf. */
+static void addr_text(const struct addrinfo *ai, char *buf, size_t n)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (ai->ai_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ai->ai_addr)->sin_addr, host, sizeof host);
+	else if (ai->ai_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, host, sizeof host);
+	snprintf(buf, n, ai->ai_family == AF_INET6 ? "[%s]" : "%s", host);
+}
+
+/* Connects to one address before the deadline; returns fd or -1 with errno. */
+static int connect_one(const struct addrinfo *ai, struct timeline *tl, int64_t deadline_us, int cancel_fd)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+	int one = 1, soerr = 0;
+	socklen_t len = sizeof soerr;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS)
+		goto fail;
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = fd, .events = POLLOUT }, { .fd = cancel_fd, .events = POLLIN } };
+		int64_t left = deadline_us - timeline_now(tl);
+		int n;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		n = poll(pf, cancel_fd >= 0 ? 2 : 1, (int)(left / 1000) + 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (cancel_fd >= 0 && (pf[1].revents & POLLIN)) {
+			errno = ECANCELED;
+			goto fail;
+		}
+		if (n > 0)
+			break;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
+		errno = soerr ? soerr : errno;
+		goto fail;
+	}
+	return fd;
+fail: {
+	int e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+}
+
+/* Runs the client. */
+int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error *err)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct endpoint *ep;
+	struct run_opts ro;
+	char addr[INET6_ADDRSTRLEN + 2], note[512];
+	int64_t deadline = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;
+	int fd = -1, rc, last_errno = 0;
+
+	ep = endpoint_new(&o->tls, err);
+	if (!ep)
+		return err->code;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = o->family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	rc = getaddrinfo(o->host, o->port, &hints, &res);
+	if (rc != 0) {
+		if (rc == EAI_SYSTEM)
+			tl_error_set(err, TL_EXIT_NETWORK, "%s: %s", o->host, strerror(errno));
+		else if (rc == EAI_SERVICE)
+			tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a port number", o->port);
+		else
+			tl_error_set(err, TL_EXIT_NETWORK, "the host name %s does not resolve (%s)", o->host, gai_strerror(rc));
+		endpoint_free(ep);
+		return err->code;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		addr_text(ai, addr, sizeof addr);
+		snprintf(note, sizeof note, "connecting to %s port %s", addr, o->port);
+		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
+		fd = connect_one(ai, tl, deadline, o->cancel_fd);
+		if (fd >= 0)
+			break;
+		last_errno = errno;
+		snprintf(note, sizeof note, "could not connect to %s port %s: %s", addr, o->port, strerror(last_errno));
+		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
+		if (last_errno == ETIMEDOUT || last_errno == ECANCELED)
+			break;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (last_errno == ECANCELED)
+			tl_error_set(err, TL_EXIT_CANCELLED, "stopped by the user");
+		else if (last_errno == ETIMEDOUT)
+			tl_error_set(err, TL_EXIT_TIMEOUT, "%s port %s did not accept the connection within %d s", o->host,
+				     o->port, o->timeout_ms / 1000);
+		else if (last_errno == ECONNREFUSED)
+			tl_error_set(err, TL_EXIT_NETWORK, "connection refused: nothing listens on %s port %s", o->host, o->port);
+		else
+			tl_error_set(err, TL_EXIT_NETWORK, "could not connect to %s port %s: %s", o->host, o->port,
+				     strerror(last_errno));
+		endpoint_free(ep);
+		return err->code;
+	}
+	memset(&ro, 0, sizeof ro);
+	ro.grace_ms = o->grace_ms;
+	ro.deadline_us = deadline;
+	ro.capture = true;
+	ro.cancel_fd = o->cancel_fd;
+	rc = endpoint_run(ep, fd, tl, 0, &ro);
+	close(fd);
+	endpoint_free(ep);
+	return rc;
+}

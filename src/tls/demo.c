@@ -1,0 +1,175 @@
+/*
+ * demo.c: the scenario catalogue and the in-process client/server runner.
+ */
+#include "tlsladder/demo.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define TLS13_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+/* x25519 first, as most clients on the web offer it */
+#define TLS13_X25519 TLS13_ONLY ":-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1"
+#define TLS12_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+
+static const struct demo_scenario scenarios[] = {
+	{ "tls13", "TLS 1.3, ECDHE (x25519), ECDSA server certificate, 1 round trip",
+	  TLS13_X25519, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls12-ecdhe", "TLS 1.2, ECDHE key exchange signed with an RSA certificate, 2 round trips",
+	  TLS12_ONLY, "NORMAL", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls12-rsa", "TLS 1.2, RSA key exchange: the premaster secret is encrypted to the server's key",
+	  TLS12_ONLY ":-KX-ALL:+RSA", TLS12_ONLY ":-KX-ALL:+RSA", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL,
+	  TL_AUTH_NONE, 1 },
+	{ "mtls13", "TLS 1.3 with a client certificate (mutual TLS)",
+	  TLS13_X25519, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key",
+	  TL_AUTH_REQUIRE, 1 },
+	{ "mtls12", "TLS 1.2 with a client certificate (mutual TLS)",
+	  TLS12_ONLY, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key",
+	  TL_AUTH_REQUIRE, 1 },
+	{ "hrr", "TLS 1.3 HelloRetryRequest: the server wants another group, the client says hello again",
+	  TLS13_X25519, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1",
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "resumption", "TLS 1.3 full handshake, then a resumed one with the session ticket (no certificate)",
+	  TLS13_X25519, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 2 },
+};
+
+/* Number of scenarios. */
+size_t demo_count(void)
+{
+	return sizeof scenarios / sizeof scenarios[0];
+}
+
+/* Scenario i, or NULL. */
+const struct demo_scenario *demo_get(size_t i)
+{
+	return i < demo_count() ? &scenarios[i] : NULL;
+}
+
+/* Scenario by name, or NULL. */
+const struct demo_scenario *demo_find(const char *name)
+{
+	for (size_t i = 0; i < demo_count(); i++)
+		if (strcmp(scenarios[i].name, name) == 0)
+			return &scenarios[i];
+	return NULL;
+}
+
+/* The default scenario. */
+const struct demo_scenario *demo_default(void)
+{
+	return &scenarios[0];
+}
+
+struct server_job {
+	struct endpoint *ep;
+	int fd;
+	struct timeline *tl;
+	unsigned conn;
+	const struct run_opts *o;
+	int result;
+};
+
+/* The server thread: one connection. */
+static void *server_main(void *arg)
+{
+	struct server_job *j = arg;
+
+	j->result = endpoint_run(j->ep, j->fd, j->tl, j->conn, j->o);
+	/* half-close so the client never waits on a server that is done */
+	shutdown(j->fd, SHUT_WR);
+	return NULL;
+}
+
+/* certs_dir/name into buf; false when it does not fit. */
+static bool cert_path(char *buf, size_t n, const char *dir, const char *name)
+{
+	int k = snprintf(buf, n, "%s/%s", dir, name);
+	return k > 0 && (size_t)k < n;
+}
+
+/* Runs a scenario. */
+int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct timeline *tl, struct tl_error *err)
+{
+	char srv_cert[PATH_MAX], srv_key[PATH_MAX], cli_cert[PATH_MAX], cli_key[PATH_MAX], ca[PATH_MAX];
+	struct session_config scfg, ccfg;
+	struct endpoint *sep = NULL, *cep = NULL;
+	struct session_sync *sync = NULL;
+	struct run_opts ro;
+	int ret = -1;
+
+	if (!cert_path(srv_cert, sizeof srv_cert, o->certs_dir, sc->server_cert) ||
+	    !cert_path(srv_key, sizeof srv_key, o->certs_dir, sc->server_key) ||
+	    !cert_path(ca, sizeof ca, o->certs_dir, "root-ca.pem") ||
+	    (sc->client_cert && (!cert_path(cli_cert, sizeof cli_cert, o->certs_dir, sc->client_cert) ||
+				 !cert_path(cli_key, sizeof cli_key, o->certs_dir, sc->client_key))))
+		return tl_error_set(err, TL_EXIT_FILES, "the certificate directory path is too long");
+
+	memset(&scfg, 0, sizeof scfg);
+	scfg.side = TL_SERVER;
+	scfg.priority = sc->server_priority;
+	scfg.cert_file = srv_cert;
+	scfg.key_file = srv_key;
+	scfg.ca_file = ca;
+	scfg.client_auth = sc->client_auth;
+	scfg.tickets = true;
+
+	memset(&ccfg, 0, sizeof ccfg);
+	ccfg.side = TL_CLIENT;
+	ccfg.priority = sc->client_priority;
+	ccfg.cert_file = sc->client_cert ? cli_cert : NULL;
+	ccfg.key_file = sc->client_cert ? cli_key : NULL;
+	ccfg.ca_file = ca;
+	ccfg.server_name = "localhost";
+	ccfg.send_sni = true;
+
+	if (!(sep = endpoint_new(&scfg, err)) || !(cep = endpoint_new(&ccfg, err)))
+		goto out;
+	if (!(sync = session_sync_new())) {
+		tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+		goto out;
+	}
+	memset(&ro, 0, sizeof ro);
+	ro.grace_ms = o->grace_ms;
+	ro.deadline_us = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;
+	ro.capture = o->capture;
+	ro.cancel_fd = o->cancel_fd;
+	ro.sync = sync;
+
+	for (unsigned conn = 0; conn < sc->connections; conn++) {
+		int sv[2];
+		pthread_t th;
+		struct server_job job;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+			tl_error_set(err, TL_EXIT_INTERNAL, "could not make a socket pair: %s", strerror(errno));
+			goto out;
+		}
+		if (conn > 0 && o->capture)
+			timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn,
+				      "a new connection: the client offers the session ticket from the first one");
+		session_sync_reset(sync);
+		job = (struct server_job){ sep, sv[1], tl, conn, &ro, 0 };
+		if (pthread_create(&th, NULL, server_main, &job) != 0) {
+			close(sv[0]);
+			close(sv[1]);
+			tl_error_set(err, TL_EXIT_INTERNAL, "could not start the server thread");
+			goto out;
+		}
+		ret = endpoint_run(cep, sv[0], tl, conn, &ro);
+		shutdown(sv[0], SHUT_WR);
+		pthread_join(th, NULL);
+		close(sv[0]);
+		close(sv[1]);
+		if (ret != TL_EXIT_OK && job.result != TL_EXIT_OK)
+			break;
+	}
+out:
+	session_sync_free(sync);
+	endpoint_free(cep);
+	endpoint_free(sep);
+	return ret;
+}

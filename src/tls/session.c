@@ -1,0 +1,879 @@
+/*
+ * session.c: one side of a TLS connection with GnuTLS, recording everything.
+ *
+ * What is recorded and where it comes from:
+ *  - handshake messages: the handshake hook on GNUTLS_HANDSHAKE_ANY at PRE
+ *    (POST can see a consumed buffer), both directions;
+ *  - records, ChangeCipherSpec and plaintext alerts: the push/pull wrappers,
+ *    which parse the record stream in both directions (the hook never
+ *    reports ChangeCipherSpec);
+ *  - encrypted alerts: from what we asked GnuTLS to send (outgoing) and from
+ *    the error codes it returns (incoming);
+ *  - secrets: the keylog function.
+ * Hooks and wrappers only record; they never print. Every wait in the
+ * wrappers is bounded by the run's deadline and the cancel descriptor.
+ */
+#include "tlsladder/session.h"
+#include "tlsladder/peek.h"
+#include "tlsladder/names.h"
+#include "tls_internal.h"
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct endpoint {
+	struct session_config cfg;
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	gnutls_datum_t ticket_key;      /* server: shared by all its connections */
+	gnutls_datum_t saved_session;   /* client: for resumption on the next run */
+};
+
+/* The record stream of one direction, parsed incrementally. */
+struct recparse {
+	uint8_t hdr[5];
+	unsigned hdr_have;
+	size_t body_left;
+	uint8_t head[2];                /* first bytes of the body (alert level/description) */
+	unsigned head_have;
+	bool encrypted;                 /* decided when the header completed */
+};
+
+/* One connection in progress. */
+struct conn {
+	struct endpoint *ep;
+	gnutls_session_t s;
+	struct timeline *tl;
+	const struct run_opts *o;
+	enum tl_side self, peer;
+	unsigned conn;
+	int fd;
+	bool capture;
+	bool cancelled, timed_out;
+	struct recparse rp[2];          /* [0] outgoing, [1] incoming */
+	bool ccs[2];                    /* ChangeCipherSpec record seen in that direction */
+	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
+	bool fin[2];                    /* Finished seen in that direction */
+	bool tls13;
+	unsigned version;               /* negotiated, once the ServerHello was seen */
+	bool pending_out_alert;
+	unsigned out_alert_level, out_alert_desc;
+	bool last_in_plain_alert;       /* the last incoming record was a plaintext alert (already recorded) */
+	bool sent_cert;                 /* we sent a non-empty Certificate */
+	bool peer_sent_cert;
+	bool nst_after_fin;             /* a NewSessionTicket arrived after our Finished */
+	bool alert_in;                  /* an alert arrived (any level) */
+	bool fatal_in;
+	bool close_in;                  /* close_notify arrived */
+};
+
+enum { DIR_OUT = 0, DIR_IN = 1 };
+
+/* ---- global ---- */
+
+/* Initialises GnuTLS. */
+int session_global_init(struct tl_error *err)
+{
+	int rc = gnutls_global_init();
+
+	if (rc < 0)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "the TLS library could not start: %s", gnutls_strerror(rc));
+	return 0;
+}
+
+/* Releases GnuTLS. */
+void session_global_deinit(void)
+{
+	gnutls_global_deinit();
+}
+
+/* ---- demo synchronisation ---- */
+
+struct session_sync {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	bool settled;
+};
+
+/* Makes a sync object. */
+struct session_sync *session_sync_new(void)
+{
+	struct session_sync *s = calloc(1, sizeof *s);
+
+	if (s) {
+		pthread_mutex_init(&s->m, NULL);
+		pthread_cond_init(&s->c, NULL);
+	}
+	return s;
+}
+
+/* Frees a sync object. */
+void session_sync_free(struct session_sync *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_destroy(&s->m);
+	pthread_cond_destroy(&s->c);
+	free(s);
+}
+
+/* Clears the flag. */
+void session_sync_reset(struct session_sync *s)
+{
+	pthread_mutex_lock(&s->m);
+	s->settled = false;
+	pthread_mutex_unlock(&s->m);
+}
+
+/* Sets the flag and wakes the waiter. */
+void session_sync_settled(struct session_sync *s)
+{
+	pthread_mutex_lock(&s->m);
+	s->settled = true;
+	pthread_cond_broadcast(&s->c);
+	pthread_mutex_unlock(&s->m);
+}
+
+/* Waits for the flag. */
+bool session_sync_wait(struct session_sync *s, int timeout_ms)
+{
+	struct timespec until;
+	bool ok;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->m);
+	while (!s->settled)
+		if (pthread_cond_timedwait(&s->c, &s->m, &until) == ETIMEDOUT)
+			break;
+	ok = s->settled;
+	pthread_mutex_unlock(&s->m);
+	return ok;
+}
+
+/* ---- recording ---- */
+
+/* Milliseconds left before the deadline (at least 0). */
+static int remaining_ms(const struct conn *c)
+{
+	int64_t left = c->o->deadline_us - timeline_now(c->tl);
+
+	if (left <= 0)
+		return 0;
+	return left / 1000 > 0x7fffffff ? 0x7fffffff : (int)(left / 1000);
+}
+
+/* A fresh event of kind k sent by `from`. */
+static void event_init(struct conn *c, struct tl_event *ev, enum tl_kind k, enum tl_side from)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->kind = k;
+	ev->from = from;
+	ev->conn = c->conn;
+	ev->t_us = timeline_now(c->tl);
+	ev->version = c->version;
+}
+
+/* Which keys protect traffic in direction dir right now. */
+static enum tl_keys keys_now(const struct conn *c, int dir, bool encrypted)
+{
+	if (!encrypted)
+		return TL_KEYS_NONE;
+	if (!c->tls13)
+		return TL_KEYS_TLS12;
+	return c->fin[dir] ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
+}
+
+/* Records an alert in direction dir. */
+static void record_alert(struct conn *c, int dir, unsigned level, unsigned desc, bool encrypted)
+{
+	struct tl_event ev;
+
+	event_init(c, &ev, TL_EV_ALERT, dir == DIR_OUT ? c->self : c->peer);
+	ev.alert_level = level;
+	ev.alert_desc = desc;
+	ev.encrypted = encrypted;
+	ev.keys = keys_now(c, dir, encrypted);
+	timeline_observe(c->tl, &ev, dir == DIR_OUT);
+	if (dir == DIR_IN) {
+		c->alert_in = true;
+		if (level == 2)
+			c->fatal_in = true;
+		if (desc == 0)
+			c->close_in = true;
+	}
+}
+
+/* A record's header is complete: decide whether its payload is encrypted. */
+static bool record_encrypted(const struct conn *c, int dir, unsigned type)
+{
+	if (type == 23)
+		return true;
+	if (type == 20 || c->tls13)
+		return false;          /* TLS 1.3 protects everything as type 23 */
+	return c->ccs[dir];        /* TLS 1.2: everything after ChangeCipherSpec */
+}
+
+/* A whole record went by in direction dir. */
+static void record_done(struct conn *c, int dir)
+{
+	struct recparse *rp = &c->rp[dir];
+	unsigned type = rp->hdr[0];
+	unsigned rver = ((unsigned)rp->hdr[1] << 8) | rp->hdr[2];
+	unsigned len = ((unsigned)rp->hdr[3] << 8) | rp->hdr[4];
+	enum tl_side from = dir == DIR_OUT ? c->self : c->peer;
+	struct tl_event ev;
+
+	event_init(c, &ev, TL_EV_RECORD, from);
+	ev.rec_type = type;
+	ev.rec_version = rver;
+	ev.rec_length = len;
+	ev.encrypted = rp->encrypted;
+	ev.keys = keys_now(c, dir, rp->encrypted);
+	timeline_observe(c->tl, &ev, dir == DIR_OUT);
+
+	if (dir == DIR_IN)
+		c->last_in_plain_alert = false;
+	if (type == 20) {
+		if (c->ccs_announced[dir] > 0) {
+			c->ccs_announced[dir]--;
+		} else {
+			event_init(c, &ev, TL_EV_CCS, from);
+			timeline_observe(c->tl, &ev, dir == DIR_OUT);
+		}
+		c->ccs[dir] = true;
+	} else if (type == 21 && !rp->encrypted && rp->head_have == 2) {
+		if (dir == DIR_OUT)
+			c->pending_out_alert = false;
+		record_alert(c, dir, rp->head[0], rp->head[1], false);
+		if (dir == DIR_IN)
+			c->last_in_plain_alert = true;
+	} else if (dir == DIR_OUT && c->pending_out_alert && (type == 21 || type == 23)) {
+		c->pending_out_alert = false;
+		record_alert(c, dir, c->out_alert_level, c->out_alert_desc, true);
+	}
+}
+
+/* Feeds bytes of direction dir through the record parser. */
+static void records_feed(struct conn *c, int dir, const uint8_t *p, size_t n)
+{
+	struct recparse *rp = &c->rp[dir];
+
+	while (n > 0) {
+		if (rp->hdr_have < 5) {
+			rp->hdr[rp->hdr_have++] = *p++;
+			n--;
+			if (rp->hdr_have == 5) {
+				rp->body_left = ((size_t)rp->hdr[3] << 8) | rp->hdr[4];
+				rp->head_have = 0;
+				rp->encrypted = record_encrypted(c, dir, rp->hdr[0]);
+				if (rp->body_left == 0) {
+					record_done(c, dir);
+					rp->hdr_have = 0;
+				}
+			}
+			continue;
+		}
+		size_t take = n < rp->body_left ? n : rp->body_left;
+		for (size_t i = 0; i < take && rp->head_have < sizeof rp->head; i++)
+			rp->head[rp->head_have++] = p[i];
+		p += take;
+		n -= take;
+		rp->body_left -= take;
+		if (rp->body_left == 0) {
+			record_done(c, dir);
+			rp->hdr_have = 0;
+		}
+	}
+}
+
+/* The handshake hook: records each message at PRE, both directions. */
+static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct conn *c = gnutls_session_get_ptr(s);
+	int dir = incoming ? DIR_IN : DIR_OUT;
+	unsigned type = htype;
+	struct tl_event ev;
+
+	if (when != GNUTLS_HOOK_PRE || htype == GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC)
+		return 0;
+	if (type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST ||
+	    (type == 2 && msg->size >= 34 && peek_is_hrr_random(msg->data + 2)))
+		type = TL_HS_HELLO_RETRY_REQUEST;
+	if (type == 2 || type == TL_HS_HELLO_RETRY_REQUEST) {
+		struct peek_server_hello sh;
+		if (peek_server_hello(msg->data, msg->size, &sh)) {
+			c->version = sh.version;
+			c->tls13 = sh.version == 0x0304;
+		}
+	}
+	if (type == 20 && !c->tls13 && !incoming && !c->ccs[DIR_OUT] && c->ccs_announced[DIR_OUT] == 0) {
+		/*
+		 * TLS 1.2: the hooks of a flight fire before its records are
+		 * written, so the ChangeCipherSpec record that precedes this
+		 * Finished on the wire has not been pushed yet. Record it now,
+		 * in wire order; the record parser will not record it twice.
+		 */
+		event_init(c, &ev, TL_EV_CCS, c->self);
+		timeline_observe(c->tl, &ev, true);
+		c->ccs_announced[DIR_OUT]++;
+	}
+	event_init(c, &ev, TL_EV_HANDSHAKE, incoming ? c->peer : c->self);
+	ev.hs_type = type;
+	ev.body = msg->data;
+	ev.body_len = msg->size;
+	if (c->tls13)
+		ev.encrypted = type != 1 && type != 2 && type != TL_HS_HELLO_RETRY_REQUEST;
+	else
+		ev.encrypted = c->ccs[dir] || c->ccs_announced[dir] > 0 || type == 20;
+	ev.keys = keys_now(c, dir, ev.encrypted);
+	timeline_observe(c->tl, &ev, !incoming);
+
+	if (type == 11) {
+		unsigned count = 0;
+		peek_certificate_count(msg->data, msg->size, c->tls13, &count);
+		if (incoming)
+			c->peer_sent_cert = count > 0;
+		else
+			c->sent_cert = count > 0;
+	} else if (type == 20) {
+		c->fin[dir] = true;
+	} else if (type == 4 && incoming && c->fin[DIR_OUT]) {
+		c->nst_after_fin = true;
+	}
+	return 0;
+}
+
+/* Stores each secret the library derives. */
+static int keylog_fn(gnutls_session_t s, const char *label, const gnutls_datum_t *secret)
+{
+	struct conn *c = gnutls_session_get_ptr(s);
+	struct tl_secret sec;
+	gnutls_datum_t cr, sr;
+
+	memset(&sec, 0, sizeof sec);
+	sec.side = c->self;
+	sec.conn = c->conn;
+	snprintf(sec.label, sizeof sec.label, "%s", label);
+	gnutls_session_get_random(s, &cr, &sr);
+	if (cr.size == sizeof sec.client_random)
+		memcpy(sec.client_random, cr.data, cr.size);
+	sec.len = secret->size < sizeof sec.secret ? secret->size : sizeof sec.secret;
+	memcpy(sec.secret, secret->data, sec.len);
+	timeline_add_secret(c->tl, &sec);
+	memset(&sec, 0, sizeof sec);
+	return 0;
+}
+
+/* ---- transport ---- */
+
+/*
+ * Waits until fd is ready for `events`, the deadline passes (returns 0),
+ * or the cancel descriptor fires (returns -1, errno ECANCELED).
+ * limit_ms < 0 means "until the deadline".
+ */
+static int wait_fd(struct conn *c, short events, int limit_ms)
+{
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = c->fd, .events = events }, { .fd = c->o->cancel_fd, .events = POLLIN } };
+		int left = remaining_ms(c);
+		int t = limit_ms >= 0 && limit_ms < left ? limit_ms : left;
+		int n = poll(pf, c->o->cancel_fd >= 0 ? 2 : 1, t);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (c->o->cancel_fd >= 0 && (pf[1].revents & POLLIN)) {
+			c->cancelled = true;
+			errno = ECANCELED;
+			return -1;
+		}
+		if (n == 0) {
+			if (t == left)
+				c->timed_out = true;
+			return 0;
+		}
+		return 1;
+	}
+}
+
+/* Push: records the outgoing records, then writes them, within the deadline. */
+static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+	struct conn *c = ptr;
+	size_t done = 0;
+
+	records_feed(c, DIR_OUT, data, len);
+	while (done < len) {
+		ssize_t n = send(c->fd, (const char *)data + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			gnutls_transport_set_errno(c->s, errno);
+			return -1;
+		}
+		int w = wait_fd(c, POLLOUT, -1);
+		if (w <= 0) {
+			gnutls_transport_set_errno(c->s, w == 0 ? ETIMEDOUT : errno);
+			return -1;
+		}
+	}
+	return (ssize_t)len;
+}
+
+/* Pull: reads what is there and records the incoming records. */
+static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+	struct conn *c = ptr;
+
+	for (;;) {
+		ssize_t n = recv(c->fd, data, len, MSG_DONTWAIT);
+		if (n > 0) {
+			records_feed(c, DIR_IN, data, (size_t)n);
+			return n;
+		}
+		if (n == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			gnutls_transport_set_errno(c->s, errno);
+			return -1;
+		}
+		int w = wait_fd(c, POLLIN, -1);
+		if (w <= 0) {
+			gnutls_transport_set_errno(c->s, w == 0 ? EAGAIN : errno);
+			return -1;
+		}
+	}
+}
+
+/* Pull timeout: data ready (>0), timed out (0), or error (-1). */
+static int pull_timeout_fn(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	struct conn *c = ptr;
+
+	return wait_fd(c, POLLIN, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)(ms > 0x7fffffffu ? 0x7fffffffu : ms));
+}
+
+/* ---- endpoints ---- */
+
+/* Loads the credentials and priorities of one side. */
+struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error *err)
+{
+	struct endpoint *ep = calloc(1, sizeof *ep);
+	const char *errpos = NULL;
+	int rc;
+
+	if (!ep) {
+		tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+		return NULL;
+	}
+	ep->cfg = *cfg;
+	if ((rc = gnutls_certificate_allocate_credentials(&ep->cred)) < 0) {
+		tl_error_set(err, TL_EXIT_INTERNAL, "the TLS library could not allocate credentials: %s", gnutls_strerror(rc));
+		goto fail;
+	}
+	if (cfg->ca_file && (rc = gnutls_certificate_set_x509_trust_file(ep->cred, cfg->ca_file, GNUTLS_X509_FMT_PEM)) <= 0) {
+		tl_error_set(err, TL_EXIT_FILES, "%s: no CA certificate could be read from this file%s%s", cfg->ca_file,
+			     rc < 0 ? ": " : "", rc < 0 ? tls_error_words(rc) : "");
+		goto fail;
+	}
+	if (cfg->system_trust && (rc = gnutls_certificate_set_x509_system_trust(ep->cred)) < 0) {
+		tl_error_set(err, TL_EXIT_FILES, "the system's trusted CA certificates could not be loaded: %s", tls_error_words(rc));
+		goto fail;
+	}
+	if (cfg->cert_file || cfg->key_file) {
+		if (!cfg->cert_file || !cfg->key_file) {
+			tl_error_set(err, TL_EXIT_USAGE, "a certificate needs its private key and a key needs its certificate");
+			goto fail;
+		}
+		rc = gnutls_certificate_set_x509_key_file(ep->cred, cfg->cert_file, cfg->key_file, GNUTLS_X509_FMT_PEM);
+		if (rc < 0) {
+			tls_files_error(rc, cfg->cert_file, cfg->key_file, err);
+			goto fail;
+		}
+	} else if (cfg->side == TL_SERVER) {
+		tl_error_set(err, TL_EXIT_USAGE, "a server needs a certificate and a private key");
+		goto fail;
+	}
+	rc = gnutls_priority_init(&ep->prio, cfg->priority ? cfg->priority : "NORMAL", &errpos);
+	if (rc < 0) {
+		tl_error_set(err, TL_EXIT_USAGE, "the priority string is not valid near \"%.40s\"", errpos ? errpos : "");
+		goto fail;
+	}
+	if (cfg->side == TL_SERVER && cfg->tickets &&
+	    (rc = gnutls_session_ticket_key_generate(&ep->ticket_key)) < 0) {
+		tl_error_set(err, TL_EXIT_INTERNAL, "could not make a session ticket key: %s", gnutls_strerror(rc));
+		goto fail;
+	}
+	return ep;
+fail:
+	endpoint_free(ep);
+	return NULL;
+}
+
+/* Frees an endpoint. */
+void endpoint_free(struct endpoint *ep)
+{
+	if (!ep)
+		return;
+	if (ep->cred)
+		gnutls_certificate_free_credentials(ep->cred);
+	if (ep->prio)
+		gnutls_priority_deinit(ep->prio);
+	if (ep->ticket_key.data) {
+		gnutls_memset(ep->ticket_key.data, 0, ep->ticket_key.size);
+		gnutls_free(ep->ticket_key.data);
+	}
+	if (ep->saved_session.data)
+		gnutls_free(ep->saved_session.data);
+	free(ep);
+}
+
+/* Sets up the GnuTLS session of a connection. */
+static int conn_setup(struct conn *c, struct tl_error *err)
+{
+	struct endpoint *ep = c->ep;
+	unsigned flags = (c->self == TL_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_SIGNAL;
+	int rc;
+
+	if ((rc = gnutls_init(&c->s, flags)) < 0)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "the TLS library could not start a session: %s", gnutls_strerror(rc));
+	gnutls_session_set_ptr(c->s, c);
+	if ((rc = gnutls_priority_set(c->s, ep->prio)) < 0 ||
+	    (rc = gnutls_credentials_set(c->s, GNUTLS_CRD_CERTIFICATE, ep->cred)) < 0)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "the TLS session could not be configured: %s", gnutls_strerror(rc));
+	if (c->self == TL_CLIENT) {
+		const char *name = ep->cfg.server_name;
+		if (name && ep->cfg.send_sni && gnutls_server_name_set(c->s, GNUTLS_NAME_DNS, name, strlen(name)) < 0)
+			return tl_error_set(err, TL_EXIT_USAGE, "the server name \"%s\" cannot be sent", name);
+		if (ep->cfg.verify_strict)
+			gnutls_session_set_verify_cert(c->s, name, 0);
+		if (ep->saved_session.data)
+			gnutls_session_set_data(c->s, ep->saved_session.data, ep->saved_session.size);
+	} else {
+		if (ep->cfg.client_auth != TL_AUTH_NONE) {
+			gnutls_certificate_server_set_request(c->s, ep->cfg.client_auth == TL_AUTH_REQUIRE ? GNUTLS_CERT_REQUIRE
+													    : GNUTLS_CERT_REQUEST);
+			gnutls_session_set_verify_cert(c->s, NULL, 0);
+		}
+		if (ep->ticket_key.data)
+			gnutls_session_ticket_enable_server(c->s, &ep->ticket_key);
+	}
+	if (c->capture) {
+		gnutls_handshake_set_hook_function(c->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_PRE, hook_fn);
+		gnutls_session_set_keylog_function(c->s, keylog_fn);
+		gnutls_transport_set_ptr(c->s, c);
+		gnutls_transport_set_push_function(c->s, push_fn);
+		gnutls_transport_set_pull_function(c->s, pull_fn);
+		gnutls_transport_set_pull_timeout_function(c->s, pull_timeout_fn);
+	} else {
+		gnutls_transport_set_int(c->s, c->fd);
+	}
+	return 0;
+}
+
+/* Records an alert we are about to send, so the push wrapper can name it. */
+static void expect_out_alert(struct conn *c, unsigned level, unsigned desc)
+{
+	c->pending_out_alert = true;
+	c->out_alert_level = level;
+	c->out_alert_desc = desc;
+}
+
+/* An API call returned rc: record an incoming alert it reports, if the record layer could not. */
+static void note_incoming_alert(struct conn *c, int rc)
+{
+	if (!c->capture)
+		return;
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == GNUTLS_E_WARNING_ALERT_RECEIVED || rc == 0) {
+		if (c->last_in_plain_alert) {
+			c->last_in_plain_alert = false;
+			return;
+		}
+		unsigned level = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? 2 : 1;
+		unsigned desc = rc == 0 ? 0 : (unsigned)gnutls_alert_get(c->s);
+		record_alert(c, DIR_IN, level, desc, true);
+	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		c->fatal_in = true;
+	}
+}
+
+/* After a failed handshake: tell the peer why, as GnuTLS does not by itself. */
+static void send_failure_alert(struct conn *c, int rc)
+{
+	int level = 0;
+	int desc;
+
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == GNUTLS_E_PUSH_ERROR || rc == GNUTLS_E_PULL_ERROR ||
+	    rc == GNUTLS_E_PREMATURE_TERMINATION || rc == GNUTLS_E_TIMEDOUT || c->cancelled || c->timed_out)
+		return;
+	desc = gnutls_error_to_alert(rc, &level);
+	if (desc < 0)
+		return;
+	expect_out_alert(c, (unsigned)level, (unsigned)desc);
+	gnutls_alert_send_appropriate(c->s, rc);
+	c->pending_out_alert = false;
+}
+
+/* Client after the handshake: reads for the grace period until the outcome is known. */
+static int client_grace(struct conn *c)
+{
+	int64_t end = timeline_now(c->tl) + (int64_t)c->o->grace_ms * 1000;
+	bool waited_peer = false;
+	char buf[4096];
+
+	for (int rounds = 0; rounds < 1000; rounds++) {
+		int64_t now = timeline_now(c->tl);
+		int left = (int)((end - now) / 1000);
+		bool awaiting_verdict = c->tls13 && c->sent_cert && !c->nst_after_fin;
+		int rc;
+
+		if (c->alert_in || left <= 0 || remaining_ms(c) <= 0)
+			break;
+		if (!awaiting_verdict) {
+			/* drain what is already in flight, then stop */
+			if (c->o->sync && !waited_peer) {
+				session_sync_wait(c->o->sync, left);
+				waited_peer = true;
+			}
+			if (gnutls_record_check_pending(c->s) == 0) {
+				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+				if (poll(&pf, 1, 0) <= 0)
+					break;
+			}
+		}
+		gnutls_record_set_timeout(c->s, (unsigned)(left < remaining_ms(c) ? left : remaining_ms(c)));
+		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc > 0) {
+			char note[96];
+			snprintf(note, sizeof note, "the server sent %d bytes of application data", rc);
+			timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, note);
+			c->nst_after_fin = true;     /* data after our Finished: the server accepted us */
+			continue;
+		}
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_TIMEDOUT)
+			break;
+		if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			note_incoming_alert(c, rc);
+			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == 0)
+				return rc;
+			continue;
+		}
+		return rc;
+	}
+	return GNUTLS_E_SUCCESS;
+}
+
+/* Server after the handshake: reads until the client closes or the deadline. */
+static int server_serve(struct conn *c)
+{
+	char buf[4096];
+
+	for (int rounds = 0; rounds < 10000; rounds++) {
+		int rc;
+
+		if (remaining_ms(c) <= 0)
+			return GNUTLS_E_TIMEDOUT;
+		gnutls_record_set_timeout(c->s, (unsigned)remaining_ms(c));
+		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc > 0 || rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			note_incoming_alert(c, rc);
+			continue;
+		}
+		if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			note_incoming_alert(c, rc);
+		return rc;
+	}
+	return GNUTLS_E_SUCCESS;
+}
+
+/* Checks the peer's certificate chain and describes the result. */
+static void verify_peer(struct conn *c, struct tl_result *r)
+{
+	unsigned status = 0;
+	unsigned n = 0;
+	const char *host = c->self == TL_CLIENT ? c->ep->cfg.server_name : NULL;
+	int rc;
+
+	if (!gnutls_certificate_get_peers(c->s, &n) || n == 0) {
+		r->peer_sent_cert = false;
+		if (c->self == TL_CLIENT) {
+			r->verify_done = true;
+			snprintf(r->verify, sizeof r->verify, "NOT verified: the server sent no certificate");
+		} else if (c->ep->cfg.client_auth != TL_AUTH_NONE) {
+			snprintf(r->verify, sizeof r->verify, "the client sent no certificate");
+		}
+		return;
+	}
+	r->peer_sent_cert = true;
+	r->verify_done = true;
+	rc = gnutls_certificate_verify_peers3(c->s, host, &status);
+	if (rc < 0) {
+		snprintf(r->verify, sizeof r->verify, "NOT verified: %s", tls_error_words(rc));
+		return;
+	}
+	if (status == 0) {
+		r->verified = true;
+		snprintf(r->verify, sizeof r->verify, "verified: chain of %u trusted%s%s", n, host ? ", name matches " : "",
+			 host ? host : "");
+	} else {
+		gnutls_datum_t out = { NULL, 0 };
+		if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) == 0) {
+			snprintf(r->verify, sizeof r->verify, "NOT verified: %s", (const char *)out.data);
+			gnutls_free(out.data);
+		} else {
+			snprintf(r->verify, sizeof r->verify, "NOT verified (status 0x%x)", status);
+		}
+	}
+}
+
+/* Fills in what was negotiated. */
+static void describe_session(struct conn *c, struct tl_result *r)
+{
+	const char *s;
+
+	r->version = c->version;
+	if ((s = gnutls_ciphersuite_get(c->s)))
+		snprintf(r->cipher_suite, sizeof r->cipher_suite, "%s", s);
+	if ((s = gnutls_group_get_name(gnutls_group_get(c->s))))
+		snprintf(r->group, sizeof r->group, "%s", s);
+	if ((s = gnutls_sign_get_name(gnutls_sign_algorithm_get(c->s))))
+		snprintf(r->sigscheme, sizeof r->sigscheme, "%s", s);
+	r->resumed = gnutls_session_is_resumed(c->s) != 0;
+}
+
+/* The exit code for a finished side. */
+static int side_exit(const struct conn *c, const struct tl_result *r)
+{
+	if (c->cancelled)
+		return TL_EXIT_CANCELLED;
+	if (c->timed_out || r->code == GNUTLS_E_TIMEDOUT)
+		return TL_EXIT_TIMEOUT;
+	if (!r->handshake_ok)
+		return c->fatal_in || r->code == GNUTLS_E_FATAL_ALERT_RECEIVED ? TL_EXIT_REJECTED : TL_EXIT_HANDSHAKE;
+	if (r->rejected_after)
+		return TL_EXIT_REJECTED;
+	if (r->verify_done && !r->verified)
+		return TL_EXIT_VERIFY;
+	return TL_EXIT_OK;
+}
+
+/* Runs one connection. */
+int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn, const struct run_opts *o)
+{
+	struct conn c;
+	struct tl_result r;
+	struct tl_error err;
+	int rc, ret;
+
+	memset(&c, 0, sizeof c);
+	memset(&r, 0, sizeof r);
+	c.ep = ep;
+	c.tl = tl;
+	c.o = o;
+	c.self = ep->cfg.side;
+	c.peer = c.self == TL_CLIENT ? TL_SERVER : TL_CLIENT;
+	c.conn = conn;
+	c.fd = fd;
+	c.capture = o->capture;
+
+	if (conn_setup(&c, &err) < 0) {
+		snprintf(r.error, sizeof r.error, "%s", err.msg);
+		r.code = -1;
+		timeline_note(tl, TL_EV_ERROR, c.self, conn, err.msg);
+		timeline_set_result(tl, c.self, conn, &r);
+		if (c.s)
+			gnutls_deinit(c.s);
+		if (o->sync && c.self == TL_SERVER)
+			session_sync_settled(o->sync);
+		return err.code;
+	}
+	gnutls_handshake_set_timeout(c.s, remaining_ms(&c) > 0 ? (unsigned)remaining_ms(&c) : 1);
+
+	do {
+		rc = gnutls_handshake(c.s);
+	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_WARNING_ALERT_RECEIVED && remaining_ms(&c) > 0);
+	if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
+		note_incoming_alert(&c, rc);
+	r.code = rc;
+	r.handshake_ok = rc == 0;
+
+	if (rc < 0) {
+		note_incoming_alert(&c, rc);
+		send_failure_alert(&c, rc);
+		if (o->sync && c.self == TL_SERVER)
+			session_sync_settled(o->sync);
+		if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			snprintf(r.error, sizeof r.error, "the %s ended the handshake with %s",
+				 c.self == TL_CLIENT ? "server" : "client", tls_alert_words(gnutls_alert_get(c.s)));
+		else
+			tls_failure_words(rc, c.self, c.cancelled, c.timed_out, r.error, sizeof r.error);
+		if (c.capture)
+			timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
+	} else {
+		if (o->sync && c.self == TL_SERVER)
+			session_sync_settled(o->sync);
+		if (c.self == TL_CLIENT) {
+			rc = client_grace(&c);
+			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+				r.rejected_after = true;
+				r.code = rc;
+				snprintf(r.error, sizeof r.error, "the server rejected the connection after the handshake completed: %s",
+					 tls_alert_words(gnutls_alert_get(c.s)));
+				timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
+			}
+			if (!c.alert_in && !c.cancelled) {
+				/* save the session for a later resumption, then say goodbye */
+				if (ep->saved_session.data) {
+					gnutls_free(ep->saved_session.data);
+					ep->saved_session.data = NULL;
+				}
+				gnutls_session_get_data2(c.s, &ep->saved_session);
+				expect_out_alert(&c, 1, 0);
+				gnutls_record_set_timeout(c.s, (unsigned)(o->grace_ms < remaining_ms(&c) ? o->grace_ms : remaining_ms(&c)));
+				if (gnutls_bye(c.s, o->sync ? GNUTLS_SHUT_RDWR : GNUTLS_SHUT_WR) == 0 && o->sync)
+					note_incoming_alert(&c, 0);
+				c.pending_out_alert = false;
+			}
+		} else {
+			rc = server_serve(&c);
+			if (rc == 0) {
+				expect_out_alert(&c, 1, 0);
+				gnutls_bye(c.s, GNUTLS_SHUT_WR);
+				c.pending_out_alert = false;
+			}
+		}
+		r.closed_cleanly = c.close_in;
+	}
+	verify_peer(&c, &r);
+	describe_session(&c, &r);
+	ret = side_exit(&c, &r);
+	timeline_set_result(tl, c.self, conn, &r);
+	gnutls_deinit(c.s);
+	return ret;
+}

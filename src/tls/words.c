@@ -1,0 +1,96 @@
+/*
+ * words.c: GnuTLS error codes translated into the plain words a person
+ * reads. GnuTLS's own strerror texts are for developers ("An unexpected TLS
+ * packet was received."); these say what happened.
+ */
+#include "tls_internal.h"
+#include "tlsladder/names.h"
+
+#include <gnutls/gnutls.h>
+#include <stdio.h>
+
+/* A GnuTLS error in plain words. */
+const char *tls_error_words(int rc)
+{
+	switch (rc) {
+	case GNUTLS_E_UNEXPECTED_PACKET:
+		return "the peer answered with something that is not TLS (plain HTTP or SSH?)";
+	case GNUTLS_E_PREMATURE_TERMINATION:
+		return "the peer closed the connection in the middle of the handshake";
+	case GNUTLS_E_PULL_ERROR:
+		return "the connection was reset or broke while waiting for the peer";
+	case GNUTLS_E_PUSH_ERROR:
+		return "the connection was reset or broke while sending to the peer";
+	case GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
+		return "the peer sent a cut-off or malformed TLS record";
+	case GNUTLS_E_TIMEDOUT:
+		return "the peer did not answer in time";
+	case GNUTLS_E_NO_CIPHER_SUITES:
+	case GNUTLS_E_INSUFFICIENT_CREDENTIALS:
+		return "no cipher suite both sides accept (or none that fits the certificate)";
+	case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
+		return "the two sides have no TLS version in common";
+	case GNUTLS_E_NO_COMMON_KEY_SHARE:
+		return "the two sides have no key exchange group in common";
+	case GNUTLS_E_CERTIFICATE_ERROR:
+	case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
+		return "the peer's certificate did not pass verification";
+	case GNUTLS_E_CERTIFICATE_REQUIRED:
+	case GNUTLS_E_NO_CERTIFICATE_FOUND:
+		return "a certificate was required but none was sent";
+	case GNUTLS_E_FILE_ERROR:
+		return "the file could not be read";
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+		return "the file is not in the expected PEM format";
+	case GNUTLS_E_CERTIFICATE_KEY_MISMATCH:
+		return "the private key does not belong to the certificate";
+	case GNUTLS_E_DECRYPTION_FAILED:
+		return "the key file is encrypted and could not be decrypted";
+	case GNUTLS_E_MEMORY_ERROR:
+		return "out of memory";
+	default:
+		return gnutls_strerror(rc);
+	}
+}
+
+/* An alert description in plain words. */
+const char *tls_alert_words(int desc)
+{
+	static _Thread_local char buf[320];
+	const char *name = names_alert((unsigned)desc);
+	const char *meaning = names_alert_meaning((unsigned)desc);
+
+	snprintf(buf, sizeof buf, "alert %s (%d)%s%s", name ? name : "unknown", desc, meaning ? ": " : "",
+		 meaning ? meaning : "");
+	return buf;
+}
+
+/* Why a handshake failed, from one side's point of view. */
+void tls_failure_words(int rc, enum tl_side self, bool cancelled, bool timed_out, char *out, size_t n)
+{
+	const char *peer = self == TL_CLIENT ? "server" : "client";
+
+	if (cancelled) {
+		snprintf(out, n, "stopped by the user");
+	} else if (timed_out || rc == GNUTLS_E_TIMEDOUT) {
+		snprintf(out, n, "the %s did not answer before the deadline", peer);
+	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		/* the caller's session holds the alert; the generic text names the direction */
+		snprintf(out, n, "the %s ended the handshake with a fatal alert", peer);
+	} else {
+		snprintf(out, n, "handshake failed: %s", tls_error_words(rc));
+	}
+}
+
+/* Sets err for an unusable certificate/key pair. */
+void tls_files_error(int rc, const char *cert_file, const char *key_file, struct tl_error *err)
+{
+	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+		tl_error_set(err, TL_EXIT_FILES, "%s does not belong to %s: the key and certificate do not match", key_file,
+			     cert_file);
+	else
+		tl_error_set(err, TL_EXIT_FILES, "%s / %s: %s", cert_file, key_file, tls_error_words(rc));
+}
