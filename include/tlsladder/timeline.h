@@ -84,6 +84,16 @@ struct tl_secret {
 	size_t len;
 };
 
+/* Why the client stopped reading after the handshake. */
+enum tl_grace_end {
+	TL_GRACE_NOT_RUN,      /* no handshake, or not a client */
+	TL_GRACE_DRAINED,      /* nothing more was in flight */
+	TL_GRACE_ACCEPTED,     /* the server answered our certificate with a ticket or data */
+	TL_GRACE_ALERT,        /* an alert or close_notify arrived */
+	TL_GRACE_EXPIRED,      /* the grace period ran out */
+	TL_GRACE_ERROR         /* the connection failed while reading */
+};
+
 /* What one side concluded when it finished. Strings may hold peer bytes. */
 struct tl_result {
 	bool set;
@@ -101,6 +111,8 @@ struct tl_result {
 	char sigscheme[48];
 	unsigned version;         /* negotiated protocol version, 0 if none */
 	bool resumed;
+	enum tl_grace_end grace_end;
+	int64_t grace_us;         /* how long the grace period lasted */
 };
 
 struct timeline;
@@ -113,7 +125,8 @@ void timeline_destroy(struct timeline *tl);
 int64_t timeline_now(const struct timeline *tl);
 
 /*
- * Records one side's observation. outgoing: the observing side sent it
+ * Records one side's observation, stamped with the current time (the
+ * caller's t_us is ignored). outgoing: the observing side sent it
  * (ev->from must be the observer); otherwise it received it (ev->from is the
  * peer). The body and text are copied. Returns the event's seq, or -1 when
  * memory ran out (the run goes on; the event is lost and counted).

@@ -180,13 +180,15 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	int seq;
 
 	pthread_mutex_lock(&tl->lock);
+	/* stamped under the lock, so times never go backwards along the array */
+	copy.t_us = timeline_now(tl);
 	if (!outgoing && tl->merge) {
 		for (size_t i = 0; i < tl->count; i++) {
 			struct tl_event *e = tl->ev[i];
 			if (!same_message(e, ev))
 				continue;
 			e->recv_seen = true;
-			e->recv_us = ev->t_us;
+			e->recv_us = copy.t_us;
 			if (ev->kind == TL_EV_HANDSHAKE &&
 			    (e->body_len != ev->body_len ||
 			     (e->body_len && memcmp(e->body, ev->body, e->body_len) != 0)))
@@ -199,8 +201,8 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	}
 	copy.sent_seen = outgoing;
 	copy.recv_seen = !outgoing;
-	copy.sent_us = outgoing ? ev->t_us : 0;
-	copy.recv_us = outgoing ? 0 : ev->t_us;
+	copy.sent_us = outgoing ? copy.t_us : 0;
+	copy.recv_us = outgoing ? 0 : copy.t_us;
 	copy.recv_differs = false;
 	seq = append_locked(tl, &copy);
 	pthread_mutex_unlock(&tl->lock);
@@ -217,9 +219,9 @@ int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, uns
 	ev.kind = kind;
 	ev.from = side;
 	ev.conn = conn;
-	ev.t_us = timeline_now(tl);
 	ev.text = text;
 	pthread_mutex_lock(&tl->lock);
+	ev.t_us = timeline_now(tl);
 	seq = append_locked(tl, &ev);
 	pthread_mutex_unlock(&tl->lock);
 	return seq;

@@ -637,19 +637,24 @@ static void send_failure_alert(struct conn *c, int rc)
 }
 
 /* Client after the handshake: reads for the grace period until the outcome is known. */
-static int client_grace(struct conn *c)
+static int client_grace(struct conn *c, enum tl_grace_end *why)
 {
 	int64_t end = timeline_now(c->tl) + (int64_t)c->o->grace_ms * 1000;
 	bool waited_peer = false;
 	char buf[4096];
 
+	*why = TL_GRACE_EXPIRED;
 	for (int rounds = 0; rounds < 1000; rounds++) {
 		int64_t now = timeline_now(c->tl);
 		int left = (int)((end - now) / 1000);
 		bool awaiting_verdict = c->tls13 && c->sent_cert && !c->nst_after_fin;
 		int rc;
 
-		if (c->alert_in || left <= 0 || remaining_ms(c) <= 0)
+		if (c->alert_in) {
+			*why = TL_GRACE_ALERT;
+			break;
+		}
+		if (left <= 0 || remaining_ms(c) <= 0)
 			break;
 		if (!awaiting_verdict) {
 			/* drain what is already in flight, then stop */
@@ -659,8 +664,10 @@ static int client_grace(struct conn *c)
 			}
 			if (gnutls_record_check_pending(c->s) == 0) {
 				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
-				if (poll(&pf, 1, 0) <= 0)
+				if (poll(&pf, 1, 0) <= 0) {
+					*why = c->sent_cert && c->tls13 ? TL_GRACE_ACCEPTED : TL_GRACE_DRAINED;
 					break;
+				}
 			}
 		}
 		gnutls_record_set_timeout(c->s, (unsigned)(left < remaining_ms(c) ? left : remaining_ms(c)));
@@ -678,10 +685,13 @@ static int client_grace(struct conn *c)
 			break;
 		if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
 			note_incoming_alert(c, rc);
-			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == 0)
+			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == 0) {
+				*why = TL_GRACE_ALERT;
 				return rc;
+			}
 			continue;
 		}
+		*why = TL_GRACE_ERROR;
 		return rc;
 	}
 	return GNUTLS_E_SUCCESS;
@@ -839,7 +849,9 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 		if (o->sync && c.self == TL_SERVER)
 			session_sync_settled(o->sync);
 		if (c.self == TL_CLIENT) {
-			rc = client_grace(&c);
+			int64_t t = timeline_now(tl);
+			rc = client_grace(&c, &r.grace_end);
+			r.grace_us = timeline_now(tl) - t;
 			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 				r.rejected_after = true;
 				r.code = rc;

@@ -1,0 +1,437 @@
+/*
+ * test_demo.c: every demo scenario is a real in-process handshake; the
+ * timeline must hold exactly the messages each side sent, in order, with
+ * the right directions, encryption and records, and both sides' results.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlsladder/demo.h"
+#include "tlsladder/names.h"
+#include "tlsladder/paths.h"
+#include "tlsladder/summary.h"
+#include "tlsladder/timeline.h"
+
+static char certs[PATH_MAX];
+
+/* Runs a scenario; returns the timeline and the client's exit code. */
+static struct timeline *run(const struct demo_scenario *sc, int *rc)
+{
+	struct timeline *tl = timeline_create(true);
+	struct demo_opts o = { certs, 300, 20000, true, -1 };
+	struct tl_error err = { 0, "" };
+
+	assert_non_null(tl);
+	*rc = demo_run(sc, &o, tl, &err);
+	if (*rc < 0)
+		fail_msg("demo %s did not start: %s", sc->name, err.msg);
+	timeline_finish(tl);
+	return tl;
+}
+
+/* The messages (handshake, CCS, alerts) one side sent in connection conn, space separated. */
+static void sequence(const struct timeline *tl, enum tl_side from, unsigned conn, char *out, size_t n)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		char item[64];
+
+		timeline_get(tl, i, &ev);
+		if (ev.from != from || ev.conn != conn)
+			continue;
+		if (ev.kind == TL_EV_HANDSHAKE || ev.kind == TL_EV_CCS)
+			snprintf(item, sizeof item, "%s", timeline_event_name(&ev));
+		else if (ev.kind == TL_EV_ALERT)
+			snprintf(item, sizeof item, "Alert:%s", names_alert(ev.alert_desc));
+		else
+			continue;
+		used += (size_t)snprintf(out + used, n - used, "%s%s", used ? " " : "", item);
+	}
+}
+
+/* Asserts both sides' sequences. */
+static void expect(const struct timeline *tl, unsigned conn, const char *client, const char *server)
+{
+	char got[1024];
+
+	sequence(tl, TL_CLIENT, conn, got, sizeof got);
+	assert_string_equal(got, client);
+	sequence(tl, TL_SERVER, conn, got, sizeof got);
+	assert_string_equal(got, server);
+}
+
+/* Every message was seen by both ends with the same bytes; checks encryption per version. */
+static void check_events(const struct timeline *tl, bool tls13)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_NOTE)
+			continue;
+		assert_true(ev.sent_seen);
+		if (!ev.recv_seen)
+			fail_msg("event %zu (%s from %s) was never received", i, timeline_event_name(&ev),
+				 ev.from == TL_CLIENT ? "client" : "server");
+		assert_false(ev.recv_differs);
+		if (ev.kind == TL_EV_HANDSHAKE) {
+			bool hello = ev.hs_type == 1 || ev.hs_type == 2 || ev.hs_type == TL_HS_HELLO_RETRY_REQUEST;
+			bool expect_enc = tls13 ? !hello : ev.hs_type == 20;
+			if (ev.encrypted != expect_enc)
+				fail_msg("%s: encrypted=%d, expected %d", timeline_event_name(&ev), ev.encrypted, expect_enc);
+			if (tls13 && expect_enc)
+				assert_int_equal(ev.keys, ev.hs_type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE);
+		}
+		if (ev.kind == TL_EV_RECORD) {
+			if (tls13)
+				assert_true(ev.rec_type == 22 ? !ev.encrypted : ev.rec_type == 20 ? !ev.encrypted : ev.encrypted);
+			assert_true(ev.rec_type >= 20 && ev.rec_type <= 23);
+		}
+		if (ev.kind == TL_EV_CCS)
+			assert_false(ev.encrypted);
+		if (ev.kind == TL_EV_ALERT)
+			assert_true(ev.encrypted);     /* close_notify after the handshake */
+	}
+}
+
+/* Both sides finished the handshake, the server verified, closed cleanly. */
+static void check_results(const struct timeline *tl, unsigned conn, bool client_cert)
+{
+	struct tl_result c, s;
+
+	timeline_get_result(tl, TL_CLIENT, conn, &c);
+	timeline_get_result(tl, TL_SERVER, conn, &s);
+	assert_true(c.set && s.set);
+	assert_true(c.handshake_ok);
+	assert_true(s.handshake_ok);
+	assert_true(c.closed_cleanly);
+	assert_true(s.closed_cleanly);
+	if (!c.resumed) {
+		assert_true(c.verify_done);
+		if (!c.verified)
+			fail_msg("server certificate: %s", c.verify);
+	}
+	assert_int_equal(s.peer_sent_cert, client_cert);
+	if (client_cert)
+		assert_true(s.verified);
+	assert_int_not_equal(c.grace_end, TL_GRACE_EXPIRED);      /* no idle wait */
+	assert_int_not_equal(c.grace_end, TL_GRACE_NOT_RUN);
+}
+
+/* The first record of each side: ClientHello in a record versioned 0x0301 (1.3) or 0x0303. */
+static void check_first_records(const struct timeline *tl, unsigned hello_version)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_RECORD && ev.from == TL_CLIENT) {
+			assert_int_equal(ev.rec_type, 22);
+			assert_int_equal(ev.rec_version, hello_version);
+			return;
+		}
+	}
+	fail_msg("no client record");
+}
+
+/* Has a secret with this label (from the keylog function). */
+static bool has_secret(const struct timeline *tl, const char *label)
+{
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret s;
+		timeline_get_secret(tl, i, &s);
+		if (strcmp(s.label, label) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void tls13(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("tls13"), &rc);
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished "
+	       "NewSessionTicket NewSessionTicket Alert:close_notify");
+	check_events(tl, true);
+	check_results(tl, 0, false);
+	check_first_records(tl, 0x0301);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.version, 0x0304);
+	assert_int_equal(s.group, 0x001d);              /* x25519 */
+	assert_int_equal(s.sigscheme, 0x0403);          /* ecdsa_secp256r1_sha256 */
+	assert_false(s.resumed);
+	assert_true(has_secret(tl, "CLIENT_HANDSHAKE_TRAFFIC_SECRET"));
+	assert_true(has_secret(tl, "SERVER_HANDSHAKE_TRAFFIC_SECRET"));
+	assert_true(has_secret(tl, "CLIENT_TRAFFIC_SECRET_0"));
+	assert_true(has_secret(tl, "SERVER_TRAFFIC_SECRET_0"));
+	timeline_destroy(tl);
+}
+
+static void tls12_ecdhe(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("tls12-ecdhe"), &rc);
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ClientKeyExchange ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello Certificate ServerKeyExchange ServerHelloDone NewSessionTicket ChangeCipherSpec Finished "
+	       "Alert:close_notify");
+	check_events(tl, false);
+	check_results(tl, 0, false);
+	check_first_records(tl, 0x0303);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.version, 0x0303);
+	assert_string_equal(s.kx, "ECDHE");
+	assert_int_not_equal(s.group, 0);
+	assert_int_not_equal(s.sigscheme, 0);
+	assert_true(has_secret(tl, "CLIENT_RANDOM"));
+	timeline_destroy(tl);
+}
+
+static void tls12_rsa(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("tls12-rsa"), &rc);
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ClientKeyExchange ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello Certificate ServerHelloDone NewSessionTicket ChangeCipherSpec Finished Alert:close_notify");
+	check_events(tl, false);
+	check_results(tl, 0, false);
+	assert_true(summary_build(tl, 0, &s));
+	assert_true(s.rsa_kx);
+	assert_int_equal(s.group, 0);
+	assert_int_equal(s.sigscheme, 0);
+	assert_string_equal(names_cipher_suite(s.cipher_suite) + 0, names_cipher_suite(s.cipher_suite));
+	assert_non_null(strstr(names_cipher_suite(s.cipher_suite), "TLS_RSA_WITH_"));
+	timeline_destroy(tl);
+}
+
+static void mtls13(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("mtls13"), &rc);
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ChangeCipherSpec Certificate CertificateVerify Finished Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions CertificateRequest Certificate CertificateVerify "
+	       "Finished NewSessionTicket NewSessionTicket Alert:close_notify");
+	check_events(tl, true);
+	check_results(tl, 0, true);
+	{
+		struct tl_result c;
+		timeline_get_result(tl, TL_CLIENT, 0, &c);
+		assert_int_equal(c.grace_end, TL_GRACE_ACCEPTED);    /* the tickets said: accepted */
+	}
+	timeline_destroy(tl);
+}
+
+static void mtls12(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("mtls12"), &rc);
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0,
+	       "ClientHello Certificate ClientKeyExchange CertificateVerify ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone NewSessionTicket "
+	       "ChangeCipherSpec Finished Alert:close_notify");
+	check_events(tl, false);
+	check_results(tl, 0, true);
+	timeline_destroy(tl);
+}
+
+static void hrr(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("hrr"), &rc);
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ClientHello ChangeCipherSpec Finished Alert:close_notify",
+	       "HelloRetryRequest ChangeCipherSpec ServerHello EncryptedExtensions Certificate CertificateVerify "
+	       "Finished NewSessionTicket NewSessionTicket Alert:close_notify");
+	check_events(tl, true);
+	check_results(tl, 0, false);
+	assert_true(summary_build(tl, 0, &s));
+	assert_true(s.hrr);
+	assert_int_equal(s.group, 0x0018);              /* secp384r1, the only one the server takes */
+	timeline_destroy(tl);
+}
+
+static void resumption(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("resumption"), &rc);
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_int_equal(timeline_conn_count(tl), 2);
+	expect(tl, 0, "ClientHello ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished "
+	       "NewSessionTicket NewSessionTicket Alert:close_notify");
+	expect(tl, 1, "ClientHello ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions Finished NewSessionTicket NewSessionTicket "
+	       "Alert:close_notify");
+	check_events(tl, true);
+	check_results(tl, 0, false);
+	check_results(tl, 1, false);
+	assert_true(summary_build(tl, 1, &s));
+	assert_true(s.resumed);
+	assert_true(s.psk);
+	assert_true(summary_build(tl, 0, &s));
+	assert_false(s.resumed);
+	timeline_destroy(tl);
+}
+
+/* TLS 1.3: a client certificate from an unknown CA. The client's handshake
+ * "succeeds"; the rejection arrives as an alert during the grace period. */
+static void late_tls13_rejection(void **state)
+{
+	struct demo_scenario sc = *demo_find("mtls13");
+	struct tl_result c, s;
+	bool alert_seen = false;
+	int rc;
+	struct timeline *tl;
+
+	(void)state;
+	sc.client_cert = "client-other-ca.pem";
+	sc.client_key = "client-other-ca.key";
+	tl = run(&sc, &rc);
+	assert_int_equal(rc, TL_EXIT_REJECTED);
+	timeline_get_result(tl, TL_CLIENT, 0, &c);
+	timeline_get_result(tl, TL_SERVER, 0, &s);
+	assert_true(c.handshake_ok);          /* the client's side completed... */
+	assert_true(c.rejected_after);        /* ...and then the alert came */
+	assert_int_equal(c.grace_end, TL_GRACE_ALERT);
+	assert_false(s.handshake_ok);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_ALERT && ev.from == TL_SERVER && ev.alert_level == 2) {
+			alert_seen = true;
+			assert_true(ev.encrypted);
+			assert_true(ev.recv_seen);    /* the client got it */
+		}
+	}
+	assert_true(alert_seen);
+	timeline_destroy(tl);
+}
+
+/* TLS 1.2: the same fault fails the handshake itself, with a plaintext-or-encrypted alert seen by both. */
+static void tls12_rejection(void **state)
+{
+	struct demo_scenario sc = *demo_find("mtls12");
+	struct tl_result c;
+	bool alert_seen = false;
+	int rc;
+	struct timeline *tl;
+
+	(void)state;
+	sc.client_cert = "client-other-ca.pem";
+	sc.client_key = "client-other-ca.key";
+	tl = run(&sc, &rc);
+	assert_int_equal(rc, TL_EXIT_REJECTED);
+	timeline_get_result(tl, TL_CLIENT, 0, &c);
+	assert_false(c.handshake_ok);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_ALERT && ev.from == TL_SERVER && ev.alert_level == 2) {
+			alert_seen = true;
+			assert_true(ev.recv_seen);
+		}
+	}
+	assert_true(alert_seen);
+	timeline_destroy(tl);
+}
+
+/* Capture off (the benchmark's baseline) records nothing but still completes. */
+static void capture_off(void **state)
+{
+	struct timeline *tl = timeline_create(true);
+	struct demo_opts o = { certs, 300, 20000, false, -1 };
+	struct tl_error err = { 0, "" };
+
+	(void)state;
+	assert_int_equal(demo_run(demo_find("tls13"), &o, tl, &err), 0);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		assert_true(ev.kind == TL_EV_NOTE || ev.kind == TL_EV_ERROR);
+	}
+	timeline_destroy(tl);
+}
+
+static void catalogue(void **state)
+{
+	const char *required[] = { "tls13", "tls12-ecdhe", "tls12-rsa", "mtls13", "mtls12", "hrr", "resumption" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		assert_non_null(demo_find(required[i]));
+	assert_string_equal(demo_default()->name, "tls13");
+	assert_null(demo_find("nope"));
+	for (size_t i = 0; i < demo_count(); i++)
+		assert_true(strlen(demo_get(i)->summary) > 10);
+}
+
+/* Finds the demo certificates before the tests. */
+static int setup(void **state)
+{
+	struct tl_error err;
+
+	(void)state;
+	if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs))
+		return -1;
+	return session_global_init(&err);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	session_global_deinit();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(catalogue),
+		cmocka_unit_test(tls13),
+		cmocka_unit_test(tls12_ecdhe),
+		cmocka_unit_test(tls12_rsa),
+		cmocka_unit_test(mtls13),
+		cmocka_unit_test(mtls12),
+		cmocka_unit_test(hrr),
+		cmocka_unit_test(resumption),
+		cmocka_unit_test(late_tls13_rejection),
+		cmocka_unit_test(tls12_rejection),
+		cmocka_unit_test(capture_off),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
