@@ -87,7 +87,7 @@ void cli_usage(FILE *f)
 	      "  0  handshake completed and everything verified\n"
 	      "  1  the handshake failed (protocol error, no common version or cipher, peer closed)\n"
 	      "  2  bad command line\n"
-	      "  3  handshake completed, but a certificate did not verify\n"
+	      "  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
 	      "  4  the peer rejected the connection with an alert (also after a TLS 1.3 handshake)\n"
 	      "  5  a certificate, key or data file could not be used\n"
 	      "  6  the host name did not resolve or the connection failed\n"

@@ -10,7 +10,7 @@ enum tl_exit {
 	TL_EXIT_OK = 0,          /* handshake completed and everything verified */
 	TL_EXIT_HANDSHAKE = 1,   /* the handshake failed (protocol error, mismatch, peer closed) */
 	TL_EXIT_USAGE = 2,       /* bad command line */
-	TL_EXIT_VERIFY = 3,      /* handshake completed, but a certificate did not verify */
+	TL_EXIT_VERIFY = 3,      /* a certificate did not verify (strict mode: the handshake was aborted) */
 	TL_EXIT_REJECTED = 4,    /* the peer rejected us with an alert (also the late TLS 1.3 one) */
 	TL_EXIT_FILES = 5,       /* a certificate, key or data file could not be used */
 	TL_EXIT_NETWORK = 6,     /* could not resolve or connect */

@@ -21,6 +21,9 @@ struct summary {
 	bool psk;                 /* TLS 1.3 pre_shared_key accepted */
 	bool resumed;
 	bool rsa_kx;              /* TLS 1.2 RSA key exchange */
+	bool cert_requested;      /* the server sent a CertificateRequest */
+	bool client_cert_msg;     /* the client sent a Certificate message */
+	unsigned client_certs;    /* ... holding this many certificates (0: empty) */
 	const char *kx;           /* "ECDHE", "DHE", "RSA", "PSK", "PSK with ECDHE" (static) */
 	struct tl_result client, server;
 };

@@ -44,8 +44,15 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 			}
 			break;
 		case 11:
-			if (ev.from == TL_SERVER)
+			if (ev.from == TL_SERVER) {
 				saw_cert = true;
+			} else {
+				s->client_cert_msg = true;
+				peek_certificate_count(ev.body, ev.body_len, s->version == 0x0304, &s->client_certs);
+			}
+			break;
+		case 13:
+			s->cert_requested = true;
 			break;
 		case 12: {
 			unsigned g = 0, sig = 0;

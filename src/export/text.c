@@ -143,11 +143,16 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		kv(f, "server certificate:", s.client.verify);
 	else if (s.client.set && !s.resumed && s.client.handshake_ok)
 		kv(f, "server certificate:", "not checked");
-	if (!o->client_only && s.server.set) {
-		if (s.server.verify[0])
-			kv(f, "client certificate:", s.server.verify);
-		else
-			kv(f, "client certificate:", "not requested");
+	if (!o->client_only && s.server.set && s.server.verify[0]) {
+		kv(f, "client certificate:", s.server.verify);
+	} else if (!s.cert_requested) {
+		kv(f, "client certificate:", "not requested");
+	} else if (s.client_cert_msg && s.client_certs > 0) {
+		snprintf(buf, sizeof buf, "requested; sent a chain of %u certificate%s", s.client_certs,
+			 s.client_certs == 1 ? "" : "s");
+		kv(f, "client certificate:", buf);
+	} else {
+		kv(f, "client certificate:", "requested, but none was sent (empty Certificate message)");
 	}
 	side_outcome(&s.client, buf, sizeof buf);
 	kv(f, o->client_only ? "outcome:" : "client outcome:", buf);
@@ -184,7 +189,7 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 			continue;
 		if (ev.conn != conn) {
 			conn = ev.conn;
-			fprintf(f, "     ---- connection %u ----\n", conn + 1);
+			fprintf(f, "%16s---- connection %u ----\n", "", conn + 1);
 		}
 		fprintf(f, "%s\n", text_event_line(&ev, ++step, t0, line, sizeof line));
 	}

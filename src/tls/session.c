@@ -62,7 +62,8 @@ struct conn {
 	struct recparse rp[2];          /* [0] outgoing, [1] incoming */
 	bool ccs[2];                    /* ChangeCipherSpec record seen in that direction */
 	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
-	bool fin[2];                    /* Finished seen in that direction */
+	bool fin[2];                    /* Finished seen in that direction (hook) */
+	bool app_out;                   /* TLS 1.3: our records now use application keys */
 	bool tls13;
 	unsigned version;               /* negotiated, once the ServerHello was seen */
 	bool pending_out_alert;
@@ -70,6 +71,7 @@ struct conn {
 	bool last_in_plain_alert;       /* the last incoming record was a plaintext alert (already recorded) */
 	bool sent_cert;                 /* we sent a non-empty Certificate */
 	bool peer_sent_cert;
+	bool cert_requested;            /* a CertificateRequest arrived (client) */
 	bool nst_after_fin;             /* a NewSessionTicket arrived after our Finished */
 	bool alert_in;                  /* an alert arrived (any level) */
 	bool fatal_in;
@@ -188,7 +190,7 @@ static void event_init(struct conn *c, struct tl_event *ev, enum tl_kind k, enum
 	ev->version = c->version;
 }
 
-/* Which keys protect traffic in direction dir right now. */
+/* Which keys protect a message in direction dir right now. */
 static enum tl_keys keys_now(const struct conn *c, int dir, bool encrypted)
 {
 	if (!encrypted)
@@ -196,6 +198,20 @@ static enum tl_keys keys_now(const struct conn *c, int dir, bool encrypted)
 	if (!c->tls13)
 		return TL_KEYS_TLS12;
 	return c->fin[dir] ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
+}
+
+/*
+ * Which keys protect a record in direction dir right now. Incoming records
+ * precede the hook of the message inside, so the Finished record still sees
+ * fin[DIR_IN] false. Outgoing hooks fire before their flight is written, so
+ * our side switches only once a later message is hooked or the handshake
+ * call returned (set_app_out).
+ */
+static enum tl_keys record_keys(const struct conn *c, int dir, bool encrypted)
+{
+	if (!encrypted || !c->tls13 || dir == DIR_IN)
+		return keys_now(c, dir, encrypted);
+	return c->app_out ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
 }
 
 /* Records an alert in direction dir. */
@@ -207,7 +223,7 @@ static void record_alert(struct conn *c, int dir, unsigned level, unsigned desc,
 	ev.alert_level = level;
 	ev.alert_desc = desc;
 	ev.encrypted = encrypted;
-	ev.keys = keys_now(c, dir, encrypted);
+	ev.keys = record_keys(c, dir, encrypted);
 	timeline_observe(c->tl, &ev, dir == DIR_OUT);
 	if (dir == DIR_IN) {
 		c->alert_in = true;
@@ -243,7 +259,7 @@ static void record_done(struct conn *c, int dir)
 	ev.rec_version = rver;
 	ev.rec_length = len;
 	ev.encrypted = rp->encrypted;
-	ev.keys = keys_now(c, dir, rp->encrypted);
+	ev.keys = record_keys(c, dir, rp->encrypted);
 	timeline_observe(c->tl, &ev, dir == DIR_OUT);
 
 	if (dir == DIR_IN)
@@ -321,6 +337,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 			c->tls13 = sh.version == 0x0304;
 		}
 	}
+	if (!incoming && c->fin[DIR_OUT])
+		c->app_out = true;     /* a message after our Finished: that flight is out */
 	if (type == 20 && !c->tls13 && !incoming && !c->ccs[DIR_OUT] && c->ccs_announced[DIR_OUT] == 0) {
 		/*
 		 * TLS 1.2: the hooks of a flight fire before its records are
@@ -350,6 +368,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 			c->peer_sent_cert = count > 0;
 		else
 			c->sent_cert = count > 0;
+	} else if (type == 13 && incoming) {
+		c->cert_requested = true;
 	} else if (type == 20) {
 		c->fin[dir] = true;
 	} else if (type == 4 && incoming && c->fin[DIR_OUT]) {
@@ -647,7 +667,9 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 	for (int rounds = 0; rounds < 1000; rounds++) {
 		int64_t now = timeline_now(c->tl);
 		int left = (int)((end - now) / 1000);
-		bool awaiting_verdict = c->tls13 && c->sent_cert && !c->nst_after_fin;
+		/* TLS 1.3 with a certificate request: the server judges our
+		 * Certificate (even an empty one) only after our Finished */
+		bool awaiting_verdict = c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin;
 		int rc;
 
 		if (c->alert_in) {
@@ -665,7 +687,8 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 			if (gnutls_record_check_pending(c->s) == 0) {
 				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
 				if (poll(&pf, 1, 0) <= 0) {
-					*why = c->sent_cert && c->tls13 ? TL_GRACE_ACCEPTED : TL_GRACE_DRAINED;
+					*why = c->tls13 && (c->sent_cert || c->cert_requested) ? TL_GRACE_ACCEPTED
+											      : TL_GRACE_DRAINED;
 					break;
 				}
 			}
@@ -730,6 +753,11 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 	const char *host = c->self == TL_CLIENT ? c->ep->cfg.server_name : NULL;
 	int rc;
 
+	if (gnutls_session_is_resumed(c->s)) {
+		snprintf(r->verify, sizeof r->verify,
+			 "not sent: the session was resumed, the certificate was checked in the earlier connection");
+		return;
+	}
 	if (!gnutls_certificate_get_peers(c->s, &n) || n == 0) {
 		r->peer_sent_cert = false;
 		if (c->self == TL_CLIENT) {
@@ -749,12 +777,15 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 	}
 	if (status == 0) {
 		r->verified = true;
-		snprintf(r->verify, sizeof r->verify, "verified: chain of %u trusted%s%s", n, host ? ", name matches " : "",
-			 host ? host : "");
+		snprintf(r->verify, sizeof r->verify, "verified: chain of %u certificate%s trusted%s%s", n, n == 1 ? "" : "s",
+			 host ? ", name matches " : "", host ? host : "");
 	} else {
 		gnutls_datum_t out = { NULL, 0 };
 		if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) == 0) {
-			snprintf(r->verify, sizeof r->verify, "NOT verified: %s", (const char *)out.data);
+			size_t len = strlen((const char *)out.data);
+			while (len > 0 && (out.data[len - 1] == ' ' || out.data[len - 1] == '.'))
+				len--;
+			snprintf(r->verify, sizeof r->verify, "NOT verified: %.*s", (int)len, (const char *)out.data);
 			gnutls_free(out.data);
 		} else {
 			snprintf(r->verify, sizeof r->verify, "NOT verified (status 0x%x)", status);
@@ -784,6 +815,8 @@ static int side_exit(const struct conn *c, const struct tl_result *r)
 		return TL_EXIT_CANCELLED;
 	if (c->timed_out || r->code == GNUTLS_E_TIMEDOUT)
 		return TL_EXIT_TIMEOUT;
+	if (!r->handshake_ok && (r->code == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR || r->code == GNUTLS_E_CERTIFICATE_ERROR))
+		return TL_EXIT_VERIFY;
 	if (!r->handshake_ok)
 		return c->fatal_in || r->code == GNUTLS_E_FATAL_ALERT_RECEIVED ? TL_EXIT_REJECTED : TL_EXIT_HANDSHAKE;
 	if (r->rejected_after)
@@ -832,6 +865,7 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 		note_incoming_alert(&c, rc);
 	r.code = rc;
 	r.handshake_ok = rc == 0;
+	c.app_out = c.app_out || rc == 0;
 
 	if (rc < 0) {
 		note_incoming_alert(&c, rc);

@@ -71,6 +71,33 @@ static void expect(const struct timeline *tl, unsigned conn, const char *client,
 	assert_string_equal(got, server);
 }
 
+/*
+ * TLS 1.3: the keys an encrypted record of event i must be under: handshake
+ * keys up to and including the record carrying the sender's Finished (one
+ * record per message here), application keys after it. Counted from the
+ * sender's encrypted handshake messages before the record.
+ */
+static enum tl_keys expected_record_keys(const struct timeline *tl, size_t i)
+{
+	struct tl_event rec, ev;
+	unsigned msgs = 0, recs = 0, fin_at = 0;
+
+	timeline_get(tl, i, &rec);
+	for (size_t k = 0; k < timeline_count(tl); k++) {
+		timeline_get(tl, k, &ev);
+		if (ev.from != rec.from || ev.conn != rec.conn || !ev.encrypted)
+			continue;
+		if (ev.kind == TL_EV_HANDSHAKE && ev.keys == TL_KEYS_HANDSHAKE) {
+			msgs++;
+			if (ev.hs_type == 20)
+				fin_at = msgs;
+		}
+		if (ev.kind == TL_EV_RECORD && k < i)
+			recs++;
+	}
+	return fin_at && recs < fin_at ? TL_KEYS_HANDSHAKE : TL_KEYS_APPLICATION;
+}
+
 /* Every message was seen by both ends with the same bytes; checks encryption per version. */
 static void check_events(const struct timeline *tl, bool tls13)
 {
@@ -97,6 +124,8 @@ static void check_events(const struct timeline *tl, bool tls13)
 			if (tls13)
 				assert_true(ev.rec_type == 22 ? !ev.encrypted : ev.rec_type == 20 ? !ev.encrypted : ev.encrypted);
 			assert_true(ev.rec_type >= 20 && ev.rec_type <= 23);
+			assert_int_equal(ev.keys, ev.encrypted ? (tls13 ? expected_record_keys(tl, i) : TL_KEYS_TLS12)
+							       : TL_KEYS_NONE);
 		}
 		if (ev.kind == TL_EV_CCS)
 			assert_false(ev.encrypted);
