@@ -18,6 +18,7 @@ struct client_opts {
 	int grace_ms;
 	int timeout_ms;
 	int cancel_fd;                /* -1 for none */
+	struct step_gate *gate;       /* step-gated mode, or NULL */
 };
 
 /*

@@ -32,6 +32,7 @@ struct demo_opts {
 	int timeout_ms;                /* for the whole run */
 	bool capture;                  /* false only for the benchmark baseline */
 	int cancel_fd;                 /* -1 for none */
+	struct step_gate *gate;        /* step-gated mode, or NULL */
 };
 
 size_t demo_count(void);

@@ -135,6 +135,7 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	ro.deadline_us = deadline;
 	ro.capture = true;
 	ro.cancel_fd = o->cancel_fd;
+	ro.gate = o->gate;
 	rc = endpoint_run(ep, fd, tl, 0, &ro);
 	close(fd);
 	endpoint_free(ep);

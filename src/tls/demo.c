@@ -138,6 +138,7 @@ int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct t
 	ro.capture = o->capture;
 	ro.cancel_fd = o->cancel_fd;
 	ro.sync = sync;
+	ro.gate = o->gate;
 
 	for (unsigned conn = 0; conn < sc->connections; conn++) {
 		int sv[2];

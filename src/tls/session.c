@@ -72,6 +72,7 @@ struct conn {
 	bool sent_cert;                 /* we sent a non-empty Certificate */
 	bool peer_sent_cert;
 	bool cert_requested;            /* a CertificateRequest arrived (client) */
+	bool last_hook_out;             /* the last hooked message was ours (same flight) */
 	bool nst_after_fin;             /* a NewSessionTicket arrived after our Finished */
 	bool alert_in;                  /* an alert arrived (any level) */
 	bool fatal_in;
@@ -167,12 +168,120 @@ bool session_sync_wait(struct session_sync *s, int timeout_ms)
 	return ok;
 }
 
+/* ---- step gate ---- */
+
+struct step_gate {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	unsigned releases;
+	bool cancelled;
+	unsigned waiting;
+	char what[128];
+	struct timespec since;
+	int64_t paused_us;
+};
+
+/* Makes a gate. */
+struct step_gate *step_gate_new(void)
+{
+	struct step_gate *g = calloc(1, sizeof *g);
+
+	if (g) {
+		pthread_mutex_init(&g->m, NULL);
+		pthread_cond_init(&g->c, NULL);
+	}
+	return g;
+}
+
+/* Frees a gate (nobody may wait on it). */
+void step_gate_free(struct step_gate *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_destroy(&g->m);
+	pthread_cond_destroy(&g->c);
+	free(g);
+}
+
+/* Lets the waiters go. */
+void step_gate_release(struct step_gate *g)
+{
+	pthread_mutex_lock(&g->m);
+	g->releases++;
+	pthread_cond_broadcast(&g->c);
+	pthread_mutex_unlock(&g->m);
+}
+
+/* Unblocks everyone for good. */
+void step_gate_cancel(struct step_gate *g)
+{
+	pthread_mutex_lock(&g->m);
+	g->cancelled = true;
+	pthread_cond_broadcast(&g->c);
+	pthread_mutex_unlock(&g->m);
+}
+
+/* Describes the current waiter. */
+bool step_gate_waiting(struct step_gate *g, char *buf, size_t n)
+{
+	bool w;
+
+	pthread_mutex_lock(&g->m);
+	w = g->waiting > 0;
+	if (w)
+		snprintf(buf, n, "%s", g->what);
+	pthread_mutex_unlock(&g->m);
+	return w;
+}
+
+/* Total paused time. */
+int64_t step_gate_paused_us(struct step_gate *g)
+{
+	int64_t us;
+
+	pthread_mutex_lock(&g->m);
+	us = g->paused_us;
+	if (g->waiting) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		us += (int64_t)(now.tv_sec - g->since.tv_sec) * 1000000 + (now.tv_nsec - g->since.tv_nsec) / 1000;
+	}
+	pthread_mutex_unlock(&g->m);
+	return us;
+}
+
+/* Waits at the gate; false when cancelled. */
+static bool step_gate_wait(struct step_gate *g, const char *what)
+{
+	unsigned ticket;
+	bool ok;
+	struct timespec now;
+
+	pthread_mutex_lock(&g->m);
+	ticket = g->releases;
+	if (g->waiting++ == 0)
+		clock_gettime(CLOCK_MONOTONIC, &g->since);
+	snprintf(g->what, sizeof g->what, "%s", what);
+	while (!g->cancelled && g->releases == ticket)
+		pthread_cond_wait(&g->c, &g->m);
+	if (--g->waiting == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		g->paused_us += (int64_t)(now.tv_sec - g->since.tv_sec) * 1000000 + (now.tv_nsec - g->since.tv_nsec) / 1000;
+	}
+	ok = !g->cancelled;
+	pthread_mutex_unlock(&g->m);
+	return ok;
+}
+
 /* ---- recording ---- */
 
 /* Milliseconds left before the deadline (at least 0). */
 static int remaining_ms(const struct conn *c)
 {
 	int64_t left = c->o->deadline_us - timeline_now(c->tl);
+
+	if (c->o->gate)
+		left += step_gate_paused_us(c->o->gate);
 
 	if (left <= 0)
 		return 0;
@@ -337,6 +446,18 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 			c->tls13 = sh.version == 0x0304;
 		}
 	}
+	if (!incoming && c->o->gate && !c->last_hook_out) {
+		/* step-gated: a new flight; wait until the user lets it go */
+		char what[128];
+		const char *name = type == TL_HS_HELLO_RETRY_REQUEST ? "HelloRetryRequest" : names_handshake(type);
+		snprintf(what, sizeof what, "the %s is about to send %s", c->self == TL_CLIENT ? "client" : "server",
+			 name ? name : "a message");
+		if (!step_gate_wait(c->o->gate, what)) {
+			c->cancelled = true;
+			return GNUTLS_E_INTERNAL_ERROR;
+		}
+	}
+	c->last_hook_out = !incoming;
 	if (!incoming && c->fin[DIR_OUT])
 		c->app_out = true;     /* a message after our Finished: that flight is out */
 	if (type == 20 && !c->tls13 && !incoming && !c->ccs[DIR_OUT] && c->ccs_announced[DIR_OUT] == 0) {
@@ -856,7 +977,9 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 			session_sync_settled(o->sync);
 		return err.code;
 	}
-	gnutls_handshake_set_timeout(c.s, remaining_ms(&c) > 0 ? (unsigned)remaining_ms(&c) : 1);
+	/* our own deadline (in the transport) is the real limit; in step mode it moves with the pauses */
+	gnutls_handshake_set_timeout(c.s, o->gate ? GNUTLS_INDEFINITE_TIMEOUT
+						  : remaining_ms(&c) > 0 ? (unsigned)remaining_ms(&c) : 1);
 
 	do {
 		rc = gnutls_handshake(c.s);

@@ -137,7 +137,7 @@ static int64_t largest_gap_us(const struct timeline *tl, size_t *count)
 static int one_run(const struct demo_scenario *sc, const struct bench_cfg *cfg, bool capture, double *ms,
 		   int64_t *gap_us, size_t *events)
 {
-	struct demo_opts o = { cfg->certs_dir, cfg->grace_ms, RUN_TIMEOUT_MS, capture, -1 };
+	struct demo_opts o = { cfg->certs_dir, cfg->grace_ms, RUN_TIMEOUT_MS, capture, -1, NULL };
 	struct tl_error err = { 0, "" };
 	struct timeline *tl = NULL;
 	int64_t t0, t1;

@@ -26,7 +26,7 @@ static char certs[PATH_MAX];
 static struct timeline *run(const struct demo_scenario *sc, int *rc)
 {
 	struct timeline *tl = timeline_create(true);
-	struct demo_opts o = { certs, 300, 20000, true, -1 };
+	struct demo_opts o = { certs, 300, 20000, true, -1, NULL };
 	struct tl_error err = { 0, "" };
 
 	assert_non_null(tl);
@@ -403,7 +403,7 @@ static void tls12_rejection(void **state)
 static void capture_off(void **state)
 {
 	struct timeline *tl = timeline_create(true);
-	struct demo_opts o = { certs, 300, 20000, false, -1 };
+	struct demo_opts o = { certs, 300, 20000, false, -1, NULL };
 	struct tl_error err = { 0, "" };
 
 	(void)state;
