@@ -5,12 +5,17 @@
 #include "tlsladder/buildinfo.h"
 #include "tlsladder/client.h"
 #include "tlsladder/demo.h"
+#include "tlsladder/explain.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/text.h"
+#include "tlsladder/ui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +23,7 @@
 
 enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
-	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY
+	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +45,9 @@ static const struct option long_opts[] = {
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "certs", required_argument, NULL, OPT_CERTS },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "step", no_argument, NULL, OPT_STEP },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -55,9 +63,15 @@ void cli_usage(FILE *f)
 	      "ladder, one line per message, then what was negotiated and verified.\n"
 	      "HOST may be a name, an IPv4 address, or [IPv6]:PORT.\n"
 	      "\n"
+	      "On a terminal tlsladder opens the interactive ladder (press ? for its keys);\n"
+	      "otherwise, or with --text, it prints the text ladder.\n"
+	      "\n"
 	      "Output:\n"
-	      "      --text            print the text ladder (always, for now)\n"
+	      "      --text            print the text ladder instead of opening the interactive one\n"
 	      "      --wire            show TLS records (content type, version, length) instead of messages\n"
+	      "      --step            pause before each flight until Space is pressed (interactive)\n"
+	      "      --theme NAME|PATH colours: default, light, mono, classroom, or a theme file\n"
+	      "      --ascii           draw with ASCII only (no box drawing or arrows)\n"
 	      "\n"
 	      "Timing:\n"
 	      "      --timeout SECONDS one deadline for the whole run (default 10)\n"
@@ -200,6 +214,9 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 			break;
 		case OPT_CERTS: cfg->certs_dir = optarg; break;
 		case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
+		case OPT_THEME: cfg->theme = optarg; break;
+		case OPT_STEP: cfg->step = true; break;
+		case OPT_ASCII: cfg->ascii = true; break;
 		case ':':
 			return tl_error_set(err, TL_EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
 		default:
@@ -269,6 +286,121 @@ static void complain(const char *msg)
 	fprintf(stderr, "tlsladder: %s\n", safe);
 }
 
+/* A capture running on its own thread while the UI shows it. */
+struct runner {
+	const struct cli_config *cfg;
+	const struct demo_scenario *sc;
+	const char *certs;
+	struct timeline *tl;
+	int cancel[2];
+	struct step_gate *gate;
+	int rc;
+	struct tl_error err;
+};
+
+/* Fills client options from the command line. */
+static void client_opts_from(const struct cli_config *cfg, struct client_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->host = cfg->host;
+	o->port = cfg->port;
+	o->family = cfg->family;
+	o->grace_ms = cfg->grace_ms;
+	o->timeout_ms = cfg->timeout_ms;
+	o->cancel_fd = -1;
+	o->tls.side = TL_CLIENT;
+	o->tls.priority = cfg->priority;
+	o->tls.cert_file = cfg->cert;
+	o->tls.key_file = cfg->key;
+	o->tls.ca_file = cfg->cafile;
+	o->tls.system_trust = cfg->cafile == NULL;
+	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
+	o->tls.send_sni = !cfg->no_sni;
+	o->tls.verify_strict = cfg->verify_strict;
+}
+
+/* The capture thread: runs the demo or the client, then marks the timeline finished. */
+static void *runner_main(void *arg)
+{
+	struct runner *r = arg;
+
+	if (r->sc) {
+		struct demo_opts o = { r->certs, r->cfg->grace_ms, r->cfg->timeout_ms, true, r->cancel[0], r->gate };
+		r->rc = demo_run(r->sc, &o, r->tl, &r->err);
+		if (r->rc < 0)
+			r->rc = r->err.code;
+	} else {
+		struct client_opts o;
+		client_opts_from(r->cfg, &o);
+		o.cancel_fd = r->cancel[0];
+		o.gate = r->gate;
+		r->rc = client_run(&o, r->tl, &r->err);
+	}
+	if (r->err.msg[0])
+		timeline_note(r->tl, TL_EV_ERROR, TL_CLIENT, 0, r->err.msg);
+	timeline_finish(r->tl);
+	return NULL;
+}
+
+/* Opens the interactive ladder over a capture thread; returns the exit code. */
+static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target)
+{
+	struct runner r;
+	struct ui_source src;
+	struct ui_opts uo;
+	pthread_t th;
+	char nul = 0;
+	bool finished;
+
+	memset(&r, 0, sizeof r);
+	r.cfg = cfg;
+	r.sc = sc;
+	r.certs = certs;
+	r.tl = timeline_create(sc != NULL);
+	if (!r.tl || pipe(r.cancel) != 0) {
+		complain("out of memory or descriptors");
+		timeline_destroy(r.tl);
+		return TL_EXIT_INTERNAL;
+	}
+	r.gate = cfg->step ? step_gate_new() : NULL;
+	if (pthread_create(&th, NULL, runner_main, &r) != 0) {
+		complain("could not start the capture thread");
+		timeline_destroy(r.tl);
+		return TL_EXIT_INTERNAL;
+	}
+	memset(&src, 0, sizeof src);
+	src.tl = r.tl;
+	src.target = target;
+	src.gate = r.gate;
+	src.explain = explain_event;
+	memset(&uo, 0, sizeof uo);
+	uo.theme = cfg->theme;
+	uo.ascii = cfg->ascii;
+	uo.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+	ui_run(&src, &uo);
+	/* stop the capture (a no-op when it is done) and wait for it */
+	finished = timeline_finished(r.tl);
+	if (write(r.cancel[1], &nul, 1) < 0) {
+		/* the thread also ends at its own deadline */
+	}
+	if (r.gate)
+		step_gate_cancel(r.gate);
+	pthread_join(th, NULL);
+	if (r.err.msg[0])
+		complain(r.err.msg);
+	close(r.cancel[0]);
+	close(r.cancel[1]);
+	step_gate_free(r.gate);
+	timeline_destroy(r.tl);
+	return finished ? r.rc : TL_EXIT_CANCELLED;
+}
+
+/* True when the interactive ladder should open. */
+static bool want_ui(const struct cli_config *cfg)
+{
+	return !cfg->text && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+}
+
 /* Runs a demo scenario and prints its ladder. */
 static int run_demo(const struct cli_config *cfg)
 {
@@ -286,11 +418,18 @@ static int run_demo(const struct cli_config *cfg)
 		complain("the bundled demo certificates were not found (set TLSLADDER_DATADIR or use --certs DIR)");
 		return TL_EXIT_FILES;
 	}
+	snprintf(title, sizeof title, "tlsladder demo %s: %s", sc->name, sc->summary);
+	if (want_ui(cfg)) {
+		char target[96];
+		snprintf(target, sizeof target, "demo %s", sc->name);
+		return run_ui(cfg, sc, certs, target);
+	}
 	tl = timeline_create(true);
 	if (!tl) {
 		complain("out of memory");
 		return TL_EXIT_INTERNAL;
 	}
+	memset(&o, 0, sizeof o);
 	o.certs_dir = certs;
 	o.grace_ms = cfg->grace_ms;
 	o.timeout_ms = cfg->timeout_ms;
@@ -303,7 +442,6 @@ static int run_demo(const struct cli_config *cfg)
 		timeline_destroy(tl);
 		return err.code;
 	}
-	snprintf(title, sizeof title, "tlsladder demo %s: %s", sc->name, sc->summary);
 	to.title = title;
 	text_write(stdout, tl, &to);
 	timeline_destroy(tl);
@@ -316,34 +454,23 @@ static int run_client(const struct cli_config *cfg)
 	struct client_opts o;
 	struct tl_error err = { 0, "" };
 	struct text_opts to = { NULL, cfg->wire, true };
-	struct timeline *tl = timeline_create(false);
-	char title[400];
+	struct timeline *tl;
+	char title[300], heading[320];
 	int rc;
 
+	snprintf(title, sizeof title, "%s port %s", cfg->host, cfg->port);
+	if (want_ui(cfg))
+		return run_ui(cfg, NULL, NULL, title);
+	tl = timeline_create(false);
 	if (!tl) {
 		complain("out of memory");
 		return TL_EXIT_INTERNAL;
 	}
-	memset(&o, 0, sizeof o);
-	o.host = cfg->host;
-	o.port = cfg->port;
-	o.family = cfg->family;
-	o.grace_ms = cfg->grace_ms;
-	o.timeout_ms = cfg->timeout_ms;
-	o.cancel_fd = -1;
-	o.tls.side = TL_CLIENT;
-	o.tls.priority = cfg->priority;
-	o.tls.cert_file = cfg->cert;
-	o.tls.key_file = cfg->key;
-	o.tls.ca_file = cfg->cafile;
-	o.tls.system_trust = cfg->cafile == NULL;
-	o.tls.server_name = cfg->sni ? cfg->sni : cfg->host;
-	o.tls.send_sni = !cfg->no_sni;
-	o.tls.verify_strict = cfg->verify_strict;
+	client_opts_from(cfg, &o);
 	rc = client_run(&o, tl, &err);
 	timeline_finish(tl);
-	snprintf(title, sizeof title, "tlsladder %s port %s", cfg->host, cfg->port);
-	to.title = title;
+	snprintf(heading, sizeof heading, "tlsladder %s", title);
+	to.title = heading;
 	if (timeline_count(tl) > 0)
 		text_write(stdout, tl, &to);
 	if (err.msg[0])

@@ -28,6 +28,9 @@ struct cli_config {
 	int timeout_ms;
 	int grace_ms;
 	const char *certs_dir;      /* demo: overrides the bundled certs */
+	const char *theme;          /* UI theme name or path */
+	bool step;                  /* pause before each flight */
+	bool ascii;                 /* UI without box drawing */
 };
 
 /* Parses argv. Returns 0, or -1 with err (TL_EXIT_USAGE). */

@@ -132,6 +132,9 @@ int64_t timeline_now(const struct timeline *tl);
  * memory ran out (the run goes on; the event is lost and counted).
  */
 int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoing);
+/* Appends a copy of ev exactly as given (times and observation fields kept):
+ * for loading a saved timeline and for building fixtures. Returns seq or -1. */
+int timeline_append_raw(struct timeline *tl, const struct tl_event *ev);
 /* Appends a note, error or diagnosis about a side. Returns seq or -1. */
 int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text);
 

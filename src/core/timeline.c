@@ -209,6 +209,17 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	return seq;
 }
 
+/* Appends ev as given. */
+int timeline_append_raw(struct timeline *tl, const struct tl_event *ev)
+{
+	int seq;
+
+	pthread_mutex_lock(&tl->lock);
+	seq = append_locked(tl, ev);
+	pthread_mutex_unlock(&tl->lock);
+	return seq;
+}
+
 /* Appends a note, error or diagnosis. */
 int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text)
 {

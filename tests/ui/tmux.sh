@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# End-to-end: the interactive ladder in a real terminal (tmux at a fixed
+# size). Keys are sent, the pane is captured and checked. The exit code is
+# read from a file the command writes, not from tmux's pane status.
+set -u
+bin="$1"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+sock="tlsladder-test-$$"
+T() { LANG=C.UTF-8 LC_ALL=C.UTF-8 tmux -u -L "$sock" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; echo "---- screen ----"; T capture-pane -p -t ui 2>/dev/null; echo "----------------"; }
+
+# start NAME COLSxROWS ENV COMMAND...: runs the command in a fresh session; its exit code goes to $tmp/NAME.rc
+start() {
+	local name="$1" size="$2" envs="$3"
+	shift 3
+	T kill-session -t ui 2>/dev/null
+	rm -f "$tmp/$name.rc"
+	T new-session -d -s ui -x "${size%x*}" -y "${size#*x}" \
+		"env $envs $(printf '%q ' "$@"); echo \$? > $tmp/$name.rc; sleep 60"
+}
+# wait_for PATTERN DESCRIPTION [SECONDS]: until the screen matches (bounded)
+wait_for() {
+	local i limit=$(( ${3:-10} * 20 ))
+	for ((i = 0; i < limit; i++)); do
+		if T capture-pane -p -t ui 2>/dev/null | grep -qE -- "$1"; then ok "$2"; return 0; fi
+		sleep 0.05
+	done
+	bad "$2: /$1/ never appeared"
+	return 1
+}
+# absent PATTERN DESCRIPTION: the screen does not match now
+absent() {
+	if T capture-pane -p -t ui | grep -qE -- "$1"; then bad "$2: /$1/ is on screen"; else ok "$2"; fi
+}
+# rc_is NAME WANT: waits (bounded) for the exit code file
+rc_is() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$tmp/$1.rc" ] && break
+		sleep 0.05
+	done
+	local rc
+	rc=$(cat "$tmp/$1.rc" 2>/dev/null || echo none)
+	if [ "$rc" = "$2" ]; then ok "$1 exited $2"; else bad "$1: exit code $rc, wanted $2"; fi
+}
+keys() { T send-keys -t ui "$@"; }
+
+U="LANG=C.UTF-8 LC_ALL=C.UTF-8"
+certs="${TLSLADDER_SRC:-$(dirname "$bin")}/certs"
+
+# --- step through mtls12 at 140x40 (TLS 1.2: flights strictly alternate, so
+# the order is fixed; in TLS 1.3 the client's ChangeCipherSpec races) --------
+start mtls12 140x40 "$U" "$bin" demo mtls12
+wait_for 'step 16/16 +DONE' "mtls12 runs to the end and says DONE"
+wait_for 'tlsladder . demo mtls12 . TLS 1.2 . TLS_ECDHE_' "header names version and suite"
+wait_for 'CLIENT +SERVER' "lifeline labels"
+keys g
+wait_for 'step 1/16' "g goes to the first step"
+wait_for '─ ClientHello ─' "the first message is ClientHello"
+keys n n
+wait_for 'step 3/16' "n steps forward"
+wait_for '─ Certificate ─' "the details show the server's Certificate"
+wait_for 'server sends its certificate chain' "the explanation pane explains it"
+keys Enter
+wait_for 'certificates' "Enter opens the Certificate's fields"
+keys Left Left Left Left
+keys p
+wait_for 'step 2/16' "p steps back"
+keys End
+wait_for 'step 16/16' "End goes to the last step"
+keys k k k k k
+wait_for 'step 11/16' "k moves up"
+wait_for '─ Finished ─' "the client's Finished is selected"
+keys Enter
+wait_for 'verify_data|verify data' "the Finished opens to its verify_data"
+keys Left Left Left Left
+keys w
+wait_for 'Wire: TLS records' "w switches to the wire view"
+wait_for 'handshake\(22\) 40 B: Finished' "TLS 1.2: the encrypted Finished is a handshake record"
+wait_for 'handshake\(22\) [0-9]+ B: ClientHello' "the ClientHello record says what it carries"
+keys w
+wait_for 'Ladder: messages' "w switches back"
+keys '?'
+wait_for 'tlsladder keys' "? opens the help"
+wait_for 'wire view: TLS records instead of messages' "help text comes from the action table"
+keys x
+absent 'tlsladder keys' "any key closes the help"
+keys t
+wait_for 'theme: light' "t cycles to the light theme"
+keys t t t
+wait_for 'theme: default' "t cycles back to default"
+keys g / C e r t i f i c a t e V Enter
+wait_for 'found "CertificateV"' "/ finds a message by name"
+wait_for 'step 9/16' "... the client's CertificateVerify"
+T resize-window -t ui -x 80 -y 24
+wait_for 'Ladder: messages' "resize to 80x24: the ladder alone"
+absent '─ Details|Details' "narrow: the details are behind Tab"
+keys Tab
+wait_for '─ CertificateVerify ─' "Tab switches to the details"
+T resize-window -t ui -x 50 -y 12
+wait_for 'terminal too small \(need 60x16\)' "below the minimum size it says so"
+T resize-window -t ui -x 140 -y 40
+wait_for 'step [0-9]+/16' "back to full size"
+keys q
+rc_is mtls12 0
+
+# --- ASCII when the locale is not UTF-8 ---------------------------------------
+start ascii 120x30 "LANG=C LC_ALL=C" "$bin" demo tls12-rsa
+wait_for 'DONE' "tls12-rsa in the C locale"
+wait_for '\|-+ ClientHello 1[0-9]+ B -+>\|' "ASCII arrows"
+wait_for '\|=+ Finished 12 B =+>\| enc' "encrypted Finished drawn with ="
+keys q
+rc_is ascii 0
+
+# --- step-gated mode: pause, go, quit mid-handshake --------------------------
+start step 120x30 "$U" "$bin" demo tls13 --step
+wait_for 'the client is about to send ClientHello' "--step: the client waits before its first flight"
+wait_for 'WAITING' "status says WAITING"
+absent 'ClientHello [0-9]+ B' "nothing was sent yet"
+keys Space
+wait_for 'ClientHello [0-9]+ B' "Space lets the ClientHello go"
+wait_for 'the server is about to send ServerHello' "then the server waits"
+keys q
+rc_is step 8
+
+# --- quit mid-handshake against a silent server (q unblocks the capture) ------
+python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(5); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/port" &
+silent=$!
+for ((i = 0; i < 100; i++)); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+start silent 120x30 "$U" "$bin" --timeout 20 --cafile "$certs/root-ca.pem" 127.0.0.1 -p "$(cat "$tmp/port")"
+wait_for 'LIVE' "client waits for a silent server (LIVE)"
+keys q
+rc_is silent 8
+kill "$silent" 2>/dev/null
+wait "$silent" 2>/dev/null
+
+# --- a bad theme file: file:line message, default theme, no crash -----------
+printf 'color header red default\ncolour arrow blue default\n' >"$tmp/bad.theme"
+start badtheme 120x30 "$U" "$bin" demo tls13 --theme "$tmp/bad.theme"
+wait_for 'bad.theme:2: unknown command "colour"' "bad theme: file:line: message"
+wait_for 'DONE' "the demo still runs"
+keys q
+rc_is badtheme 0
+
+# --- NO_COLOR --------------------------------------------------------------
+start nocolor 120x30 "$U NO_COLOR=1" "$bin" demo hrr
+wait_for 'HelloRetryRequest' "NO_COLOR: the ladder draws"
+keys w
+wait_for 'application_data\(23\) [0-9]+ B: Certificate' "TLS 1.3: the Certificate travels as application_data"
+keys q
+rc_is nocolor 0
+
+echo "tmux: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
