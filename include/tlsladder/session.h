@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "tlsladder/errors.h"
+#include "tlsladder/stepgate.h"
 #include "tlsladder/timeline.h"
 
 enum tl_auth { TL_AUTH_NONE, TL_AUTH_REQUEST, TL_AUTH_REQUIRE };
@@ -45,23 +46,6 @@ void session_sync_reset(struct session_sync *s);
 void session_sync_settled(struct session_sync *s);
 /* Waits up to timeout_ms for session_sync_settled(); true if it happened. */
 bool session_sync_wait(struct session_sync *s, int timeout_ms);
-
-/*
- * Step-gated mode: before each flight goes out, the sending side waits at
- * the gate until the user lets it go. Time spent waiting extends the run's
- * deadline. Cancelling unblocks every waiter for good; they abort.
- */
-struct step_gate;
-struct step_gate *step_gate_new(void);
-void step_gate_free(struct step_gate *g);
-/* Lets whoever waits send its flight. */
-void step_gate_release(struct step_gate *g);
-/* Unblocks every waiter for good: their handshakes stop. */
-void step_gate_cancel(struct step_gate *g);
-/* What waits ("the server is about to send ServerHello"); false when nothing does. */
-bool step_gate_waiting(struct step_gate *g, char *buf, size_t n);
-/* Total microseconds spent waiting so far. */
-int64_t step_gate_paused_us(struct step_gate *g);
 
 struct run_opts {
 	int grace_ms;               /* client: how long to keep reading after the handshake */

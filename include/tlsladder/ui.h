@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tlsladder/session.h"
+#include "tlsladder/stepgate.h"
 #include "tlsladder/timeline.h"
 #include "tlsladder/tree.h"
 

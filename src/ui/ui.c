@@ -116,6 +116,22 @@ static size_t fit_bytes(const char *s, int cols, int *used)
 	return i;
 }
 
+/* Bytes of s for one wrapped line of at most cols columns: breaks after the
+ * last space that fits when more text follows (a word longer than the line is cut). */
+static size_t wrap_bytes(const char *s, int cols)
+{
+	size_t b = fit_bytes(s, cols, NULL);
+
+	if (s[b] && s[b] != ' ') {
+		size_t k = b;
+		while (k > 0 && s[k - 1] != ' ')
+			k--;
+		if (k > 0)
+			b = k;
+	}
+	return b;
+}
+
 /* Display width of a UTF-8 string. */
 static int text_width(const char *s)
 {
@@ -376,10 +392,10 @@ static void layout_tree(struct ui *ui, int width)
 			int first = width - indent - text_width(safe(lab, sizeof lab, n->label)) - 2;
 			int rest = width - indent - 2;
 			const char *v = safe(val, sizeof val, n->value);
-			size_t off = fit_bytes(v, first > 8 ? first : 8, NULL);
+			size_t off = wrap_bytes(v, first > 8 ? first : 8);
 			for (size_t seg = 1; v[off] && rest > 8 && seg < 64; seg++) {
 				add_tline(ui, n, depth, seg);
-				off += fit_bytes(v + off, rest, NULL);
+				off += wrap_bytes(v + off, rest);
 			}
 		}
 		if (n->first && !(n->flags & TREE_COLLAPSED)) {
@@ -788,7 +804,7 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	if (ev.kind == TL_EV_HANDSHAKE) {
 		snprintf(extra, sizeof extra, " %zu B", ev.body_len);
 		strncat(label, extra, sizeof label - strlen(label) - 1);
-	} else if (ev.kind == TL_EV_RECORD && r->ncarry) {
+	} else if (ev.kind == TL_EV_RECORD && r->ncarry && ev.rec_type != 20 && ev.rec_type != 21) {
 		carries(ui, r, extra, sizeof extra);
 		strncat(label, ": ", sizeof label - strlen(label) - 1);
 		strncat(label, extra, sizeof label - strlen(label) - 1);
@@ -887,7 +903,7 @@ static void draw_tline(struct ui *ui, int y, int x, int w, size_t li, bool selec
 		col += put(y, col, safe(lab, sizeof lab, n->label), x + w - col);
 		if (n->value && (!(n->flags & TREE_SECRET))) {
 			int first = w - indent - text_width(lab) - 2 - 2;
-			size_t b = fit_bytes(val, first > 8 ? first : 8, NULL);
+			size_t b = wrap_bytes(val, first > 8 ? first : 8);
 			col += put(y, col, ": ", x + w - col);
 			attrset(selected ? sel : role_attr(ui, vrole));
 			val[b] = '\0';
@@ -901,10 +917,11 @@ static void draw_tline(struct ui *ui, int y, int x, int w, size_t li, bool selec
 		/* continuation of a wrapped value */
 		int first = w - indent - text_width(safe(lab, sizeof lab, n->label)) - 4;
 		int rest = w - indent - 4;
-		size_t off = fit_bytes(val, first > 8 ? first : 8, NULL);
+		size_t off = wrap_bytes(val, first > 8 ? first : 8);
 		for (size_t s = 1; s < t->seg && val[off]; s++)
-			off += fit_bytes(val + off, rest, NULL);
+			off += wrap_bytes(val + off, rest);
 		attrset(selected ? sel : role_attr(ui, vrole));
+		val[off + wrap_bytes(val + off, rest)] = '\0';
 		put(y, col + 4, val + off, rest);
 	}
 	attrset(A_NORMAL);

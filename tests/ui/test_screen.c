@@ -1,0 +1,324 @@
+/*
+ * test_screen.c: the UI's screens without a terminal. curses runs on
+ * /dev/null at fixed sizes (newterm), a fixed timeline built from captured
+ * fixtures is drawn, keys are fed to ui_key(), and the screen is read back
+ * (mvin_wchnstr) and compared with golden text files in tests/ui/golden/.
+ * TLSLADDER_UPDATE_GOLDEN=1 rewrites the golden files instead.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tlsladder/explain.h"
+#include "tlsladder/timeline.h"
+#include "tlsladder/ui.h"
+
+static char srcdir[PATH_MAX];
+static struct timeline *fixture;
+
+/* Reads a whole file; NULL if missing. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
+/* Appends an event with fixed times (t in units of 250 us). */
+static void add(struct timeline *tl, struct tl_event ev, unsigned t)
+{
+	ev.t_us = ev.sent_us = (int64_t)t * 250;
+	ev.recv_us = ev.t_us + 100;
+	ev.sent_seen = ev.recv_seen = true;
+	ev.version = 0x0303;
+	assert_true(timeline_append_raw(tl, &ev) >= 0);
+}
+
+/* A record event. */
+static struct tl_event record(enum tl_side from, unsigned type, unsigned len, bool encrypted)
+{
+	struct tl_event r;
+
+	memset(&r, 0, sizeof r);
+	r.kind = TL_EV_RECORD;
+	r.from = from;
+	r.rec_type = type;
+	r.rec_version = 0x0303;
+	r.rec_length = len;
+	r.encrypted = encrypted;
+	r.keys = encrypted ? TL_KEYS_TLS12 : TL_KEYS_NONE;
+	return r;
+}
+
+/* The tls12-rsa handshake from tests/fixtures, with its ChangeCipherSpecs and close. */
+static struct timeline *build_fixture(void)
+{
+	struct timeline *tl = timeline_create(true);
+	char path[PATH_MAX + 64], line[512];
+	FILE *m;
+	unsigned t = 0;
+	struct tl_result r;
+
+	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
+	m = fopen(path, "r");
+	assert_non_null(m);
+	while (fgets(line, sizeof line, m)) {
+		char sc[32], from[16], ver[16], kx[16], file[256];
+		unsigned idx, type;
+		struct tl_event ev;
+		size_t len = 0;
+		uint8_t *body;
+
+		if (line[0] == '#' || sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7)
+			continue;
+		if (strcmp(sc, "tls12-rsa") != 0)
+			continue;
+		memset(&ev, 0, sizeof ev);
+		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
+		if (type == 20) {
+			struct tl_event ccs;
+			memset(&ccs, 0, sizeof ccs);
+			ccs.kind = TL_EV_CCS;
+			ccs.from = ev.from;
+			add(tl, ccs, t++);
+			add(tl, record(ev.from, 20, 1, false), t++);
+			ev.encrypted = true;
+			ev.keys = TL_KEYS_TLS12;
+		}
+		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
+		body = slurp(path, &len);
+		assert_non_null(body);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.hs_type = type;
+		ev.body = body;
+		ev.body_len = len;
+		add(tl, ev, t++);
+		free(body);
+		add(tl, record(ev.from, 22, ev.encrypted ? 40 : (unsigned)len + 4, ev.encrypted), t++);
+	}
+	fclose(m);
+	{
+		struct tl_event a;
+		memset(&a, 0, sizeof a);
+		a.kind = TL_EV_ALERT;
+		a.from = TL_CLIENT;
+		a.alert_level = 1;
+		a.alert_desc = 0;
+		a.encrypted = true;
+		a.keys = TL_KEYS_TLS12;
+		add(tl, a, t++);
+		add(tl, record(TL_CLIENT, 21, 26, true), t++);
+		a.kind = TL_EV_NOTE;
+		a.text = "a note with hostile text: \x1b[2J\a and \xe2\x80\xae reversed";
+		add(tl, a, t++);
+	}
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	r.verify_done = r.verified = true;
+	snprintf(r.verify, sizeof r.verify, "verified: chain of 2 certificates trusted, name matches localhost");
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	timeline_set_result(tl, TL_SERVER, 0, &r);
+	timeline_finish(tl);
+	return tl;
+}
+
+/* The screen as UTF-8 lines, trailing spaces removed. */
+static char *screen_text(void)
+{
+	size_t cap = (size_t)LINES * ((size_t)COLS * 4 + 2) + 1, used = 0;
+	char *out = malloc(cap);
+	cchar_t *row = calloc((size_t)COLS + 1, sizeof *row);
+
+	for (int y = 0; y < LINES; y++) {
+		size_t start = used;
+		mvin_wchnstr(y, 0, row, COLS);
+		for (int x = 0; x < COLS; x++) {
+			wchar_t wc[CCHARW_MAX + 1];
+			attr_t a;
+			short pair;
+			char mb[MB_LEN_MAX];
+			mbstate_t st;
+			size_t k;
+
+			if (getcchar(&row[x], wc, &a, &pair, NULL) == ERR || wc[0] == 0)
+				continue;   /* the second cell of a wide character */
+			memset(&st, 0, sizeof st);
+			k = wcrtomb(mb, wc[0], &st);
+			if (k != (size_t)-1 && used + k < cap) {
+				memcpy(out + used, mb, k);
+				used += k;
+			}
+		}
+		while (used > start && out[used - 1] == ' ')
+			used--;
+		out[used++] = '\n';
+	}
+	out[used] = '\0';
+	free(row);
+	return out;
+}
+
+/* Draws (after feeding keys) at cols x lines and compares with golden/<name>.txt. */
+static void check_screen(const char *name, int cols, int lines, bool ascii, const int *keys)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	struct ui_source src;
+	struct ui_opts o;
+	struct ui *ui;
+	char golden[PATH_MAX + 64], *got, *want;
+	size_t wlen = 0;
+
+	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(lines, cols);
+	memset(&src, 0, sizeof src);
+	src.tl = fixture;
+	src.target = "demo tls12-rsa";
+	src.explain = explain_event;
+	memset(&o, 0, sizeof o);
+	o.ascii = ascii;
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	ui_update(ui);
+	for (; keys && *keys; keys++)
+		ui_key(ui, *keys);
+	ui_update(ui);
+	ui_draw(ui);
+	got = screen_text();
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+
+	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
+	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		FILE *g = fopen(golden, "w");
+		assert_non_null(g);
+		fputs(got, g);
+		fclose(g);
+	}
+	want = (char *)slurp(golden, &wlen);
+	if (!want)
+		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
+	want = realloc(want, wlen + 1);
+	want[wlen] = '\0';
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
+		fail_msg("screen %s differs from %s", name, golden);
+	}
+	/* whatever is drawn, no raw control character reaches the screen */
+	for (const unsigned char *p = (const unsigned char *)got; *p; p++)
+		assert_true(*p >= 0x20 || *p == '\n');
+	assert_null(strstr(got, "\xe2\x80\xae"));
+	free(got);
+	free(want);
+}
+
+static void wide_first_step(void **state)
+{
+	static const int keys[] = { 'g', 0 };
+	(void)state;
+	check_screen("wide-first", 120, 36, false, keys);
+}
+
+static void wide_finished_open(void **state)
+{
+	static const int keys[] = { 'g', 'n', 'n', 'n', 'n', 'n', 'n', '\r', 0 };
+	(void)state;
+	check_screen("wide-finished-open", 120, 36, false, keys);
+}
+
+static void ascii_wire(void **state)
+{
+	static const int keys[] = { 'w', 'g', 0 };
+	(void)state;
+	check_screen("ascii-wire", 100, 30, true, keys);
+}
+
+static void narrow_details(void **state)
+{
+	static const int keys[] = { 'g', 'n', 'n', '\t', 0 };
+	(void)state;
+	check_screen("narrow-details", 80, 24, true, keys);
+}
+
+static void help_overlay(void **state)
+{
+	static const int keys[] = { '?', 0 };
+	(void)state;
+	check_screen("help", 100, 32, true, keys);
+}
+
+static void too_small(void **state)
+{
+	(void)state;
+	check_screen("too-small", 59, 15, true, NULL);
+}
+
+static void last_note_is_sanitized(void **state)
+{
+	static const int keys[] = { 'G', 0 };
+	(void)state;
+	check_screen("note-sanitized", 120, 30, false, keys);
+}
+
+/* Loads the fixture timeline. */
+static int setup(void **state)
+{
+	const char *d = getenv("TLSLADDER_DATADIR");
+
+	(void)state;
+	if (!d)
+		return -1;
+	snprintf(srcdir, sizeof srcdir, "%s", d);
+	fixture = build_fixture();
+	return fixture ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	timeline_destroy(fixture);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(wide_first_step),
+		cmocka_unit_test(wide_finished_open),
+		cmocka_unit_test(ascii_wire),
+		cmocka_unit_test(narrow_details),
+		cmocka_unit_test(help_overlay),
+		cmocka_unit_test(too_small),
+		cmocka_unit_test(last_note_is_sanitized),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
