@@ -6,6 +6,8 @@
 #include "tlsladder/client.h"
 #include "tlsladder/demo.h"
 #include "tlsladder/explain.h"
+#include "tlsladder/inspect.h"
+#include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/text.h"
@@ -20,15 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 
 enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
-	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII
+	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
+	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG
 };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "wire", no_argument, NULL, OPT_WIRE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -45,6 +50,11 @@ static const struct option long_opts[] = {
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "certs", required_argument, NULL, OPT_CERTS },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "capath", required_argument, NULL, OPT_CAPATH },
+	{ "p12", required_argument, NULL, OPT_P12 },
+	{ "p12-pass-file", required_argument, NULL, OPT_P12_PASS_FILE },
+	{ "alpn", required_argument, NULL, OPT_ALPN },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -69,6 +79,7 @@ void cli_usage(FILE *f)
 	      "Output:\n"
 	      "      --text            print the text ladder instead of opening the interactive one\n"
 	      "      --wire            show TLS records (content type, version, length) instead of messages\n"
+	      "  -v, --verbose         text: print each message's decoded fields under it; -vv: with hex\n"
 	      "      --step            pause before each flight until Space is pressed (interactive)\n"
 	      "      --theme NAME|PATH colours: default, light, mono, classroom, or a theme file\n"
 	      "      --ascii           draw with ASCII only (no box drawing or arrows)\n"
@@ -82,11 +93,18 @@ void cli_usage(FILE *f)
 	      "  -p, --port PORT       port to connect to (default 443)\n"
 	      "  -4, -6                use only IPv4 / only IPv6\n"
 	      "      --cafile FILE     trust these CA certificates (PEM) instead of the system store\n"
+	      "      --capath DIR      trust the CA certificates (PEM) in DIR instead of the system store\n"
 	      "      --sni NAME        server name to send and verify (default: HOST)\n"
 	      "      --no-sni          send no server name (the certificate is still checked against HOST)\n"
 	      "      --priority STR    GnuTLS priority string (default NORMAL)\n"
 	      "      --tls1.2, --tls1.3  offer only this TLS version\n"
 	      "      --cert FILE --key FILE  client certificate chain and private key (PEM)\n"
+	      "      --p12 FILE        client certificate and key from a PKCS#12 file (.p12, .pfx); the\n"
+	      "                        password comes from --p12-pass-file FILE (first line), else\n"
+	      "                        $TLSLADDER_P12_PASSWORD, else a prompt on the terminal\n"
+	      "      --alpn LIST       offer these application protocols, comma-separated (h2,http/1.1)\n"
+	      "      --keylog FILE     append the session secrets to FILE (NSS key log format, for\n"
+	      "                        Wireshark; created mode 0600); also $SSLKEYLOGFILE\n"
 	      "      --verify MODE     report (default): finish the handshake and report the verdict;\n"
 	      "                        strict: abort on a bad server certificate, as browsers do\n"
 	      "\n"
@@ -162,6 +180,8 @@ static int parse_target(const char *t, struct cli_config *cfg, struct tl_error *
 	return 0;
 }
 
+static int read_p12_password(struct cli_config *cfg, struct tl_error *err);
+
 /* Parses argv into cfg. */
 int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *err)
 {
@@ -177,10 +197,11 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 	snprintf(cfg->port, sizeof cfg->port, "443");
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hVp:46", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVvp:46", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': cfg->mode = CLI_HELP; return 0;
 		case 'V': cfg->mode = CLI_VERSION; return 0;
+		case 'v': cfg->verbose++; break;
 		case 'p': port_opt = optarg; break;
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
@@ -213,6 +234,11 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 				return tl_error_set(err, TL_EXIT_USAGE, "--verify takes report or strict, not \"%s\"", optarg);
 			break;
 		case OPT_CERTS: cfg->certs_dir = optarg; break;
+		case OPT_CAPATH: cfg->capath = optarg; break;
+		case OPT_P12: cfg->p12 = optarg; break;
+		case OPT_P12_PASS_FILE: cfg->p12_pass_file = optarg; break;
+		case OPT_ALPN: cfg->alpn = optarg; break;
+		case OPT_KEYLOG: cfg->keylog = optarg; break;
 		case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 		case OPT_THEME: cfg->theme = optarg; break;
 		case OPT_STEP: cfg->step = true; break;
@@ -229,6 +255,14 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 		cfg->priority = version_prio;
 	if ((cfg->cert == NULL) != (cfg->key == NULL))
 		return tl_error_set(err, TL_EXIT_USAGE, "--cert and --key go together");
+	if (cfg->p12 && cfg->cert)
+		return tl_error_set(err, TL_EXIT_USAGE, "use either --p12 or --cert/--key, not both");
+	if (cfg->p12_pass_file && !cfg->p12)
+		return tl_error_set(err, TL_EXIT_USAGE, "--p12-pass-file needs --p12");
+	if (cfg->cafile && cfg->capath)
+		return tl_error_set(err, TL_EXIT_USAGE, "use either --cafile or --capath, not both");
+	if (!cfg->keylog && getenv("SSLKEYLOGFILE") && *getenv("SSLKEYLOGFILE"))
+		cfg->keylog = getenv("SSLKEYLOGFILE");
 
 	/* operands: demo [SCENARIO] | HOST[:PORT]; options may follow them */
 	while (optind < argc) {
@@ -261,6 +295,8 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 			return tl_error_set(err, TL_EXIT_USAGE, "--port must be from 1 to 65535, not \"%s\"", port_opt);
 		snprintf(cfg->port, sizeof cfg->port, "%ld", v);
 	}
+	if (cfg->mode == CLI_CLIENT && read_p12_password(cfg, err) < 0)
+		return -1;
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "no demo scenario called \"%s\" (tlsladder demo --list)", cfg->scenario);
 	return 0;
@@ -277,6 +313,7 @@ static int run_list(void)
 	return TL_EXIT_OK;
 }
 
+
 /* Prints an error line. */
 static void complain(const char *msg)
 {
@@ -284,6 +321,69 @@ static void complain(const char *msg)
 
 	sanitize_str(safe, sizeof safe, msg);
 	fprintf(stderr, "tlsladder: %s\n", safe);
+}
+
+/* Writes the key log when the user asked for one; false on failure (reported). */
+static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl)
+{
+	struct tl_error err = { 0, "" };
+
+	if (!cfg->keylog)
+		return true;
+	if (keylog_write(tl, cfg->keylog, &err) < 0) {
+		complain(err.msg);
+		return false;
+	}
+	return true;
+}
+
+/* Reads the PKCS#12 password: --p12-pass-file, $TLSLADDER_P12_PASSWORD, or a no-echo prompt. */
+static int read_p12_password(struct cli_config *cfg, struct tl_error *err)
+{
+	const char *env = getenv("TLSLADDER_P12_PASSWORD");
+	char *nl;
+
+	if (!cfg->p12 || cfg->have_p12_password)
+		return 0;
+	if (cfg->p12_pass_file) {
+		FILE *f = fopen(cfg->p12_pass_file, "r");
+		if (!f)
+			return tl_error_set(err, TL_EXIT_FILES, "%s: the password file cannot be read: %s", cfg->p12_pass_file,
+					    strerror(errno));
+		if (!fgets(cfg->p12_password, sizeof cfg->p12_password, f))
+			cfg->p12_password[0] = '\0';
+		fclose(f);
+	} else if (env) {
+		snprintf(cfg->p12_password, sizeof cfg->p12_password, "%s", env);
+	} else if (isatty(STDIN_FILENO)) {
+		struct termios old, quiet;
+		int tty_ok = tcgetattr(STDIN_FILENO, &old) == 0;
+		fprintf(stderr, "Password for %s: ", cfg->p12);
+		fflush(stderr);
+		if (tty_ok) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		}
+		if (!fgets(cfg->p12_password, sizeof cfg->p12_password, stdin))
+			cfg->p12_password[0] = '\0';
+		if (tty_ok)
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	} else {
+		return tl_error_set(err, TL_EXIT_USAGE,
+				    "%s needs a password: use --p12-pass-file FILE or TLSLADDER_P12_PASSWORD", cfg->p12);
+	}
+	if ((nl = strpbrk(cfg->p12_password, "\r\n")))
+		*nl = '\0';
+	cfg->have_p12_password = true;
+	return 0;
+}
+
+/* The tree builder handed to the UI and the text ladder. */
+static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
+{
+	return inspect_event(tl, i, arg);
 }
 
 /* A capture running on its own thread while the UI shows it. */
@@ -313,7 +413,11 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.cert_file = cfg->cert;
 	o->tls.key_file = cfg->key;
 	o->tls.ca_file = cfg->cafile;
-	o->tls.system_trust = cfg->cafile == NULL;
+	o->tls.ca_path = cfg->capath;
+	o->tls.system_trust = cfg->cafile == NULL && cfg->capath == NULL;
+	o->tls.p12_file = cfg->p12;
+	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
+	o->tls.alpn = cfg->alpn;
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni;
 	o->tls.verify_strict = cfg->verify_strict;
@@ -343,7 +447,8 @@ static void *runner_main(void *arg)
 }
 
 /* Opens the interactive ladder over a capture thread; returns the exit code. */
-static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target)
+static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target,
+		  struct inspect_ctx *ictx)
 {
 	struct runner r;
 	struct ui_source src;
@@ -373,9 +478,12 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	src.target = target;
 	src.gate = r.gate;
 	src.explain = explain_event;
+	src.tree = tree_of;
+	src.tree_arg = ictx;
 	memset(&uo, 0, sizeof uo);
 	uo.theme = cfg->theme;
 	uo.ascii = cfg->ascii;
+	uo.wire = cfg->wire;
 	uo.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
 	ui_run(&src, &uo);
 	/* stop the capture (a no-op when it is done) and wait for it */
@@ -388,6 +496,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	pthread_join(th, NULL);
 	if (r.err.msg[0])
 		complain(r.err.msg);
+	if (!write_keylog(cfg, r.tl) && r.rc == TL_EXIT_OK)
+		r.rc = TL_EXIT_FILES;
 	close(r.cancel[0]);
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
@@ -405,10 +515,11 @@ static bool want_ui(const struct cli_config *cfg)
 static int run_demo(const struct cli_config *cfg)
 {
 	const struct demo_scenario *sc = cfg->scenario ? demo_find(cfg->scenario) : demo_default();
-	char certs[PATH_MAX], title[256];
+	char certs[PATH_MAX], title[256], ca[PATH_MAX + 16];
+	struct inspect_ctx ictx;
 	struct demo_opts o;
 	struct tl_error err = { 0, "" };
-	struct text_opts to = { NULL, cfg->wire, false };
+	struct text_opts to = { NULL, cfg->wire, false, cfg->verbose, tree_of, &ictx };
 	struct timeline *tl;
 	int rc;
 
@@ -419,10 +530,17 @@ static int run_demo(const struct cli_config *cfg)
 		return TL_EXIT_FILES;
 	}
 	snprintf(title, sizeof title, "tlsladder demo %s: %s", sc->name, sc->summary);
+	if (snprintf(ca, sizeof ca, "%s/root-ca.pem", certs) >= (int)sizeof ca) {
+		complain("the certificate directory path is too long");
+		return TL_EXIT_FILES;
+	}
+	ictx.ca_file = ca;
+	ictx.system_trust = false;
+	ictx.hostname = "localhost";
 	if (want_ui(cfg)) {
 		char target[96];
 		snprintf(target, sizeof target, "demo %s", sc->name);
-		return run_ui(cfg, sc, certs, target);
+		return run_ui(cfg, sc, certs, target, &ictx);
 	}
 	tl = timeline_create(true);
 	if (!tl) {
@@ -444,6 +562,8 @@ static int run_demo(const struct cli_config *cfg)
 	}
 	to.title = title;
 	text_write(stdout, tl, &to);
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
 	return rc;
 }
@@ -453,14 +573,18 @@ static int run_client(const struct cli_config *cfg)
 {
 	struct client_opts o;
 	struct tl_error err = { 0, "" };
-	struct text_opts to = { NULL, cfg->wire, true };
+	struct inspect_ctx ictx;
+	struct text_opts to = { NULL, cfg->wire, true, cfg->verbose, tree_of, &ictx };
 	struct timeline *tl;
 	char title[300], heading[320];
 	int rc;
 
 	snprintf(title, sizeof title, "%s port %s", cfg->host, cfg->port);
+	ictx.ca_file = cfg->cafile;
+	ictx.system_trust = cfg->cafile == NULL && cfg->capath == NULL;
+	ictx.hostname = cfg->sni ? cfg->sni : cfg->host;
 	if (want_ui(cfg))
-		return run_ui(cfg, NULL, NULL, title);
+		return run_ui(cfg, NULL, NULL, title, &ictx);
 	tl = timeline_create(false);
 	if (!tl) {
 		complain("out of memory");
@@ -473,6 +597,8 @@ static int run_client(const struct cli_config *cfg)
 	to.title = heading;
 	if (timeline_count(tl) > 0)
 		text_write(stdout, tl, &to);
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	if (err.msg[0])
 		complain(err.msg);
 	else if (rc != TL_EXIT_OK) {

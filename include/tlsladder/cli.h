@@ -23,6 +23,12 @@ struct cli_config {
 	bool no_sni;
 	const char *priority;
 	const char *cert, *key;
+	const char *capath;
+	const char *p12, *p12_pass_file;
+	char p12_password[256];
+	bool have_p12_password;
+	const char *alpn;
+	const char *keylog;         /* --keylog FILE, else $SSLKEYLOGFILE */
 	bool verify_strict;
 	bool text, wire;
 	int timeout_ms;
@@ -31,6 +37,7 @@ struct cli_config {
 	const char *theme;          /* UI theme name or path */
 	bool step;                  /* pause before each flight */
 	bool ascii;                 /* UI without box drawing */
+	int verbose;                /* text: -v trees, -vv trees with hex */
 };
 
 /* Parses argv. Returns 0, or -1 with err (TL_EXIT_USAGE). */

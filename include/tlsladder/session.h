@@ -28,6 +28,10 @@ struct session_config {
 	const char *cert_file;      /* own certificate chain (PEM); server: required */
 	const char *key_file;       /* own private key (PEM) */
 	const char *ca_file;        /* trust anchors for the peer's chain (PEM) */
+	const char *ca_path;        /* ... or a directory of them */
+	const char *p12_file;       /* own credentials from a PKCS#12 (.p12/.pfx) file instead of cert/key */
+	const char *p12_password;   /* its password ("" for none) */
+	const char *alpn;           /* client: comma-separated protocols to offer, or NULL */
 	bool system_trust;          /* also trust the system store */
 	enum tl_auth client_auth;   /* server: ask for a client certificate */
 	const char *server_name;    /* client: name to verify (and send as SNI) */

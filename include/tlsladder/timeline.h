@@ -110,6 +110,7 @@ struct tl_result {
 	char group[32];
 	char sigscheme[48];
 	unsigned version;         /* negotiated protocol version, 0 if none */
+	char alpn[64];            /* the application protocol agreed by ALPN, empty if none */
 	bool resumed;
 	enum tl_grace_end grace_end;
 	int64_t grace_us;         /* how long the grace period lasted */

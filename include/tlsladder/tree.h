@@ -48,6 +48,8 @@ struct tree_node *tree_addf(struct tree_node *parent, const char *label, const c
 struct tree_node *tree_add_hex(struct tree_node *parent, const char *label, const uint8_t *p, size_t n);
 /* Appends an existing tree as the last child of parent (takes ownership; frees it if parent is NULL). */
 void tree_adopt(struct tree_node *parent, struct tree_node *child);
+/* Inserts an existing tree as the first child of parent (takes ownership). */
+void tree_adopt_first(struct tree_node *parent, struct tree_node *child);
 /* Sets the byte range a node covers; returns the node. */
 struct tree_node *tree_range(struct tree_node *node, size_t off, size_t len);
 /* Adds flags; returns the node. */

@@ -23,7 +23,8 @@ struct ui_source {
 	const char *target;          /* shown in the header: "demo mtls13", "example.org port 443" */
 	struct step_gate *gate;      /* step-gated mode, or NULL */
 	/* the field tree of event i; NULL builder: the UI shows the event's basic facts */
-	struct tree_node *(*tree)(const struct timeline *tl, size_t i);
+	struct tree_node *(*tree)(const struct timeline *tl, size_t i, void *arg);
+	void *tree_arg;
 	/* the plain-language explanation of event i; NULL: none */
 	size_t (*explain)(const struct timeline *tl, size_t i, char *buf, size_t n);
 };
@@ -32,6 +33,7 @@ struct ui_opts {
 	const char *theme;           /* name or path; NULL: default */
 	bool ascii;                  /* no box drawing or arrows outside ASCII */
 	bool no_color;               /* attributes only (NO_COLOR) */
+	bool wire;                   /* start in the wire view */
 };
 
 enum { UI_CONTINUE = 0, UI_QUIT = 1 };

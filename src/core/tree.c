@@ -141,6 +141,23 @@ void tree_adopt(struct tree_node *parent, struct tree_node *child)
 	link_child(parent, child);
 }
 
+/* Inserts an existing tree as the first child. */
+void tree_adopt_first(struct tree_node *parent, struct tree_node *child)
+{
+	if (!child)
+		return;
+	if (!parent) {
+		tree_free(child);
+		return;
+	}
+	child->parent = parent;
+	child->next = parent->first;
+	parent->first = child;
+	if (!parent->last)
+		parent->last = child;
+	parent->nchildren++;
+}
+
 /* Sets a node's byte range. */
 struct tree_node *tree_range(struct tree_node *node, size_t off, size_t len)
 {

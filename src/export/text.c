@@ -135,6 +135,8 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	} else if (s.rsa_kx) {
 		kv(f, "server signature:", "none (the server proves its key by decrypting the premaster secret)");
 	}
+	if (s.client.alpn[0])
+		kv(f, "application:", s.client.alpn);
 	if (s.hrr)
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
 	if (s.resumed)
@@ -192,6 +194,14 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 			fprintf(f, "%16s---- connection %u ----\n", "", conn + 1);
 		}
 		fprintf(f, "%s\n", text_event_line(&ev, ++step, t0, line, sizeof line));
+		if (o->verbose > 0 && o->tree) {
+			struct tree_node *t = o->tree(tl, i, o->tree_arg);
+			if (t) {
+				for (const struct tree_node *c = t->first; c; c = c->next)
+					tree_print(f, c, 16, o->verbose > 1, false);
+				tree_free(t);
+			}
+		}
 	}
 	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
 		write_summary(f, tl, c, o);

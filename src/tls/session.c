@@ -321,6 +321,18 @@ static void records_feed(struct conn *c, int dir, const uint8_t *p, size_t n)
 	}
 }
 
+static int keylog_fn(gnutls_session_t s, const char *label, const gnutls_datum_t *secret);
+
+/* TLS 1.2 resumption: GnuTLS logs CLIENT_RANDOM only when a master secret is made; log the resumed one. */
+static void keylog_resumed_master(gnutls_session_t s)
+{
+	gnutls_datum_t ms = { NULL, 0 };
+
+	gnutls_session_get_master_secret(s, &ms);
+	if (ms.size > 0)
+		keylog_fn(s, "CLIENT_RANDOM", &ms);
+}
+
 /* The handshake hook: records each message at PRE, both directions. */
 static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming, const gnutls_datum_t *msg)
 {
@@ -388,6 +400,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		c->cert_requested = true;
 	} else if (type == 20) {
 		c->fin[dir] = true;
+		if (!c->tls13 && gnutls_session_is_resumed(s))
+			keylog_resumed_master(s);
 	} else if (type == 4 && incoming && c->fin[DIR_OUT]) {
 		c->nst_after_fin = true;
 	}
@@ -454,6 +468,18 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 	struct conn *c = ptr;
 	size_t done = 0;
 
+	if (c->o->gate && !c->last_hook_out && c->rp[DIR_OUT].hdr_have == 0 && len > 0 &&
+	    ((const uint8_t *)data)[0] == 20) {
+		/* step-gated: a ChangeCipherSpec that opens a flight (TLS 1.3 sends it on its own) */
+		char what[96];
+		snprintf(what, sizeof what, "the %s is about to send ChangeCipherSpec", c->self == TL_CLIENT ? "client" : "server");
+		if (!step_gate_wait(c->o->gate, what)) {
+			c->cancelled = true;
+			gnutls_transport_set_errno(c->s, ECANCELED);
+			return -1;
+		}
+		c->last_hook_out = true;
+	}
 	records_feed(c, DIR_OUT, data, len);
 	while (done < len) {
 		ssize_t n = send(c->fd, (const char *)data + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -534,11 +560,31 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 			     rc < 0 ? ": " : "", rc < 0 ? tls_error_words(rc) : "");
 		goto fail;
 	}
+	if (cfg->ca_path && (rc = gnutls_certificate_set_x509_trust_dir(ep->cred, cfg->ca_path, GNUTLS_X509_FMT_PEM)) <= 0) {
+		tl_error_set(err, TL_EXIT_FILES, "%s: no CA certificate could be read from this directory", cfg->ca_path);
+		goto fail;
+	}
 	if (cfg->system_trust && (rc = gnutls_certificate_set_x509_system_trust(ep->cred)) < 0) {
 		tl_error_set(err, TL_EXIT_FILES, "the system's trusted CA certificates could not be loaded: %s", tls_error_words(rc));
 		goto fail;
 	}
-	if (cfg->cert_file || cfg->key_file) {
+	if (cfg->p12_file) {
+		rc = gnutls_certificate_set_x509_simple_pkcs12_file(ep->cred, cfg->p12_file, GNUTLS_X509_FMT_DER,
+								    cfg->p12_password ? cfg->p12_password : "");
+		if (rc == GNUTLS_E_BASE64_DECODING_ERROR || rc == GNUTLS_E_ASN1_DER_ERROR || rc == GNUTLS_E_ASN1_TAG_ERROR)
+			rc = gnutls_certificate_set_x509_simple_pkcs12_file(ep->cred, cfg->p12_file, GNUTLS_X509_FMT_PEM,
+									    cfg->p12_password ? cfg->p12_password : "");
+		if (rc < 0) {
+			if (rc == GNUTLS_E_MAC_VERIFY_FAILED || rc == GNUTLS_E_DECRYPTION_FAILED)
+				tl_error_set(err, TL_EXIT_FILES, "%s: wrong password for this PKCS#12 file", cfg->p12_file);
+			else if (rc == GNUTLS_E_FILE_ERROR)
+				tl_error_set(err, TL_EXIT_FILES, "%s: the file could not be read", cfg->p12_file);
+			else
+				tl_error_set(err, TL_EXIT_FILES, "%s: not a usable PKCS#12 file (%s)", cfg->p12_file,
+					     tls_error_words(rc));
+			goto fail;
+		}
+	} else if (cfg->cert_file || cfg->key_file) {
 		if (!cfg->cert_file || !cfg->key_file) {
 			tl_error_set(err, TL_EXIT_USAGE, "a certificate needs its private key and a key needs its certificate");
 			goto fail;
@@ -586,6 +632,27 @@ void endpoint_free(struct endpoint *ep)
 	free(ep);
 }
 
+/* Offers the comma-separated protocols in list by ALPN. */
+static int set_alpn(gnutls_session_t s, const char *list)
+{
+	gnutls_datum_t protos[16];
+	unsigned n = 0;
+	const char *p = list;
+
+	while (*p && n < 16) {
+		size_t len = strcspn(p, ",");
+		if (len == 0 || len > 255)
+			return -1;
+		protos[n].data = (unsigned char *)p;
+		protos[n].size = (unsigned)len;
+		n++;
+		p += len + (p[len] == ',');
+	}
+	if (n == 0 || *p)
+		return -1;
+	return gnutls_alpn_set_protocols(s, protos, n, 0) < 0 ? -1 : 0;
+}
+
 /* Sets up the GnuTLS session of a connection. */
 static int conn_setup(struct conn *c, struct tl_error *err)
 {
@@ -605,6 +672,8 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 			return tl_error_set(err, TL_EXIT_USAGE, "the server name \"%s\" cannot be sent", name);
 		if (ep->cfg.verify_strict)
 			gnutls_session_set_verify_cert(c->s, name, 0);
+		if (ep->cfg.alpn && set_alpn(c->s, ep->cfg.alpn) < 0)
+			return tl_error_set(err, TL_EXIT_USAGE, "the ALPN list \"%s\" is not valid", ep->cfg.alpn);
 		if (ep->saved_session.data)
 			gnutls_session_set_data(c->s, ep->saved_session.data, ep->saved_session.size);
 	} else {
@@ -822,6 +891,13 @@ static void describe_session(struct conn *c, struct tl_result *r)
 	if ((s = gnutls_sign_get_name(gnutls_sign_algorithm_get(c->s))))
 		snprintf(r->sigscheme, sizeof r->sigscheme, "%s", s);
 	r->resumed = gnutls_session_is_resumed(c->s) != 0;
+	{
+		gnutls_datum_t proto = { NULL, 0 };
+		if (gnutls_alpn_get_selected_protocol(c->s, &proto) == 0 && proto.size < sizeof r->alpn) {
+			memcpy(r->alpn, proto.data, proto.size);
+			r->alpn[proto.size] = '\0';
+		}
+	}
 }
 
 /* The exit code for a finished side. */

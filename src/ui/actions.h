@@ -30,6 +30,7 @@
 	X(WIRE, ANY, "w", "wire view: TLS records instead of messages", "w wire", 'w', 0, 0, 0) \
 	X(SEARCH, ANY, "/", "find a message by name", "/ find", '/', 0, 0, 0) \
 	X(THEME, ANY, "t", "next theme", "t theme", 't', 0, 0, 0) \
+	X(SECRETS, ANY, "s", "show or hide the secrets derived in this run (never private keys)", NULL, 's', 0, 0, 0) \
 	X(HELP, ANY, "?", "this help", "? help", '?', KEY_F(1), 0, 0) \
 	X(REDRAW, ANY, "Ctrl-L", "redraw the screen", NULL, KEY_CTRL('l'), 0, 0, 0) \
 	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0)

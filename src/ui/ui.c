@@ -66,6 +66,7 @@ struct ui {
 	bool follow;
 	bool focus_tree;
 	bool help;
+	bool show_secrets;
 	bool searching;
 	char search[64];
 	char msg[256];
@@ -79,6 +80,8 @@ struct ui {
 	/* header */
 	size_t sum_count;
 	bool sum_final;                 /* the summary was built after the run finished */
+	size_t err_scanned;             /* events checked for errors so far */
+	bool saw_error;                 /* an error event was recorded */
 	struct summary sum;
 	bool have_sum;
 	int pane_rows;                  /* rows of the ladder list in the last draw */
@@ -230,6 +233,7 @@ struct ui *ui_new(const struct ui_source *src, const struct ui_opts *o)
 	ui->src = *src;
 	ui->o = *o;
 	ui->follow = true;
+	ui->wire = o->wire;
 	ladder_init(&ui->lad[0], src->tl, false);
 	ladder_init(&ui->lad[1], src->tl, true);
 	cs = nl_langinfo(CODESET);
@@ -295,6 +299,11 @@ bool ui_update(struct ui *ui)
 
 	if (ui->follow && l->nrows)
 		ui->cur = l->nrows - 1;
+	for (; ui->err_scanned < n; ui->err_scanned++) {
+		struct tl_event ev;
+		if (timeline_get(ui->src.tl, ui->err_scanned, &ev) && ev.kind == TL_EV_ERROR)
+			ui->saw_error = true;
+	}
 	if (n != ui->sum_count || (timeline_finished(ui->src.tl) && !ui->sum_final)) {
 		ui->sum_final = timeline_finished(ui->src.tl);
 		unsigned conns = timeline_conn_count(ui->src.tl);
@@ -358,7 +367,7 @@ static void sync_tree(struct ui *ui)
 	ui->tcur = ui->ttop = 0;
 	if (!ui->have_tree)
 		return;
-	ui->tree = ui->src.tree ? ui->src.tree(ui->src.tl, ev) : basic_tree(ui->src.tl, ev);
+	ui->tree = ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg) : basic_tree(ui->src.tl, ev);
 }
 
 /* Adds a details line. */
@@ -459,18 +468,18 @@ static void row_title(const struct tl_event *ev, char *buf, size_t n)
 	}
 }
 
-/* Finds the next row after the cursor whose title contains ui->search. */
+static void row_label(struct ui *ui, size_t row, char *label, size_t n);
+
+/* Finds the next row after the cursor whose label contains ui->search. */
 static void search_next(struct ui *ui)
 {
 	struct ladder *l = view(ui);
 
 	for (size_t k = 1; k <= l->nrows; k++) {
 		size_t r = (ui->cur + k) % l->nrows;
-		struct tl_event ev;
-		char title[512];
+		char title[700];
 
-		timeline_get(ui->src.tl, l->rows[r].ev, &ev);
-		row_title(&ev, title, sizeof title);
+		row_label(ui, r, title, sizeof title);
 		if (contains(title, ui->search)) {
 			select_row(ui, (long)r);
 			snprintf(ui->msg, sizeof ui->msg, "found \"%s\"", ui->search);
@@ -499,16 +508,31 @@ static void search_key(struct ui *ui, int key)
 	}
 }
 
-/* Toggles between the messages and the wire view, keeping the selected event. */
+/* Toggles between the messages and the wire view, keeping the selection on
+ * the same thing: a message's record, or a record's (first) message. */
 static void toggle_wire(struct ui *ui)
 {
+	struct ladder *from = view(ui), *to = &ui->lad[ui->wire ? 0 : 1];
 	size_t ev = selected_event(ui);
+	size_t row = (size_t)-1;
 
+	if (ev != (size_t)-1) {
+		if (!ui->wire) {
+			for (size_t r = 0; r < to->nrows && row == (size_t)-1; r++)
+				for (unsigned k = 0; k < to->rows[r].ncarry; k++)
+					if (to->rows[r].carry[k] == ev)
+						row = r;
+		} else if (from->rows[ui->cur].ncarry > 0) {
+			ev = from->rows[ui->cur].carry[0];
+		}
+		if (row == (size_t)-1)
+			row = ladder_row_of(to, ev);
+	}
 	ui->wire = !ui->wire;
-	if (ev != (size_t)-1)
-		ui->cur = ladder_row_of(view(ui), ev);
-	if (ui->follow && view(ui)->nrows)
-		ui->cur = view(ui)->nrows - 1;
+	if (row != (size_t)-1)
+		ui->cur = row < to->nrows ? row : 0;
+	if (ui->follow && to->nrows)
+		ui->cur = to->nrows - 1;
 }
 
 /* Handles a click at (y, x). */
@@ -561,7 +585,7 @@ int ui_key(struct ui *ui, int key)
 		if (a == ACT_HELP)
 			return UI_CONTINUE;
 	}
-	if (a != ACT_NONE && a != ACT_THEME)
+	if (a != ACT_NONE && a != ACT_THEME && a != ACT_SECRETS)
 		ui->msg[0] = '\0';
 	switch (a) {
 	case ACT_QUIT:
@@ -667,6 +691,11 @@ int ui_key(struct ui *ui, int key)
 	case ACT_HELP:
 		ui->help = true;
 		break;
+	case ACT_SECRETS:
+		ui->show_secrets = !ui->show_secrets;
+		snprintf(ui->msg, sizeof ui->msg, "%s", ui->show_secrets ? "secrets shown (the keys of this run; never the private keys)"
+									 : "secrets hidden");
+		break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		break;
@@ -731,7 +760,10 @@ static void draw_header(struct ui *ui, int w)
 			strncat(line, part, sizeof line - strlen(line) - 1);
 		}
 	}
-	if (ui->have_sum && s->client.set && s->client.verify_done) {
+	if (ui->have_sum && s->resumed) {
+		snprintf(part, sizeof part, "%sresumed", sep);
+		strncat(line, part, sizeof line - strlen(line) - 1);
+	} else if (ui->have_sum && s->client.set && s->client.verify_done) {
 		snprintf(part, sizeof part, "%s%s", sep, s->client.verified ? "verified" : "NOT verified");
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	}
@@ -769,6 +801,25 @@ static void carries(const struct ui *ui, const struct ladder_row *r, char *buf, 
 		strcat(buf, " (part)");
 }
 
+/* The text on a row's arrow: the title, with the size or what a record carries. */
+static void row_label(struct ui *ui, size_t row, char *label, size_t n)
+{
+	struct ladder_row *r = &view(ui)->rows[row];
+	struct tl_event ev;
+	char extra[300];
+
+	timeline_get(ui->src.tl, r->ev, &ev);
+	row_title(&ev, label, n);
+	if (ev.kind == TL_EV_HANDSHAKE) {
+		snprintf(extra, sizeof extra, " %zu B", ev.body_len);
+		strncat(label, extra, n - strlen(label) - 1);
+	} else if (ev.kind == TL_EV_RECORD && r->ncarry && ev.rec_type != 20 && ev.rec_type != 21) {
+		carries(ui, r, extra, sizeof extra);
+		strncat(label, ": ", n - strlen(label) - 1);
+		strncat(label, extra, n - strlen(label) - 1);
+	}
+}
+
 /* Draws one ladder row at screen row y. */
 static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool selected)
 {
@@ -799,16 +850,7 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	attrset(selected ? sel : role_attr(ui, ROLE_LIFELINE));
 	mvaddstr(y, xl, g.v);
 	mvaddstr(y, xr, g.v);
-	/* label */
-	row_title(&ev, label, sizeof label);
-	if (ev.kind == TL_EV_HANDSHAKE) {
-		snprintf(extra, sizeof extra, " %zu B", ev.body_len);
-		strncat(label, extra, sizeof label - strlen(label) - 1);
-	} else if (ev.kind == TL_EV_RECORD && r->ncarry && ev.rec_type != 20 && ev.rec_type != 21) {
-		carries(ui, r, extra, sizeof extra);
-		strncat(label, ": ", sizeof label - strlen(label) - 1);
-		strncat(label, extra, sizeof label - strlen(label) - 1);
-	}
+	row_label(ui, row, label, sizeof label);
 	attrset(selected ? sel : role_attr(ui, role));
 	{
 		const char *fill = ev.encrypted ? g.h2 : g.h;
@@ -901,7 +943,7 @@ static void draw_tline(struct ui *ui, int y, int x, int w, size_t li, bool selec
 			put(y, col, n->flags & TREE_COLLAPSED ? g.closed : g.open, 1);
 		col += 2;
 		col += put(y, col, safe(lab, sizeof lab, n->label), x + w - col);
-		if (n->value && (!(n->flags & TREE_SECRET))) {
+		if (n->value && (!(n->flags & TREE_SECRET) || ui->show_secrets)) {
 			int first = w - indent - text_width(lab) - 2 - 2;
 			size_t b = wrap_bytes(val, first > 8 ? first : 8);
 			col += put(y, col, ": ", x + w - col);
@@ -1029,6 +1071,8 @@ static const char *run_state(struct ui *ui)
 		return "WAITING";
 	if (!timeline_finished(ui->src.tl))
 		return "LIVE";
+	if (ui->saw_error)
+		return "FAILED";
 	for (unsigned c = 0; c < timeline_conn_count(ui->src.tl); c++)
 		for (int s = 0; s < 2; s++) {
 			struct tl_result r;
@@ -1083,7 +1127,7 @@ static void draw_status(struct ui *ui, int y, int w)
 /* The help overlay, generated from the action table. */
 static void draw_help(struct ui *ui, int h, int w)
 {
-	int bw = w - 8 < 76 ? w - 8 : 76, bh = 0, y0, x0, y;
+	int bw = w - 4 < 96 ? w - 4 : 96, bh = 0, y0, x0, y;
 	static const char *const scope_names[] = { "Everywhere", "In the ladder", "In the details" };
 
 	for (int a = 1; a < ACT_COUNT; a++)

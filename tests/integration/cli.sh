@@ -80,6 +80,58 @@ has "$tmp/out" 'change_cipher_spec\(20\)' "ChangeCipherSpec record"
 "$bin" $'bad\x1b[2Jhost' -p 9 --timeout 2 >"$tmp/out" 2>"$tmp/err"
 if grep -q $'\x1b' "$tmp/out" "$tmp/err"; then bad "raw ESC reached the output"; else ok "ESC in a host name is escaped"; fi
 
+# Key log: only when asked, NSS format, created 0600.
+rm -f "$tmp/keys.log"
+expect_rc 0 "demo with --keylog" -- "$bin" demo tls13 --keylog "$tmp/keys.log"
+if [ "$(stat -c %a "$tmp/keys.log" 2>/dev/null)" = 600 ]; then ok "key log created with mode 0600"; else bad "key log mode: $(stat -c %a "$tmp/keys.log" 2>&1)"; fi
+has "$tmp/keys.log" '^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{96}$' "TLS 1.3 handshake secret in NSS format"
+has "$tmp/keys.log" '^SERVER_TRAFFIC_SECRET_0 [0-9a-f]{64} [0-9a-f]{96}$' "TLS 1.3 traffic secret in NSS format"
+SSLKEYLOGFILE="$tmp/env.log" "$bin" demo tls12-ecdhe >/dev/null 2>&1
+has "$tmp/env.log" '^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$' "SSLKEYLOGFILE gets the TLS 1.2 master secret"
+"$bin" demo tls13 >/dev/null 2>&1
+[ -z "$(ls "$tmp" | grep -v -E '^(out|err|ladder|keys.log|env.log)$')" ] && ok "no key log unless asked" || bad "unexpected files: $(ls "$tmp")"
+
+# A real server on loopback: PKCS#12 credentials, ALPN, a wrong password.
+certs="$src/certs"
+port=""
+for try in 1 2 3 4 5; do
+	p=$((20000 + RANDOM % 20000))
+	gnutls-serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key" \
+		--x509cafile "$certs/root-ca.pem" --require-client-cert --verify-client-cert --alpn h2 -p "$p" \
+		>"$tmp/serv.log" 2>&1 &
+	serv=$!
+	for ((i = 0; i < 100; i++)); do
+		if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
+		kill -0 "$serv" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -n "$port" ] && break
+	kill "$serv" 2>/dev/null
+	wait "$serv" 2>/dev/null
+done
+if [ -n "$port" ]; then
+	printf 'demo\n' >"$tmp/pass"
+	expect_rc 0 "--p12 with --p12-pass-file and --alpn" -- "$bin" --cafile "$certs/root-ca.pem" --p12 "$certs/client.p12" \
+		--p12-pass-file "$tmp/pass" --alpn h2,http/1.1 localhost -p "$port"
+	has "$tmp/out" 'application: +h2' "ALPN result in the summary"
+	has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "the PKCS#12 chain was sent"
+	expect_rc 0 "TLSLADDER_P12_PASSWORD" -- env TLSLADDER_P12_PASSWORD=demo "$bin" --cafile "$certs/root-ca.pem" \
+		--p12 "$certs/client.p12" "localhost:$port"
+	expect_rc 5 "wrong PKCS#12 password" -- env TLSLADDER_P12_PASSWORD=wrong "$bin" --cafile "$certs/root-ca.pem" \
+		--p12 "$certs/client.p12" "localhost:$port"
+	has "$tmp/err" 'wrong password for this PKCS#12 file' "wrong password said in plain words"
+	expect_rc 2 "no password source and no terminal" -- "$bin" --p12 "$certs/client.p12" "localhost:$port"
+	has "$tmp/err" 'needs a password: use --p12-pass-file' "how to give the password"
+	mkdir -p "$tmp/noca"
+	expect_rc 5 "--capath with no CA in it" -- "$bin" --capath "$tmp/noca" "localhost:$port"
+	expect_rc 0 "--capath with the demo CA" -- "$bin" --capath "$certs" --p12 "$certs/client.p12" --p12-pass-file "$tmp/pass" "localhost:$port"
+	kill "$serv" 2>/dev/null
+	wait "$serv" 2>/dev/null
+else
+	bad "gnutls-serv did not start"
+	cat "$tmp/serv.log"
+fi
+
 # Installed copy: finds certs without the build tree or TLSLADDER_DATADIR.
 builddir=$(dirname "$bin")
 if cmake --install "$builddir" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1; then

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "tlsladder/decode.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/timeline.h"
 #include "tlsladder/ui.h"
@@ -181,6 +182,13 @@ static char *screen_text(void)
 	return out;
 }
 
+/* The decoded tree of event i (core decoders: deterministic for fixed bodies). */
+static struct tree_node *decoded(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return decode_event(tl, i);
+}
+
 /* Draws (after feeding keys) at cols x lines and compares with golden/<name>.txt. */
 static void check_screen(const char *name, int cols, int lines, bool ascii, const int *keys)
 {
@@ -200,6 +208,7 @@ static void check_screen(const char *name, int cols, int lines, bool ascii, cons
 	src.tl = fixture;
 	src.target = "demo tls12-rsa";
 	src.explain = explain_event;
+	src.tree = decoded;
 	memset(&o, 0, sizeof o);
 	o.ascii = ascii;
 	o.no_color = true;

@@ -80,8 +80,13 @@ wait_for '─ Finished ─' "the client's Finished is selected"
 keys Enter
 wait_for 'verify_data|verify data' "the Finished opens to its verify_data"
 keys Left Left Left Left
+wait_for 'step 11/16' "still on the client's Finished"
 keys w
 wait_for 'Wire: TLS records' "w switches to the wire view"
+wait_for '─ handshake\(22\) 40 B ─' "... selecting the record that carries the Finished"
+keys w
+wait_for 'step 11/16' "w back selects the Finished again"
+keys w
 wait_for 'handshake\(22\) 40 B: Finished' "TLS 1.2: the encrypted Finished is a handshake record"
 wait_for 'handshake\(22\) [0-9]+ B: ClientHello' "the ClientHello record says what it carries"
 keys w
@@ -126,8 +131,21 @@ absent 'ClientHello [0-9]+ B' "nothing was sent yet"
 keys Space
 wait_for 'ClientHello [0-9]+ B' "Space lets the ClientHello go"
 wait_for 'the server is about to send ServerHello' "then the server waits"
+keys Space
+wait_for 'the client is about to send ChangeCipherSpec' "TLS 1.3: the client's ChangeCipherSpec waits too"
+keys Space
+wait_for 'the client is about to send Finished' "then the client's Finished"
+keys Space
+wait_for 'step [0-9]+/[0-9]+ +DONE' "the handshake completes one flight at a time"
 keys q
-rc_is step 8
+rc_is step 0
+
+start step2 120x30 "$U" "$bin" demo tls13 --step
+wait_for 'the client is about to send ClientHello' "--step again"
+keys Space
+wait_for 'the server is about to send ServerHello' "the server waits"
+keys q
+rc_is step2 8
 
 # --- quit mid-handshake against a silent server (q unblocks the capture) ------
 python3 -c 'import socket,time
@@ -136,6 +154,7 @@ silent=$!
 for ((i = 0; i < 100; i++)); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 start silent 120x30 "$U" "$bin" --timeout 20 --cafile "$certs/root-ca.pem" 127.0.0.1 -p "$(cat "$tmp/port")"
 wait_for 'LIVE' "client waits for a silent server (LIVE)"
+wait_for 'connecting to 127.0.0.1 port' "it says where it is connecting"
 keys q
 rc_is silent 8
 kill "$silent" 2>/dev/null
@@ -150,7 +169,9 @@ keys q
 rc_is badtheme 0
 
 # --- NO_COLOR --------------------------------------------------------------
-start nocolor 120x30 "$U NO_COLOR=1" "$bin" demo hrr
+start nocolor 120x30 "$U NO_COLOR=1" "$bin" demo hrr --wire
+wait_for 'Wire: TLS records' "--wire opens the wire view"
+keys w
 wait_for 'HelloRetryRequest' "NO_COLOR: the ladder draws"
 keys w
 wait_for 'application_data\(23\) [0-9]+ B: Certificate' "TLS 1.3: the Certificate travels as application_data"

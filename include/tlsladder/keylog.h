@@ -1,0 +1,16 @@
+/*
+ * keylog: writes the secrets of a run in the NSS key log format that
+ * Wireshark reads ("LABEL <client random hex> <secret hex>"), only when
+ * the user asks (--keylog FILE or SSLKEYLOGFILE). A new file is created
+ * with mode 0600; an existing one is appended to.
+ */
+#ifndef TLSLADDER_KEYLOG_H
+#define TLSLADDER_KEYLOG_H
+
+#include "tlsladder/errors.h"
+#include "tlsladder/timeline.h"
+
+/* Appends every secret of the timeline to path. Returns the number of lines, or -1 with err. */
+int keylog_write(const struct timeline *tl, const char *path, struct tl_error *err);
+
+#endif

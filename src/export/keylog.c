@@ -1,0 +1,57 @@
+/*
+ * keylog.c: the NSS key log file (see keylog.h).
+ */
+#include "tlsladder/keylog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Appends the hex of p[0..n) to buf at *used. */
+static void hex(char *buf, size_t *used, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		buf[(*used)++] = digits[p[i] >> 4];
+		buf[(*used)++] = digits[p[i] & 15];
+	}
+}
+
+/* Appends the timeline's secrets to path. */
+int keylog_write(const struct timeline *tl, const char *path, struct tl_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	size_t n = timeline_secret_count(tl);
+	int lines = 0;
+
+	if (fd < 0)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the key log file cannot be written: %s", path, strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		struct tl_secret s;
+		char line[48 + 1 + 64 + 1 + 128 + 2];
+		size_t used;
+
+		if (!timeline_get_secret(tl, i, &s))
+			continue;
+		used = (size_t)snprintf(line, sizeof line, "%s ", s.label);
+		hex(line, &used, s.client_random, sizeof s.client_random);
+		line[used++] = ' ';
+		hex(line, &used, s.secret, s.len);
+		line[used++] = '\n';
+		if (write(fd, line, used) != (ssize_t)used) {
+			int e = errno;
+			memset(line, 0, sizeof line);
+			close(fd);
+			return tl_error_set(err, TL_EXIT_FILES, "%s: writing the key log failed: %s", path, strerror(e));
+		}
+		memset(line, 0, sizeof line);
+		memset(&s, 0, sizeof s);
+		lines++;
+	}
+	if (close(fd) != 0)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: writing the key log failed: %s", path, strerror(errno));
+	return lines;
+}

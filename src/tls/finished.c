@@ -1,0 +1,673 @@
+/*
+ * finished.c: Finished recomputation and the key schedule (see finished.h).
+ *
+ * Everything is read from the timeline: the hellos give the randoms, the
+ * version and the cipher suite (hence the hash); the handshake bodies give
+ * the transcript; the keylog secrets, matched by connection, label and
+ * client random, give the keys. One evaluator does the work and describes
+ * each step into a tree that may be NULL (tree functions ignore NULL), so
+ * finished_matches() and finished_check() cannot disagree.
+ */
+#include "tlsladder/finished.h"
+#include "tlsladder/names.h"
+#include "tlsladder/peek.h"
+#include "tlsladder/reader.h"
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_HASH 64
+#define NO_INDEX ((size_t)-1)
+
+/* What recomputing needs to know about one connection. */
+struct conn_params {
+	unsigned conn;
+	bool have_ch;
+	uint8_t client_random[32], server_random[32];
+	unsigned version, suite, group;
+	bool psk;                       /* TLS 1.3: the server accepted a PSK */
+	bool ems;                       /* TLS 1.2: extended_master_secret negotiated */
+	bool resumed12;                 /* TLS 1.2: abbreviated handshake (no Certificate, no ClientKeyExchange) */
+	bool rsa_kx;                    /* TLS 1.2: RSA key exchange (a server Certificate, no ServerKeyExchange) */
+	const char *suite_name;         /* IANA name, or NULL */
+	gnutls_digest_algorithm_t dig;
+	gnutls_mac_algorithm_t mac;
+	size_t hlen;
+	const char *hash_name;
+	size_t sh_index;                /* timeline index of the ServerHello */
+	size_t cke_index;               /* ClientKeyExchange (TLS 1.2), or NO_INDEX */
+	size_t server_fin_index;        /* the server's Finished, or NO_INDEX */
+};
+
+/* A growing byte buffer. */
+struct bytes {
+	uint8_t *p;
+	size_t len, cap;
+	bool oom;
+};
+
+/* Appends n bytes. */
+static void bytes_add(struct bytes *b, const void *p, size_t n)
+{
+	if (b->oom || n == 0)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		uint8_t *q;
+		while (cap < b->len + n)
+			cap *= 2;
+		q = realloc(b->p, cap);
+		if (!q) {
+			b->oom = true;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+/* Appends a handshake message: type(1) || length(3) || body. */
+static void bytes_add_message(struct bytes *b, unsigned type, const uint8_t *body, size_t n)
+{
+	uint8_t hdr[4] = { (uint8_t)type, (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n };
+
+	bytes_add(b, hdr, sizeof hdr);
+	bytes_add(b, body, n);
+}
+
+/* Frees the buffer (wiping it: transcripts are not secret, but cheap to clear). */
+static void bytes_free(struct bytes *b)
+{
+	if (b->p)
+		memset(b->p, 0, b->cap);
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+/* Lower-case hex of p[0..n) (malloc), or NULL. */
+static char *hex_str(const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = malloc(n * 2 + 1);
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[n * 2] = '\0';
+	return s;
+}
+
+/* Adds a node whose value is the plain hex of p[0..n) (visible at every level, unlike TREE_HEX). */
+static struct tree_node *add_hexline(struct tree_node *parent, const char *label, const uint8_t *p, size_t n, unsigned flags)
+{
+	char *s;
+	struct tree_node *node;
+
+	if (!parent)
+		return NULL;
+	s = hex_str(p, n);
+	node = tree_flag(tree_add(parent, label, s), flags);
+	if (s)
+		memset(s, 0, n * 2);
+	free(s);
+	return node;
+}
+
+/* True when the ServerHello body offers extension type ext (bounds-checked walk). */
+static bool server_hello_has_ext(const uint8_t *p, size_t n, unsigned ext)
+{
+	struct reader r, sid, exts;
+
+	reader_init(&r, p, n);
+	reader_skip(&r, 2 + 32);
+	reader_vec(&r, 1, &sid);
+	reader_skip(&r, 3);
+	if (r.failed || reader_left(&r) == 0 || !reader_vec(&r, 2, &exts))
+		return false;
+	while (reader_left(&exts) > 0) {
+		unsigned type;
+		struct reader body;
+		if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
+			return false;
+		if (type == ext)
+			return true;
+	}
+	return false;
+}
+
+/* Chooses the transcript/PRF hash from the version and suite; false with why when unsupported. */
+static bool params_hash(struct conn_params *p, char *why, size_t wn)
+{
+	size_t len;
+
+	if (p->version != 0x0304 && p->version != 0x0303) {
+		const char *v = names_version(p->version);
+		snprintf(why, wn, "%s uses the MD5/SHA-1 PRF, which is not supported here", v ? v : "this version");
+		return false;
+	}
+	if (!p->suite_name) {
+		snprintf(why, wn, "unknown cipher suite 0x%04x: its hash is not known", p->suite);
+		return false;
+	}
+	len = strlen(p->suite_name);
+	if (len >= 6 && strcmp(p->suite_name + len - 6, "SHA384") == 0) {
+		p->dig = GNUTLS_DIG_SHA384;
+		p->mac = GNUTLS_MAC_SHA384;
+		p->hash_name = "SHA-384";
+	} else {
+		p->dig = GNUTLS_DIG_SHA256;
+		p->mac = GNUTLS_MAC_SHA256;
+		p->hash_name = "SHA-256";
+	}
+	p->hlen = gnutls_hash_get_len(p->dig);
+	return p->hlen > 0 && p->hlen <= MAX_HASH;
+}
+
+/* Reads the hellos of connection conn; false with why when recomputing is impossible. */
+static bool params_get(const struct timeline *tl, unsigned conn, struct conn_params *p, char *why, size_t wn)
+{
+	size_t n = timeline_count(tl);
+	bool have_sh = false, server_cert = false, ske = false;
+
+	memset(p, 0, sizeof *p);
+	p->conn = conn;
+	p->sh_index = p->cke_index = p->server_fin_index = NO_INDEX;
+	for (size_t j = 0; j < n; j++) {
+		struct tl_event ev;
+		struct peek_server_hello sh;
+
+		if (!timeline_get(tl, j, &ev) || ev.conn != conn || ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (ev.hs_type == 1 && !p->have_ch && ev.body_len >= 34) {
+			memcpy(p->client_random, ev.body + 2, 32);
+			p->have_ch = true;
+		} else if (ev.hs_type == 2 && !have_sh && peek_server_hello(ev.body, ev.body_len, &sh) && !sh.is_hrr) {
+			have_sh = true;
+			memcpy(p->server_random, ev.body + 2, 32);
+			p->version = sh.version;
+			p->suite = sh.cipher_suite;
+			p->group = sh.group;
+			p->psk = sh.psk;
+			p->sh_index = j;
+			p->ems = sh.version == 0x0303 && server_hello_has_ext(ev.body, ev.body_len, 23);
+		} else if (ev.hs_type == 16 && p->cke_index == NO_INDEX) {
+			p->cke_index = j;
+		} else if (ev.hs_type == 20 && ev.from == TL_SERVER && p->server_fin_index == NO_INDEX) {
+			p->server_fin_index = j;
+		} else if (ev.hs_type == 11 && ev.from == TL_SERVER) {
+			server_cert = true;
+		} else if (ev.hs_type == 12) {
+			ske = true;
+		}
+	}
+	p->rsa_kx = p->version == 0x0303 && server_cert && !ske;
+	p->resumed12 = p->version == 0x0303 && !server_cert && p->cke_index == NO_INDEX;
+	if (!p->have_ch) {
+		snprintf(why, wn, "no ClientHello in connection %u", conn);
+		return false;
+	}
+	if (!have_sh) {
+		snprintf(why, wn, "no ServerHello in connection %u", conn);
+		return false;
+	}
+	p->suite_name = names_cipher_suite(p->suite);
+	return params_hash(p, why, wn);
+}
+
+/*
+ * Builds the transcript of the connection from the handshake messages
+ * before timeline index upto; lists each one under list (may be NULL).
+ * False with why when it cannot be built.
+ */
+static bool transcript_build(const struct timeline *tl, const struct conn_params *p, size_t upto, struct bytes *t,
+			     struct tree_node *list, char *why, size_t wn)
+{
+	bool tls13 = p->version == 0x0304;
+
+	for (size_t j = 0; j < upto; j++) {
+		struct tl_event ev;
+		unsigned type;
+
+		if (!timeline_get(tl, j, &ev) || ev.conn != p->conn || ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		type = ev.hs_type == TL_HS_HELLO_RETRY_REQUEST ? 2 : ev.hs_type;
+		if (type == 0)
+			continue;                     /* HelloRequest is never part of it */
+		if (tls13 && (type == 4 || type == 24))
+			continue;                     /* NewSessionTicket, KeyUpdate: post-handshake in 1.3 */
+		if (type > 255 || ev.body_len > 0xffffff) {
+			snprintf(why, wn, "message %zu cannot be framed as a handshake message", j);
+			return false;
+		}
+		if (ev.hs_type == TL_HS_HELLO_RETRY_REQUEST && tls13) {
+			/* RFC 8446 4.4.1: ClientHello1 becomes message_hash */
+			uint8_t h[MAX_HASH];
+			if (t->oom || gnutls_hash_fast(p->dig, t->p, t->len, h) < 0) {
+				snprintf(why, wn, "hashing failed");
+				return false;
+			}
+			t->len = 0;
+			bytes_add_message(t, 254, h, p->hlen);
+			if (list && list->last && strcmp(list->last->label, "ClientHello") == 0) {
+				free(list->last->value);
+				list->last->value = strdup("the first ClientHello, replaced by 254 00 00 HashLen || Hash(ClientHello1)");
+				free(list->last->label);
+				list->last->label = strdup("message_hash");
+			}
+		}
+		bytes_add_message(t, type, ev.body, ev.body_len);
+		tree_addf(list, timeline_event_name(&ev), "from the %s, 4 + %zu bytes%s",
+				 ev.from == TL_CLIENT ? "client" : "server", ev.body_len,
+				 ev.recv_differs ? " (the receiver saw different bytes; the sender's are used)" : "");
+	}
+	if (t->oom) {
+		snprintf(why, wn, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* Hash of the transcript before timeline index upto into h; false with why. */
+static bool transcript_hash(const struct timeline *tl, const struct conn_params *p, size_t upto, uint8_t *h,
+			    struct tree_node *list, char *why, size_t wn)
+{
+	struct bytes t = { NULL, 0, 0, false };
+	bool ok = transcript_build(tl, p, upto, &t, list, why, wn);
+
+	if (ok && gnutls_hash_fast(p->dig, t.p, t.len, h) < 0) {
+		snprintf(why, wn, "hashing failed");
+		ok = false;
+	}
+	bytes_free(&t);
+	return ok;
+}
+
+/* The keylog secret with this label for the connection (its client random must match). */
+static bool secret_find(const struct timeline *tl, const struct conn_params *p, const char *label, struct tl_secret *out)
+{
+	size_t n = timeline_secret_count(tl);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!timeline_get_secret(tl, i, out))
+			continue;
+		if (out->conn == p->conn && strcmp(out->label, label) == 0 &&
+		    memcmp(out->client_random, p->client_random, sizeof out->client_random) == 0)
+			return true;
+	}
+	memset(out, 0, sizeof *out);
+	return false;
+}
+
+/*
+ * The TLS 1.2 master secret of the connection. GnuTLS's key log reports it
+ * only when it is made, so a resumed connection has none of its own: then
+ * the one of the latest earlier connection is taken (the session it
+ * resumes, in every run this program makes); *from says which.
+ */
+static bool master_find(const struct timeline *tl, const struct conn_params *p, struct tl_secret *out, unsigned *from)
+{
+	size_t n = timeline_secret_count(tl);
+	bool found = false;
+
+	*from = p->conn;
+	if (secret_find(tl, p, "CLIENT_RANDOM", out))
+		return true;
+	for (size_t i = 0; p->resumed12 && i < n; i++) {
+		struct tl_secret s;
+		if (timeline_get_secret(tl, i, &s) && strcmp(s.label, "CLIENT_RANDOM") == 0 && s.conn < p->conn &&
+		    (!found || s.conn >= *from)) {
+			*out = s;
+			*from = s.conn;
+			found = true;
+		}
+		memset(&s, 0, sizeof s);
+	}
+	return found;
+}
+
+/* HKDF-Expand-Label(secret, label, context, len) (RFC 8446 7.1) into out. */
+static bool hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret, size_t slen, const char *label,
+			      const uint8_t *ctx, size_t clen, uint8_t *out, size_t len)
+{
+	uint8_t info[2 + 1 + 255 + 1 + 255];
+	size_t ll = 6 + strlen(label), k = 0;
+	gnutls_datum_t key = { (unsigned char *)secret, (unsigned)slen };
+	gnutls_datum_t inf;
+
+	if (ll > 255 || clen > 255 || len > 0xffff)
+		return false;
+	info[k++] = (uint8_t)(len >> 8);
+	info[k++] = (uint8_t)len;
+	info[k++] = (uint8_t)ll;
+	memcpy(info + k, "tls13 ", 6);
+	memcpy(info + k + 6, label, ll - 6);
+	k += ll;
+	info[k++] = (uint8_t)clen;
+	if (clen)
+		memcpy(info + k, ctx, clen);
+	k += clen;
+	inf.data = info;
+	inf.size = (unsigned)k;
+	return gnutls_hkdf_expand(mac, &key, &inf, out, len) >= 0;
+}
+
+/* The TLS 1.2 PRF: P_hash(secret, label || seed), n bytes into out (RFC 5246 5). */
+static bool prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret, size_t slen, const char *label,
+		  const uint8_t *seed, size_t seedlen, uint8_t *out, size_t n)
+{
+	uint8_t ls[64 + 2 * MAX_HASH], a[MAX_HASH], block[MAX_HASH], in[MAX_HASH + sizeof ls];
+	size_t lslen = strlen(label) + seedlen, done = 0;
+	bool ok = true;
+
+	if (lslen > sizeof ls || hlen > MAX_HASH)
+		return false;
+	memcpy(ls, label, strlen(label));
+	memcpy(ls + strlen(label), seed, seedlen);
+	/* A(1) = HMAC(secret, label || seed) */
+	if (gnutls_hmac_fast(mac, secret, slen, ls, lslen, a) < 0)
+		return false;
+	while (done < n) {
+		size_t take;
+		memcpy(in, a, hlen);
+		memcpy(in + hlen, ls, lslen);
+		if (gnutls_hmac_fast(mac, secret, slen, in, hlen + lslen, block) < 0 ||
+		    gnutls_hmac_fast(mac, secret, slen, a, hlen, a) < 0) {
+			ok = false;
+			break;
+		}
+		take = n - done < hlen ? n - done : hlen;
+		memcpy(out + done, block, take);
+		done += take;
+	}
+	memset(block, 0, sizeof block);
+	memset(a, 0, sizeof a);
+	return ok;
+}
+
+enum fin_result { FIN_MATCH, FIN_MISMATCH, FIN_CANNOT };
+
+/* Recomputes the Finished at index i, describing each step under root (may be NULL). */
+static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct tree_node *root, char *why, size_t wn)
+{
+	struct tl_event ev;
+	struct conn_params p;
+	struct tl_secret s;
+	uint8_t th[MAX_HASH], vd[MAX_HASH], fk[MAX_HASH];
+	size_t vlen;
+	bool client, ok;
+	struct tree_node *list;
+	const char *label;
+	enum fin_result res;
+
+	if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_HANDSHAKE || ev.hs_type != 20) {
+		snprintf(why, wn, "event %zu is not a Finished message", i);
+		return FIN_CANNOT;
+	}
+	client = ev.from == TL_CLIENT;
+	add_hexline(root, "verify_data", ev.body, ev.body_len, 0);
+	tree_add(root, "sent by", client ? "the client" : "the server");
+	if (!params_get(tl, ev.conn, &p, why, wn))
+		return FIN_CANNOT;
+	tree_addf(root, "protocol", "%s, %s, hash %s", names_version(p.version), p.suite_name, p.hash_name);
+
+	list = tree_add(root, "transcript hash", NULL);
+	tree_add(list, "covers", p.version == 0x0304 ? "every handshake message before this Finished except "
+						      "NewSessionTicket and KeyUpdate, each as type || length || body"
+						    : "every handshake message before this Finished (a NewSessionTicket "
+						      "included), each as type || length || body");
+	if (!transcript_hash(tl, &p, i, th, list, why, wn))
+		return FIN_CANNOT;
+	if (list)
+		list->value = hex_str(th, p.hlen);
+
+	if (p.version == 0x0304) {
+		label = client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET";
+		tree_add(root, "base secret", label);
+		if (!secret_find(tl, &p, label, &s)) {
+			snprintf(why, wn, "the key log has no %s for this connection", label);
+			return FIN_CANNOT;
+		}
+		if (s.len != p.hlen) {
+			snprintf(why, wn, "%s is %zu bytes; %s needs %zu", label, s.len, p.hash_name, p.hlen);
+			memset(&s, 0, sizeof s);
+			return FIN_CANNOT;
+		}
+		tree_add(root, "finished key derivation", "HKDF-Expand-Label(base secret, \"finished\", \"\", HashLen)");
+		ok = hkdf_expand_label(p.mac, s.secret, s.len, "finished", NULL, 0, fk, p.hlen) &&
+		     gnutls_hmac_fast(p.mac, fk, p.hlen, th, p.hlen, vd) >= 0;
+		if (ok) {
+			add_hexline(root, "finished key", fk, p.hlen, TREE_SECRET);
+			tree_add(root, "verify_data derivation", "HMAC(finished key, transcript hash)");
+		}
+		vlen = p.hlen;
+	} else {
+		unsigned from;
+		tree_add(root, "base secret", "CLIENT_RANDOM (the master secret)");
+		if (!master_find(tl, &p, &s, &from)) {
+			snprintf(why, wn, "the key log has no master secret (CLIENT_RANDOM) for this connection");
+			return FIN_CANNOT;
+		}
+		if (from != p.conn)
+			tree_addf(root, "master secret source",
+				  "connection %u: this connection resumes a session, and the key log reports a master secret "
+				  "only when one is made",
+				  from);
+		if (s.len != 48) {
+			snprintf(why, wn, "the master secret is %zu bytes, not 48", s.len);
+			memset(&s, 0, sizeof s);
+			return FIN_CANNOT;
+		}
+		add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+		tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
+			  client ? "client" : "server");
+		ok = prf12(p.mac, p.hlen, s.secret, s.len, client ? "client finished" : "server finished", th, p.hlen, vd, 12);
+		vlen = 12;
+	}
+	memset(&s, 0, sizeof s);
+	memset(fk, 0, sizeof fk);
+	if (!ok) {
+		snprintf(why, wn, "the library refused the key derivation");
+		return FIN_CANNOT;
+	}
+	add_hexline(root, "recomputed", vd, vlen, 0);
+	res = ev.body_len == vlen && memcmp(ev.body, vd, vlen) == 0 ? FIN_MATCH : FIN_MISMATCH;
+	if (res == FIN_MISMATCH && ev.body_len != vlen)
+		snprintf(why, wn, "verify_data is %zu bytes, %zu expected", ev.body_len, vlen);
+	return res;
+}
+
+/* The check of the Finished at index i as a tree. */
+struct tree_node *finished_check(const struct timeline *tl, size_t i)
+{
+	struct tree_node *root = tree_new("Finished check", NULL);
+	char why[256] = "", verdict[300];
+	enum fin_result r;
+
+	if (!root)
+		return NULL;
+	r = finished_eval(tl, i, root, why, sizeof why);
+	if (r == FIN_MATCH)
+		snprintf(verdict, sizeof verdict, "MATCH");
+	else if (r == FIN_MISMATCH)
+		snprintf(verdict, sizeof verdict, "MISMATCH%s%s", why[0] ? ": " : "", why);
+	else
+		snprintf(verdict, sizeof verdict, "cannot recompute: %s", why);
+	root->value = strdup(verdict);
+	tree_flag(tree_add(root, "verdict", verdict), r == FIN_MATCH ? TREE_GOOD : r == FIN_MISMATCH ? TREE_BAD : 0);
+	return root;
+}
+
+/* True when the Finished at index i recomputes to its verify_data. */
+bool finished_matches(const struct timeline *tl, size_t i)
+{
+	char why[256];
+
+	return finished_eval(tl, i, NULL, why, sizeof why) == FIN_MATCH;
+}
+
+/* ---- key schedule ---- */
+
+/* TLS 1.3 record key length for a suite (RFC 8446 B.4). */
+static size_t tls13_key_len(unsigned suite)
+{
+	return suite == 0x1302 || suite == 0x1303 ? 32 : 16;
+}
+
+/* Adds a TLS 1.3 secret by label with what it derives (finished key, record key and IV). */
+static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, const struct conn_params *p,
+			     const char *label, const char *how, size_t ctx_upto, const char *ctx_name)
+{
+	struct tl_secret s;
+	struct tree_node *node;
+	uint8_t out[MAX_HASH];
+	char why[160];
+
+	if (!secret_find(tl, p, label, &s)) {
+		tree_add(root, label, "not captured");
+		return;
+	}
+	node = add_hexline(root, label, s.secret, s.len, TREE_SECRET);
+	tree_add(node, "derived as", how);
+	if (ctx_upto != NO_INDEX) {
+		uint8_t h[MAX_HASH];
+		if (transcript_hash(tl, p, ctx_upto, h, NULL, why, sizeof why)) {
+			struct tree_node *c = add_hexline(node, "context hash", h, p->hlen, 0);
+			tree_addf(c, "covers", "%s", ctx_name);
+		}
+	}
+	if (s.len == p->hlen && strstr(label, "TRAFFIC_SECRET")) {
+		if (strstr(label, "HANDSHAKE") && hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, out, p->hlen))
+			add_hexline(node, "finished key", out, p->hlen, TREE_SECRET);
+		if (hkdf_expand_label(p->mac, s.secret, s.len, "key", NULL, 0, out, tls13_key_len(p->suite)))
+			add_hexline(node, "record key", out, tls13_key_len(p->suite), TREE_SECRET);
+		if (hkdf_expand_label(p->mac, s.secret, s.len, "iv", NULL, 0, out, 12))
+			add_hexline(node, "record IV", out, 12, TREE_SECRET);
+	}
+	memset(out, 0, sizeof out);
+	memset(&s, 0, sizeof s);
+}
+
+/* The TLS 1.3 part of the key schedule. */
+static void schedule_tls13(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
+{
+	static const char *const known[] = {
+		"CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+		"SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET",
+	};
+	size_t hs_upto = p->sh_index + 1;
+	size_t ap_upto = p->server_fin_index == NO_INDEX ? NO_INDEX : p->server_fin_index + 1;
+	size_t n = timeline_secret_count(tl);
+	const char *group = p->group ? names_group(p->group) : NULL;
+
+	tree_add(root, "early secret", p->psk ? "HKDF-Extract(0, PSK): the PSK from the session ticket (resumed)"
+					      : "HKDF-Extract(0, 0): no PSK (full handshake)");
+	if (p->group)
+		tree_addf(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), %s shared secret)",
+			  group ? group : "(EC)DHE");
+	else
+		tree_add(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), 0): PSK only");
+	tree_add(root, "master secret", "HKDF-Extract(Derive-Secret(handshake secret, \"derived\", \"\"), 0)");
+	tree_add(root, "secrets", "the library derives these and the key log reports them; they are not computed here");
+	add_tls13_secret(root, tl, p, known[0], "Derive-Secret(early secret, \"c e traffic\", ClientHello)", NO_INDEX, NULL);
+	add_tls13_secret(root, tl, p, known[1], "Derive-Secret(early secret, \"e exp master\", ClientHello)", NO_INDEX, NULL);
+	add_tls13_secret(root, tl, p, known[2], "Derive-Secret(handshake secret, \"c hs traffic\", ClientHello...ServerHello)",
+			 hs_upto, "ClientHello...ServerHello");
+	add_tls13_secret(root, tl, p, known[3], "Derive-Secret(handshake secret, \"s hs traffic\", ClientHello...ServerHello)",
+			 hs_upto, "ClientHello...ServerHello");
+	add_tls13_secret(root, tl, p, known[4],
+			 "Derive-Secret(master secret, \"c ap traffic\", ClientHello...server Finished)", ap_upto,
+			 "ClientHello...server Finished");
+	add_tls13_secret(root, tl, p, known[5],
+			 "Derive-Secret(master secret, \"s ap traffic\", ClientHello...server Finished)", ap_upto,
+			 "ClientHello...server Finished");
+	add_tls13_secret(root, tl, p, known[6], "Derive-Secret(master secret, \"exp master\", ClientHello...server Finished)",
+			 ap_upto, "ClientHello...server Finished");
+	/* anything else the key log reported for this connection */
+	for (size_t i = 0; i < n; i++) {
+		struct tl_secret s;
+		bool listed = false;
+		if (!timeline_get_secret(tl, i, &s) || s.conn != p->conn ||
+		    memcmp(s.client_random, p->client_random, sizeof s.client_random) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+			listed |= strcmp(s.label, known[k]) == 0;
+		if (!listed)
+			add_hexline(root, s.label, s.secret, s.len, TREE_SECRET);
+		memset(&s, 0, sizeof s);
+	}
+}
+
+/* The TLS 1.2 part of the key schedule. */
+static void schedule_tls12(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
+{
+	struct tl_secret s;
+	char why[160];
+	unsigned from;
+
+	add_hexline(root, "server random", p->server_random, 32, 0);
+	if (p->resumed12) {
+		tree_add(root, "premaster secret", "none in this connection: it resumes an earlier session");
+		tree_add(root, "master secret derivation", "carried over from the original session (ticket or session cache)");
+	} else {
+		tree_add(root, "premaster secret",
+			 p->rsa_kx ? "chosen by the client and sent in ClientKeyExchange, encrypted to the server's RSA key; "
+				      "not captured (the key log gives the master secret)"
+				    : "the (EC)DHE shared secret; not captured (the key log gives the master secret)");
+		if (p->ems) {
+			struct tree_node *d = tree_add(root, "master secret derivation",
+						       "PRF(premaster secret, \"extended master secret\", session hash), 48 bytes");
+			uint8_t h[MAX_HASH];
+			if (p->cke_index != NO_INDEX && transcript_hash(tl, p, p->cke_index + 1, h, NULL, why, sizeof why)) {
+				struct tree_node *c = add_hexline(d, "session hash", h, p->hlen, 0);
+				tree_add(c, "covers", "ClientHello...ClientKeyExchange");
+			}
+		} else {
+			tree_add(root, "master secret derivation",
+				 "PRF(premaster secret, \"master secret\", client random + server random), 48 bytes");
+		}
+	}
+	if (master_find(tl, p, &s, &from)) {
+		struct tree_node *m = add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+		if (from != p->conn)
+			tree_addf(m, "source", "connection %u, whose session this one resumes", from);
+	} else
+		tree_add(root, "master secret", "not captured");
+	memset(&s, 0, sizeof s);
+	tree_add(root, "key expansion",
+		 "PRF(master secret, \"key expansion\", server random + client random): MAC keys, write keys, IVs");
+	tree_add(root, "Finished", "PRF(master secret, \"client finished\" / \"server finished\", transcript hash), 12 bytes");
+}
+
+/* The key schedule of a connection. */
+struct tree_node *finished_key_schedule(const struct timeline *tl, unsigned conn)
+{
+	struct tree_node *root = tree_new("key schedule", NULL);
+	struct conn_params p;
+	char why[256] = "";
+	char head[160];
+
+	if (!root)
+		return NULL;
+	if (!params_get(tl, conn, &p, why, sizeof why)) {
+		char v[300];
+		snprintf(v, sizeof v, "cannot be shown: %s", why);
+		root->value = strdup(v);
+		return root;
+	}
+	snprintf(head, sizeof head, "%s, %s, hash %s", names_version(p.version), p.suite_name, p.hash_name);
+	root->value = strdup(head);
+	add_hexline(root, "client random", p.client_random, 32, 0);
+	if (p.version == 0x0304)
+		schedule_tls13(root, tl, &p);
+	else
+		schedule_tls12(root, tl, &p);
+	return root;
+}

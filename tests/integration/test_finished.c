@@ -1,0 +1,361 @@
+/*
+ * test_finished.c: every Finished of every demo scenario (and a few more
+ * suites, HelloRetryRequest with a client certificate, TLS 1.2
+ * resumption) recomputes to the verify_data GnuTLS sent, from the
+ * timeline and the keylog secrets alone; a flipped byte anywhere in the
+ * transcript or in verify_data gives MISMATCH; missing secrets say so.
+ * Tampering happens on copies built with timeline_observe(); the
+ * captured timeline is never changed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlsladder/demo.h"
+#include "tlsladder/finished.h"
+#include "tlsladder/paths.h"
+#include "tlsladder/summary.h"
+#include "tlsladder/timeline.h"
+#include "tlsladder/tree.h"
+
+#define TLS13_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define TLS12_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+
+static char certs[PATH_MAX];
+
+/* Scenarios beyond the catalogue: other hashes and ciphers, HRR with client auth, TLS 1.2 resumption. */
+static const struct demo_scenario extra[] = {
+	{ "tls13-aes128", "TLS 1.3 with AES-128-GCM (SHA-256)", TLS13_ONLY ":-CIPHER-ALL:+AES-128-GCM", "NORMAL",
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls13-chacha", "TLS 1.3 with ChaCha20-Poly1305 (SHA-256)", TLS13_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305",
+	  "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls12-aes128-gcm", "TLS 1.2 ECDHE with AES-128-GCM (SHA-256 PRF)", TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM",
+	  "NORMAL", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls12-cbc", "TLS 1.2 with AES-128-CBC-SHA1 (SHA-256 PRF)",
+	  TLS12_ONLY ":-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1", "NORMAL", "server-rsa-chain.pem", "server-rsa.key",
+	  NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls12-no-ems", "TLS 1.2 without the extended master secret", TLS12_ONLY ":%NO_SESSION_HASH",
+	  TLS12_ONLY ":%NO_SESSION_HASH", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
+	{ "tls12-resumption", "TLS 1.2 full handshake, then an abbreviated one with the ticket", TLS12_ONLY, "NORMAL",
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 2 },
+	{ "mtls13-hrr", "TLS 1.3, HelloRetryRequest, then a client certificate",
+	  TLS13_ONLY ":-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1", "NORMAL:-GROUP-ALL:+GROUP-SECP384R1",
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key", TL_AUTH_REQUIRE, 1 },
+};
+
+/* Runs a scenario to completion. */
+static struct timeline *run(const struct demo_scenario *sc)
+{
+	struct timeline *tl = timeline_create(true);
+	struct demo_opts o = { .certs_dir = certs, .grace_ms = 300, .timeout_ms = 20000, .capture = true, .cancel_fd = -1 };
+	struct tl_error err = { 0, "" };
+	int rc;
+
+	assert_non_null(tl);
+	rc = demo_run(sc, &o, tl, &err);
+	if (rc != 0)
+		fail_msg("demo %s: exit %d %s", sc->name, rc, err.msg);
+	timeline_finish(tl);
+	return tl;
+}
+
+/*
+ * A copy of tl (non-merging, same event indices). When flip_ev is a valid
+ * index, that event's body has byte flip_at (from the end when from_end)
+ * flipped. Secrets are copied when with_secrets.
+ */
+static struct timeline *copy_timeline(const struct timeline *tl, size_t flip_ev, size_t flip_at, bool from_end,
+				      bool with_secrets)
+{
+	struct timeline *c = timeline_create(false);
+
+	assert_non_null(c);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		uint8_t *body = NULL;
+
+		assert_true(timeline_get(tl, i, &ev));
+		if (i == flip_ev) {
+			assert_true(ev.body_len > flip_at);
+			body = malloc(ev.body_len);
+			assert_non_null(body);
+			memcpy(body, ev.body, ev.body_len);
+			body[from_end ? ev.body_len - 1 - flip_at : flip_at] ^= 0x01;
+			ev.body = body;
+		}
+		assert_int_equal(timeline_observe(c, &ev, true), (int)i);
+		free(body);
+	}
+	for (size_t i = 0; with_secrets && i < timeline_secret_count(tl); i++) {
+		struct tl_secret s;
+		assert_true(timeline_get_secret(tl, i, &s));
+		timeline_add_secret(c, &s);
+	}
+	return c;
+}
+
+/* Prints the check of a Finished that failed, then fails. */
+static void fail_with_tree(const struct timeline *tl, size_t i, const char *what)
+{
+	struct tree_node *t = finished_check(tl, i);
+
+	tree_print(stderr, t, 2, true, true);
+	tree_free(t);
+	fail_msg("%s (event %zu)", what, i);
+}
+
+/* The verdict node of a check. */
+static const struct tree_node *verdict_of(const struct tree_node *t)
+{
+	const struct tree_node *v = tree_find(t, "verdict");
+
+	assert_non_null(v);
+	assert_non_null(v->value);
+	return v;
+}
+
+/* The first handshake message of a type in a connection, or SIZE_MAX. */
+static size_t find_message(const struct timeline *tl, unsigned conn, unsigned type)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_HANDSHAKE && ev.conn == conn && ev.hs_type == type)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Tampered copies: a flipped verify_data and a flipped transcript byte give MISMATCH; no secrets: cannot. */
+static void check_tampering(const struct timeline *tl, size_t i, const struct tl_event *fin)
+{
+	struct timeline *c;
+	struct tree_node *t;
+	size_t ch = find_message(tl, fin->conn, 1);
+	size_t prev = SIZE_MAX;
+
+	/* verify_data itself */
+	c = copy_timeline(tl, i, 0, false, true);
+	assert_false(finished_matches(c, i));
+	t = finished_check(c, i);
+	assert_string_equal(verdict_of(t)->value, "MISMATCH");
+	assert_true(verdict_of(t)->flags & TREE_BAD);
+	tree_free(t);
+	timeline_destroy(c);
+
+	/* the last byte of the ClientHello (never the random, which indexes the key log) */
+	assert_true(ch != SIZE_MAX && ch < i);
+	c = copy_timeline(tl, ch, 0, true, true);
+	assert_false(finished_matches(c, i));
+	t = finished_check(c, i);
+	assert_string_equal(verdict_of(t)->value, "MISMATCH");
+	tree_free(t);
+	timeline_destroy(c);
+
+	/* the message right before this Finished in the same connection (the middle of the transcript) */
+	for (size_t j = i; j-- > 0;) {
+		struct tl_event ev;
+		timeline_get(tl, j, &ev);
+		if (ev.kind == TL_EV_HANDSHAKE && ev.conn == fin->conn && ev.body_len > 0 &&
+		    !(fin->version == 0x0304 && ev.hs_type == 4) && ev.hs_type != 1 && ev.hs_type != 2) {
+			prev = j;
+			break;
+		}
+	}
+	if (prev != SIZE_MAX) {
+		c = copy_timeline(tl, prev, 0, true, true);
+		assert_false(finished_matches(c, i));
+		timeline_destroy(c);
+	}
+
+	/* the same timeline without its secrets */
+	c = copy_timeline(tl, SIZE_MAX, 0, false, false);
+	assert_false(finished_matches(c, i));
+	t = finished_check(c, i);
+	assert_true(strncmp(verdict_of(t)->value, "cannot recompute: ", 18) == 0);
+	assert_false(verdict_of(t)->flags & (TREE_GOOD | TREE_BAD));
+	tree_free(t);
+	timeline_destroy(c);
+}
+
+/* Every Finished of a scenario matches; each connection has one from each side. */
+static void check_scenario(const struct demo_scenario *sc, unsigned conns)
+{
+	struct timeline *tl = run(sc);
+	unsigned seen[4][2] = { { 0 } };
+
+	assert_int_equal(timeline_conn_count(tl), conns);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct tree_node *t;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind != TL_EV_HANDSHAKE || ev.hs_type != 20)
+			continue;
+		assert_true(ev.conn < 4);
+		seen[ev.conn][ev.from]++;
+		if (!finished_matches(tl, i))
+			fail_with_tree(tl, i, sc->name);
+		t = finished_check(tl, i);
+		assert_string_equal(verdict_of(t)->value, "MATCH");
+		assert_true(verdict_of(t)->flags & TREE_GOOD);
+		assert_string_equal(t->value, "MATCH");
+		assert_non_null(tree_find(t, "transcript hash"));
+		assert_true(tree_find(t, "transcript hash")->nchildren >= 3);
+		assert_non_null(tree_find(t, "recomputed"));
+		if (ev.version == 0x0304 || ev.body_len != 12)
+			assert_true(tree_find(t, "finished key")->flags & TREE_SECRET);
+		else
+			assert_true(tree_find(t, "master secret")->flags & TREE_SECRET);
+		tree_free(t);
+		check_tampering(tl, i, &ev);
+	}
+	for (unsigned c = 0; c < conns; c++) {
+		struct tree_node *ks = finished_key_schedule(tl, c);
+		struct summary s;
+
+		if (seen[c][TL_CLIENT] != 1 || seen[c][TL_SERVER] != 1)
+			fail_msg("%s conn %u: %u client and %u server Finished", sc->name, c, seen[c][TL_CLIENT],
+				 seen[c][TL_SERVER]);
+		assert_true(summary_build(tl, c, &s));
+		assert_non_null(ks);
+		assert_non_null(tree_find(ks, "client random"));
+		if (s.version == 0x0304) {
+			const struct tree_node *n = tree_find(ks, "CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+			assert_non_null(n);
+			assert_true(n->flags & TREE_SECRET);
+			assert_true(tree_find(n, "finished key")->flags & TREE_SECRET);
+			assert_non_null(tree_find(n, "record key"));
+			assert_non_null(tree_find(n, "context hash"));
+			assert_true(tree_find(ks, "SERVER_TRAFFIC_SECRET_0")->flags & TREE_SECRET);
+		} else {
+			assert_non_null(tree_find(ks, "server random"));
+			assert_true(tree_find(ks, "master secret")->flags & TREE_SECRET);
+		}
+		tree_free(ks);
+	}
+	timeline_destroy(tl);
+}
+
+/* Every scenario of the catalogue. */
+static void catalogue(void **state)
+{
+	(void)state;
+	assert_true(demo_count() >= 7);
+	for (size_t i = 0; i < demo_count(); i++)
+		check_scenario(demo_get(i), demo_get(i)->connections);
+}
+
+/* The extra scenarios. */
+static void extras(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		check_scenario(&extra[i], extra[i].connections);
+}
+
+/* HelloRetryRequest: ClientHello1 shows as message_hash; the hash follows the suite. */
+static void hrr_details(void **state)
+{
+	struct timeline *tl = run(demo_find("hrr"));
+	size_t fin = find_message(tl, 0, 20);
+	struct tree_node *t;
+	const struct tree_node *mh;
+
+	(void)state;
+	assert_int_not_equal(fin, SIZE_MAX);
+	t = finished_check(tl, fin);
+	mh = tree_find(t, "transcript hash/message_hash");
+	assert_non_null(mh);
+	assert_non_null(strstr(mh->value, "Hash(ClientHello1)"));
+	assert_non_null(strstr(mh->value, "first ClientHello"));
+	assert_non_null(tree_find(t, "transcript hash/HelloRetryRequest"));
+	tree_free(t);
+	timeline_destroy(tl);
+}
+
+/* Resumption (1.2 and 1.3) is recognised in the key schedule; the tls13 suite's SHA-384 is used. */
+static void schedule_details(void **state)
+{
+	struct timeline *tl = run(&extra[5]);     /* tls12-resumption */
+	struct tree_node *ks;
+	struct summary s;
+
+	(void)state;
+	assert_true(summary_build(tl, 1, &s));
+	assert_true(s.resumed);
+	ks = finished_key_schedule(tl, 1);
+	assert_non_null(strstr(tree_find(ks, "premaster secret")->value, "resumes"));
+	tree_free(ks);
+	ks = finished_key_schedule(tl, 0);
+	assert_non_null(tree_find(ks, "master secret derivation/session hash"));    /* EMS by default */
+	tree_free(ks);
+	timeline_destroy(tl);
+
+	tl = run(&extra[4]);                       /* tls12-no-ems */
+	ks = finished_key_schedule(tl, 0);
+	assert_non_null(strstr(tree_find(ks, "master secret derivation")->value, "\"master secret\""));
+	tree_free(ks);
+	timeline_destroy(tl);
+
+	tl = run(demo_find("resumption"));
+	ks = finished_key_schedule(tl, 1);
+	assert_non_null(strstr(tree_find(ks, "early secret")->value, "PSK"));
+	assert_non_null(strstr(ks->value, "SHA-384"));    /* NORMAL picks TLS_AES_256_GCM_SHA384 */
+	tree_free(ks);
+	timeline_destroy(tl);
+}
+
+/* Not a Finished, or out of range: "cannot recompute", never a crash. */
+static void not_finished(void **state)
+{
+	struct timeline *tl = timeline_create(false);
+	struct tree_node *t;
+
+	(void)state;
+	t = finished_check(tl, 0);
+	assert_true(strncmp(verdict_of(t)->value, "cannot recompute", 16) == 0);
+	tree_free(t);
+	assert_false(finished_matches(tl, 42));
+	t = finished_key_schedule(tl, 0);
+	assert_non_null(t);
+	assert_non_null(strstr(t->value, "cannot be shown"));
+	tree_free(t);
+	timeline_destroy(tl);
+}
+
+/* Finds the demo certificates and starts GnuTLS. */
+static int setup(void **state)
+{
+	struct tl_error err;
+
+	(void)state;
+	if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs))
+		return -1;
+	return session_global_init(&err);
+}
+
+/* Stops GnuTLS. */
+static int teardown(void **state)
+{
+	(void)state;
+	session_global_deinit();
+	return 0;
+}
+
+/* Runs the tests. */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(catalogue),      cmocka_unit_test(extras),       cmocka_unit_test(hrr_details),
+		cmocka_unit_test(schedule_details), cmocka_unit_test(not_finished),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
