@@ -152,6 +152,9 @@ bool timeline_get_secret(const struct timeline *tl, size_t i, struct tl_secret *
 void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, const struct tl_result *r);
 /* The result a side reported for a connection; r->set is false if none yet. */
 void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned conn, struct tl_result *r);
+/* The events of connection conn lie in [*first, *end) (others may be
+ * interleaved); false when it has none. */
+bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end);
 /* Number of connections a result was set for (highest conn + 1). */
 unsigned timeline_conn_count(const struct timeline *tl);
 

@@ -452,7 +452,10 @@ static void duration(unsigned long sec, char *buf, size_t n)
  * this connection before event i. */
 static bool find_before(const struct ctx *c, unsigned type, int side, struct tl_event *out)
 {
-	for (size_t k = c->i; k-- > 0;) {
+	size_t first, end;
+
+	timeline_conn_range(c->tl, c->ev.conn, &first, &end);
+	for (size_t k = c->i; k-- > first;) {
 		if (!timeline_get(c->tl, k, out))
 			continue;
 		if (out->conn == c->ev.conn && out->kind == TL_EV_HANDSHAKE && out->hs_type == type &&
@@ -835,7 +838,10 @@ static void explain_shd(struct out *o, const struct ctx *c)
 	unsigned ids[MAX_IDS], count = 0;
 	bool cr = false;
 
-	for (size_t k = 0; k < c->i; k++) {
+	size_t first, end;
+
+	timeline_conn_range(c->tl, c->ev.conn, &first, &end);
+	for (size_t k = first; k < c->i; k++) {
 		struct tl_event e;
 
 		if (!timeline_get(c->tl, k, &e) || e.conn != c->ev.conn || e.kind != TL_EV_HANDSHAKE ||

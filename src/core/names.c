@@ -53,7 +53,7 @@ static const struct name_entry handshake_types[] = {
     {3, "HelloVerifyRequest"},
     {4, "NewSessionTicket"},
     {5, "EndOfEarlyData"},
-    {6, "HelloRetryRequest"},
+    {6, "HelloRetryRequest (draft code point, reserved)"},
     {8, "EncryptedExtensions"},
     {9, "RequestConnectionId"},
     {10, "NewConnectionId"},

@@ -7,7 +7,9 @@
 /* Starts a reader over p[0..n). */
 void reader_init(struct reader *r, const uint8_t *p, size_t n)
 {
-	r->p = p;
+	static const uint8_t empty[1];
+
+	r->p = p ? p : empty;      /* never offset a null pointer */
 	r->n = p ? n : 0;
 	r->off = 0;
 	r->base = 0;

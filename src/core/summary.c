@@ -9,8 +9,8 @@
 /* Fills s for connection conn. */
 bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 {
-	size_t n = timeline_count(tl);
-	bool any = false, saw_ske = false, saw_cert = false;
+	size_t first, end;
+	bool any = false, saw_ske = false, saw_cert = false, saw_shd = false;
 	uint8_t ch_sid[32];
 	size_t ch_sid_len = 0;
 	struct peek_server_hello sh;
@@ -18,7 +18,8 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 	memset(s, 0, sizeof *s);
 	memset(&sh, 0, sizeof sh);
 	s->conn = conn;
-	for (size_t i = 0; i < n; i++) {
+	timeline_conn_range(tl, conn, &first, &end);
+	for (size_t i = first; i < end; i++) {
 		struct tl_event ev;
 
 		if (!timeline_get(tl, i, &ev) || ev.conn != conn)
@@ -63,6 +64,9 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 			}
 			break;
 		}
+		case 14:
+			saw_shd = true;
+			break;
 		case 15:
 			if (ev.from == TL_SERVER)
 				peek_cert_verify(ev.body, ev.body_len, &s->sigscheme);
@@ -76,13 +80,14 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 
 	if (s->version == 0x0304) {
 		s->resumed = s->psk;
-		s->kx = s->psk ? (s->group ? "PSK with ECDHE" : "PSK") : "ECDHE";
+		bool ff = s->group >= 0x0100 && s->group <= 0x01ff;      /* finite-field groups */
+		s->kx = s->psk ? (s->group ? (ff ? "PSK with DHE" : "PSK with ECDHE") : "PSK") : (ff ? "DHE" : "ECDHE");
 	} else if (s->have_server_hello) {
 		s->resumed = !saw_cert && sh.session_id_len > 0 &&
 			     (sh.session_id_len == ch_sid_len && memcmp(sh.session_id, ch_sid, ch_sid_len) == 0);
 		if (s->resumed)
 			s->kx = "resumed (abbreviated handshake)";
-		else if (!saw_ske && saw_cert)
+		else if (!saw_ske && saw_cert && saw_shd)
 			s->rsa_kx = true, s->kx = "RSA";
 		else if (s->group)
 			s->kx = "ECDHE";

@@ -17,7 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TL_MAX_CONN 8
+#define TL_MAX_CONN 65536          /* connections one timeline keeps results and ranges for */
+
+/* What the timeline knows per connection. */
+struct conn_info {
+	struct tl_result res[2];
+	size_t first, end;               /* events of this connection lie in [first, end) */
+	bool any;
+};
 
 struct timeline {
 	pthread_mutex_t lock;
@@ -30,7 +37,8 @@ struct timeline {
 	unsigned generation;         /* bumped on every change */
 	struct tl_secret *secrets;
 	size_t nsecrets, capsecrets;
-	struct tl_result results[TL_MAX_CONN][2];
+	struct conn_info *conns;
+	size_t conncap;
 	unsigned nconn;
 	bool finished;
 	int wake[2];
@@ -69,6 +77,7 @@ void timeline_destroy(struct timeline *tl)
 		free(tl->ev[i]);
 	}
 	free(tl->ev);
+	free(tl->conns);
 	if (tl->secrets)
 		memset(tl->secrets, 0, tl->capsecrets * sizeof *tl->secrets);
 	free(tl->secrets);
@@ -117,6 +126,26 @@ static void *dup_bytes(const void *p, size_t n, bool *ok)
 	return q;
 }
 
+/* The record of connection conn, growing the table; NULL when out of range or memory. Lock held. */
+static struct conn_info *conn_locked(struct timeline *tl, unsigned conn)
+{
+	if (conn >= TL_MAX_CONN)
+		return NULL;
+	if (conn >= tl->conncap) {
+		size_t ncap = tl->conncap ? tl->conncap : 8;
+		struct conn_info *n;
+		while (ncap <= conn)
+			ncap *= 2;
+		n = realloc(tl->conns, ncap * sizeof *n);
+		if (!n)
+			return NULL;
+		memset(n + tl->conncap, 0, (ncap - tl->conncap) * sizeof *n);
+		tl->conns = n;
+		tl->conncap = ncap;
+	}
+	return &tl->conns[conn];
+}
+
 /* Appends a copy of ev. Lock held. Returns seq or -1. */
 static int append_locked(struct timeline *tl, const struct tl_event *ev)
 {
@@ -146,6 +175,15 @@ static int append_locked(struct timeline *tl, const struct tl_event *ev)
 	}
 	e->seq = (unsigned)tl->count;
 	tl->ev[tl->count++] = e;
+	{
+		struct conn_info *ci = conn_locked(tl, e->conn);
+		if (ci) {
+			if (!ci->any)
+				ci->first = e->seq;
+			ci->any = true;
+			ci->end = tl->count;
+		}
+	}
 	changed_locked(tl);
 	return (int)e->seq;
 fail:
@@ -340,14 +378,17 @@ bool timeline_get_secret(const struct timeline *tl, size_t i, struct tl_secret *
 /* Stores a side's result for a connection. */
 void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, const struct tl_result *r)
 {
-	if (conn >= TL_MAX_CONN)
-		return;
+	struct conn_info *ci;
+
 	pthread_mutex_lock(&tl->lock);
-	tl->results[conn][side] = *r;
-	tl->results[conn][side].set = true;
-	if (conn + 1 > tl->nconn)
-		tl->nconn = conn + 1;
-	changed_locked(tl);
+	ci = conn_locked(tl, conn);
+	if (ci) {
+		ci->res[side] = *r;
+		ci->res[side].set = true;
+		if (conn + 1 > tl->nconn)
+			tl->nconn = conn + 1;
+		changed_locked(tl);
+	}
 	pthread_mutex_unlock(&tl->lock);
 }
 
@@ -357,11 +398,28 @@ void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned 
 	struct timeline *m = (struct timeline *)tl;
 
 	memset(r, 0, sizeof *r);
-	if (conn >= TL_MAX_CONN)
-		return;
 	pthread_mutex_lock(&m->lock);
-	*r = m->results[conn][side];
+	if (conn < m->conncap)
+		*r = m->conns[conn].res[side];
 	pthread_mutex_unlock(&m->lock);
+}
+
+/* The events of a connection lie in [first, end). */
+bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end)
+{
+	struct timeline *m = (struct timeline *)tl;
+	bool any = false;
+
+	pthread_mutex_lock(&m->lock);
+	if (conn < m->conncap && m->conns[conn].any) {
+		*first = m->conns[conn].first;
+		*end = m->conns[conn].end;
+		any = true;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (!any)
+		*first = *end = 0;
+	return any;
 }
 
 /* Connections with a result. */

@@ -174,13 +174,14 @@ static bool params_hash(struct conn_params *p, char *why, size_t wn)
 /* Reads the hellos of connection conn; false with why when recomputing is impossible. */
 static bool params_get(const struct timeline *tl, unsigned conn, struct conn_params *p, char *why, size_t wn)
 {
-	size_t n = timeline_count(tl);
+	size_t first, end;
 	bool have_sh = false, server_cert = false, ske = false;
 
 	memset(p, 0, sizeof *p);
 	p->conn = conn;
 	p->sh_index = p->cke_index = p->server_fin_index = NO_INDEX;
-	for (size_t j = 0; j < n; j++) {
+	timeline_conn_range(tl, conn, &first, &end);
+	for (size_t j = first; j < end; j++) {
 		struct tl_event ev;
 		struct peek_server_hello sh;
 

@@ -81,6 +81,8 @@ struct ui {
 	size_t sum_count;
 	bool sum_final;                 /* the summary was built after the run finished */
 	size_t err_scanned;             /* events checked for errors so far */
+	size_t expl_ev, expl_count;     /* the explanation below was made for this event and timeline length */
+	char expl[2048];
 	bool saw_error;                 /* an error event was recorded */
 	struct summary sum;
 	bool have_sum;
@@ -182,6 +184,26 @@ static attr_t role_attr(const struct ui *ui, int role)
 	if (a & THEME_ITALIC) out |= A_ITALIC;
 #endif
 	return out;
+}
+
+/* Draws n copies of a one-column glyph (UTF-8) from (y, x) in the current
+ * attributes, converting the glyph once: one call per run, not per cell. */
+static void hfill(int y, int x, int n, const char *glyph)
+{
+	wchar_t wc[2] = { L'-', 0 };
+	mbstate_t st;
+	attr_t a;
+	short pair;
+	cchar_t cc;
+
+	if (n <= 0)
+		return;
+	memset(&st, 0, sizeof st);
+	if (mbrtowc(&wc[0], glyph, strlen(glyph), &st) > 4)
+		wc[0] = L'-';
+	attr_get(&a, &pair, NULL);
+	setcchar(&cc, wc, a, pair, NULL);
+	mvhline_set(y, x, &cc, n);
 }
 
 /* Fills columns [x, x+cols) of row y with spaces in the current attribute. */
@@ -518,7 +540,10 @@ static void toggle_wire(struct ui *ui)
 
 	if (ev != (size_t)-1) {
 		if (!ui->wire) {
-			for (size_t r = 0; r < to->nrows && row == (size_t)-1; r++)
+			/* the record is logged near its message: look around there only */
+			size_t near = ladder_row_of(to, ev);
+			size_t lo = near > 64 ? near - 64 : 0, hi = near + 64 < to->nrows ? near + 64 : to->nrows;
+			for (size_t r = lo; r < hi && row == (size_t)-1; r++)
 				for (unsigned k = 0; k < to->rows[r].ncarry; k++)
 					if (to->rows[r].carry[k] == ev)
 						row = r;
@@ -727,8 +752,7 @@ static void rule(struct ui *ui, int y, int x, int cols, const char *title, bool 
 	int w = 0;
 
 	attrset(role_attr(ui, ROLE_BORDER));
-	for (int i = 0; i < cols; i++)
-		mvaddstr(y, x + i, g.h);
+	hfill(y, x, cols, g.h);
 	if (title && cols > 6) {
 		attrset(role_attr(ui, focused ? ROLE_TITLE : ROLE_BORDER));
 		mvaddstr(y, x + 1, " ");
@@ -859,8 +883,7 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 		if (lw > max)
 			lw = max;
 		start = xl + 1 + (alen - lw - 2) / 2;
-		for (int i = xl + 1; i < xr; i++)
-			mvaddstr(y, i, fill);
+		hfill(y, xl + 1, xr - xl - 1, fill);
 		if (ev.from == TL_CLIENT)
 			mvaddstr(y, xr - 1, g.right);
 		else
@@ -1037,8 +1060,15 @@ static void draw_explanation(struct ui *ui, int y, int w, int h)
 	rule(ui, y, 0, w, "What is happening", false);
 	for (int i = 1; i < h; i++)
 		blank(y + i, 0, w);
-	if (e != (size_t)-1 && ui->src.explain)
-		ui->src.explain(ui->src.tl, e, raw, sizeof raw);
+	if (e != (size_t)-1 && ui->src.explain) {
+		size_t n = timeline_count(ui->src.tl);
+		if (e != ui->expl_ev || n != ui->expl_count || !ui->expl[0]) {
+			ui->src.explain(ui->src.tl, e, ui->expl, sizeof ui->expl);
+			ui->expl_ev = e;
+			ui->expl_count = n;
+		}
+		snprintf(raw, sizeof raw, "%s", ui->expl);
+	}
 	safe(text, sizeof text, raw);
 	attrset(role_attr(ui, ROLE_EXPLANATION));
 	p = text;
