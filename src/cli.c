@@ -21,13 +21,14 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <termios.h>
 
 enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
-	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG
+	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP
 };
 
 static const struct option long_opts[] = {
@@ -55,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "p12-pass-file", required_argument, NULL, OPT_P12_PASS_FILE },
 	{ "alpn", required_argument, NULL, OPT_ALPN },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
+	{ "http", no_argument, NULL, OPT_HTTP },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -103,6 +105,8 @@ void cli_usage(FILE *f)
 	      "                        password comes from --p12-pass-file FILE (first line), else\n"
 	      "                        $TLSLADDER_P12_PASSWORD, else a prompt on the terminal\n"
 	      "      --alpn LIST       offer these application protocols, comma-separated (h2,http/1.1)\n"
+	      "      --http            after the handshake send GET / and show the first response line\n"
+	      "                        (many mutual-TLS servers reveal a rejected certificate only there)\n"
 	      "      --keylog FILE     append the session secrets to FILE (NSS key log format, for\n"
 	      "                        Wireshark; created mode 0600); also $SSLKEYLOGFILE\n"
 	      "      --verify MODE     report (default): finish the handshake and report the verdict;\n"
@@ -117,15 +121,19 @@ void cli_usage(FILE *f)
 	      "\n"
 	      "Exit codes:\n"
 	      "  0  handshake completed and everything verified\n"
-	      "  1  the handshake failed (protocol error, no common version or cipher, peer closed)\n"
+	      "  1  the handshake failed: the peer closed the connection or broke the protocol\n"
 	      "  2  bad command line\n"
 	      "  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
 	      "  4  the peer rejected the connection with an alert (also after a TLS 1.3 handshake)\n"
 	      "  5  a certificate, key or data file could not be used\n"
-	      "  6  the host name did not resolve or the connection failed\n"
-	      "  7  the deadline passed\n"
+	      "  6  the connection could not be made (refused, unreachable)\n"
+	      "  7  the deadline passed: the peer never answered, or stopped answering\n"
 	      "  8  stopped by the user\n"
-	      "  9  internal error (out of memory)\n",
+	      "  9  internal error (out of memory)\n"
+	      " 10  the host name does not resolve\n"
+	      " 11  no TLS version or cipher suite in common\n"
+	      " 12  the peer does not speak TLS (plain HTTP, SSH, ...)\n"
+	      " 13  the peer reset the connection\n",
 	      f);
 }
 
@@ -239,6 +247,7 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 		case OPT_P12_PASS_FILE: cfg->p12_pass_file = optarg; break;
 		case OPT_ALPN: cfg->alpn = optarg; break;
 		case OPT_KEYLOG: cfg->keylog = optarg; break;
+		case OPT_HTTP: cfg->http = true; break;
 		case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 		case OPT_THEME: cfg->theme = optarg; break;
 		case OPT_STEP: cfg->step = true; break;
@@ -398,6 +407,14 @@ struct runner {
 	struct tl_error err;
 };
 
+/* True when host is an IPv4 or IPv6 address rather than a name. */
+static bool ip_literal(const char *host)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
 /* Fills client options from the command line. */
 static void client_opts_from(const struct cli_config *cfg, struct client_opts *o)
 {
@@ -418,8 +435,9 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.p12_file = cfg->p12;
 	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
 	o->tls.alpn = cfg->alpn;
+	o->tls.http = cfg->http;
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
-	o->tls.send_sni = !cfg->no_sni;
+	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
 	o->tls.verify_strict = cfg->verify_strict;
 }
 
@@ -571,7 +589,6 @@ static int run_demo(const struct cli_config *cfg)
 /* Runs the client and prints its ladder. */
 static int run_client(const struct cli_config *cfg)
 {
-	struct client_opts o;
 	struct tl_error err = { 0, "" };
 	struct inspect_ctx ictx;
 	struct text_opts to = { NULL, cfg->wire, true, cfg->verbose, tree_of, &ictx };
@@ -590,9 +607,36 @@ static int run_client(const struct cli_config *cfg)
 		complain("out of memory");
 		return TL_EXIT_INTERNAL;
 	}
-	client_opts_from(cfg, &o);
-	rc = client_run(&o, tl, &err);
-	timeline_finish(tl);
+	{
+		/* run on a thread and say on stderr what it is doing meanwhile */
+		struct runner r;
+		pthread_t th;
+		size_t seen = 0;
+
+		memset(&r, 0, sizeof r);
+		r.cfg = cfg;
+		r.tl = tl;
+		r.cancel[0] = r.cancel[1] = -1;
+		if (pthread_create(&th, NULL, runner_main, &r) != 0) {
+			complain("could not start the capture thread");
+			timeline_destroy(tl);
+			return TL_EXIT_INTERNAL;
+		}
+		for (;;) {
+			bool done = timeline_finished(tl);
+			size_t n = timeline_wait(tl, seen, 200);
+			for (; seen < n; seen++) {
+				struct tl_event ev;
+				if (timeline_get(tl, seen, &ev) && ev.kind == TL_EV_NOTE && ev.from == TL_CLIENT && ev.text)
+					complain(ev.text);
+			}
+			if (done)
+				break;
+		}
+		pthread_join(th, NULL);
+		rc = r.rc;
+		err = r.err;
+	}
 	snprintf(heading, sizeof heading, "tlsladder %s", title);
 	to.title = heading;
 	if (timeline_count(tl) > 0)

@@ -28,6 +28,7 @@ struct cli_config {
 	char p12_password[256];
 	bool have_p12_password;
 	const char *alpn;
+	bool http;
 	const char *keylog;         /* --keylog FILE, else $SSLKEYLOGFILE */
 	bool verify_strict;
 	bool text, wire;

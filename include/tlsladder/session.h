@@ -38,6 +38,7 @@ struct session_config {
 	bool send_sni;
 	bool verify_strict;         /* client: abort the handshake on a bad server chain */
 	bool tickets;               /* server: issue session tickets */
+	bool http;                  /* client: after the handshake, send GET / and record the first response line */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

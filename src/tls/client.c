@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -74,10 +76,124 @@ fail: {
 }
 }
 
+/* A name lookup on its own thread, so the caller can give up at its deadline. */
+struct lookup {
+	pthread_mutex_t m;
+	int refs;                 /* the caller and the thread; the last one frees */
+	char host[256], port[16];
+	struct addrinfo hints, *res;
+	int rc, err;
+	int done_pipe[2];
+};
+
+/* Drops one reference; frees the lookup with the last one. */
+static void lookup_unref(struct lookup *l)
+{
+	int left;
+
+	pthread_mutex_lock(&l->m);
+	left = --l->refs;
+	pthread_mutex_unlock(&l->m);
+	if (left > 0)
+		return;
+	if (l->res)
+		freeaddrinfo(l->res);
+	close(l->done_pipe[0]);
+	close(l->done_pipe[1]);
+	pthread_mutex_destroy(&l->m);
+	free(l);
+}
+
+/* The lookup thread. */
+static void *lookup_main(void *arg)
+{
+	struct lookup *l = arg;
+	char b = 1;
+
+	l->rc = getaddrinfo(l->host, l->port, &l->hints, &l->res);
+	l->err = errno;
+	if (write(l->done_pipe[1], &b, 1) < 0) {
+		/* the waiter also gives up at its deadline */
+	}
+	lookup_unref(l);
+	return NULL;
+}
+
+/*
+ * Resolves host:port before the deadline. Returns 0 with *res (the caller
+ * frees it), or an enum tl_exit value with err set.
+ */
+static int resolve(const struct client_opts *o, struct timeline *tl, int64_t deadline, struct addrinfo **res,
+		   struct tl_error *err)
+{
+	struct lookup *l = calloc(1, sizeof *l);
+	pthread_t th;
+	int ret;
+
+	*res = NULL;
+	if (!l || pipe(l->done_pipe) != 0) {
+		free(l);
+		tl_error_set(err, TL_EXIT_INTERNAL, "out of memory or descriptors");
+		return TL_EXIT_INTERNAL;
+	}
+	pthread_mutex_init(&l->m, NULL);
+	l->refs = 2;
+	snprintf(l->host, sizeof l->host, "%s", o->host);
+	snprintf(l->port, sizeof l->port, "%s", o->port);
+	l->hints.ai_family = o->family;
+	l->hints.ai_socktype = SOCK_STREAM;
+	l->hints.ai_flags = AI_ADDRCONFIG;
+	if (pthread_create(&th, NULL, lookup_main, l) != 0) {
+		l->refs = 1;
+		lookup_unref(l);
+		tl_error_set(err, TL_EXIT_INTERNAL, "could not start the name lookup");
+		return TL_EXIT_INTERNAL;
+	}
+	pthread_detach(th);
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = l->done_pipe[0], .events = POLLIN }, { .fd = o->cancel_fd, .events = POLLIN } };
+		int64_t left = deadline - timeline_now(tl);
+		int n;
+
+		if (left <= 0) {
+			tl_error_set(err, TL_EXIT_TIMEOUT, "looking up %s took longer than %d s", o->host, o->timeout_ms / 1000);
+			lookup_unref(l);
+			return TL_EXIT_TIMEOUT;
+		}
+		n = poll(pf, o->cancel_fd >= 0 ? 2 : 1, (int)(left / 1000) + 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (o->cancel_fd >= 0 && n > 0 && (pf[1].revents & POLLIN)) {
+			tl_error_set(err, TL_EXIT_CANCELLED, "stopped by the user");
+			lookup_unref(l);
+			return TL_EXIT_CANCELLED;
+		}
+		if (n > 0)
+			break;
+	}
+	if (l->rc != 0) {
+		if (l->rc == EAI_SERVICE)
+			tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a port number", o->port);
+		else if (l->rc == EAI_SYSTEM)
+			tl_error_set(err, TL_EXIT_RESOLVE, "the host name %s could not be looked up: %s", o->host,
+				     strerror(l->err));
+		else
+			tl_error_set(err, TL_EXIT_RESOLVE, "the host name %s does not resolve (%s)", o->host,
+				     gai_strerror(l->rc));
+		ret = err->code;
+		lookup_unref(l);
+		return ret;
+	}
+	*res = l->res;
+	l->res = NULL;
+	lookup_unref(l);
+	return 0;
+}
+
 /* Runs the client. */
 int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error *err)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	struct addrinfo *res = NULL, *ai;
 	struct endpoint *ep;
 	struct run_opts ro;
 	char addr[INET6_ADDRSTRLEN + 2], note[512];
@@ -87,20 +203,12 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	ep = endpoint_new(&o->tls, err);
 	if (!ep)
 		return err->code;
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = o->family;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	rc = getaddrinfo(o->host, o->port, &hints, &res);
+	snprintf(note, sizeof note, "resolving %s", o->host);
+	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
+	rc = resolve(o, tl, deadline, &res, err);
 	if (rc != 0) {
-		if (rc == EAI_SYSTEM)
-			tl_error_set(err, TL_EXIT_NETWORK, "%s: %s", o->host, strerror(errno));
-		else if (rc == EAI_SERVICE)
-			tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a port number", o->port);
-		else
-			tl_error_set(err, TL_EXIT_NETWORK, "the host name %s does not resolve (%s)", o->host, gai_strerror(rc));
 		endpoint_free(ep);
-		return err->code;
+		return rc;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		addr_text(ai, addr, sizeof addr);
@@ -115,6 +223,8 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 		if (last_errno == ETIMEDOUT || last_errno == ECANCELED)
 			break;
 	}
+	if (fd >= 0)
+		addr_text(ai, addr, sizeof addr);
 	freeaddrinfo(res);
 	if (fd < 0) {
 		if (last_errno == ECANCELED)
@@ -124,6 +234,9 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 				     o->port, o->timeout_ms / 1000);
 		else if (last_errno == ECONNREFUSED)
 			tl_error_set(err, TL_EXIT_NETWORK, "connection refused: nothing listens on %s port %s", o->host, o->port);
+		else if (last_errno == ENETUNREACH || last_errno == EHOSTUNREACH)
+			tl_error_set(err, TL_EXIT_NETWORK, "%s port %s cannot be reached: %s", o->host, o->port,
+				     strerror(last_errno));
 		else
 			tl_error_set(err, TL_EXIT_NETWORK, "could not connect to %s port %s: %s", o->host, o->port,
 				     strerror(last_errno));
@@ -136,6 +249,8 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	ro.capture = true;
 	ro.cancel_fd = o->cancel_fd;
 	ro.gate = o->gate;
+	snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
+	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
 	rc = endpoint_run(ep, fd, tl, 0, &ro);
 	close(fd);
 	endpoint_free(ep);

@@ -77,6 +77,11 @@ struct conn {
 	bool alert_in;                  /* an alert arrived (any level) */
 	bool fatal_in;
 	bool close_in;                  /* close_notify arrived */
+	uint8_t first_in[8];            /* the first bytes the peer sent (to recognise HTTP, SSH, ...) */
+	unsigned first_in_len;
+	int last_errno;                 /* the last transport error */
+	int last_in_type;               /* the last handshake message received (-1: none) */
+	bool waiting_noted;             /* "waiting for the server" was recorded */
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
@@ -365,6 +370,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		}
 	}
 	c->last_hook_out = !incoming;
+	if (incoming)
+		c->last_in_type = (int)type;
 	if (!incoming && c->fin[DIR_OUT])
 		c->app_out = true;     /* a message after our Finished: that flight is out */
 	if (type == 20 && !c->tls13 && !incoming && !c->ccs[DIR_OUT] && c->ccs_announced[DIR_OUT] == 0) {
@@ -442,7 +449,18 @@ static int wait_fd(struct conn *c, short events, int limit_ms)
 		struct pollfd pf[2] = { { .fd = c->fd, .events = events }, { .fd = c->o->cancel_fd, .events = POLLIN } };
 		int left = remaining_ms(c);
 		int t = limit_ms >= 0 && limit_ms < left ? limit_ms : left;
-		int n = poll(pf, c->o->cancel_fd >= 0 ? 2 : 1, t);
+		bool note_wait = events == POLLIN && !c->waiting_noted && c->capture && t > 1000;
+		int n = poll(pf, c->o->cancel_fd >= 0 ? 2 : 1, note_wait ? 1000 : t);
+
+		if (n == 0 && note_wait) {
+			/* say what it is doing when the peer is slow to answer */
+			char note[96];
+			c->waiting_noted = true;
+			snprintf(note, sizeof note, "waiting for the %s: no answer for 1 s",
+				 c->self == TL_CLIENT ? "server" : "client");
+			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, note);
+			continue;
+		}
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -490,6 +508,7 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			c->last_errno = errno;
 			gnutls_transport_set_errno(c->s, errno);
 			return -1;
 		}
@@ -510,6 +529,8 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 	for (;;) {
 		ssize_t n = recv(c->fd, data, len, MSG_DONTWAIT);
 		if (n > 0) {
+			for (ssize_t k = 0; k < n && c->first_in_len < sizeof c->first_in; k++)
+				c->first_in[c->first_in_len++] = ((const uint8_t *)data)[k];
 			records_feed(c, DIR_IN, data, (size_t)n);
 			return n;
 		}
@@ -518,6 +539,7 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			c->last_errno = errno;
 			gnutls_transport_set_errno(c->s, errno);
 			return -1;
 		}
@@ -805,10 +827,73 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 	return GNUTLS_E_SUCCESS;
 }
 
+/* True when data starts like an HTTP request line. */
+static bool http_request(const char *p, size_t n)
+{
+	static const char *const methods[] = { "GET ", "HEAD ", "POST ", "PUT ", "OPTIONS ", "DELETE ", "PATCH " };
+
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (n >= strlen(methods[i]) && memcmp(p, methods[i], strlen(methods[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Client: a minimal HTTP request; the first response line becomes a note (mTLS
+ * servers often reveal a rejected certificate only here). Returns a GnuTLS code. */
+static int client_http(struct conn *c)
+{
+	char req[512], buf[4096], line[256];
+	size_t have = 0;
+	const char *host = c->ep->cfg.server_name ? c->ep->cfg.server_name : "localhost";
+	int rc;
+
+	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
+		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
+	do {
+		rc = (int)gnutls_record_send(c->s, req, strlen(req));
+	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	if (rc < 0)
+		return rc;
+	timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, "sent an HTTP request: GET / HTTP/1.1");
+	for (int rounds = 0; rounds < 1000 && have < sizeof buf - 1; rounds++) {
+		char *eol;
+
+		if (remaining_ms(c) <= 0)
+			return GNUTLS_E_TIMEDOUT;
+		gnutls_record_set_timeout(c->s, (unsigned)remaining_ms(c));
+		rc = (int)gnutls_record_recv(c->s, buf + have, sizeof buf - 1 - have);
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			note_incoming_alert(c, rc);
+			continue;
+		}
+		if (rc <= 0) {
+			if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+				note_incoming_alert(c, rc);
+			if (have == 0)
+				return rc;
+			break;
+		}
+		have += (size_t)rc;
+		buf[have] = '\0';
+		if ((eol = strstr(buf, "\r\n")) != NULL || (eol = strchr(buf, '\n')) != NULL) {
+			*eol = '\0';
+			break;
+		}
+	}
+	buf[have < sizeof buf ? have : sizeof buf - 1] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	snprintf(line, sizeof line, "the server answered: %.200s", have ? buf : "(nothing)");
+	timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, line);
+	return 0;
+}
+
 /* Server after the handshake: reads until the client closes or the deadline. */
 static int server_serve(struct conn *c)
 {
 	char buf[4096];
+	bool answered = false;
 
 	for (int rounds = 0; rounds < 10000; rounds++) {
 		int rc;
@@ -817,6 +902,20 @@ static int server_serve(struct conn *c)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc > 0 && !answered && http_request(buf, (size_t)rc)) {
+			/* a browser or curl: answer, so it does not wait for the deadline */
+			static const char body[] = "tlsladder: the TLS handshake is complete; its ladder is in the terminal.\n";
+			char resp[256];
+			int len = snprintf(resp, sizeof resp,
+					   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+					   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
+			answered = true;
+			timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, "the client sent an HTTP request; answered 200 OK");
+			do {
+				rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
+			} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+			return rc < 0 ? rc : 0;
+		}
 		if (rc > 0 || rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
@@ -900,17 +999,91 @@ static void describe_session(struct conn *c, struct tl_result *r)
 	}
 }
 
+/* Why a handshake failed, in plain words, and the exit code that goes with it. */
+static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
+{
+	const char *peer = c->self == TL_CLIENT ? "server" : "client";
+	const char *last = c->last_in_type == TL_HS_HELLO_RETRY_REQUEST ? "HelloRetryRequest"
+			   : c->last_in_type >= 0 ? names_handshake((unsigned)c->last_in_type) : NULL;
+	bool nothing = c->first_in_len == 0;
+
+	if (c->cancelled) {
+		snprintf(out, n, "stopped by the user");
+		return TL_EXIT_CANCELLED;
+	}
+	if (c->first_in_len > 0 && (c->first_in[0] < 20 || c->first_in[0] > 24)) {
+		if (c->first_in_len >= 5 && memcmp(c->first_in, "HTTP/", 5) == 0)
+			snprintf(out, n, "the %s answered with plain HTTP, not TLS: is this the HTTPS port?", peer);
+		else if (c->first_in_len >= 4 && memcmp(c->first_in, "SSH-", 4) == 0)
+			snprintf(out, n, "the %s speaks SSH, not TLS", peer);
+		else if (c->first_in_len >= 4 && (memcmp(c->first_in, "GET ", 4) == 0 || memcmp(c->first_in, "POST", 4) == 0 ||
+						  memcmp(c->first_in, "HEAD", 4) == 0))
+			snprintf(out, n, "the %s sent a plain HTTP request, not TLS", peer);
+		else
+			snprintf(out, n, "the %s answered with something that is not TLS", peer);
+		return TL_EXIT_NOT_TLS;
+	}
+	if (c->timed_out || rc == GNUTLS_E_TIMEDOUT) {
+		if (nothing)
+			snprintf(out, n, "the %s accepted the connection but never answered", peer);
+		else
+			snprintf(out, n, "the %s stopped answering%s%s", peer, last ? " after its " : "", last ? last : "");
+		return TL_EXIT_TIMEOUT;
+	}
+	if (c->last_errno == ECONNRESET || c->last_errno == EPIPE) {
+		snprintf(out, n, "the %s reset the connection%s%s", peer, last ? " after its " : nothing ? " without answering" : "",
+			 last ? last : "");
+		return TL_EXIT_RESET;
+	}
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION || (rc == GNUTLS_E_PULL_ERROR && c->last_errno == 0)) {
+		if (nothing)
+			snprintf(out, n, "the %s closed the connection without answering", peer);
+		else
+			snprintf(out, n, "the %s closed the connection in the middle of the handshake%s%s", peer,
+				 last ? ", after its " : "", last ? last : "");
+		return TL_EXIT_HANDSHAKE;
+	}
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		int desc = (int)gnutls_alert_get(c->s);
+		bool before_hello = c->version == 0;
+		if (desc == 70) {
+			snprintf(out, n, "the %s accepts none of the TLS versions offered (%s)", peer, tls_alert_words(desc));
+			return TL_EXIT_MISMATCH;
+		}
+		if ((desc == 40 || desc == 71) && before_hello && c->self == TL_CLIENT) {
+			snprintf(out, n, "the server found nothing in common with the offer: no shared cipher suite, group or "
+					 "signature algorithm (%s)", tls_alert_words(desc));
+			return TL_EXIT_MISMATCH;
+		}
+		snprintf(out, n, "the %s ended the handshake with %s", peer, tls_alert_words(desc));
+		return TL_EXIT_REJECTED;
+	}
+	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
+		snprintf(out, n, "no TLS version in common with the %s", peer);
+		return TL_EXIT_MISMATCH;
+	}
+	if (rc == GNUTLS_E_NO_CIPHER_SUITES || rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE || rc == GNUTLS_E_NO_COMMON_KEY_SHARE ||
+	    rc == GNUTLS_E_INSUFFICIENT_CREDENTIALS || rc == GNUTLS_E_UNKNOWN_PK_ALGORITHM) {
+		snprintf(out, n, "no cipher suite or key exchange in common with the %s (%s)", peer, tls_error_words(rc));
+		return TL_EXIT_MISMATCH;
+	}
+	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR || rc == GNUTLS_E_CERTIFICATE_ERROR) {
+		snprintf(out, n, "the %s's certificate did not verify, so the handshake was aborted", peer);
+		return TL_EXIT_VERIFY;
+	}
+	snprintf(out, n, "handshake failed: %s", tls_error_words(rc));
+	return TL_EXIT_HANDSHAKE;
+}
+
 /* The exit code for a finished side. */
 static int side_exit(const struct conn *c, const struct tl_result *r)
 {
 	if (c->cancelled)
 		return TL_EXIT_CANCELLED;
-	if (c->timed_out || r->code == GNUTLS_E_TIMEDOUT)
-		return TL_EXIT_TIMEOUT;
-	if (!r->handshake_ok && (r->code == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR || r->code == GNUTLS_E_CERTIFICATE_ERROR))
-		return TL_EXIT_VERIFY;
-	if (!r->handshake_ok)
-		return c->fatal_in || r->code == GNUTLS_E_FATAL_ALERT_RECEIVED ? TL_EXIT_REJECTED : TL_EXIT_HANDSHAKE;
+	if (!r->handshake_ok) {
+		char ignored[8];
+		return classify_failure(c, r->code, ignored, sizeof ignored);
+	}
 	if (r->rejected_after)
 		return TL_EXIT_REJECTED;
 	if (r->verify_done && !r->verified)
@@ -936,6 +1109,7 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 	c.conn = conn;
 	c.fd = fd;
 	c.capture = o->capture;
+	c.last_in_type = -1;
 
 	if (conn_setup(&c, &err) < 0) {
 		snprintf(r.error, sizeof r.error, "%s", err.msg);
@@ -966,11 +1140,7 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 		send_failure_alert(&c, rc);
 		if (o->sync && c.self == TL_SERVER)
 			session_sync_settled(o->sync);
-		if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
-			snprintf(r.error, sizeof r.error, "the %s ended the handshake with %s",
-				 c.self == TL_CLIENT ? "server" : "client", tls_alert_words(gnutls_alert_get(c.s)));
-		else
-			tls_failure_words(rc, c.self, c.cancelled, c.timed_out, r.error, sizeof r.error);
+		classify_failure(&c, rc, r.error, sizeof r.error);
 		if (c.capture)
 			timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
 	} else {
@@ -986,6 +1156,16 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 				snprintf(r.error, sizeof r.error, "the server rejected the connection after the handshake completed: %s",
 					 tls_alert_words(gnutls_alert_get(c.s)));
 				timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
+			}
+			if (ep->cfg.http && !c.alert_in && !c.cancelled) {
+				int hr = client_http(&c);
+				if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+					r.rejected_after = true;
+					r.code = hr;
+					snprintf(r.error, sizeof r.error, "the server rejected the connection after the handshake completed: %s",
+						 tls_alert_words(gnutls_alert_get(c.s)));
+					timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
+				}
 			}
 			if (!c.alert_in && !c.cancelled) {
 				/* save the session for a later resumption, then say goodbye */

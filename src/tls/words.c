@@ -68,23 +68,6 @@ const char *tls_alert_words(int desc)
 	return buf;
 }
 
-/* Why a handshake failed, from one side's point of view. */
-void tls_failure_words(int rc, enum tl_side self, bool cancelled, bool timed_out, char *out, size_t n)
-{
-	const char *peer = self == TL_CLIENT ? "server" : "client";
-
-	if (cancelled) {
-		snprintf(out, n, "stopped by the user");
-	} else if (timed_out || rc == GNUTLS_E_TIMEDOUT) {
-		snprintf(out, n, "the %s did not answer before the deadline", peer);
-	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-		/* the caller's session holds the alert; the generic text names the direction */
-		snprintf(out, n, "the %s ended the handshake with a fatal alert", peer);
-	} else {
-		snprintf(out, n, "handshake failed: %s", tls_error_words(rc));
-	}
-}
-
 /* Sets err for an unusable certificate/key pair. */
 void tls_files_error(int rc, const char *cert_file, const char *key_file, struct tl_error *err)
 {
