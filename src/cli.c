@@ -10,6 +10,7 @@
 #include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/sanitize.h"
+#include "tlsladder/server.h"
 #include "tlsladder/text.h"
 #include "tlsladder/ui.h"
 
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -28,7 +30,8 @@
 enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
-	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP
+	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
+	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +60,11 @@ static const struct option long_opts[] = {
 	{ "alpn", required_argument, NULL, OPT_ALPN },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "http", no_argument, NULL, OPT_HTTP },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "client-ca", required_argument, NULL, OPT_CLIENT_CA },
+	{ "request-client-cert", no_argument, NULL, OPT_REQUEST_CC },
+	{ "require-client-cert", no_argument, NULL, OPT_REQUIRE_CC },
+	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -66,10 +74,12 @@ static const struct option long_opts[] = {
 /* Writes the --help text. */
 void cli_usage(FILE *f)
 {
-	fputs("Usage: tlsladder [OPTIONS]                    the offline demo (scenario tls13)\n"
+	static const char *const sections[] = {
+		"Usage: tlsladder [OPTIONS]                    the offline demo (scenario tls13)\n"
 	      "       tlsladder [OPTIONS] demo [SCENARIO]    one demo scenario\n"
 	      "       tlsladder demo --list                  the demo scenarios\n"
 	      "       tlsladder [OPTIONS] HOST[:PORT]        a real handshake with a server (port 443)\n"
+	      "       tlsladder serve [OPTIONS] [PORT]       a TLS server showing each client's handshake\n"
 	      "\n"
 	      "Performs a real TLS handshake with GnuTLS and shows it as a client/server\n"
 	      "ladder, one line per message, then what was negotiated and verified.\n"
@@ -90,7 +100,7 @@ void cli_usage(FILE *f)
 	      "      --timeout SECONDS one deadline for the whole run (default 10)\n"
 	      "      --grace MS        after the handshake, keep reading this long for late alerts and\n"
 	      "                        session tickets; ends as soon as the outcome is known (default 300)\n"
-	      "\n"
+	      "\n",
 	      "Client mode:\n"
 	      "  -p, --port PORT       port to connect to (default 443)\n"
 	      "  -4, -6                use only IPv4 / only IPv6\n"
@@ -111,14 +121,23 @@ void cli_usage(FILE *f)
 	      "                        Wireshark; created mode 0600); also $SSLKEYLOGFILE\n"
 	      "      --verify MODE     report (default): finish the handshake and report the verdict;\n"
 	      "                        strict: abort on a bad server certificate, as browsers do\n"
-	      "\n"
+	      "\n",
+	      "Server mode (tlsladder serve; default: the demo certificate on 127.0.0.1 port 4433):\n"
+	      "      --listen ADDR     address to listen on (default 127.0.0.1; :: for all IPv6 and IPv4)\n"
+	      "      --cert FILE --key FILE, --p12 FILE  the server's certificate chain and key\n"
+	      "      --request-client-cert  ask clients for a certificate (they may send none)\n"
+	      "      --require-client-cert  require one; the handshake fails without a valid one\n"
+	      "      --client-ca FILE  CA certificates that client certificates must chain to (PEM;\n"
+	      "                        default: the demo root CA)\n"
+	      "      --once            serve one connection, then exit with its result\n"
+	      "\n",
 	      "Demo:\n"
 	      "      --certs DIR       use the demo PKI in DIR instead of the bundled one\n"
 	      "      --list            list the scenarios\n"
 	      "\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         the version\n"
-	      "\n"
+	      "\n",
 	      "Exit codes:\n"
 	      "  0  handshake completed and everything verified\n"
 	      "  1  the handshake failed: the peer closed the connection or broke the protocol\n"
@@ -134,7 +153,10 @@ void cli_usage(FILE *f)
 	      " 11  no TLS version or cipher suite in common\n"
 	      " 12  the peer does not speak TLS (plain HTTP, SSH, ...)\n"
 	      " 13  the peer reset the connection\n",
-	      f);
+	};
+
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+		fputs(sections[i], f);
 }
 
 /* Parses a non-negative integer option. */
@@ -248,6 +270,11 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 		case OPT_ALPN: cfg->alpn = optarg; break;
 		case OPT_KEYLOG: cfg->keylog = optarg; break;
 		case OPT_HTTP: cfg->http = true; break;
+		case OPT_LISTEN: cfg->listen = optarg; break;
+		case OPT_CLIENT_CA: cfg->client_ca = optarg; break;
+		case OPT_REQUEST_CC: cfg->client_auth = TL_AUTH_REQUEST; break;
+		case OPT_REQUIRE_CC: cfg->client_auth = TL_AUTH_REQUIRE; break;
+		case OPT_ONCE: cfg->once = true; break;
 		case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 		case OPT_THEME: cfg->theme = optarg; break;
 		case OPT_STEP: cfg->step = true; break;
@@ -279,6 +306,15 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 
 		if (cfg->mode == CLI_DEMO_LIST && strcmp(arg, "demo") == 0)
 			continue;
+		if (cfg->mode == CLI_DEMO && !cfg->scenario && strcmp(arg, "serve") == 0 && !cfg->host[0]) {
+			cfg->mode = CLI_SERVE;
+			snprintf(cfg->port, sizeof cfg->port, "4433");
+			continue;
+		}
+		if (cfg->mode == CLI_SERVE && !port_opt) {
+			port_opt = arg;
+			continue;
+		}
 		if (cfg->mode == CLI_DEMO && !cfg->scenario && strcmp(arg, "demo") == 0 && !cfg->host[0]) {
 			cfg->scenario = "";
 			continue;
@@ -304,8 +340,13 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 			return tl_error_set(err, TL_EXIT_USAGE, "--port must be from 1 to 65535, not \"%s\"", port_opt);
 		snprintf(cfg->port, sizeof cfg->port, "%ld", v);
 	}
-	if (cfg->mode == CLI_CLIENT && read_p12_password(cfg, err) < 0)
+	if ((cfg->mode == CLI_CLIENT || cfg->mode == CLI_SERVE) && read_p12_password(cfg, err) < 0)
 		return -1;
+	if (cfg->mode != CLI_SERVE && (cfg->listen || cfg->client_ca || cfg->client_auth || cfg->once))
+		return tl_error_set(err, TL_EXIT_USAGE, "--listen, --client-ca, --request-client-cert, --require-client-cert "
+							"and --once are for tlsladder serve");
+	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
+		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "no demo scenario called \"%s\" (tlsladder demo --list)", cfg->scenario);
 	return 0;
@@ -398,6 +439,7 @@ static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 /* A capture running on its own thread while the UI shows it. */
 struct runner {
 	const struct cli_config *cfg;
+	const struct serve_opts *serve;
 	const struct demo_scenario *sc;
 	const char *certs;
 	struct timeline *tl;
@@ -446,7 +488,12 @@ static void *runner_main(void *arg)
 {
 	struct runner *r = arg;
 
-	if (r->sc) {
+	if (r->serve) {
+		struct serve_opts so = *r->serve;
+		so.cancel_fd = r->cancel[0];
+		so.gate = r->gate;
+		r->rc = serve_run(&so, r->tl, &r->err);
+	} else if (r->sc) {
 		struct demo_opts o = { r->certs, r->cfg->grace_ms, r->cfg->timeout_ms, true, r->cancel[0], r->gate };
 		r->rc = demo_run(r->sc, &o, r->tl, &r->err);
 		if (r->rc < 0)
@@ -466,7 +513,7 @@ static void *runner_main(void *arg)
 
 /* Opens the interactive ladder over a capture thread; returns the exit code. */
 static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target,
-		  struct inspect_ctx *ictx)
+		  struct inspect_ctx *ictx, const struct serve_opts *serve)
 {
 	struct runner r;
 	struct ui_source src;
@@ -478,6 +525,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	memset(&r, 0, sizeof r);
 	r.cfg = cfg;
 	r.sc = sc;
+	r.serve = serve;
 	r.certs = certs;
 	r.tl = timeline_create(sc != NULL);
 	if (!r.tl || pipe(r.cancel) != 0) {
@@ -498,6 +546,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	src.explain = explain_event;
 	src.tree = tree_of;
 	src.tree_arg = ictx;
+	src.per_conn = serve != NULL;
 	memset(&uo, 0, sizeof uo);
 	uo.theme = cfg->theme;
 	uo.ascii = cfg->ascii;
@@ -537,7 +586,8 @@ static int run_demo(const struct cli_config *cfg)
 	struct inspect_ctx ictx;
 	struct demo_opts o;
 	struct tl_error err = { 0, "" };
-	struct text_opts to = { NULL, cfg->wire, false, cfg->verbose, tree_of, &ictx };
+	struct text_opts to = { .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of, .tree_arg = &ictx,
+				.only_conn = -1 };
 	struct timeline *tl;
 	int rc;
 
@@ -558,7 +608,7 @@ static int run_demo(const struct cli_config *cfg)
 	if (want_ui(cfg)) {
 		char target[96];
 		snprintf(target, sizeof target, "demo %s", sc->name);
-		return run_ui(cfg, sc, certs, target, &ictx);
+		return run_ui(cfg, sc, certs, target, &ictx, NULL);
 	}
 	tl = timeline_create(true);
 	if (!tl) {
@@ -591,7 +641,8 @@ static int run_client(const struct cli_config *cfg)
 {
 	struct tl_error err = { 0, "" };
 	struct inspect_ctx ictx;
-	struct text_opts to = { NULL, cfg->wire, true, cfg->verbose, tree_of, &ictx };
+	struct text_opts to = { .wire = cfg->wire, .client_only = true, .verbose = cfg->verbose, .tree = tree_of,
+				.tree_arg = &ictx, .only_conn = -1 };
 	struct timeline *tl;
 	char title[300], heading[320];
 	int rc;
@@ -601,7 +652,7 @@ static int run_client(const struct cli_config *cfg)
 	ictx.system_trust = cfg->cafile == NULL && cfg->capath == NULL;
 	ictx.hostname = cfg->sni ? cfg->sni : cfg->host;
 	if (want_ui(cfg))
-		return run_ui(cfg, NULL, NULL, title, &ictx);
+		return run_ui(cfg, NULL, NULL, title, &ictx, NULL);
 	tl = timeline_create(false);
 	if (!tl) {
 		complain("out of memory");
@@ -657,6 +708,115 @@ static int run_client(const struct cli_config *cfg)
 	return rc;
 }
 
+static int serve_cancel[2] = { -1, -1 };
+
+/* SIGINT/SIGTERM in text serve mode: stop accepting and exit cleanly. */
+static void serve_signal(int sig)
+{
+	char b = (char)sig;
+
+	if (write(serve_cancel[1], &b, 1) < 0) {
+		/* nothing else is safe here */
+	}
+}
+
+struct serve_text {
+	const struct cli_config *cfg;
+	struct timeline *tl;
+	struct inspect_ctx *ictx;
+};
+
+/* Text serve mode: prints each connection's ladder as soon as it is done. */
+static void serve_conn_done(void *arg, unsigned conn, int rc)
+{
+	struct serve_text *st = arg;
+	char title[64];
+	struct text_opts to = { .wire = st->cfg->wire, .server_only = true, .verbose = st->cfg->verbose,
+				.tree = tree_of, .tree_arg = st->ictx, .only_conn = conn };
+
+	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1, rc);
+	to.title = title;
+	text_write(stdout, st->tl, &to);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* Runs the server. */
+static int run_serve(const struct cli_config *cfg)
+{
+	char certs[PATH_MAX], cert[PATH_MAX + 32], key[PATH_MAX + 32], ca[PATH_MAX + 32], target[200];
+	struct serve_opts so;
+	struct inspect_ctx ictx;
+	struct serve_text st;
+	struct tl_error err = { 0, "" };
+	struct timeline *tl;
+	struct sigaction sa, old_int, old_term;
+	int rc;
+
+	memset(&so, 0, sizeof so);
+	so.listen = cfg->listen ? cfg->listen : "127.0.0.1";
+	so.port = cfg->port;
+	so.timeout_ms = cfg->timeout_ms;
+	so.once = cfg->once;
+	so.cancel_fd = -1;
+	so.tls.side = TL_SERVER;
+	so.tls.priority = cfg->priority;
+	so.tls.tickets = true;
+	so.tls.client_auth = (enum tl_auth)cfg->client_auth;
+	so.tls.p12_file = cfg->p12;
+	so.tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
+	if ((!cfg->cert && !cfg->p12) || (cfg->client_auth && !cfg->client_ca)) {
+		if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
+			complain("the bundled demo certificates were not found (use --cert/--key and --client-ca)");
+			return TL_EXIT_FILES;
+		}
+		snprintf(cert, sizeof cert, "%s/server-ecdsa-chain.pem", certs);
+		snprintf(key, sizeof key, "%s/server-ecdsa.key", certs);
+		snprintf(ca, sizeof ca, "%s/root-ca.pem", certs);
+	}
+	if (!cfg->p12) {
+		so.tls.cert_file = cfg->cert ? cfg->cert : cert;
+		so.tls.key_file = cfg->key ? cfg->key : key;
+	}
+	so.tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : ca) : cfg->cafile;
+	ictx.ca_file = so.tls.ca_file;
+	ictx.system_trust = false;
+	ictx.hostname = NULL;
+	snprintf(target, sizeof target, "serve %s port %s", so.listen, so.port);
+	if (want_ui(cfg))
+		return run_ui(cfg, NULL, NULL, target, &ictx, &so);
+
+	tl = timeline_create(false);
+	if (!tl || pipe(serve_cancel) != 0) {
+		complain("out of memory or descriptors");
+		timeline_destroy(tl);
+		return TL_EXIT_INTERNAL;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = serve_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	so.cancel_fd = serve_cancel[0];
+	st.cfg = cfg;
+	st.tl = tl;
+	st.ictx = &ictx;
+	so.conn_done = serve_conn_done;
+	so.arg = &st;
+	fprintf(stderr, "tlsladder: listening on %s port %s%s\n", so.listen, so.port,
+		cfg->once ? " for one connection" : " (Ctrl-C stops)");
+	rc = serve_run(&so, tl, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	close(serve_cancel[0]);
+	close(serve_cancel[1]);
+	if (err.msg[0])
+		complain(err.msg);
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	timeline_destroy(tl);
+	return rc;
+}
+
 /* Runs the configured mode. */
 int cli_run(const struct cli_config *cfg)
 {
@@ -679,7 +839,7 @@ int cli_run(const struct cli_config *cfg)
 		complain(err.msg);
 		return err.code;
 	}
-	rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : run_demo(cfg);
+	rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : cfg->mode == CLI_SERVE ? run_serve(cfg) : run_demo(cfg);
 	session_global_deinit();
 	return rc;
 }

@@ -10,7 +10,7 @@
 
 #include "tlsladder/errors.h"
 
-enum cli_mode { CLI_DEMO, CLI_DEMO_LIST, CLI_CLIENT, CLI_HELP, CLI_VERSION };
+enum cli_mode { CLI_DEMO, CLI_DEMO_LIST, CLI_CLIENT, CLI_SERVE, CLI_HELP, CLI_VERSION };
 
 struct cli_config {
 	enum cli_mode mode;
@@ -29,6 +29,11 @@ struct cli_config {
 	bool have_p12_password;
 	const char *alpn;
 	bool http;
+	/* serve */
+	const char *listen;         /* --listen ADDR (default 127.0.0.1) */
+	const char *client_ca;      /* --client-ca FILE */
+	int client_auth;            /* enum tl_auth */
+	bool once;
 	const char *keylog;         /* --keylog FILE, else $SSLKEYLOGFILE */
 	bool verify_strict;
 	bool text, wire;

@@ -41,6 +41,7 @@ struct ladder_queue {                     /* per sender: items waiting for a rec
 struct ladder {
 	const struct timeline *tl;
 	bool wire;
+	long conn;                        /* show only this connection; -1: all */
 	size_t scanned;
 	struct ladder_row *rows;
 	size_t nrows, cap;
@@ -48,6 +49,8 @@ struct ladder {
 };
 
 void ladder_init(struct ladder *l, const struct timeline *tl, bool wire);
+/* Shows only connection conn (-1: all); rows are rebuilt on the next update. */
+void ladder_set_conn(struct ladder *l, long conn);
 void ladder_free(struct ladder *l);
 /* Takes in events appended since the last call; true when rows changed. */
 bool ladder_update(struct ladder *l);

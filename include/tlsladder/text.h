@@ -22,6 +22,8 @@ struct text_opts {
 	/* builds the field tree of event i (for verbose) */
 	struct tree_node *(*tree)(const struct timeline *tl, size_t i, void *arg);
 	void *tree_arg;
+	long only_conn;        /* >= 0: only this connection (server mode); -1: all */
+	bool server_only;      /* server mode: the client's side is inferred */
 };
 
 /* Writes the ladder and the summaries. */

@@ -13,6 +13,18 @@ void ladder_init(struct ladder *l, const struct timeline *tl, bool wire)
 	memset(l, 0, sizeof *l);
 	l->tl = tl;
 	l->wire = wire;
+	l->conn = -1;
+}
+
+/* Filters to one connection, starting the rows over. */
+void ladder_set_conn(struct ladder *l, long conn)
+{
+	const struct timeline *tl = l->tl;
+	bool wire = l->wire;
+
+	ladder_free(l);
+	ladder_init(l, tl, wire);
+	l->conn = conn;
 }
 
 /* Frees the rows and queues. */
@@ -30,6 +42,8 @@ void ladder_free(struct ladder *l)
 /* True when ev is a row in this view. */
 bool ladder_shows(const struct ladder *l, const struct tl_event *ev)
 {
+	if (l->conn >= 0 && ev->conn != (unsigned long)l->conn)
+		return false;
 	switch (ev->kind) {
 	case TL_EV_NOTE:
 	case TL_EV_ERROR:

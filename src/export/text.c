@@ -109,7 +109,7 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 
 	if (!summary_build(tl, conn, &s))
 		return;
-	if (timeline_conn_count(tl) > 1)
+	if (timeline_conn_count(tl) > 1 || o->only_conn >= 0)
 		fprintf(f, "\nSummary of connection %u%s\n", conn + 1, s.resumed ? " (resumed)" : "");
 	else
 		fprintf(f, "\nSummary\n");
@@ -141,7 +141,9 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
 	if (s.resumed)
 		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
-	if (s.client.set && s.client.verify_done)
+	if (o->server_only)
+		;                          /* the server's own certificate: nothing to judge */
+	else if (s.client.set && s.client.verify_done)
 		kv(f, "server certificate:", s.client.verify);
 	else if (s.client.set && !s.resumed && s.client.handshake_ok)
 		kv(f, "server certificate:", "not checked");
@@ -156,11 +158,13 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	} else {
 		kv(f, "client certificate:", "requested, but none was sent (empty Certificate message)");
 	}
-	side_outcome(&s.client, buf, sizeof buf);
-	kv(f, o->client_only ? "outcome:" : "client outcome:", buf);
+	if (!o->server_only) {
+		side_outcome(&s.client, buf, sizeof buf);
+		kv(f, o->client_only ? "outcome:" : "client outcome:", buf);
+	}
 	if (!o->client_only) {
 		side_outcome(&s.server, buf, sizeof buf);
-		kv(f, "server outcome:", buf);
+		kv(f, o->server_only ? "outcome:" : "server outcome:", buf);
 	}
 }
 
@@ -178,18 +182,25 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 		sanitize_str(safe, sizeof safe, o->title);
 		fprintf(f, "%s\n\n", safe);
 	}
-	if (timeline_get(tl, 0, &first))
+	if (o->only_conn >= 0) {
+		size_t a, b;
+		if (timeline_conn_range(tl, (unsigned)o->only_conn, &a, &b) && timeline_get(tl, a, &first))
+			t0 = first.t_us;
+	} else if (timeline_get(tl, 0, &first)) {
 		t0 = first.t_us;
+	}
 	fprintf(f, "step   time ms  %-*s%s\n", ARROW - 4, "CLIENT", "SERVER");
 	for (size_t i = 0; i < n; i++) {
 		struct tl_event ev;
 
 		if (!timeline_get(tl, i, &ev))
 			continue;
+		if (o->only_conn >= 0 && ev.conn != (unsigned long)o->only_conn)
+			continue;
 		if ((ev.kind == TL_EV_RECORD) != o->wire && ev.kind != TL_EV_NOTE && ev.kind != TL_EV_ERROR &&
 		    ev.kind != TL_EV_DIAGNOSIS)
 			continue;
-		if (ev.conn != conn) {
+		if (ev.conn != conn && o->only_conn < 0) {
 			conn = ev.conn;
 			fprintf(f, "%16s---- connection %u ----\n", "", conn + 1);
 		}
@@ -204,7 +215,8 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 		}
 	}
 	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
-		write_summary(f, tl, c, o);
+		if (o->only_conn < 0 || c == (unsigned long)o->only_conn)
+			write_summary(f, tl, c, o);
 	if (timeline_dropped(tl))
 		fprintf(f, "\n(%u events were lost: out of memory)\n", timeline_dropped(tl));
 }

@@ -27,6 +27,8 @@
 	X(TREE_TOGGLE, TREE, "Enter Right", "expand or collapse the field", NULL, '\n', '\r', KEY_ENTER, KEY_RIGHT) \
 	X(TREE_CLOSE, TREE, "Left", "collapse the field; at the top, back to the ladder", NULL, KEY_LEFT, 0, 0, 0) \
 	X(SWITCH, ANY, "Tab", "switch between ladder and details", NULL, '\t', 0, 0, 0) \
+	X(PREV_CONN, ANY, "[", "server mode: the previous connection", "[ ] conn", '[', 0, 0, 0) \
+	X(NEXT_CONN, ANY, "]", "server mode: the next connection (the newest one follows new ones)", NULL, ']', 0, 0, 0) \
 	X(WIRE, ANY, "w", "wire view: TLS records instead of messages", "w wire", 'w', 0, 0, 0) \
 	X(SEARCH, ANY, "/", "find a message by name", "/ find", '/', 0, 0, 0) \
 	X(THEME, ANY, "t", "next theme", "t theme", 't', 0, 0, 0) \

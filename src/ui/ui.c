@@ -62,6 +62,8 @@ struct ui {
 	bool color, unicode;
 	struct ladder lad[2];           /* [0] messages, [1] wire */
 	bool wire;
+	long conn_sel;                  /* per_conn: the connection shown */
+	unsigned conn_newest;           /* per_conn: the newest connection seen */
 	size_t cur, top;
 	bool follow;
 	bool focus_tree;
@@ -258,6 +260,10 @@ struct ui *ui_new(const struct ui_source *src, const struct ui_opts *o)
 	ui->wire = o->wire;
 	ladder_init(&ui->lad[0], src->tl, false);
 	ladder_init(&ui->lad[1], src->tl, true);
+	if (src->per_conn) {
+		ladder_set_conn(&ui->lad[0], 0);
+		ladder_set_conn(&ui->lad[1], 0);
+	}
 	cs = nl_langinfo(CODESET);
 	ui->unicode = !o->ascii && cs && strcasecmp(cs, "UTF-8") == 0;
 	theme_builtin(&ui->theme);
@@ -311,9 +317,32 @@ static size_t selected_event(struct ui *ui)
 	return l->nrows ? l->rows[ui->cur].ev : (size_t)-1;
 }
 
+/* Server mode: shows connection conn (rows start over). */
+static void show_conn(struct ui *ui, long conn)
+{
+	ui->conn_sel = conn;
+	ladder_set_conn(&ui->lad[0], conn);
+	ladder_set_conn(&ui->lad[1], conn);
+	ui->cur = ui->top = 0;
+	ui->sum_count = (size_t)-1;     /* rebuild the header */
+}
+
 /* Takes in new events. */
 bool ui_update(struct ui *ui)
 {
+	if (ui->src.per_conn) {
+		size_t n = timeline_count(ui->src.tl);
+		struct tl_event last;
+		if (n && timeline_get(ui->src.tl, n - 1, &last) && last.conn > ui->conn_newest) {
+			bool at_newest = ui->conn_sel == (long)ui->conn_newest;
+			ui->conn_newest = last.conn;
+			if (ui->follow || at_newest) {
+				show_conn(ui, (long)last.conn);
+				ui->follow = true;
+			}
+		}
+	}
+
 	bool a = ladder_update(&ui->lad[0]);
 	bool b = ladder_update(&ui->lad[1]);
 	size_t n = timeline_count(ui->src.tl);
@@ -335,6 +364,8 @@ bool ui_update(struct ui *ui)
 			conn = last.conn;
 		if (conns > conn + 1)
 			conn = conns - 1;
+		if (ui->src.per_conn)
+			conn = (unsigned)ui->conn_sel;
 		ui->have_sum = summary_build(ui->src.tl, conn, &ui->sum);
 		ui->sum_count = n;
 		return true;
@@ -696,6 +727,18 @@ int ui_key(struct ui *ui, int key)
 	case ACT_SWITCH:
 		ui->focus_tree = !ui->focus_tree;
 		break;
+	case ACT_PREV_CONN:
+	case ACT_NEXT_CONN:
+		if (!ui->src.per_conn) {
+			snprintf(ui->msg, sizeof ui->msg, "[ and ] switch connections in server mode");
+		} else {
+			long c = ui->conn_sel + (a == ACT_NEXT_CONN ? 1 : -1);
+			if (c >= 0 && c <= (long)ui->conn_newest) {
+				show_conn(ui, c);
+				ui->follow = c == (long)ui->conn_newest;
+			}
+		}
+		break;
 	case ACT_WIRE:
 		toggle_wire(ui);
 		break;
@@ -789,6 +832,10 @@ static void draw_header(struct ui *ui, int w)
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	} else if (ui->have_sum && s->client.set && s->client.verify_done) {
 		snprintf(part, sizeof part, "%s%s", sep, s->client.verified ? "verified" : "NOT verified");
+		strncat(line, part, sizeof line - strlen(line) - 1);
+	}
+	if (ui->src.per_conn) {
+		snprintf(part, sizeof part, "%sconnection %ld of %u", sep, ui->conn_sel + 1, ui->conn_newest + 1);
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	}
 	attrset(role_attr(ui, ROLE_HEADER));
@@ -1135,7 +1182,7 @@ static void draw_status(struct ui *ui, int y, int w)
 		for (int a = 1; a < ACT_COUNT; a++) {
 			const char *hint = actions[a].hint, *sp;
 			int hw;
-			if (!hint || (a == ACT_STEP_GO && !ui->src.gate))
+			if (!hint || (a == ACT_STEP_GO && !ui->src.gate) || (a == ACT_PREV_CONN && !ui->src.per_conn))
 				continue;
 			hw = text_width(hint);
 			if (x + hw + 2 > w - rw)

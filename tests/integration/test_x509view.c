@@ -627,7 +627,7 @@ static void hostile_handshake(void **state)
 	struct tl_error err = { 0, "" };
 	struct timeline *tl;
 	struct tl_result r;
-	struct text_opts to = { "hostile certificate", false, false, 0, NULL, NULL };
+	struct text_opts to = { .title = "hostile certificate", .only_conn = -1 };
 	char *buf = NULL, safe[2048];
 	size_t len = 0;
 	FILE *f;
