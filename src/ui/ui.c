@@ -68,6 +68,7 @@ struct ui {
 	bool follow;
 	bool focus_tree;
 	bool help;
+	int help_top;                   /* first help line shown (the help scrolls) */
 	bool show_secrets;
 	bool searching;
 	char search[64];
@@ -637,7 +638,18 @@ int ui_key(struct ui *ui, int key)
 	}
 	a = action_for(ui, key);
 	if (ui->help && a != ACT_QUIT) {
-		ui->help = false;            /* any key closes the help */
+		/* j/k and the arrows scroll a help taller than the screen; any other key closes it */
+		if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE) {
+			ui->help_top += key == KEY_NPAGE ? 10 : 1;
+			return UI_CONTINUE;
+		}
+		if (key == 'k' || key == KEY_UP || key == KEY_PPAGE) {
+			ui->help_top -= key == KEY_PPAGE ? 10 : 1;
+			if (ui->help_top < 0)
+				ui->help_top = 0;
+			return UI_CONTINUE;
+		}
+		ui->help = false;
 		if (a == ACT_HELP)
 			return UI_CONTINUE;
 	}
@@ -758,6 +770,7 @@ int ui_key(struct ui *ui, int key)
 	}
 	case ACT_HELP:
 		ui->help = true;
+		ui->help_top = 0;
 		break;
 	case ACT_SECRETS:
 		ui->show_secrets = !ui->show_secrets;
@@ -1201,38 +1214,45 @@ static void draw_status(struct ui *ui, int y, int w)
 	attrset(A_NORMAL);
 }
 
-/* The help overlay, generated from the action table. */
+/* The help overlay, generated from the action table; scrolls when taller than the screen. */
 static void draw_help(struct ui *ui, int h, int w)
 {
-	int bw = w - 4 < 96 ? w - 4 : 96, bh = 0, y0, x0, y;
 	static const char *const scope_names[] = { "Everywhere", "In the ladder", "In the details" };
+	struct hl { const char *keys, *text; } lines[ACT_COUNT + 8];
+	int nl = 0, bw = w - 4 < 96 ? w - 4 : 96, bh, y0, x0, body;
 
-	for (int a = 1; a < ACT_COUNT; a++)
-		bh++;
-	bh += 3 * 2 + 3;
-	if (bh > h - 2)
-		bh = h - 2;
+	for (int sc = 0; sc < 3; sc++) {
+		lines[nl++] = (struct hl){ NULL, scope_names[sc] };
+		for (int a = 1; a < ACT_COUNT; a++)
+			if ((int)actions[a].scope == sc)
+				lines[nl++] = (struct hl){ actions[a].keys, actions[a].help };
+		if (sc < 2)
+			lines[nl++] = (struct hl){ NULL, "" };
+	}
+	bh = nl + 3 < h - 2 ? nl + 3 : h - 2;
+	body = bh - 3;
+	if (ui->help_top > nl - body)
+		ui->help_top = nl - body > 0 ? nl - body : 0;
 	y0 = (h - bh) / 2;
 	x0 = (w - bw) / 2;
 	attrset(role_attr(ui, ROLE_STATUS));
 	for (int i = 0; i < bh; i++)
 		blank(y0 + i, x0, bw);
 	attrset(role_attr(ui, ROLE_STATUS_KEY));
-	put(y0, x0 + 2, "tlsladder keys (any key closes this)", bw - 4);
-	y = y0 + 2;
-	for (int s = 0; s < 3 && y < y0 + bh - 1; s++) {
-		attrset(role_attr(ui, ROLE_STATUS_KEY));
-		put(y++, x0 + 2, scope_names[s], bw - 4);
-		for (int a = 1; a < ACT_COUNT && y < y0 + bh - 1; a++) {
-			if ((int)actions[a].scope != s)
-				continue;
+	put(y0, x0 + 2, nl > body ? "tlsladder keys (j/k scroll, any other key closes this)" : "tlsladder keys (any key closes this)",
+	    bw - 4);
+	for (int i = 0; i < body && ui->help_top + i < nl; i++) {
+		const struct hl *l = &lines[ui->help_top + i];
+		int y = y0 + 2 + i;
+		if (!l->keys) {
 			attrset(role_attr(ui, ROLE_STATUS_KEY));
-			put(y, x0 + 4, actions[a].keys, 12);
-			attrset(role_attr(ui, ROLE_STATUS));
-			put(y, x0 + 17, actions[a].help, bw - 19);
-			y++;
+			put(y, x0 + 2, l->text, bw - 4);
+			continue;
 		}
-		y++;
+		attrset(role_attr(ui, ROLE_STATUS_KEY));
+		put(y, x0 + 4, l->keys, 12);
+		attrset(role_attr(ui, ROLE_STATUS));
+		put(y, x0 + 17, l->text, bw - 19);
 	}
 	attrset(A_NORMAL);
 }

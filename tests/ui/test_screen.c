@@ -285,6 +285,13 @@ static void help_overlay(void **state)
 	check_screen("help", 100, 32, true, keys);
 }
 
+static void help_scrolled(void **state)
+{
+	static const int keys[] = { '?', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 0 };
+	(void)state;
+	check_screen("help-scrolled", 100, 32, true, keys);
+}
+
 static void too_small(void **state)
 {
 	(void)state;
@@ -326,6 +333,7 @@ int main(void)
 		cmocka_unit_test(ascii_wire),
 		cmocka_unit_test(narrow_details),
 		cmocka_unit_test(help_overlay),
+		cmocka_unit_test(help_scrolled),
 		cmocka_unit_test(too_small),
 		cmocka_unit_test(last_note_is_sanitized),
 	};
