@@ -450,7 +450,7 @@ static void layout_tree(struct ui *ui, int width)
 		int indent = 2 * depth + 2;
 
 		add_tline(ui, n, depth, 0);
-		if (n->value) {
+		if (n->value && (!(n->flags & TREE_SECRET) || ui->show_secrets)) {
 			/* continuation lines for values longer than the first line holds */
 			int first = width - indent - text_width(safe(lab, sizeof lab, n->label)) - 2;
 			int rest = width - indent - 2;
@@ -1038,7 +1038,7 @@ static void draw_tline(struct ui *ui, int y, int x, int w, size_t li, bool selec
 			attrset(selected ? sel : role_attr(ui, ROLE_DIM));
 			put(y, col, "(secret, not shown)", x + w - col);
 		}
-	} else {
+	} else if (!(n->flags & TREE_SECRET) || ui->show_secrets) {
 		/* continuation of a wrapped value */
 		int first = w - indent - text_width(safe(lab, sizeof lab, n->label)) - 4;
 		int rest = w - indent - 4;

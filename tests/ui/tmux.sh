@@ -56,7 +56,7 @@ certs="${TLSLADDER_SRC:-$(dirname "$bin")}/certs"
 
 # --- step through mtls12 at 140x40 (TLS 1.2: flights strictly alternate, so
 # the order is fixed; in TLS 1.3 the client's ChangeCipherSpec races) --------
-start mtls12 140x40 "$U" "$bin" demo mtls12
+start mtls12 140x40 "$U" "$bin" demo mtls12 --keylog "$tmp/mtls12.keys"
 wait_for 'step 16/16 +DONE' "mtls12 runs to the end and says DONE"
 wait_for 'tlsladder . demo mtls12 . TLS 1.2 . TLS_ECDHE_' "header names version and suite"
 wait_for 'CLIENT +SERVER' "lifeline labels"
@@ -79,6 +79,15 @@ wait_for 'step 11/16' "k moves up"
 wait_for '─ Finished ─' "the client's Finished is selected"
 keys Enter
 wait_for 'verify_data|verify data' "the Finished opens to its verify_data"
+wait_for 'verdict: MATCH' "the Finished recomputes to MATCH"
+wait_for 'master secret: \(secret, not shown\)' "secrets are hidden until asked"
+T capture-pane -p -t ui >"$tmp/hidden.txt"
+keys s
+wait_for 'secrets shown' "s shows the secrets"
+wait_for 'master secret: [0-9a-f]{40}' "the master secret appears"
+T capture-pane -p -t ui >"$tmp/shown.txt"
+keys s
+wait_for 'master secret: \(secret, not shown\)' "s hides them again"
 keys Left Left Left Left
 wait_for 'step 11/16' "still on the client's Finished"
 keys w
@@ -114,6 +123,14 @@ T resize-window -t ui -x 140 -y 40
 wait_for 'step [0-9]+/16' "back to full size"
 keys q
 rc_is mtls12 0
+ms=$(awk '/^CLIENT_RANDOM / { print substr($3, 1, 40) }' "$tmp/mtls12.keys" 2>/dev/null | head -n 1)
+if [ -n "$ms" ] && grep -q "$ms" "$tmp/shown.txt"; then ok "the secret shown is the key log's master secret"; else bad "master secret '$ms' not on the shown screen"; fi
+# no piece of it while hidden, not even a wrapped continuation line
+if [ -n "$ms" ] && ! grep -q "${ms:0:12}" "$tmp/hidden.txt" && ! grep -q "${ms:28:12}" "$tmp/hidden.txt"; then
+	ok "no piece of the master secret on screen while hidden"
+else
+	bad "the master secret leaked while hidden"
+fi
 
 # --- ASCII when the locale is not UTF-8 ---------------------------------------
 start ascii 120x30 "LANG=C LC_ALL=C" "$bin" demo tls12-rsa
