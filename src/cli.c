@@ -31,7 +31,7 @@ enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
-	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE
+	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +65,7 @@ static const struct option long_opts[] = {
 	{ "request-client-cert", no_argument, NULL, OPT_REQUEST_CC },
 	{ "require-client-cert", no_argument, NULL, OPT_REQUIRE_CC },
 	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "withhold-unmatched-cert", no_argument, NULL, OPT_WITHHOLD },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "step", no_argument, NULL, OPT_STEP },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -114,6 +115,9 @@ void cli_usage(FILE *f)
 	      "      --p12 FILE        client certificate and key from a PKCS#12 file (.p12, .pfx); the\n"
 	      "                        password comes from --p12-pass-file FILE (first line), else\n"
 	      "                        $TLSLADDER_P12_PASSWORD, else a prompt on the terminal\n"
+	      "      --withhold-unmatched-cert  send no client certificate when its issuer is not among the\n"
+	      "                        CAs the server lists (GnuTLS's own behaviour); by default it is\n"
+	      "                        sent anyway, so that the server's verdict shows\n"
 	      "      --alpn LIST       offer these application protocols, comma-separated (h2,http/1.1)\n"
 	      "      --http            after the handshake send GET / and show the first response line\n"
 	      "                        (many mutual-TLS servers reveal a rejected certificate only there)\n"
@@ -275,6 +279,7 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 		case OPT_REQUEST_CC: cfg->client_auth = TL_AUTH_REQUEST; break;
 		case OPT_REQUIRE_CC: cfg->client_auth = TL_AUTH_REQUIRE; break;
 		case OPT_ONCE: cfg->once = true; break;
+		case OPT_WITHHOLD: cfg->withhold = true; break;
 		case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 		case OPT_THEME: cfg->theme = optarg; break;
 		case OPT_STEP: cfg->step = true; break;
@@ -478,6 +483,7 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
 	o->tls.alpn = cfg->alpn;
 	o->tls.http = cfg->http;
+	o->tls.withhold_unmatched = cfg->withhold;
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
 	o->tls.verify_strict = cfg->verify_strict;

@@ -29,6 +29,7 @@ struct cli_config {
 	bool have_p12_password;
 	const char *alpn;
 	bool http;
+	bool withhold;              /* --withhold-unmatched-cert */
 	/* serve */
 	const char *listen;         /* --listen ADDR (default 127.0.0.1) */
 	const char *client_ca;      /* --client-ca FILE */

@@ -39,6 +39,8 @@ struct session_config {
 	bool verify_strict;         /* client: abort the handshake on a bad server chain */
 	bool tickets;               /* server: issue session tickets */
 	bool http;                  /* client: after the handshake, send GET / and record the first response line */
+	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
+	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

@@ -19,6 +19,7 @@
 #include "tls_internal.h"
 
 #include <errno.h>
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <poll.h>
@@ -36,6 +37,11 @@ struct endpoint {
 	gnutls_priority_t prio;
 	gnutls_datum_t ticket_key;      /* server: shared by all its connections */
 	gnutls_datum_t saved_session;   /* client: for resumption on the next run */
+	/* client credentials, handed out by the retrieve callback */
+	gnutls_pcert_st *pcerts;
+	unsigned npcerts;
+	gnutls_x509_crt_t *crts;        /* the same chain, for its issuer names */
+	gnutls_privkey_t privkey;
 };
 
 /* The record stream of one direction, parsed incrementally. */
@@ -85,6 +91,85 @@ struct conn {
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
+
+/* The issuer of the top certificate of the configured chain, as text (for notes). */
+static void chain_issuer_text(const struct endpoint *ep, char *buf, size_t n)
+{
+	size_t len = n;
+
+	buf[0] = '\0';
+	if (ep->npcerts == 0 || gnutls_x509_crt_get_issuer_dn(ep->crts[ep->npcerts - 1], buf, &len) < 0)
+		snprintf(buf, n, "(unknown)");
+}
+
+/* True when some certificate of the chain was issued by (or is) one of the listed CAs. */
+static bool chain_matches(const struct endpoint *ep, const gnutls_datum_t *cas, int ncas)
+{
+	for (unsigned k = 0; k < ep->npcerts; k++) {
+		gnutls_datum_t issuer = { NULL, 0 }, subject = { NULL, 0 };
+		bool hit = false;
+
+		gnutls_x509_crt_get_raw_issuer_dn(ep->crts[k], &issuer);
+		gnutls_x509_crt_get_raw_dn(ep->crts[k], &subject);
+		for (int j = 0; j < ncas && !hit; j++)
+			hit = (issuer.size == cas[j].size && memcmp(issuer.data, cas[j].data, issuer.size) == 0) ||
+			      (subject.size == cas[j].size && memcmp(subject.data, cas[j].data, subject.size) == 0);
+		gnutls_free(issuer.data);
+		gnutls_free(subject.data);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The client's certificate callback: records what the server asked for and
+ * what is sent. Unlike GnuTLS's own choice, it sends the configured chain
+ * even when its issuer is not among the CAs the server listed, so that the
+ * server's verdict becomes visible (unless withhold_unmatched).
+ */
+static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
+		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length, gnutls_pcert_st **pcert,
+		       unsigned int *pcert_length, gnutls_privkey_t *privkey);
+
+/* Loads the client's chain and key for the retrieve callback (after the credentials loaded them). */
+static int load_client_chain(struct endpoint *ep, struct tl_error *err)
+{
+	gnutls_x509_crt_t *crts = NULL;
+	unsigned n = 0;
+	gnutls_x509_privkey_t key = NULL;
+	int rc;
+
+	if ((rc = gnutls_certificate_get_x509_crt(ep->cred, 0, &crts, &n)) < 0 || n == 0 ||
+	    (rc = gnutls_certificate_get_x509_key(ep->cred, 0, &key)) < 0)
+		return tl_error_set(err, TL_EXIT_FILES, "the client certificate could not be prepared: %s", tls_error_words(rc));
+	ep->crts = crts;
+	ep->pcerts = calloc(n, sizeof *ep->pcerts);
+	if (!ep->pcerts || gnutls_privkey_init(&ep->privkey) < 0 ||
+	    gnutls_privkey_import_x509(ep->privkey, key, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE) < 0) {
+		gnutls_x509_privkey_deinit(key);
+		for (unsigned i = 0; i < n; i++)
+			gnutls_x509_crt_deinit(crts[i]);
+		gnutls_free(crts);
+		ep->crts = NULL;
+		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (gnutls_pcert_import_x509(&ep->pcerts[i], crts[i], 0) < 0) {
+			for (unsigned k = 0; k < i; k++)
+				gnutls_pcert_deinit(&ep->pcerts[k]);
+			for (unsigned k = 0; k < n; k++)
+				gnutls_x509_crt_deinit(crts[k]);
+			gnutls_free(crts);
+			ep->crts = NULL;
+			return tl_error_set(err, TL_EXIT_FILES, "the client certificate could not be prepared");
+		}
+	}
+	ep->npcerts = n;
+	gnutls_certificate_set_retrieve_function2(ep->cred, retrieve_fn);
+	return 0;
+}
+
 
 /* ---- global ---- */
 
@@ -415,6 +500,43 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 	return 0;
 }
 
+/* The client's certificate callback (declared above). */
+static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
+		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length, gnutls_pcert_st **pcert,
+		       unsigned int *pcert_length, gnutls_privkey_t *privkey)
+{
+	struct conn *c = gnutls_session_get_ptr(s);
+	struct endpoint *ep = c->ep;
+	char issuer[512], note[900];
+
+	(void)pk_algos;
+	(void)pk_algos_length;
+	*pcert_length = 0;
+	*pcert = NULL;
+	*privkey = NULL;
+	if (ep->npcerts == 0)
+		return 0;
+	if (nreqs > 0 && !chain_matches(ep, req_ca_rdn, nreqs)) {
+		chain_issuer_text(ep, issuer, sizeof issuer);
+		if (ep->cfg.withhold_unmatched) {
+			snprintf(note, sizeof note,
+				 "the client certificate was withheld: its issuer '%s' is not among the %d CA name%s the server "
+				 "listed (--withhold-unmatched-cert)", issuer, nreqs, nreqs == 1 ? "" : "s");
+			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, note);
+			return 0;
+		}
+		snprintf(note, sizeof note,
+			 "the certificate's issuer '%s' is not among the %d CA name%s the server listed; sending it anyway so "
+			 "the server's verdict shows (GnuTLS alone would send none; --withhold-unmatched-cert does that)",
+			 issuer, nreqs, nreqs == 1 ? "" : "s");
+		timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, note);
+	}
+	*pcert = ep->pcerts;
+	*pcert_length = ep->npcerts;
+	*privkey = ep->privkey;
+	return 0;
+}
+
 /* Stores each secret the library derives. */
 static int keylog_fn(gnutls_session_t s, const char *label, const gnutls_datum_t *secret)
 {
@@ -625,6 +747,8 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 		tl_error_set(err, TL_EXIT_USAGE, "the priority string is not valid near \"%.40s\"", errpos ? errpos : "");
 		goto fail;
 	}
+	if (cfg->side == TL_CLIENT && (cfg->cert_file || cfg->p12_file) && load_client_chain(ep, err) < 0)
+		goto fail;
 	if (cfg->side == TL_SERVER && cfg->tickets &&
 	    (rc = gnutls_session_ticket_key_generate(&ep->ticket_key)) < 0) {
 		tl_error_set(err, TL_EXIT_INTERNAL, "could not make a session ticket key: %s", gnutls_strerror(rc));
@@ -651,6 +775,14 @@ void endpoint_free(struct endpoint *ep)
 	}
 	if (ep->saved_session.data)
 		gnutls_free(ep->saved_session.data);
+	for (unsigned i = 0; i < ep->npcerts; i++) {
+		gnutls_pcert_deinit(&ep->pcerts[i]);
+		gnutls_x509_crt_deinit(ep->crts[i]);
+	}
+	gnutls_free(ep->crts);
+	free(ep->pcerts);
+	if (ep->privkey)
+		gnutls_privkey_deinit(ep->privkey);
 	free(ep);
 }
 
