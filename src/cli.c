@@ -512,7 +512,7 @@ static void *runner_main(void *arg)
 		r->rc = client_run(&o, r->tl, &r->err);
 	}
 	if (r->err.msg[0])
-		timeline_note(r->tl, TL_EV_ERROR, TL_CLIENT, 0, r->err.msg);
+		timeline_note_code(r->tl, TL_EV_ERROR, TL_CLIENT, 0, r->err.msg, r->err.code);
 	timeline_finish(r->tl);
 	return NULL;
 }

@@ -36,4 +36,18 @@ bool peek_cert_verify(const uint8_t *p, size_t n, unsigned *sigscheme);
 /* Certificate message: number of certificates (tls13 selects the 1.3 form). */
 bool peek_certificate_count(const uint8_t *p, size_t n, bool tls13, unsigned *count);
 
+/* A byte range inside a buffer. */
+struct peek_span {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* The CA names (DER Names) a CertificateRequest lists: TLS 1.2 certificate_authorities
+ * field, TLS 1.3 extension 47. Returns how many were stored (up to max); -1 when malformed. */
+int peek_cr_ca_names(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max);
+/* The certificates (DER) of a Certificate message, leaf first. Returns how many (up to max); -1 malformed. */
+int peek_certificates(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max);
+/* The issuer and subject Names (DER, tag included) of a certificate; false when malformed. */
+bool peek_cert_names(const uint8_t *der, size_t n, struct peek_span *issuer, struct peek_span *subject);
+
 #endif

@@ -67,6 +67,7 @@ struct tl_event {
 	const uint8_t *body;      /* handshake body as the hook delivered it (no 4-byte header) */
 	size_t body_len;
 	const char *text;         /* notes, errors, diagnosis; may hold peer bytes: sanitize to show */
+	int code;                 /* errors: the enum tl_exit value; pre-flight findings: a credcheck code + 1 */
 	/* observations */
 	bool sent_seen;           /* the sender's side saw it leave */
 	bool recv_seen;           /* the receiver's side saw it arrive */
@@ -94,6 +95,19 @@ enum tl_grace_end {
 	TL_GRACE_ERROR         /* the connection failed while reading */
 };
 
+/* Why a peer's certificate chain did not verify (bits of tl_result.verify_flags). */
+enum tl_verify_flag {
+	TL_VERIFY_UNKNOWN_ISSUER = 1u << 0,   /* no trusted CA issued it */
+	TL_VERIFY_SELF_SIGNED = 1u << 1,      /* ... and it issued itself */
+	TL_VERIFY_EXPIRED = 1u << 2,
+	TL_VERIFY_NOT_ACTIVATED = 1u << 3,
+	TL_VERIFY_NAME_MISMATCH = 1u << 4,    /* the server's certificate is for another name */
+	TL_VERIFY_BAD_SIGNATURE = 1u << 5,
+	TL_VERIFY_WRONG_PURPOSE = 1u << 6,    /* extended key usage does not fit */
+	TL_VERIFY_REVOKED = 1u << 7,
+	TL_VERIFY_OTHER = 1u << 8
+};
+
 /* What one side concluded when it finished. Strings may hold peer bytes. */
 struct tl_result {
 	bool set;
@@ -112,6 +126,9 @@ struct tl_result {
 	unsigned version;         /* negotiated protocol version, 0 if none */
 	char alpn[64];            /* the application protocol agreed by ALPN, empty if none */
 	bool resumed;
+	int exit_code;            /* the side's enum tl_exit value */
+	unsigned verify_flags;    /* enum tl_verify_flag bits when the peer's chain did not verify */
+	unsigned peer_chain_len;  /* certificates the peer sent */
 	enum tl_grace_end grace_end;
 	int64_t grace_us;         /* how long the grace period lasted */
 };
@@ -138,6 +155,9 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 int timeline_append_raw(struct timeline *tl, const struct tl_event *ev);
 /* Appends a note, error or diagnosis about a side. Returns seq or -1. */
 int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text);
+/* The same with a code (see tl_event.code). */
+int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
+		       int code);
 
 size_t timeline_count(const struct timeline *tl);
 /* Copies event i into *out; false when i is out of range. */

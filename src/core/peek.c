@@ -119,3 +119,120 @@ bool peek_certificate_count(const uint8_t *p, size_t n, bool tls13, unsigned *co
 	}
 	return true;
 }
+
+/* The CA names of a CertificateRequest. */
+int peek_cr_ca_names(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max)
+{
+	struct reader r, list, skip;
+	int count = 0;
+
+	reader_init(&r, p, n);
+	if (tls13) {
+		struct reader exts;
+		reader_vec(&r, 1, &skip);                  /* certificate_request_context */
+		if (!reader_vec(&r, 2, &exts))
+			return -1;
+		reader_init(&list, NULL, 0);
+		while (reader_left(&exts) > 0) {
+			unsigned type;
+			struct reader body;
+			if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
+				return -1;
+			if (type == 47 && !reader_vec(&body, 2, &list))
+				return -1;
+		}
+	} else {
+		reader_vec(&r, 1, &skip);                  /* certificate_types */
+		reader_vec(&r, 2, &skip);                  /* supported_signature_algorithms */
+		if (!reader_vec(&r, 2, &list))
+			return -1;
+	}
+	while (reader_left(&list) > 0) {
+		struct reader dn;
+		if (!reader_vec(&list, 2, &dn))
+			return -1;
+		if (count < max)
+			out[count] = (struct peek_span){ dn.p, dn.n };
+		count++;
+	}
+	return count < max ? count : max;
+}
+
+/* The certificates of a Certificate message. */
+int peek_certificates(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max)
+{
+	struct reader r, ctx, list;
+	int count = 0;
+
+	reader_init(&r, p, n);
+	if (tls13)
+		reader_vec(&r, 1, &ctx);
+	if (!reader_vec(&r, 3, &list))
+		return -1;
+	while (reader_left(&list) > 0) {
+		struct reader cert, exts;
+		if (!reader_vec(&list, 3, &cert))
+			return -1;
+		if (tls13 && !reader_vec(&list, 2, &exts))
+			return -1;
+		if (count < max)
+			out[count] = (struct peek_span){ cert.p, cert.n };
+		count++;
+	}
+	return count < max ? count : max;
+}
+
+/* Reads a DER tag and length (short or long form, up to 4 length bytes); false when malformed. */
+static bool der_tl(struct reader *r, unsigned *tag, size_t *len)
+{
+	unsigned b, k;
+
+	if (!reader_u8(r, tag) || !reader_u8(r, &b))
+		return false;
+	if (b < 0x80) {
+		*len = b;
+		return true;
+	}
+	k = b & 0x7f;
+	if (k == 0 || k > 4)
+		return reader_fail(r, "unsupported DER length");
+	*len = 0;
+	for (unsigned i = 0; i < k; i++) {
+		if (!reader_u8(r, &b))
+			return false;
+		*len = (*len << 8) | b;
+	}
+	return true;
+}
+
+/* The issuer and subject of a certificate. */
+bool peek_cert_names(const uint8_t *der, size_t n, struct peek_span *issuer, struct peek_span *subject)
+{
+	struct reader r, cert, tbs;
+	unsigned tag;
+	size_t len, start;
+
+	reader_init(&r, der, n);
+	if (!der_tl(&r, &tag, &len) || tag != 0x30 || !reader_sub(&r, len, &cert))
+		return false;
+	if (!der_tl(&cert, &tag, &len) || tag != 0x30 || !reader_sub(&cert, len, &tbs))
+		return false;
+	/* [0] version (optional), serialNumber, signature */
+	for (int field = 0; field < 3; field++) {
+		if (!der_tl(&tbs, &tag, &len) || !reader_skip(&tbs, len))
+			return false;
+		if (field == 0 && tag != 0xa0)
+			field++;                 /* no version: that was the serial number */
+	}
+	start = tbs.off;
+	if (!der_tl(&tbs, &tag, &len) || tag != 0x30 || !reader_skip(&tbs, len))
+		return false;
+	*issuer = (struct peek_span){ tbs.p + start, tbs.off - start };
+	if (!der_tl(&tbs, &tag, &len) || !reader_skip(&tbs, len))      /* validity */
+		return false;
+	start = tbs.off;
+	if (!der_tl(&tbs, &tag, &len) || tag != 0x30 || !reader_skip(&tbs, len))
+		return false;
+	*subject = (struct peek_span){ tbs.p + start, tbs.off - start };
+	return true;
+}

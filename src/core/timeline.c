@@ -261,6 +261,13 @@ int timeline_append_raw(struct timeline *tl, const struct tl_event *ev)
 /* Appends a note, error or diagnosis. */
 int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text)
 {
+	return timeline_note_code(tl, kind, side, conn, text, 0);
+}
+
+/* Appends a note, error or diagnosis with a code. */
+int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
+		       int code)
+{
 	struct tl_event ev;
 	int seq;
 
@@ -269,6 +276,7 @@ int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, uns
 	ev.from = side;
 	ev.conn = conn;
 	ev.text = text;
+	ev.code = code;
 	pthread_mutex_lock(&tl->lock);
 	ev.t_us = timeline_now(tl);
 	seq = append_locked(tl, &ev);

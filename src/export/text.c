@@ -6,11 +6,13 @@
  * '-' for plaintext, '=' for encrypted; the head points at the receiver.
  */
 #include "tlsladder/text.h"
+#include "tlsladder/diagnose.h"
 #include "tlsladder/names.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/summary.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ARROW 50
@@ -168,6 +170,36 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	}
 }
 
+/* Writes the diagnosis of one connection: "diagnosis: CODE: sentence (steps ...)" and "fix: ..." lines. */
+static void write_diagnosis(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o,
+			    const unsigned *steps)
+{
+	struct diag_finding d[8];
+	size_t n = diagnose(tl, conn, o->server_only ? TL_SERVER : TL_CLIENT, d, 8);
+	char safe[1800];
+
+	for (size_t i = 0; i < n; i++) {
+		char ev[96] = "";
+		unsigned list[DIAG_MAX_EVIDENCE], nl = 0;
+		size_t used;
+		for (unsigned k = 0; k < d[i].nevidence; k++)
+			if (steps && steps[d[i].evidence[k]])
+				list[nl++] = steps[d[i].evidence[k]];
+		if (nl) {
+			used = (size_t)snprintf(ev, sizeof ev, " (evidence: step%s", nl > 1 ? "s" : "");
+			for (unsigned k = 0; k < nl && used + 12 < sizeof ev; k++)
+				used += (size_t)snprintf(ev + used, sizeof ev - used, "%s%u", k ? ", " : " ", list[k]);
+			snprintf(ev + used, sizeof ev - used, ")");
+		}
+		sanitize_str(safe, sizeof safe, d[i].sentence);
+		fprintf(f, "diagnosis: %s: %s%s\n", diag_code_name(d[i].code), safe, ev);
+		if (d[i].fix[0]) {
+			sanitize_str(safe, sizeof safe, d[i].fix);
+			fprintf(f, "fix: %s\n", safe);
+		}
+	}
+}
+
 /* Writes the ladder and the summaries. */
 void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 {
@@ -190,6 +222,8 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 		t0 = first.t_us;
 	}
 	fprintf(f, "step   time ms  %-*s%s\n", ARROW - 4, "CLIENT", "SERVER");
+	unsigned *steps = calloc(n ? n : 1, sizeof *steps);      /* timeline index -> step shown (0: none) */
+
 	for (size_t i = 0; i < n; i++) {
 		struct tl_event ev;
 
@@ -205,6 +239,8 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 			fprintf(f, "%16s---- connection %u ----\n", "", conn + 1);
 		}
 		fprintf(f, "%s\n", text_event_line(&ev, ++step, t0, line, sizeof line));
+		if (steps)
+			steps[i] = step;
 		if (o->verbose > 0 && o->tree) {
 			struct tree_node *t = o->tree(tl, i, o->tree_arg);
 			if (t) {
@@ -215,8 +251,16 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 		}
 	}
 	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
-		if (o->only_conn < 0 || c == (unsigned long)o->only_conn)
+		if (o->only_conn < 0 || c == (unsigned long)o->only_conn) {
 			write_summary(f, tl, c, o);
+			write_diagnosis(f, tl, c, o, steps);
+		}
+	if (timeline_conn_count(tl) == 0 && timeline_finished(tl)) {
+		/* nothing reached a handshake (resolve, connect): still say why */
+		fputc('\n', f);
+		write_diagnosis(f, tl, 0, o, steps);
+	}
+	free(steps);
 	if (timeline_dropped(tl))
 		fprintf(f, "\n(%u events were lost: out of memory)\n", timeline_dropped(tl));
 }

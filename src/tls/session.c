@@ -1091,6 +1091,34 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 		snprintf(r->verify, sizeof r->verify, "NOT verified: %s", tls_error_words(rc));
 		return;
 	}
+	r->peer_chain_len = n;
+	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+		r->verify_flags |= TL_VERIFY_UNKNOWN_ISSUER;
+	if (status & GNUTLS_CERT_EXPIRED)
+		r->verify_flags |= TL_VERIFY_EXPIRED;
+	if (status & GNUTLS_CERT_NOT_ACTIVATED)
+		r->verify_flags |= TL_VERIFY_NOT_ACTIVATED;
+	if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+		r->verify_flags |= TL_VERIFY_NAME_MISMATCH;
+	if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
+		r->verify_flags |= TL_VERIFY_BAD_SIGNATURE;
+	if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
+		r->verify_flags |= TL_VERIFY_WRONG_PURPOSE;
+	if (status & GNUTLS_CERT_REVOKED)
+		r->verify_flags |= TL_VERIFY_REVOKED;
+	if (status && !r->verify_flags)
+		r->verify_flags = TL_VERIFY_OTHER;
+	if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && n == 1) {
+		const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &n);
+		gnutls_x509_crt_t crt;
+		if (peers && gnutls_x509_crt_init(&crt) == 0) {
+			if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) == 0 &&
+			    gnutls_x509_crt_check_issuer(crt, crt))
+				r->verify_flags |= TL_VERIFY_SELF_SIGNED;
+			gnutls_x509_crt_deinit(crt);
+		}
+		n = 1;
+	}
 	if (status == 0) {
 		r->verified = true;
 		snprintf(r->verify, sizeof r->verify, "verified: chain of %u certificate%s trusted%s%s", n, n == 1 ? "" : "s",
@@ -1246,7 +1274,8 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 	if (conn_setup(&c, &err) < 0) {
 		snprintf(r.error, sizeof r.error, "%s", err.msg);
 		r.code = -1;
-		timeline_note(tl, TL_EV_ERROR, c.self, conn, err.msg);
+		timeline_note_code(tl, TL_EV_ERROR, c.self, conn, err.msg, err.code);
+		r.exit_code = err.code;
 		timeline_set_result(tl, c.self, conn, &r);
 		if (c.s)
 			gnutls_deinit(c.s);
@@ -1325,6 +1354,7 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 	verify_peer(&c, &r);
 	describe_session(&c, &r);
 	ret = side_exit(&c, &r);
+	r.exit_code = ret;
 	timeline_set_result(tl, c.self, conn, &r);
 	gnutls_deinit(c.s);
 	return ret;

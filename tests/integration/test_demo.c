@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tlsladder/demo.h"
+#include "tlsladder/diagnose.h"
 #include "tlsladder/names.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/summary.h"
@@ -191,9 +192,12 @@ static void tls13(void **state)
 	int rc;
 	struct timeline *tl = run(demo_find("tls13"), &rc);
 	struct summary s;
+	struct diag_finding d[2];
 
 	(void)state;
 	assert_int_equal(rc, 0);
+	assert_int_equal(diagnose(tl, 0, TL_CLIENT, d, 2), 1);
+	assert_int_equal(d[0].code, DIAG_OK);
 	expect(tl, 0, "ClientHello ChangeCipherSpec Finished Alert:close_notify",
 	       "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished "
 	       "NewSessionTicket NewSessionTicket Alert:close_notify");
@@ -368,6 +372,18 @@ static void late_tls13_rejection(void **state)
 		}
 	}
 	assert_true(alert_seen);
+	{
+		struct diag_finding d[4];
+		assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+		assert_string_equal(diag_code_name(d[0].code), "client-cert-untrusted-issuer");
+		assert_non_null(strstr(d[0].sentence, "tlsladder Demo Other CA"));
+		assert_non_null(strstr(d[0].sentence, "tlsladder Demo Root CA"));
+		assert_non_null(strstr(d[0].sentence, "afterwards, as TLS 1.3 allows"));
+		assert_true(d[0].nevidence >= 3);
+		/* the server's view of the same connection */
+		assert_true(diagnose(tl, 0, TL_SERVER, d, 4) >= 1);
+		assert_string_equal(diag_code_name(d[0].code), "client-cert-untrusted-issuer");
+	}
 	timeline_destroy(tl);
 }
 

@@ -1,0 +1,67 @@
+/*
+ * credcheck: pre-flight checks of a client's configured credentials, run
+ * before connecting, so that a mutual-TLS failure the files already
+ * explain is named before the handshake hides it (a server that only says
+ * "bad_certificate", or GnuTLS silently withholding a chain that does not
+ * match the server's CA names).
+ *
+ * The credentials are a PEM certificate chain and key, or a PKCS#12 file.
+ * Each finding is one plain sentence naming the certificate and the fact,
+ * and one saying what to do. Certificates are hostile: every name, DN and
+ * path in a finding has passed through sanitize_text() already, so the
+ * strings may be shown as they are. This header is GnuTLS-free; the work
+ * is done in src/tls/credcheck.c.
+ */
+#ifndef TLSLADDER_CREDCHECK_H
+#define TLSLADDER_CREDCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* More findings than this are never produced by one run (an array this long always suffices). */
+#define CREDCHECK_MAX_FINDINGS 16
+
+enum credcheck_code {
+	CREDCHECK_KEY_MISMATCH,      /* the private key does not belong to the client certificate */
+	CREDCHECK_EXPIRED,           /* the client certificate (or, when it is fine, an intermediate) has expired */
+	CREDCHECK_NOT_YET_VALID,     /* ... is not valid yet (often: this machine's clock) */
+	CREDCHECK_WRONG_USAGE,       /* extended key usage without clientAuth, or key usage without digitalSignature */
+	CREDCHECK_CHAIN_INCOMPLETE,  /* the intermediate that issued the last certificate is not in the file */
+	CREDCHECK_P12_NO_KEY,        /* the PKCS#12 file holds no private key */
+	CREDCHECK_P12_SEVERAL_KEYS,  /* the PKCS#12 file holds more than one private key */
+	CREDCHECK_UNREADABLE         /* a certificate, key or PKCS#12 file cannot be read or parsed */
+};
+
+struct credcheck_finding {
+	enum credcheck_code code;
+	/* One plain sentence naming the certificate (subject CN) and the fact, sanitized:
+	 * "The client certificate 'CN=Demo Client (expired)' expired on 2021-01-01, 1790 days ago." */
+	char sentence[512];
+	char fix[256];              /* one plain sentence: what to do (sanitized) */
+	char missing_issuer[256];   /* CHAIN_INCOMPLETE: the DN of the intermediate to send (sanitized); else "" */
+};
+
+struct credcheck_input {
+	const char *cert_file, *key_file;     /* PEM chain (leaf first) + key, or */
+	const char *p12_file, *p12_password;  /* PKCS#12 (DER or PEM); password NULL: "" */
+	const char *ca_file, *ca_path;        /* where a missing intermediate might be found (ca_path: its *.pem, *.crt) */
+	bool system_trust;                    /* also look in the system trust store */
+	time_t now;                           /* the clock dates are judged against (0: the current time) */
+};
+
+/*
+ * Runs every check; fills up to max findings, in this order: unreadable
+ * files, key mismatch, PKCS#12 key count, dates, usage, chain. Returns how
+ * many were filled (0: nothing wrong found). The p12 file is used when
+ * p12_file is set, else cert_file/key_file; a missing key_file skips the
+ * key check. Checks that need a file that cannot be read are skipped.
+ */
+size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding *out, size_t max);
+
+/* Stable code names: "client-key-mismatch", "client-cert-expired", "client-cert-not-yet-valid",
+ * "client-cert-wrong-usage", "client-cert-chain-incomplete", "client-p12-no-key",
+ * "client-p12-several-keys", "client-cert-unreadable" ("unknown" for other values). */
+const char *credcheck_code_name(enum credcheck_code c);
+
+#endif

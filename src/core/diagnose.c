@@ -1,0 +1,560 @@
+/*
+ * diagnose.c: from the evidence in the timeline to one root cause (see
+ * diagnose.h). The order of the checks is the order of trust: what the
+ * program itself knows for certain (pre-flight findings on the local
+ * credentials, what was sent) comes before what the peer's alert suggests,
+ * because the same fault gets different alerts from different servers.
+ */
+#include "tlsladder/diagnose.h"
+#include "tlsladder/decode.h"
+#include "tlsladder/errors.h"
+#include "tlsladder/names.h"
+#include "tlsladder/peek.h"
+#include "tlsladder/summary.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CAS 16
+#define MAX_CHAIN 8
+
+static const char *const code_names[DIAG_COUNT] = {
+#define DIAG_NAME(id, name) name,
+	DIAG_CODES(DIAG_NAME)
+#undef DIAG_NAME
+};
+
+/* Pre-flight finding codes as recorded (credcheck code + 1), see credcheck.h. */
+enum { PF_KEY_MISMATCH = 1, PF_EXPIRED, PF_NOT_YET_VALID, PF_WRONG_USAGE, PF_CHAIN_INCOMPLETE, PF_P12_NO_KEY,
+       PF_P12_SEVERAL, PF_UNREADABLE };
+
+/* The name of a code. */
+const char *diag_code_name(enum diag_code c)
+{
+	return c < DIAG_COUNT ? code_names[c] : "?";
+}
+
+/* The exit code of a diagnosis. */
+int diag_exit_code(enum diag_code c)
+{
+	switch (c) {
+	case DIAG_OK: return TL_EXIT_OK;
+	case DIAG_SERVER_CERT_UNTRUSTED:
+	case DIAG_SERVER_CERT_EXPIRED:
+	case DIAG_SERVER_CERT_NAME_MISMATCH:
+	case DIAG_SERVER_CERT_SELF_SIGNED: return TL_EXIT_VERIFY;
+	case DIAG_PROTOCOL_VERSION_MISMATCH:
+	case DIAG_NO_SHARED_CIPHER: return TL_EXIT_MISMATCH;
+	case DIAG_NOT_TLS: return TL_EXIT_NOT_TLS;
+	case DIAG_CONNECTION_REFUSED: return TL_EXIT_NETWORK;
+	case DIAG_DNS_FAILURE: return TL_EXIT_RESOLVE;
+	case DIAG_TIMEOUT: return TL_EXIT_TIMEOUT;
+	case DIAG_CONNECTION_RESET: return TL_EXIT_RESET;
+	case DIAG_CONNECTION_CLOSED: return TL_EXIT_HANDSHAKE;
+	case DIAG_LOCAL_FILES: return TL_EXIT_FILES;
+	case DIAG_CANCELLED: return TL_EXIT_CANCELLED;
+	default: return TL_EXIT_REJECTED;      /* client-certificate causes and other alerts */
+	}
+}
+
+/* What the evidence in one connection says. */
+struct facts {
+	struct summary s;
+	bool tls13;
+	size_t first, end;
+	long cr_ev, client_cert_ev, server_cert_ev, alert_ev, withheld_ev, error_ev;
+	unsigned alert_desc;
+	bool alert_after_fin;              /* the alert came after the client's Finished */
+	long client_fin_ev;
+	bool enc_record_after_fin;         /* an encrypted record from the server after the client's Finished */
+	long enc_record_ev;
+	struct peek_span cas[MAX_CAS];
+	int ncas;
+	struct peek_span chain[MAX_CHAIN];
+	int nchain;
+	int error_code;                    /* code of an error note without a result (resolve, connect) */
+	struct tl_result self, peer;
+	long preflight[PF_UNREADABLE + 1]; /* event of each pre-flight finding, -1 none */
+};
+
+/* Starts a finding. */
+static struct diag_finding *finding(struct diag_finding *out, size_t max, size_t *n, enum diag_code c)
+{
+	struct diag_finding *f;
+
+	if (*n >= max)
+		return NULL;
+	f = &out[(*n)++];
+	memset(f, 0, sizeof *f);
+	f->code = c;
+	return f;
+}
+
+/* Formats the sentence. */
+static void say(struct diag_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct diag_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->sentence, sizeof f->sentence, fmt, ap);
+	va_end(ap);
+}
+
+/* Formats the fix. */
+static void fix(struct diag_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fix(struct diag_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->fix, sizeof f->fix, fmt, ap);
+	va_end(ap);
+}
+
+/* Adds an evidence event (ignores -1). */
+static void cite(struct diag_finding *f, long ev)
+{
+	if (f && ev >= 0 && f->nevidence < DIAG_MAX_EVIDENCE)
+		f->evidence[f->nevidence++] = (size_t)ev;
+}
+
+/* A DER Name as text into buf ("CN=...,O=..."), or "?" when malformed. */
+static void dn_text(const struct peek_span *dn, char *buf, size_t n)
+{
+	struct reader r;
+	char *s;
+
+	reader_init(&r, dn->p, dn->n);
+	s = decode_dn_string(&r);
+	snprintf(buf, n, "%s", s ? s : "?");
+	free(s);
+}
+
+/* Gathers the facts of one connection. */
+static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, struct facts *f)
+{
+	memset(f, 0, sizeof *f);
+	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
+	f->client_fin_ev = f->enc_record_ev = -1;
+	for (int i = 0; i <= PF_UNREADABLE; i++)
+		f->preflight[i] = -1;
+	summary_build(tl, conn, &f->s);
+	f->tls13 = f->s.version == 0x0304;
+	f->self = side == TL_CLIENT ? f->s.client : f->s.server;
+	f->peer = side == TL_CLIENT ? f->s.server : f->s.client;
+	timeline_conn_range(tl, conn, &f->first, &f->end);
+	for (size_t i = f->first; i < f->end; i++) {
+		struct tl_event ev;
+
+		if (!timeline_get(tl, i, &ev) || ev.conn != conn)
+			continue;
+		switch (ev.kind) {
+		case TL_EV_HANDSHAKE:
+			if (ev.hs_type == 13 && f->cr_ev < 0) {
+				f->cr_ev = (long)i;
+				f->ncas = peek_cr_ca_names(ev.body, ev.body_len, f->tls13, f->cas, MAX_CAS);
+				if (f->ncas < 0)
+					f->ncas = 0;
+			} else if (ev.hs_type == 11 && ev.from == TL_CLIENT) {
+				f->client_cert_ev = (long)i;
+				f->nchain = peek_certificates(ev.body, ev.body_len, f->tls13, f->chain, MAX_CHAIN);
+				if (f->nchain < 0)
+					f->nchain = 0;
+			} else if (ev.hs_type == 11) {
+				f->server_cert_ev = (long)i;
+			} else if (ev.hs_type == 20 && ev.from == TL_CLIENT) {
+				f->client_fin_ev = (long)i;
+			}
+			break;
+		case TL_EV_ALERT:
+			if (ev.alert_level == 2 && ev.from != side && f->alert_ev < 0) {
+				f->alert_ev = (long)i;
+				f->alert_desc = ev.alert_desc;
+				f->alert_after_fin = f->client_fin_ev >= 0;
+			}
+			break;
+		case TL_EV_RECORD:
+			if (ev.from == TL_SERVER && ev.encrypted && f->client_fin_ev >= 0 && f->enc_record_ev < 0) {
+				f->enc_record_after_fin = true;
+				f->enc_record_ev = (long)i;
+			}
+			break;
+		case TL_EV_NOTE:
+			if (ev.text && strstr(ev.text, "client certificate was withheld"))
+				f->withheld_ev = (long)i;
+			break;
+		case TL_EV_ERROR:
+			if (f->error_ev < 0) {
+				f->error_ev = (long)i;
+				f->error_code = ev.code;
+			}
+			break;
+		case TL_EV_DIAGNOSIS:
+			if (ev.code > 0 && ev.code <= PF_UNREADABLE && f->preflight[ev.code] < 0)
+				f->preflight[ev.code] = (long)i;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The first line of a recorded pre-flight finding ("sentence\nfix"), and its fix. */
+static void preflight_text(const struct timeline *tl, long ev, struct diag_finding *f)
+{
+	struct tl_event e;
+	const char *nl;
+
+	if (!f || ev < 0 || !timeline_get(tl, (size_t)ev, &e) || !e.text)
+		return;
+	nl = strchr(e.text, '\n');
+	snprintf(f->sentence, sizeof f->sentence, "%.*s", nl ? (int)(nl - e.text) : (int)strlen(e.text), e.text);
+	if (nl)
+		snprintf(f->fix, sizeof f->fix, "%s", nl + 1);
+	cite(f, ev);
+}
+
+/* The names the server listed, comma-separated with quotes, into buf. */
+static void listed_cas(const struct facts *f, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < f->ncas && used + 8 < n; i++) {
+		char dn[300];
+		dn_text(&f->cas[i], dn, sizeof dn);
+		used += (size_t)snprintf(buf + used, n - used, "%s'%s'", i ? ", " : "", dn);
+	}
+	if (used >= n)
+		buf[n - 1] = '\0';
+}
+
+/* True when some certificate sent was issued by (or is) a CA the server listed. */
+static bool chain_meets_cas(const struct facts *f)
+{
+	for (int k = 0; k < f->nchain; k++) {
+		struct peek_span iss, sub;
+		if (!peek_cert_names(f->chain[k].p, f->chain[k].n, &iss, &sub))
+			continue;
+		for (int j = 0; j < f->ncas; j++)
+			if ((iss.n == f->cas[j].n && memcmp(iss.p, f->cas[j].p, iss.n) == 0) ||
+			    (sub.n == f->cas[j].n && memcmp(sub.p, f->cas[j].p, sub.n) == 0))
+				return true;
+	}
+	return false;
+}
+
+/* ", and the rejection came after the handshake..." when it did (TLS 1.3). */
+static const char *late_words(const struct facts *f)
+{
+	return f->tls13 && f->self.handshake_ok && (f->self.rejected_after || f->alert_after_fin)
+		       ? " The handshake completed from the client's side; the server rejected the certificate afterwards, as "
+			 "TLS 1.3 allows."
+		       : "";
+}
+
+/* What an alert means from a server that is refusing a client certificate. */
+static const char *alert_gloss(unsigned desc)
+{
+	switch (desc) {
+	case 42: return "bad_certificate: servers send it for a certificate they could not use or verify";
+	case 43: return "unsupported_certificate: the key type or signature is one the server does not accept";
+	case 44: return "certificate_revoked: the server found the certificate revoked";
+	case 45: return "certificate_expired: the server considers the certificate out of date";
+	case 46: return "certificate_unknown: the server could not verify it for an unspecified reason";
+	case 48: return "unknown_ca: the server does not trust the CA that issued it";
+	case 49: return "access_denied: the certificate was verified but the server's policy refuses it (or, from some "
+			"servers, it did not verify)";
+	case 51: return "decrypt_error: the CertificateVerify signature did not check out (wrong key?)";
+	case 116: return "certificate_required: the server needed a certificate and got none";
+	default: return NULL;
+	}
+}
+
+/* The client-certificate causes, when the server refused the client. */
+static bool diagnose_client_cert(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
+				 size_t *n)
+{
+	struct diag_finding *d;
+	char issuer[320] = "?", cas[1200];
+	struct peek_span iss, sub;
+	bool refused = f->alert_ev >= 0 || f->self.rejected_after ||
+		       (!f->self.handshake_ok && f->self.exit_code == TL_EXIT_REJECTED);
+	/* the server closed or reset right after our certificate went out: its alert was lost */
+	bool lost_alert = f->alert_ev < 0 && f->cr_ev >= 0 && f->client_cert_ev >= 0 && !f->self.closed_cleanly &&
+			  (f->self.exit_code == TL_EXIT_HANDSHAKE || f->self.exit_code == TL_EXIT_RESET);
+
+	if (f->cr_ev < 0 || !(refused || lost_alert))
+		return false;
+	/* local certainties first */
+	if (f->preflight[PF_KEY_MISMATCH] >= 0) {
+		d = finding(out, max, n, DIAG_CLIENT_KEY_MISMATCH);
+		preflight_text(tl, f->preflight[PF_KEY_MISMATCH], d);
+	} else if (f->client_cert_ev < 0 || f->nchain == 0) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING);
+		if (f->withheld_ev >= 0) {
+			say(d, "The server required a client certificate and got none: the configured one was withheld, because "
+			       "its issuer is not among the CAs the server listed.%s", late_words(f));
+			fix(d, "Use a certificate issued by one of the CAs the server lists, or leave out "
+			       "--withhold-unmatched-cert to let the server judge it.");
+			cite(d, f->withheld_ev);
+		} else {
+			say(d, "The server asked for a client certificate and none was sent (the Certificate message is "
+			       "empty).%s", late_words(f));
+			fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
+			       "trusts.");
+		}
+		cite(d, f->cr_ev);
+		cite(d, f->client_cert_ev);
+	} else if (f->preflight[PF_EXPIRED] >= 0) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_EXPIRED);
+		preflight_text(tl, f->preflight[PF_EXPIRED], d);
+	} else if (f->preflight[PF_NOT_YET_VALID] >= 0) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_NOT_YET_VALID);
+		preflight_text(tl, f->preflight[PF_NOT_YET_VALID], d);
+	} else if (f->preflight[PF_WRONG_USAGE] >= 0) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_WRONG_USAGE);
+		preflight_text(tl, f->preflight[PF_WRONG_USAGE], d);
+	} else if (f->preflight[PF_CHAIN_INCOMPLETE] >= 0 && (f->ncas == 0 || !chain_meets_cas(f))) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_CHAIN_INCOMPLETE);
+		preflight_text(tl, f->preflight[PF_CHAIN_INCOMPLETE], d);
+		cite(d, f->client_cert_ev);
+	} else if (f->ncas > 0 && !chain_meets_cas(f)) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_UNTRUSTED_ISSUER);
+		if (peek_cert_names(f->chain[f->nchain - 1].p, f->chain[f->nchain - 1].n, &iss, &sub))
+			dn_text(&iss, issuer, sizeof issuer);
+		listed_cas(f, cas, sizeof cas);
+		say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the "
+		       "server accepts only certificates from %s.%s", issuer, cas, late_words(f));
+		fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
+		cite(d, f->cr_ev);
+		cite(d, f->client_cert_ev);
+	} else {
+		const char *gloss = alert_gloss(f->alert_desc);
+		d = finding(out, max, n, DIAG_CLIENT_CERT_REJECTED);
+		if (f->alert_ev >= 0)
+			say(d, "The server refused a client certificate that passes every local check, with alert %s (%u)%s%s.%s",
+			    names_alert(f->alert_desc) ? names_alert(f->alert_desc) : "unknown", f->alert_desc,
+			    gloss ? "; " : "", gloss ? gloss : "", late_words(f));
+		else
+			say(d, "The server ended the connection right after the client sent its certificate, without a "
+			       "readable alert; a refused client certificate is the likely cause.");
+		fix(d, "Check the server's log and its client-certificate policy (allowed subjects, revocation, required "
+		       "extensions).");
+		cite(d, f->cr_ev);
+		cite(d, f->client_cert_ev);
+	}
+	if (d && lost_alert && f->alert_ev < 0) {
+		size_t len = strlen(d->sentence);
+		if (!strstr(d->sentence, "readable alert"))
+			snprintf(d->sentence + len, sizeof d->sentence - len,
+				 " The server's alert was not readable: it %s the connection at once%s.",
+				 f->self.exit_code == TL_EXIT_RESET ? "reset" : "closed",
+				 f->enc_record_after_fin ? ", right after an encrypted record (most likely the alert)" : "");
+		cite(d, f->enc_record_ev);
+	}
+	cite(d, f->alert_ev);
+	return true;
+}
+
+/* The server-certificate causes (client side). */
+static bool diagnose_server_cert(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	unsigned fl = f->self.verify_flags;
+	struct diag_finding *d;
+
+	if (!f->self.verify_done || f->self.verified || !fl)
+		return false;
+	if (fl & TL_VERIFY_EXPIRED) {
+		d = finding(out, max, n, DIAG_SERVER_CERT_EXPIRED);
+		say(d, "The server's certificate is expired (%s).", f->self.verify);
+		fix(d, "The server's operator must renew the certificate.");
+	} else if (fl & TL_VERIFY_NAME_MISMATCH) {
+		d = finding(out, max, n, DIAG_SERVER_CERT_NAME_MISMATCH);
+		say(d, "The server's certificate is for another name than the one asked for (%s).", f->self.verify);
+		fix(d, "Connect with the name the certificate carries (--sni NAME), or have the certificate reissued for "
+		       "this name.");
+	} else if (fl & TL_VERIFY_SELF_SIGNED) {
+		d = finding(out, max, n, DIAG_SERVER_CERT_SELF_SIGNED);
+		say(d, "The server's certificate is self-signed: no CA vouches for it (%s).", f->self.verify);
+		fix(d, "Trust it explicitly with --cafile SERVER-CERT.pem if you know it is the right one, or use a "
+		       "CA-issued certificate.");
+	} else {
+		d = finding(out, max, n, DIAG_SERVER_CERT_UNTRUSTED);
+		say(d, "The server's certificate does not chain to a CA this client trusts (%s).", f->self.verify);
+		fix(d, "Give the CA that issued it with --cafile, or check that the server sends its intermediates.");
+	}
+	cite(d, f->server_cert_ev);
+	return true;
+}
+
+/* The server's view: what the client sent and why it was refused. */
+static bool diagnose_serverside(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d;
+	unsigned fl = f->self.verify_flags;
+
+	if (f->cr_ev < 0)
+		return false;
+	if (!f->self.peer_sent_cert && (f->nchain == 0 || f->client_cert_ev < 0)) {
+		if (f->self.handshake_ok)
+			return false;
+		d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING);
+		say(d, "The client sent no certificate although this server requires one (its Certificate message is "
+		       "empty: it had none, or withheld it because its issuer is not among the CAs listed here).");
+		fix(d, "The client must be given a certificate issued by one of the CAs this server lists (--client-ca).");
+		cite(d, f->cr_ev);
+		cite(d, f->client_cert_ev);
+		return true;
+	}
+	if (f->self.verified || !fl)
+		return false;
+	if (fl & TL_VERIFY_EXPIRED) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_EXPIRED);
+		say(d, "The client's certificate is expired (%s).", f->self.verify);
+		fix(d, "The client needs a renewed certificate.");
+	} else if (fl & TL_VERIFY_NOT_ACTIVATED) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_NOT_YET_VALID);
+		say(d, "The client's certificate is not valid yet (%s).", f->self.verify);
+		fix(d, "Check the clocks, or wait until the certificate's start date.");
+	} else if (fl & TL_VERIFY_WRONG_PURPOSE) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_WRONG_USAGE);
+		say(d, "The client's certificate is not meant for TLS clients (its extended key usage lacks clientAuth).");
+		fix(d, "Issue the client a certificate with extended key usage clientAuth.");
+	} else if ((fl & TL_VERIFY_UNKNOWN_ISSUER) && f->self.peer_chain_len == 1 && !(fl & TL_VERIFY_SELF_SIGNED)) {
+		char issuer[320] = "?";
+		struct peek_span iss, sub;
+		if (f->nchain > 0 && peek_cert_names(f->chain[0].p, f->chain[0].n, &iss, &sub))
+			dn_text(&iss, issuer, sizeof issuer);
+		d = finding(out, max, n, DIAG_CLIENT_CERT_UNTRUSTED_ISSUER);
+		say(d, "The client sent only its own certificate, issued by '%s', which this server does not trust; if "
+		       "'%s' is an intermediate under a trusted root, the client left it out.", issuer, issuer);
+		fix(d, "Have the client send its full chain (leaf and intermediates), or add '%s' to --client-ca.", issuer);
+	} else {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_UNTRUSTED_ISSUER);
+		say(d, "The client's certificate does not chain to a CA this server trusts (%s).", f->self.verify);
+		fix(d, "Issue the client a certificate from a CA in --client-ca, or add its CA there.");
+	}
+	cite(d, f->client_cert_ev);
+	return true;
+}
+
+/* The connection-level causes, from the side's exit code. */
+static void diagnose_connection(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	int code = f->self.set ? f->self.exit_code : f->error_code;
+	struct diag_finding *d;
+	const char *err = f->self.set && f->self.error[0] ? f->self.error : NULL;
+
+	switch (code) {
+	case TL_EXIT_RESOLVE:
+		d = finding(out, max, n, DIAG_DNS_FAILURE);
+		say(d, "The host name does not resolve.");
+		fix(d, "Check the spelling, or use the address directly.");
+		break;
+	case TL_EXIT_NETWORK:
+		d = finding(out, max, n, DIAG_CONNECTION_REFUSED);
+		say(d, "The connection could not be made: nothing accepts connections there.");
+		fix(d, "Check the host and port, and that the server runs and a firewall lets it through.");
+		break;
+	case TL_EXIT_TIMEOUT:
+		d = finding(out, max, n, DIAG_TIMEOUT);
+		say(d, "%s%s", err ? err : "The peer did not answer before the deadline", err ? "." : ".");
+		fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+		break;
+	case TL_EXIT_RESET:
+		d = finding(out, max, n, DIAG_CONNECTION_RESET);
+		say(d, "%s.", err ? err : "The connection was reset");
+		fix(d, "A firewall, a proxy or the server dropped the connection; check the server's log.");
+		break;
+	case TL_EXIT_NOT_TLS:
+		d = finding(out, max, n, DIAG_NOT_TLS);
+		say(d, "%s.", err ? err : "The peer does not speak TLS");
+		fix(d, "Use the TLS port of the service (443 for HTTPS).");
+		break;
+	case TL_EXIT_MISMATCH:
+		d = finding(out, max, n, f->alert_desc == 70 || (err && strstr(err, "version")) ? DIAG_PROTOCOL_VERSION_MISMATCH
+											 : DIAG_NO_SHARED_CIPHER);
+		say(d, "%s.", err ? err : "The two sides have nothing in common");
+		fix(d, d && d->code == DIAG_PROTOCOL_VERSION_MISMATCH
+			       ? "Offer a version the server accepts (--tls1.2 / --tls1.3 or --priority)."
+			       : "Offer cipher suites, groups and signature algorithms the server accepts (--priority).");
+		cite(d, f->alert_ev);
+		break;
+	case TL_EXIT_HANDSHAKE:
+		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
+		say(d, "%s.", err ? err : "The peer closed the connection during the handshake");
+		fix(d, "Check the server's log: it ended the connection without saying why.");
+		break;
+	case TL_EXIT_FILES:
+		d = finding(out, max, n, DIAG_LOCAL_FILES);
+		say(d, "%s.", err ? err : "A local certificate or key file could not be used");
+		fix(d, "Check the files named above.");
+		break;
+	case TL_EXIT_CANCELLED:
+		d = finding(out, max, n, DIAG_CANCELLED);
+		say(d, "Stopped by the user.");
+		break;
+	case TL_EXIT_REJECTED: {
+		const char *name = names_alert(f->alert_desc);
+		d = finding(out, max, n, DIAG_PEER_ALERT);
+		say(d, "The peer ended the connection with alert %s (%u)%s", name ? name : "unknown", f->alert_desc,
+		    names_alert_meaning(f->alert_desc) ? ": " : ".");
+		if (d && names_alert_meaning(f->alert_desc)) {
+			size_t len = strlen(d->sentence);
+			snprintf(d->sentence + len, sizeof d->sentence - len, "%s", names_alert_meaning(f->alert_desc));
+		}
+		fix(d, "Check the peer's log for why it sent this alert.");
+		cite(d, f->alert_ev);
+		break;
+	}
+	default:
+		d = finding(out, max, n, DIAG_OK);
+		say(d, "The handshake completed and everything checked out.");
+		break;
+	}
+	cite(d, f->error_ev);
+}
+
+/* Diagnoses one connection. */
+size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, struct diag_finding *out, size_t max)
+{
+	struct facts f;
+	size_t n = 0;
+
+	if (max == 0)
+		return 0;
+	gather(tl, conn, side, &f);
+	if (side == TL_SERVER) {
+		if (!diagnose_serverside(&f, out, max, &n))
+			diagnose_connection(&f, out, max, &n);
+	} else if (!diagnose_client_cert(tl, &f, out, max, &n) && !diagnose_server_cert(&f, out, max, &n)) {
+		diagnose_connection(&f, out, max, &n);
+	}
+	/* every other pre-flight finding follows the primary cause */
+	for (int k = 1; k <= PF_UNREADABLE && n < max; k++) {
+		bool used = false;
+		if (f.preflight[k] < 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			for (unsigned e = 0; e < out[i].nevidence; e++)
+				used = used || out[i].evidence[e] == (size_t)f.preflight[k];
+		if (!used) {
+			static const enum diag_code map[] = { DIAG_OK, DIAG_CLIENT_KEY_MISMATCH, DIAG_CLIENT_CERT_EXPIRED,
+							      DIAG_CLIENT_CERT_NOT_YET_VALID, DIAG_CLIENT_CERT_WRONG_USAGE,
+							      DIAG_CLIENT_CERT_CHAIN_INCOMPLETE, DIAG_LOCAL_FILES,
+							      DIAG_LOCAL_FILES, DIAG_LOCAL_FILES };
+			struct diag_finding *d = finding(out, max, &n, map[k]);
+			preflight_text(tl, f.preflight[k], d);
+		}
+	}
+	return n;
+}
