@@ -5,6 +5,7 @@
 #include "tlsladder/buildinfo.h"
 #include "tlsladder/client.h"
 #include "tlsladder/demo.h"
+#include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/keylog.h"
@@ -360,10 +361,15 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *er
 /* Prints the scenario list. */
 static int run_list(void)
 {
-	printf("Demo scenarios (tlsladder demo SCENARIO):\n");
-	for (size_t i = 0; i < demo_count(); i++) {
-		const struct demo_scenario *sc = demo_get(i);
-		printf("  %-12s %s%s\n", sc->name, sc->summary, sc == demo_default() ? " (default)" : "");
+	for (int failures = 0; failures < 2; failures++) {
+		printf("%s", failures ? "\nFailures, each teaching one (tlsladder demo SCENARIO):\n"
+				      : "Demo scenarios (tlsladder demo SCENARIO):\n");
+		for (size_t i = 0; i < demo_count(); i++) {
+			const struct demo_scenario *sc = demo_get(i);
+			if (sc->failure != (failures == 1))
+				continue;
+			printf("  %-25s %s%s\n", sc->name, sc->summary, sc == demo_default() ? " (default)" : "");
+		}
 	}
 	return TL_EXIT_OK;
 }
@@ -376,6 +382,19 @@ static void complain(const char *msg)
 
 	sanitize_str(safe, sizeof safe, msg);
 	fprintf(stderr, "tlsladder: %s\n", safe);
+}
+
+/* The exit code follows the primary cause the diagnosis names (usage, file and
+ * internal failures, and the user's stop, keep their own codes). */
+static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, unsigned conn, int rc)
+{
+	struct diag_finding d;
+
+	if (rc == TL_EXIT_USAGE || rc == TL_EXIT_INTERNAL || rc == TL_EXIT_CANCELLED || rc == TL_EXIT_FILES || rc < 0)
+		return rc;
+	if (diagnose(tl, conn, side, &d, 1) == 0)
+		return rc;
+	return diag_exit_code(d.code);
 }
 
 /* Writes the key log when the user asked for one; false on failure (reported). */
@@ -571,6 +590,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 		complain(r.err.msg);
 	if (!write_keylog(cfg, r.tl) && r.rc == TL_EXIT_OK)
 		r.rc = TL_EXIT_FILES;
+	if (finished && !serve)
+		r.rc = exit_from_diagnosis(r.tl, TL_CLIENT, timeline_conn_count(r.tl) ? timeline_conn_count(r.tl) - 1 : 0, r.rc);
 	close(r.cancel[0]);
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
@@ -636,6 +657,7 @@ static int run_demo(const struct cli_config *cfg)
 	}
 	to.title = title;
 	text_write(stdout, tl, &to);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, timeline_conn_count(tl) ? timeline_conn_count(tl) - 1 : 0, rc);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
@@ -698,6 +720,7 @@ static int run_client(const struct cli_config *cfg)
 	to.title = heading;
 	if (timeline_count(tl) > 0)
 		text_write(stdout, tl, &to);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (err.msg[0])
@@ -728,6 +751,7 @@ static void serve_signal(int sig)
 
 struct serve_text {
 	const struct cli_config *cfg;
+	struct serve_opts *so;
 	struct timeline *tl;
 	struct inspect_ctx *ictx;
 };
@@ -745,6 +769,16 @@ static void serve_conn_done(void *arg, unsigned conn, int rc)
 	text_write(stdout, st->tl, &to);
 	fputc('\n', stdout);
 	fflush(stdout);
+}
+
+/* Text serve mode: the socket is ready. */
+static void serve_listening(void *arg)
+{
+	struct serve_text *st = arg;
+	struct serve_opts *so = st->so;
+
+	fprintf(stderr, "tlsladder: listening on %s port %s%s\n", so->listen, so->port,
+		so->once ? " for one connection" : " (Ctrl-C stops)");
 }
 
 /* Runs the server. */
@@ -804,12 +838,12 @@ static int run_serve(const struct cli_config *cfg)
 	sigaction(SIGTERM, &sa, &old_term);
 	so.cancel_fd = serve_cancel[0];
 	st.cfg = cfg;
+	st.so = &so;
 	st.tl = tl;
 	st.ictx = &ictx;
 	so.conn_done = serve_conn_done;
 	so.arg = &st;
-	fprintf(stderr, "tlsladder: listening on %s port %s%s\n", so.listen, so.port,
-		cfg->once ? " for one connection" : " (Ctrl-C stops)");
+	so.listening = serve_listening;
 	rc = serve_run(&so, tl, &err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

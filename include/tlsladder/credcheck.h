@@ -52,7 +52,7 @@ struct credcheck_input {
 
 /*
  * Runs every check; fills up to max findings, in this order: unreadable
- * files, key mismatch, PKCS#12 key count, dates, usage, chain. Returns how
+ * files, PKCS#12 key count, key mismatch, dates, usage, chain. Returns how
  * many were filled (0: nothing wrong found). The p12 file is used when
  * p12_file is set, else cert_file/key_file; a missing key_file skips the
  * key check. Checks that need a file that cannot be read are skipped.

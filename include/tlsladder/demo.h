@@ -24,6 +24,11 @@ struct demo_scenario {
 	const char *client_key;
 	enum tl_auth client_auth;
 	unsigned connections;          /* 2: a full handshake, then a resumed one */
+	/* failure scenarios */
+	bool failure;                  /* it teaches a failure (listed apart; exits non-zero) */
+	const char *expect;            /* the diagnosis code it should produce ("ok" when NULL) */
+	const char *client_trusts;     /* CA file the client trusts for the server (default root-ca.pem) */
+	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
 };
 
 struct demo_opts {

@@ -29,6 +29,8 @@ bool peek_is_hrr_random(const uint8_t *random32);
 bool peek_server_hello(const uint8_t *p, size_t n, struct peek_server_hello *out);
 /* Session id of a ClientHello (for TLS 1.2 resumption); false when malformed. */
 bool peek_client_hello_session_id(const uint8_t *p, size_t n, uint8_t *sid, size_t *sid_len);
+/* The versions a ClientHello offers (supported_versions, else legacy_version). Returns how many (up to max). */
+int peek_client_hello_versions(const uint8_t *p, size_t n, unsigned *out, int max);
 /* ECDHE ServerKeyExchange: named group and signature scheme (TLS 1.2). */
 bool peek_ske_ecdhe(const uint8_t *p, size_t n, unsigned *group, unsigned *sigscheme);
 /* CertificateVerify: the signature scheme. */

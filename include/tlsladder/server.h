@@ -20,6 +20,8 @@ struct serve_opts {
 	bool once;                    /* serve one connection, then return its result */
 	int cancel_fd;                /* readable means stop; -1 for none */
 	struct step_gate *gate;       /* step-gated mode, or NULL */
+	/* called once the socket listens (from the serving thread) */
+	void (*listening)(void *arg);
 	/* called after each connection (from the serving thread) */
 	void (*conn_done)(void *arg, unsigned conn, int rc);
 	void *arg;

@@ -39,6 +39,7 @@ struct session_config {
 	bool verify_strict;         /* client: abort the handshake on a bad server chain */
 	bool tickets;               /* server: issue session tickets */
 	bool http;                  /* client: after the handshake, send GET / and record the first response line */
+	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
 };

@@ -78,6 +78,8 @@ struct facts {
 	int error_code;                    /* code of an error note without a result (resolve, connect) */
 	struct tl_result self, peer;
 	long preflight[PF_UNREADABLE + 1]; /* event of each pre-flight finding, -1 none */
+	long http_ev;                      /* the note with the server's HTTP answer (--http) */
+	int http_status;
 };
 
 /* Starts a finding. */
@@ -143,7 +145,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 {
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
-	f->client_fin_ev = f->enc_record_ev = -1;
+	f->client_fin_ev = f->enc_record_ev = f->http_ev = -1;
 	for (int i = 0; i <= PF_UNREADABLE; i++)
 		f->preflight[i] = -1;
 	summary_build(tl, conn, &f->s);
@@ -190,6 +192,10 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 		case TL_EV_NOTE:
 			if (ev.text && strstr(ev.text, "client certificate was withheld"))
 				f->withheld_ev = (long)i;
+			if (ev.text && strncmp(ev.text, "the server answered: HTTP/1.", 28) == 0 && strlen(ev.text) > 32) {
+				f->http_ev = (long)i;
+				f->http_status = atoi(ev.text + 30);
+			}
 			break;
 		case TL_EV_ERROR:
 			if (f->error_ev < 0) {
@@ -286,8 +292,11 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 	struct diag_finding *d;
 	char issuer[320] = "?", cas[1200];
 	struct peek_span iss, sub;
+	/* an HTTP 400/401/403/495/496 after a certificate request: nginx and others refuse at this level */
+	bool http_refused = f->http_ev >= 0 && (f->http_status == 400 || f->http_status == 401 || f->http_status == 403 ||
+						f->http_status == 495 || f->http_status == 496);
 	bool refused = f->alert_ev >= 0 || f->self.rejected_after ||
-		       (!f->self.handshake_ok && f->self.exit_code == TL_EXIT_REJECTED);
+		       (!f->self.handshake_ok && f->self.exit_code == TL_EXIT_REJECTED) || http_refused;
 	/* the server closed or reset right after our certificate went out: its alert was lost */
 	bool lost_alert = f->alert_ev < 0 && f->cr_ev >= 0 && f->client_cert_ev >= 0 && !f->self.closed_cleanly &&
 			  (f->self.exit_code == TL_EXIT_HANDSHAKE || f->self.exit_code == TL_EXIT_RESET);
@@ -340,7 +349,9 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 	} else {
 		const char *gloss = alert_gloss(f->alert_desc);
 		d = finding(out, max, n, DIAG_CLIENT_CERT_REJECTED);
-		if (f->alert_ev >= 0)
+		if (f->alert_ev < 0 && http_refused)
+			say(d, "The server refused a client certificate that passes every local check.");
+		else if (f->alert_ev >= 0)
 			say(d, "The server refused a client certificate that passes every local check, with alert %s (%u)%s%s.%s",
 			    names_alert(f->alert_desc) ? names_alert(f->alert_desc) : "unknown", f->alert_desc,
 			    gloss ? "; " : "", gloss ? gloss : "", late_words(f));
@@ -362,6 +373,13 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 		cite(d, f->enc_record_ev);
 	}
 	cite(d, f->alert_ev);
+	if (d && http_refused && f->alert_ev < 0) {
+		size_t len = strlen(d->sentence);
+		snprintf(d->sentence + len, sizeof d->sentence - len,
+			 " The TLS handshake itself completed; the server refused the request at the HTTP level (status %d).",
+			 f->http_status);
+		cite(d, f->http_ev);
+	}
 	return true;
 }
 
@@ -480,15 +498,34 @@ static void diagnose_connection(const struct facts *f, struct diag_finding *out,
 		say(d, "%s.", err ? err : "The peer does not speak TLS");
 		fix(d, "Use the TLS port of the service (443 for HTTPS).");
 		break;
-	case TL_EXIT_MISMATCH:
-		d = finding(out, max, n, f->alert_desc == 70 || (err && strstr(err, "version")) ? DIAG_PROTOCOL_VERSION_MISMATCH
-											 : DIAG_NO_SHARED_CIPHER);
-		say(d, "%s.", err ? err : "The two sides have nothing in common");
-		fix(d, d && d->code == DIAG_PROTOCOL_VERSION_MISMATCH
-			       ? "Offer a version the server accepts (--tls1.2 / --tls1.3 or --priority)."
+	case TL_EXIT_MISMATCH: {
+		/* the peer's own words decide when we have them (the demo); else protocol_version (70) means versions */
+		const char *peer_err = f->peer.set ? f->peer.error : "";
+		bool version = strstr(peer_err, "version") != NULL ||
+			       (!strstr(peer_err, "cipher") && (f->alert_desc == 70 || (err && strstr(err, "TLS version"))));
+		d = finding(out, max, n, version ? DIAG_PROTOCOL_VERSION_MISMATCH : DIAG_NO_SHARED_CIPHER);
+		{
+			const char *name = names_alert(f->alert_desc);
+			char detail[700];
+			if (peer_err[0])
+				snprintf(detail, sizeof detail, " The server's own words: %s.", peer_err);
+			else if (f->alert_ev >= 0)
+				snprintf(detail, sizeof detail, " The server answered with alert %s (%u).", name ? name : "unknown",
+					 f->alert_desc);
+			else
+				detail[0] = '\0';
+			if (version)
+				say(d, "The two sides have no TLS version in common: the server accepts none of the versions the "
+				       "client offered.%s", detail);
+			else
+				say(d, "The two sides have no cipher suite, key exchange group or signature algorithm in "
+				       "common.%s", detail);
+		}
+		fix(d, version ? "Offer a version the server accepts (--tls1.2 / --tls1.3 or --priority)."
 			       : "Offer cipher suites, groups and signature algorithms the server accepts (--priority).");
 		cite(d, f->alert_ev);
 		break;
+	}
 	case TL_EXIT_HANDSHAKE:
 		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
 		say(d, "%s.", err ? err : "The peer closed the connection during the handshake");

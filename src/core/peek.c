@@ -3,6 +3,7 @@
  * Every read goes through the bounds-checked reader.
  */
 #include "tlsladder/peek.h"
+#include "tlsladder/names.h"
 #include "tlsladder/reader.h"
 
 #include <string.h>
@@ -235,4 +236,36 @@ bool peek_cert_names(const uint8_t *der, size_t n, struct peek_span *issuer, str
 		return false;
 	*subject = (struct peek_span){ tbs.p + start, tbs.off - start };
 	return true;
+}
+
+/* The versions a ClientHello offers. */
+int peek_client_hello_versions(const uint8_t *p, size_t n, unsigned *out, int max)
+{
+	struct reader r, skip, exts;
+	unsigned legacy;
+	int count = 0;
+
+	reader_init(&r, p, n);
+	if (!reader_u16(&r, &legacy) || max <= 0)
+		return 0;
+	reader_skip(&r, 32);
+	reader_vec(&r, 1, &skip);               /* session id */
+	reader_vec(&r, 2, &skip);               /* cipher suites */
+	reader_vec(&r, 1, &skip);               /* compression methods */
+	if (reader_left(&r) > 0 && reader_vec(&r, 2, &exts)) {
+		while (reader_left(&exts) > 0) {
+			unsigned type, v;
+			struct reader body, list;
+			if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
+				break;
+			if (type != 43 || !reader_vec(&body, 1, &list))
+				continue;
+			while (reader_u16(&list, &v))
+				if (count < max && !names_is_grease(v))
+					out[count++] = v;
+			return count;
+		}
+	}
+	out[0] = legacy;
+	return 1;
 }

@@ -17,24 +17,84 @@
 #define TLS12_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 
 static const struct demo_scenario scenarios[] = {
-	{ "tls13", "TLS 1.3, ECDHE (x25519), ECDSA server certificate, 1 round trip",
-	  TLS13_X25519, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
-	{ "tls12-ecdhe", "TLS 1.2, ECDHE key exchange signed with an RSA certificate, 2 round trips",
-	  TLS12_ONLY, "NORMAL", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
-	{ "tls12-rsa", "TLS 1.2, RSA key exchange: the premaster secret is encrypted to the server's key",
-	  TLS12_ONLY ":-KX-ALL:+RSA", TLS12_ONLY ":-KX-ALL:+RSA", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL,
-	  TL_AUTH_NONE, 1 },
-	{ "mtls13", "TLS 1.3 with a client certificate (mutual TLS)",
-	  TLS13_X25519, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key",
-	  TL_AUTH_REQUIRE, 1 },
-	{ "mtls12", "TLS 1.2 with a client certificate (mutual TLS)",
-	  TLS12_ONLY, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key",
-	  TL_AUTH_REQUIRE, 1 },
-	{ "hrr", "TLS 1.3 HelloRetryRequest: the server wants another group, the client says hello again",
-	  TLS13_X25519, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1",
-	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1 },
-	{ "resumption", "TLS 1.3 full handshake, then a resumed one with the session ticket (no certificate)",
-	  TLS13_X25519, "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 2 },
+	{ .name = "tls13", .summary = "TLS 1.3, ECDHE (x25519), ECDSA server certificate, 1 round trip",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1 },
+	{ .name = "tls12-ecdhe", .summary = "TLS 1.2, ECDHE key exchange signed with an RSA certificate, 2 round trips",
+	  .client_priority = TLS12_ONLY, .server_priority = "NORMAL",
+	  .server_cert = "server-rsa-chain.pem", .server_key = "server-rsa.key", .connections = 1 },
+	{ .name = "tls12-rsa", .summary = "TLS 1.2, RSA key exchange: the premaster secret is encrypted to the server's key",
+	  .client_priority = TLS12_ONLY ":-KX-ALL:+RSA", .server_priority = TLS12_ONLY ":-KX-ALL:+RSA",
+	  .server_cert = "server-rsa-chain.pem", .server_key = "server-rsa.key", .connections = 1 },
+	{ .name = "mtls13", .summary = "TLS 1.3 with a client certificate (mutual TLS)",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-chain.pem", .client_key = "client.key", .client_auth = TL_AUTH_REQUIRE, .connections = 1 },
+	{ .name = "mtls12", .summary = "TLS 1.2 with a client certificate (mutual TLS)",
+	  .client_priority = TLS12_ONLY, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-chain.pem", .client_key = "client.key", .client_auth = TL_AUTH_REQUIRE, .connections = 1 },
+	{ .name = "hrr", .summary = "TLS 1.3 HelloRetryRequest: the server wants another group, the client says hello again",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL:-GROUP-ALL:+GROUP-SECP384R1",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1 },
+	{ .name = "resumption", .summary = "TLS 1.3 full handshake, then a resumed one with the session ticket (no certificate)",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 2 },
+
+	/* failures: each teaches one */
+	{ .name = "mtls-wrong-ca", .summary = "client certificate from a CA the server does not trust (TLS 1.3: rejected after the handshake)",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-other-ca.pem", .client_key = "client-other-ca.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-untrusted-issuer" },
+	{ .name = "mtls-no-cert", .summary = "the server requires a client certificate and none is sent (TLS 1.3)",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-missing" },
+	{ .name = "mtls12-no-cert", .summary = "the server requires a client certificate and none is sent (TLS 1.2)",
+	  .client_priority = TLS12_ONLY, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-missing" },
+	{ .name = "mtls-expired", .summary = "the client certificate expired",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-expired-chain.pem", .client_key = "client-expired.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-expired" },
+	{ .name = "mtls-missing-intermediate", .summary = "the client sends its certificate without the intermediate CA",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client.pem", .client_key = "client.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-chain-incomplete" },
+	{ .name = "mtls-wrong-usage", .summary = "the client certificate is not meant for TLS clients (no clientAuth)",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-no-clientauth-chain.pem", .client_key = "client-no-clientauth.key",
+	  .client_auth = TL_AUTH_REQUIRE, .connections = 1, .failure = true, .expect = "client-cert-wrong-usage" },
+	{ .name = "mtls-key-mismatch", .summary = "the client signs with a key that does not belong to its certificate",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-chain.pem", .client_key = "client-other-ca.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-key-mismatch", .key_mismatch = true },
+	{ .name = "server-untrusted", .summary = "the client does not trust the CA of the server's certificate",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1,
+	  .failure = true, .expect = "server-cert-untrusted", .client_trusts = "other-ca.pem" },
+	{ .name = "server-expired", .summary = "the server's certificate expired",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-expired-chain.pem", .server_key = "server-expired.key", .connections = 1,
+	  .failure = true, .expect = "server-cert-expired" },
+	{ .name = "server-name-mismatch", .summary = "the server's certificate is for another name",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-wrong-name-chain.pem", .server_key = "server-wrong-name.key", .connections = 1,
+	  .failure = true, .expect = "server-cert-name-mismatch" },
+	{ .name = "version-mismatch", .summary = "the client offers only TLS 1.2, the server accepts only TLS 1.3",
+	  .client_priority = TLS12_ONLY, .server_priority = TLS13_ONLY,
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1,
+	  .failure = true, .expect = "protocol-version-mismatch" },
+	{ .name = "no-shared-cipher", .summary = "the client and the server have no cipher suite in common",
+	  .client_priority = "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305", .server_priority = "NORMAL:-CIPHER-ALL:+AES-128-GCM",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1,
+	  .failure = true, .expect = "no-shared-cipher" },
 };
 
 /* Number of scenarios. */
@@ -95,6 +155,7 @@ static bool cert_path(char *buf, size_t n, const char *dir, const char *name)
 int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct timeline *tl, struct tl_error *err)
 {
 	char srv_cert[PATH_MAX], srv_key[PATH_MAX], cli_cert[PATH_MAX], cli_key[PATH_MAX], ca[PATH_MAX];
+	char client_ca[PATH_MAX];
 	struct session_config scfg, ccfg;
 	struct endpoint *sep = NULL, *cep = NULL;
 	struct session_sync *sync = NULL;
@@ -104,6 +165,7 @@ int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct t
 	if (!cert_path(srv_cert, sizeof srv_cert, o->certs_dir, sc->server_cert) ||
 	    !cert_path(srv_key, sizeof srv_key, o->certs_dir, sc->server_key) ||
 	    !cert_path(ca, sizeof ca, o->certs_dir, "root-ca.pem") ||
+	    !cert_path(client_ca, sizeof client_ca, o->certs_dir, sc->client_trusts ? sc->client_trusts : "root-ca.pem") ||
 	    (sc->client_cert && (!cert_path(cli_cert, sizeof cli_cert, o->certs_dir, sc->client_cert) ||
 				 !cert_path(cli_key, sizeof cli_key, o->certs_dir, sc->client_key))))
 		return tl_error_set(err, TL_EXIT_FILES, "the certificate directory path is too long");
@@ -122,7 +184,8 @@ int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct t
 	ccfg.priority = sc->client_priority;
 	ccfg.cert_file = sc->client_cert ? cli_cert : NULL;
 	ccfg.key_file = sc->client_cert ? cli_key : NULL;
-	ccfg.ca_file = ca;
+	ccfg.ca_file = client_ca;
+	ccfg.allow_key_mismatch = sc->key_mismatch;
 	ccfg.server_name = "localhost";
 	ccfg.send_sni = true;
 

@@ -87,6 +87,8 @@ int serve_run(const struct serve_opts *o, struct timeline *tl, struct tl_error *
 	}
 	snprintf(note, sizeof note, "listening on %s port %s", o->listen, o->port);
 	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, note);
+	if (o->listening)
+		o->listening(o->arg);
 	for (unsigned conn = 0;; conn++) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof peer;
@@ -111,7 +113,7 @@ int serve_run(const struct serve_opts *o, struct timeline *tl, struct tl_error *
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		peer_text(&peer, who, sizeof who);
 		snprintf(note, sizeof note, "connection %u from %s", conn + 1, who);
-		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn, note);
+		timeline_note(tl, TL_EV_NOTE, TL_SERVER, conn, note);
 		memset(&ro, 0, sizeof ro);
 		ro.grace_ms = 0;
 		ro.deadline_us = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;

@@ -88,6 +88,8 @@ struct conn {
 	int last_errno;                 /* the last transport error */
 	int last_in_type;               /* the last handshake message received (-1: none) */
 	bool waiting_noted;             /* "waiting for the server" was recorded */
+	unsigned offered[8];            /* server: the versions the client offered */
+	int noffered;
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
@@ -131,6 +133,36 @@ static bool chain_matches(const struct endpoint *ep, const gnutls_datum_t *cas, 
 static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
 		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length, gnutls_pcert_st **pcert,
 		       unsigned int *pcert_length, gnutls_privkey_t *privkey);
+
+/*
+ * The demo's key-mismatch lesson: loads the chain and a key that does not
+ * belong to it separately (GnuTLS refuses the pair), so the handshake runs
+ * and the server sees a CertificateVerify that does not check out.
+ */
+static int load_mismatched(struct endpoint *ep, struct tl_error *err)
+{
+	gnutls_datum_t cert = { NULL, 0 }, key = { NULL, 0 };
+	unsigned n = 16;
+	int rc;
+
+	ep->pcerts = calloc(n, sizeof *ep->pcerts);
+	if (!ep->pcerts)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+	if ((rc = gnutls_load_file(ep->cfg.cert_file, &cert)) < 0 || (rc = gnutls_load_file(ep->cfg.key_file, &key)) < 0 ||
+	    (rc = gnutls_pcert_list_import_x509_raw(ep->pcerts, &n, &cert, GNUTLS_X509_FMT_PEM, 0)) < 0 ||
+	    (rc = gnutls_x509_crt_list_import2(&ep->crts, &n, &cert, GNUTLS_X509_FMT_PEM, 0)) < 0 ||
+	    (rc = gnutls_privkey_init(&ep->privkey)) < 0 ||
+	    (rc = gnutls_privkey_import_x509_raw(ep->privkey, &key, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		gnutls_free(cert.data);
+		gnutls_free(key.data);
+		return tl_error_set(err, TL_EXIT_FILES, "%s / %s: %s", ep->cfg.cert_file, ep->cfg.key_file, tls_error_words(rc));
+	}
+	gnutls_free(cert.data);
+	gnutls_free(key.data);
+	ep->npcerts = n;
+	gnutls_certificate_set_retrieve_function2(ep->cred, retrieve_fn);
+	return 0;
+}
 
 /* Loads the client's chain and key for the retrieve callback (after the credentials loaded them). */
 static int load_client_chain(struct endpoint *ep, struct tl_error *err)
@@ -436,6 +468,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 	if (type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST ||
 	    (type == 2 && msg->size >= 34 && peek_is_hrr_random(msg->data + 2)))
 		type = TL_HS_HELLO_RETRY_REQUEST;
+	if (type == 1 && incoming)
+		c->noffered = peek_client_hello_versions(msg->data, msg->size, c->offered, 8);
 	if (type == 2 || type == TL_HS_HELLO_RETRY_REQUEST) {
 		struct peek_server_hello sh;
 		if (peek_server_hello(msg->data, msg->size, &sh)) {
@@ -734,7 +768,11 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 			goto fail;
 		}
 		rc = gnutls_certificate_set_x509_key_file(ep->cred, cfg->cert_file, cfg->key_file, GNUTLS_X509_FMT_PEM);
-		if (rc < 0) {
+		if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH && cfg->allow_key_mismatch && cfg->side == TL_CLIENT) {
+			if (load_mismatched(ep, err) < 0)
+				goto fail;
+			rc = 0;
+		} else if (rc < 0) {
 			tls_files_error(rc, cfg->cert_file, cfg->key_file, err);
 			goto fail;
 		}
@@ -747,7 +785,7 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 		tl_error_set(err, TL_EXIT_USAGE, "the priority string is not valid near \"%.40s\"", errpos ? errpos : "");
 		goto fail;
 	}
-	if (cfg->side == TL_CLIENT && (cfg->cert_file || cfg->p12_file) && load_client_chain(ep, err) < 0)
+	if (cfg->side == TL_CLIENT && (cfg->cert_file || cfg->p12_file) && ep->npcerts == 0 && load_client_chain(ep, err) < 0)
 		goto fail;
 	if (cfg->side == TL_SERVER && cfg->tickets &&
 	    (rc = gnutls_session_ticket_key_generate(&ep->ticket_key)) < 0) {
@@ -834,7 +872,10 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 		if (ep->cfg.client_auth != TL_AUTH_NONE) {
 			gnutls_certificate_server_set_request(c->s, ep->cfg.client_auth == TL_AUTH_REQUIRE ? GNUTLS_CERT_REQUIRE
 													    : GNUTLS_CERT_REQUEST);
-			gnutls_session_set_verify_cert(c->s, NULL, 0);
+			/* verify the client's chain, including that it is meant for TLS clients */
+			static gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID,
+								 (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
+			gnutls_session_set_verify_cert2(c->s, &purpose, 1, 0);
 		}
 		if (ep->ticket_key.data)
 			gnutls_session_ticket_enable_server(c->s, &ep->ticket_key);
@@ -1036,13 +1077,13 @@ static int server_serve(struct conn *c)
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
 		if (rc > 0 && !answered && http_request(buf, (size_t)rc)) {
 			/* a browser or curl: answer, so it does not wait for the deadline */
-			static const char body[] = "tlsladder: the TLS handshake is complete; its ladder is in the terminal.\n";
+			static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
 			char resp[256];
 			int len = snprintf(resp, sizeof resp,
 					   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
 					   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
 			answered = true;
-			timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, "the client sent an HTTP request; answered 200 OK");
+			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, "the client sent an HTTP request; answered 200 OK");
 			do {
 				rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
 			} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
@@ -1159,6 +1200,44 @@ static void describe_session(struct conn *c, struct tl_result *r)
 	}
 }
 
+/* The wire value of a GnuTLS protocol. */
+static unsigned protocol_wire(unsigned p)
+{
+	switch (p) {
+	case GNUTLS_TLS1_0: return 0x0301;
+	case GNUTLS_TLS1_1: return 0x0302;
+	case GNUTLS_TLS1_2: return 0x0303;
+	case GNUTLS_TLS1_3: return 0x0304;
+	default: return 0;
+	}
+}
+
+/* True when a version the client offered is enabled on this side. */
+static bool versions_overlap(const struct conn *c)
+{
+	const unsigned *list;
+	int k = gnutls_priority_protocol_list(c->ep->prio, &list);
+
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < c->noffered; j++)
+			if (protocol_wire(list[i]) == c->offered[j])
+				return true;
+	return k <= 0;      /* unknown: assume they overlap */
+}
+
+/* "TLS 1.2 and TLS 1.3" into buf. */
+static void versions_text(const unsigned *v, int n, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && used + 16 < size; i++) {
+		const char *name = names_version(v[i]);
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ",
+					 name ? name : "?");
+	}
+}
+
 /* Why a handshake failed, in plain words, and the exit code that goes with it. */
 static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
 {
@@ -1220,6 +1299,22 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
 	}
 	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
 		snprintf(out, n, "no TLS version in common with the %s", peer);
+		return TL_EXIT_MISMATCH;
+	}
+	if (c->self == TL_SERVER && c->noffered > 0 && !versions_overlap(c)) {
+		char offered[64] = "", accepted[64] = "";
+		versions_text(c->offered, c->noffered, offered, sizeof offered);
+		{
+			const unsigned *list;
+			int k = gnutls_priority_protocol_list(c->ep->prio, &list);
+			unsigned wire[16];
+			int m = 0;
+			for (int i = 0; i < k && m < 16; i++)
+				wire[m++] = protocol_wire(list[i]);
+			versions_text(wire, m, accepted, sizeof accepted);
+		}
+		snprintf(out, n, "no TLS version in common with the client: it offered %s; this side accepts %s", offered,
+			 accepted);
 		return TL_EXIT_MISMATCH;
 	}
 	if (rc == GNUTLS_E_NO_CIPHER_SUITES || rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE || rc == GNUTLS_E_NO_COMMON_KEY_SHARE ||

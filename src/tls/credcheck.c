@@ -1,0 +1,940 @@
+/*
+ * credcheck.c: pre-flight checks of a client's credentials (see credcheck.h).
+ *
+ * The credentials are read the way the client will use them: a PEM chain
+ * whose first certificate is the leaf, or a PKCS#12 file whose leaf is the
+ * certificate of the first private key (as gnutls_pkcs12_simple_parse
+ * chooses). From the leaf, the chain is walked through the certificates
+ * the file holds, each link checked by name and signature. Where the walk
+ * stops short of a self-signed root, the issuer is looked for in the CA
+ * file, the CA directory and the system store: an intermediate found
+ * there is one the client should have sent.
+ *
+ * Every name, DN, path and OID put into a finding is sanitized as a piece,
+ * once; the sentence around it is the program's own text.
+ */
+#include "tlsladder/credcheck.h"
+#include "tlsladder/sanitize.h"
+
+#include "tls_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs12.h>
+#include <gnutls/x509.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CERTS 16
+#define MAX_FILE (16u * 1024 * 1024)
+#define DAY_SECONDS 86400
+#define PIECE 160        /* room for one sanitized name or path inside a sentence */
+
+/* Where findings go. */
+struct sink {
+	struct credcheck_finding *out;
+	size_t max, n;
+};
+
+/* The credentials as loaded. */
+struct creds {
+	bool p12;
+	const char *file;                      /* the certificate or PKCS#12 file */
+	gnutls_x509_crt_t certs[MAX_CERTS];    /* as the file holds them */
+	size_t ncerts;
+	gnutls_x509_privkey_t key;             /* the key the client would use; NULL: none or unreadable */
+	size_t nkeys;                          /* PKCS#12: private keys held */
+	size_t chain[MAX_CERTS];               /* indexes into certs, from the leaf up, as far as the file reaches */
+	size_t nchain;
+};
+
+/* ---- findings and text ---- */
+
+/* The next finding to fill (zeroed, code set), or NULL when out is full. */
+static struct credcheck_finding *finding(struct sink *s, enum credcheck_code code)
+{
+	struct credcheck_finding *f;
+
+	if (!s->out || s->n >= s->max)
+		return NULL;
+	f = &s->out[s->n++];
+	memset(f, 0, sizeof *f);
+	f->code = code;
+	return f;
+}
+
+/* Formats into dst (always terminated). */
+static void say(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+}
+
+/* Adds a finding with a formatted sentence and a fixed fix; returns it (NULL when full). */
+static struct credcheck_finding *report(struct sink *s, enum credcheck_code code, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static struct credcheck_finding *report(struct sink *s, enum credcheck_code code, const char *fix, const char *fmt, ...)
+{
+	struct credcheck_finding *f = finding(s, code);
+	va_list ap;
+
+	if (!f)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(f->sentence, sizeof f->sentence, fmt, ap);
+	va_end(ap);
+	snprintf(f->fix, sizeof f->fix, "%s", fix);
+	return f;
+}
+
+/* The sanitized form of src[0..len) into dst (n >= 4), ending in "..." when cut. */
+static void safe_piece(char *dst, size_t n, const void *src, size_t len)
+{
+	size_t full = sanitize_text(dst, n - 3, src, len);
+
+	if (full >= n - 3)
+		strcat(dst, "...");
+}
+
+/* A path, sanitized, for a sentence. */
+static void safe_path(char *dst, size_t n, const char *path)
+{
+	safe_piece(dst, n, path ? path : "", path ? strlen(path) : 0);
+}
+
+/* The certificate's DN (RFC 4514), sanitized; "(empty)" when it has none. */
+static void crt_dn_safe(gnutls_x509_crt_t crt, char *out, size_t n)
+{
+	gnutls_datum_t d = { NULL, 0 };
+
+	if (gnutls_x509_crt_get_dn3(crt, &d, 0) < 0 || d.size == 0)
+		snprintf(out, n, "(empty)");
+	else
+		safe_piece(out, n, d.data, d.size);
+	gnutls_free(d.data);
+}
+
+/* The certificate's name for a sentence, sanitized: "CN=<first common name>", else its DN. */
+static void crt_label(gnutls_x509_crt_t crt, char *out, size_t n)
+{
+	char small[256];
+	size_t sz = sizeof small;
+	int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, small, &sz);
+
+	if (rc == 0) {
+		memcpy(out, "CN=", 4);
+		safe_piece(out + 3, n - 3, small, sz < sizeof small ? sz : sizeof small - 1);
+		return;
+	}
+	if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER && sz > 0 && sz < MAX_FILE) {
+		char *big = malloc(sz + 1);
+		size_t bsz = sz + 1;
+		if (big && gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, big, &bsz) == 0) {
+			memcpy(out, "CN=", 4);
+			safe_piece(out + 3, n - 3, big, bsz <= sz ? bsz : sz);
+			free(big);
+			return;
+		}
+		free(big);
+	}
+	crt_dn_safe(crt, out, n);
+}
+
+/* "2021-01-01" (UTC), or "an unknown date". */
+static void date_words(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || strftime(buf, n, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, n, "an unknown date");
+}
+
+/* A GnuTLS error met while parsing a certificate file, in plain words. */
+static const char *cert_parse_words(int rc)
+{
+	switch (rc) {
+	case GNUTLS_E_NO_CERTIFICATE_FOUND:
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+	case GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE:
+		return "no certificate was found in it";
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+	case GNUTLS_E_ASN1_DER_OVERFLOW:
+		return "a certificate in it is damaged (neither valid PEM nor DER)";
+	default:
+		return tls_error_words(rc);
+	}
+}
+
+/* A GnuTLS error met while parsing a key file, in plain words. */
+static const char *key_parse_words(int rc)
+{
+	switch (rc) {
+	case GNUTLS_E_DECRYPTION_FAILED:
+	case GNUTLS_E_ENCRYPTED_STRUCTURE:
+		return "the key is encrypted, and an unencrypted key is needed";
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+	case GNUTLS_E_ASN1_DER_OVERFLOW:
+		return "no private key GnuTLS can read was found in it";
+	default:
+		return tls_error_words(rc);
+	}
+}
+
+/* ---- loading ---- */
+
+/* Reads a whole file into d (malloc'd data); false with *err set (an errno value) on failure. */
+static bool read_all(const char *path, gnutls_datum_t *d, int *err)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	d->data = NULL;
+	d->size = 0;
+	if (!f) {
+		*err = errno;
+		return false;
+	}
+	for (;;) {
+		size_t got;
+		if (len == cap) {
+			unsigned char *nb;
+			if (cap >= MAX_FILE) {
+				*err = EFBIG;
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				*err = ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				*err = EIO;
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	buf[len] = '\0';
+	d->data = buf;
+	d->size = (unsigned)len;
+	return true;
+fail:
+	fclose(f);
+	free(buf);
+	return false;
+}
+
+/* True when d holds a PEM header ("-----BEGIN"). */
+static bool has_pem(const gnutls_datum_t *d)
+{
+	static const char tag[] = "-----BEGIN";
+
+	for (size_t i = 0; i + sizeof tag - 1 <= d->size; i++)
+		if (memcmp(d->data + i, tag, sizeof tag - 1) == 0)
+			return true;
+	return false;
+}
+
+/* Parses a PEM list (or one DER certificate) from d into out[0..max); returns the count, or a GnuTLS error. */
+static int parse_certs(const gnutls_datum_t *d, gnutls_x509_crt_t *out, size_t max)
+{
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0;
+	int rc = gnutls_x509_crt_list_import2(&list, &n, d, GNUTLS_X509_FMT_PEM, 0);
+	size_t kept = 0;
+
+	if (rc >= 0 && n > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			if (kept < max)
+				out[kept++] = list[i];
+			else
+				gnutls_x509_crt_deinit(list[i]);
+		}
+		gnutls_free(list);
+		return (int)kept;
+	}
+	gnutls_free(list);
+	if (rc >= 0)
+		rc = GNUTLS_E_NO_CERTIFICATE_FOUND;
+	if (max > 0 && !has_pem(d)) {
+		gnutls_x509_crt_t one;
+		if (gnutls_x509_crt_init(&one) >= 0) {
+			int r2 = gnutls_x509_crt_import(one, d, GNUTLS_X509_FMT_DER);
+			if (r2 >= 0) {
+				out[0] = one;
+				return 1;
+			}
+			gnutls_x509_crt_deinit(one);
+			rc = r2;
+		}
+	}
+	return rc;
+}
+
+/* Reports a file that cannot be opened; what: "certificate file", "key file", "PKCS#12 file". */
+static void report_unopenable(struct sink *s, const char *what, const char *path, int err)
+{
+	char p[PIECE];
+
+	safe_path(p, sizeof p, path);
+	report(s, CREDCHECK_UNREADABLE, "Check the path, and that this user may read the file.",
+	       "The %s '%s' cannot be read: %s.", what, p, strerror(err));
+}
+
+/* Loads the PEM (or DER) certificate file; false (with a finding) when it cannot be used. */
+static bool load_cert_file(struct creds *c, const char *path, struct sink *s)
+{
+	gnutls_datum_t d;
+	int err = 0, rc;
+	char p[PIECE];
+
+	c->file = path;
+	if (!read_all(path, &d, &err)) {
+		report_unopenable(s, "certificate file", path, err);
+		return false;
+	}
+	rc = parse_certs(&d, c->certs, MAX_CERTS);
+	free(d.data);
+	if (rc <= 0) {
+		safe_path(p, sizeof p, path);
+		report(s, CREDCHECK_UNREADABLE,
+		       "Give a PEM file that starts with the client certificate ('-----BEGIN CERTIFICATE-----'), followed "
+		       "by its intermediates.",
+		       "The certificate file '%s' cannot be used: %s.", p, cert_parse_words(rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND));
+		return false;
+	}
+	c->ncerts = (size_t)rc;
+	return true;
+}
+
+/* Loads the key file into c->key; false (with a finding) when it cannot be used. */
+static bool load_key_file(struct creds *c, const char *path, struct sink *s)
+{
+	gnutls_datum_t d;
+	int err = 0, rc;
+	char p[PIECE];
+
+	if (!read_all(path, &d, &err)) {
+		report_unopenable(s, "key file", path, err);
+		return false;
+	}
+	rc = gnutls_x509_privkey_init(&c->key);
+	if (rc >= 0) {
+		rc = gnutls_x509_privkey_import2(c->key, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
+		if (rc < 0 && !has_pem(&d))
+			rc = gnutls_x509_privkey_import2(c->key, &d, GNUTLS_X509_FMT_DER, NULL, 0);
+		if (rc < 0) {
+			gnutls_x509_privkey_deinit(c->key);
+			c->key = NULL;
+		}
+	} else {
+		c->key = NULL;
+	}
+	free(d.data);
+	if (rc < 0) {
+		safe_path(p, sizeof p, path);
+		report(s, CREDCHECK_UNREADABLE,
+		       "Give the client certificate's private key as an unencrypted PEM file ('-----BEGIN ... PRIVATE "
+		       "KEY-----').",
+		       "The key file '%s' cannot be used: %s.", p, key_parse_words(rc));
+		return false;
+	}
+	return true;
+}
+
+/* Reports a PKCS#12 file that does not open with the password given. */
+static void report_p12_password(struct sink *s, const char *path)
+{
+	char p[PIECE];
+
+	safe_path(p, sizeof p, path);
+	report(s, CREDCHECK_UNREADABLE,
+	       "Give the password the file was exported with (--p12-pass-file FILE or $TLSLADDER_P12_PASSWORD).",
+	       "The PKCS#12 file '%s' does not open with the password given.", p);
+}
+
+/* Takes one bag element: a certificate into the pool, or a key (the first one kept). Returns a GnuTLS code. */
+static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const char *pass)
+{
+	int rc = 0;
+
+	if (type == GNUTLS_BAG_CERTIFICATE) {
+		gnutls_x509_crt_t crt;
+		if (c->ncerts >= MAX_CERTS)
+			return 0;
+		if ((rc = gnutls_x509_crt_init(&crt)) < 0)
+			return rc;
+		if ((rc = gnutls_x509_crt_import(crt, d, GNUTLS_X509_FMT_DER)) < 0) {
+			gnutls_x509_crt_deinit(crt);
+			return rc;
+		}
+		c->certs[c->ncerts++] = crt;
+	} else if (type == GNUTLS_BAG_PKCS8_KEY || type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY) {
+		c->nkeys++;
+		if (c->nkeys > 1)
+			return 0;
+		if ((rc = gnutls_x509_privkey_init(&c->key)) < 0) {
+			c->key = NULL;
+			return rc;
+		}
+		rc = gnutls_x509_privkey_import_pkcs8(c->key, d, GNUTLS_X509_FMT_DER,
+						      type == GNUTLS_BAG_PKCS8_KEY ? NULL : pass,
+						      type == GNUTLS_BAG_PKCS8_KEY ? GNUTLS_PKCS_PLAIN : 0);
+		if (rc < 0) {
+			gnutls_x509_privkey_deinit(c->key);
+			c->key = NULL;
+		}
+	}
+	return rc;
+}
+
+/* Walks the bags of a PKCS#12 structure into c; returns a GnuTLS code (the first failure). */
+static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass)
+{
+	int bad = 0;
+
+	for (int i = 0; i < 1024; i++) {
+		gnutls_pkcs12_bag_t bag;
+		int rc, count;
+
+		if ((rc = gnutls_pkcs12_bag_init(&bag)) < 0)
+			return rc;
+		rc = gnutls_pkcs12_get_bag(p12, i, bag);
+		if (rc < 0) {
+			gnutls_pkcs12_bag_deinit(bag);
+			return rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? bad : rc;
+		}
+		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
+		    (rc = gnutls_pkcs12_bag_decrypt(bag, pass)) < 0) {
+			gnutls_pkcs12_bag_deinit(bag);
+			return rc;
+		}
+		count = gnutls_pkcs12_bag_get_count(bag);
+		for (int j = 0; j < count; j++) {
+			gnutls_datum_t d;
+			int type = gnutls_pkcs12_bag_get_type(bag, (unsigned)j);
+			if (type < 0 || gnutls_pkcs12_bag_get_data(bag, (unsigned)j, &d) < 0)
+				continue;
+			rc = p12_take(c, type, &d, pass);
+			if (rc < 0 && bad == 0)
+				bad = rc;
+		}
+		gnutls_pkcs12_bag_deinit(bag);
+	}
+	return bad;
+}
+
+/* Loads a PKCS#12 file; false (with a finding) when it cannot be used. */
+static bool load_p12(struct creds *c, const char *path, const char *password, struct sink *s)
+{
+	const char *pass = password ? password : "";
+	gnutls_pkcs12_t p12 = NULL;
+	gnutls_datum_t d;
+	int err = 0, rc;
+	char p[PIECE];
+
+	c->p12 = true;
+	c->file = path;
+	if (!read_all(path, &d, &err)) {
+		report_unopenable(s, "PKCS#12 file", path, err);
+		return false;
+	}
+	safe_path(p, sizeof p, path);
+	rc = gnutls_pkcs12_init(&p12);
+	if (rc >= 0 && (rc = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0)) < 0)
+		rc = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_PEM, 0);
+	free(d.data);
+	if (rc < 0) {
+		if (p12)
+			gnutls_pkcs12_deinit(p12);
+		report(s, CREDCHECK_UNREADABLE, "Give a PKCS#12 file (.p12, .pfx), or the certificate and key as PEM files.",
+		       "The file '%s' is not a PKCS#12 file GnuTLS can read (%s).", p, tls_error_words(rc));
+		return false;
+	}
+	if (gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED) {
+		gnutls_pkcs12_deinit(p12);
+		report_p12_password(s, path);
+		return false;
+	}
+	rc = p12_walk(c, p12, pass);
+	gnutls_pkcs12_deinit(p12);
+	if (rc == GNUTLS_E_DECRYPTION_FAILED || rc == GNUTLS_E_MAC_VERIFY_FAILED) {
+		report_p12_password(s, path);
+		return false;
+	}
+	if (rc < 0) {
+		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again from the certificate chain and its key.",
+		       "The PKCS#12 file '%s' is damaged: %s.", p, tls_error_words(rc));
+		return false;
+	}
+	if (c->ncerts == 0) {
+		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again with the client certificate, its intermediates "
+		       "and its key.", "The PKCS#12 file '%s' holds no certificate.", p);
+		return false;
+	}
+	return true;
+}
+
+/* ---- certificate facts ---- */
+
+/* True when issuer's subject is crt's issuer and issuer's key verifies crt's signature. */
+static bool issued_by(gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer)
+{
+	unsigned status = 0;
+
+	if (!gnutls_x509_crt_check_issuer(crt, issuer))
+		return false;
+	if (gnutls_x509_crt_verify(crt, &issuer, 1,
+				   GNUTLS_VERIFY_DO_NOT_ALLOW_SAME | GNUTLS_VERIFY_DISABLE_CA_SIGN |
+					   GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+				   &status) < 0)
+		return false;
+	return !(status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND));
+}
+
+/* True when crt names itself as its issuer (a root, or a self-signed leaf). */
+static bool self_issued(gnutls_x509_crt_t crt)
+{
+	return gnutls_x509_crt_check_issuer(crt, crt) != 0;
+}
+
+/* 1 when key belongs to crt, 0 when not, -1 when it cannot be told. */
+static int key_matches(gnutls_x509_privkey_t key, gnutls_x509_crt_t crt)
+{
+	unsigned char a[64], b[64];
+	size_t an = sizeof a, bn = sizeof b;
+
+	if (gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, a, &an) < 0 ||
+	    gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, b, &bn) < 0)
+		return -1;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* The index of a certificate in the pool that issued none of the others (the likely leaf). */
+static size_t pool_leaf(const struct creds *c)
+{
+	for (size_t i = 0; i < c->ncerts; i++) {
+		bool issuer = false;
+		for (size_t j = 0; j < c->ncerts && !issuer; j++)
+			issuer = j != i && issued_by(c->certs[j], c->certs[i]);
+		if (!issuer)
+			return i;
+	}
+	return 0;
+}
+
+/* Walks from certs[leaf] up through the pool; fills c->chain. */
+static void walk_chain(struct creds *c, size_t leaf)
+{
+	bool used[MAX_CERTS] = { false };
+
+	c->chain[0] = leaf;
+	c->nchain = 1;
+	used[leaf] = true;
+	while (c->nchain < c->ncerts) {
+		gnutls_x509_crt_t top = c->certs[c->chain[c->nchain - 1]];
+		size_t next = c->ncerts;
+		if (self_issued(top))
+			break;
+		for (size_t j = 0; j < c->ncerts && next == c->ncerts; j++)
+			if (!used[j] && issued_by(top, c->certs[j]))
+				next = j;
+		if (next == c->ncerts)
+			break;
+		used[next] = true;
+		c->chain[c->nchain++] = next;
+	}
+}
+
+/* ---- the checks ---- */
+
+/* Key mismatch: the key against the leaf. */
+static void check_key(const struct creds *c, const char *key_file, struct sink *s)
+{
+	gnutls_x509_crt_t leaf = c->certs[c->chain[0]];
+	char name[PIECE], p[PIECE];
+
+	if (!c->key || key_matches(c->key, leaf) != 0)
+		return;
+	crt_label(leaf, name, sizeof name);
+	if (c->p12) {
+		safe_path(p, sizeof p, c->file);
+		report(s, CREDCHECK_KEY_MISMATCH,
+		       "Export the PKCS#12 file again from the client certificate and the key that was made with it.",
+		       "The private key in the PKCS#12 file '%s' does not belong to its certificate '%s', nor to any other "
+		       "certificate in it.", p, name);
+	} else {
+		safe_path(p, sizeof p, key_file);
+		report(s, CREDCHECK_KEY_MISMATCH,
+		       "Configure the private key that was made together with this certificate, or the certificate issued "
+		       "for this key.",
+		       "The key in '%s' does not belong to the client certificate '%s': their public keys differ.", p, name);
+	}
+}
+
+/* PKCS#12 key count: none, or more than one. */
+static void check_p12_keys(const struct creds *c, struct sink *s)
+{
+	char name[PIECE], p[PIECE];
+
+	if (!c->p12 || c->nkeys == 1)
+		return;
+	safe_path(p, sizeof p, c->file);
+	if (c->nkeys == 0) {
+		crt_label(c->certs[c->chain[0]], name, sizeof name);
+		report(s, CREDCHECK_P12_NO_KEY,
+		       "Export the PKCS#12 file again with the private key (openssl pkcs12 -export -inkey KEY, or certtool "
+		       "--to-p12 --load-privkey KEY).",
+		       "The PKCS#12 file '%s' holds the certificate '%s' but no private key, so the client cannot prove it "
+		       "owns the certificate.", p, name);
+	} else {
+		report(s, CREDCHECK_P12_SEVERAL_KEYS,
+		       "Export the PKCS#12 file again with only the client certificate's key and its chain.",
+		       "The PKCS#12 file '%s' holds %zu private keys; GnuTLS uses only the first one it finds.", p, c->nkeys);
+	}
+}
+
+/* Dates of one certificate against now; role: "client certificate" or "intermediate certificate". True if reported. */
+static bool check_dates_one(gnutls_x509_crt_t crt, const char *role, const char *where, time_t now, struct sink *s)
+{
+	time_t nb = gnutls_x509_crt_get_activation_time(crt);
+	time_t na = gnutls_x509_crt_get_expiration_time(crt);
+	char name[PIECE], date[32], ago[48];
+	long days;
+
+	if (nb == (time_t)-1 || na == (time_t)-1)
+		return false;
+	if (now > na) {
+		days = (long)((now - na) / DAY_SECONDS);
+		if (days == 0)
+			snprintf(ago, sizeof ago, "less than a day ago");
+		else
+			snprintf(ago, sizeof ago, "%ld day%s ago", days, days == 1 ? "" : "s");
+		crt_label(crt, name, sizeof name);
+		date_words(na, date, sizeof date);
+		report(s, CREDCHECK_EXPIRED,
+		       strcmp(role, "client certificate") == 0
+			       ? "Get a new client certificate from the CA that issued it, and configure it with its key."
+			       : "Replace it with the CA's current intermediate certificate.",
+		       "The %s '%s'%s expired on %s, %s.", role, name, where, date, ago);
+		return true;
+	}
+	if (now < nb) {
+		days = (long)((nb - now + DAY_SECONDS - 1) / DAY_SECONDS);
+		crt_label(crt, name, sizeof name);
+		date_words(nb, date, sizeof date);
+		report(s, CREDCHECK_NOT_YET_VALID,
+		       "Check this machine's clock; if it is right, wait until then or ask the CA for a certificate that is "
+		       "valid now.",
+		       "The %s '%s'%s is not valid until %s, %ld day%s from now.", role, name, where, date, days,
+		       days == 1 ? "" : "s");
+		return true;
+	}
+	return false;
+}
+
+/* Dates: the leaf; the intermediates in the file only when the leaf's dates are fine. */
+static void check_dates(const struct creds *c, time_t now, struct sink *s)
+{
+	const char *where = c->p12 ? " in the PKCS#12 file" : " in the certificate file";
+
+	if (check_dates_one(c->certs[c->chain[0]], "client certificate", "", now, s))
+		return;
+	for (size_t i = 1; i < c->nchain; i++) {
+		gnutls_x509_crt_t crt = c->certs[c->chain[i]];
+		if (!self_issued(crt))
+			check_dates_one(crt, "intermediate certificate", where, now, s);
+	}
+}
+
+/* A short name for an extended key usage OID (sanitized). */
+static void eku_name(const char *oid, char *out, size_t n)
+{
+	static const struct {
+		const char *oid, *name;
+	} names[] = {
+		{ GNUTLS_KP_TLS_WWW_SERVER, "serverAuth" },  { GNUTLS_KP_TLS_WWW_CLIENT, "clientAuth" },
+		{ GNUTLS_KP_CODE_SIGNING, "codeSigning" },   { GNUTLS_KP_EMAIL_PROTECTION, "emailProtection" },
+		{ GNUTLS_KP_TIME_STAMPING, "timeStamping" }, { GNUTLS_KP_OCSP_SIGNING, "OCSPSigning" },
+		{ GNUTLS_KP_ANY, "anyExtendedKeyUsage" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(oid, names[i].oid) == 0) {
+			snprintf(out, n, "%s", names[i].name);
+			return;
+		}
+	}
+	safe_piece(out, n, oid, strlen(oid));
+}
+
+/* Appends ", piece" (or "piece" when empty) to buf, truncating safely. */
+static void list_add(char *buf, size_t n, const char *piece)
+{
+	size_t used = strlen(buf);
+
+	if (used + 1 < n)
+		snprintf(buf + used, n - used, "%s%s", used ? ", " : "", piece);
+}
+
+/* Usage: extended key usage without clientAuth (or any), key usage without digitalSignature. */
+static void check_usage(const struct creds *c, struct sink *s)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} kus[] = {
+		{ GNUTLS_KEY_DIGITAL_SIGNATURE, "digitalSignature" }, { GNUTLS_KEY_NON_REPUDIATION, "nonRepudiation" },
+		{ GNUTLS_KEY_KEY_ENCIPHERMENT, "keyEncipherment" },   { GNUTLS_KEY_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ GNUTLS_KEY_KEY_AGREEMENT, "keyAgreement" },         { GNUTLS_KEY_KEY_CERT_SIGN, "keyCertSign" },
+		{ GNUTLS_KEY_CRL_SIGN, "cRLSign" },                   { GNUTLS_KEY_ENCIPHER_ONLY, "encipherOnly" },
+		{ GNUTLS_KEY_DECIPHER_ONLY, "decipherOnly" },
+	};
+	gnutls_x509_crt_t leaf = c->certs[c->chain[0]];
+	char name[PIECE], list[200] = "", piece[96];
+	bool present = false, fits = false;
+	unsigned usage = 0, critical = 0;
+
+	for (unsigned i = 0; i < 64; i++) {
+		char oid[128];
+		size_t sz = sizeof oid;
+		int rc = gnutls_x509_crt_get_key_purpose_oid(leaf, i, oid, &sz, NULL);
+		if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+			present = true;
+			list_add(list, sizeof list, "(an over-long OID)");
+			continue;
+		}
+		if (rc < 0)
+			break;
+		present = true;
+		oid[sizeof oid - 1] = '\0';
+		fits |= strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT) == 0 || strcmp(oid, GNUTLS_KP_ANY) == 0;
+		eku_name(oid, piece, sizeof piece);
+		list_add(list, sizeof list, piece);
+	}
+	if (present && !fits) {
+		crt_label(leaf, name, sizeof name);
+		report(s, CREDCHECK_WRONG_USAGE,
+		       "Ask the CA for a certificate whose extended key usage includes TLS client authentication (clientAuth, "
+		       "1.3.6.1.5.5.7.3.2).",
+		       "The client certificate '%s' is not meant for TLS clients: its extended key usage lists %s but not "
+		       "clientAuth.", name, list);
+	}
+	if (gnutls_x509_crt_get_key_usage(leaf, &usage, &critical) >= 0 && !(usage & GNUTLS_KEY_DIGITAL_SIGNATURE)) {
+		list[0] = '\0';
+		for (size_t i = 0; i < sizeof kus / sizeof kus[0]; i++)
+			if (usage & kus[i].bit)
+				list_add(list, sizeof list, kus[i].name);
+		crt_label(leaf, name, sizeof name);
+		report(s, CREDCHECK_WRONG_USAGE, "Ask the CA for a certificate whose key usage includes digitalSignature.",
+		       "The client certificate '%s' may not sign: its key usage (%s) lacks digitalSignature, which a TLS "
+		       "client needs to prove it holds the key.", name, list[0] ? list : "empty");
+	}
+}
+
+/* An issuer of crt among the certificates of a PEM file (a certificate to deinit), or NULL. */
+static gnutls_x509_crt_t issuer_in_file(const char *path, gnutls_x509_crt_t crt)
+{
+	gnutls_x509_crt_t list[64], found = NULL;
+	gnutls_datum_t d;
+	int err = 0, n;
+
+	if (!read_all(path, &d, &err))
+		return NULL;
+	n = parse_certs(&d, list, sizeof list / sizeof list[0]);
+	free(d.data);
+	for (int i = 0; i < n; i++) {
+		if (!found && issued_by(crt, list[i]))
+			found = list[i];
+		else
+			gnutls_x509_crt_deinit(list[i]);
+	}
+	return found;
+}
+
+/* True for directory entries named *.pem or *.crt. */
+static int cert_file_name(const struct dirent *e)
+{
+	size_t len = strlen(e->d_name);
+
+	return len > 4 && e->d_name[0] != '.' &&
+	       (strcmp(e->d_name + len - 4, ".pem") == 0 || strcmp(e->d_name + len - 4, ".crt") == 0);
+}
+
+/* An issuer of crt in a directory's *.pem and *.crt files (sorted by name); *where: the file (malloc). */
+static gnutls_x509_crt_t issuer_in_dir(const char *dir, gnutls_x509_crt_t crt, char **where)
+{
+	struct dirent **names = NULL;
+	gnutls_x509_crt_t found = NULL;
+	int n = scandir(dir, &names, cert_file_name, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		if (!found) {
+			size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+			char *path = malloc(len);
+			if (path) {
+				snprintf(path, len, "%s/%s", dir, names[i]->d_name);
+				found = issuer_in_file(path, crt);
+				if (found)
+					*where = path;
+				else
+					free(path);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
+/* An issuer of crt in the system trust store (a copy to deinit), or NULL. */
+static gnutls_x509_crt_t issuer_in_system(gnutls_x509_crt_t crt)
+{
+	gnutls_x509_trust_list_t tl;
+	gnutls_x509_crt_t iss = NULL;
+
+	if (gnutls_x509_trust_list_init(&tl, 0) < 0)
+		return NULL;
+	if (gnutls_x509_trust_list_add_system_trust(tl, 0, 0) > 0 &&
+	    gnutls_x509_trust_list_get_issuer(tl, crt, &iss, GNUTLS_TL_GET_COPY) >= 0 && iss && !issued_by(crt, iss)) {
+		gnutls_x509_crt_deinit(iss);
+		iss = NULL;
+	}
+	gnutls_x509_trust_list_deinit(tl, 1);
+	return iss;
+}
+
+/* Chain: the top of the walk is not self-issued, and an intermediate (not a root) that issued it is found locally. */
+static void check_chain(const struct creds *c, const struct credcheck_input *in, struct sink *s)
+{
+	gnutls_x509_crt_t top = c->certs[c->chain[c->nchain - 1]];
+	gnutls_x509_crt_t iss = NULL;
+	char *where = NULL;
+	char top_name[PIECE], iss_name[PIECE], w[PIECE], fix[256];
+	struct credcheck_finding *f;
+
+	if (self_issued(top))
+		return;
+	if (in->ca_file && (iss = issuer_in_file(in->ca_file, top)) != NULL)
+		where = strdup(in->ca_file);
+	if (!iss && in->ca_path)
+		iss = issuer_in_dir(in->ca_path, top, &where);
+	if (!iss && in->system_trust && (iss = issuer_in_system(top)) != NULL)
+		where = NULL;
+	if (!iss || self_issued(iss))
+		goto out;      /* not found anywhere (the server may hold it), or a root: nothing is missing */
+
+	crt_label(top, top_name, sizeof top_name);
+	crt_label(iss, iss_name, sizeof iss_name);
+	if (where)
+		safe_path(w, sizeof w, where);
+	else
+		snprintf(w, sizeof w, "the system trust store");
+	if (c->p12)
+		say(fix, sizeof fix, "Export the PKCS#12 file again with the intermediate certificate included (found in %s).", w);
+	else
+		say(fix, sizeof fix, "Append the intermediate certificate (found in %s) to the certificate file, after the "
+		    "client certificate.", w);
+	if (c->nchain == 1)
+		f = report(s, CREDCHECK_CHAIN_INCOMPLETE, fix,
+			   "The %s file holds only '%s', not the intermediate '%s' that issued it; servers that trust only the "
+			   "root will reject it.", c->p12 ? "PKCS#12" : "certificate", top_name, iss_name);
+	else
+		f = report(s, CREDCHECK_CHAIN_INCOMPLETE, fix,
+			   "The chain in the %s file ends with '%s', without the intermediate '%s' that issued it; servers "
+			   "that trust only the root will reject it.", c->p12 ? "PKCS#12" : "certificate", top_name, iss_name);
+	if (f)
+		crt_dn_safe(iss, f->missing_issuer, sizeof f->missing_issuer);
+out:
+	free(where);
+	if (iss)
+		gnutls_x509_crt_deinit(iss);
+}
+
+/* Frees the loaded credentials. */
+static void creds_free(struct creds *c)
+{
+	for (size_t i = 0; i < c->ncerts; i++)
+		gnutls_x509_crt_deinit(c->certs[i]);
+	if (c->key)
+		gnutls_x509_privkey_deinit(c->key);
+	memset(c, 0, sizeof *c);
+}
+
+/* Runs every check. */
+size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding *out, size_t max)
+{
+	struct sink s = { out, max, 0 };
+	struct creds c;
+	bool have_certs;
+	size_t leaf = 0;
+
+	memset(&c, 0, sizeof c);
+	if (!in || (!in->p12_file && !in->cert_file))
+		return 0;
+	if (in->p12_file) {
+		have_certs = load_p12(&c, in->p12_file, in->p12_password, &s);
+	} else {
+		have_certs = load_cert_file(&c, in->cert_file, &s);
+		if (in->key_file)
+			load_key_file(&c, in->key_file, &s);
+	}
+	if (!have_certs) {
+		creds_free(&c);
+		return s.n;
+	}
+	if (c.p12) {
+		/* the certificate of the first key is the leaf, as gnutls_pkcs12_simple_parse has it */
+		leaf = c.ncerts;
+		for (size_t i = 0; c.key && i < c.ncerts && leaf == c.ncerts; i++)
+			if (key_matches(c.key, c.certs[i]) == 1)
+				leaf = i;
+		if (leaf == c.ncerts)
+			leaf = pool_leaf(&c);
+	}
+	walk_chain(&c, leaf);
+	check_p12_keys(&c, &s);
+	check_key(&c, in->key_file, &s);
+	check_dates(&c, in->now ? in->now : time(NULL), &s);
+	check_usage(&c, &s);
+	check_chain(&c, in, &s);
+	creds_free(&c);
+	return s.n;
+}
+
+/* The stable name of a finding's code. */
+const char *credcheck_code_name(enum credcheck_code c)
+{
+	switch (c) {
+	case CREDCHECK_KEY_MISMATCH: return "client-key-mismatch";
+	case CREDCHECK_EXPIRED: return "client-cert-expired";
+	case CREDCHECK_NOT_YET_VALID: return "client-cert-not-yet-valid";
+	case CREDCHECK_WRONG_USAGE: return "client-cert-wrong-usage";
+	case CREDCHECK_CHAIN_INCOMPLETE: return "client-cert-chain-incomplete";
+	case CREDCHECK_P12_NO_KEY: return "client-p12-no-key";
+	case CREDCHECK_P12_SEVERAL_KEYS: return "client-p12-several-keys";
+	case CREDCHECK_UNREADABLE: return "client-cert-unreadable";
+	}
+	return "unknown";
+}
