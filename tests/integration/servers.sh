@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Real servers on loopback, each started here with its own configuration in a
+# temporary directory and stopped by its own pid:
+#   - nginx, TLS 1.2 and TLS 1.3, IPv4 and IPv6, with and without a required
+#     client certificate, against the client (with --http);
+#   - openssl s_server -www, TLS 1.2 and TLS 1.3, asking for a client certificate;
+#   - tlsladder serve --once against curl, openssl s_client and its own client.
+# Needs nginx, openssl, curl (Debian packages nginx, openssl, curl).
+set -u
+bin="$1"
+src="${TLSLADDER_SRC:?}"
+certs="$src/certs"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+srv=""          # pid of the server now running
+port=""         # its port
+
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+skip() { echo "skip $*"; }
+# has FILE PATTERN DESCRIPTION
+has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
+# expect_rc WANT DESCRIPTION -- command...   (stdout in $tmp/out, stderr in $tmp/err)
+expect_rc() {
+	local want="$1" what="$2"
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$what (exit $rc)"; else bad "$what: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err"; fi
+}
+
+# wait_exit PID SECONDS: waits at most SECONDS for PID to end, killing it
+# after that; sets $rc (124 when it had to be killed).
+wait_exit() {
+	local pid="$1" i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null
+		sleep 0.2
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		rc=124
+	else
+		wait "$pid" 2>/dev/null
+		rc=$?
+	fi
+}
+stop() {
+	if [ -n "$srv" ]; then
+		kill "$srv" 2>/dev/null
+		wait_exit "$srv" 5
+	fi
+	srv=""
+}
+cleanup() {
+	stop
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# listening PID PORT: PID itself holds a listening TCP socket on PORT (any
+# address). Read from /proc, so it neither needs ss nor makes a connection
+# (which would use up a "serve --once").
+listening() {
+	local pid="$1" hex ino fds
+	hex=$(printf ':%04X' "$2")
+	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
+	while read -r ino; do
+		grep -q "socket:\[$ino\]\$" <<<"$fds" && return 0
+	done < <(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' \
+		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
+	return 1
+}
+# start NAME PROBE FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the background
+# (FUNC must exec the server, so that its pid is the server's) on a random free
+# high port until the server listens there; up to 5 ports. PROBE=yes also
+# connects with /dev/tcp (not for serve --once). Sets $srv and $port.
+start() {
+	local name="$1" probe="$2" fn="$3" i p
+	shift 3
+	srv=""
+	port=""
+	for _ in 1 2 3 4 5; do
+		p=$((20000 + RANDOM % 40000))
+		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi   # taken
+		"$fn" "$p" "$@" >"$tmp/$name.log" 2>&1 </dev/null &
+		srv=$!
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$srv" 2>/dev/null || break
+			if listening "$srv" "$p"; then
+				if [ "$probe" != yes ] || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+					port=$p
+					return 0
+				fi
+			fi
+			sleep 0.05
+		done
+		stop
+	done
+	bad "$name did not start"
+	cat "$tmp/$name.log"
+	return 1
+}
+
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+# Can ::1 be used? (No IPv6 loopback: the IPv6 cases are skipped.)
+ipv6=no
+grep -qi '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && ipv6=yes
+[ "$ipv6" = yes ] || skip "no IPv6 loopback address ::1: IPv6 cases skipped"
+
+ca=(--cafile "$certs/root-ca.pem")
+mine=(--cert "$certs/client-chain.pem" --key "$certs/client.key")
+client=("$bin" --text --timeout 10)
+
+# ---------------------------------------------------------------- nginx
+# run_nginx PORT PROTOCOL VERIFY(on|off): writes DIR/nginx.conf and execs nginx.
+run_nginx() {
+	local p="$1" proto="$2" verify="$3" dir="$tmp/nginx-$2-$3" six=""
+	mkdir -p "$dir"
+	[ "$ipv6" = yes ] && six="listen [::1]:$p ssl;"
+	cat >"$dir/nginx.conf" <<-EOF
+		daemon off;
+		master_process off;
+		worker_processes 1;
+		pid $dir/nginx.pid;
+		error_log $dir/error.log info;
+		events { worker_connections 64; }
+		http {
+		    access_log $dir/access.log;
+		    client_body_temp_path $dir/body;
+		    proxy_temp_path $dir/proxy;
+		    fastcgi_temp_path $dir/fastcgi;
+		    uwsgi_temp_path $dir/uwsgi;
+		    scgi_temp_path $dir/scgi;
+		    server {
+		        listen 127.0.0.1:$p ssl;
+		        $six
+		        ssl_certificate $certs/server-ecdsa-chain.pem;
+		        ssl_certificate_key $certs/server-ecdsa.key;
+		        ssl_protocols $proto;
+		        ssl_verify_client $verify;
+		        ssl_client_certificate $certs/root-ca.pem;
+		        ssl_verify_depth 3;
+		        location / { default_type text/plain; return 200 "tlsladder test\n"; }
+		    }
+		}
+	EOF
+	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
+
+if have nginx; then
+	PATH="$PATH:/usr/sbin"
+	for v in 1.2 1.3; do
+		# No client certificate asked for.
+		if start nginx-$v yes run_nginx "TLSv$v" off; then
+			expect_rc 0 "nginx TLS $v IPv4 --http" -- "${client[@]}" "${ca[@]}" --http localhost -p "$port"
+			has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v IPv4: version"
+			has "$tmp/out" 'server certificate: verified' "nginx TLS $v IPv4: server certificate verified"
+			has "$tmp/out" 'client certificate: not requested' "nginx TLS $v IPv4: no client certificate asked for"
+			has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v IPv4: HTTP 200"
+			if [ "$ipv6" = yes ]; then
+				expect_rc 0 "nginx TLS $v IPv6 --http" -- "${client[@]}" "${ca[@]}" --http "[::1]:$port"
+				has "$tmp/out" "connected to \[::1\] port $port" "nginx TLS $v IPv6: connected over IPv6"
+				has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v IPv6: version"
+				has "$tmp/out" 'server certificate: verified.*name matches ::1' "nginx TLS $v IPv6: verified for ::1"
+				has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v IPv6: HTTP 200"
+			fi
+			stop
+		fi
+		# ssl_verify_client on.
+		if start nginx-$v-mtls yes run_nginx "TLSv$v" on; then
+			expect_rc 0 "nginx TLS $v mTLS IPv4 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http localhost -p "$port"
+			has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v mTLS IPv4: version"
+			has "$tmp/out" 'server certificate: verified' "nginx TLS $v mTLS IPv4: server certificate verified"
+			has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "nginx TLS $v mTLS IPv4: chain sent"
+			has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v mTLS IPv4: HTTP 200"
+			if [ "$ipv6" = yes ]; then
+				expect_rc 0 "nginx TLS $v mTLS IPv6 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http "[::1]:$port"
+				has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "nginx TLS $v mTLS IPv6: chain sent"
+				has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v mTLS IPv6: HTTP 200"
+			fi
+			# No certificate: nginx still completes the handshake and
+			# refuses only at the HTTP level; the client reports that and
+			# exits 0 (the handshake itself succeeded).
+			expect_rc 0 "nginx TLS $v mTLS, no client certificate, --http" -- "${client[@]}" "${ca[@]}" --http localhost -p "$port"
+			has "$tmp/out" 'client certificate: requested, but none was sent' "nginx TLS $v mTLS: no certificate sent"
+			has "$tmp/out" 'the server answered: HTTP/1.1 400 Bad Request' "nginx TLS $v mTLS: HTTP 400 shown"
+			has "$tmp/out" 'outcome: +handshake completed' "nginx TLS $v mTLS: handshake completed"
+			stop
+			has "$tmp/nginx-TLSv$v-on/error.log" 'client sent no required SSL certificate' "nginx TLS $v: nginx logged the missing certificate"
+		fi
+	done
+else
+	bad "nginx is not installed (Debian package nginx)"
+fi
+
+# ---------------------------------------------------------------- openssl s_server
+run_s_server() {
+	exec openssl s_server -accept "127.0.0.1:$1" -"$2" -www \
+		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
+		-CAfile "$certs/root-ca.pem" -Verify 1
+}
+for v in 1.2 1.3; do
+	if start s_server-$v yes run_s_server "tls1_${v#1.}"; then
+		expect_rc 0 "s_server TLS $v -Verify 1 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http localhost -p "$port"
+		has "$tmp/out" "version: +TLS $v\$" "s_server TLS $v: version"
+		has "$tmp/out" 'server certificate: verified' "s_server TLS $v: server certificate verified"
+		has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "s_server TLS $v: chain sent"
+		has "$tmp/out" 'the server answered: HTTP/1.0 200 ok' "s_server TLS $v: HTTP 200"
+		# No certificate: OpenSSL refuses with an alert.
+		expect_rc 4 "s_server TLS $v -Verify 1, no client certificate" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
+		has "$tmp/out" 'client certificate: requested, but none was sent' "s_server TLS $v: no certificate sent"
+		if [ "$v" = 1.3 ]; then
+			has "$tmp/out" 'rejected the connection after the handshake completed: alert certificate_required \(116\)' \
+				"s_server TLS 1.3: certificate_required after the handshake"
+		else
+			has "$tmp/out" 'ended the handshake with alert handshake_failure \(40\)' "s_server TLS 1.2: handshake_failure"
+		fi
+		stop
+	fi
+done
+
+# ---------------------------------------------------------------- tlsladder serve
+run_serve() {
+	local p="$1"
+	shift
+	exec "$bin" serve "$p" --once --text "$@"
+}
+# serve_done DESCRIPTION WANT: waits for serve --once, checks its exit code;
+# its ladder is then in $tmp/serve.
+serve_done() {
+	wait_exit "$srv" 10
+	srv=""
+	cp "$tmp/serve.log" "$tmp/serve"
+	if [ "$rc" -eq "$2" ]; then ok "$1: serve exit $rc"; else bad "$1: serve exit $rc, wanted $2"; cat "$tmp/serve"; fi
+}
+
+# (a) curl with a client certificate.
+if have curl; then
+	if start serve no run_serve --require-client-cert; then
+		expect_rc 0 "serve: curl with a client certificate" -- curl -sS --max-time 10 --cacert "$certs/root-ca.pem" \
+			--cert "$certs/client-chain.pem" --key "$certs/client.key" -w '\nstatus %{http_code}\n' "https://localhost:$port/"
+		has "$tmp/out" '^tlsladder: the TLS handshake is complete' "serve: curl got the body"
+		has "$tmp/out" '^status 200$' "serve: curl got 200"
+		serve_done "serve: curl" 0
+		has "$tmp/serve" 'client certificate: verified' "serve: curl's certificate verified"
+		has "$tmp/serve" 'answered 200 OK' "serve: the HTTP request noted"
+	fi
+	# A certificate from a CA the server does not trust, sent regardless.
+	if start serve no run_serve --require-client-cert; then
+		# TLS 1.3: the alert comes after curl's handshake, so curl fails
+		# with 56 (the alert read) or 55 (the socket already closed).
+		curl -sS --max-time 10 --cacert "$certs/root-ca.pem" --cert "$certs/client-other-ca.pem" \
+			--key "$certs/client-other-ca.key" "https://localhost:$port/" >"$tmp/out" 2>"$tmp/err" </dev/null
+		rc=$?
+		case $rc in
+		55 | 56) ok "serve: curl with an untrusted client certificate fails (exit $rc)" ;;
+		*) bad "serve: curl with an untrusted client certificate: exit $rc, wanted 55 or 56"; cat "$tmp/err" ;;
+		esac
+		serve_done "serve: curl untrusted" 3
+		has "$tmp/serve" 'client certificate: NOT verified' "serve: untrusted curl certificate NOT verified"
+	fi
+else
+	bad "curl is not installed (Debian package curl)"
+fi
+
+# (b) openssl s_client, no client certificate.
+if start serve no run_serve; then
+	expect_rc 0 "serve: openssl s_client" -- openssl s_client -connect "127.0.0.1:$port" -CAfile "$certs/root-ca.pem"
+	has "$tmp/out" 'Verify return code: 0 \(ok\)' "serve: s_client verified the server"
+	serve_done "serve: s_client" 0
+	has "$tmp/serve" 'client certificate: not requested' "serve: no client certificate asked for"
+	has "$tmp/serve" 'outcome: +handshake completed' "serve: s_client handshake completed"
+fi
+
+# (c) tlsladder's own client.
+if start serve no run_serve --require-client-cert; then
+	expect_rc 0 "serve: tlsladder client with a certificate" -- "${client[@]}" "${ca[@]}" "${mine[@]}" localhost -p "$port"
+	has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "serve: tlsladder client sent its chain"
+	has "$tmp/out" 'server certificate: verified' "serve: tlsladder client verified the server"
+	serve_done "serve: tlsladder client" 0
+	has "$tmp/serve" 'client certificate: verified: chain of 2 certificates' "serve: tlsladder client's chain verified"
+fi
+if [ "$ipv6" = yes ] && start serve no run_serve --listen ::1 --require-client-cert; then
+	expect_rc 0 "serve --listen ::1: tlsladder client over IPv6" -- "${client[@]}" "${ca[@]}" "${mine[@]}" "[::1]:$port"
+	serve_done "serve --listen ::1" 0
+	has "$tmp/serve" 'connection 1 from \[::1\] port' "serve: IPv6 peer named"
+fi
+
+# (d) a client certificate from another CA, sent anyway (openssl s_client):
+# serve aborts with bad_certificate and exits 3.
+if start serve no run_serve --require-client-cert; then
+	openssl s_client -connect "127.0.0.1:$port" -CAfile "$certs/root-ca.pem" \
+		-cert "$certs/client-other-ca.pem" -key "$certs/client-other-ca.key" </dev/null >"$tmp/out" 2>&1
+	serve_done "serve: s_client untrusted certificate" 3
+	has "$tmp/serve" 'client certificate: NOT verified' "serve: untrusted certificate NOT verified"
+	has "$tmp/serve" 'Alert fatal bad_certificate \(42\)' "serve: bad_certificate sent"
+	has "$tmp/serve" "outcome: +the client's certificate did not verify" "serve: outcome names the client certificate"
+fi
+# The same certificate given to tlsladder's client: GnuTLS does not send a
+# certificate whose issuer is not among the server's certificate_authorities,
+# so the Certificate is empty, serve exits 1 and the client 4.
+if start serve no run_serve --require-client-cert; then
+	expect_rc 4 "serve: tlsladder client with an untrusted certificate" -- "${client[@]}" "${ca[@]}" \
+		--cert "$certs/client-other-ca.pem" --key "$certs/client-other-ca.key" localhost -p "$port"
+	has "$tmp/out" 'client certificate: requested, but none was sent' "serve: the client left out its certificate"
+	has "$tmp/out" 'alert certificate_required \(116\)' "serve: the client sees certificate_required"
+	serve_done "serve: tlsladder client untrusted" 1
+	has "$tmp/serve" 'client certificate: the client sent no certificate' "serve: no certificate received"
+fi
+
+echo "servers: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
