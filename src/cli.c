@@ -730,8 +730,11 @@ static int run_client(const struct cli_config *cfg)
 		timeline_get_result(tl, TL_CLIENT, 0, &r);
 		if (r.error[0])
 			complain(r.error);
-		else if (r.verify_done && !r.verified)
-			complain(r.verify);
+		else if (r.verify_done && !r.verified) {
+			char line[700];
+			snprintf(line, sizeof line, "the server's certificate did not verify: %s", r.verify);
+			complain(line);
+		}
 	}
 	timeline_destroy(tl);
 	return rc;

@@ -157,6 +157,18 @@ static void date_words(time_t t, char *buf, size_t n)
 		snprintf(buf, n, "an unknown date");
 }
 
+/* Words without a final period (GnuTLS's own texts have one), into buf. */
+static const char *trimmed(const char *w, char *buf, size_t n)
+{
+	size_t len;
+
+	snprintf(buf, n, "%s", w ? w : "unknown error");
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '.' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	return buf;
+}
+
 /* A GnuTLS error met while parsing a certificate file, in plain words. */
 static const char *cert_parse_words(int rc)
 {
@@ -164,7 +176,7 @@ static const char *cert_parse_words(int rc)
 	case GNUTLS_E_NO_CERTIFICATE_FOUND:
 	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
 	case GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE:
-		return "no certificate was found in it";
+		return "it holds no certificate, neither PEM nor DER";
 	case GNUTLS_E_BASE64_DECODING_ERROR:
 	case GNUTLS_E_ASN1_DER_ERROR:
 	case GNUTLS_E_ASN1_TAG_ERROR:
@@ -180,14 +192,31 @@ static const char *key_parse_words(int rc)
 {
 	switch (rc) {
 	case GNUTLS_E_DECRYPTION_FAILED:
-	case GNUTLS_E_ENCRYPTED_STRUCTURE:
 		return "the key is encrypted, and an unencrypted key is needed";
+	case GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE:
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+		return "it holds no private key";
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+	case GNUTLS_E_ASN1_DER_OVERFLOW:
+		return "the key in it is damaged, or of a kind GnuTLS cannot read";
+	default:
+		return tls_error_words(rc);
+	}
+}
+
+/* A GnuTLS error met while parsing a PKCS#12 file, in plain words. */
+static const char *p12_parse_words(int rc)
+{
+	switch (rc) {
 	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
 	case GNUTLS_E_BASE64_DECODING_ERROR:
 	case GNUTLS_E_ASN1_DER_ERROR:
 	case GNUTLS_E_ASN1_TAG_ERROR:
 	case GNUTLS_E_ASN1_DER_OVERFLOW:
-		return "no private key GnuTLS can read was found in it";
+	case GNUTLS_E_ASN1_ELEMENT_NOT_FOUND:
+		return "it is neither DER nor PEM PKCS#12 data";
 	default:
 		return tls_error_words(rc);
 	}
@@ -286,8 +315,8 @@ static int parse_certs(const gnutls_datum_t *d, gnutls_x509_crt_t *out, size_t m
 				return 1;
 			}
 			gnutls_x509_crt_deinit(one);
-			rc = r2;
 		}
+		rc = GNUTLS_E_NO_CERTIFICATE_FOUND;      /* not PEM, and not one DER certificate either */
 	}
 	return rc;
 }
@@ -307,7 +336,7 @@ static bool load_cert_file(struct creds *c, const char *path, struct sink *s)
 {
 	gnutls_datum_t d;
 	int err = 0, rc;
-	char p[PIECE];
+	char p[PIECE], words[160];
 
 	c->file = path;
 	if (!read_all(path, &d, &err)) {
@@ -321,7 +350,8 @@ static bool load_cert_file(struct creds *c, const char *path, struct sink *s)
 		report(s, CREDCHECK_UNREADABLE,
 		       "Give a PEM file that starts with the client certificate ('-----BEGIN CERTIFICATE-----'), followed "
 		       "by its intermediates.",
-		       "The certificate file '%s' cannot be used: %s.", p, cert_parse_words(rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND));
+		       "The certificate file '%s' cannot be used: %s.", p,
+		       trimmed(cert_parse_words(rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND), words, sizeof words));
 		return false;
 	}
 	c->ncerts = (size_t)rc;
@@ -333,7 +363,7 @@ static bool load_key_file(struct creds *c, const char *path, struct sink *s)
 {
 	gnutls_datum_t d;
 	int err = 0, rc;
-	char p[PIECE];
+	char p[PIECE], words[160];
 
 	if (!read_all(path, &d, &err)) {
 		report_unopenable(s, "key file", path, err);
@@ -357,7 +387,7 @@ static bool load_key_file(struct creds *c, const char *path, struct sink *s)
 		report(s, CREDCHECK_UNREADABLE,
 		       "Give the client certificate's private key as an unencrypted PEM file ('-----BEGIN ... PRIVATE "
 		       "KEY-----').",
-		       "The key file '%s' cannot be used: %s.", p, key_parse_words(rc));
+		       "The key file '%s' cannot be used: %s.", p, trimmed(key_parse_words(rc), words, sizeof words));
 		return false;
 	}
 	return true;
@@ -452,7 +482,7 @@ static bool load_p12(struct creds *c, const char *path, const char *password, st
 	gnutls_pkcs12_t p12 = NULL;
 	gnutls_datum_t d;
 	int err = 0, rc;
-	char p[PIECE];
+	char p[PIECE], words[160];
 
 	c->p12 = true;
 	c->file = path;
@@ -469,7 +499,8 @@ static bool load_p12(struct creds *c, const char *path, const char *password, st
 		if (p12)
 			gnutls_pkcs12_deinit(p12);
 		report(s, CREDCHECK_UNREADABLE, "Give a PKCS#12 file (.p12, .pfx), or the certificate and key as PEM files.",
-		       "The file '%s' is not a PKCS#12 file GnuTLS can read (%s).", p, tls_error_words(rc));
+		       "The file '%s' is not a PKCS#12 file GnuTLS can read: %s.", p,
+		       trimmed(p12_parse_words(rc), words, sizeof words));
 		return false;
 	}
 	if (gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED) {
@@ -485,7 +516,7 @@ static bool load_p12(struct creds *c, const char *path, const char *password, st
 	}
 	if (rc < 0) {
 		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again from the certificate chain and its key.",
-		       "The PKCS#12 file '%s' is damaged: %s.", p, tls_error_words(rc));
+		       "The PKCS#12 file '%s' is damaged: %s.", p, trimmed(tls_error_words(rc), words, sizeof words));
 		return false;
 	}
 	if (c->ncerts == 0) {

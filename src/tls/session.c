@@ -16,6 +16,7 @@
 #include "tlsladder/session.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/names.h"
+#include "tlsladder/x509view.h"
 #include "tls_internal.h"
 
 #include <errno.h>
@@ -758,8 +759,7 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 			else if (rc == GNUTLS_E_FILE_ERROR)
 				tl_error_set(err, TL_EXIT_FILES, "%s: the file could not be read", cfg->p12_file);
 			else
-				tl_error_set(err, TL_EXIT_FILES, "%s: not a usable PKCS#12 file (%s)", cfg->p12_file,
-					     tls_error_words(rc));
+				tl_error_set(err, TL_EXIT_FILES, "%s: not a PKCS#12 file (.p12/.pfx) that can be used", cfg->p12_file);
 			goto fail;
 		}
 	} else if (cfg->cert_file || cfg->key_file) {
@@ -1117,7 +1117,9 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 	}
 	if (!gnutls_certificate_get_peers(c->s, &n) || n == 0) {
 		r->peer_sent_cert = false;
-		if (c->self == TL_CLIENT) {
+		if (c->self == TL_CLIENT && !r->handshake_ok) {
+			snprintf(r->verify, sizeof r->verify, "not checked: the handshake ended before the server's certificate");
+		} else if (c->self == TL_CLIENT) {
 			r->verify_done = true;
 			snprintf(r->verify, sizeof r->verify, "NOT verified: the server sent no certificate");
 		} else if (c->ep->cfg.client_auth != TL_AUTH_NONE) {
@@ -1165,8 +1167,23 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 		snprintf(r->verify, sizeof r->verify, "verified: chain of %u certificate%s trusted%s%s", n, n == 1 ? "" : "s",
 			 host ? ", name matches " : "", host ? host : "");
 	} else {
+		/* the plain-words verdict of the chain view, link by link; GnuTLS's status text as a fallback */
+		const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &n);
+		const uint8_t *ders[16];
+		size_t lens[16], count = 0;
+		struct x509view_trust trust = { c->ep->cfg.ca_file, c->ep->cfg.system_trust };
+		char verdict[512];
 		gnutls_datum_t out = { NULL, 0 };
-		if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) == 0) {
+
+		for (unsigned k = 0; peers && k < n && count < 16; k++, count++) {
+			ders[count] = peers[k].data;
+			lens[count] = peers[k].size;
+		}
+		if (count > 0 && !x509view_verdict(ders, lens, count, &trust, host, c->self == TL_CLIENT, time(NULL), verdict,
+						   sizeof verdict) &&
+		    verdict[0]) {
+			snprintf(r->verify, sizeof r->verify, "%s", verdict);
+		} else if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) == 0) {
 			size_t len = strlen((const char *)out.data);
 			while (len > 0 && (out.data[len - 1] == ' ' || out.data[len - 1] == '.'))
 				len--;
@@ -1290,8 +1307,8 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
 			return TL_EXIT_MISMATCH;
 		}
 		if ((desc == 40 || desc == 71) && before_hello && c->self == TL_CLIENT) {
-			snprintf(out, n, "the server found nothing in common with the offer: no shared cipher suite, group or "
-					 "signature algorithm (%s)", tls_alert_words(desc));
+			snprintf(out, n, "the server found nothing in common with the offer: no shared TLS version, cipher suite, "
+					 "group or signature algorithm (%s)", tls_alert_words(desc));
 			return TL_EXIT_MISMATCH;
 		}
 		snprintf(out, n, "the %s ended the handshake with %s", peer, tls_alert_words(desc));

@@ -7,6 +7,7 @@
 #include "tlsladder/names.h"
 
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <stdio.h>
 
 /* A GnuTLS error in plain words. */
@@ -68,12 +69,52 @@ const char *tls_alert_words(int desc)
 	return buf;
 }
 
-/* Sets err for an unusable certificate/key pair. */
+/* Says which of a certificate/key pair is unusable and why. */
 void tls_files_error(int rc, const char *cert_file, const char *key_file, struct tl_error *err)
 {
-	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+	gnutls_datum_t data = { NULL, 0 };
+	gnutls_x509_crt_t *crts = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	unsigned n = 0;
+
+	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH) {
 		tl_error_set(err, TL_EXIT_FILES, "%s does not belong to %s: the key and certificate do not match", key_file,
 			     cert_file);
-	else
-		tl_error_set(err, TL_EXIT_FILES, "%s / %s: %s", cert_file, key_file, tls_error_words(rc));
+		return;
+	}
+	/* find out which file is at fault */
+	if (gnutls_load_file(cert_file, &data) < 0) {
+		tl_error_set(err, TL_EXIT_FILES, "%s: the certificate file could not be read", cert_file);
+		return;
+	}
+	if (gnutls_x509_crt_list_import2(&crts, &n, &data, GNUTLS_X509_FMT_PEM, 0) < 0 || n == 0) {
+		gnutls_free(data.data);
+		tl_error_set(err, TL_EXIT_FILES, "%s: no PEM certificate in this file", cert_file);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	gnutls_free(data.data);
+	data.data = NULL;
+	if (gnutls_load_file(key_file, &data) < 0) {
+		tl_error_set(err, TL_EXIT_FILES, "%s: the key file could not be read", key_file);
+		return;
+	}
+	if (gnutls_x509_privkey_init(&key) == 0) {
+		int k = gnutls_x509_privkey_import2(key, &data, GNUTLS_X509_FMT_PEM, NULL, 0);
+		gnutls_x509_privkey_deinit(key);
+		gnutls_free(data.data);
+		if (k == GNUTLS_E_DECRYPTION_FAILED) {
+			tl_error_set(err, TL_EXIT_FILES, "%s: the private key is encrypted with a password", key_file);
+			return;
+		}
+		if (k < 0) {
+			tl_error_set(err, TL_EXIT_FILES, "%s: no PEM private key in this file", key_file);
+			return;
+		}
+	} else {
+		gnutls_free(data.data);
+	}
+	tl_error_set(err, TL_EXIT_FILES, "%s / %s: %s", cert_file, key_file, tls_error_words(rc));
 }

@@ -184,12 +184,14 @@ if have nginx; then
 				has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v mTLS IPv6: HTTP 200"
 			fi
 			# No certificate: nginx still completes the handshake and
-			# refuses only at the HTTP level; the client reports that and
-			# exits 0 (the handshake itself succeeded).
-			expect_rc 0 "nginx TLS $v mTLS, no client certificate, --http" -- "${client[@]}" "${ca[@]}" --http localhost -p "$port"
+			# refuses only at the HTTP level; the diagnosis names the
+			# cause and the exit code follows it (4: rejected).
+			expect_rc 4 "nginx TLS $v mTLS, no client certificate, --http" -- "${client[@]}" "${ca[@]}" --http localhost -p "$port"
 			has "$tmp/out" 'client certificate: requested, but none was sent' "nginx TLS $v mTLS: no certificate sent"
 			has "$tmp/out" 'the server answered: HTTP/1.1 400 Bad Request' "nginx TLS $v mTLS: HTTP 400 shown"
 			has "$tmp/out" 'outcome: +handshake completed' "nginx TLS $v mTLS: handshake completed"
+			has "$tmp/out" '^diagnosis: client-cert-missing: .*refused the request at the HTTP level \(status 400\)' \
+				"nginx TLS $v mTLS: diagnosis client-cert-missing, refused at the HTTP level"
 			stop
 			has "$tmp/nginx-TLSv$v-on/error.log" 'client sent no required SSL certificate' "nginx TLS $v: nginx logged the missing certificate"
 		fi
@@ -307,10 +309,13 @@ fi
 if start serve no run_serve --require-client-cert; then
 	expect_rc 4 "serve: tlsladder client with an untrusted certificate" -- "${client[@]}" "${ca[@]}" \
 		--cert "$certs/client-other-ca.pem" --key "$certs/client-other-ca.key" localhost -p "$port"
-	has "$tmp/out" 'client certificate: requested, but none was sent' "serve: the client left out its certificate"
-	has "$tmp/out" 'alert certificate_required \(116\)' "serve: the client sees certificate_required"
-	serve_done "serve: tlsladder client untrusted" 1
-	has "$tmp/serve" 'client certificate: the client sent no certificate' "serve: no certificate received"
+	# the client sends its certificate although its issuer is not listed, so the server's verdict shows
+	has "$tmp/out" 'is not among the 1 CA name the server listed; sending it anyway' "serve: the client says it sends it anyway"
+	has "$tmp/out" '^diagnosis: client-cert-untrusted-issuer: .*tlsladder Demo Other CA.*tlsladder Demo Root CA' \
+		"serve: the client's diagnosis names both CAs"
+	serve_done "serve: tlsladder client untrusted" 3
+	has "$tmp/serve" 'client certificate: NOT verified' "serve: the certificate was received and refused"
+	has "$tmp/serve" '^diagnosis: client-cert-untrusted-issuer:' "serve: the server's diagnosis"
 fi
 
 echo "servers: $pass passed, $fail failed"

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Misbehaving servers for tests/integration/faults.sh.
+
+    python3 fakes.py MODE [BACKEND_PORT]
+
+Listens on 127.0.0.1 port 0, prints the port on stdout, and serves each
+connection on its own thread the MODE way:
+
+  silent   accepts, reads, never answers
+  http     answers any input with "HTTP/1.1 400 Bad Request" and closes
+  ssh      sends an SSH banner as soon as the connection is accepted
+  close    reads the ClientHello, then closes (FIN)
+  reset    reads the ClientHello, then closes with SO_LINGER 0 (RST)
+  stall    a proxy to 127.0.0.1:BACKEND_PORT: passes the client's bytes on,
+           passes back only the first TLS record of the answer (the
+           ServerHello), then holds both connections without a word
+  garbage  answers 20 random bytes that are not TLS
+
+Every wait is bounded: the process exits by itself after LIFETIME seconds
+(60) whatever happens, so a test that dies cannot leave it behind.
+"""
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+LIFETIME = 60.0
+START = time.monotonic()
+
+
+def left():
+    return max(0.0, LIFETIME - (time.monotonic() - START))
+
+
+def recv_exact(s, n):
+    """n bytes from s, or fewer if the peer closes or time runs out."""
+    buf = b""
+    while len(buf) < n and left() > 0:
+        s.settimeout(min(1.0, left()) or 0.01)
+        try:
+            chunk = s.recv(n - len(buf))
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+def read_record(s):
+    """One TLS record (header and body), as far as the peer sends it."""
+    head = recv_exact(s, 5)
+    if len(head) < 5:
+        return head
+    return head + recv_exact(s, (head[3] << 8) | head[4])
+
+
+def read_some(s):
+    """Whatever the peer sends first (up to 64 KiB); b"" on close or time out."""
+    while left() > 0:
+        s.settimeout(min(1.0, left()) or 0.01)
+        try:
+            return s.recv(65536)
+        except socket.timeout:
+            continue
+        except OSError:
+            return b""
+    return b""
+
+
+def hold(s):
+    """Reads and ignores until the peer closes or time runs out."""
+    while left() > 0:
+        s.settimeout(min(1.0, left()) or 0.01)
+        try:
+            if not s.recv(65536):
+                return
+        except socket.timeout:
+            continue
+        except OSError:
+            return
+
+
+def answer_and_close(s, data):
+    """Sends data, ends our side, drains (so close sends no RST), closes."""
+    try:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+    except OSError:
+        return
+    end = time.monotonic() + 5.0
+    while time.monotonic() < end and left() > 0:
+        s.settimeout(0.5)
+        try:
+            if not s.recv(65536):
+                break
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+
+
+def serve_silent(s):
+    hold(s)
+
+
+def serve_http(s):
+    if read_some(s):
+        answer_and_close(s, b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+
+def serve_ssh(s):
+    try:
+        s.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+    except OSError:
+        return
+    hold(s)
+
+
+def serve_close(s):
+    read_record(s)
+
+
+def serve_reset(s):
+    read_record(s)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def serve_garbage(s):
+    if not read_some(s):
+        return
+    junk = bytearray(os.urandom(20))
+    # not a TLS content type (20..24), nor by chance "HTTP"/"SSH-"
+    junk[0] = 0x80 | (junk[0] & 0x7F)
+    answer_and_close(s, bytes(junk))
+
+
+def pump(src, dst):
+    """Copies src to dst until either side closes or time runs out."""
+    while left() > 0:
+        src.settimeout(min(1.0, left()) or 0.01)
+        try:
+            data = src.recv(65536)
+        except socket.timeout:
+            continue
+        except OSError:
+            return
+        if not data:
+            return
+        try:
+            dst.sendall(data)
+        except OSError:
+            return
+
+
+def serve_stall(s, backend_port):
+    try:
+        b = socket.create_connection(("127.0.0.1", backend_port), timeout=min(5.0, left()) or 0.01)
+    except OSError:
+        return
+    try:
+        t = threading.Thread(target=pump, args=(s, b), daemon=True)
+        t.start()
+        first = read_record(b)
+        if first:
+            try:
+                s.sendall(first)
+            except OSError:
+                pass
+        # stall: keep reading the backend (so it is not blocked) but pass nothing on
+        hold(b)
+        t.join(left())
+    finally:
+        b.close()
+
+
+def main():
+    modes = {
+        "silent": serve_silent,
+        "http": serve_http,
+        "ssh": serve_ssh,
+        "close": serve_close,
+        "reset": serve_reset,
+        "garbage": serve_garbage,
+        "stall": None,
+    }
+    if len(sys.argv) < 2 or sys.argv[1] not in modes or (sys.argv[1] == "stall") != (len(sys.argv) == 3):
+        sys.stderr.write("usage: fakes.py silent|http|ssh|close|reset|garbage | stall BACKEND_PORT\n")
+        return 2
+    mode = sys.argv[1]
+    if mode == "stall":
+        backend = int(sys.argv[2])
+        handler = lambda s: serve_stall(s, backend)
+    else:
+        handler = modes[mode]
+
+    # the backstop: whatever a thread is doing, the process ends at LIFETIME
+    killer = threading.Timer(LIFETIME, lambda: os._exit(0))
+    killer.daemon = True
+    killer.start()
+
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(16)
+    print(ls.getsockname()[1], flush=True)
+
+    def run(conn):
+        try:
+            handler(conn)
+        finally:
+            conn.close()
+
+    while left() > 0:
+        ls.settimeout(min(1.0, left()) or 0.01)
+        try:
+            conn, _ = ls.accept()
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        threading.Thread(target=run, args=(conn,), daemon=True).start()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
