@@ -31,6 +31,7 @@
 	X(NEXT_CONN, ANY, "]", "server mode: the next connection (the newest one follows new ones)", NULL, ']', 0, 0, 0) \
 	X(WIRE, ANY, "w", "wire view: TLS records instead of messages", "w wire", 'w', 0, 0, 0) \
 	X(SEARCH, ANY, "/", "find a message by name", "/ find", '/', 0, 0, 0) \
+	X(DIAGNOSIS, ANY, "d", "diagnosis: the cause, the fix, and a jump to the evidence (marked !)", "d diagnosis", 'd', 0, 0, 0) \
 	X(THEME, ANY, "t", "next theme", "t theme", 't', 0, 0, 0) \
 	X(SECRETS, ANY, "s", "show or hide the secrets derived in this run (never private keys)", NULL, 's', 0, 0, 0) \
 	X(HELP, ANY, "?", "this help", "? help", '?', KEY_F(1), 0, 0) \

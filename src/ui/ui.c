@@ -9,6 +9,7 @@
  */
 #define NCURSES_WIDECHAR 1
 #include "tlsladder/ui.h"
+#include "tlsladder/diagnose.h"
 #include "tlsladder/ladder.h"
 #include "tlsladder/names.h"
 #include "tlsladder/sanitize.h"
@@ -68,6 +69,10 @@ struct ui {
 	bool follow;
 	bool focus_tree;
 	bool help;
+	bool diag_open;                 /* the diagnosis panel (d) */
+	struct diag_finding diag[6];    /* the diagnosis of the connection shown, once the run finished */
+	size_t ndiag;
+	size_t diag_count;              /* ... made at this timeline length (+1; 0: not made) */
 	int help_top;                   /* first help line shown (the help scrolls) */
 	bool show_secrets;
 	bool searching;
@@ -318,6 +323,26 @@ static size_t selected_event(struct ui *ui)
 	return l->nrows ? l->rows[ui->cur].ev : (size_t)-1;
 }
 
+/* Server mode: the connection shown has its result. */
+static bool conn_done(const struct ui *ui)
+{
+	struct tl_result r;
+
+	timeline_get_result(ui->src.tl, TL_SERVER, (unsigned)ui->conn_sel, &r);
+	return r.set;
+}
+
+/* True when timeline event ev is evidence of the primary cause. */
+static bool is_evidence(const struct ui *ui, size_t ev)
+{
+	if (ui->ndiag == 0 || ui->diag[0].code == DIAG_OK)
+		return false;
+	for (unsigned k = 0; k < ui->diag[0].nevidence; k++)
+		if (ui->diag[0].evidence[k] == ev)
+			return true;
+	return false;
+}
+
 /* Server mode: shows connection conn (rows start over). */
 static void show_conn(struct ui *ui, long conn)
 {
@@ -326,6 +351,8 @@ static void show_conn(struct ui *ui, long conn)
 	ladder_set_conn(&ui->lad[1], conn);
 	ui->cur = ui->top = 0;
 	ui->sum_count = (size_t)-1;     /* rebuild the header */
+	ui->diag_count = 0;
+	ui->ndiag = 0;
 }
 
 /* Takes in new events. */
@@ -355,6 +382,15 @@ bool ui_update(struct ui *ui)
 		struct tl_event ev;
 		if (timeline_get(ui->src.tl, ui->err_scanned, &ev) && ev.kind == TL_EV_ERROR)
 			ui->saw_error = true;
+	}
+	if ((timeline_finished(ui->src.tl) || (ui->src.per_conn && conn_done(ui))) && ui->diag_count != n + 1) {
+		unsigned conn = ui->src.per_conn ? (unsigned)ui->conn_sel
+			       : timeline_conn_count(ui->src.tl) ? timeline_conn_count(ui->src.tl) - 1 : 0;
+		ui->ndiag = diagnose(ui->src.tl, conn, ui->src.per_conn ? TL_SERVER : TL_CLIENT, ui->diag,
+				     sizeof ui->diag / sizeof ui->diag[0]);
+		ui->diag_count = n + 1;
+	} else if (ui->src.per_conn && ui->diag_count && timeline_count(ui->src.tl) + 1 != ui->diag_count) {
+		ui->diag_count = 0;
 	}
 	if (n != ui->sum_count || (timeline_finished(ui->src.tl) && !ui->sum_final)) {
 		ui->sum_final = timeline_finished(ui->src.tl);
@@ -637,6 +673,11 @@ int ui_key(struct ui *ui, int key)
 		return UI_CONTINUE;
 	}
 	a = action_for(ui, key);
+	if (ui->diag_open && a != ACT_QUIT) {
+		ui->diag_open = false;       /* any key closes the diagnosis panel */
+		if (a == ACT_DIAGNOSIS)
+			return UI_CONTINUE;
+	}
 	if (ui->help && a != ACT_QUIT) {
 		/* j/k and the arrows scroll a help taller than the screen; any other key closes it */
 		if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE) {
@@ -771,6 +812,13 @@ int ui_key(struct ui *ui, int key)
 	case ACT_HELP:
 		ui->help = true;
 		ui->help_top = 0;
+		break;
+	case ACT_DIAGNOSIS:
+		ui->diag_open = true;
+		if (ui->ndiag > 0 && ui->diag[0].nevidence > 0) {
+			/* jump to the first piece of evidence */
+			select_row(ui, (long)ladder_row_of(view(ui), ui->diag[0].evidence[0]));
+		}
 		break;
 	case ACT_SECRETS:
 		ui->show_secrets = !ui->show_secrets;
@@ -919,7 +967,15 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	snprintf(num, sizeof num, "%4zu", (row + 1) % 100000);
 	attrset(selected ? sel : role_attr(ui, ROLE_DIM));
 	blank(y, x, w);
-	put(y, x, num, 4);
+	if (is_evidence(ui, r->ev)) {
+		/* evidence of the diagnosis: marked in the step column */
+		attrset(selected ? sel : role_attr(ui, ROLE_BAD));
+		put(y, x, num, 4);
+		put(y, x + 4, "!", 1);
+		attrset(selected ? sel : role_attr(ui, ROLE_DIM));
+	} else {
+		put(y, x, num, 4);
+	}
 	if (ev.kind == TL_EV_NOTE || ev.kind == TL_EV_ERROR || ev.kind == TL_EV_DIAGNOSIS) {
 		row_title(&ev, label, sizeof label);
 		attrset(selected ? sel : role_attr(ui, ev.kind == TL_EV_NOTE ? ROLE_NOTE : ROLE_ERROR));
@@ -1257,6 +1313,62 @@ static void draw_help(struct ui *ui, int h, int w)
 	attrset(A_NORMAL);
 }
 
+static void draw_body(struct ui *ui, int y, int w, int mh);
+
+/* The diagnosis panel (d): every finding with its fix and evidence steps. */
+static void draw_diagnosis(struct ui *ui, int h, int w)
+{
+	int bw = w - 4 < 100 ? w - 4 : 100, bh = h - 4, y0 = 2, x0 = (w - bw) / 2, y;
+	struct ladder *l = view(ui);
+
+	attrset(role_attr(ui, ROLE_STATUS));
+	for (int i = 0; i < bh; i++)
+		blank(y0 + i, x0, bw);
+	attrset(role_attr(ui, ROLE_STATUS_KEY));
+	put(y0, x0 + 2, "Diagnosis (any key closes this)", bw - 4);
+	y = y0 + 2;
+	if (ui->ndiag == 0)
+		put(y, x0 + 2, timeline_finished(ui->src.tl) ? "nothing to say" : "the run is not finished yet", bw - 4);
+	for (size_t i = 0; i < ui->ndiag && y < y0 + bh - 1; i++) {
+		char buf[1400], safe_s[1200];
+		const char *p;
+		/* word-wrapped: the code and sentence, the fix, the evidence steps */
+		for (int part = 0; part < 3 && y < y0 + bh - 1; part++) {
+			if (part == 0) {
+				sanitize_str(safe_s, sizeof safe_s, ui->diag[i].sentence);
+				snprintf(buf, sizeof buf, "%s%s: %s", i == 0 ? "" : "also ", diag_code_name(ui->diag[i].code), safe_s);
+				attrset(role_attr(ui, i == 0 && ui->diag[i].code != DIAG_OK ? ROLE_BAD : ROLE_STATUS_KEY));
+			} else if (part == 1) {
+				if (!ui->diag[i].fix[0])
+					continue;
+				sanitize_str(safe_s, sizeof safe_s, ui->diag[i].fix);
+				snprintf(buf, sizeof buf, "fix: %s", safe_s);
+				attrset(role_attr(ui, ROLE_STATUS));
+			} else {
+				size_t used = 0;
+				if (ui->diag[i].nevidence == 0)
+					continue;
+				used = (size_t)snprintf(buf, sizeof buf, "evidence: step");
+				for (unsigned k = 0; k < ui->diag[i].nevidence && used + 10 < sizeof buf; k++)
+					used += (size_t)snprintf(buf + used, sizeof buf - used, "%s %zu", k ? "," : "",
+								 ladder_row_of(l, ui->diag[i].evidence[k]) + 1);
+				attrset(role_attr(ui, ROLE_STATUS));
+			}
+			for (p = buf; *p && y < y0 + bh - 1; y++) {
+				size_t b = wrap_bytes(p, bw - 6);
+				char seg[600];
+				snprintf(seg, sizeof seg, "%.*s", (int)b, p);
+				put(y, x0 + 3, seg, bw - 6);
+				p += b;
+				while (*p == ' ')
+					p++;
+			}
+		}
+		y++;
+	}
+	attrset(A_NORMAL);
+}
+
 /* Paints the screen. */
 void ui_draw(struct ui *ui)
 {
@@ -1272,27 +1384,49 @@ void ui_draw(struct ui *ui)
 	eh = h >= 30 ? 7 : 5;
 	mh = h - 2 - eh;
 	draw_header(ui, w);
+	if (ui->ndiag > 0 && ui->diag[0].code != DIAG_OK) {
+		/* the diagnosis banner under the header */
+		char line[1200], safe_s[1000];
+		sanitize_str(safe_s, sizeof safe_s, ui->diag[0].sentence);
+		snprintf(line, sizeof line, " %s %s: %s   (d: details)", ui->unicode ? "\u2717" : "x",
+			 diag_code_name(ui->diag[0].code), safe_s);
+		attrset(role_attr(ui, ROLE_BAD) | A_REVERSE);
+		blank(1, 0, w);
+		put(1, 0, line, w);
+		attrset(A_NORMAL);
+		mh--;
+		draw_body(ui, 2, w, mh);
+	} else {
+		draw_body(ui, 1, w, mh);
+	}
+	draw_explanation(ui, h - 1 - eh, w, eh);
+	draw_status(ui, h - 1, w);
+	if (ui->help)
+		draw_help(ui, h, w);
+	else if (ui->diag_open)
+		draw_diagnosis(ui, h, w);
+}
+
+/* The ladder and details panes from row y, mh rows. */
+static void draw_body(struct ui *ui, int y, int w, int mh)
+{
 	ui->detail_w = 0;
 	if (w >= WIDE_W) {
 		int lw = w * 46 / 100;
 		if (lw < 56)
 			lw = 56;
-		draw_ladder(ui, 1, 0, lw, mh);
+		draw_ladder(ui, y, 0, lw, mh);
 		attrset(role_attr(ui, ROLE_BORDER));
-		for (int i = 1; i < 1 + mh; i++)
+		for (int i = y; i < y + mh; i++)
 			mvaddstr(i, lw, glyphs(ui).v);
 		attrset(A_NORMAL);
-		draw_details(ui, 1, lw + 1, w - lw - 1, mh);
+		draw_details(ui, y, lw + 1, w - lw - 1, mh);
 	} else if (ui->focus_tree) {
 		ui->ladder_w = 0;
-		draw_details(ui, 1, 0, w, mh);
+		draw_details(ui, y, 0, w, mh);
 	} else {
-		draw_ladder(ui, 1, 0, w, mh);
+		draw_ladder(ui, y, 0, w, mh);
 	}
-	draw_explanation(ui, 1 + mh, w, eh);
-	draw_status(ui, h - 1, w);
-	if (ui->help)
-		draw_help(ui, h, w);
 }
 
 /* ---- the loop ---- */

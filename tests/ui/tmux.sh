@@ -137,6 +137,22 @@ else
 	bad "the master secret leaked while hidden"
 fi
 
+# --- a failure: the diagnosis banner, the d panel, the evidence ---------------
+start wrongca 140x40 "$U" "$bin" demo mtls-wrong-ca
+wait_for 'FAILED' "mtls-wrong-ca ends FAILED"
+wait_for '✗ client-cert-untrusted-issuer: The server does not trust the issuer' "the diagnosis banner names the cause"
+wait_for '^ +[0-9]+!│◀═+ CertificateRequest' "the CertificateRequest is marked as evidence"
+wait_for '^ +[0-9]+!│◀═+ Alert fatal bad_certificate' "the alert is marked as evidence"
+keys d
+wait_for 'Diagnosis \(any key closes this\)' "d opens the diagnosis panel"
+wait_for 'fix: Use a client certificate issued by' "the panel gives the fix"
+wait_for 'evidence: step [0-9]+, [0-9]+, [0-9]+' "the panel lists the evidence steps"
+keys x
+absent 'Diagnosis \(any key' "any key closes it"
+wait_for '─ CertificateRequest ─' "d jumped to the first piece of evidence"
+keys q
+rc_is wrongca 4
+
 # --- ASCII when the locale is not UTF-8 ---------------------------------------
 start ascii 120x30 "LANG=C LC_ALL=C" "$bin" demo tls12-rsa
 wait_for 'DONE' "tls12-rsa in the C locale"
