@@ -787,7 +787,7 @@ static void check_usage(const struct creds *c, struct sink *s)
 /* An issuer of crt among the certificates of a PEM file (a certificate to deinit), or NULL. */
 static gnutls_x509_crt_t issuer_in_file(const char *path, gnutls_x509_crt_t crt)
 {
-	gnutls_x509_crt_t list[64], found = NULL;
+	gnutls_x509_crt_t list[1024], found = NULL;     /* a system bundle holds ~150 */
 	gnutls_datum_t d;
 	int err = 0, n;
 
@@ -871,8 +871,8 @@ static void check_chain(const struct creds *c, const struct credcheck_input *in,
 		where = strdup(in->ca_file);
 	if (!iss && in->ca_path)
 		iss = issuer_in_dir(in->ca_path, top, &where);
-	if (!iss && in->system_trust && (iss = issuer_in_system(top)) != NULL)
-		where = NULL;
+	if (!iss && in->system_trust)
+		iss = issuer_in_system(top);         /* where stays NULL: the system store */
 	if (!iss || self_issued(iss))
 		goto out;      /* not found anywhere (the server may hold it), or a root: nothing is missing */
 

@@ -838,7 +838,8 @@ static void whole_timelines(void **state)
 		o.capture = true;
 		o.cancel_fd = -1;
 		assert_non_null(tl);
-		if (demo_run(sc, &o, tl, &err) != 0)
+		/* failure scenarios end non-zero by design; their timelines must decode all the same */
+		if (demo_run(sc, &o, tl, &err) != 0 && !sc->failure)
 			fail_msg("demo %s failed: %s", sc->name, err.msg);
 		timeline_finish(tl);
 		for (size_t i = 0; i < timeline_count(tl); i++) {
@@ -862,7 +863,7 @@ static void whole_timelines(void **state)
 				assert_string_equal(t->label, "TLS record");
 			tree_free(t);
 		}
-		assert_true(hs >= 8);
+		assert_true(sc->failure || hs >= 8);
 		t = decode_event(tl, timeline_count(tl));
 		assert_true(t->flags & TREE_ERROR);
 		tree_free(t);
