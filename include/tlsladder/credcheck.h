@@ -64,4 +64,15 @@ size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding 
  * "client-p12-several-keys", "client-cert-unreadable" ("unknown" for other values). */
 const char *credcheck_code_name(enum credcheck_code c);
 
+struct timeline;
+struct session_config;
+/*
+ * Runs the checks on a client's configured credentials and records each
+ * finding in tl as a TL_EV_DIAGNOSIS event of connection conn (code: the
+ * credcheck code + 1, text: "sentence\nfix"), where the diagnosis reads
+ * them. extra_ca_path: another directory to look for a missing intermediate
+ * (or NULL). Returns the number of findings.
+ */
+size_t credcheck_record(struct timeline *tl, unsigned conn, const struct session_config *cfg, const char *extra_ca_path);
+
 #endif

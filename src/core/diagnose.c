@@ -466,7 +466,8 @@ static bool diagnose_serverside(const struct facts *f, struct diag_finding *out,
 }
 
 /* The connection-level causes, from the side's exit code. */
-static void diagnose_connection(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+static void diagnose_connection(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
+				size_t *n)
 {
 	int code = f->self.set ? f->self.exit_code : f->error_code;
 	struct diag_finding *d;
@@ -532,6 +533,11 @@ static void diagnose_connection(const struct facts *f, struct diag_finding *out,
 		fix(d, "Check the server's log: it ended the connection without saying why.");
 		break;
 	case TL_EXIT_FILES:
+		if (f->preflight[PF_KEY_MISMATCH] >= 0) {
+			d = finding(out, max, n, DIAG_CLIENT_KEY_MISMATCH);
+			preflight_text(tl, f->preflight[PF_KEY_MISMATCH], d);
+			break;
+		}
 		d = finding(out, max, n, DIAG_LOCAL_FILES);
 		say(d, "%s.", err ? err : "A local certificate or key file could not be used");
 		fix(d, "Check the files named above.");
@@ -572,9 +578,9 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	gather(tl, conn, side, &f);
 	if (side == TL_SERVER) {
 		if (!diagnose_serverside(&f, out, max, &n))
-			diagnose_connection(&f, out, max, &n);
+			diagnose_connection(tl, &f, out, max, &n);
 	} else if (!diagnose_client_cert(tl, &f, out, max, &n) && !diagnose_server_cert(&f, out, max, &n)) {
-		diagnose_connection(&f, out, max, &n);
+		diagnose_connection(tl, &f, out, max, &n);
 	}
 	/* every other pre-flight finding follows the primary cause */
 	for (int k = 1; k <= PF_UNREADABLE && n < max; k++) {

@@ -50,8 +50,12 @@ char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, c
 	double ms = (double)(ev->t_us - t0_us) / 1000.0;
 
 	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS) {
-		const char *what = ev->kind == TL_EV_NOTE ? "note" : ev->kind == TL_EV_ERROR ? "error" : "diagnosis";
-		sanitize_str(safe, sizeof safe, ev->text ? ev->text : "");
+		const char *what = ev->kind == TL_EV_NOTE ? "note" : ev->kind == TL_EV_ERROR ? "error" : "pre-flight";
+		/* a pre-flight finding is "sentence\nfix": the ladder shows the sentence */
+		sanitize_text(safe, sizeof safe, ev->text ? ev->text : "",
+			      ev->text ? (ev->kind == TL_EV_DIAGNOSIS && strchr(ev->text, '\n') ? (size_t)(strchr(ev->text, '\n') - ev->text)
+										       : strlen(ev->text))
+				       : 0);
 		snprintf(buf, n, "%4u %9.3f  -- %s (%s): %s", step, ms, what, ev->from == TL_CLIENT ? "client" : "server",
 			 safe);
 		return buf;

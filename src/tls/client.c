@@ -3,6 +3,7 @@
  * connection.
  */
 #include "tlsladder/client.h"
+#include "tlsladder/credcheck.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -200,6 +201,7 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	int64_t deadline = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;
 	int fd = -1, rc, last_errno = 0;
 
+	credcheck_record(tl, 0, &o->tls, NULL);      /* pre-flight: what can be known before connecting */
 	ep = endpoint_new(&o->tls, err);
 	if (!ep)
 		return err->code;

@@ -14,6 +14,8 @@
  * once; the sentence around it is the program's own text.
  */
 #include "tlsladder/credcheck.h"
+#include "tlsladder/session.h"
+#include "tlsladder/timeline.h"
 #include "tlsladder/sanitize.h"
 
 #include "tls_internal.h"
@@ -968,4 +970,30 @@ const char *credcheck_code_name(enum credcheck_code c)
 	case CREDCHECK_UNREADABLE: return "client-cert-unreadable";
 	}
 	return "unknown";
+}
+
+/* Runs the checks and records the findings in the timeline. */
+size_t credcheck_record(struct timeline *tl, unsigned conn, const struct session_config *cfg, const char *extra_ca_path)
+{
+	struct credcheck_finding f[CREDCHECK_MAX_FINDINGS];
+	struct credcheck_input in;
+	size_t n;
+
+	if (!cfg->cert_file && !cfg->p12_file)
+		return 0;
+	memset(&in, 0, sizeof in);
+	in.cert_file = cfg->cert_file;
+	in.key_file = cfg->key_file;
+	in.p12_file = cfg->p12_file;
+	in.p12_password = cfg->p12_password;
+	in.ca_file = cfg->ca_file;
+	in.ca_path = cfg->ca_path ? cfg->ca_path : extra_ca_path;
+	in.system_trust = cfg->system_trust;
+	n = credcheck_run(&in, f, CREDCHECK_MAX_FINDINGS);
+	for (size_t i = 0; i < n; i++) {
+		char text[sizeof f[i].sentence + sizeof f[i].fix + 2];
+		snprintf(text, sizeof text, "%s\n%s", f[i].sentence, f[i].fix);
+		timeline_note_code(tl, TL_EV_DIAGNOSIS, TL_CLIENT, conn, text, (int)f[i].code + 1);
+	}
+	return n;
 }

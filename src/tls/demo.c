@@ -2,6 +2,7 @@
  * demo.c: the scenario catalogue and the in-process client/server runner.
  */
 #include "tlsladder/demo.h"
+#include "tlsladder/credcheck.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -189,6 +190,8 @@ int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct t
 	ccfg.server_name = "localhost";
 	ccfg.send_sni = true;
 
+	if (o->capture)
+		credcheck_record(tl, 0, &ccfg, o->certs_dir);     /* pre-flight, with the demo PKI to look in */
 	if (!(sep = endpoint_new(&scfg, err)) || !(cep = endpoint_new(&ccfg, err)))
 		goto out;
 	if (!(sync = session_sync_new())) {

@@ -551,8 +551,11 @@ static void row_title(const struct tl_event *ev, char *buf, size_t n)
 		const char *t = names_content_type(ev->rec_type);
 		snprintf(buf, n, "%s(%u) %u B", t ? t : "record", ev->rec_type, ev->rec_length);
 	} else if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS) {
-		char s[400];
-		snprintf(buf, n, "%s: %s", timeline_event_name(ev), safe(s, sizeof s, ev->text));
+		char s[600];
+		const char *t = ev->text ? ev->text : "";
+		const char *nl = ev->kind == TL_EV_DIAGNOSIS ? strchr(t, '\n') : NULL;   /* "sentence\nfix" */
+		sanitize_text(s, sizeof s, t, nl ? (size_t)(nl - t) : strlen(t));
+		snprintf(buf, n, "%s: %s", ev->kind == TL_EV_DIAGNOSIS ? "pre-flight" : timeline_event_name(ev), s);
 	} else {
 		snprintf(buf, n, "%s", timeline_event_name(ev));
 	}

@@ -415,6 +415,35 @@ static void tls12_rejection(void **state)
 	timeline_destroy(tl);
 }
 
+/* Every failure scenario fails, and the diagnosis names the cause it teaches, with evidence. */
+static void failure_scenarios(void **state)
+{
+	unsigned seen = 0;
+
+	(void)state;
+	for (size_t i = 0; i < demo_count(); i++) {
+		const struct demo_scenario *sc = demo_get(i);
+		struct diag_finding d[4];
+		struct timeline *tl;
+		int rc;
+
+		if (!sc->failure)
+			continue;
+		seen++;
+		tl = run(sc, &rc);
+		assert_int_not_equal(rc, 0);
+		assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+		if (strcmp(diag_code_name(d[0].code), sc->expect) != 0)
+			fail_msg("%s: diagnosis %s, expected %s (%s)", sc->name, diag_code_name(d[0].code), sc->expect,
+				 d[0].sentence);
+		assert_int_equal(rc, diag_exit_code(d[0].code));
+		assert_true(d[0].nevidence >= 1);
+		assert_true(strlen(d[0].fix) > 10);
+		timeline_destroy(tl);
+	}
+	assert_true(seen >= 12);
+}
+
 /* Capture off (the benchmark's baseline) records nothing but still completes. */
 static void capture_off(void **state)
 {
@@ -476,6 +505,7 @@ int main(void)
 		cmocka_unit_test(resumption),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
+		cmocka_unit_test(failure_scenarios),
 		cmocka_unit_test(capture_off),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
