@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -572,6 +573,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	src.tree = tree_of;
 	src.tree_arg = ictx;
 	src.per_conn = serve != NULL;
+	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
 	memset(&uo, 0, sizeof uo);
 	uo.theme = cfg->theme;
 	uo.ascii = cfg->ascii;
@@ -664,6 +666,14 @@ static int run_demo(const struct cli_config *cfg)
 	return rc;
 }
 
+/* Text mode: the client's notes on stderr as they happen. */
+static void print_note(void *arg, const struct tl_event *ev)
+{
+	(void)arg;
+	if (ev->kind == TL_EV_NOTE && ev->from == TL_CLIENT && ev->text)
+		complain(ev->text);
+}
+
 /* Runs the client and prints its ladder. */
 static int run_client(const struct cli_config *cfg)
 {
@@ -686,35 +696,15 @@ static int run_client(const struct cli_config *cfg)
 		complain("out of memory");
 		return TL_EXIT_INTERNAL;
 	}
+	/* say on stderr what it is doing, as it happens */
+	timeline_set_note_hook(tl, print_note, NULL);
 	{
-		/* run on a thread and say on stderr what it is doing meanwhile */
-		struct runner r;
-		pthread_t th;
-		size_t seen = 0;
-
-		memset(&r, 0, sizeof r);
-		r.cfg = cfg;
-		r.tl = tl;
-		r.cancel[0] = r.cancel[1] = -1;
-		if (pthread_create(&th, NULL, runner_main, &r) != 0) {
-			complain("could not start the capture thread");
-			timeline_destroy(tl);
-			return TL_EXIT_INTERNAL;
-		}
-		for (;;) {
-			bool done = timeline_finished(tl);
-			size_t n = timeline_wait(tl, seen, 200);
-			for (; seen < n; seen++) {
-				struct tl_event ev;
-				if (timeline_get(tl, seen, &ev) && ev.kind == TL_EV_NOTE && ev.from == TL_CLIENT && ev.text)
-					complain(ev.text);
-			}
-			if (done)
-				break;
-		}
-		pthread_join(th, NULL);
-		rc = r.rc;
-		err = r.err;
+		struct client_opts o;
+		client_opts_from(cfg, &o);
+		rc = client_run(&o, tl, &err);
+		if (err.msg[0])
+			timeline_note_code(tl, TL_EV_ERROR, TL_CLIENT, 0, err.msg, err.code);
+		timeline_finish(tl);
 	}
 	snprintf(heading, sizeof heading, "tlsladder %s", title);
 	to.title = heading;

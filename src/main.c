@@ -3,7 +3,6 @@
  */
 #include "tlsladder/cli.h"
 
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -12,7 +11,6 @@ int main(int argc, char **argv)
 	struct cli_config cfg;
 	struct tl_error err = { 0, "" };
 
-	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(argc, argv, &cfg, &err) < 0) {
 		fprintf(stderr, "tlsladder: %s\n", err.msg);

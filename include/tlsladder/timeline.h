@@ -159,6 +159,11 @@ int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, uns
 int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
 		       int code);
 
+/* A function told about each note and error as it is appended (from the
+ * appending thread, outside the lock): text mode prints them as they happen. */
+typedef void (*timeline_note_hook)(void *arg, const struct tl_event *ev);
+void timeline_set_note_hook(struct timeline *tl, timeline_note_hook fn, void *arg);
+
 size_t timeline_count(const struct timeline *tl);
 /* Copies event i into *out; false when i is out of range. */
 bool timeline_get(const struct timeline *tl, size_t i, struct tl_event *out);

@@ -42,6 +42,8 @@ struct timeline {
 	unsigned nconn;
 	bool finished;
 	int wake[2];
+	timeline_note_hook note_hook;
+	void *note_arg;
 };
 
 /* Makes an empty timeline whose clock starts now. */
@@ -281,7 +283,16 @@ int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side
 	ev.t_us = timeline_now(tl);
 	seq = append_locked(tl, &ev);
 	pthread_mutex_unlock(&tl->lock);
+	if (tl->note_hook && (kind == TL_EV_NOTE || kind == TL_EV_ERROR))
+		tl->note_hook(tl->note_arg, &ev);
 	return seq;
+}
+
+/* Sets the note hook (before the run starts). */
+void timeline_set_note_hook(struct timeline *tl, timeline_note_hook fn, void *arg)
+{
+	tl->note_hook = fn;
+	tl->note_arg = arg;
 }
 
 /* Number of events. */

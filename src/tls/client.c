@@ -127,11 +127,21 @@ static void *lookup_main(void *arg)
 static int resolve(const struct client_opts *o, struct timeline *tl, int64_t deadline, struct addrinfo **res,
 		   struct tl_error *err)
 {
-	struct lookup *l = calloc(1, sizeof *l);
+	struct lookup *l;
+	struct addrinfo hints;
 	pthread_t th;
 	int ret;
 
 	*res = NULL;
+	/* an address needs no lookup: no thread, no wait */
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = o->family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (getaddrinfo(o->host, o->port, &hints, res) == 0)
+		return 0;
+	*res = NULL;
+	l = calloc(1, sizeof *l);
 	if (!l || pipe(l->done_pipe) != 0) {
 		free(l);
 		tl_error_set(err, TL_EXIT_INTERNAL, "out of memory or descriptors");
