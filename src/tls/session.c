@@ -637,6 +637,30 @@ static int wait_fd(struct conn *c, short events, int limit_ms)
 	}
 }
 
+/*
+ * After send() or recv() failed: waits until the socket is ready for events
+ * and returns 1 to try again, or records the error for GnuTLS and returns -1
+ * (a real error, the deadline (reported as timeout_errno), or cancellation).
+ */
+static int transport_again(struct conn *c, short events, int timeout_errno)
+{
+	int w;
+
+	if (errno == EINTR)
+		return 1;
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		c->last_errno = errno;
+		gnutls_transport_set_errno(c->s, errno);
+		return -1;
+	}
+	w = wait_fd(c, events, -1);
+	if (w <= 0) {
+		gnutls_transport_set_errno(c->s, w == 0 ? timeout_errno : errno);
+		return -1;
+	}
+	return 1;
+}
+
 /* Push: records the outgoing records, then writes them, within the deadline. */
 static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 {
@@ -658,22 +682,10 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 	records_feed(c, DIR_OUT, data, len);
 	while (done < len) {
 		ssize_t n = send(c->fd, (const char *)data + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n >= 0) {
+		if (n >= 0)
 			done += (size_t)n;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			c->last_errno = errno;
-			gnutls_transport_set_errno(c->s, errno);
+		else if (transport_again(c, POLLOUT, ETIMEDOUT) < 0)
 			return -1;
-		}
-		int w = wait_fd(c, POLLOUT, -1);
-		if (w <= 0) {
-			gnutls_transport_set_errno(c->s, w == 0 ? ETIMEDOUT : errno);
-			return -1;
-		}
 	}
 	return (ssize_t)len;
 }
@@ -693,18 +705,8 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 		}
 		if (n == 0)
 			return 0;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			c->last_errno = errno;
-			gnutls_transport_set_errno(c->s, errno);
+		if (transport_again(c, POLLIN, EAGAIN) < 0)
 			return -1;
-		}
-		int w = wait_fd(c, POLLIN, -1);
-		if (w <= 0) {
-			gnutls_transport_set_errno(c->s, w == 0 ? EAGAIN : errno);
-			return -1;
-		}
 	}
 }
 
