@@ -100,7 +100,7 @@ static void side_outcome(const struct tl_result *r, char *buf, size_t n)
 {
 	if (!r->set)
 		snprintf(buf, n, "no result");
-	else if (r->rejected_after || !r->handshake_ok)
+	else if (r->rejected_after || !r->handshake_ok || r->error[0])
 		snprintf(buf, n, "%s", r->error[0] ? r->error : "failed");
 	else
 		snprintf(buf, n, "handshake completed%s", r->closed_cleanly ? ", closed cleanly" : "");

@@ -89,6 +89,7 @@ struct conn {
 	int last_errno;                 /* the last transport error */
 	int last_in_type;               /* the last handshake message received (-1: none) */
 	bool waiting_noted;             /* "waiting for the server" was recorded */
+	bool post_fail;                 /* the connection broke right after the handshake (TLS 1.3 verdict lost) */
 	unsigned offered[8];            /* server: the versions the client offered */
 	int noffered;
 };
@@ -1360,6 +1361,8 @@ static int side_exit(const struct conn *c, const struct tl_result *r)
 	}
 	if (r->rejected_after)
 		return TL_EXIT_REJECTED;
+	if (c->post_fail)
+		return c->last_errno == ECONNRESET ? TL_EXIT_RESET : TL_EXIT_HANDSHAKE;
 	if (r->verify_done && !r->verified)
 		return TL_EXIT_VERIFY;
 	return TL_EXIT_OK;
@@ -1431,8 +1434,18 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 				snprintf(r.error, sizeof r.error, "the server rejected the connection after the handshake completed: %s",
 					 tls_alert_words(gnutls_alert_get(c.s)));
 				timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
+			} else if (rc < 0 && rc != GNUTLS_E_TIMEDOUT && c.tls13 && (c.sent_cert || c.cert_requested)) {
+				/* TLS 1.3: the server closed or reset while we waited for its verdict on our
+				 * certificate; its alert (if any) was lost */
+				r.code = rc;
+				c.post_fail = true;
+				snprintf(r.error, sizeof r.error,
+					 "the server %s the connection right after the handshake, while the client waited for its "
+					 "verdict on the client certificate; no alert could be read",
+					 c.last_errno == ECONNRESET ? "reset" : "closed");
+				timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
 			}
-			if (ep->cfg.http && !c.alert_in && !c.cancelled) {
+			if (ep->cfg.http && !c.alert_in && !c.cancelled && !c.post_fail) {
 				int hr = client_http(&c);
 				if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 					r.rejected_after = true;
@@ -1442,7 +1455,7 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 					timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
 				}
 			}
-			if (!c.alert_in && !c.cancelled) {
+			if (!c.alert_in && !c.cancelled && !c.post_fail) {
 				/* save the session for a later resumption, then say goodbye */
 				if (ep->saved_session.data) {
 					gnutls_free(ep->saved_session.data);

@@ -1,0 +1,489 @@
+#!/usr/bin/env bash
+# Why was the client certificate rejected? The diagnosis against three real
+# mutual-TLS servers on loopback, TLS 1.2 and TLS 1.3 each, for every
+# client-certificate cause:
+#   gnutls-serv  --require-client-cert --verify-client-cert --x509cafile root-ca.pem
+#   openssl s_server -Verify 1 -CAfile root-ca.pem -www
+#   nginx        ssl_verify_client on; ssl_client_certificate root-ca.pem (client run with --http)
+# Each server picks its own alert (or none: nginx answers HTTP 400); the
+# diagnosis code, the exit code and the cited evidence must not depend on it.
+# Then the TLS 1.3 race: a server that closes at once after its alert, so the
+# alert is sometimes not read; the diagnosis must not change.
+# Needs gnutls-serv, openssl, nginx, python3 (Debian packages gnutls-bin, openssl, nginx, python3).
+set -u
+bin="$1"
+src="${TLSLADDER_SRC:?}"
+certs="$src/certs"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+srv=""          # pid of the server now running
+port=""         # its port
+
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+info() { echo "     $*"; }
+# has FILE PATTERN DESCRIPTION
+has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
+
+# wait_exit PID SECONDS: waits at most SECONDS for PID to end, killing it
+# after that; sets $rc (124 when it had to be killed).
+wait_exit() {
+	local pid="$1" i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null
+		sleep 0.2
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		rc=124
+	else
+		wait "$pid" 2>/dev/null
+		rc=$?
+	fi
+}
+stop() {
+	if [ -n "$srv" ]; then
+		kill "$srv" 2>/dev/null
+		wait_exit "$srv" 5
+	fi
+	srv=""
+}
+cleanup() {
+	stop
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# listening PID PORT: PID itself holds a listening TCP socket on PORT (read
+# from /proc/net, no connection made).
+listening() {
+	local pid="$1" hex ino fds
+	hex=$(printf ':%04X' "$2")
+	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
+	while read -r ino; do
+		grep -q "socket:\[$ino\]\$" <<<"$fds" && return 0
+	done < <(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' \
+		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
+	return 1
+}
+# start NAME FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the background (FUNC
+# execs the server, so its pid is the server's) on a random free high port
+# until the server listens and accepts there (at most 5 s per port, 5 ports).
+# Sets $srv and $port.
+start() {
+	local name="$1" fn="$2" i p
+	shift 2
+	srv=""
+	port=""
+	for _ in 1 2 3 4 5; do
+		p=$((20000 + RANDOM % 40000))
+		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi   # taken
+		"$fn" "$p" "$@" >"$tmp/$name.log" 2>&1 </dev/null &
+		srv=$!
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$srv" 2>/dev/null || break
+			if listening "$srv" "$p" && (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+				port=$p
+				return 0
+			fi
+			sleep 0.05
+		done
+		stop
+	done
+	bad "$name did not start"
+	cat "$tmp/$name.log"
+	return 1
+}
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+PATH="$PATH:/usr/sbin"
+
+# ---------------------------------------------------------------- servers
+# run_gnutls PORT VERSION(1.2|1.3)
+run_gnutls() {
+	exec gnutls-serv -p "$1" --priority "NORMAL:-VERS-ALL:+VERS-TLS$2" \
+		--x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key" \
+		--require-client-cert --verify-client-cert --x509cafile "$certs/root-ca.pem"
+}
+# run_s_server PORT VERSION(1.2|1.3) [EXTRA ARGS]: -Verify 1 alone refuses only
+# a missing certificate: s_server logs a failed verification ("verify
+# error:num=10:certificate has expired") and goes on ("verify return:1").
+# -verify_return_error makes it refuse with an alert, as the causes need.
+run_s_server() {
+	local p="$1" v="$2"
+	shift 2
+	exec openssl s_server -accept "127.0.0.1:$p" -"tls1_${v#1.}" -www \
+		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
+		-CAfile "$certs/root-ca.pem" -Verify 1 "$@"
+}
+# run_nginx PORT VERSION(1.2|1.3): writes DIR/nginx.conf and execs nginx.
+run_nginx() {
+	local p="$1" dir="$tmp/nginx-$2"
+	mkdir -p "$dir"
+	cat >"$dir/nginx.conf" <<-EOF
+		daemon off;
+		master_process off;
+		worker_processes 1;
+		pid $dir/nginx.pid;
+		error_log $dir/error.log info;
+		events { worker_connections 64; }
+		http {
+		    access_log $dir/access.log;
+		    client_body_temp_path $dir/body;
+		    proxy_temp_path $dir/proxy;
+		    fastcgi_temp_path $dir/fastcgi;
+		    uwsgi_temp_path $dir/uwsgi;
+		    scgi_temp_path $dir/scgi;
+		    server {
+		        listen 127.0.0.1:$p ssl;
+		        ssl_certificate $certs/server-ecdsa-chain.pem;
+		        ssl_certificate_key $certs/server-ecdsa.key;
+		        ssl_protocols TLSv$2;
+		        ssl_verify_client on;
+		        ssl_client_certificate $certs/root-ca.pem;
+		        ssl_verify_depth 3;
+		        location / { default_type text/plain; return 200 "tlsladder test\n"; }
+		    }
+		}
+	EOF
+	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
+
+# ---------------------------------------------------------------- checks
+client=("$bin" --text --timeout 5)
+ca=(--cafile "$certs/root-ca.pem")
+cat "$certs/root-ca.pem" "$certs/intermediate-ca.pem" >"$tmp/bundle.pem"
+
+# step PATTERN: the step number of the first ladder line matching PATTERN (or "")
+step() { grep -E -- "^ *[0-9]+ +[0-9.]+ +.*$1" "$tmp/out" | head -n 1 | awk '{ print $1 }'; }
+# evidence: the step numbers the primary diagnosis cites, one a line
+evidence() {
+	grep -m 1 '^diagnosis: ' "$tmp/out" | sed -nE 's/.*\(evidence: steps? ([0-9, ]+)\)$/\1/p' | tr -s ', ' '\n\n'
+}
+# cites PATTERN WHAT LABEL: the ladder has a line matching PATTERN and the
+# primary diagnosis cites its step
+cites() {
+	local s
+	s=$(step "$1")
+	if [ -z "$s" ]; then
+		bad "$3: no $2 in the ladder"
+		cat "$tmp/out"
+	elif evidence | grep -qx "$s"; then
+		ok "$3: evidence cites the $2 (step $s)"
+	else
+		bad "$3: evidence does not cite the $2 (step $s):"
+		grep '^diagnosis: ' "$tmp/out"
+	fi
+}
+
+CR='CertificateRequest'
+CLIENT_CERT='[-=]+ Certificate +[0-9]+ B [-=]+>\|'
+PREFLIGHT='-- pre-flight \(client\)'
+SERVER_ALERT='\|<[-=]+ Alert fatal'
+HTTP_NOTE='the server answered: HTTP/'
+
+# what_happened: how the server refused (for the log; the test does not depend on it)
+what_happened() {
+	local a h
+	a=$(grep -oE 'Alert fatal [a-z_]+ \([0-9]+\)' "$tmp/out" | head -n 1)
+	h=$(grep -oE 'the server answered: HTTP/[0-9.]+ [0-9]+' "$tmp/out" | head -n 1)
+	echo "${a:-no alert read}${h:+; ${h#the server answered: }}"
+}
+
+# check LABEL CODE RC [-- ...client args]: runs the client, then checks the
+# exit code, the primary diagnosis code, and that every cited step exists.
+check() {
+	local label="$1" code="$2" want="$3" line s n=0 missing=""
+	shift 4
+	"${client[@]}" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	info "$label: exit $rc, $(what_happened)"
+	if [ "$rc" -eq "$want" ]; then ok "$label: exit $rc"; else bad "$label: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err"; fi
+	line=$(grep -m 1 '^diagnosis: ' "$tmp/out")
+	if [[ "$line" == "diagnosis: $code: "* ]]; then
+		ok "$label: diagnosis $code"
+	else
+		bad "$label: diagnosis is not $code: ${line:-none}"
+		cat "$tmp/out"
+	fi
+	grep -q '^fix: ' "$tmp/out" || [ "$code" = ok ] || bad "$label: no fix line"
+	[ "$code" = ok ] && return
+	for s in $(evidence); do
+		n=$((n + 1))
+		grep -qE "^ *$s +[0-9.]+ " "$tmp/out" || missing="$missing $s"
+	done
+	if [ "$n" -gt 0 ] && [ -z "$missing" ]; then
+		ok "$label: evidence lists $n steps, all in the ladder"
+	else
+		bad "$label: evidence steps missing or not in the ladder (${missing:-none listed}):"
+		printf '%s\n' "$line"
+	fi
+}
+# sentence PATTERN LABEL DESCRIPTION: the primary diagnosis sentence matches
+sentence() {
+	if grep -m 1 '^diagnosis: ' "$tmp/out" | grep -qE -- "$1"; then ok "$2: $3"; else
+		bad "$2: $3: no /$1/ in:"
+		grep '^diagnosis: ' "$tmp/out"
+	fi
+}
+# cites_refusal LABEL: the alert and the HTTP refusal are cited when there is
+# one; with neither (the server closed before its alert could be read, as
+# gnutls-serv often does in TLS 1.2), the sentence says so.
+cites_refusal() {
+	local a h
+	a=$(step "$SERVER_ALERT")
+	h=$(step "$HTTP_NOTE")
+	[ -n "$a" ] && cites "$SERVER_ALERT" "server's alert" "$1"
+	[ -n "$h" ] && cites "$HTTP_NOTE" "HTTP answer" "$1"
+	[ -z "$a$h" ] && sentence "alert was not readable: it (reset|closed) the connection at once" "$1" "no alert read, and it says so"
+	return 0
+}
+
+# causes SERVER VERSION [EXTRA CLIENT ARGS]: every client-certificate cause
+# against the server now running on $port.
+causes() {
+	local name="$1" v="$2" l
+	shift 2
+	local base=("$@" localhost -p "$port")
+
+	l="$name TLS $v no certificate"
+	check "$l" client-cert-missing 4 -- "${ca[@]}" "${base[@]}"
+	has "$tmp/out" "version: +TLS $v\$" "$l: version"
+	has "$tmp/out" 'client certificate: requested, but none was sent' "$l: nothing sent"
+	cites "$CR" CertificateRequest "$l"
+	cites_refusal "$l"
+
+	l="$name TLS $v certificate from another CA"
+	check "$l" client-cert-untrusted-issuer 4 -- "${ca[@]}" \
+		--cert "$certs/client-other-ca.pem" --key "$certs/client-other-ca.key" "${base[@]}"
+	sentence "issued by '[^']*tlsladder Demo Other CA[^']*'.*'[^']*tlsladder Demo Root CA" "$l" "names both CAs"
+	cites "$CR" CertificateRequest "$l"
+	cites "$CLIENT_CERT" "client's Certificate" "$l"
+	cites_refusal "$l"
+
+	l="$name TLS $v leaf without its intermediate (--capath)"
+	check "$l" client-cert-chain-incomplete 4 -- --capath "$certs" \
+		--cert "$certs/client.pem" --key "$certs/client.key" "${base[@]}"
+	sentence "tlsladder Demo Intermediate CA" "$l" "names the missing intermediate"
+	has "$tmp/out" 'client certificate: requested; sent a chain of 1 certificate' "$l: the leaf alone was sent"
+	cites "$PREFLIGHT" "pre-flight finding" "$l"
+	cites "$CLIENT_CERT" "client's Certificate" "$l"
+	cites_refusal "$l"
+
+	l="$name TLS $v leaf without its intermediate (--cafile root+intermediate)"
+	check "$l" client-cert-chain-incomplete 4 -- --cafile "$tmp/bundle.pem" \
+		--cert "$certs/client.pem" --key "$certs/client.key" "${base[@]}"
+	sentence "tlsladder Demo Intermediate CA" "$l" "names the missing intermediate"
+	cites "$PREFLIGHT" "pre-flight finding" "$l"
+
+	l="$name TLS $v expired certificate"
+	check "$l" client-cert-expired 4 -- "${ca[@]}" \
+		--cert "$certs/client-expired-chain.pem" --key "$certs/client-expired.key" "${base[@]}"
+	sentence "Demo Client \(expired\)' expired on 2021-01-01" "$l" "names the certificate and the date"
+	cites "$PREFLIGHT" "pre-flight finding" "$l"
+	cites_refusal "$l"
+
+	l="$name TLS $v certificate without clientAuth"
+	if [ "$name" = gnutls-serv ]; then
+		# gnutls-serv --verify-client-cert does not check the purpose: it
+		# accepts the certificate, the handshake succeeds (exit 0), and the
+		# pre-flight finding follows "ok" as a secondary diagnosis.
+		check "$l" ok 0 -- "${ca[@]}" \
+			--cert "$certs/client-no-clientauth-chain.pem" --key "$certs/client-no-clientauth.key" "${base[@]}"
+		has "$tmp/out" '^diagnosis: client-cert-wrong-usage: .*not meant for TLS clients.*\(evidence: step [0-9]+\)$' \
+			"$l: wrong usage still reported, after ok"
+		has "$tmp/out" 'outcome: +handshake completed' "$l: handshake completed"
+	else
+		check "$l" client-cert-wrong-usage 4 -- "${ca[@]}" \
+			--cert "$certs/client-no-clientauth-chain.pem" --key "$certs/client-no-clientauth.key" "${base[@]}"
+		sentence "not meant for TLS clients.*clientAuth" "$l" "says clientAuth is missing"
+		cites "$PREFLIGHT" "pre-flight finding" "$l"
+		cites_refusal "$l"
+	fi
+
+	l="$name TLS $v good certificate"
+	check "$l" ok 0 -- "${ca[@]}" --cert "$certs/client-chain.pem" --key "$certs/client.key" "${base[@]}"
+	has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "$l: chain sent"
+	if [ "$(grep -c '^diagnosis: ' "$tmp/out")" -eq 1 ]; then ok "$l: a single diagnosis"; else
+		bad "$l: more than one diagnosis:"
+		grep '^diagnosis: ' "$tmp/out"
+	fi
+}
+
+for v in 1.2 1.3; do
+	if have gnutls-serv; then
+		if start gnutls-serv-$v run_gnutls "$v"; then
+			causes gnutls-serv "$v"
+			stop
+		fi
+	else
+		bad "gnutls-serv is not installed (Debian package gnutls-bin)"
+	fi
+	if have openssl; then
+		if start s_server-$v run_s_server "$v" -verify_return_error; then
+			causes s_server "$v"
+			stop
+		fi
+		# Without -verify_return_error s_server accepts a certificate
+		# that fails verification: the handshake succeeds, so the
+		# primary diagnosis is ok (exit 0) and the local finding follows.
+		if start s_server-lax-$v run_s_server "$v"; then
+			l="s_server (no -verify_return_error) TLS $v expired certificate, accepted"
+			check "$l" ok 0 -- "${ca[@]}" \
+				--cert "$certs/client-expired-chain.pem" --key "$certs/client-expired.key" localhost -p "$port"
+			has "$tmp/out" '^diagnosis: client-cert-expired: .*expired on 2021-01-01.*\(evidence: step [0-9]+\)$' \
+				"$l: expiry still reported, after ok"
+			stop
+			has "$tmp/s_server-lax-$v.log" 'verify error:num=10:certificate has expired' "$l: s_server logged the failure"
+		fi
+	else
+		bad "openssl is not installed (Debian package openssl)"
+	fi
+	if have nginx; then
+		if start nginx-$v run_nginx "$v"; then
+			causes nginx "$v" --http
+			stop
+			has "$tmp/nginx-$v/error.log" 'client sent no required SSL certificate' "nginx TLS $v: nginx logged the missing certificate"
+		fi
+	else
+		bad "nginx is not installed (Debian package nginx)"
+	fi
+done
+
+# ---------------------------------------------------------------- the TLS 1.3 race
+# In TLS 1.3 the server judges the client's certificate after the client's
+# Finished; a server that closes at once after its alert may have it read by
+# the client, or lost. The cause is the same either way.
+#
+# (1) gnutls-serv itself, ten times: on loopback the alert is usually read.
+# (2) The worst case, made certain: a relay in front of gnutls-serv passes
+#     every record but the first alert (a plain alert record, or a TLS 1.3
+#     encrypted record of 19 bytes: 2 + content type + 16-byte tag), then
+#     resets or closes the client's connection at once.
+cat >"$tmp/relay.py" <<'EOF'
+import select, socket, struct, sys, threading
+up, mode = int(sys.argv[1]), sys.argv[2]
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen(8)
+print(ls.getsockname()[1], flush=True)
+
+def pump(c):
+    u, buf, lost = None, b"", False
+    try:
+        u = socket.create_connection(("127.0.0.1", up), timeout=5)
+        while not lost:
+            r, _, _ = select.select([c, u], [], [], 10)
+            if not r:
+                break
+            if c in r:
+                d = c.recv(65536)
+                if not d:
+                    break
+                u.sendall(d)
+            if u in r:
+                d = u.recv(65536)
+                if not d:
+                    break
+                buf += d
+                out = b""
+                while len(buf) >= 5 and len(buf) >= 5 + struct.unpack("!H", buf[3:5])[0]:
+                    n = 5 + struct.unpack("!H", buf[3:5])[0]
+                    rec, buf = buf[:n], buf[n:]
+                    if rec[0] == 21 or (rec[0] == 23 and n == 5 + 19):
+                        lost = True
+                        break
+                    out += rec
+                c.sendall(out)
+    except OSError:
+        pass
+    if mode == "reset":
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    if u:
+        u.close()
+
+while True:
+    c, _ = ls.accept()
+    threading.Thread(target=pump, args=(c,), daemon=True).start()
+EOF
+relay=""
+stop_relay() {
+	if [ -n "$relay" ]; then
+		kill "$relay" 2>/dev/null
+		wait_exit "$relay" 5
+	fi
+	relay=""
+}
+trap 'stop_relay; cleanup' EXIT
+# start_relay UPSTREAM MODE: sets $relay and $rport
+start_relay() {
+	local i
+	rport=""
+	python3 "$tmp/relay.py" "$1" "$2" >"$tmp/relay.port" 2>"$tmp/relay.err" </dev/null &
+	relay=$!
+	for ((i = 0; i < 100; i++)); do
+		rport=$(head -n 1 "$tmp/relay.port" 2>/dev/null)
+		[[ "$rport" =~ ^[0-9]+$ ]] && return 0
+		kill -0 "$relay" 2>/dev/null || break
+		sleep 0.05
+	done
+	bad "the relay did not start"
+	cat "$tmp/relay.err"
+	stop_relay
+	return 1
+}
+
+if have gnutls-serv && start gnutls-serv-race run_gnutls 1.3; then
+	read_alert=0
+	lost=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		l="race $i: gnutls-serv TLS 1.3 certificate from another CA"
+		"${client[@]}" "${ca[@]}" --cert "$certs/client-other-ca.pem" --key "$certs/client-other-ca.key" \
+			localhost -p "$port" >"$tmp/out" 2>"$tmp/err" </dev/null
+		rc=$?
+		line=$(grep -m 1 '^diagnosis: ' "$tmp/out")
+		if [[ "$line" == "diagnosis: client-cert-untrusted-issuer: "*"tlsladder Demo Other CA"*"tlsladder Demo Root CA"* ]] &&
+			[ "$rc" -eq 4 ]; then
+			ok "$l: client-cert-untrusted-issuer, exit 4"
+		else
+			bad "$l: exit $rc, ${line:-no diagnosis}"
+			cat "$tmp/out" "$tmp/err"
+		fi
+		if [ -n "$(step "$SERVER_ALERT")" ]; then
+			read_alert=$((read_alert + 1))
+			cites "$SERVER_ALERT" "server's alert" "$l"
+		else
+			lost=$((lost + 1))
+			sentence "alert was not readable" "$l" "says the alert was not readable"
+		fi
+	done
+	info "race: alert read $read_alert times, not read $lost times"
+
+	if have python3; then
+		for mode in reset close; do
+			start_relay "$port" "$mode" || continue
+			l="TLS 1.3 alert lost ($mode): certificate from another CA"
+			check "$l" client-cert-untrusted-issuer 4 -- "${ca[@]}" \
+				--cert "$certs/client-other-ca.pem" --key "$certs/client-other-ca.key" localhost -p "$rport"
+			sentence "tlsladder Demo Other CA.*tlsladder Demo Root CA" "$l" "names both CAs"
+			sentence "alert was not readable: it (reset|closed) the connection at once" "$l" "says the alert was not readable"
+			cites "$CLIENT_CERT" "client's Certificate" "$l"
+			l="TLS 1.3 alert lost ($mode): no certificate"
+			check "$l" client-cert-missing 4 -- "${ca[@]}" localhost -p "$rport"
+			sentence "alert was not readable: it (reset|closed) the connection at once" "$l" "says the alert was not readable"
+			l="TLS 1.3 through the relay ($mode): good certificate"
+			check "$l" ok 0 -- "${ca[@]}" --cert "$certs/client-chain.pem" --key "$certs/client.key" localhost -p "$rport"
+			stop_relay
+		done
+	else
+		bad "python3 is not installed (Debian package python3)"
+	fi
+	stop
+fi
+
+echo "mtls: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
