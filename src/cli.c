@@ -598,7 +598,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
 	timeline_destroy(r.tl);
-	return finished ? r.rc : TL_EXIT_CANCELLED;
+	/* a server ends when the user quits: its code is the last connection's */
+	return finished || serve ? r.rc : TL_EXIT_CANCELLED;
 }
 
 /* True when the interactive ladder should open. */

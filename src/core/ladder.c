@@ -172,7 +172,7 @@ bool ladder_update(struct ladder *l)
 				break;
 			changed = true;
 		}
-		if (!l->wire)
+		if (!l->wire || (l->conn >= 0 && ev.conn != (unsigned long)l->conn))
 			continue;
 		q = &l->q[ev.from][ev.conn % 8];
 		if (ev.kind == TL_EV_RECORD)

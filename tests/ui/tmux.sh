@@ -198,6 +198,23 @@ rc_is silent 8
 kill "$silent" 2>/dev/null
 wait "$silent" 2>/dev/null
 
+# --- server mode: one connection at a time, [ and ] switch -----------------
+sport=$((30000 + RANDOM % 20000))
+start serve 140x40 "$U" "$bin" serve "$sport" --require-client-cert
+wait_for 'listening on 127.0.0.1 port' "serve: listening"
+for ((i = 0; i < 2; i++)); do
+	"$bin" --text --cafile "$certs/root-ca.pem" --cert "$certs/client-chain.pem" --key "$certs/client.key" localhost -p "$sport" \
+		>"$tmp/c$i.out" 2>&1 </dev/null
+done
+wait_for 'connection 2 of 2' "serve: the newest connection is shown"
+wait_for 'Certificate 1041 B' "serve: the client's certificate is on the ladder"
+keys '['
+wait_for 'connection 1 of 2' "[ goes to the previous connection"
+keys ']'
+wait_for 'connection 2 of 2' "] goes to the next one"
+keys q
+rc_is serve 0
+
 # --- a bad theme file: file:line message, default theme, no crash -----------
 printf 'color header red default\ncolour arrow blue default\n' >"$tmp/bad.theme"
 start badtheme 120x30 "$U" "$bin" demo tls13 --theme "$tmp/bad.theme"
