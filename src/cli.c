@@ -594,6 +594,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 		r.rc = TL_EXIT_FILES;
 	if (finished && !serve)
 		r.rc = exit_from_diagnosis(r.tl, TL_CLIENT, timeline_conn_count(r.tl) ? timeline_conn_count(r.tl) - 1 : 0, r.rc);
+	else if (serve && timeline_conn_count(r.tl) > 0)
+		r.rc = exit_from_diagnosis(r.tl, TL_SERVER, timeline_conn_count(r.tl) - 1, r.rc);
 	close(r.cancel[0]);
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
@@ -758,7 +760,8 @@ static void serve_conn_done(void *arg, unsigned conn, int rc)
 	struct text_opts to = { .wire = st->cfg->wire, .server_only = true, .verbose = st->cfg->verbose,
 				.tree = tree_of, .tree_arg = st->ictx, .only_conn = conn };
 
-	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1, rc);
+	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1,
+		 exit_from_diagnosis(st->tl, TL_SERVER, conn, rc));
 	to.title = title;
 	text_write(stdout, st->tl, &to);
 	fputc('\n', stdout);
@@ -839,6 +842,8 @@ static int run_serve(const struct cli_config *cfg)
 	so.arg = &st;
 	so.listening = serve_listening;
 	rc = serve_run(&so, tl, &err);
+	if (timeline_conn_count(tl) > 0)
+		rc = exit_from_diagnosis(tl, TL_SERVER, timeline_conn_count(tl) - 1, rc);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	close(serve_cancel[0]);

@@ -76,6 +76,7 @@ struct facts {
 	struct peek_span chain[MAX_CHAIN];
 	int nchain;
 	int error_code;                    /* code of an error note without a result (resolve, connect) */
+	char error_text[400];              /* ... and its text */
 	struct tl_result self, peer;
 	long preflight[PF_UNREADABLE + 1]; /* event of each pre-flight finding, -1 none */
 	long http_ev;                      /* the note with the server's HTTP answer (--http) */
@@ -119,6 +120,13 @@ static void fix(struct diag_finding *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(f->fix, sizeof f->fix, fmt, ap);
 	va_end(ap);
+}
+
+/* "text." unless text already ends in punctuation. */
+static const char *period(const char *text)
+{
+	size_t n = strlen(text);
+	return n && strchr(".?!", text[n - 1]) ? "" : ".";
 }
 
 /* Adds an evidence event (ignores -1). */
@@ -201,6 +209,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			if (f->error_ev < 0) {
 				f->error_ev = (long)i;
 				f->error_code = ev.code;
+				snprintf(f->error_text, sizeof f->error_text, "%s", ev.text ? ev.text : "");
 			}
 			break;
 		case TL_EV_DIAGNOSIS:
@@ -486,17 +495,17 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		break;
 	case TL_EXIT_TIMEOUT:
 		d = finding(out, max, n, DIAG_TIMEOUT);
-		say(d, "%s%s", err ? err : "The peer did not answer before the deadline", err ? "." : ".");
+		say(d, "%s%s", err ? err : "The peer did not answer before the deadline", period(err ? err : "."));
 		fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
 		break;
 	case TL_EXIT_RESET:
 		d = finding(out, max, n, DIAG_CONNECTION_RESET);
-		say(d, "%s.", err ? err : "The connection was reset");
+		say(d, "%s%s", err ? err : "The connection was reset", period(err ? err : ""));
 		fix(d, "A firewall, a proxy or the server dropped the connection; check the server's log.");
 		break;
 	case TL_EXIT_NOT_TLS:
 		d = finding(out, max, n, DIAG_NOT_TLS);
-		say(d, "%s.", err ? err : "The peer does not speak TLS");
+		say(d, "%s%s", err ? err : "The peer does not speak TLS", period(err ? err : ""));
 		fix(d, "Use the TLS port of the service (443 for HTTPS).");
 		break;
 	case TL_EXIT_MISMATCH: {
@@ -529,7 +538,7 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	}
 	case TL_EXIT_HANDSHAKE:
 		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
-		say(d, "%s.", err ? err : "The peer closed the connection during the handshake");
+		say(d, "%s%s", err ? err : "The peer closed the connection during the handshake", period(err ? err : ""));
 		fix(d, "Check the server's log: it ended the connection without saying why.");
 		break;
 	case TL_EXIT_FILES:
@@ -539,7 +548,8 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 			break;
 		}
 		d = finding(out, max, n, DIAG_LOCAL_FILES);
-		say(d, "%s.", err ? err : "A local certificate or key file could not be used");
+		say(d, "%s%s", err ? err : f->error_text[0] ? f->error_text : "A local certificate or key file could not be used",
+		    period(err ? err : f->error_text[0] ? f->error_text : ""));
 		fix(d, "Check the files named above.");
 		break;
 	case TL_EXIT_CANCELLED:
@@ -599,5 +609,12 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 			preflight_text(tl, f.preflight[k], d);
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		for (unsigned a = 1; a < out[i].nevidence; a++)      /* evidence in timeline order */
+			for (unsigned b = a; b > 0 && out[i].evidence[b - 1] > out[i].evidence[b]; b--) {
+				size_t t = out[i].evidence[b];
+				out[i].evidence[b] = out[i].evidence[b - 1];
+				out[i].evidence[b - 1] = t;
+			}
 	return n;
 }

@@ -101,9 +101,16 @@ static void chain_issuer_text(const struct endpoint *ep, char *buf, size_t n)
 {
 	size_t len = n;
 
+	gnutls_datum_t dn = { NULL, 0 };
+
+	(void)len;
 	buf[0] = '\0';
-	if (ep->npcerts == 0 || gnutls_x509_crt_get_issuer_dn(ep->crts[ep->npcerts - 1], buf, &len) < 0)
+	if (ep->npcerts == 0 || gnutls_x509_crt_get_issuer_dn3(ep->crts[ep->npcerts - 1], &dn, 0) < 0) {
 		snprintf(buf, n, "(unknown)");
+		return;
+	}
+	snprintf(buf, n, "%s", (const char *)dn.data);
+	gnutls_free(dn.data);
 }
 
 /* True when some certificate of the chain was issued by (or is) one of the listed CAs. */
@@ -875,6 +882,8 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 		if (ep->cfg.client_auth != TL_AUTH_NONE) {
 			gnutls_certificate_server_set_request(c->s, ep->cfg.client_auth == TL_AUTH_REQUIRE ? GNUTLS_CERT_REQUIRE
 													    : GNUTLS_CERT_REQUEST);
+		}
+		if (ep->cfg.client_auth == TL_AUTH_REQUIRE) {
 			/* verify the client's chain, including that it is meant for TLS clients */
 			static gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID,
 								 (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
@@ -1132,7 +1141,20 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 	}
 	r->peer_sent_cert = true;
 	r->verify_done = true;
-	rc = gnutls_certificate_verify_peers3(c->s, host, &status);
+	{
+		/* the same checks the handshake makes: the name (client side) and the purpose of the certificate */
+		gnutls_typed_vdata_st data[2];
+		unsigned k = 0;
+		if (host) {
+			data[k].type = GNUTLS_DT_DNS_HOSTNAME;
+			data[k].data = (unsigned char *)host;
+			data[k++].size = 0;
+		}
+		data[k].type = GNUTLS_DT_KEY_PURPOSE_OID;
+		data[k].data = (unsigned char *)(c->self == TL_CLIENT ? GNUTLS_KP_TLS_WWW_SERVER : GNUTLS_KP_TLS_WWW_CLIENT);
+		data[k++].size = 0;
+		rc = gnutls_certificate_verify_peers(c->s, data, k, &status);
+	}
 	if (rc < 0) {
 		snprintf(r->verify, sizeof r->verify, "NOT verified: %s", tls_error_words(rc));
 		return;

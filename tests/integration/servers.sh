@@ -263,7 +263,7 @@ if have curl; then
 		55 | 56) ok "serve: curl with an untrusted client certificate fails (exit $rc)" ;;
 		*) bad "serve: curl with an untrusted client certificate: exit $rc, wanted 55 or 56"; cat "$tmp/err" ;;
 		esac
-		serve_done "serve: curl untrusted" 3
+		serve_done "serve: curl untrusted" 4
 		has "$tmp/serve" 'client certificate: NOT trusted' "serve: untrusted curl certificate NOT verified"
 	fi
 else
@@ -298,7 +298,7 @@ fi
 if start serve no run_serve --require-client-cert; then
 	openssl s_client -connect "127.0.0.1:$port" -CAfile "$certs/root-ca.pem" \
 		-cert "$certs/client-other-ca.pem" -key "$certs/client-other-ca.key" </dev/null >"$tmp/out" 2>&1
-	serve_done "serve: s_client untrusted certificate" 3
+	serve_done "serve: s_client untrusted certificate" 4
 	has "$tmp/serve" 'client certificate: NOT trusted' "serve: untrusted certificate NOT verified"
 	has "$tmp/serve" 'Alert fatal bad_certificate \(42\)' "serve: bad_certificate sent"
 	has "$tmp/serve" "outcome: +the client's certificate did not verify" "serve: outcome names the client certificate"
@@ -313,7 +313,7 @@ if start serve no run_serve --require-client-cert; then
 	has "$tmp/out" 'is not among the 1 CA name the server listed; sending it anyway' "serve: the client says it sends it anyway"
 	has "$tmp/out" '^diagnosis: client-cert-untrusted-issuer: .*tlsladder Demo Other CA.*tlsladder Demo Root CA' \
 		"serve: the client's diagnosis names both CAs"
-	serve_done "serve: tlsladder client untrusted" 3
+	serve_done "serve: tlsladder client untrusted" 4
 	has "$tmp/serve" 'client certificate: NOT trusted' "serve: the certificate was received and refused"
 	has "$tmp/serve" '^diagnosis: client-cert-untrusted-issuer:' "serve: the server's diagnosis"
 fi
