@@ -372,6 +372,10 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 		cite(d, f->cr_ev);
 		cite(d, f->client_cert_ev);
 	}
+	if (d && *late_words(f) && !strstr(d->sentence, "as TLS 1.3 allows")) {
+		size_t len = strlen(d->sentence);
+		snprintf(d->sentence + len, sizeof d->sentence - len, "%s", late_words(f));
+	}
 	if (d && lost_alert && f->alert_ev < 0) {
 		size_t len = strlen(d->sentence);
 		if (!strstr(d->sentence, "readable alert"))
