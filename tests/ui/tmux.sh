@@ -185,6 +185,21 @@ wait_for 'the server is about to send ServerHello' "the server waits"
 keys q
 rc_is step2 8
 
+# --- a real server: the client's ladder against gnutls-serv on loopback ------
+gport=$((30000 + RANDOM % 20000))
+gnutls-serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key" \
+	--disable-client-cert -p "$gport" >"$tmp/gserv.log" 2>&1 &
+gserv=$!
+for ((i = 0; i < 100; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$gport") 2>/dev/null && break; sleep 0.05; done
+start real 120x30 "$U" "$bin" --cafile "$certs/root-ca.pem" localhost -p "$gport"
+wait_for 'step [0-9]+/[0-9]+ +DONE' "client against gnutls-serv: DONE"
+wait_for 'localhost port [0-9]+ . TLS 1.3 . TLS_' "client: the header names the target, version and suite"
+wait_for 'verified' "client: the server certificate is verified"
+keys q
+rc_is real 0
+kill "$gserv" 2>/dev/null
+wait "$gserv" 2>/dev/null
+
 # --- quit mid-handshake against a silent server (q unblocks the capture) ------
 python3 -c 'import socket,time
 s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(5); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/port" &
