@@ -4,23 +4,8 @@
 set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-# expect_rc WANT DESCRIPTION -- command...
-expect_rc() {
-	local want="$1" what="$2"
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	local rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$what (exit $rc)"; else bad "$what: exit $rc, wanted $want"; cat "$tmp/err"; fi
-}
-# has FILE PATTERN DESCRIPTION
-has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
+expect_rc_shows=err
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 expect_rc 0 "--help" -- "$bin" --help
 has "$tmp/out" '^Exit codes:' "--help lists exit codes"
@@ -93,23 +78,9 @@ has "$tmp/env.log" '^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$' "SSLKEYLOGFILE ge
 
 # A real server on loopback: PKCS#12 credentials, ALPN, a wrong password.
 certs="$src/certs"
-port=""
-for try in 1 2 3 4 5; do
-	p=$((20000 + RANDOM % 20000))
-	gnutls-serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key" \
-		--x509cafile "$certs/root-ca.pem" --require-client-cert --verify-client-cert --alpn h2 -p "$p" \
-		>"$tmp/serv.log" 2>&1 &
-	serv=$!
-	for ((i = 0; i < 100; i++)); do
-		if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
-		kill -0 "$serv" 2>/dev/null || break
-		sleep 0.05
-	done
-	[ -n "$port" ] && break
-	kill "$serv" 2>/dev/null
-	wait "$serv" 2>/dev/null
-done
-if [ -n "$port" ]; then
+if start_server gnutls-serv yes gnutls_serv --x509certfile "$certs/server-ecdsa-chain.pem" \
+	--x509keyfile "$certs/server-ecdsa.key" --x509cafile "$certs/root-ca.pem" --require-client-cert \
+	--verify-client-cert --alpn h2; then
 	printf 'demo\n' >"$tmp/pass"
 	expect_rc 0 "--p12 with --p12-pass-file and --alpn" -- "$bin" --cafile "$certs/root-ca.pem" --p12 "$certs/client.p12" \
 		--p12-pass-file "$tmp/pass" --alpn h2,http/1.1 localhost -p "$port"
@@ -125,11 +96,7 @@ if [ -n "$port" ]; then
 	mkdir -p "$tmp/noca"
 	expect_rc 5 "--capath with no CA in it" -- "$bin" --capath "$tmp/noca" "localhost:$port"
 	expect_rc 0 "--capath with the demo CA" -- "$bin" --capath "$certs" --p12 "$certs/client.p12" --p12-pass-file "$tmp/pass" "localhost:$port"
-	kill "$serv" 2>/dev/null
-	wait "$serv" 2>/dev/null
-else
-	bad "gnutls-serv did not start"
-	cat "$tmp/serv.log"
+	stop_server
 fi
 
 # Installed copy: finds certs without the build tree or TLSLADDER_DATADIR.
@@ -145,5 +112,4 @@ else
 	cat "$tmp/install.log"
 fi
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

@@ -8,25 +8,7 @@ set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
 certs="$src/certs"
-fakes="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fakes.py"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-# has FILE PATTERN DESCRIPTION
-has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
-# hasnt FILE PATTERN DESCRIPTION
-hasnt() { if grep -qE -- "$2" "$1"; then bad "$3: /$2/ found in:"; cat "$1"; else ok "$3"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # fault WANT_RC MAX_SECONDS DESCRIPTION -- command...
 # Runs the command (stdout $tmp/out, stderr $tmp/err), checks the exit code
@@ -55,70 +37,17 @@ cause() {
 	fi
 }
 
-# start_fake MODE [BACKEND_PORT]: sets fport and fpid (each fake its own port file,
-# so a port from an earlier fake is never read)
-nfake=0
-start_fake() {
-	local i out="$tmp/fake$nfake.port"
-	nfake=$((nfake + 1))
-	fport=""
-	python3 "$fakes" "$@" >"$out" 2>"$tmp/fake.err" &
-	fpid=$!
-	pids+=("$fpid")
-	for ((i = 0; i < 200; i++)); do
-		fport=$(head -n 1 "$out" 2>/dev/null)
-		[[ "$fport" =~ ^[0-9]+$ ]] && return 0
-		kill -0 "$fpid" 2>/dev/null || break
-		sleep 0.05
-	done
-	fport=""
-	bad "fakes.py $* did not start"
-	cat "$tmp/fake.err"
-	return 1
-}
-# free_port: a port nothing listens on now (the kernel's pick, so not another test's)
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-# listening PID PORT: waits (bounded) until PORT accepts while PID, our server, lives
-listening() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$1" 2>/dev/null || return 1
-		if (exec 3<>/dev/tcp/127.0.0.1/$2) 2>/dev/null; then
-			kill -0 "$1" 2>/dev/null
-			return
-		fi
-		sleep 0.05
-	done
-	return 1
-}
-# start_serv GNUTLS-SERV-ARGS...: a fresh gnutls-serv on a free port; sets sport and spid
+# start_serv GNUTLS-SERV-ARGS...: a fresh gnutls-serv; sets sport and spid
 start_serv() {
-	local try p
 	sport=""
-	for try in 1 2 3 4 5; do
-		p=$(free_port)
-		gnutls-serv --disable-client-cert "$@" -p "$p" >"$tmp/serv.log" 2>&1 </dev/null &
-		spid=$!
-		pids+=("$spid")
-		if listening "$spid" "$p"; then
-			sport=$p
-			return 0
-		fi
-		stop "$spid"
-	done
+	if launch_server serv yes gnutls_serv --disable-client-cert "$@"; then
+		sport=$port
+		spid=$srv
+		return 0
+	fi
 	bad "gnutls-serv $* did not start"
 	cat "$tmp/serv.log"
 	return 1
-}
-# stop PID: ends one server we started (and forgets it, so the trap never kills a reused pid)
-stop() {
-	local p keep=()
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-	pids=("${keep[@]}")
 }
 
 T=2        # --timeout for every case
@@ -133,42 +62,42 @@ if start_fake silent; then
 	has "$tmp/out" "^diagnosis: timeout: " "silent server: diagnosis timeout"
 	has "$tmp/err" 'waiting for the server: no answer for 1 s' "silent server: the wait is said on stderr"
 	has "$tmp/out" 'note \(client\): waiting for the server' "silent server: the wait is a note in the ladder"
-	stop "$fpid"
+	stop_server "$fpid"
 fi
 
 if start_fake http; then
 	fault 12 $LIMIT "plain HTTP server" -- "${client[@]}" 127.0.0.1 -p "$fport"
 	cause "the server answered with plain HTTP, not TLS" "plain HTTP server"
 	has "$tmp/out" "^diagnosis: not-tls: " "plain HTTP server: diagnosis not-tls"
-	stop "$fpid"
+	stop_server "$fpid"
 fi
 
 if start_fake ssh; then
 	fault 12 $LIMIT "SSH server" -- "${client[@]}" 127.0.0.1 -p "$fport"
 	cause "the server speaks SSH, not TLS" "SSH server"
 	has "$tmp/out" "^diagnosis: not-tls: " "SSH server: diagnosis not-tls"
-	stop "$fpid"
+	stop_server "$fpid"
 fi
 
 if start_fake garbage; then
 	fault 12 $LIMIT "server answering random bytes" -- "${client[@]}" 127.0.0.1 -p "$fport"
 	cause "the server answered with something that is not TLS" "server answering random bytes"
 	has "$tmp/out" "^diagnosis: not-tls: " "server answering random bytes: diagnosis not-tls"
-	stop "$fpid"
+	stop_server "$fpid"
 fi
 
 if start_fake close; then
 	fault 1 $LIMIT "server closing after the ClientHello" -- "${client[@]}" 127.0.0.1 -p "$fport"
 	cause "the server closed the connection without answering" "server closing after the ClientHello"
 	has "$tmp/out" "^diagnosis: connection-closed: " "server closing after the ClientHello: diagnosis connection-closed"
-	stop "$fpid"
+	stop_server "$fpid"
 fi
 
 if start_fake reset; then
 	fault 13 $LIMIT "server resetting after the ClientHello" -- "${client[@]}" 127.0.0.1 -p "$fport"
 	cause "the server reset the connection" "server resetting after the ClientHello"
 	has "$tmp/out" "^diagnosis: connection-reset: " "server resetting after the ClientHello: diagnosis connection-reset"
-	stop "$fpid"
+	stop_server "$fpid"
 fi
 
 # A real server behind a proxy that passes on only its first record.
@@ -179,9 +108,9 @@ if start_serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$cer
 		has "$tmp/out" "^diagnosis: timeout: " "server stalling after its ServerHello: diagnosis timeout"
 		has "$tmp/out" '\|<-+ ServerHello .*\|' "stalling server: its ServerHello is on the ladder"
 		has "$tmp/out" 'note \(client\): waiting for the server' "stalling server: the wait is a note in the ladder"
-		stop "$fpid"
+		stop_server "$fpid"
 	fi
-	stop "$spid"
+	stop_server "$spid"
 fi
 
 # ---- before any TLS: name, connection ----
@@ -212,13 +141,13 @@ check_cert() {
 	has "$tmp/out" "server certificate: +NOT trusted: .*$verdict" "$what, --verify strict: the verdict says \"$verdict\""
 	has "$tmp/out" '\|=+ Alert fatal bad_certificate \(42\) =+>\|' "$what, --verify strict: the client aborts with bad_certificate"
 	hasnt "$tmp/out" '\|[-=]+ Finished .*>\|' "$what, --verify strict: the client sends no Finished"
-	stop "$spid"
+	stop_server "$spid"
 }
 # the control: the same server setup with a good certificate
 if start_serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key"; then
 	fault 0 $LIMIT "good certificate (control)" -- "${client[@]}" 127.0.0.1 -p "$sport"
 	has "$tmp/out" 'server certificate: +verified: chain of 2 certificates trusted' "good certificate verified"
-	stop "$spid"
+	stop_server "$spid"
 fi
 check_cert "expired server certificate" "certificate 1 expired [0-9]+ days ago" "$certs/root-ca.pem" server-cert-expired \
 	--x509certfile "$certs/server-expired-chain.pem" --x509keyfile "$certs/server-expired.key"
@@ -237,38 +166,31 @@ if start_serv "${tls[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.2; then
 	fault 11 $LIMIT "TLS 1.2 server, TLS 1.3 client" -- "${client[@]}" --tls1.3 127.0.0.1 -p "$sport"
 	cause "the server found nothing in common with the offer" "TLS 1.2 server, TLS 1.3 client"
 	has "$tmp/out" '\|<-+ Alert fatal handshake_failure \(40\) -+\|' "TLS 1.2 server, TLS 1.3 client: the server's alert on the ladder"
-	stop "$spid"
+	stop_server "$spid"
 fi
 if start_serv "${tls[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.3; then
 	fault 11 $LIMIT "TLS 1.3 server, TLS 1.2 client" -- "${client[@]}" --tls1.2 127.0.0.1 -p "$sport"
 	cause "the server found nothing in common with the offer" "TLS 1.3 server, TLS 1.2 client"
-	stop "$spid"
+	stop_server "$spid"
 fi
 if start_serv "${tls[@]}" --priority NORMAL:-CIPHER-ALL:+AES-128-GCM; then
 	fault 11 $LIMIT "no cipher suite in common" -- "${client[@]}" --priority NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305 127.0.0.1 -p "$sport"
 	cause "the server found nothing in common with the offer: no shared TLS version, cipher suite" "no cipher suite in common"
-	stop "$spid"
+	stop_server "$spid"
 fi
 # OpenSSL answers a version mismatch with protocol_version (70)
 if command -v openssl >/dev/null; then
-	sport=""
-	for try in 1 2 3 4 5; do
-		p=$(free_port)
-		openssl s_server -quiet -accept "$p" -cert "$certs/server-ecdsa-chain.pem" -key "$certs/server-ecdsa.key" \
-			-tls1_2 >"$tmp/serv.log" 2>&1 </dev/null &
-		spid=$!
-		pids+=("$spid")
-		if listening "$spid" "$p"; then
-			sport=$p
-			break
-		fi
-		stop "$spid"
-	done
-	if [ -n "$sport" ]; then
+	# s_server_12 PORT: for launch_server
+	s_server_12() {
+		exec openssl s_server -quiet -accept "$1" -cert "$certs/server-ecdsa-chain.pem" -key "$certs/server-ecdsa.key" -tls1_2
+	}
+	if launch_server serv yes s_server_12; then
+		sport=$port
+		spid=$srv
 		fault 11 $LIMIT "TLS 1.2 OpenSSL server, TLS 1.3 client" -- "${client[@]}" --tls1.3 127.0.0.1 -p "$sport"
 		cause "the server accepts none of the TLS versions offered" "TLS 1.2 OpenSSL server, TLS 1.3 client"
 		has "$tmp/out" "^diagnosis: protocol-version-mismatch: " "TLS 1.2 OpenSSL server, TLS 1.3 client: diagnosis protocol-version-mismatch"
-		stop "$spid"
+		stop_server "$spid"
 	else
 		bad "openssl s_server did not start"
 		cat "$tmp/serv.log"
@@ -302,5 +224,4 @@ cause "$tmp/missing.p12: the file could not be read" "--p12 that does not exist"
 fault 5 $LIMIT "--p12 that is not PKCS#12" -- "${client[@]}" --p12 "$tmp/junk.pem" --p12-pass-file "$tmp/wrong-pass" 127.0.0.1 -p 9
 cause "$tmp/junk.pem: not a PKCS#12 file" "--p12 that is not PKCS#12"
 
-echo "faults: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish faults

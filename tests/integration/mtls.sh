@@ -14,91 +14,9 @@ set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
 certs="$src/certs"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-srv=""          # pid of the server now running
-port=""         # its port
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 info() { echo "     $*"; }
-# has FILE PATTERN DESCRIPTION
-has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
-
-# wait_exit PID SECONDS: waits at most SECONDS for PID to end, killing it
-# after that; sets $rc (124 when it had to be killed).
-wait_exit() {
-	local pid="$1" i
-	for ((i = 0; i < $2 * 20; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		sleep 0.2
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		rc=124
-	else
-		wait "$pid" 2>/dev/null
-		rc=$?
-	fi
-}
-stop() {
-	if [ -n "$srv" ]; then
-		kill "$srv" 2>/dev/null
-		wait_exit "$srv" 5
-	fi
-	srv=""
-}
-cleanup() {
-	stop
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# listening PID PORT: PID itself holds a listening TCP socket on PORT (read
-# from /proc/net, no connection made).
-listening() {
-	local pid="$1" hex ino fds
-	hex=$(printf ':%04X' "$2")
-	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
-	while read -r ino; do
-		grep -q "socket:\[$ino\]\$" <<<"$fds" && return 0
-	done < <(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
-	return 1
-}
-# start NAME FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the background (FUNC
-# execs the server, so its pid is the server's) on a random free high port
-# until the server listens and accepts there (at most 5 s per port, 5 ports).
-# Sets $srv and $port.
-start() {
-	local name="$1" fn="$2" i p
-	shift 2
-	srv=""
-	port=""
-	for _ in 1 2 3 4 5; do
-		p=$((20000 + RANDOM % 40000))
-		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi   # taken
-		"$fn" "$p" "$@" >"$tmp/$name.log" 2>&1 </dev/null &
-		srv=$!
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$srv" 2>/dev/null || break
-			if listening "$srv" "$p" && (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-				port=$p
-				return 0
-			fi
-			sleep 0.05
-		done
-		stop
-	done
-	bad "$name did not start"
-	cat "$tmp/$name.log"
-	return 1
-}
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 PATH="$PATH:/usr/sbin"
 
 # ---------------------------------------------------------------- servers
@@ -108,49 +26,11 @@ run_gnutls() {
 		--x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key" \
 		--require-client-cert --verify-client-cert --x509cafile "$certs/root-ca.pem"
 }
-# run_s_server PORT VERSION(1.2|1.3) [EXTRA ARGS]: -Verify 1 alone refuses only
-# a missing certificate: s_server logs a failed verification ("verify
-# error:num=10:certificate has expired") and goes on ("verify return:1").
-# -verify_return_error makes it refuse with an alert, as the causes need.
-run_s_server() {
-	local p="$1" v="$2"
-	shift 2
-	exec openssl s_server -accept "127.0.0.1:$p" -"tls1_${v#1.}" -www \
-		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
-		-CAfile "$certs/root-ca.pem" -Verify 1 "$@"
-}
-# run_nginx PORT VERSION(1.2|1.3): writes DIR/nginx.conf and execs nginx.
-run_nginx() {
-	local p="$1" dir="$tmp/nginx-$2"
-	mkdir -p "$dir"
-	cat >"$dir/nginx.conf" <<-EOF
-		daemon off;
-		master_process off;
-		worker_processes 1;
-		pid $dir/nginx.pid;
-		error_log $dir/error.log info;
-		events { worker_connections 64; }
-		http {
-		    access_log $dir/access.log;
-		    client_body_temp_path $dir/body;
-		    proxy_temp_path $dir/proxy;
-		    fastcgi_temp_path $dir/fastcgi;
-		    uwsgi_temp_path $dir/uwsgi;
-		    scgi_temp_path $dir/scgi;
-		    server {
-		        listen 127.0.0.1:$p ssl;
-		        ssl_certificate $certs/server-ecdsa-chain.pem;
-		        ssl_certificate_key $certs/server-ecdsa.key;
-		        ssl_protocols TLSv$2;
-		        ssl_verify_client on;
-		        ssl_client_certificate $certs/root-ca.pem;
-		        ssl_verify_depth 3;
-		        location / { default_type text/plain; return 200 "tlsladder test\n"; }
-		    }
-		}
-	EOF
-	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
-}
+# run_s_server and run_nginx are in common.bash. -Verify 1 alone (as
+# run_s_server has it) refuses only a missing certificate: s_server logs a
+# failed verification ("verify error:num=10:certificate has expired") and goes
+# on ("verify return:1"). -verify_return_error makes it refuse with an alert,
+# as the causes need.
 
 # ---------------------------------------------------------------- checks
 client=("$bin" --text --timeout 5)
@@ -315,38 +195,38 @@ causes() {
 
 for v in 1.2 1.3; do
 	if have gnutls-serv; then
-		if start gnutls-serv-$v run_gnutls "$v"; then
+		if start_server gnutls-serv-$v yes run_gnutls "$v"; then
 			causes gnutls-serv "$v"
-			stop
+			stop_server
 		fi
 	else
 		bad "gnutls-serv is not installed (Debian package gnutls-bin)"
 	fi
 	if have openssl; then
-		if start s_server-$v run_s_server "$v" -verify_return_error; then
+		if start_server s_server-$v yes run_s_server "$v" -verify_return_error; then
 			causes s_server "$v"
-			stop
+			stop_server
 		fi
 		# Without -verify_return_error s_server accepts a certificate
 		# that fails verification: the handshake succeeds, so the
 		# primary diagnosis is ok (exit 0) and the local finding follows.
-		if start s_server-lax-$v run_s_server "$v"; then
+		if start_server s_server-lax-$v yes run_s_server "$v"; then
 			l="s_server (no -verify_return_error) TLS $v expired certificate, accepted"
 			check "$l" ok 0 -- "${ca[@]}" \
 				--cert "$certs/client-expired-chain.pem" --key "$certs/client-expired.key" localhost -p "$port"
 			has "$tmp/out" '^diagnosis: client-cert-expired: .*expired on 2021-01-01.*\(evidence: step [0-9]+\)$' \
 				"$l: expiry still reported, after ok"
-			stop
+			stop_server
 			has "$tmp/s_server-lax-$v.log" 'verify error:num=10:certificate has expired' "$l: s_server logged the failure"
 		fi
 	else
 		bad "openssl is not installed (Debian package openssl)"
 	fi
 	if have nginx; then
-		if start nginx-$v run_nginx "$v"; then
+		if start_server nginx-$v yes run_nginx "TLSv$v" on; then
 			causes nginx "$v" --http
-			stop
-			has "$tmp/nginx-$v/error.log" 'client sent no required SSL certificate' "nginx TLS $v: nginx logged the missing certificate"
+			stop_server
+			has "$tmp/nginx-TLSv$v-on/error.log" 'client sent no required SSL certificate' "nginx TLS $v: nginx logged the missing certificate"
 		fi
 	else
 		bad "nginx is not installed (Debian package nginx)"
@@ -410,34 +290,17 @@ while True:
     c, _ = ls.accept()
     threading.Thread(target=pump, args=(c,), daemon=True).start()
 EOF
-relay=""
-stop_relay() {
-	if [ -n "$relay" ]; then
-		kill "$relay" 2>/dev/null
-		wait_exit "$relay" 5
-	fi
-	relay=""
-}
-trap 'stop_relay; cleanup' EXIT
 # start_relay UPSTREAM MODE: sets $relay and $rport
 start_relay() {
-	local i
-	rport=""
-	python3 "$tmp/relay.py" "$1" "$2" >"$tmp/relay.port" 2>"$tmp/relay.err" </dev/null &
-	relay=$!
-	for ((i = 0; i < 100; i++)); do
-		rport=$(head -n 1 "$tmp/relay.port" 2>/dev/null)
-		[[ "$rport" =~ ^[0-9]+$ ]] && return 0
-		kill -0 "$relay" 2>/dev/null || break
-		sleep 0.05
-	done
-	bad "the relay did not start"
-	cat "$tmp/relay.err"
-	stop_relay
-	return 1
+	local r
+	start_helper "the relay" relay python3 "$tmp/relay.py" "$1" "$2"
+	r=$?
+	relay=$hpid
+	rport=$hport
+	return $r
 }
 
-if have gnutls-serv && start gnutls-serv-race run_gnutls 1.3; then
+if have gnutls-serv && start_server gnutls-serv-race yes run_gnutls 1.3; then
 	read_alert=0
 	lost=0
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -477,13 +340,12 @@ if have gnutls-serv && start gnutls-serv-race run_gnutls 1.3; then
 			sentence "alert was not readable: it (reset|closed) the connection at once" "$l" "says the alert was not readable"
 			l="TLS 1.3 through the relay ($mode): good certificate"
 			check "$l" ok 0 -- "${ca[@]}" --cert "$certs/client-chain.pem" --key "$certs/client.key" localhost -p "$rport"
-			stop_relay
+			stop_server "$relay"
 		done
 	else
 		bad "python3 is not installed (Debian package python3)"
 	fi
-	stop
+	stop_server
 fi
 
-echo "mtls: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish mtls

@@ -10,103 +10,10 @@ set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
 certs="$src/certs"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-srv=""          # pid of the server now running
-port=""         # its port
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 skip() { echo "skip $*"; }
-# has FILE PATTERN DESCRIPTION
-has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
-# expect_rc WANT DESCRIPTION -- command...   (stdout in $tmp/out, stderr in $tmp/err)
-expect_rc() {
-	local want="$1" what="$2"
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	local rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$what (exit $rc)"; else bad "$what: exit $rc, wanted $want"; cat "$tmp/out" "$tmp/err"; fi
-}
 
-# wait_exit PID SECONDS: waits at most SECONDS for PID to end, killing it
-# after that; sets $rc (124 when it had to be killed).
-wait_exit() {
-	local pid="$1" i
-	for ((i = 0; i < $2 * 20; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		sleep 0.2
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		rc=124
-	else
-		wait "$pid" 2>/dev/null
-		rc=$?
-	fi
-}
-stop() {
-	if [ -n "$srv" ]; then
-		kill "$srv" 2>/dev/null
-		wait_exit "$srv" 5
-	fi
-	srv=""
-}
-cleanup() {
-	stop
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# listening PID PORT: PID itself holds a listening TCP socket on PORT (any
-# address). Read from /proc, so it neither needs ss nor makes a connection
-# (which would use up a "serve --once").
-listening() {
-	local pid="$1" hex ino fds
-	hex=$(printf ':%04X' "$2")
-	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
-	while read -r ino; do
-		grep -q "socket:\[$ino\]\$" <<<"$fds" && return 0
-	done < <(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' \
-		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
-	return 1
-}
-# start NAME PROBE FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the background
-# (FUNC must exec the server, so that its pid is the server's) on a random free
-# high port until the server listens there; up to 5 ports. PROBE=yes also
-# connects with /dev/tcp (not for serve --once). Sets $srv and $port.
-start() {
-	local name="$1" probe="$2" fn="$3" i p
-	shift 3
-	srv=""
-	port=""
-	for _ in 1 2 3 4 5; do
-		p=$((20000 + RANDOM % 40000))
-		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi   # taken
-		"$fn" "$p" "$@" >"$tmp/$name.log" 2>&1 </dev/null &
-		srv=$!
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$srv" 2>/dev/null || break
-			if listening "$srv" "$p"; then
-				if [ "$probe" != yes ] || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-					port=$p
-					return 0
-				fi
-			fi
-			sleep 0.05
-		done
-		stop
-	done
-	bad "$name did not start"
-	cat "$tmp/$name.log"
-	return 1
-}
-
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 # Can ::1 be used? (No IPv6 loopback: the IPv6 cases are skipped.)
 ipv6=no
 grep -qi '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && ipv6=yes
@@ -117,46 +24,12 @@ mine=(--cert "$certs/client-chain.pem" --key "$certs/client.key")
 client=("$bin" --text --timeout 10)
 
 # ---------------------------------------------------------------- nginx
-# run_nginx PORT PROTOCOL VERIFY(on|off): writes DIR/nginx.conf and execs nginx.
-run_nginx() {
-	local p="$1" proto="$2" verify="$3" dir="$tmp/nginx-$2-$3" six=""
-	mkdir -p "$dir"
-	[ "$ipv6" = yes ] && six="listen [::1]:$p ssl;"
-	cat >"$dir/nginx.conf" <<-EOF
-		daemon off;
-		master_process off;
-		worker_processes 1;
-		pid $dir/nginx.pid;
-		error_log $dir/error.log info;
-		events { worker_connections 64; }
-		http {
-		    access_log $dir/access.log;
-		    client_body_temp_path $dir/body;
-		    proxy_temp_path $dir/proxy;
-		    fastcgi_temp_path $dir/fastcgi;
-		    uwsgi_temp_path $dir/uwsgi;
-		    scgi_temp_path $dir/scgi;
-		    server {
-		        listen 127.0.0.1:$p ssl;
-		        $six
-		        ssl_certificate $certs/server-ecdsa-chain.pem;
-		        ssl_certificate_key $certs/server-ecdsa.key;
-		        ssl_protocols $proto;
-		        ssl_verify_client $verify;
-		        ssl_client_certificate $certs/root-ca.pem;
-		        ssl_verify_depth 3;
-		        location / { default_type text/plain; return 200 "tlsladder test\n"; }
-		    }
-		}
-	EOF
-	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
-}
-
+# (run_nginx, run_s_server, start_server and stop_server are in common.bash)
 if have nginx; then
 	PATH="$PATH:/usr/sbin"
 	for v in 1.2 1.3; do
 		# No client certificate asked for.
-		if start nginx-$v yes run_nginx "TLSv$v" off; then
+		if start_server nginx-$v yes run_nginx "TLSv$v" off "$ipv6"; then
 			expect_rc 0 "nginx TLS $v IPv4 --http" -- "${client[@]}" "${ca[@]}" --http localhost -p "$port"
 			has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v IPv4: version"
 			has "$tmp/out" 'server certificate: verified' "nginx TLS $v IPv4: server certificate verified"
@@ -169,10 +42,10 @@ if have nginx; then
 				has "$tmp/out" 'server certificate: verified.*name matches ::1' "nginx TLS $v IPv6: verified for ::1"
 				has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v IPv6: HTTP 200"
 			fi
-			stop
+			stop_server
 		fi
 		# ssl_verify_client on.
-		if start nginx-$v-mtls yes run_nginx "TLSv$v" on; then
+		if start_server nginx-$v-mtls yes run_nginx "TLSv$v" on "$ipv6"; then
 			expect_rc 0 "nginx TLS $v mTLS IPv4 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http localhost -p "$port"
 			has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v mTLS IPv4: version"
 			has "$tmp/out" 'server certificate: verified' "nginx TLS $v mTLS IPv4: server certificate verified"
@@ -192,7 +65,7 @@ if have nginx; then
 			has "$tmp/out" 'outcome: +handshake completed' "nginx TLS $v mTLS: handshake completed"
 			has "$tmp/out" '^diagnosis: client-cert-missing: .*refused the request at the HTTP level \(status 400\)' \
 				"nginx TLS $v mTLS: diagnosis client-cert-missing, refused at the HTTP level"
-			stop
+			stop_server
 			has "$tmp/nginx-TLSv$v-on/error.log" 'client sent no required SSL certificate' "nginx TLS $v: nginx logged the missing certificate"
 		fi
 	done
@@ -201,13 +74,8 @@ else
 fi
 
 # ---------------------------------------------------------------- openssl s_server
-run_s_server() {
-	exec openssl s_server -accept "127.0.0.1:$1" -"$2" -www \
-		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
-		-CAfile "$certs/root-ca.pem" -Verify 1
-}
 for v in 1.2 1.3; do
-	if start s_server-$v yes run_s_server "tls1_${v#1.}"; then
+	if start_server s_server-$v yes run_s_server "$v"; then
 		expect_rc 0 "s_server TLS $v -Verify 1 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http localhost -p "$port"
 		has "$tmp/out" "version: +TLS $v\$" "s_server TLS $v: version"
 		has "$tmp/out" 'server certificate: verified' "s_server TLS $v: server certificate verified"
@@ -222,7 +90,7 @@ for v in 1.2 1.3; do
 		else
 			has "$tmp/out" 'ended the handshake with alert handshake_failure \(40\)' "s_server TLS 1.2: handshake_failure"
 		fi
-		stop
+		stop_server
 	fi
 done
 
@@ -236,14 +104,13 @@ run_serve() {
 # its ladder is then in $tmp/serve.
 serve_done() {
 	wait_exit "$srv" 10
-	srv=""
 	cp "$tmp/serve.log" "$tmp/serve"
 	if [ "$rc" -eq "$2" ]; then ok "$1: serve exit $rc"; else bad "$1: serve exit $rc, wanted $2"; cat "$tmp/serve"; fi
 }
 
 # (a) curl with a client certificate.
 if have curl; then
-	if start serve no run_serve --require-client-cert; then
+	if start_server serve no run_serve --require-client-cert; then
 		expect_rc 0 "serve: curl with a client certificate" -- curl -sS --max-time 10 --cacert "$certs/root-ca.pem" \
 			--cert "$certs/client-chain.pem" --key "$certs/client.key" -w '\nstatus %{http_code}\n' "https://localhost:$port/"
 		has "$tmp/out" '^tlsladder: the TLS handshake is complete' "serve: curl got the body"
@@ -253,7 +120,7 @@ if have curl; then
 		has "$tmp/serve" 'answered 200 OK' "serve: the HTTP request noted"
 	fi
 	# A certificate from a CA the server does not trust, sent regardless.
-	if start serve no run_serve --require-client-cert; then
+	if start_server serve no run_serve --require-client-cert; then
 		# TLS 1.3: the alert comes after curl's handshake, so curl fails
 		# with 56 (the alert read) or 55 (the socket already closed).
 		curl -sS --max-time 10 --cacert "$certs/root-ca.pem" --cert "$certs/client-other-ca.pem" \
@@ -271,7 +138,7 @@ else
 fi
 
 # (b) openssl s_client, no client certificate.
-if start serve no run_serve; then
+if start_server serve no run_serve; then
 	expect_rc 0 "serve: openssl s_client" -- openssl s_client -connect "127.0.0.1:$port" -CAfile "$certs/root-ca.pem"
 	has "$tmp/out" 'Verify return code: 0 \(ok\)' "serve: s_client verified the server"
 	serve_done "serve: s_client" 0
@@ -280,14 +147,14 @@ if start serve no run_serve; then
 fi
 
 # (c) tlsladder's own client.
-if start serve no run_serve --require-client-cert; then
+if start_server serve no run_serve --require-client-cert; then
 	expect_rc 0 "serve: tlsladder client with a certificate" -- "${client[@]}" "${ca[@]}" "${mine[@]}" localhost -p "$port"
 	has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "serve: tlsladder client sent its chain"
 	has "$tmp/out" 'server certificate: verified' "serve: tlsladder client verified the server"
 	serve_done "serve: tlsladder client" 0
 	has "$tmp/serve" 'client certificate: verified: chain of 2 certificates' "serve: tlsladder client's chain verified"
 fi
-if [ "$ipv6" = yes ] && start serve no run_serve --listen ::1 --require-client-cert; then
+if [ "$ipv6" = yes ] && start_server serve no run_serve --listen ::1 --require-client-cert; then
 	expect_rc 0 "serve --listen ::1: tlsladder client over IPv6" -- "${client[@]}" "${ca[@]}" "${mine[@]}" "[::1]:$port"
 	serve_done "serve --listen ::1" 0
 	has "$tmp/serve" 'connection 1 from \[::1\] port' "serve: IPv6 peer named"
@@ -295,7 +162,7 @@ fi
 
 # (d) a client certificate from another CA, sent anyway (openssl s_client):
 # serve aborts with bad_certificate and exits 3.
-if start serve no run_serve --require-client-cert; then
+if start_server serve no run_serve --require-client-cert; then
 	openssl s_client -connect "127.0.0.1:$port" -CAfile "$certs/root-ca.pem" \
 		-cert "$certs/client-other-ca.pem" -key "$certs/client-other-ca.key" </dev/null >"$tmp/out" 2>&1
 	serve_done "serve: s_client untrusted certificate" 4
@@ -306,7 +173,7 @@ fi
 # The same certificate given to tlsladder's client: it sends it although its
 # issuer is not among the server's certificate_authorities (GnuTLS alone would
 # send none), so both sides can say why it was refused.
-if start serve no run_serve --require-client-cert; then
+if start_server serve no run_serve --require-client-cert; then
 	expect_rc 4 "serve: tlsladder client with an untrusted certificate" -- "${client[@]}" "${ca[@]}" \
 		--cert "$certs/client-other-ca.pem" --key "$certs/client-other-ca.key" localhost -p "$port"
 	# the client sends its certificate although its issuer is not listed, so the server's verdict shows
@@ -319,7 +186,7 @@ if start serve no run_serve --require-client-cert; then
 fi
 
 # --request-client-cert: a client may send none, and that is fine
-if start serve no run_serve --request-client-cert; then
+if start_server serve no run_serve --request-client-cert; then
 	expect_rc 0 "serve --request-client-cert: a client without a certificate" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
 	has "$tmp/out" 'client certificate: requested, but none was sent' "serve --request-client-cert: the client saw the request"
 	serve_done "serve --request-client-cert: no certificate is fine" 0
@@ -327,5 +194,4 @@ if start serve no run_serve --request-client-cert; then
 	has "$tmp/serve" '^diagnosis: ok:' "serve --request-client-cert: diagnosis ok"
 fi
 
-echo "servers: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish servers

@@ -4,16 +4,15 @@
 # read from a file the command writes, not from tmux's pane status.
 set -u
 bin="$1"
-pass=0
-fail=0
-tmp=$(mktemp -d)
+certs="${TLSLADDER_SRC:-$(dirname "$bin")}/certs"
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/common.bash"
 sock="tlsladder-test-$$"
 T() { LANG=C.UTF-8 LC_ALL=C.UTF-8 tmux -u -L "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+trap 'T kill-server 2>/dev/null; cleanup' EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; echo "---- screen ----"; T capture-pane -p -t ui 2>/dev/null; echo "----------------"; }
+# every failure shows the screen
+show_screen() { echo "---- screen ----"; T capture-pane -p -t ui 2>/dev/null; echo "----------------"; }
+on_fail=show_screen
 
 # start NAME COLSxROWS ENV COMMAND...: runs the command in a fresh session; its exit code goes to $tmp/NAME.rc
 start() {
@@ -52,7 +51,6 @@ rc_is() {
 keys() { T send-keys -t ui "$@"; }
 
 U="LANG=C.UTF-8 LC_ALL=C.UTF-8"
-certs="${TLSLADDER_SRC:-$(dirname "$bin")}/certs"
 
 # --- step through mtls12 at 140x40 (TLS 1.2: flights strictly alternate, so
 # the order is fixed; in TLS 1.3 the client's ChangeCipherSpec races) --------
@@ -186,35 +184,27 @@ keys q
 rc_is step2 8
 
 # --- a real server: the client's ladder against gnutls-serv on loopback ------
-gport=$((30000 + RANDOM % 20000))
-gnutls-serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key" \
-	--disable-client-cert -p "$gport" >"$tmp/gserv.log" 2>&1 &
-gserv=$!
-for ((i = 0; i < 100; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$gport") 2>/dev/null && break; sleep 0.05; done
-start real 120x30 "$U" "$bin" --cafile "$certs/root-ca.pem" localhost -p "$gport"
+start_server gserv yes gnutls_serv --x509certfile "$certs/server-ecdsa-chain.pem" \
+	--x509keyfile "$certs/server-ecdsa.key" --disable-client-cert
+start real 120x30 "$U" "$bin" --cafile "$certs/root-ca.pem" localhost -p "$port"
 wait_for 'step [0-9]+/[0-9]+ +DONE' "client against gnutls-serv: DONE"
 wait_for 'localhost port [0-9]+ . TLS 1.3 . TLS_' "client: the header names the target, version and suite"
 wait_for 'verified' "client: the server certificate is verified"
 keys q
 rc_is real 0
-kill "$gserv" 2>/dev/null
-wait "$gserv" 2>/dev/null
+stop_server
 
 # --- quit mid-handshake against a silent server (q unblocks the capture) ------
-python3 -c 'import socket,time
-s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(5); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/port" &
-silent=$!
-for ((i = 0; i < 100; i++)); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-start silent 120x30 "$U" "$bin" --timeout 20 --cafile "$certs/root-ca.pem" 127.0.0.1 -p "$(cat "$tmp/port")"
+start_fake silent
+start silent 120x30 "$U" "$bin" --timeout 20 --cafile "$certs/root-ca.pem" 127.0.0.1 -p "$fport"
 wait_for 'LIVE' "client waits for a silent server (LIVE)"
 wait_for 'connecting to 127.0.0.1 port' "it says where it is connecting"
 keys q
 rc_is silent 8
-kill "$silent" 2>/dev/null
-wait "$silent" 2>/dev/null
+stop_server "$fpid"
 
 # --- server mode: one connection at a time, [ and ] switch -----------------
-sport=$((30000 + RANDOM % 20000))
+sport=$(free_port)
 start serve 140x40 "$U" "$bin" serve "$sport" --require-client-cert
 wait_for 'listening on 127.0.0.1 port' "serve: listening"
 for ((i = 0; i < 2; i++)); do
@@ -248,5 +238,4 @@ wait_for 'application_data\(23\) [0-9]+ B: Certificate' "TLS 1.3: the Certificat
 keys q
 rc_is nocolor 0
 
-echo "tmux: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish tmux

@@ -1,0 +1,233 @@
+# Helpers shared by the shell tests (tests/integration/*.sh, tests/ui/tmux.sh).
+# Sourced, not run: each script sets bin (and certs, for the server launchers)
+# and then
+#     . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+# It makes $tmp (removed at exit, with every server still running) and the
+# counters behind ok/bad; the script ends with "finish NAME".
+
+pass=0
+fail=0
+tmp=$(mktemp -d)
+fakes="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fakes.py"
+pids=()         # every server or helper started here that may still run
+srv=""          # pid of the server launch_server started last
+port=""         # its port
+
+# ---------------------------------------------------------------- results
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+# bad runs the command named in $on_fail, if any, after its line (tmux.sh
+# shows the screen).
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+	[ -z "${on_fail:-}" ] || "$on_fail"
+}
+# has FILE PATTERN DESCRIPTION
+has() { if grep -qE -- "$2" "$1"; then ok "$3"; else bad "$3: no /$2/ in:"; cat "$1"; fi; }
+# hasnt FILE PATTERN DESCRIPTION
+hasnt() { if grep -qE -- "$2" "$1"; then bad "$3: /$2/ found in:"; cat "$1"; else ok "$3"; fi; }
+# expect_rc WANT DESCRIPTION -- command...   (stdout in $tmp/out, stderr in
+# $tmp/err; a failure shows the files named in $expect_rc_shows, both by default)
+expect_rc() {
+	local want="$1" what="$2" f
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$what (exit $rc)"; else
+		bad "$what: exit $rc, wanted $want"
+		for f in ${expect_rc_shows:-out err}; do cat "$tmp/$f"; done
+	fi
+}
+# finish NAME: the last line, and the script's exit status
+finish() {
+	echo "$1: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- processes
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+
+# wait_exit PID SECONDS: waits at most SECONDS for PID to end, killing it
+# after that; sets $rc (124 when it had to be killed). PID is then forgotten
+# (out of $pids, and $srv if it was that), so the exit trap never kills a
+# reused pid.
+wait_exit() {
+	local pid="$1" i p keep=()
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null
+		sleep 0.2
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		rc=124
+	else
+		wait "$pid" 2>/dev/null
+		rc=$?
+	fi
+	for p in "${pids[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+	pids=("${keep[@]}")
+	[ "$srv" != "$pid" ] || srv=""
+}
+# stop_server [PID]: ends PID (by default $srv, the last one started)
+stop_server() {
+	local pid="${1:-$srv}"
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	wait_exit "$pid" 5
+}
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do stop_server "$p"; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# free_port: a port nothing listens on now (the kernel's pick, so not another test's)
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+# listening PID PORT: PID itself holds a listening TCP socket on PORT (any
+# address). Read from /proc, so it neither needs ss nor makes a connection
+# (which would use up a "serve --once").
+listening() {
+	local pid="$1" hex ino fds
+	hex=$(printf ':%04X' "$2")
+	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
+	while read -r ino; do
+		grep -q "socket:\[$ino\]\$" <<<"$fds" && return 0
+	done < <(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' \
+		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
+	return 1
+}
+# launch_server NAME PROBE FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the
+# background (FUNC must exec the server, so that its pid is the server's;
+# output in $tmp/NAME.log) on a random free high port until the server listens
+# there (at most 5 s per port, 5 ports). PROBE=yes also connects with
+# /dev/tcp (not for serve --once). Sets $srv and $port; says nothing.
+launch_server() {
+	local name="$1" probe="$2" fn="$3" i p
+	shift 3
+	srv=""
+	port=""
+	for _ in 1 2 3 4 5; do
+		p=$((20000 + RANDOM % 40000))
+		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi   # taken
+		"$fn" "$p" "$@" >"$tmp/$name.log" 2>&1 </dev/null &
+		srv=$!
+		pids+=("$srv")
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$srv" 2>/dev/null || break
+			if listening "$srv" "$p"; then
+				if [ "$probe" != yes ] || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+					port=$p
+					return 0
+				fi
+			fi
+			sleep 0.05
+		done
+		stop_server
+	done
+	return 1
+}
+# start_server NAME PROBE FUNC [ARGS...]: launch_server, or "NAME did not
+# start" and its log.
+start_server() {
+	launch_server "$@" && return 0
+	bad "$1 did not start"
+	cat "$tmp/$1.log"
+	return 1
+}
+# start_helper WHAT NAME COMMAND...: runs COMMAND in the background, a helper
+# that prints the port it listens on as its first line (in $tmp/NAME.port, its
+# stderr in $tmp/NAME.err); sets hpid and hport once the port is there (at
+# most 10 s, while it lives), or says "WHAT did not start" (hport empty).
+start_helper() {
+	local what="$1" name="$2" i
+	shift 2
+	hport=""
+	"$@" >"$tmp/$name.port" 2>"$tmp/$name.err" </dev/null &
+	hpid=$!
+	pids+=("$hpid")
+	for ((i = 0; i < 200; i++)); do
+		hport=$(head -n 1 "$tmp/$name.port" 2>/dev/null)
+		[[ "$hport" =~ ^[0-9]+$ ]] && return 0
+		kill -0 "$hpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	hport=""
+	bad "$what did not start"
+	cat "$tmp/$name.err"
+	stop_server "$hpid"
+	return 1
+}
+
+# ---------------------------------------------------------------- servers
+# start_fake MODE [BACKEND_PORT]: a misbehaving server from fakes.py; sets fport
+# and fpid (each fake its own port file, so a port from an earlier fake is
+# never read)
+nfake=0
+start_fake() {
+	local r
+	nfake=$((nfake + 1))
+	start_helper "fakes.py $*" "fake$nfake" python3 "$fakes" "$@"
+	r=$?
+	fpid=$hpid
+	fport=$hport
+	return $r
+}
+# The launchers below are for start_server: each takes the port first and
+# execs the server (with the demo certificates in $certs).
+# gnutls_serv PORT ARGS...
+gnutls_serv() {
+	local p="$1"
+	shift
+	exec gnutls-serv -p "$p" "$@"
+}
+# run_s_server PORT VERSION(1.2|1.3) [EXTRA ARGS]: openssl s_server -www,
+# asking for a client certificate (-Verify 1).
+run_s_server() {
+	local p="$1" v="$2"
+	shift 2
+	exec openssl s_server -accept "127.0.0.1:$p" -"tls1_${v#1.}" -www \
+		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
+		-CAfile "$certs/root-ca.pem" -Verify 1 "$@"
+}
+# run_nginx PORT PROTOCOL VERIFY(on|off) [IPV6(yes|no)]: writes
+# $tmp/nginx-PROTOCOL-VERIFY/nginx.conf (its error.log there too) and execs
+# nginx, on 127.0.0.1 (and ::1 with IPV6=yes).
+run_nginx() {
+	local p="$1" proto="$2" verify="$3" dir="$tmp/nginx-$2-$3" six=""
+	mkdir -p "$dir"
+	[ "${4:-no}" = yes ] && six="listen [::1]:$p ssl;"
+	cat >"$dir/nginx.conf" <<-EOF
+		daemon off;
+		master_process off;
+		worker_processes 1;
+		pid $dir/nginx.pid;
+		error_log $dir/error.log info;
+		events { worker_connections 64; }
+		http {
+		    access_log $dir/access.log;
+		    client_body_temp_path $dir/body;
+		    proxy_temp_path $dir/proxy;
+		    fastcgi_temp_path $dir/fastcgi;
+		    uwsgi_temp_path $dir/uwsgi;
+		    scgi_temp_path $dir/scgi;
+		    server {
+		        listen 127.0.0.1:$p ssl;
+		        $six
+		        ssl_certificate $certs/server-ecdsa-chain.pem;
+		        ssl_certificate_key $certs/server-ecdsa.key;
+		        ssl_protocols $proto;
+		        ssl_verify_client $verify;
+		        ssl_client_certificate $certs/root-ca.pem;
+		        ssl_verify_depth 3;
+		        location / { default_type text/plain; return 200 "tlsladder test\n"; }
+		    }
+		}
+	EOF
+	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
