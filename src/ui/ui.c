@@ -92,6 +92,7 @@ struct ui {
 	size_t expl_ev, expl_count;     /* the explanation below was made for this event and timeline length */
 	char expl[2048];
 	bool saw_error;                 /* an error event was recorded */
+	bool results_failed;            /* some side's result says it failed (checked when the run finished) */
 	struct summary sum;
 	bool have_sum;
 	int pane_rows;                  /* rows of the ladder list in the last draw */
@@ -394,6 +395,17 @@ bool ui_update(struct ui *ui)
 	}
 	if (n != ui->sum_count || (timeline_finished(ui->src.tl) && !ui->sum_final)) {
 		ui->sum_final = timeline_finished(ui->src.tl);
+		if (ui->sum_final) {
+			/* once, not per frame: the results of every connection */
+			ui->results_failed = false;
+			for (unsigned c = 0; c < timeline_conn_count(ui->src.tl) && !ui->results_failed; c++)
+				for (int sd = 0; sd < 2; sd++) {
+					struct tl_result r;
+					timeline_get_result(ui->src.tl, (enum tl_side)sd, c, &r);
+					if (r.set && (!r.handshake_ok || r.rejected_after))
+						ui->results_failed = true;
+				}
+		}
 		unsigned conns = timeline_conn_count(ui->src.tl);
 		struct tl_event last;
 		unsigned conn = 0;
@@ -1220,15 +1232,8 @@ static const char *run_state(struct ui *ui)
 		return "WAITING";
 	if (!timeline_finished(ui->src.tl))
 		return "LIVE";
-	if (ui->saw_error)
+	if (ui->saw_error || ui->results_failed)
 		return "FAILED";
-	for (unsigned c = 0; c < timeline_conn_count(ui->src.tl); c++)
-		for (int s = 0; s < 2; s++) {
-			struct tl_result r;
-			timeline_get_result(ui->src.tl, (enum tl_side)s, c, &r);
-			if (r.set && (!r.handshake_ok || r.rejected_after))
-				return "FAILED";
-		}
 	return "DONE";
 }
 
