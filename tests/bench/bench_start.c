@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stats.h"
+
 #define TARGET_MS 25.0
 #define PTY_COLS 120
 #define PTY_ROWS 40
@@ -72,45 +74,6 @@ struct run {
 	char last_row[PTY_COLS + 1]; /* the screen's last row when the wait ended */
 };
 
-/* Nanoseconds on the monotonic clock. */
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* qsort comparator for doubles. */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of n sorted values. */
-static double median(const double *v, size_t n)
-{
-	if (n == 0)
-		return 0.0;
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-/* Nearest-rank percentile p (0..100) of n sorted values. */
-static double percentile(const double *v, size_t n, double p)
-{
-	size_t rank;
-
-	if (n == 0)
-		return 0.0;
-	rank = (size_t)((p / 100.0) * (double)n + 0.999999);
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return v[rank - 1];
-}
 
 /* ---- a minimal terminal: enough of xterm to know what is on the screen ---- */
 
