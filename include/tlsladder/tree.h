@@ -59,6 +59,7 @@ void tree_free(struct tree_node *root);
 /* Nodes in the tree, root included. */
 size_t tree_count(const struct tree_node *root);
 /* The first node along a path of labels separated by '/', below root ("extensions/key_share"). */
+struct tree_node *tree_find_mut(struct tree_node *root, const char *path);
 const struct tree_node *tree_find(const struct tree_node *root, const char *path);
 /* True when some node in the tree has all of flags. */
 bool tree_any(const struct tree_node *root, unsigned flags);

@@ -26,9 +26,15 @@ struct conn_info {
 	bool any;
 };
 
-struct timeline {
+/* The lock lives outside the struct so that readers holding a const
+ * timeline can take it. */
+struct tl_sync {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
+};
+
+struct timeline {
+	struct tl_sync *sync;
 	bool merge;
 	struct timespec start;
 	struct tl_event **ev;
@@ -46,6 +52,12 @@ struct timeline {
 	void *note_arg;
 };
 
+/* Frees memory the timeline owns but hands out as const. */
+static void free_const(const void *p)
+{
+	free((void *)(uintptr_t)p);
+}
+
 /* Makes an empty timeline whose clock starts now. */
 struct timeline *timeline_create(bool merge)
 {
@@ -53,7 +65,9 @@ struct timeline *timeline_create(bool merge)
 
 	if (!tl)
 		return NULL;
-	if (pipe(tl->wake) != 0) {
+	tl->sync = calloc(1, sizeof *tl->sync);
+	if (!tl->sync || pipe(tl->wake) != 0) {
+		free(tl->sync);
 		free(tl);
 		return NULL;
 	}
@@ -61,8 +75,8 @@ struct timeline *timeline_create(bool merge)
 		fcntl(tl->wake[i], F_SETFL, fcntl(tl->wake[i], F_GETFL) | O_NONBLOCK);
 		fcntl(tl->wake[i], F_SETFD, FD_CLOEXEC);
 	}
-	pthread_mutex_init(&tl->lock, NULL);
-	pthread_cond_init(&tl->changed, NULL);
+	pthread_mutex_init(&tl->sync->lock, NULL);
+	pthread_cond_init(&tl->sync->changed, NULL);
 	tl->merge = merge;
 	clock_gettime(CLOCK_MONOTONIC, &tl->start);
 	return tl;
@@ -74,8 +88,8 @@ void timeline_destroy(struct timeline *tl)
 	if (!tl)
 		return;
 	for (size_t i = 0; i < tl->count; i++) {
-		free((void *)tl->ev[i]->body);
-		free((void *)tl->ev[i]->text);
+		free_const(tl->ev[i]->body);
+		free_const(tl->ev[i]->text);
 		free(tl->ev[i]);
 	}
 	free(tl->ev);
@@ -85,8 +99,9 @@ void timeline_destroy(struct timeline *tl)
 	free(tl->secrets);
 	close(tl->wake[0]);
 	close(tl->wake[1]);
-	pthread_mutex_destroy(&tl->lock);
-	pthread_cond_destroy(&tl->changed);
+	pthread_mutex_destroy(&tl->sync->lock);
+	pthread_cond_destroy(&tl->sync->changed);
+	free(tl->sync);
 	free(tl);
 }
 
@@ -106,7 +121,7 @@ static void changed_locked(struct timeline *tl)
 	char b = 1;
 
 	tl->generation++;
-	pthread_cond_broadcast(&tl->changed);
+	pthread_cond_broadcast(&tl->sync->changed);
 	if (write(tl->wake[1], &b, 1) < 0 && errno != EAGAIN) {
 		/* a full pipe already says "changed"; nothing else can fail here */
 	}
@@ -170,8 +185,8 @@ static int append_locked(struct timeline *tl, const struct tl_event *ev)
 	e->body_len = e->body ? ev->body_len : 0;
 	e->text = ev->text ? dup_bytes(ev->text, strlen(ev->text) + 1, &ok) : NULL;
 	if (!ok) {
-		free((void *)e->body);
-		free((void *)e->text);
+		free_const(e->body);
+		free_const(e->text);
 		free(e);
 		goto fail;
 	}
@@ -219,7 +234,7 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	struct tl_event copy = *ev;
 	int seq;
 
-	pthread_mutex_lock(&tl->lock);
+	pthread_mutex_lock(&tl->sync->lock);
 	/* stamped under the lock, so times never go backwards along the array */
 	copy.t_us = timeline_now(tl);
 	if (!outgoing && tl->merge) {
@@ -235,7 +250,7 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 				e->recv_differs = true;
 			changed_locked(tl);
 			seq = (int)e->seq;
-			pthread_mutex_unlock(&tl->lock);
+			pthread_mutex_unlock(&tl->sync->lock);
 			return seq;
 		}
 	}
@@ -245,7 +260,7 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	copy.recv_us = outgoing ? 0 : copy.t_us;
 	copy.recv_differs = false;
 	seq = append_locked(tl, &copy);
-	pthread_mutex_unlock(&tl->lock);
+	pthread_mutex_unlock(&tl->sync->lock);
 	return seq;
 }
 
@@ -254,9 +269,9 @@ int timeline_append_raw(struct timeline *tl, const struct tl_event *ev)
 {
 	int seq;
 
-	pthread_mutex_lock(&tl->lock);
+	pthread_mutex_lock(&tl->sync->lock);
 	seq = append_locked(tl, ev);
-	pthread_mutex_unlock(&tl->lock);
+	pthread_mutex_unlock(&tl->sync->lock);
 	return seq;
 }
 
@@ -279,10 +294,10 @@ int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side
 	ev.conn = conn;
 	ev.text = text;
 	ev.code = code;
-	pthread_mutex_lock(&tl->lock);
+	pthread_mutex_lock(&tl->sync->lock);
 	ev.t_us = timeline_now(tl);
 	seq = append_locked(tl, &ev);
-	pthread_mutex_unlock(&tl->lock);
+	pthread_mutex_unlock(&tl->sync->lock);
 	if (tl->note_hook && (kind == TL_EV_NOTE || kind == TL_EV_ERROR))
 		tl->note_hook(tl->note_arg, &ev);
 	return seq;
@@ -298,51 +313,51 @@ void timeline_set_note_hook(struct timeline *tl, timeline_note_hook fn, void *ar
 /* Number of events. */
 size_t timeline_count(const struct timeline *tl)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	size_t n;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	n = m->count;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return n;
 }
 
 /* Copies event i. */
 bool timeline_get(const struct timeline *tl, size_t i, struct tl_event *out)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	bool ok = false;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	if (i < m->count) {
 		*out = *m->ev[i];
 		ok = true;
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return ok;
 }
 
 /* Events lost to memory exhaustion. */
 unsigned timeline_dropped(const struct timeline *tl)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	unsigned n;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	n = m->dropped;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return n;
 }
 
 /* Stores a secret (duplicates from both sides are kept once). */
 void timeline_add_secret(struct timeline *tl, const struct tl_secret *s)
 {
-	pthread_mutex_lock(&tl->lock);
+	pthread_mutex_lock(&tl->sync->lock);
 	for (size_t i = 0; i < tl->nsecrets; i++) {
 		const struct tl_secret *o = &tl->secrets[i];
 		if (o->conn == s->conn && strcmp(o->label, s->label) == 0 &&
 		    memcmp(o->client_random, s->client_random, sizeof o->client_random) == 0) {
-			pthread_mutex_unlock(&tl->lock);
+			pthread_mutex_unlock(&tl->sync->lock);
 			return;
 		}
 	}
@@ -351,7 +366,7 @@ void timeline_add_secret(struct timeline *tl, const struct tl_secret *s)
 		struct tl_secret *n = calloc(ncap, sizeof *n);
 		if (!n) {
 			tl->dropped++;
-			pthread_mutex_unlock(&tl->lock);
+			pthread_mutex_unlock(&tl->sync->lock);
 			return;
 		}
 		if (tl->secrets) {
@@ -364,33 +379,33 @@ void timeline_add_secret(struct timeline *tl, const struct tl_secret *s)
 	}
 	tl->secrets[tl->nsecrets++] = *s;
 	changed_locked(tl);
-	pthread_mutex_unlock(&tl->lock);
+	pthread_mutex_unlock(&tl->sync->lock);
 }
 
 /* Number of stored secrets. */
 size_t timeline_secret_count(const struct timeline *tl)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	size_t n;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	n = m->nsecrets;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return n;
 }
 
 /* Copies secret i. */
 bool timeline_get_secret(const struct timeline *tl, size_t i, struct tl_secret *out)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	bool ok = false;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	if (i < m->nsecrets) {
 		*out = m->secrets[i];
 		ok = true;
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return ok;
 }
 
@@ -399,7 +414,7 @@ void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, 
 {
 	struct conn_info *ci;
 
-	pthread_mutex_lock(&tl->lock);
+	pthread_mutex_lock(&tl->sync->lock);
 	ci = conn_locked(tl, conn);
 	if (ci) {
 		ci->res[side] = *r;
@@ -408,34 +423,34 @@ void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, 
 			tl->nconn = conn + 1;
 		changed_locked(tl);
 	}
-	pthread_mutex_unlock(&tl->lock);
+	pthread_mutex_unlock(&tl->sync->lock);
 }
 
 /* Copies a side's result for a connection. */
 void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned conn, struct tl_result *r)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 
 	memset(r, 0, sizeof *r);
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	if (conn < m->conncap)
 		*r = m->conns[conn].res[side];
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 }
 
 /* The events of a connection lie in [first, end). */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	bool any = false;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	if (conn < m->conncap && m->conns[conn].any) {
 		*first = m->conns[conn].first;
 		*end = m->conns[conn].end;
 		any = true;
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	if (!any)
 		*first = *end = 0;
 	return any;
@@ -444,33 +459,33 @@ bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first
 /* Connections with a result. */
 unsigned timeline_conn_count(const struct timeline *tl)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	unsigned n;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	n = m->nconn;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return n;
 }
 
 /* Marks the run finished. */
 void timeline_finish(struct timeline *tl)
 {
-	pthread_mutex_lock(&tl->lock);
+	pthread_mutex_lock(&tl->sync->lock);
 	tl->finished = true;
 	changed_locked(tl);
-	pthread_mutex_unlock(&tl->lock);
+	pthread_mutex_unlock(&tl->sync->lock);
 }
 
 /* True once timeline_finish() was called. */
 bool timeline_finished(const struct timeline *tl)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	bool f;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	f = m->finished;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return f;
 }
 
@@ -492,7 +507,7 @@ void timeline_drain_wake(const struct timeline *tl)
 /* Waits for more events, the end of the run, or the timeout. */
 size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms)
 {
-	struct timeline *m = (struct timeline *)tl;
+	const struct timeline *m = tl;
 	struct timespec until;
 	size_t n;
 
@@ -505,15 +520,15 @@ size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms)
 			until.tv_nsec -= 1000000000L;
 		}
 	}
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->sync->lock);
 	while (m->count <= seen && !m->finished) {
-		int rc = timeout_ms >= 0 ? pthread_cond_timedwait(&m->changed, &m->lock, &until)
-					 : pthread_cond_wait(&m->changed, &m->lock);
+		int rc = timeout_ms >= 0 ? pthread_cond_timedwait(&m->sync->changed, &m->sync->lock, &until)
+					 : pthread_cond_wait(&m->sync->changed, &m->sync->lock);
 		if (rc == ETIMEDOUT)
 			break;
 	}
 	n = m->count;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->sync->lock);
 	return n;
 }
 

@@ -8,6 +8,7 @@
  * each step into a tree that may be NULL (tree functions ignore NULL), so
  * finished_matches() and finished_check() cannot disagree.
  */
+#include "tls_internal.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
@@ -340,7 +341,7 @@ static bool hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret,
 {
 	uint8_t info[2 + 1 + 255 + 1 + 255];
 	size_t ll = 6 + strlen(label), k = 0;
-	gnutls_datum_t key = { (unsigned char *)secret, (unsigned)slen };
+	gnutls_datum_t key = { tls_datum_bytes(secret), (unsigned)slen };
 	gnutls_datum_t inf;
 
 	if (ll > 255 || clen > 255 || len > 0xffff)

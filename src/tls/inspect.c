@@ -15,7 +15,7 @@
 /* Opens each certificate of a Certificate message and judges the chain. */
 static void add_certificates(struct tree_node *root, const struct tl_event *ev, const struct inspect_ctx *ctx)
 {
-	struct tree_node *list = (struct tree_node *)tree_find(root, "certificates");
+	struct tree_node *list = tree_find_mut(root, "certificates");
 	const uint8_t *ders[MAX_CHAIN];
 	size_t lens[MAX_CHAIN], count = 0;
 	struct x509view_trust trust = { ctx ? ctx->ca_file : NULL, ctx ? ctx->system_trust : false };

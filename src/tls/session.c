@@ -845,7 +845,7 @@ static int set_alpn(gnutls_session_t s, const char *list)
 		size_t len = strcspn(p, ",");
 		if (len == 0 || len > 255)
 			return -1;
-		protos[n].data = (unsigned char *)p;
+		protos[n].data = tls_datum_bytes(p);
 		protos[n].size = (unsigned)len;
 		n++;
 		p += len + (p[len] == ',');
@@ -1147,7 +1147,7 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 		unsigned k = 0;
 		if (host) {
 			data[k].type = GNUTLS_DT_DNS_HOSTNAME;
-			data[k].data = (unsigned char *)host;
+			data[k].data = tls_datum_bytes(host);
 			data[k++].size = 0;
 		}
 		data[k].type = GNUTLS_DT_KEY_PURPOSE_OID;

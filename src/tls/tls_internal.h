@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tlsladder/errors.h"
 #include "tlsladder/timeline.h"
@@ -16,5 +17,12 @@ const char *tls_error_words(int rc);
 const char *tls_alert_words(int desc);
 /* Sets err for a certificate/key file pair GnuTLS refused. */
 void tls_files_error(int rc, const char *cert_file, const char *key_file, struct tl_error *err);
+
+/* GnuTLS's datum holds a non-const pointer even where the library only reads
+ * it: this gives read-only bytes to such a datum. */
+static inline unsigned char *tls_datum_bytes(const void *p)
+{
+	return (unsigned char *)(uintptr_t)p;
+}
 
 #endif

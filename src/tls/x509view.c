@@ -14,6 +14,7 @@
  * and otherwise the path breaks there. Every fault found is filed under
  * a category; the verdict names the first fault of the most serious one.
  */
+#include "tls_internal.h"
 #include "tlsladder/x509view.h"
 #include "tlsladder/sanitize.h"
 
@@ -58,6 +59,7 @@ static char *bytes_str(const void *p, size_t n)
 }
 
 /* A malloc'd printf result, or NULL. */
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -678,7 +680,7 @@ static void cert_fields(struct tree_node *root, gnutls_x509_crt_t crt, time_t no
 /* Parses DER into a certificate; returns a GnuTLS code. */
 static int crt_from_der(const uint8_t *der, size_t n, gnutls_x509_crt_t *out)
 {
-	gnutls_datum_t d = { (unsigned char *)der, (unsigned)n };
+	gnutls_datum_t d = { tls_datum_bytes(der), (unsigned)n };
 	int rc;
 
 	*out = NULL;
@@ -963,7 +965,7 @@ static void check_library(struct tree_node *root, gnutls_x509_crt_t *crts, size_
 	}
 	if (hostname) {
 		data[ndata].type = GNUTLS_DT_DNS_HOSTNAME;
-		data[ndata].data = (unsigned char *)hostname;
+		data[ndata].data = tls_datum_bytes(hostname);
 		data[ndata].size = 0;
 		ndata++;
 	}

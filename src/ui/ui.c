@@ -50,7 +50,7 @@ static const struct action_info actions[ACT_COUNT] = {
 };
 
 struct tline {                      /* one line of the details pane */
-	const struct tree_node *node;
+	struct tree_node *node;
 	int depth;
 	size_t seg;                     /* which wrapped piece of the value (0: the first) */
 };
@@ -473,7 +473,7 @@ static void sync_tree(struct ui *ui)
 }
 
 /* Adds a details line. */
-static void add_tline(struct ui *ui, const struct tree_node *n, int depth, size_t seg)
+static void add_tline(struct ui *ui, struct tree_node *n, int depth, size_t seg)
 {
 	if (ui->ntl == ui->captl) {
 		size_t ncap = ui->captl ? ui->captl * 2 : 128;
@@ -489,7 +489,7 @@ static void add_tline(struct ui *ui, const struct tree_node *n, int depth, size_
 /* Lays out the visible tree lines for a pane `width` wide (values wrap). */
 static void layout_tree(struct ui *ui, int width)
 {
-	const struct tree_node *n = ui->tree ? ui->tree->first : NULL;
+	struct tree_node *n = ui->tree ? ui->tree->first : NULL;
 	int depth = 0;
 
 	ui->ntl = 0;
@@ -771,14 +771,14 @@ int ui_key(struct ui *ui, int key)
 		break;
 	case ACT_TREE_TOGGLE:
 		if (ui->tcur < ui->ntl) {
-			struct tree_node *n = (struct tree_node *)ui->tl_lines[ui->tcur].node;
+			struct tree_node *n = ui->tl_lines[ui->tcur].node;
 			if (n->first)
 				n->flags ^= TREE_COLLAPSED;
 		}
 		break;
 	case ACT_TREE_CLOSE:
 		if (ui->tcur < ui->ntl) {
-			struct tree_node *n = (struct tree_node *)ui->tl_lines[ui->tcur].node;
+			struct tree_node *n = ui->tl_lines[ui->tcur].node;
 			if (n->first && !(n->flags & TREE_COLLAPSED)) {
 				n->flags |= TREE_COLLAPSED;
 			} else if (n->parent && n->parent != ui->tree) {

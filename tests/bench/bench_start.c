@@ -59,7 +59,7 @@ struct bench_cfg {
 	int runs;
 	int warmup;
 	int timeout_ms;            /* for "DONE" to appear */
-	const char *baseline;      /* the spawn-cost program */
+	char *baseline;        /* the spawn-cost program */
 	char **argv;               /* tlsladder and its arguments */
 };
 
@@ -567,7 +567,8 @@ static bool parse_int(const char *s, int min, int max, int *out)
 
 int main(int argc, char **argv)
 {
-	struct bench_cfg cfg = { 30, 2, 5000, "/bin/true", NULL };
+	static char true_path[] = "/bin/true";
+	struct bench_cfg cfg = { 30, 2, 5000, true_path, NULL };
 	char *base_argv[2] = { NULL, NULL };
 	double *first, *done, *base;
 	int i, failed = 0, nonzero = 0;
@@ -576,7 +577,8 @@ int main(int argc, char **argv)
 
 	i = 1;
 	while (i < argc && argv[i][0] == '-') {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i];
+		char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
@@ -613,7 +615,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_start: %s is not an executable: %s\n", cfg.argv[0], strerror(errno));
 		return 2;
 	}
-	base_argv[0] = (char *)cfg.baseline;
+	base_argv[0] = cfg.baseline;
 	n = (size_t)cfg.runs;
 	first = calloc(n, sizeof *first);
 	done = calloc(n, sizeof *done);
