@@ -183,6 +183,11 @@ bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first
 /* Number of connections a result was set for (highest conn + 1). */
 unsigned timeline_conn_count(const struct timeline *tl);
 
+/* Identifies the timeline's content as it is now: *id is unique among the
+ * timelines of the process, *generation changes with every change to it.
+ * Whatever is derived from a timeline may be kept while both stay equal. */
+void timeline_stamp(const struct timeline *tl, uint64_t *id, unsigned *generation);
+
 /* Marks the run finished (no more events will come) and wakes readers. */
 void timeline_finish(struct timeline *tl);
 bool timeline_finished(const struct timeline *tl);

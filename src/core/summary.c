@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-/* Fills s for connection conn. */
-bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
+/* Reads connection conn's events into s. */
+static bool summary_compute(const struct timeline *tl, unsigned conn, struct summary *s)
 {
 	size_t first, end;
 	bool any = false, saw_ske = false, saw_cert = false, saw_shd = false;
@@ -97,4 +97,36 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 	if (s->client.resumed || s->server.resumed)
 		s->resumed = true;
 	return any;
+}
+
+/*
+ * Fills s for connection conn. Views ask for the same summary on every
+ * selection change (explanations, diagnosis, the status line); reading a
+ * long connection each time would make a frame cost grow with the
+ * timeline. The last summary is kept per thread while the timeline has not
+ * changed since (timeline_stamp), so it is computed once per change.
+ */
+bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
+{
+	static _Thread_local struct {
+		bool valid, ok;
+		uint64_t id;
+		unsigned generation, conn;
+		struct summary s;
+	} memo;
+	uint64_t id;
+	unsigned gen;
+
+	timeline_stamp(tl, &id, &gen);
+	if (memo.valid && memo.id == id && memo.generation == gen && memo.conn == conn) {
+		*s = memo.s;
+		return memo.ok;
+	}
+	memo.ok = summary_compute(tl, conn, s);
+	memo.s = *s;
+	memo.id = id;
+	memo.generation = gen;
+	memo.conn = conn;
+	memo.valid = true;
+	return memo.ok;
 }

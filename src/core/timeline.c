@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,6 +42,7 @@ struct timeline {
 	size_t count, cap;
 	unsigned dropped;
 	unsigned generation;         /* bumped on every change */
+	uint64_t id;                 /* unique among the timelines of this process */
 	struct tl_secret *secrets;
 	size_t nsecrets, capsecrets;
 	struct conn_info *conns;
@@ -51,6 +53,9 @@ struct timeline {
 	timeline_note_hook note_hook;
 	void *note_arg;
 };
+
+/* Timeline ids: a memo keyed by (id, generation) never mistakes one timeline for another. */
+static atomic_uint_fast64_t next_id = 1;
 
 /* Frees memory the timeline owns but hands out as const. */
 static void free_const(const void *p)
@@ -78,6 +83,7 @@ struct timeline *timeline_create(bool merge)
 	pthread_mutex_init(&tl->sync->lock, NULL);
 	pthread_cond_init(&tl->sync->changed, NULL);
 	tl->merge = merge;
+	tl->id = atomic_fetch_add(&next_id, 1);
 	clock_gettime(CLOCK_MONOTONIC, &tl->start);
 	return tl;
 }
@@ -558,4 +564,13 @@ const char *timeline_event_name(const struct tl_event *ev)
 		return "diagnosis";
 	}
 	return "?";
+}
+
+/* Identifies the timeline's current content (see timeline.h). */
+void timeline_stamp(const struct timeline *tl, uint64_t *id, unsigned *generation)
+{
+	pthread_mutex_lock(&tl->sync->lock);
+	*id = tl->id;
+	*generation = tl->generation;
+	pthread_mutex_unlock(&tl->sync->lock);
 }

@@ -29,12 +29,13 @@
  * are informational; it exits non-zero only when it cannot run.
  *
  * Usage: bench_ui [--iters N] [--events N] [--small N] [--mid N] [--warmup N]
- *                 [--one-conn] [--only long|short|mid]
+ *                 [--one-conn] [--tree] [--only long|short|mid]
  */
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
 #include "tlsladder/explain.h"
+#include "tlsladder/inspect.h"
 #include "tlsladder/timeline.h"
 #include "tlsladder/ui.h"
 
@@ -60,6 +61,7 @@ struct bench_cfg {
 	size_t small;          /* the short timeline */
 	size_t mid;            /* the reference that just fills the screen (0: none) */
 	bool one_conn;         /* every handshake in connection 0 (default: one connection each) */
+	bool tree;             /* the program's own field-tree builder (inspect_event) */
 	const char *only;      /* "long", "short", "mid" or NULL: all */
 };
 
@@ -496,6 +498,13 @@ static void frame(struct ui *ui, int key)
 	doupdate();
 }
 
+/* The program's field-tree builder (no trust anchors: the timelines are synthetic). */
+static struct tree_node *tree_builder(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return inspect_event(tl, i, NULL);
+}
+
 /* Times cfg->iters frames on tl; fills ms[] (sorted). Returns 0, or -1 when curses failed. */
 static int measure(const struct bench_cfg *cfg, struct timeline *tl, const char *target, double *ms)
 {
@@ -521,7 +530,7 @@ static int measure(const struct bench_cfg *cfg, struct timeline *tl, const char 
 	src.tl = tl;
 	src.target = target;
 	src.explain = explain_event;
-	src.tree = NULL;
+	src.tree = cfg->tree ? tree_builder : NULL;
 	memset(&o, 0, sizeof o);
 	ui = ui_new(&src, &o);
 	if (!ui) {
@@ -567,7 +576,7 @@ static void report(const char *what, const double *ms, size_t n)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_ui [--iters N] [--events N] [--small N] [--mid N] [--warmup N]\n"
-		   "                [--one-conn] [--only long|short|mid]\n"
+		   "                [--one-conn] [--tree] [--only long|short|mid]\n"
 		   "  --iters N      measured keys per timeline (default 2000)\n"
 		   "  --events N     events in the long timeline (default 10000)\n"
 		   "  --small N      events in the short timeline (default 20, at most 20)\n"
@@ -575,6 +584,7 @@ static void usage(FILE *f)
 		   "  --warmup N     unmeasured keys first (default 50)\n"
 		   "  --one-conn     every handshake of the long and reference timelines in connection 0\n"
 		   "                 (default: one connection per handshake)\n"
+		   "  --tree         open each selected message's field tree, as the program does\n"
 		   "  --only WHICH   measure only that timeline (for profiling)\n");
 }
 
@@ -592,7 +602,7 @@ static bool parse_size(const char *s, long min, long max, long *out)
 
 int main(int argc, char **argv)
 {
-	struct bench_cfg cfg = { 2000, 50, 10000, 20, 200, false, NULL };
+	struct bench_cfg cfg = { 2000, 50, 10000, 20, 200, false, false, NULL };
 	struct timeline *big = NULL, *small = NULL, *mid = NULL;
 	unsigned big_conns = 0, small_conns = 0, mid_conns = 0;
 	double *ms_big, *ms_small, *ms_mid, med_big = 0, med_small = 0, med_mid = 0;
@@ -606,6 +616,10 @@ int main(int argc, char **argv)
 
 		if (strcmp(a, "--one-conn") == 0) {
 			cfg.one_conn = true;
+			continue;
+		}
+		if (strcmp(a, "--tree") == 0) {
+			cfg.tree = true;
 			continue;
 		}
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -655,7 +669,8 @@ int main(int argc, char **argv)
 	printf("keypress-to-frame: %dx%d screen on /dev/null (xterm-256color, colours), %d keys per timeline "
 	       "after %d warm-up keys\n",
 	       SCREEN_COLS, SCREEN_LINES, cfg.iters, cfg.warmup);
-	printf("  frame = ui_key + ui_update + ui_draw + wnoutrefresh + doupdate; explanations on, no field-tree builder\n");
+	printf("  frame = ui_key + ui_update + ui_draw + wnoutrefresh + doupdate; explanations on, %s\n",
+	       cfg.tree ? "field trees opened (inspect_event)" : "no field-tree builder");
 	fflush(stdout);
 	if (small) {
 		if (measure(&cfg, small, "bench short", ms_small) < 0) {
