@@ -65,8 +65,9 @@ struct tree_node *decode_record(const struct tl_event *ev);
  */
 struct tree_node *decode_event(const struct timeline *tl, size_t i);
 
-/* The key exchange named by summary.kx ("ECDHE", "RSA", ...); UNKNOWN for NULL or others. */
-enum decode_kx decode_kx_from_name(const char *kx);
+struct summary;
+/* The key exchange of a connection's summary (summary.h) as the decoders need it. */
+enum decode_kx decode_kx_of(const struct summary *s);
 
 /*
  * Building blocks shared by src/core/decode*.c; usable by any decoder.

@@ -154,19 +154,19 @@ bool decode_code_list(struct tree_node *node, struct reader *list, const char *(
 	return !list->failed;
 }
 
-/* The key exchange named by summary.kx. */
-enum decode_kx decode_kx_from_name(const char *kx)
+/* The decoder's key exchange for a connection's summary. */
+enum decode_kx decode_kx_of(const struct summary *s)
 {
-	if (!kx)
-		return DECODE_KX_UNKNOWN;
-	if (strcmp(kx, "ECDHE") == 0)
-		return DECODE_KX_ECDHE;
-	if (strcmp(kx, "DHE") == 0)
-		return DECODE_KX_DHE;
-	if (strcmp(kx, "RSA") == 0)
-		return DECODE_KX_RSA;
-	if (strncmp(kx, "PSK", 3) == 0)
-		return DECODE_KX_PSK;
+	switch (s->kx) {
+	case SUMMARY_KX_ECDHE: return DECODE_KX_ECDHE;
+	case SUMMARY_KX_DHE: return DECODE_KX_DHE;
+	case SUMMARY_KX_RSA: return DECODE_KX_RSA;
+	case SUMMARY_KX_PSK:
+	case SUMMARY_KX_PSK_ECDHE:
+	case SUMMARY_KX_PSK_DHE: return DECODE_KX_PSK;
+	case SUMMARY_KX_RESUMED:
+	case SUMMARY_KX_UNKNOWN: break;
+	}
 	return DECODE_KX_UNKNOWN;
 }
 
@@ -898,7 +898,7 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 		summary_build(tl, ev.conn, &s);
 		ctx.version = s.version;
 		ctx.from = ev.from;
-		ctx.kx = s.rsa_kx ? DECODE_KX_RSA : decode_kx_from_name(s.kx);
+		ctx.kx = decode_kx_of(&s);
 		return decode_handshake(ev.hs_type, ev.body, ev.body_len, &ctx);
 	case TL_EV_CCS:
 		summary_build(tl, ev.conn, &s);

@@ -125,14 +125,14 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	if (name == NULL && s.cipher_suite)
 		snprintf(buf, sizeof buf, "unknown (0x%04x)", s.cipher_suite);
 	kv(f, "cipher suite:", buf);
-	if (s.kx) {
+	if (summary_kx_name(s.kx)) {
 		name = s.group ? names_group(s.group) : NULL;
 		if (s.group)
-			snprintf(buf, sizeof buf, "%s, group %s", s.kx, name ? name : "unknown");
-		else if (s.rsa_kx)
+			snprintf(buf, sizeof buf, "%s, group %s", summary_kx_name(s.kx), name ? name : "unknown");
+		else if (s.kx == SUMMARY_KX_RSA)
 			snprintf(buf, sizeof buf, "RSA (the client encrypts the premaster secret to the server's key)");
 		else
-			snprintf(buf, sizeof buf, "%s", s.kx);
+			snprintf(buf, sizeof buf, "%s", summary_kx_name(s.kx));
 		kv(f, "key exchange:", buf);
 	}
 	if (s.sigscheme) {

@@ -232,7 +232,7 @@ static void tls12_ecdhe(void **state)
 	check_first_records(tl, 0x0303);
 	assert_true(summary_build(tl, 0, &s));
 	assert_int_equal(s.version, 0x0303);
-	assert_string_equal(s.kx, "ECDHE");
+	assert_int_equal(s.kx, SUMMARY_KX_ECDHE);
 	assert_int_not_equal(s.group, 0);
 	assert_int_not_equal(s.sigscheme, 0);
 	assert_true(has_secret(tl, "CLIENT_RANDOM"));
