@@ -11,16 +11,14 @@
 
 #include <string.h>
 
-#define MAX_ID 512            /* PSK identities and tickets compared up to this length */
-
 /* What the scan of one connection's messages saw. */
 struct scan {
 	bool saw_ske, saw_shd, saw_cke, saw_server_fin;
 	uint8_t ch_sid[32];
 	size_t ch_sid_len;
 	struct peek_server_hello sh;
-	uint8_t psk_id[MAX_ID];     /* the first PSK identity (1.3) or session ticket (1.2) the client offered */
-	size_t psk_id_len;
+	const uint8_t *psk_id;      /* the first PSK identity (1.3) or session ticket (1.2) the client offered */
+	size_t psk_id_len;          /* (inside the ClientHello's body, valid as long as the timeline) */
 };
 
 /* The decoder's tree of a handshake body (NULL when out of memory). */
@@ -31,12 +29,12 @@ static struct tree_node *decoded(const struct tl_event *ev, unsigned version)
 	return decode_handshake(ev->hs_type, ev->body, ev->body_len, &ctx);
 }
 
-/* Copies the body bytes a tree node covers (exactly) into out; false when absent or too long. */
-static bool node_bytes(const struct tl_event *ev, const struct tree_node *n, uint8_t *out, size_t *len)
+/* The body bytes a tree node covers; false when absent or out of the body. */
+static bool node_bytes(const struct tl_event *ev, const struct tree_node *n, const uint8_t **out, size_t *len)
 {
-	if (!n || n->len == 0 || n->len > MAX_ID || n->off > ev->body_len || n->len > ev->body_len - n->off)
+	if (!n || n->len == 0 || n->off > ev->body_len || n->len > ev->body_len - n->off)
 		return false;
-	memcpy(out, ev->body + n->off, n->len);
+	*out = ev->body + n->off;
 	*len = n->len;
 	return true;
 }
@@ -49,9 +47,9 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 	peek_client_hello_session_id(ev->body, ev->body_len, sc->ch_sid, &sc->ch_sid_len);
 	if (tree_find(t, "extensions/early_data"))
 		s->early_data_offered = true;
-	if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), sc->psk_id,
+	if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), &sc->psk_id,
 			&sc->psk_id_len) &&
-	    !node_bytes(ev, tree_find(t, "extensions/session_ticket/ticket/hex"), sc->psk_id, &sc->psk_id_len))
+	    !node_bytes(ev, tree_find(t, "extensions/session_ticket/ticket/hex"), &sc->psk_id, &sc->psk_id_len))
 		sc->psk_id_len = 0;
 	tree_free(t);
 }
