@@ -13,6 +13,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/reader.h"
+#include "tlsladder/summary.h"
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -557,20 +558,54 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	memset(&s, 0, sizeof s);
 }
 
-/* The TLS 1.3 part of the key schedule. */
+/* The TLS 1.3 secrets by label: which summary bit says the handshake has it, and how it is derived. */
+static const struct {
+	unsigned bit;
+	const char *label, *how;
+	bool hs_ctx;              /* context ClientHello...ServerHello (else ...server Finished, or none) */
+	bool no_ctx;              /* derived from the ClientHello alone */
+} secrets13[] = {
+	{ SUMMARY_SECRET_CLIENT_EARLY, "CLIENT_EARLY_TRAFFIC_SECRET", "Derive-Secret(early secret, \"c e traffic\", ClientHello)",
+	  false, true },
+	{ SUMMARY_SECRET_EARLY_EXPORTER, "EARLY_EXPORTER_SECRET", "Derive-Secret(early secret, \"e exp master\", ClientHello)",
+	  false, true },
+	{ SUMMARY_SECRET_CLIENT_HS, "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+	  "Derive-Secret(handshake secret, \"c hs traffic\", ClientHello...ServerHello)", true, false },
+	{ SUMMARY_SECRET_SERVER_HS, "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+	  "Derive-Secret(handshake secret, \"s hs traffic\", ClientHello...ServerHello)", true, false },
+	{ SUMMARY_SECRET_CLIENT_AP, "CLIENT_TRAFFIC_SECRET_0",
+	  "Derive-Secret(master secret, \"c ap traffic\", ClientHello...server Finished)", false, false },
+	{ SUMMARY_SECRET_SERVER_AP, "SERVER_TRAFFIC_SECRET_0",
+	  "Derive-Secret(master secret, \"s ap traffic\", ClientHello...server Finished)", false, false },
+	{ SUMMARY_SECRET_EXPORTER, "EXPORTER_SECRET",
+	  "Derive-Secret(master secret, \"exp master\", ClientHello...server Finished)", false, false },
+};
+
+/* What the key schedule says about early data (0-RTT). */
+static void schedule_early_data(struct tree_node *root, const struct summary *s)
+{
+	if (s->early_data_offered)
+		tree_add(root, "early data", s->early_data_accepted
+				 ? "offered and accepted: the client's 0-RTT data is protected with the early traffic secret"
+				 : "offered, not accepted: the server discarded the 0-RTT data protected with the early "
+				   "traffic secret");
+	else if (s->psk)
+		tree_add(root, "early data", "not offered: no early traffic secret is used in this handshake");
+}
+
+/* The TLS 1.3 part of the key schedule: the secrets this handshake has (summary.secrets), and no others. */
 static void schedule_tls13(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
 {
-	static const char *const known[] = {
-		"CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
-		"SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET",
-	};
 	size_t hs_upto = p->sh_index + 1;
 	size_t ap_upto = p->server_fin_index == NO_INDEX ? NO_INDEX : p->server_fin_index + 1;
 	size_t n = timeline_secret_count(tl);
 	const char *group = p->group ? names_group(p->group) : NULL;
+	struct summary s;
 
+	summary_build(tl, p->conn, &s);
 	tree_add(root, "early secret", p->psk ? "HKDF-Extract(0, PSK): the PSK from the session ticket (resumed)"
 					      : "HKDF-Extract(0, 0): no PSK (full handshake)");
+	schedule_early_data(root, &s);
 	if (p->group)
 		tree_addf(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), %s shared secret)",
 			  group ? group : "(EC)DHE");
@@ -578,32 +613,25 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 		tree_add(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), 0): PSK only");
 	tree_add(root, "master secret", "HKDF-Extract(Derive-Secret(handshake secret, \"derived\", \"\"), 0)");
 	tree_add(root, "secrets", "the library derives these and the key log reports them; they are not computed here");
-	add_tls13_secret(root, tl, p, known[0], "Derive-Secret(early secret, \"c e traffic\", ClientHello)", NO_INDEX, NULL);
-	add_tls13_secret(root, tl, p, known[1], "Derive-Secret(early secret, \"e exp master\", ClientHello)", NO_INDEX, NULL);
-	add_tls13_secret(root, tl, p, known[2], "Derive-Secret(handshake secret, \"c hs traffic\", ClientHello...ServerHello)",
-			 hs_upto, "ClientHello...ServerHello");
-	add_tls13_secret(root, tl, p, known[3], "Derive-Secret(handshake secret, \"s hs traffic\", ClientHello...ServerHello)",
-			 hs_upto, "ClientHello...ServerHello");
-	add_tls13_secret(root, tl, p, known[4],
-			 "Derive-Secret(master secret, \"c ap traffic\", ClientHello...server Finished)", ap_upto,
-			 "ClientHello...server Finished");
-	add_tls13_secret(root, tl, p, known[5],
-			 "Derive-Secret(master secret, \"s ap traffic\", ClientHello...server Finished)", ap_upto,
-			 "ClientHello...server Finished");
-	add_tls13_secret(root, tl, p, known[6], "Derive-Secret(master secret, \"exp master\", ClientHello...server Finished)",
-			 ap_upto, "ClientHello...server Finished");
-	/* anything else the key log reported for this connection */
-	for (size_t i = 0; i < n; i++) {
-		struct tl_secret s;
-		bool listed = false;
-		if (!timeline_get_secret(tl, i, &s) || s.conn != p->conn ||
-		    memcmp(s.client_random, p->client_random, sizeof s.client_random) != 0)
+	for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++) {
+		if (!(s.secrets & secrets13[k].bit))
 			continue;
-		for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-			listed |= strcmp(s.label, known[k]) == 0;
+		add_tls13_secret(root, tl, p, secrets13[k].label, secrets13[k].how,
+				 secrets13[k].no_ctx ? NO_INDEX : secrets13[k].hs_ctx ? hs_upto : ap_upto,
+				 secrets13[k].hs_ctx ? "ClientHello...ServerHello" : "ClientHello...server Finished");
+	}
+	/* anything else the key log reported for this connection, apart from secrets this handshake does not use */
+	for (size_t i = 0; i < n; i++) {
+		struct tl_secret sec;
+		bool listed = false;
+		if (!timeline_get_secret(tl, i, &sec) || sec.conn != p->conn ||
+		    memcmp(sec.client_random, p->client_random, sizeof sec.client_random) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++)
+			listed |= strcmp(sec.label, secrets13[k].label) == 0;
 		if (!listed)
-			add_hexline(root, s.label, s.secret, s.len, TREE_SECRET);
-		memset(&s, 0, sizeof s);
+			add_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
+		memset(&sec, 0, sizeof sec);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlsladder/decode.h"
 #include "tlsladder/demo.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/paths.h"
@@ -318,6 +319,126 @@ static void schedule_details(void **state)
 	timeline_destroy(tl);
 }
 
+/* True when some node of the tree has this exact value. */
+static bool has_value(const struct tree_node *t, const char *value)
+{
+	if (!t)
+		return false;
+	if (t->value && strcmp(t->value, value) == 0)
+		return true;
+	for (const struct tree_node *c = t->first; c; c = c->next)
+		if (has_value(c, value))
+			return true;
+	return false;
+}
+
+/* True when the key log holds a secret with this label for connection conn. */
+static bool logged(const struct timeline *tl, unsigned conn, const char *label)
+{
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret s;
+		if (timeline_get_secret(tl, i, &s) && s.conn == conn && strcmp(s.label, label) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The key schedule lists the secrets the handshake has, and only those: no
+ * early traffic secret without early data (although GnuTLS logs one for
+ * every PSK it offers), no "not captured" line for secrets a full
+ * handshake never has.
+ */
+static void schedule_existing_secrets(void **state)
+{
+	struct timeline *tl = run(demo_find("resumption"));
+	struct tree_node *ks;
+	struct summary s;
+
+	(void)state;
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.secrets, SUMMARY_SECRET_CLIENT_HS | SUMMARY_SECRET_SERVER_HS | SUMMARY_SECRET_CLIENT_AP |
+					    SUMMARY_SECRET_SERVER_AP | SUMMARY_SECRET_EXPORTER);
+	ks = finished_key_schedule(tl, 0);
+	assert_null(tree_find(ks, "CLIENT_EARLY_TRAFFIC_SECRET"));
+	assert_null(tree_find(ks, "EARLY_EXPORTER_SECRET"));
+	assert_null(tree_find(ks, "early data"));
+	assert_false(has_value(ks, "not captured"));
+	assert_true(tree_find(ks, "CLIENT_TRAFFIC_SECRET_0")->flags & TREE_SECRET);
+	tree_free(ks);
+
+	assert_true(logged(tl, 1, "CLIENT_EARLY_TRAFFIC_SECRET"));   /* the library logs it all the same */
+	assert_true(summary_build(tl, 1, &s));
+	assert_false(s.early_data_offered);
+	assert_int_equal(s.secrets & (SUMMARY_SECRET_CLIENT_EARLY | SUMMARY_SECRET_EARLY_EXPORTER), 0);
+	ks = finished_key_schedule(tl, 1);
+	assert_null(tree_find(ks, "CLIENT_EARLY_TRAFFIC_SECRET"));
+	assert_null(tree_find(ks, "EARLY_EXPORTER_SECRET"));
+	assert_string_equal(tree_find(ks, "early data")->value,
+			    "not offered: no early traffic secret is used in this handshake");
+	assert_false(has_value(ks, "not captured"));
+	tree_free(ks);
+	timeline_destroy(tl);
+}
+
+/* A resumption whose ClientHello offers early_data (an empty extension retyped to 42 in a copy):
+ * the early traffic secret is listed, with its record key and IV, and the server's refusal is said. */
+static void schedule_early_data_offered(void **state)
+{
+	struct timeline *tl = run(demo_find("resumption")), *c = timeline_create(false);
+	size_t ch = find_message(tl, 1, 1);
+	struct tree_node *ks, *t;
+	const struct tree_node *etm, *early;
+	struct summary s;
+
+	(void)state;
+	assert_non_null(c);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		uint8_t *body = NULL;
+
+		assert_true(timeline_get(tl, i, &ev));
+		if (i == ch) {
+			t = decode_handshake(1, ev.body, ev.body_len, NULL);
+			etm = tree_find(t, "extensions/encrypt_then_mac");
+			assert_non_null(etm);
+			body = malloc(ev.body_len);
+			assert_non_null(body);
+			memcpy(body, ev.body, ev.body_len);
+			body[etm->off] = 0x00;
+			body[etm->off + 1] = 42;         /* early_data */
+			ev.body = body;
+			tree_free(t);
+		}
+		assert_int_equal(timeline_observe(c, &ev, true), (int)i);
+		free(body);
+	}
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret sec;
+		assert_true(timeline_get_secret(tl, i, &sec));
+		timeline_add_secret(c, &sec);
+	}
+	assert_true(summary_build(c, 1, &s));
+	assert_true(s.early_data_offered);
+	assert_false(s.early_data_accepted);
+	assert_true(s.secrets & SUMMARY_SECRET_CLIENT_EARLY);
+	ks = finished_key_schedule(c, 1);
+	early = tree_find(ks, "CLIENT_EARLY_TRAFFIC_SECRET");
+	assert_non_null(early);
+	assert_true(early->flags & TREE_SECRET);
+	assert_string_equal(tree_find(early, "derived as")->value,
+			    "Derive-Secret(early secret, \"c e traffic\", ClientHello)");
+	assert_non_null(tree_find(early, "record key"));
+	assert_non_null(tree_find(early, "record IV"));
+	assert_non_null(tree_find(ks, "EARLY_EXPORTER_SECRET"));
+	assert_string_equal(tree_find(ks, "early data")->value,
+			    "offered, not accepted: the server discarded the 0-RTT data protected with the early "
+			    "traffic secret");
+	tree_free(ks);
+	timeline_destroy(c);
+	timeline_destroy(tl);
+}
+
 /* Not a Finished, or out of range: "cannot recompute", never a crash. */
 static void not_finished(void **state)
 {
@@ -361,6 +482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(catalogue),      cmocka_unit_test(extras),       cmocka_unit_test(hrr_details),
 		cmocka_unit_test(schedule_details), cmocka_unit_test(not_finished),
+		cmocka_unit_test(schedule_existing_secrets), cmocka_unit_test(schedule_early_data_offered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
