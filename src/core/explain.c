@@ -14,6 +14,7 @@
  * (cut at a NUL byte) and the caller sanitizes what it shows.
  */
 #include "tlsladder/explain.h"
+#include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/reader.h"
@@ -1092,23 +1093,39 @@ static void explain_other_hs(struct out *o, const struct ctx *c)
 			   "view.", c->ev.hs_type, c->side, c->ev.body_len);
 }
 
-/* ChangeCipherSpec. */
+/* ChangeCipherSpec: what it does depends on where it stands (decode_ccs_role). */
 static void explain_ccs(struct out *o, const struct ctx *c)
 {
-	if (c->version == 0x0304) {
-		out_printf(o, "A dummy ChangeCipherSpec from the %s: TLS 1.3 does not use it, and the %s ignores "
-			   "it.", c->side, c->peer);
-		out_printf(o, " It is sent only for compatibility: some middleboxes (firewalls, proxies) drop "
-			   "connections that do not look like TLS 1.2, so a TLS 1.3 handshake dresses up like a "
-			   "resumed TLS 1.2 one.");
-		out_printf(o, " The real switch to encryption happens right after ServerHello, with no signal "
-			   "needed.");
+	enum decode_ccs_role role = decode_ccs_role(c->tl, c->i);
+
+	if (role == DECODE_CCS_TLS12) {
+		out_printf(o, "The %s says: from my next record on, I encrypt with the keys we just agreed.", c->side);
+		out_printf(o, " It is not a handshake message but a one-byte record of its own; the Finished that "
+			   "follows is the first message protected by the new keys.");
+		out_printf(o, " Without it the %s would not know when to switch to decrypting.", c->peer);
 		return;
 	}
-	out_printf(o, "The %s says: from my next record on, I encrypt with the keys we just agreed.", c->side);
-	out_printf(o, " It is not a handshake message but a one-byte record of its own; the Finished that "
-		   "follows is the first message protected by the new keys.");
-	out_printf(o, " Without it the %s would not know when to switch to decrypting.", c->peer);
+	out_printf(o, "A dummy ChangeCipherSpec from the %s: TLS 1.3 does not use it, and the %s ignores it.", c->side,
+		   c->peer);
+	out_printf(o, " It is sent only for compatibility: some middleboxes (firewalls, proxies) drop "
+		   "connections that do not look like TLS 1.2, so a TLS 1.3 handshake dresses up like a resumed "
+		   "TLS 1.2 one.");
+	if (role == DECODE_CCS_TLS13_AFTER_HRR && c->ev.from == TL_SERVER)
+		out_printf(o, " The server sends it right after its HelloRetryRequest, so nothing is encrypted yet: "
+			   "the second ClientHello and the ServerHello still travel in the clear, and encryption "
+			   "starts only after the ServerHello.");
+	else if (role == DECODE_CCS_TLS13_AFTER_HRR)
+		out_printf(o, " The client sends it after the HelloRetryRequest, before its second ClientHello, so "
+			   "nothing is encrypted yet: encryption starts only after the ServerHello.");
+	else if (role == DECODE_CCS_TLS13_BEFORE_SH)
+		out_printf(o, " It comes before any ServerHello, so nothing is encrypted yet (only early data "
+			   "would be).");
+	else if (c->ev.from == TL_SERVER)
+		out_printf(o, " The real switch to encryption already happened right after the ServerHello, with no "
+			   "signal needed.");
+	else
+		out_printf(o, " The client's keys did not switch here: its handshake traffic keys have been in use "
+			   "since the ServerHello, with no signal needed.");
 }
 
 /* What to check after a common alert; NULL for the others. */
