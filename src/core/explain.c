@@ -882,9 +882,15 @@ static void explain_cke(struct out *o, const struct ctx *c)
 		out_printf(o, "The client made up a random 48-byte premaster secret and sends it encrypted with "
 			   "the RSA public key from the server's certificate: %zu bytes of ciphertext, so a "
 			   "%zu-bit key.", v.n, v.n * 8);
-		out_printf(o, " Only the server's private key can open it; both sides then derive the session "
-			   "keys from it and the two hello randoms, and the server shows it could open it by "
-			   "sending a matching Finished.");
+		if (c->s.ems)
+			out_printf(o, " Only the server's private key can open it. With the extended master secret "
+				   "(RFC 7627) the master secret comes from it and the session hash (a hash of the "
+				   "handshake up to this message), the session keys from the master secret and the "
+				   "randoms; a matching Finished shows the server opened it.");
+		else
+			out_printf(o, " Only the server's private key can open it; the master secret comes from it and "
+				   "the two hello randoms, the session keys from the master secret; a matching Finished "
+				   "shows the server opened it.");
 		out_printf(o, " There is no forward secrecy: anyone who records this connection and later obtains "
 			   "the server's private key can decrypt all of it, which is why TLS 1.3 dropped RSA key "
 			   "exchange.");
@@ -900,8 +906,12 @@ static void explain_cke(struct out *o, const struct ctx *c)
 			out_printf(o, "The client sends its own fresh %s public value (%zu bytes), its half of the "
 				   "key exchange.", kx, v.n);
 		out_printf(o, " Combining it with the server's public value from ServerKeyExchange, both sides "
-			   "compute the same premaster secret, which never crosses the wire; the session keys are "
-			   "derived from it and the two hello randoms.");
+			   "compute the same premaster secret, which never crosses the wire; %s",
+			   c->s.ems ? "with the extended master secret (RFC 7627) the master secret is derived from it "
+				      "and the session hash (the handshake up to and including this message), and the "
+				      "session keys from the master secret and the two hello randoms."
+				    : "the master secret is derived from it and the two hello randoms, and the session "
+				      "keys from the master secret.");
 		out_printf(o, " Both key pairs are thrown away after the handshake, which gives forward secrecy: "
 			   "a later leak of the server's certificate key does not expose this connection.");
 		return;

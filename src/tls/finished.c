@@ -453,9 +453,9 @@ static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct
 		vlen = p.hlen;
 	} else {
 		unsigned from;
-		tree_add(root, "base secret", "CLIENT_RANDOM (the master secret)");
+		tree_add(root, "base secret", "the master secret (its key log label is CLIENT_RANDOM)");
 		if (!master_find(tl, &p, &s, &from)) {
-			snprintf(why, wn, "the key log has no master secret (CLIENT_RANDOM) for this connection");
+			snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
 			return FIN_CANNOT;
 		}
 		if (from != p.conn)

@@ -306,6 +306,9 @@ static void schedule_details(void **state)
 	timeline_destroy(tl);
 
 	tl = run(&extra[4]);                       /* tls12-no-ems */
+	ks = finished_check(tl, find_message(tl, 0, 20));
+	assert_string_equal(tree_find(ks, "base secret")->value, "the master secret (its key log label is CLIENT_RANDOM)");
+	tree_free(ks);
 	ks = finished_key_schedule(tl, 0);
 	assert_non_null(strstr(tree_find(ks, "master secret derivation")->value, "\"master secret\""));
 	tree_free(ks);

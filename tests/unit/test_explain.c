@@ -27,7 +27,7 @@
 #include "tlsladder/reader.h"
 #include "tlsladder/timeline.h"
 
-#define MAX_RUNS 16
+#define MAX_RUNS 24
 #define UNREADABLE "could not be decoded"
 
 struct run {
@@ -241,6 +241,16 @@ static void tls12_rsa_client_key_exchange(void **state)
 	assert_has(buf, "server's private key");
 	assert_has(buf, "no forward secrecy");
 	assert_has(buf, "2048-bit");
+	/* GnuTLS negotiates the extended master secret by default: the master secret comes from the session hash */
+	assert_has(buf, " With the extended master secret (RFC 7627) the master secret comes from it and the session "
+			"hash (a hash of the handshake up to this message), the session keys from the master secret and "
+			"the randoms; a matching Finished shows the server opened it.");
+	explained(timeline_of("tls12-rsa-no-ems"), find_hs(timeline_of("tls12-rsa-no-ems"), 0, 16, TL_CLIENT, 0), buf,
+		  sizeof buf);
+	assert_has(buf, " Only the server's private key can open it; the master secret comes from it and the two hello "
+			"randoms, the session keys from the master secret; a matching Finished shows the server opened "
+			"it.");
+	assert_lacks(buf, "extended master secret");
 
 	explained(tl, find_hs(tl, 0, 2, TL_SERVER, 0), buf, sizeof buf);
 	assert_has(buf, "TLS_RSA_WITH_");
@@ -280,6 +290,8 @@ static void tls12_ecdhe_key_exchange(void **state)
 	assert_lacks(buf, UNREADABLE);
 	explained(tl, find_hs(tl, 0, 16, TL_CLIENT, 0), buf, sizeof buf);
 	assert_has(buf, "ECDHE");
+	assert_has(buf, "with the extended master secret (RFC 7627) the master secret is derived from it and the "
+			"session hash");
 	assert_has(buf, "forward secrecy");
 	assert_lacks(buf, "no forward secrecy");
 	assert_lacks(buf, UNREADABLE);
@@ -724,7 +736,7 @@ static void random_bodies(void **state)
 static int setup(void **state)
 {
 	struct tl_error err;
-	struct demo_scenario rejected;
+	struct demo_scenario rejected, no_ems;
 
 	(void)state;
 	if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs))
@@ -743,6 +755,13 @@ static int setup(void **state)
 	rejected.client_key = "client-other-ca.key";
 	runs[nruns].name = "rejected";
 	runs[nruns].tl = run_scenario(&rejected);
+	if (!runs[nruns].tl)
+		return -1;
+	nruns++;
+	no_ems = *demo_find("tls12-rsa");
+	no_ems.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA:%NO_SESSION_HASH";
+	runs[nruns].name = "tls12-rsa-no-ems";
+	runs[nruns].tl = run_scenario(&no_ems);
 	if (!runs[nruns].tl)
 		return -1;
 	nruns++;
