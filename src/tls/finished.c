@@ -635,6 +635,166 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 	}
 }
 
+/* What TLS 1.2 record protection a suite uses (RFC 5246 6.3; RFC 5288 GCM, RFC 6655 CCM, RFC 7905 ChaCha20). */
+struct suite12 {
+	size_t mac_len, key_len, iv_len;
+	const char *layout;        /* the key block's layout in words */
+};
+
+/* Bulk key length from the cipher part of an IANA suite name; 0 when unknown. */
+static size_t cipher_key_len(const char *with)
+{
+	static const struct { const char *cipher; size_t len; } ciphers[] = {
+		{ "AES_128_", 16 }, { "AES_256_", 32 }, { "CAMELLIA_128_", 16 }, { "CAMELLIA_256_", 32 },
+		{ "ARIA_128_", 16 }, { "ARIA_256_", 32 }, { "3DES_EDE_", 24 }, { "SEED_", 16 },
+		{ "CHACHA20_POLY1305_", 32 },
+	};
+
+	for (size_t k = 0; k < sizeof ciphers / sizeof ciphers[0]; k++)
+		if (strncmp(with, ciphers[k].cipher, strlen(ciphers[k].cipher)) == 0)
+			return ciphers[k].len;
+	return 0;
+}
+
+/* HMAC key length from the MAC part of a suite name ("_SHA", "_SHA256", "_SHA384"); 0 when unknown. */
+static size_t mac_key_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 7 && strcmp(name + n - 7, "_SHA384") == 0)
+		return 48;
+	if (n > 7 && strcmp(name + n - 7, "_SHA256") == 0)
+		return 32;
+	if (n > 4 && strcmp(name + n - 4, "_SHA") == 0)
+		return 20;
+	return 0;
+}
+
+/* The key block layout of a TLS 1.2 suite; false when the suite is not one this knows. */
+static bool suite12_get(const char *name, struct suite12 *s)
+{
+	const char *with = name ? strstr(name, "_WITH_") : NULL;
+
+	memset(s, 0, sizeof *s);
+	if (!with)
+		return false;
+	with += 6;
+	s->key_len = cipher_key_len(with);
+	if (s->key_len == 0)
+		return false;
+	if (strstr(with, "_GCM_")) {
+		s->iv_len = 4;
+		s->layout = "GCM (RFC 5288): no MAC keys; a write key and a 4-byte implicit nonce (salt) per direction; "
+			    "the other 8 bytes of each nonce travel in every record";
+	} else if (strstr(with, "_CCM")) {
+		s->iv_len = 4;
+		s->layout = "CCM (RFC 6655): no MAC keys; a write key and a 4-byte implicit nonce (salt) per direction; "
+			    "the other 8 bytes of each nonce travel in every record";
+	} else if (strstr(with, "CHACHA20_POLY1305")) {
+		s->iv_len = 12;
+		s->layout = "AEAD (RFC 7905): no MAC keys; a write key and a 12-byte IV per direction, combined with "
+			    "the record sequence number into each nonce";
+	} else if (strstr(with, "_CBC_")) {
+		s->mac_len = mac_key_len(with);
+		if (s->mac_len == 0)
+			return false;
+		s->layout = "CBC with HMAC: a MAC key and a write key per direction; no IV from the key block, since "
+			    "TLS 1.2 sends an explicit IV in every record (RFC 5246 6.3)";
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Computes the TLS 1.2 key block of connection conn; false with why. */
+static bool keys12_eval(const struct timeline *tl, unsigned conn, struct finished_keys12 *k, char *why, size_t wn)
+{
+	struct conn_params p;
+	struct suite12 su;
+	struct tl_secret s;
+	uint8_t seed[64], block[2 * (48 + 32 + 12)];
+	size_t len, at = 0;
+	unsigned from;
+	bool ok;
+
+	memset(k, 0, sizeof *k);
+	if (!params_get(tl, conn, &p, why, wn))
+		return false;
+	if (p.version != 0x0303) {
+		snprintf(why, wn, "not TLS 1.2");
+		return false;
+	}
+	if (!suite12_get(p.suite_name, &su)) {
+		snprintf(why, wn, "the record protection of %s is not known here", p.suite_name);
+		return false;
+	}
+	if (!master_find(tl, &p, &s, &from) || s.len != 48) {
+		snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		memset(&s, 0, sizeof s);
+		return false;
+	}
+	memcpy(seed, p.server_random, 32);
+	memcpy(seed + 32, p.client_random, 32);
+	len = 2 * (su.mac_len + su.key_len + su.iv_len);
+	ok = prf12(p.mac, p.hlen, s.secret, s.len, "key expansion", seed, sizeof seed, block, len);
+	memset(&s, 0, sizeof s);
+	if (!ok) {
+		snprintf(why, wn, "the library refused the key derivation");
+		return false;
+	}
+	k->mac_len = su.mac_len;
+	k->key_len = su.key_len;
+	k->iv_len = su.iv_len;
+	k->layout = su.layout;
+	memcpy(k->client_mac, block + at, su.mac_len), at += su.mac_len;
+	memcpy(k->server_mac, block + at, su.mac_len), at += su.mac_len;
+	memcpy(k->client_key, block + at, su.key_len), at += su.key_len;
+	memcpy(k->server_key, block + at, su.key_len), at += su.key_len;
+	memcpy(k->client_iv, block + at, su.iv_len), at += su.iv_len;
+	memcpy(k->server_iv, block + at, su.iv_len);
+	memset(block, 0, sizeof block);
+	return true;
+}
+
+/* The TLS 1.2 key block of connection conn, split for its cipher suite. */
+bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_keys12 *out)
+{
+	char why[200];
+
+	return keys12_eval(tl, conn, out, why, sizeof why);
+}
+
+/* The key expansion node: the key block's parts, each a secret. */
+static void schedule_key_block(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
+{
+	struct finished_keys12 k;
+	char why[200];
+	struct tree_node *node = tree_add(root, "key expansion",
+					  "PRF(master secret, \"key expansion\", server random + client random), cut into "
+					  "the keys below");
+
+	if (!keys12_eval(tl, p->conn, &k, why, sizeof why)) {
+		tree_addf(node, "keys", "not shown: %s", why);
+		return;
+	}
+	tree_add(node, "layout", k.layout);
+	if (k.mac_len) {
+		add_hexline(node, "client write MAC key", k.client_mac, k.mac_len, TREE_SECRET);
+		add_hexline(node, "server write MAC key", k.server_mac, k.mac_len, TREE_SECRET);
+	}
+	add_hexline(node, "client write key", k.client_key, k.key_len, TREE_SECRET);
+	add_hexline(node, "server write key", k.server_key, k.key_len, TREE_SECRET);
+	if (k.iv_len) {
+		const char *what = k.iv_len == 4 ? "implicit nonce (salt)" : "IV";
+		char lbl[64];
+		snprintf(lbl, sizeof lbl, "client write %s", what);
+		add_hexline(node, lbl, k.client_iv, k.iv_len, TREE_SECRET);
+		snprintf(lbl, sizeof lbl, "server write %s", what);
+		add_hexline(node, lbl, k.server_iv, k.iv_len, TREE_SECRET);
+	}
+	memset(&k, 0, sizeof k);
+}
+
 /* The TLS 1.2 part of the key schedule. */
 static void schedule_tls12(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
 {
@@ -666,13 +826,13 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 	}
 	if (master_find(tl, p, &s, &from)) {
 		struct tree_node *m = add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+		tree_add(m, "key log label", "CLIENT_RANDOM");
 		if (from != p->conn)
 			tree_addf(m, "source", "connection %u, whose session this one resumes", from);
 	} else
 		tree_add(root, "master secret", "not captured");
 	memset(&s, 0, sizeof s);
-	tree_add(root, "key expansion",
-		 "PRF(master secret, \"key expansion\", server random + client random): MAC keys, write keys, IVs");
+	schedule_key_block(root, tl, p);
 	tree_add(root, "Finished", "PRF(master secret, \"client finished\" / \"server finished\", transcript hash), 12 bytes");
 }
 
