@@ -397,6 +397,42 @@ static bool prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret
 
 enum fin_result { FIN_MATCH, FIN_MISMATCH, FIN_CANNOT };
 
+/*
+ * TLS 1.2 verify_data (12 bytes into vd) from the master secret and the transcript hash th,
+ * described under root. False with why set when it cannot be computed; false with why empty
+ * when the library refused the derivation.
+ */
+static bool finished12(const struct timeline *tl, const struct conn_params *p, bool client, const uint8_t *th,
+		       uint8_t *vd, struct tree_node *root, char *why, size_t wn)
+{
+	struct tl_secret s;
+	unsigned from;
+	bool ok;
+
+	why[0] = '\0';
+	tree_add(root, "base secret", "the master secret (its key log label is CLIENT_RANDOM)");
+	if (!master_find(tl, p, &s, &from)) {
+		snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		return false;
+	}
+	if (from != p->conn)
+		tree_addf(root, "master secret source",
+			  "connection %u: this connection resumes a session, and the key log reports a master secret "
+			  "only when one is made",
+			  from);
+	if (s.len != 48) {
+		snprintf(why, wn, "the master secret is %zu bytes, not 48", s.len);
+		memset(&s, 0, sizeof s);
+		return false;
+	}
+	add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+	tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
+		  client ? "client" : "server");
+	ok = prf12(p->mac, p->hlen, s.secret, s.len, client ? "client finished" : "server finished", th, p->hlen, vd, 12);
+	memset(&s, 0, sizeof s);
+	return ok;
+}
+
 /* Recomputes the Finished at index i, describing each step under root (may be NULL). */
 static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct tree_node *root, char *why, size_t wn)
 {
@@ -452,26 +488,9 @@ static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct
 		}
 		vlen = p.hlen;
 	} else {
-		unsigned from;
-		tree_add(root, "base secret", "the master secret (its key log label is CLIENT_RANDOM)");
-		if (!master_find(tl, &p, &s, &from)) {
-			snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		ok = finished12(tl, &p, client, th, vd, root, why, wn);
+		if (!ok && why[0])
 			return FIN_CANNOT;
-		}
-		if (from != p.conn)
-			tree_addf(root, "master secret source",
-				  "connection %u: this connection resumes a session, and the key log reports a master secret "
-				  "only when one is made",
-				  from);
-		if (s.len != 48) {
-			snprintf(why, wn, "the master secret is %zu bytes, not 48", s.len);
-			memset(&s, 0, sizeof s);
-			return FIN_CANNOT;
-		}
-		add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
-		tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
-			  client ? "client" : "server");
-		ok = prf12(p.mac, p.hlen, s.secret, s.len, client ? "client finished" : "server finished", th, p.hlen, vd, 12);
 		vlen = 12;
 	}
 	memset(&s, 0, sizeof s);
