@@ -181,14 +181,20 @@ static bool issued(const struct tl_event *ev, unsigned version, const struct sca
 	return yes;
 }
 
-/* The latest earlier connection that issued what connection s->conn resumes; -1 when none. */
+/*
+ * The latest earlier connection that issued what connection s->conn
+ * resumes; -1 when none. Looks back at most ORIGIN_LOOKBACK events, so
+ * that a long-running server's history does not make each summary slower.
+ */
+#define ORIGIN_LOOKBACK 20000
 static int find_origin(const struct timeline *tl, const struct summary *s, const struct scan *sc)
 {
-	size_t first, end;
+	size_t first, end, stop;
 
 	if (!timeline_conn_range(tl, s->conn, &first, &end))
 		return -1;
-	for (size_t i = first; i-- > 0;) {
+	stop = first > ORIGIN_LOOKBACK ? first - ORIGIN_LOOKBACK : 0;
+	for (size_t i = first; i-- > stop;) {
 		struct tl_event ev;
 		if (timeline_get(tl, i, &ev) && ev.kind == TL_EV_HANDSHAKE && ev.conn < s->conn &&
 		    issued(&ev, s->version, sc))
