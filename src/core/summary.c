@@ -14,6 +14,7 @@
 /* What the scan of one connection's messages saw. */
 struct scan {
 	bool saw_ske, saw_shd, saw_cke, saw_server_fin;
+	unsigned ch_seen, sh_seen, ee_seen;   /* hellos decoded: the first ones only, whatever follows */
 	uint8_t ch_sid[32];
 	size_t ch_sid_len;
 	struct peek_server_hello sh;
@@ -42,8 +43,11 @@ static bool node_bytes(const struct tl_event *ev, const struct tree_node *n, con
 /* ClientHello: session id, early_data, the ticket or PSK identity it offers. */
 static void scan_client_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
 {
-	struct tree_node *t = decoded(ev, 0);
+	struct tree_node *t;
 
+	if (++sc->ch_seen > 2)
+		return;                  /* a ClientHello, then one after a HelloRetryRequest */
+	t = decoded(ev, 0);
 	peek_client_hello_session_id(ev->body, ev->body_len, sc->ch_sid, &sc->ch_sid_len);
 	if (tree_find(t, "extensions/early_data"))
 		s->early_data_offered = true;
@@ -57,20 +61,22 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 /* ServerHello: version, suite, group, PSK, extended master secret. */
 static void scan_server_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
 {
-	if (!peek_server_hello(ev->body, ev->body_len, &sc->sh))
+	struct peek_server_hello sh;
+
+	if (!peek_server_hello(ev->body, ev->body_len, &sh))
 		return;
-	if (sc->sh.is_hrr) {
+	if (sh.is_hrr) {
 		s->hrr = true;
-		memset(&sc->sh, 0, sizeof sc->sh);
 		return;
 	}
+	sc->sh = sh;                       /* the latest ServerHello is the one in force */
 	s->have_server_hello = true;
-	s->version = sc->sh.version;
-	s->cipher_suite = sc->sh.cipher_suite;
-	s->psk = sc->sh.psk;
-	if (sc->sh.group)
-		s->group = sc->sh.group;
-	if (s->version == 0x0303) {
+	s->version = sh.version;
+	s->cipher_suite = sh.cipher_suite;
+	s->psk = sh.psk;
+	if (sh.group)
+		s->group = sh.group;
+	if (s->version == 0x0303 && sc->sh_seen++ < 2) {
 		struct tree_node *t = decoded(ev, s->version);
 		s->ems = tree_find(t, "extensions/extended_master_secret") != NULL;
 		tree_free(t);
@@ -85,7 +91,9 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 	case TL_HS_HELLO_RETRY_REQUEST: s->hrr = true; break;
 	case 2: scan_server_hello(ev, s, sc); break;
 	case 8: {
-		struct tree_node *t = decoded(ev, 0x0304);
+		struct tree_node *t = sc->ee_seen++ ? NULL : decoded(ev, 0x0304);
+		if (!t)
+			break;
 		s->early_data_accepted = tree_find(t, "extensions/early_data") != NULL;
 		tree_free(t);
 		break;
