@@ -53,8 +53,19 @@ struct decode_ctx {
 struct tree_node *decode_handshake(unsigned hs_type, const uint8_t *p, size_t n, const struct decode_ctx *ctx);
 /* An alert: level, description with its IANA name, meaning. */
 struct tree_node *decode_alert(unsigned level, unsigned desc);
-/* ChangeCipherSpec: what it does; in TLS 1.3 a compatibility leftover. */
-struct tree_node *decode_ccs(bool tls13);
+/* Where a ChangeCipherSpec stands in its handshake: what it does depends on it. */
+enum decode_ccs_role {
+	DECODE_CCS_TLS12,            /* TLS 1.2 and older: the sender switches to the new keys */
+	DECODE_CCS_TLS13_AFTER_HRR,  /* TLS 1.3 compatibility CCS after a HelloRetryRequest, before any ServerHello */
+	DECODE_CCS_TLS13_BEFORE_SH,  /* TLS 1.3 compatibility CCS before any ServerHello or HelloRetryRequest */
+	DECODE_CCS_TLS13_AFTER_SH    /* TLS 1.3 compatibility CCS after the ServerHello (keys already switched) */
+};
+/* ChangeCipherSpec from side from: what it does, for its role. */
+struct tree_node *decode_ccs(enum decode_ccs_role role, enum tl_side from);
+/* The role of the ChangeCipherSpec at timeline index i, from the messages of its connection before it. */
+enum decode_ccs_role decode_ccs_role(const struct timeline *tl, size_t i);
+/* The sentence saying what a ChangeCipherSpec of this role from side from does (static text). */
+const char *decode_ccs_meaning(enum decode_ccs_role role, enum tl_side from);
 /* A TL_EV_RECORD: content type, record version, length, encryption. */
 struct tree_node *decode_record(const struct tl_event *ev);
 /*
@@ -65,8 +76,9 @@ struct tree_node *decode_record(const struct tl_event *ev);
  */
 struct tree_node *decode_event(const struct timeline *tl, size_t i);
 
-/* The key exchange named by summary.kx ("ECDHE", "RSA", ...); UNKNOWN for NULL or others. */
-enum decode_kx decode_kx_from_name(const char *kx);
+struct summary;
+/* The key exchange of a connection's summary (summary.h) as the decoders need it. */
+enum decode_kx decode_kx_of(const struct summary *s);
 
 /*
  * Building blocks shared by src/core/decode*.c; usable by any decoder.

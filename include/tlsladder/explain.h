@@ -10,9 +10,11 @@
  * and on the ladder ("ServerHello", "Certificate (2 certs)",
  * "Alert fatal bad_certificate (42)", "note").
  *
- * Bodies are untrusted: every value is read through the bounds-checked
- * reader, and a body that does not decode gives the generic paragraph for
- * its message type plus a sentence saying its values could not be read.
+ * Bodies are untrusted: every value is read through the decoder's tree
+ * (decode_handshake, the one parser of each message, bounds-checked), and
+ * a body that does not decode cleanly gives the generic paragraph for its
+ * message type plus a sentence saying its values could not be read.
+ * A ChangeCipherSpec is explained by its role (decode_ccs_role).
  *
  * The output is NOT sanitized. Values that came from the network (the SNI
  * host name in a ClientHello) and the text of notes and errors are copied

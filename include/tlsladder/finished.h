@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tlsladder/timeline.h"
 #include "tlsladder/tree.h"
@@ -50,10 +51,30 @@ bool finished_matches(const struct timeline *tl, size_t i);
 /*
  * The key schedule of connection conn. TLS 1.2: both randoms, how the
  * master secret is derived (from the premaster, or the extended master
- * secret's session hash, or resumed) and the master secret itself.
+ * secret's session hash, or resumed), the master secret itself, and the
+ * key expansion into the record keys (finished_keys12).
  * TLS 1.3: every traffic secret captured, by label, with the finished keys
  * and the record keys and IVs derived from them. Secrets are TREE_SECRET.
  */
 struct tree_node *finished_key_schedule(const struct timeline *tl, unsigned conn);
+
+/*
+ * The TLS 1.2 key block (RFC 5246 6.3): PRF(master secret, "key expansion",
+ * server random + client random), cut per the cipher suite into client and
+ * server MAC keys (CBC suites only), write keys, and IVs: only AEAD suites
+ * take an IV from the key block, the 4-byte implicit nonce ("salt") of
+ * AES-GCM and AES-CCM (RFC 5288, RFC 6655), the 12-byte IV of
+ * ChaCha20-Poly1305 (RFC 7905); CBC suites send an explicit IV per record.
+ */
+struct finished_keys12 {
+	size_t mac_len, key_len, iv_len;   /* per direction; 0: none in this suite */
+	const char *layout;                /* the layout in words (static) */
+	uint8_t client_mac[48], server_mac[48];
+	uint8_t client_key[32], server_key[32];
+	uint8_t client_iv[12], server_iv[12];
+};
+
+/* Fills k for TLS 1.2 connection conn; false when not TLS 1.2, the suite is unknown, or no master secret. */
+bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_keys12 *k);
 
 #endif

@@ -2,6 +2,9 @@
  * summary: what one connection negotiated, read from the timeline's raw
  * messages (so it reads the same from a live run and, later, a replay),
  * plus each side's reported result.
+ *
+ * Every fact is typed (enums, numbers, bits): views render the words, and
+ * nothing parses a summary's text back.
  */
 #ifndef TLSLADDER_SUMMARY_H
 #define TLSLADDER_SUMMARY_H
@@ -9,6 +12,38 @@
 #include <stdbool.h>
 
 #include "tlsladder/timeline.h"
+
+/* How the connection's keys were agreed. */
+enum summary_kx {
+	SUMMARY_KX_UNKNOWN,       /* no ServerHello yet, or the messages do not tell */
+	SUMMARY_KX_ECDHE,
+	SUMMARY_KX_DHE,
+	SUMMARY_KX_RSA,           /* TLS 1.2: the client encrypts the premaster secret to the server's key */
+	SUMMARY_KX_PSK,           /* TLS 1.3 PSK only (no fresh key exchange) */
+	SUMMARY_KX_PSK_ECDHE,     /* TLS 1.3 PSK with a fresh ECDHE exchange */
+	SUMMARY_KX_PSK_DHE,       /* TLS 1.3 PSK with a fresh finite-field DHE exchange */
+	SUMMARY_KX_RESUMED        /* TLS 1.2 abbreviated handshake: no key exchange at all */
+};
+
+/*
+ * The secrets that exist in this handshake (bits of summary.secrets): the
+ * ones the key schedule of THIS connection derives and uses, whatever the
+ * library happened to log. TLS 1.3 early secrets only when the client
+ * offered early data (0-RTT); handshake secrets once a ServerHello chose
+ * TLS 1.3; application and exporter secrets once the server's Finished
+ * was sent. TLS 1.2: the master secret once the client's key exchange was
+ * sent, or when the session was resumed.
+ */
+enum summary_secret {
+	SUMMARY_SECRET_CLIENT_EARLY = 1u << 0,     /* CLIENT_EARLY_TRAFFIC_SECRET */
+	SUMMARY_SECRET_EARLY_EXPORTER = 1u << 1,   /* EARLY_EXPORTER_SECRET */
+	SUMMARY_SECRET_CLIENT_HS = 1u << 2,        /* CLIENT_HANDSHAKE_TRAFFIC_SECRET */
+	SUMMARY_SECRET_SERVER_HS = 1u << 3,        /* SERVER_HANDSHAKE_TRAFFIC_SECRET */
+	SUMMARY_SECRET_CLIENT_AP = 1u << 4,        /* CLIENT_TRAFFIC_SECRET_0 */
+	SUMMARY_SECRET_SERVER_AP = 1u << 5,        /* SERVER_TRAFFIC_SECRET_0 */
+	SUMMARY_SECRET_EXPORTER = 1u << 6,         /* EXPORTER_SECRET */
+	SUMMARY_SECRET_MASTER = 1u << 7            /* TLS 1.2 master secret (key log label CLIENT_RANDOM) */
+};
 
 struct summary {
 	unsigned conn;
@@ -20,15 +55,33 @@ struct summary {
 	unsigned sigscheme;       /* the server's handshake signature; 0: none */
 	bool psk;                 /* TLS 1.3 pre_shared_key accepted */
 	bool resumed;
-	bool rsa_kx;              /* TLS 1.2 RSA key exchange */
+	bool rsa_kx;              /* TLS 1.2 RSA key exchange (kx == SUMMARY_KX_RSA) */
+	bool ems;                 /* TLS 1.2 extended_master_secret negotiated (RFC 7627) */
 	bool cert_requested;      /* the server sent a CertificateRequest */
 	bool client_cert_msg;     /* the client sent a Certificate message */
 	unsigned client_certs;    /* ... holding this many certificates (0: empty) */
-	const char *kx;           /* "ECDHE", "DHE", "RSA", "PSK", "PSK with ECDHE" (static) */
+	bool server_cert_msg;     /* the server sent a Certificate message */
+	bool early_data_offered;  /* TLS 1.3: a ClientHello carried early_data */
+	bool early_data_accepted; /* TLS 1.3: EncryptedExtensions carried early_data */
+	enum summary_kx kx;
+	unsigned secrets;         /* enum summary_secret bits */
+	int origin_conn;          /* resumed: the earlier connection of this run that issued the
+				     ticket or session it resumes; -1 none or unknown */
 	struct tl_result client, server;
 };
 
 /* Fills s for connection conn. False when the connection has no events. */
 bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s);
+
+/*
+ * The full handshake a resumed connection's authentication comes from:
+ * follows origin_conn back (a resumption of a resumption) to a connection
+ * that was not resumed, and fills out with its summary. False when s is
+ * not resumed or the origin is not in this timeline.
+ */
+bool summary_origin(const struct timeline *tl, const struct summary *s, struct summary *out);
+
+/* The key exchange in words: "ECDHE", "PSK with ECDHE", "resumed (abbreviated handshake)"; NULL for unknown. */
+const char *summary_kx_name(enum summary_kx kx);
 
 #endif

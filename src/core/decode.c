@@ -154,19 +154,19 @@ bool decode_code_list(struct tree_node *node, struct reader *list, const char *(
 	return !list->failed;
 }
 
-/* The key exchange named by summary.kx. */
-enum decode_kx decode_kx_from_name(const char *kx)
+/* The decoder's key exchange for a connection's summary. */
+enum decode_kx decode_kx_of(const struct summary *s)
 {
-	if (!kx)
-		return DECODE_KX_UNKNOWN;
-	if (strcmp(kx, "ECDHE") == 0)
-		return DECODE_KX_ECDHE;
-	if (strcmp(kx, "DHE") == 0)
-		return DECODE_KX_DHE;
-	if (strcmp(kx, "RSA") == 0)
-		return DECODE_KX_RSA;
-	if (strncmp(kx, "PSK", 3) == 0)
-		return DECODE_KX_PSK;
+	switch (s->kx) {
+	case SUMMARY_KX_ECDHE: return DECODE_KX_ECDHE;
+	case SUMMARY_KX_DHE: return DECODE_KX_DHE;
+	case SUMMARY_KX_RSA: return DECODE_KX_RSA;
+	case SUMMARY_KX_PSK:
+	case SUMMARY_KX_PSK_ECDHE:
+	case SUMMARY_KX_PSK_DHE: return DECODE_KX_PSK;
+	case SUMMARY_KX_RESUMED:
+	case SUMMARY_KX_UNKNOWN: break;
+	}
 	return DECODE_KX_UNKNOWN;
 }
 
@@ -816,22 +816,82 @@ struct tree_node *decode_alert(unsigned level, unsigned desc)
 	return root;
 }
 
-/* ChangeCipherSpec. */
-struct tree_node *decode_ccs(bool tls13)
+/* The sentence saying what a ChangeCipherSpec of this role does. */
+const char *decode_ccs_meaning(enum decode_ccs_role role, enum tl_side from)
 {
-	struct tree_node *root = tree_new("ChangeCipherSpec", tls13 ? "compatibility only (TLS 1.3)" : "1 byte");
+	bool client = from == TL_CLIENT;
+
+	switch (role) {
+	case DECODE_CCS_TLS13_AFTER_HRR:
+		return client ? "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that expect "
+				"TLS 1.2 let the connection through (RFC 8446, appendix D.4), and the server ignores it. "
+				"The client sends it after the HelloRetryRequest, before its second ClientHello: nothing "
+				"is encrypted yet; encryption starts after the ServerHello."
+			      : "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that expect "
+				"TLS 1.2 let the connection through (RFC 8446, appendix D.4), and the client ignores it. "
+				"The server sends it right after its HelloRetryRequest: nothing is encrypted yet, the "
+				"second ClientHello and the ServerHello still travel in the clear; encryption starts after "
+				"the ServerHello.";
+	case DECODE_CCS_TLS13_BEFORE_SH:
+		return "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that expect TLS 1.2 "
+		       "let the connection through (RFC 8446, appendix D.4), and the peer ignores it. It comes before "
+		       "any ServerHello: nothing is encrypted yet (only early data would be).";
+	case DECODE_CCS_TLS13_AFTER_SH:
+		return client ? "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that expect "
+				"TLS 1.2 let the connection through (RFC 8446, appendix D.4), and the server ignores it. "
+				"The keys did not switch here: the client's next messages are protected with its "
+				"handshake traffic keys, in use since the ServerHello with no signal needed."
+			      : "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that expect "
+				"TLS 1.2 let the connection through (RFC 8446, appendix D.4), and the client ignores it. "
+				"Encryption already started after the ServerHello, with no signal needed: the server's "
+				"next messages are protected with its handshake traffic keys.";
+	case DECODE_CCS_TLS12:
+		break;
+	}
+	return "From the next record on, the sender protects everything with the keys just negotiated; the first "
+	       "protected message is its Finished.";
+}
+
+/* ChangeCipherSpec. */
+struct tree_node *decode_ccs(enum decode_ccs_role role, enum tl_side from)
+{
+	struct tree_node *root = tree_new("ChangeCipherSpec",
+					  role == DECODE_CCS_TLS12 ? "1 byte" : "compatibility only (TLS 1.3)");
 
 	tree_add(root, "type", "change_cipher_spec (1)");
-	if (tls13)
-		tree_add(root, "meaning",
-			 "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that expect TLS 1.2 "
-			 "let the connection through (RFC 8446, appendix D.4), and the peer ignores it. Encryption "
-			 "already started after ServerHello.");
-	else
-		tree_add(root, "meaning",
-			 "From the next record on, the sender protects everything with the keys just negotiated; the "
-			 "first protected message is its Finished.");
+	tree_add(root, "meaning", decode_ccs_meaning(role, from));
 	return root;
+}
+
+/* The role of the ChangeCipherSpec at index i. */
+enum decode_ccs_role decode_ccs_role(const struct timeline *tl, size_t i)
+{
+	struct tl_event ev, e;
+	size_t first, end;
+	bool hrr = false, sh = false, tls13;
+	struct summary s;
+
+	if (!timeline_get(tl, i, &ev) || !timeline_conn_range(tl, ev.conn, &first, &end))
+		return DECODE_CCS_TLS12;
+	for (size_t k = first; k < i; k++) {
+		if (!timeline_get(tl, k, &e) || e.conn != ev.conn || e.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (e.hs_type == TL_HS_HELLO_RETRY_REQUEST) {
+			hrr = true;
+		} else if (e.hs_type == 2) {
+			struct peek_server_hello p;
+			bool is_hrr = peek_server_hello(e.body, e.body_len, &p) && p.is_hrr;
+			hrr |= is_hrr;
+			sh |= !is_hrr;
+		}
+	}
+	summary_build(tl, ev.conn, &s);
+	tls13 = s.version == 0x0304 || ev.version == 0x0304 || hrr;
+	if (!tls13)
+		return DECODE_CCS_TLS12;
+	if (sh)
+		return DECODE_CCS_TLS13_AFTER_SH;
+	return hrr ? DECODE_CCS_TLS13_AFTER_HRR : DECODE_CCS_TLS13_BEFORE_SH;
 }
 
 /* Which keys protected a record, in words. */
@@ -898,11 +958,10 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 		summary_build(tl, ev.conn, &s);
 		ctx.version = s.version;
 		ctx.from = ev.from;
-		ctx.kx = s.rsa_kx ? DECODE_KX_RSA : decode_kx_from_name(s.kx);
+		ctx.kx = decode_kx_of(&s);
 		return decode_handshake(ev.hs_type, ev.body, ev.body_len, &ctx);
 	case TL_EV_CCS:
-		summary_build(tl, ev.conn, &s);
-		t = decode_ccs(s.version == 0x0304 || ev.version == 0x0304);
+		t = decode_ccs(decode_ccs_role(tl, i), ev.from);
 		prefix_direction(t, ev.from);
 		return t;
 	case TL_EV_ALERT:

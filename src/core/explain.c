@@ -4,19 +4,20 @@
  * One function per kind of message writes its paragraph into a `struct out`
  * (an snprintf-like cursor over the caller's buffer): what the message is
  * for, the values this run's bytes carry, and what would go wrong without
- * it. The values come from small extractors over the bounds-checked reader
- * (hello_offer_read, sh_has_extension, ske_read, ...) and from peek.h; when
- * one fails, the paragraph keeps its generic sentences and adds one saying
- * the values could not be read. Connection-level facts (version, key
+ * it. The values come from the decoder's tree of the body (decode.h, the
+ * one parser of every message): small extractors (hello_offer_read,
+ * sh_read, ske_read, ...) find a field's node and read the value at the
+ * bytes it covers; when the body does not decode cleanly, the paragraph
+ * keeps its generic sentences and adds one saying the values could not be
+ * read. Connection-level facts (version, key
  * exchange, resumption) come from summary_build().
  *
  * Nothing here is sanitized: the SNI host name and note texts are copied raw
  * (cut at a NUL byte) and the caller sanitizes what it shows.
  */
 #include "tlsladder/explain.h"
+#include "tlsladder/decode.h"
 #include "tlsladder/names.h"
-#include "tlsladder/peek.h"
-#include "tlsladder/reader.h"
 #include "tlsladder/summary.h"
 
 #include <stdarg.h>
@@ -163,17 +164,6 @@ static const char *version_name(unsigned v, char *tmp, size_t n)
 	return name_or_hex(v ? names_version(v) : NULL, "version", v, tmp, n);
 }
 
-/* Reads a big-endian 32-bit value as two 16-bit halves. */
-static bool read_u32(struct reader *r, unsigned long *v)
-{
-	unsigned hi = 0, lo = 0;
-
-	if (!reader_u16(r, &hi) || !reader_u16(r, &lo))
-		return false;
-	*v = ((unsigned long)hi << 16) | lo;
-	return true;
-}
-
 /* Adds id to a bounded list unless it is GREASE; counts it either way it fits. */
 static void list_add(unsigned *ids, unsigned *count, unsigned id)
 {
@@ -193,149 +183,141 @@ static bool list_has(const unsigned *ids, unsigned count, unsigned id)
 	return false;
 }
 
-/* Reads one ClientHello extension into h; false when it is malformed. */
-static bool hello_offer_ext(unsigned type, struct reader *body, struct hello_offer *h)
-{
-	struct reader list, item;
-	unsigned v, kind;
+/* ---- values read through the decoder's tree (decode.h), the one parser of every body ---- */
 
-	switch (type) {
-	case 0:   /* server_name: list of (type, name); the first host_name counts */
-		if (reader_left(body) == 0)
-			return true;
-		if (!reader_vec(body, 2, &list))
-			return false;
-		while (reader_left(&list) > 0) {
-			if (!reader_u8(&list, &kind) || !reader_vec(&list, 2, &item))
-				return false;
-			if (kind == 0 && !h->sni) {
-				h->sni = item.p;
-				h->sni_len = item.n;
-			}
-		}
-		return true;
-	case 10:  /* supported_groups */
-		if (!reader_vec(body, 2, &list) || list.n % 2)
-			return false;
-		while (reader_left(&list) > 0 && reader_u16(&list, &v))
-			list_add(h->groups, &h->ngroups, v);
-		return true;
-	case 43:  /* supported_versions (client form) */
-		if (!reader_vec(body, 1, &list) || list.n % 2)
-			return false;
-		while (reader_left(&list) > 0 && reader_u16(&list, &v))
-			list_add(h->versions, &h->nversions, v);
-		return true;
-	case 51:  /* key_share (client form): (group, key) pairs */
-		if (!reader_vec(body, 2, &list))
-			return false;
-		while (reader_left(&list) > 0) {
-			if (!reader_u16(&list, &v) || !reader_vec(&list, 2, &item))
-				return false;
-			list_add(h->shares, &h->nshares, v);
-		}
-		return true;
-	case 41:  /* pre_shared_key */
-		h->psk = true;
-		return true;
-	case 35:  /* session_ticket (TLS 1.2): non-empty means resuming */
-		h->ticket = reader_left(body) > 0;
-		return true;
-	default:
-		return true;
-	}
+/*
+ * The decoder's tree of handshake event ev. *ok says it decoded cleanly
+ * (no "malformed" or "trailing data" node). The caller frees it.
+ */
+static struct tree_node *decoded(const struct ctx *c, const struct tl_event *ev, bool *ok)
+{
+	struct decode_ctx d;
+	struct tree_node *t;
+
+	d.version = c->version;
+	d.from = ev->from;
+	d.kx = decode_kx_of(&c->s);
+	t = decode_handshake(ev->hs_type, ev->body, ev->body_len, &d);
+	*ok = t != NULL;
+	for (const struct tree_node *k = t ? t->first : NULL; k; k = k->next)
+		if (k->flags & TREE_ERROR)
+			*ok = false;
+	return t;
 }
 
-/* Reads what a ClientHello body offers. False when it is malformed. */
-static bool hello_offer_read(const uint8_t *p, size_t n, struct hello_offer *h)
+/* The n-byte big-endian value at the start of the bytes node covers (n <= 4). */
+static bool node_uint(const struct tl_event *ev, const struct tree_node *node, size_t n, unsigned long *v)
 {
-	struct reader r, sid, suites, comp, exts;
+	if (!node || node->len < n || node->off > ev->body_len || ev->body_len - node->off < n)
+		return false;
+	*v = 0;
+	for (size_t k = 0; k < n; k++)
+		*v = (*v << 8) | ev->body[node->off + k];
+	return true;
+}
+
+/* The 2-byte code a node starts with (a cipher suite, group, version, scheme or extension type). */
+static bool node_u16(const struct tl_event *ev, const struct tree_node *node, unsigned *v)
+{
+	unsigned long x;
+
+	if (!node_uint(ev, node, 2, &x))
+		return false;
+	*v = (unsigned)x;
+	return true;
+}
+
+/* Length of a vector node's content: its range less the length prefix of lenbytes; 0 when absent. */
+static size_t vec_len(const struct tree_node *node, size_t lenbytes)
+{
+	return node && node->len > lenbytes ? node->len - lenbytes : 0;
+}
+
+/* The 2-byte codes of the children of node (at path under t) into a bounded list. */
+static void codes_of(const struct tl_event *ev, const struct tree_node *t, const char *path, unsigned *ids,
+		     unsigned *count)
+{
+	const struct tree_node *node = tree_find(t, path);
+	unsigned v;
+
+	for (const struct tree_node *k = node ? node->first : NULL; k; k = k->next)
+		if (node_u16(ev, k, &v))
+			list_add(ids, count, v);
+}
+
+/* Reads what a ClientHello offers. False when it is malformed. */
+static bool hello_offer_read(const struct ctx *c, const struct tl_event *ev, struct hello_offer *h)
+{
+	bool ok;
+	struct tree_node *t = decoded(c, ev, &ok);
+	const struct tree_node *n;
 	unsigned v;
 
 	memset(h, 0, sizeof *h);
-	reader_init(&r, p, n);
-	reader_u16(&r, &h->legacy_version);
-	reader_skip(&r, 32);
-	reader_vec(&r, 1, &sid);
-	reader_vec(&r, 2, &suites);
-	reader_vec(&r, 1, &comp);
-	if (r.failed || sid.n > 32 || suites.n == 0 || suites.n % 2)
-		return false;
-	while (reader_left(&suites) > 0 && reader_u16(&suites, &v))
-		if (!names_is_grease(v) && v != 0x00ff && v != 0x5600)   /* SCSVs are signals, not suites */
-			h->nsuites++;
-	if (reader_left(&r) == 0)
-		return true;
-	if (!reader_vec(&r, 2, &exts) || reader_left(&r) != 0)
-		return false;
-	while (reader_left(&exts) > 0) {
-		struct reader body;
-
-		if (!reader_u16(&exts, &v) || !reader_vec(&exts, 2, &body))
-			return false;
-		if (!hello_offer_ext(v, &body, h))
-			return false;
+	if (ok) {
+		node_u16(ev, tree_find(t, "legacy_version"), &h->legacy_version);
+		n = tree_find(t, "cipher suites");
+		for (const struct tree_node *k = n ? n->first : NULL; k; k = k->next)
+			if (node_u16(ev, k, &v) && !names_is_grease(v) && v != 0x00ff && v != 0x5600)
+				h->nsuites++;   /* SCSVs are signals, not suites */
+		codes_of(ev, t, "extensions/supported_groups", h->groups, &h->ngroups);
+		codes_of(ev, t, "extensions/supported_versions", h->versions, &h->nversions);
+		codes_of(ev, t, "extensions/key_share", h->shares, &h->nshares);
+		n = tree_find(t, "extensions/server_name/host_name");      /* type(1) length(2) name */
+		if (n && n->len > 3 && n->off <= ev->body_len && ev->body_len - n->off >= n->len) {
+			h->sni = ev->body + n->off + 3;
+			h->sni_len = n->len - 3;
+		}
+		h->psk = tree_find(t, "extensions/pre_shared_key") != NULL;
+		h->ticket = tree_find(t, "extensions/session_ticket/ticket") != NULL;
 	}
-	return true;
+	tree_free(t);
+	return ok;
 }
 
-/* True when a ServerHello/HelloRetryRequest body carries extension type. */
-static bool sh_has_extension(const uint8_t *p, size_t n, unsigned type)
+/* What a ServerHello or HelloRetryRequest says. */
+struct sh_facts {
+	unsigned version;         /* supported_versions, else legacy_version */
+	unsigned cipher_suite;
+	unsigned group;           /* key_share (ServerHello) or selected_group (HelloRetryRequest); 0 none */
+	bool psk;                 /* pre_shared_key accepted */
+	bool cookie;              /* HelloRetryRequest: a cookie to echo */
+};
+
+/* Reads a ServerHello or HelloRetryRequest. False when it is malformed. */
+static bool sh_read(const struct ctx *c, struct sh_facts *f)
 {
-	struct reader r, sid, exts;
-	unsigned v;
+	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
+	const struct tree_node *g;
 
-	reader_init(&r, p, n);
-	reader_skip(&r, 2 + 32);
-	reader_vec(&r, 1, &sid);
-	reader_skip(&r, 3);
-	if (!reader_vec(&r, 2, &exts))
-		return false;
-	while (reader_left(&exts) > 0) {
-		struct reader body;
-
-		if (!reader_u16(&exts, &v) || !reader_vec(&exts, 2, &body))
-			return false;
-		if (v == type)
-			return true;
+	memset(f, 0, sizeof *f);
+	if (ok) {
+		node_u16(&c->ev, tree_find(t, "legacy_version"), &f->version);
+		node_u16(&c->ev, tree_find(t, "extensions/supported_versions/selected_version"), &f->version);
+		node_u16(&c->ev, tree_find(t, "cipher suite"), &f->cipher_suite);
+		g = tree_find(t, "extensions/key_share/group");
+		if (!g)
+			g = tree_find(t, "extensions/key_share/selected_group");
+		node_u16(&c->ev, g, &f->group);
+		f->psk = tree_find(t, "extensions/pre_shared_key") != NULL;
+		f->cookie = tree_find(t, "extensions/cookie") != NULL;
 	}
-	return false;
+	tree_free(t);
+	return ok;
 }
 
 /* Extension types of an EncryptedExtensions body. False when malformed. */
-static bool ee_read(const uint8_t *p, size_t n, unsigned *ids, unsigned *count)
+static bool ee_read(const struct ctx *c, unsigned *ids, unsigned *count)
 {
-	struct reader r, exts;
+	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
 
 	*count = 0;
-	reader_init(&r, p, n);
-	if (!reader_vec(&r, 2, &exts) || reader_left(&r) != 0)
-		return false;
-	while (reader_left(&exts) > 0) {
-		struct reader body;
-		unsigned v;
-
-		if (!reader_u16(&exts, &v) || !reader_vec(&exts, 2, &body))
-			return false;
-		list_add(ids, count, v);
-	}
-	return true;
-}
-
-/* Number of distinguished names in a certificate_authorities list. */
-static bool ca_count(struct reader *r, unsigned *count)
-{
-	struct reader list, dn;
-
-	*count = 0;
-	if (!reader_vec(r, 2, &list))
-		return false;
-	while (reader_left(&list) > 0) {
-		if (!reader_vec(&list, 2, &dn))
-			return false;
-		(*count)++;
-	}
-	return true;
+	if (ok)
+		codes_of(&c->ev, t, "extensions", ids, count);
+	tree_free(t);
+	return ok;
 }
 
 /* What a CertificateRequest asks for (TLS 1.3 or 1.2 form). */
@@ -346,41 +328,35 @@ struct cert_request {
 	unsigned types[MAX_IDS];   /* TLS 1.2 certificate types */
 };
 
-/* Reads a CertificateRequest. False when malformed. */
-static bool cr_read(const uint8_t *p, size_t n, bool tls13, struct cert_request *cr)
+/* Number of children of the node at path, 0 when absent. */
+static unsigned children(const struct tree_node *t, const char *path)
 {
-	struct reader r, ctx, exts, types, algs;
-	unsigned v;
+	const struct tree_node *n = tree_find(t, path);
+
+	return n ? n->nchildren : 0;
+}
+
+/* Reads a CertificateRequest. False when malformed. */
+static bool cr_read(const struct ctx *c, bool tls13, struct cert_request *cr)
+{
+	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
+	const struct tree_node *types = tree_find(t, "certificate types");
+	unsigned long v;
 
 	memset(cr, 0, sizeof *cr);
-	reader_init(&r, p, n);
-	if (!tls13) {
-		reader_vec(&r, 1, &types);
-		reader_vec(&r, 2, &algs);
-		if (r.failed || algs.n % 2 || !ca_count(&r, &cr->ncas) || reader_left(&r) != 0)
-			return false;
-		while (reader_left(&types) > 0 && reader_u8(&types, &v))
-			list_add(cr->types, &cr->ntypes, v);
-		cr->nsigalgs = (unsigned)(algs.n / 2);
-		return true;
+	if (ok && tls13) {
+		cr->nsigalgs = children(t, "extensions/signature_algorithms");
+		cr->ncas = children(t, "extensions/certificate_authorities");
+	} else if (ok) {
+		cr->nsigalgs = children(t, "signature algorithms");
+		cr->ncas = children(t, "certificate authorities");
+		for (const struct tree_node *k = types ? types->first : NULL; k; k = k->next)
+			if (node_uint(&c->ev, k, 1, &v))
+				list_add(cr->types, &cr->ntypes, (unsigned)v);
 	}
-	reader_vec(&r, 1, &ctx);
-	if (!reader_vec(&r, 2, &exts) || reader_left(&r) != 0)
-		return false;
-	while (reader_left(&exts) > 0) {
-		struct reader body;
-
-		if (!reader_u16(&exts, &v) || !reader_vec(&exts, 2, &body))
-			return false;
-		if (v == 13) {            /* signature_algorithms */
-			if (!reader_vec(&body, 2, &algs) || algs.n % 2)
-				return false;
-			cr->nsigalgs = (unsigned)(algs.n / 2);
-		} else if (v == 47 && !ca_count(&body, &cr->ncas)) {   /* certificate_authorities */
-			return false;
-		}
-	}
-	return true;
+	tree_free(t);
+	return ok;
 }
 
 /* A TLS 1.2 certificate type by name. */
@@ -403,36 +379,34 @@ struct ske {
 	unsigned sigscheme;
 };
 
-/* Reads a ServerKeyExchange, ECDHE or DHE form (whole body). False otherwise. */
-static bool ske_read(const uint8_t *p, size_t n, struct ske *k)
+/* Reads a ServerKeyExchange, ECDHE or DHE form. False when malformed. */
+static bool ske_read(const struct ctx *c, struct ske *k)
 {
-	struct reader r, a, b, c, sig;
-	unsigned curve_type;
+	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
 
 	memset(k, 0, sizeof *k);
-	reader_init(&r, p, n);
-	if (reader_u8(&r, &curve_type) && curve_type == 3) {   /* named_curve */
-		reader_u16(&r, &k->group);
-		reader_vec(&r, 1, &a);
-		reader_u16(&r, &k->sigscheme);
-		reader_vec(&r, 2, &sig);
-		if (!r.failed && reader_left(&r) == 0 && a.n > 0) {
-			k->ecdhe = true;
-			k->pub_len = a.n;
-			return true;
-		}
+	if (ok) {
+		k->ecdhe = node_u16(&c->ev, tree_find(t, "named_group"), &k->group);
+		k->pub_len = vec_len(tree_find(t, "public key"), 1);
+		k->prime_bits = vec_len(tree_find(t, "dh_p"), 2) * 8;
+		node_u16(&c->ev, tree_find(t, "signature algorithm"), &k->sigscheme);
+		ok = k->ecdhe ? k->pub_len > 0 : k->prime_bits > 0;
 	}
-	memset(k, 0, sizeof *k);
-	reader_init(&r, p, n);           /* DHE: p, g, Ys, then the signature */
-	reader_vec(&r, 2, &a);
-	reader_vec(&r, 2, &b);
-	reader_vec(&r, 2, &c);
-	reader_u16(&r, &k->sigscheme);
-	reader_vec(&r, 2, &sig);
-	if (r.failed || reader_left(&r) != 0 || a.n == 0)
-		return false;
-	k->prime_bits = a.n * 8;
-	return true;
+	tree_free(t);
+	return ok;
+}
+
+/* Certificates in a Certificate message; false when malformed. */
+static bool cert_count(const struct ctx *c, const struct tl_event *ev, unsigned *count)
+{
+	bool ok;
+	struct tree_node *t = decoded(c, ev, &ok);
+
+	*count = children(t, "certificates");
+	ok = ok && tree_find(t, "certificates") != NULL;
+	tree_free(t);
+	return ok;
 }
 
 /* A ticket lifetime in words ("6 hours", "7 days", "90 seconds"). */
@@ -470,7 +444,7 @@ static bool offer_before(const struct ctx *c, struct hello_offer *h)
 {
 	struct tl_event ch;
 
-	return find_before(c, 1, TL_CLIENT, &ch) && hello_offer_read(ch.body, ch.body_len, h);
+	return find_before(c, 1, TL_CLIENT, &ch) && hello_offer_read(c, &ch, h);
 }
 
 /* Appends the client's offered versions ("TLS 1.3 and TLS 1.2", "only TLS 1.3"). */
@@ -493,7 +467,7 @@ static void explain_client_hello(struct out *o, const struct ctx *c)
 	struct hello_offer h;
 	struct tl_event hrr;
 	bool second = find_before(c, TL_HS_HELLO_RETRY_REQUEST, TL_SERVER, &hrr);
-	bool ok = hello_offer_read(c->ev.body, c->ev.body_len, &h);
+	bool ok = hello_offer_read(c, &c->ev, &h);
 	unsigned shares = h.nshares < MAX_IDS ? h.nshares : MAX_IDS;
 
 	if (!ok) {
@@ -552,7 +526,7 @@ static const char *suite_kx(const char *name)
 }
 
 /* ServerHello in TLS 1.3. */
-static void explain_server_hello13(struct out *o, const struct ctx *c, const struct peek_server_hello *sh)
+static void explain_server_hello13(struct out *o, const struct ctx *c, const struct sh_facts *sh)
 {
 	struct hello_offer h;
 	bool offer = offer_before(c, &h);
@@ -595,12 +569,12 @@ static void explain_server_hello13(struct out *o, const struct ctx *c, const str
 /* ServerHello. */
 static void explain_server_hello(struct out *o, const struct ctx *c)
 {
-	struct peek_server_hello sh;
+	struct sh_facts sh;
 	struct hello_offer h;
 	char t1[40], t2[24];
 	const char *suite, *kx;
 
-	if (!peek_server_hello(c->ev.body, c->ev.body_len, &sh)) {
+	if (!sh_read(c, &sh)) {
 		out_printf(o, "The server answers the ClientHello with its choices: the protocol version, one "
 			   "cipher suite and, in TLS 1.3, its own key share.");
 		out_unreadable(o, "ServerHello");
@@ -638,17 +612,18 @@ static void explain_server_hello(struct out *o, const struct ctx *c)
 /* HelloRetryRequest. */
 static void explain_hrr(struct out *o, const struct ctx *c)
 {
-	struct peek_server_hello sh;
+	struct sh_facts sh;
 	struct hello_offer h;
 	bool offer = offer_before(c, &h);
 	unsigned shares = offer ? (h.nshares < MAX_IDS ? h.nshares : MAX_IDS) : 0;
 	char t1[40], t2[40];
 	const char *group;
+	bool ok = sh_read(c, &sh);
 
-	if (!peek_server_hello(c->ev.body, c->ev.body_len, &sh) || !sh.group) {
+	if (!ok || !sh.group) {
 		out_printf(o, "The server cannot go on with the client's first hello, so instead of a ServerHello "
 			   "it sends a HelloRetryRequest, usually asking for a key share in another group.");
-		if (!sh_has_extension(c->ev.body, c->ev.body_len, 44))
+		if (!ok)
 			out_unreadable(o, "HelloRetryRequest");
 		out_printf(o, " The client must say hello again, which costs one extra round trip.");
 		return;
@@ -670,7 +645,7 @@ static void explain_hrr(struct out *o, const struct ctx *c)
 	out_printf(o, " The client must send a second ClientHello with a %s key share, which costs one extra "
 		   "round trip; without this retry the two sides would have no key share in common and the "
 		   "handshake would fail.", group);
-	if (sh_has_extension(c->ev.body, c->ev.body_len, 44))
+	if (sh.cookie)
 		out_printf(o, " It also carries a cookie the client must echo, so the server need not remember "
 			   "this attempt.");
 }
@@ -682,7 +657,7 @@ static void explain_ee(struct out *o, const struct ctx *c)
 
 	out_printf(o, "The first message the server encrypts, with the handshake traffic keys: it holds its "
 		   "answers to the client's extensions that are not needed to set up the keys.");
-	if (!ee_read(c->ev.body, c->ev.body_len, ids, &count)) {
+	if (!ee_read(c, ids, &count)) {
 		out_unreadable(o, "EncryptedExtensions");
 	} else if (count == 0) {
 		out_printf(o, " Here it is empty: the server had nothing more to answer.");
@@ -704,7 +679,7 @@ static void explain_cr(struct out *o, const struct ctx *c)
 	out_printf(o, "The server asks the client to prove its identity: the client must answer with a "
 		   "certificate and then sign the handshake with that certificate's private key "
 		   "(CertificateVerify).");
-	if (!cr_read(c->ev.body, c->ev.body_len, tls13, &cr)) {
+	if (!cr_read(c, tls13, &cr)) {
 		out_unreadable(o, "CertificateRequest");
 	} else {
 		out_printf(o, " It accepts ");
@@ -795,7 +770,7 @@ static void explain_client_cert(struct out *o, const struct ctx *c, bool ok, uns
 static void explain_cert(struct out *o, const struct ctx *c)
 {
 	unsigned count = 0;
-	bool ok = peek_certificate_count(c->ev.body, c->ev.body_len, c->version == 0x0304, &count);
+	bool ok = cert_count(c, &c->ev, &count);
 
 	if (c->ev.from == TL_SERVER)
 		explain_server_cert(o, c, ok, count);
@@ -809,7 +784,7 @@ static void explain_ske(struct out *o, const struct ctx *c)
 	struct ske k;
 	char t1[40], t2[48];
 
-	if (!ske_read(c->ev.body, c->ev.body_len, &k)) {
+	if (!ske_read(c, &k)) {
 		out_printf(o, "The server sends its one-time (ephemeral) key exchange parameters, signed with its "
 			   "certificate's private key so the client knows they come from the certificate's "
 			   "owner.");
@@ -872,35 +847,46 @@ static void explain_shd(struct out *o, const struct ctx *c)
 /* ClientKeyExchange. */
 static void explain_cke(struct out *o, const struct ctx *c)
 {
-	const char *kx = c->s.rsa_kx ? "RSA" : suite_kx(names_cipher_suite(c->s.cipher_suite));
-	struct reader r, v;
+	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
+	size_t rsa = vec_len(tree_find(t, "encrypted premaster secret"), 2);
+	size_t pub = c->s.kx == SUMMARY_KX_ECDHE ? vec_len(tree_find(t, "public key"), 1)
+		   : c->s.kx == SUMMARY_KX_DHE ? vec_len(tree_find(t, "dh_Yc (public key)"), 2) : 0;
 	char t1[40];
 
-	reader_init(&r, c->ev.body, c->ev.body_len);
-	if (kx && strcmp(kx, "RSA") == 0 && reader_vec(&r, 2, &v) && reader_left(&r) == 0 && v.n > 0) {
+	tree_free(t);
+	if (ok && c->s.kx == SUMMARY_KX_RSA && rsa > 0) {
 		out_printf(o, "The client made up a random 48-byte premaster secret and sends it encrypted with "
 			   "the RSA public key from the server's certificate: %zu bytes of ciphertext, so a "
-			   "%zu-bit key.", v.n, v.n * 8);
-		out_printf(o, " Only the server's private key can open it; both sides then derive the session "
-			   "keys from it and the two hello randoms, and the server shows it could open it by "
-			   "sending a matching Finished.");
+			   "%zu-bit key.", rsa, rsa * 8);
+		if (c->s.ems)
+			out_printf(o, " Only the server's private key can open it. With the extended master secret "
+				   "(RFC 7627) the master secret comes from it and the session hash (a hash of the "
+				   "handshake up to this message), the session keys from the master secret and the "
+				   "randoms; a matching Finished shows the server opened it.");
+		else
+			out_printf(o, " Only the server's private key can open it; the master secret comes from it and "
+				   "the two hello randoms, the session keys from the master secret; a matching Finished "
+				   "shows the server opened it.");
 		out_printf(o, " There is no forward secrecy: anyone who records this connection and later obtains "
 			   "the server's private key can decrypt all of it, which is why TLS 1.3 dropped RSA key "
 			   "exchange.");
 		return;
 	}
-	reader_init(&r, c->ev.body, c->ev.body_len);
-	if (kx && strcmp(kx, "RSA") != 0 &&
-	    reader_vec(&r, strcmp(kx, "ECDHE") == 0 ? 1 : 2, &v) && reader_left(&r) == 0 && v.n > 0) {
-		if (strcmp(kx, "ECDHE") == 0 && c->s.group)
+	if (ok && pub > 0) {
+		if (c->s.kx == SUMMARY_KX_ECDHE && c->s.group)
 			out_printf(o, "The client sends its own fresh %s public key (%zu bytes), its half of the "
-				   "ECDHE key exchange.", group_name(c->s.group, t1, sizeof t1), v.n);
+				   "ECDHE key exchange.", group_name(c->s.group, t1, sizeof t1), pub);
 		else
 			out_printf(o, "The client sends its own fresh %s public value (%zu bytes), its half of the "
-				   "key exchange.", kx, v.n);
+				   "key exchange.", summary_kx_name(c->s.kx), pub);
 		out_printf(o, " Combining it with the server's public value from ServerKeyExchange, both sides "
-			   "compute the same premaster secret, which never crosses the wire; the session keys are "
-			   "derived from it and the two hello randoms.");
+			   "compute the same premaster secret, which never crosses the wire; %s",
+			   c->s.ems ? "with the extended master secret (RFC 7627) the master secret is derived from it "
+				      "and the session hash (the handshake up to and including this message), and the "
+				      "session keys from the master secret and the two hello randoms."
+				    : "the master secret is derived from it and the two hello randoms, and the session "
+				      "keys from the master secret.");
 		out_printf(o, " Both key pairs are thrown away after the handshake, which gives forward secrecy: "
 			   "a later leak of the server's certificate key does not expose this connection.");
 		return;
@@ -915,20 +901,18 @@ static void explain_cke(struct out *o, const struct ctx *c)
 /* CertificateVerify. */
 static void explain_cv(struct out *o, const struct ctx *c)
 {
-	struct reader r, sig;
 	unsigned scheme = 0;
 	char t1[48];
 	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
+	size_t sig = vec_len(tree_find(t, "signature"), 2);
 
-	reader_init(&r, c->ev.body, c->ev.body_len);
-	reader_skip(&r, 2);
-	reader_vec(&r, 2, &sig);
-	ok = peek_cert_verify(c->ev.body, c->ev.body_len, &scheme) && !r.failed && reader_left(&r) == 0 &&
-	     sig.n > 0;
+	ok = ok && node_u16(&c->ev, tree_find(t, "signature algorithm"), &scheme) && sig > 0;
+	tree_free(t);
 	out_printf(o, "The %s signs a hash of the whole handshake so far (the transcript) with the private key "
 		   "of the certificate it just sent", c->side);
 	if (ok)
-		out_printf(o, ", using %s (a %zu-byte signature).", sig_name(scheme, t1, sizeof t1), sig.n);
+		out_printf(o, ", using %s (a %zu-byte signature).", sig_name(scheme, t1, sizeof t1), sig);
 	else
 		out_printf(o, ".");
 	if (!ok)
@@ -988,28 +972,22 @@ static void explain_finished(struct out *o, const struct ctx *c)
 /* NewSessionTicket. */
 static void explain_nst(struct out *o, const struct ctx *c)
 {
-	struct reader r, nonce, ticket, exts;
-	unsigned long lifetime = 0, age_add = 0;
+	unsigned long lifetime = 0;
 	char life[32];
 	bool tls13 = c->version == 0x0304;
 	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
+	size_t ticket = vec_len(tree_find(t, "ticket"), 2);
 
-	reader_init(&r, c->ev.body, c->ev.body_len);
-	read_u32(&r, &lifetime);
-	if (tls13) {
-		read_u32(&r, &age_add);
-		reader_vec(&r, 1, &nonce);
-	}
-	reader_vec(&r, 2, &ticket);
-	if (tls13)
-		reader_vec(&r, 2, &exts);
-	ok = !r.failed && reader_left(&r) == 0 && ticket.n > 0;
+	node_uint(&c->ev, tree_find(t, tls13 ? "ticket_lifetime" : "ticket_lifetime_hint"), 4, &lifetime);
+	tree_free(t);
+	ok = ok && ticket > 0;
 	duration(lifetime, life, sizeof life);
 	if (tls13) {
 		out_printf(o, "After the handshake, the server gives the client a session ticket");
 		if (ok)
 			out_printf(o, ": an opaque blob of %zu bytes that only the server can read, valid for up to "
-				   "%s.", ticket.n, life);
+				   "%s.", ticket, life);
 		else
 			out_printf(o, ": an opaque blob that only the server can read.");
 		if (!ok)
@@ -1023,9 +1001,9 @@ static void explain_nst(struct out *o, const struct ctx *c)
 	}
 	out_printf(o, "The server gives the client a session ticket");
 	if (ok && lifetime)
-		out_printf(o, " of %zu bytes, with a lifetime hint of %s", ticket.n, life);
+		out_printf(o, " of %zu bytes, with a lifetime hint of %s", ticket, life);
 	else if (ok)
-		out_printf(o, " of %zu bytes", ticket.n);
+		out_printf(o, " of %zu bytes", ticket);
 	out_printf(o, ": its session state, encrypted with a key only the server knows.");
 	if (!ok)
 		out_unreadable(o, "NewSessionTicket");
@@ -1038,12 +1016,12 @@ static void explain_nst(struct out *o, const struct ctx *c)
 /* KeyUpdate. */
 static void explain_key_update(struct out *o, const struct ctx *c)
 {
-	struct reader r;
-	unsigned req = 0;
+	unsigned long req = 0;
 	bool ok;
+	struct tree_node *t = decoded(c, &c->ev, &ok);
 
-	reader_init(&r, c->ev.body, c->ev.body_len);
-	ok = reader_u8(&r, &req) && reader_left(&r) == 0 && req <= 1;
+	ok = ok && node_uint(&c->ev, tree_find(t, "request_update"), 1, &req) && req <= 1;
+	tree_free(t);
 	out_printf(o, "The %s switches to new traffic keys for what it sends, derived from its current ones; "
 		   "the %s switches its receiving key to match.", c->side, c->peer);
 	if (!ok)
@@ -1092,23 +1070,39 @@ static void explain_other_hs(struct out *o, const struct ctx *c)
 			   "view.", c->ev.hs_type, c->side, c->ev.body_len);
 }
 
-/* ChangeCipherSpec. */
+/* ChangeCipherSpec: what it does depends on where it stands (decode_ccs_role). */
 static void explain_ccs(struct out *o, const struct ctx *c)
 {
-	if (c->version == 0x0304) {
-		out_printf(o, "A dummy ChangeCipherSpec from the %s: TLS 1.3 does not use it, and the %s ignores "
-			   "it.", c->side, c->peer);
-		out_printf(o, " It is sent only for compatibility: some middleboxes (firewalls, proxies) drop "
-			   "connections that do not look like TLS 1.2, so a TLS 1.3 handshake dresses up like a "
-			   "resumed TLS 1.2 one.");
-		out_printf(o, " The real switch to encryption happens right after ServerHello, with no signal "
-			   "needed.");
+	enum decode_ccs_role role = decode_ccs_role(c->tl, c->i);
+
+	if (role == DECODE_CCS_TLS12) {
+		out_printf(o, "The %s says: from my next record on, I encrypt with the keys we just agreed.", c->side);
+		out_printf(o, " It is not a handshake message but a one-byte record of its own; the Finished that "
+			   "follows is the first message protected by the new keys.");
+		out_printf(o, " Without it the %s would not know when to switch to decrypting.", c->peer);
 		return;
 	}
-	out_printf(o, "The %s says: from my next record on, I encrypt with the keys we just agreed.", c->side);
-	out_printf(o, " It is not a handshake message but a one-byte record of its own; the Finished that "
-		   "follows is the first message protected by the new keys.");
-	out_printf(o, " Without it the %s would not know when to switch to decrypting.", c->peer);
+	out_printf(o, "A dummy ChangeCipherSpec from the %s: TLS 1.3 does not use it, and the %s ignores it.", c->side,
+		   c->peer);
+	out_printf(o, " It is sent only for compatibility: some middleboxes (firewalls, proxies) drop "
+		   "connections that do not look like TLS 1.2, so a TLS 1.3 handshake dresses up like a resumed "
+		   "TLS 1.2 one.");
+	if (role == DECODE_CCS_TLS13_AFTER_HRR && c->ev.from == TL_SERVER)
+		out_printf(o, " The server sends it right after its HelloRetryRequest, so nothing is encrypted yet: "
+			   "the second ClientHello and the ServerHello still travel in the clear, and encryption "
+			   "starts only after the ServerHello.");
+	else if (role == DECODE_CCS_TLS13_AFTER_HRR)
+		out_printf(o, " The client sends it after the HelloRetryRequest, before its second ClientHello, so "
+			   "nothing is encrypted yet: encryption starts only after the ServerHello.");
+	else if (role == DECODE_CCS_TLS13_BEFORE_SH)
+		out_printf(o, " It comes before any ServerHello, so nothing is encrypted yet (only early data "
+			   "would be).");
+	else if (c->ev.from == TL_SERVER)
+		out_printf(o, " The real switch to encryption already happened right after the ServerHello, with no "
+			   "signal needed.");
+	else
+		out_printf(o, " The client's keys did not switch here: its handshake traffic keys have been in use "
+			   "since the ServerHello, with no signal needed.");
 }
 
 /* What to check after a common alert; NULL for the others. */
@@ -1316,14 +1310,14 @@ size_t explain_title(const struct timeline *tl, size_t i, char *buf, size_t n)
 		if (ev.hs_type != TL_HS_HELLO_RETRY_REQUEST && !names_handshake(ev.hs_type)) {
 			out_printf(&o, "unknown handshake message (type %u)", ev.hs_type);
 		} else if (ev.hs_type == 11) {
-			struct summary s;
+			struct ctx c;
 			unsigned count = 0;
-			unsigned v = ev.version;
 			bool ok;
 
-			if (!v && summary_build(tl, ev.conn, &s))
-				v = s.version;
-			ok = peek_certificate_count(ev.body, ev.body_len, v == 0x0304, &count);
+			memset(&c, 0, sizeof c);
+			summary_build(tl, ev.conn, &c.s);
+			c.version = ev.version ? ev.version : c.s.version;
+			ok = cert_count(&c, &ev, &count);
 			if (ok && count == 0)
 				out_printf(&o, "Certificate (empty)");
 			else if (ok)

@@ -1,23 +1,227 @@
 /*
  * summary.c: what one connection negotiated, from its raw messages.
+ *
+ * Fixed fields come from peek.h; extensions, tickets and PSK identities are
+ * read from the decoder's tree (decode.h), the one parser of those bodies.
  */
 #include "tlsladder/summary.h"
+#include "tlsladder/decode.h"
 #include "tlsladder/peek.h"
+#include "tlsladder/tree.h"
 
 #include <string.h>
+
+/* What the scan of one connection's messages saw. */
+struct scan {
+	bool saw_ske, saw_shd, saw_cke, saw_server_fin;
+	unsigned ch_seen, sh_seen, ee_seen;   /* hellos decoded: the first ones only, whatever follows */
+	uint8_t ch_sid[32];
+	size_t ch_sid_len;
+	struct peek_server_hello sh;
+	const uint8_t *psk_id;      /* the first PSK identity (1.3) or session ticket (1.2) the client offered */
+	size_t psk_id_len;          /* (inside the ClientHello's body, valid as long as the timeline) */
+};
+
+/* The decoder's tree of a handshake body (NULL when out of memory). */
+static struct tree_node *decoded(const struct tl_event *ev, unsigned version)
+{
+	struct decode_ctx ctx = { version, ev->from, DECODE_KX_UNKNOWN };
+
+	return decode_handshake(ev->hs_type, ev->body, ev->body_len, &ctx);
+}
+
+/* The body bytes a tree node covers; false when absent or out of the body. */
+static bool node_bytes(const struct tl_event *ev, const struct tree_node *n, const uint8_t **out, size_t *len)
+{
+	if (!n || n->len == 0 || n->off > ev->body_len || n->len > ev->body_len - n->off)
+		return false;
+	*out = ev->body + n->off;
+	*len = n->len;
+	return true;
+}
+
+/* ClientHello: session id, early_data, the ticket or PSK identity it offers. */
+static void scan_client_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
+{
+	struct tree_node *t;
+
+	if (++sc->ch_seen > 2)
+		return;                  /* a ClientHello, then one after a HelloRetryRequest */
+	t = decoded(ev, 0);
+	peek_client_hello_session_id(ev->body, ev->body_len, sc->ch_sid, &sc->ch_sid_len);
+	if (tree_find(t, "extensions/early_data"))
+		s->early_data_offered = true;
+	if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), &sc->psk_id,
+			&sc->psk_id_len) &&
+	    !node_bytes(ev, tree_find(t, "extensions/session_ticket/ticket/hex"), &sc->psk_id, &sc->psk_id_len))
+		sc->psk_id_len = 0;
+	tree_free(t);
+}
+
+/* ServerHello: version, suite, group, PSK, extended master secret. */
+static void scan_server_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
+{
+	struct peek_server_hello sh;
+
+	if (!peek_server_hello(ev->body, ev->body_len, &sh))
+		return;
+	if (sh.is_hrr) {
+		s->hrr = true;
+		return;
+	}
+	sc->sh = sh;                       /* the latest ServerHello is the one in force */
+	s->have_server_hello = true;
+	s->version = sh.version;
+	s->cipher_suite = sh.cipher_suite;
+	s->psk = sh.psk;
+	if (sh.group)
+		s->group = sh.group;
+	if (s->version == 0x0303 && sc->sh_seen++ < 2) {
+		struct tree_node *t = decoded(ev, s->version);
+		s->ems = tree_find(t, "extensions/extended_master_secret") != NULL;
+		tree_free(t);
+	}
+}
+
+/* One handshake message of the connection. */
+static void scan_message(const struct tl_event *ev, struct summary *s, struct scan *sc)
+{
+	switch (ev->hs_type) {
+	case 1: scan_client_hello(ev, s, sc); break;
+	case TL_HS_HELLO_RETRY_REQUEST: s->hrr = true; break;
+	case 2: scan_server_hello(ev, s, sc); break;
+	case 8: {
+		struct tree_node *t = sc->ee_seen++ ? NULL : decoded(ev, 0x0304);
+		if (!t)
+			break;
+		s->early_data_accepted = tree_find(t, "extensions/early_data") != NULL;
+		tree_free(t);
+		break;
+	}
+	case 11:
+		if (ev->from == TL_SERVER) {
+			s->server_cert_msg = true;
+		} else {
+			s->client_cert_msg = true;
+			peek_certificate_count(ev->body, ev->body_len, s->version == 0x0304, &s->client_certs);
+		}
+		break;
+	case 12: {
+		unsigned g = 0, sig = 0;
+		sc->saw_ske = true;
+		if (peek_ske_ecdhe(ev->body, ev->body_len, &g, &sig)) {
+			s->group = g;
+			s->sigscheme = sig;
+		}
+		break;
+	}
+	case 13: s->cert_requested = true; break;
+	case 14: sc->saw_shd = true; break;
+	case 15:
+		if (ev->from == TL_SERVER)
+			peek_cert_verify(ev->body, ev->body_len, &s->sigscheme);
+		break;
+	case 16: sc->saw_cke = true; break;
+	case 20: sc->saw_server_fin |= ev->from == TL_SERVER; break;
+	default: break;
+	}
+}
+
+/* The key exchange and resumption, once every message was seen. */
+static void settle_kx(struct summary *s, const struct scan *sc)
+{
+	if (s->version == 0x0304) {
+		bool ff = s->group >= 0x0100 && s->group <= 0x01ff;      /* finite-field groups */
+		s->resumed = s->psk;
+		if (s->psk)
+			s->kx = s->group ? (ff ? SUMMARY_KX_PSK_DHE : SUMMARY_KX_PSK_ECDHE) : SUMMARY_KX_PSK;
+		else
+			s->kx = ff ? SUMMARY_KX_DHE : SUMMARY_KX_ECDHE;
+	} else if (s->have_server_hello) {
+		s->resumed = !s->server_cert_msg && sc->sh.session_id_len > 0 && sc->sh.session_id_len == sc->ch_sid_len &&
+			     memcmp(sc->sh.session_id, sc->ch_sid, sc->ch_sid_len) == 0;
+		if (s->resumed)
+			s->kx = SUMMARY_KX_RESUMED;
+		else if (!sc->saw_ske && s->server_cert_msg && sc->saw_shd)
+			s->kx = SUMMARY_KX_RSA;
+		else if (s->group)
+			s->kx = SUMMARY_KX_ECDHE;
+		else if (sc->saw_ske)
+			s->kx = SUMMARY_KX_DHE;
+	}
+	s->rsa_kx = s->kx == SUMMARY_KX_RSA;
+}
+
+/* Which secrets this handshake has (enum summary_secret). */
+static unsigned settle_secrets(const struct summary *s, const struct scan *sc)
+{
+	unsigned b = 0;
+
+	if (s->version == 0x0304) {
+		if (s->early_data_offered)
+			b |= SUMMARY_SECRET_CLIENT_EARLY | SUMMARY_SECRET_EARLY_EXPORTER;
+		b |= SUMMARY_SECRET_CLIENT_HS | SUMMARY_SECRET_SERVER_HS;
+		if (sc->saw_server_fin)
+			b |= SUMMARY_SECRET_CLIENT_AP | SUMMARY_SECRET_SERVER_AP | SUMMARY_SECRET_EXPORTER;
+	} else if (s->version == 0x0303 || s->version == 0x0302 || s->version == 0x0301) {
+		if (sc->saw_cke || s->resumed)
+			b |= SUMMARY_SECRET_MASTER;
+	}
+	return b;
+}
+
+/* True when an earlier connection's message issued the ticket or session this one resumes. */
+static bool issued(const struct tl_event *ev, unsigned version, const struct scan *sc)
+{
+	struct peek_server_hello sh;
+	bool yes = false;
+
+	if (ev->hs_type == 4 && ev->from == TL_SERVER && sc->psk_id_len) {
+		struct tree_node *t = decoded(ev, version);
+		const struct tree_node *n = tree_find(t, "ticket/hex");
+		yes = n && n->len == sc->psk_id_len && n->off <= ev->body_len && n->len <= ev->body_len - n->off &&
+		      memcmp(ev->body + n->off, sc->psk_id, n->len) == 0;
+		tree_free(t);
+	} else if (ev->hs_type == 2 && version == 0x0303 && sc->sh.session_id_len &&
+		   peek_server_hello(ev->body, ev->body_len, &sh) && sh.session_id_len == sc->sh.session_id_len) {
+		yes = memcmp(sh.session_id, sc->sh.session_id, sh.session_id_len) == 0;
+	}
+	return yes;
+}
+
+/*
+ * The latest earlier connection that issued what connection s->conn
+ * resumes; -1 when none. Looks back at most ORIGIN_LOOKBACK events, so
+ * that a long-running server's history does not make each summary slower.
+ */
+#define ORIGIN_LOOKBACK 20000
+static int find_origin(const struct timeline *tl, const struct summary *s, const struct scan *sc)
+{
+	size_t first, end, stop;
+
+	if (!timeline_conn_range(tl, s->conn, &first, &end))
+		return -1;
+	stop = first > ORIGIN_LOOKBACK ? first - ORIGIN_LOOKBACK : 0;
+	for (size_t i = first; i-- > stop;) {
+		struct tl_event ev;
+		if (timeline_get(tl, i, &ev) && ev.kind == TL_EV_HANDSHAKE && ev.conn < s->conn &&
+		    issued(&ev, s->version, sc))
+			return (int)ev.conn;
+	}
+	return -1;
+}
 
 /* Reads connection conn's events into s. */
 static bool summary_compute(const struct timeline *tl, unsigned conn, struct summary *s)
 {
 	size_t first, end;
-	bool any = false, saw_ske = false, saw_cert = false, saw_shd = false;
-	uint8_t ch_sid[32];
-	size_t ch_sid_len = 0;
-	struct peek_server_hello sh;
+	bool any = false;
+	struct scan sc;
 
 	memset(s, 0, sizeof *s);
-	memset(&sh, 0, sizeof sh);
+	memset(&sc, 0, sizeof sc);
 	s->conn = conn;
+	s->origin_conn = -1;
 	timeline_conn_range(tl, conn, &first, &end);
 	for (size_t i = first; i < end; i++) {
 		struct tl_event ev;
@@ -25,77 +229,17 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 		if (!timeline_get(tl, i, &ev) || ev.conn != conn)
 			continue;
 		any = true;
-		if (ev.kind != TL_EV_HANDSHAKE)
-			continue;
-		switch (ev.hs_type) {
-		case 1:
-			peek_client_hello_session_id(ev.body, ev.body_len, ch_sid, &ch_sid_len);
-			break;
-		case TL_HS_HELLO_RETRY_REQUEST:
-			s->hrr = true;
-			break;
-		case 2:
-			if (peek_server_hello(ev.body, ev.body_len, &sh)) {
-				s->have_server_hello = true;
-				s->version = sh.version;
-				s->cipher_suite = sh.cipher_suite;
-				s->psk = sh.psk;
-				if (sh.group)
-					s->group = sh.group;
-			}
-			break;
-		case 11:
-			if (ev.from == TL_SERVER) {
-				saw_cert = true;
-			} else {
-				s->client_cert_msg = true;
-				peek_certificate_count(ev.body, ev.body_len, s->version == 0x0304, &s->client_certs);
-			}
-			break;
-		case 13:
-			s->cert_requested = true;
-			break;
-		case 12: {
-			unsigned g = 0, sig = 0;
-			saw_ske = true;
-			if (peek_ske_ecdhe(ev.body, ev.body_len, &g, &sig)) {
-				s->group = g;
-				s->sigscheme = sig;
-			}
-			break;
-		}
-		case 14:
-			saw_shd = true;
-			break;
-		case 15:
-			if (ev.from == TL_SERVER)
-				peek_cert_verify(ev.body, ev.body_len, &s->sigscheme);
-			break;
-		default:
-			break;
-		}
+		if (ev.kind == TL_EV_HANDSHAKE)
+			scan_message(&ev, s, &sc);
 	}
 	timeline_get_result(tl, TL_CLIENT, conn, &s->client);
 	timeline_get_result(tl, TL_SERVER, conn, &s->server);
-
-	if (s->version == 0x0304) {
-		s->resumed = s->psk;
-		bool ff = s->group >= 0x0100 && s->group <= 0x01ff;      /* finite-field groups */
-		s->kx = s->psk ? (s->group ? (ff ? "PSK with DHE" : "PSK with ECDHE") : "PSK") : (ff ? "DHE" : "ECDHE");
-	} else if (s->have_server_hello) {
-		s->resumed = !saw_cert && sh.session_id_len > 0 &&
-			     (sh.session_id_len == ch_sid_len && memcmp(sh.session_id, ch_sid, ch_sid_len) == 0);
-		if (s->resumed)
-			s->kx = "resumed (abbreviated handshake)";
-		else if (!saw_ske && saw_cert && saw_shd)
-			s->rsa_kx = true, s->kx = "RSA";
-		else if (s->group)
-			s->kx = "ECDHE";
-		else if (saw_ske)
-			s->kx = "DHE";
-	}
+	settle_kx(s, &sc);
 	if (s->client.resumed || s->server.resumed)
 		s->resumed = true;
+	s->secrets = settle_secrets(s, &sc);
+	if (s->resumed)
+		s->origin_conn = find_origin(tl, s, &sc);
 	return any;
 }
 
@@ -129,4 +273,38 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 	memo.conn = conn;
 	memo.valid = true;
 	return memo.ok;
+}
+
+/* The full handshake a resumed connection's authentication comes from. */
+bool summary_origin(const struct timeline *tl, const struct summary *s, struct summary *out)
+{
+	int at = s->resumed ? s->origin_conn : -1;
+
+	/* each step goes to a lower connection number, so this ends */
+	while (at >= 0 && (unsigned)at < s->conn) {
+		if (!summary_build(tl, (unsigned)at, out))
+			return false;
+		if (!out->resumed)
+			return true;
+		if (out->origin_conn >= at)
+			return false;
+		at = out->origin_conn;
+	}
+	return false;
+}
+
+/* The key exchange in words. */
+const char *summary_kx_name(enum summary_kx kx)
+{
+	switch (kx) {
+	case SUMMARY_KX_ECDHE: return "ECDHE";
+	case SUMMARY_KX_DHE: return "DHE";
+	case SUMMARY_KX_RSA: return "RSA";
+	case SUMMARY_KX_PSK: return "PSK";
+	case SUMMARY_KX_PSK_ECDHE: return "PSK with ECDHE";
+	case SUMMARY_KX_PSK_DHE: return "PSK with DHE";
+	case SUMMARY_KX_RESUMED: return "resumed (abbreviated handshake)";
+	case SUMMARY_KX_UNKNOWN: break;
+	}
+	return NULL;
 }

@@ -106,15 +106,67 @@ static void side_outcome(const struct tl_result *r, char *buf, size_t n)
 		snprintf(buf, n, "handshake completed%s", r->closed_cleanly ? ", closed cleanly" : "");
 }
 
+/* What a resumed connection's summary says about authentication, from the connection it resumes. */
+struct resumed_words {
+	char sig[200], resumed[200], server_cert[800], client_cert[800];
+};
+
+/* Fills w for the resumed connection s: nothing was authenticated here; say what its origin established. */
+static void resumed_words(const struct timeline *tl, const struct summary *s, struct resumed_words *w)
+{
+	struct summary o;
+	const char *name;
+
+	if (!summary_origin(tl, s, &o)) {
+		snprintf(w->sig, sizeof w->sig, "none (resumed: no certificate and no signature in this connection)");
+		snprintf(w->resumed, sizeof w->resumed, "yes, a session from a connection not shown here; no certificate "
+			 "was exchanged in this connection");
+		snprintf(w->server_cert, sizeof w->server_cert, "not sent in this connection (resumed)");
+		snprintf(w->client_cert, sizeof w->client_cert, "not sent in this connection (resumed)");
+		return;
+	}
+	name = o.sigscheme ? names_sigscheme(o.sigscheme) : NULL;
+	if (o.sigscheme)
+		snprintf(w->sig, sizeof w->sig, "none in this connection; in connection %u the server signed with %s",
+			 o.conn + 1, name ? name : "an unknown scheme");
+	else if (o.kx == SUMMARY_KX_RSA)
+		snprintf(w->sig, sizeof w->sig, "none in this connection; in connection %u the server proved its key "
+			 "by decrypting the premaster secret", o.conn + 1);
+	else
+		snprintf(w->sig, sizeof w->sig, "none in this connection, nor in connection %u", o.conn + 1);
+	snprintf(w->resumed, sizeof w->resumed, "yes, the session of connection %u; no certificate was exchanged in "
+		 "this connection", o.conn + 1);
+	if (o.client.set && o.client.verify_done)
+		snprintf(w->server_cert, sizeof w->server_cert, "not sent in this connection; in connection %u: %s",
+			 o.conn + 1, o.client.verify);
+	else
+		snprintf(w->server_cert, sizeof w->server_cert, "not sent in this connection; connection %u did not "
+			 "check it either", o.conn + 1);
+	if (!o.cert_requested)
+		snprintf(w->client_cert, sizeof w->client_cert, "not requested, here or in connection %u", o.conn + 1);
+	else if (o.client_cert_msg && o.client_certs > 0)
+		snprintf(w->client_cert, sizeof w->client_cert, "not sent in this connection; in connection %u the "
+			 "client sent a chain of %u certificate%s%s%s", o.conn + 1, o.client_certs,
+			 o.client_certs == 1 ? "" : "s", o.server.set && o.server.verify[0] ? ": " : "",
+			 o.server.set ? o.server.verify : "");
+	else
+		snprintf(w->client_cert, sizeof w->client_cert, "not sent in this connection; in connection %u it was "
+			 "requested, and none was sent", o.conn + 1);
+}
+
 /* Writes the summary of one connection. */
 static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
 {
 	struct summary s;
+	struct resumed_words rw;
 	char buf[700];
 	const char *name;
+	bool resumed;
 
 	if (!summary_build(tl, conn, &s))
 		return;
+	/* a resumption authenticates nobody: its lines come from the connection it resumes */
+	resumed = s.resumed && !s.cert_requested && !s.server_cert_msg;
 	if (timeline_conn_count(tl) > 1 || o->only_conn >= 0)
 		fprintf(f, "\nSummary of connection %u%s\n", conn + 1, s.resumed ? " (resumed)" : "");
 	else
@@ -125,17 +177,20 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	if (name == NULL && s.cipher_suite)
 		snprintf(buf, sizeof buf, "unknown (0x%04x)", s.cipher_suite);
 	kv(f, "cipher suite:", buf);
-	if (s.kx) {
+	if (summary_kx_name(s.kx)) {
 		name = s.group ? names_group(s.group) : NULL;
 		if (s.group)
-			snprintf(buf, sizeof buf, "%s, group %s", s.kx, name ? name : "unknown");
-		else if (s.rsa_kx)
+			snprintf(buf, sizeof buf, "%s, group %s", summary_kx_name(s.kx), name ? name : "unknown");
+		else if (s.kx == SUMMARY_KX_RSA)
 			snprintf(buf, sizeof buf, "RSA (the client encrypts the premaster secret to the server's key)");
 		else
-			snprintf(buf, sizeof buf, "%s", s.kx);
+			snprintf(buf, sizeof buf, "%s", summary_kx_name(s.kx));
 		kv(f, "key exchange:", buf);
 	}
-	if (s.sigscheme) {
+	if (resumed) {
+		resumed_words(tl, &s, &rw);
+		kv(f, "server signature:", rw.sig);
+	} else if (s.sigscheme) {
 		name = names_sigscheme(s.sigscheme);
 		kv(f, "server signature:", name ? name : "unknown");
 	} else if (s.rsa_kx) {
@@ -145,15 +200,21 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		kv(f, "application:", s.client.alpn);
 	if (s.hrr)
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
-	if (s.resumed)
+	if (resumed)
+		kv(f, "resumed:", rw.resumed);
+	else if (s.resumed)
 		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
 	if (o->server_only)
 		;                          /* the server's own certificate: nothing to judge */
+	else if (resumed)
+		kv(f, "server certificate:", rw.server_cert);
 	else if (s.client.set && s.client.verify_done)
 		kv(f, "server certificate:", s.client.verify);
 	else if (s.client.set && !s.resumed && s.client.handshake_ok)
 		kv(f, "server certificate:", "not checked");
-	if (!o->client_only && s.server.set && s.server.verify[0]) {
+	if (resumed) {
+		kv(f, "client certificate:", rw.client_cert);
+	} else if (!o->client_only && s.server.set && s.server.verify[0]) {
 		kv(f, "client certificate:", s.server.verify);
 	} else if (!s.cert_requested) {
 		kv(f, "client certificate:", "not requested");

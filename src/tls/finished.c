@@ -13,6 +13,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/reader.h"
+#include "tlsladder/summary.h"
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -396,6 +397,42 @@ static bool prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret
 
 enum fin_result { FIN_MATCH, FIN_MISMATCH, FIN_CANNOT };
 
+/*
+ * TLS 1.2 verify_data (12 bytes into vd) from the master secret and the transcript hash th,
+ * described under root. False with why set when it cannot be computed; false with why empty
+ * when the library refused the derivation.
+ */
+static bool finished12(const struct timeline *tl, const struct conn_params *p, bool client, const uint8_t *th,
+		       uint8_t *vd, struct tree_node *root, char *why, size_t wn)
+{
+	struct tl_secret s;
+	unsigned from;
+	bool ok;
+
+	why[0] = '\0';
+	tree_add(root, "base secret", "the master secret (its key log label is CLIENT_RANDOM)");
+	if (!master_find(tl, p, &s, &from)) {
+		snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		return false;
+	}
+	if (from != p->conn)
+		tree_addf(root, "master secret source",
+			  "connection %u: this connection resumes a session, and the key log reports a master secret "
+			  "only when one is made",
+			  from);
+	if (s.len != 48) {
+		snprintf(why, wn, "the master secret is %zu bytes, not 48", s.len);
+		memset(&s, 0, sizeof s);
+		return false;
+	}
+	add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+	tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
+		  client ? "client" : "server");
+	ok = prf12(p->mac, p->hlen, s.secret, s.len, client ? "client finished" : "server finished", th, p->hlen, vd, 12);
+	memset(&s, 0, sizeof s);
+	return ok;
+}
+
 /* Recomputes the Finished at index i, describing each step under root (may be NULL). */
 static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct tree_node *root, char *why, size_t wn)
 {
@@ -451,26 +488,9 @@ static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct
 		}
 		vlen = p.hlen;
 	} else {
-		unsigned from;
-		tree_add(root, "base secret", "CLIENT_RANDOM (the master secret)");
-		if (!master_find(tl, &p, &s, &from)) {
-			snprintf(why, wn, "the key log has no master secret (CLIENT_RANDOM) for this connection");
+		ok = finished12(tl, &p, client, th, vd, root, why, wn);
+		if (!ok && why[0])
 			return FIN_CANNOT;
-		}
-		if (from != p.conn)
-			tree_addf(root, "master secret source",
-				  "connection %u: this connection resumes a session, and the key log reports a master secret "
-				  "only when one is made",
-				  from);
-		if (s.len != 48) {
-			snprintf(why, wn, "the master secret is %zu bytes, not 48", s.len);
-			memset(&s, 0, sizeof s);
-			return FIN_CANNOT;
-		}
-		add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
-		tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
-			  client ? "client" : "server");
-		ok = prf12(p.mac, p.hlen, s.secret, s.len, client ? "client finished" : "server finished", th, p.hlen, vd, 12);
 		vlen = 12;
 	}
 	memset(&s, 0, sizeof s);
@@ -557,20 +577,54 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	memset(&s, 0, sizeof s);
 }
 
-/* The TLS 1.3 part of the key schedule. */
+/* The TLS 1.3 secrets by label: which summary bit says the handshake has it, and how it is derived. */
+static const struct {
+	unsigned bit;
+	const char *label, *how;
+	bool hs_ctx;              /* context ClientHello...ServerHello (else ...server Finished, or none) */
+	bool no_ctx;              /* derived from the ClientHello alone */
+} secrets13[] = {
+	{ SUMMARY_SECRET_CLIENT_EARLY, "CLIENT_EARLY_TRAFFIC_SECRET", "Derive-Secret(early secret, \"c e traffic\", ClientHello)",
+	  false, true },
+	{ SUMMARY_SECRET_EARLY_EXPORTER, "EARLY_EXPORTER_SECRET", "Derive-Secret(early secret, \"e exp master\", ClientHello)",
+	  false, true },
+	{ SUMMARY_SECRET_CLIENT_HS, "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+	  "Derive-Secret(handshake secret, \"c hs traffic\", ClientHello...ServerHello)", true, false },
+	{ SUMMARY_SECRET_SERVER_HS, "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+	  "Derive-Secret(handshake secret, \"s hs traffic\", ClientHello...ServerHello)", true, false },
+	{ SUMMARY_SECRET_CLIENT_AP, "CLIENT_TRAFFIC_SECRET_0",
+	  "Derive-Secret(master secret, \"c ap traffic\", ClientHello...server Finished)", false, false },
+	{ SUMMARY_SECRET_SERVER_AP, "SERVER_TRAFFIC_SECRET_0",
+	  "Derive-Secret(master secret, \"s ap traffic\", ClientHello...server Finished)", false, false },
+	{ SUMMARY_SECRET_EXPORTER, "EXPORTER_SECRET",
+	  "Derive-Secret(master secret, \"exp master\", ClientHello...server Finished)", false, false },
+};
+
+/* What the key schedule says about early data (0-RTT). */
+static void schedule_early_data(struct tree_node *root, const struct summary *s)
+{
+	if (s->early_data_offered)
+		tree_add(root, "early data", s->early_data_accepted
+				 ? "offered and accepted: the client's 0-RTT data is protected with the early traffic secret"
+				 : "offered, not accepted: the server discarded the 0-RTT data protected with the early "
+				   "traffic secret");
+	else if (s->psk)
+		tree_add(root, "early data", "not offered: no early traffic secret is used in this handshake");
+}
+
+/* The TLS 1.3 part of the key schedule: the secrets this handshake has (summary.secrets), and no others. */
 static void schedule_tls13(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
 {
-	static const char *const known[] = {
-		"CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
-		"SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET",
-	};
 	size_t hs_upto = p->sh_index + 1;
 	size_t ap_upto = p->server_fin_index == NO_INDEX ? NO_INDEX : p->server_fin_index + 1;
 	size_t n = timeline_secret_count(tl);
 	const char *group = p->group ? names_group(p->group) : NULL;
+	struct summary s;
 
+	summary_build(tl, p->conn, &s);
 	tree_add(root, "early secret", p->psk ? "HKDF-Extract(0, PSK): the PSK from the session ticket (resumed)"
 					      : "HKDF-Extract(0, 0): no PSK (full handshake)");
+	schedule_early_data(root, &s);
 	if (p->group)
 		tree_addf(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), %s shared secret)",
 			  group ? group : "(EC)DHE");
@@ -578,33 +632,186 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 		tree_add(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), 0): PSK only");
 	tree_add(root, "master secret", "HKDF-Extract(Derive-Secret(handshake secret, \"derived\", \"\"), 0)");
 	tree_add(root, "secrets", "the library derives these and the key log reports them; they are not computed here");
-	add_tls13_secret(root, tl, p, known[0], "Derive-Secret(early secret, \"c e traffic\", ClientHello)", NO_INDEX, NULL);
-	add_tls13_secret(root, tl, p, known[1], "Derive-Secret(early secret, \"e exp master\", ClientHello)", NO_INDEX, NULL);
-	add_tls13_secret(root, tl, p, known[2], "Derive-Secret(handshake secret, \"c hs traffic\", ClientHello...ServerHello)",
-			 hs_upto, "ClientHello...ServerHello");
-	add_tls13_secret(root, tl, p, known[3], "Derive-Secret(handshake secret, \"s hs traffic\", ClientHello...ServerHello)",
-			 hs_upto, "ClientHello...ServerHello");
-	add_tls13_secret(root, tl, p, known[4],
-			 "Derive-Secret(master secret, \"c ap traffic\", ClientHello...server Finished)", ap_upto,
-			 "ClientHello...server Finished");
-	add_tls13_secret(root, tl, p, known[5],
-			 "Derive-Secret(master secret, \"s ap traffic\", ClientHello...server Finished)", ap_upto,
-			 "ClientHello...server Finished");
-	add_tls13_secret(root, tl, p, known[6], "Derive-Secret(master secret, \"exp master\", ClientHello...server Finished)",
-			 ap_upto, "ClientHello...server Finished");
-	/* anything else the key log reported for this connection */
-	for (size_t i = 0; i < n; i++) {
-		struct tl_secret s;
-		bool listed = false;
-		if (!timeline_get_secret(tl, i, &s) || s.conn != p->conn ||
-		    memcmp(s.client_random, p->client_random, sizeof s.client_random) != 0)
+	for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++) {
+		if (!(s.secrets & secrets13[k].bit))
 			continue;
-		for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-			listed |= strcmp(s.label, known[k]) == 0;
-		if (!listed)
-			add_hexline(root, s.label, s.secret, s.len, TREE_SECRET);
-		memset(&s, 0, sizeof s);
+		add_tls13_secret(root, tl, p, secrets13[k].label, secrets13[k].how,
+				 secrets13[k].no_ctx ? NO_INDEX : secrets13[k].hs_ctx ? hs_upto : ap_upto,
+				 secrets13[k].hs_ctx ? "ClientHello...ServerHello" : "ClientHello...server Finished");
 	}
+	/* anything else the key log reported for this connection, apart from secrets this handshake does not use */
+	for (size_t i = 0; i < n; i++) {
+		struct tl_secret sec;
+		bool listed = false;
+		if (!timeline_get_secret(tl, i, &sec) || sec.conn != p->conn ||
+		    memcmp(sec.client_random, p->client_random, sizeof sec.client_random) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++)
+			listed |= strcmp(sec.label, secrets13[k].label) == 0;
+		if (!listed)
+			add_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
+		memset(&sec, 0, sizeof sec);
+	}
+}
+
+/* What TLS 1.2 record protection a suite uses (RFC 5246 6.3; RFC 5288 GCM, RFC 6655 CCM, RFC 7905 ChaCha20). */
+struct suite12 {
+	size_t mac_len, key_len, iv_len;
+	const char *layout;        /* the key block's layout in words */
+};
+
+/* Bulk key length from the cipher part of an IANA suite name; 0 when unknown. */
+static size_t cipher_key_len(const char *with)
+{
+	static const struct { const char *cipher; size_t len; } ciphers[] = {
+		{ "AES_128_", 16 }, { "AES_256_", 32 }, { "CAMELLIA_128_", 16 }, { "CAMELLIA_256_", 32 },
+		{ "ARIA_128_", 16 }, { "ARIA_256_", 32 }, { "3DES_EDE_", 24 }, { "SEED_", 16 },
+		{ "CHACHA20_POLY1305_", 32 },
+	};
+
+	for (size_t k = 0; k < sizeof ciphers / sizeof ciphers[0]; k++)
+		if (strncmp(with, ciphers[k].cipher, strlen(ciphers[k].cipher)) == 0)
+			return ciphers[k].len;
+	return 0;
+}
+
+/* HMAC key length from the MAC part of a suite name ("_SHA", "_SHA256", "_SHA384"); 0 when unknown. */
+static size_t mac_key_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 7 && strcmp(name + n - 7, "_SHA384") == 0)
+		return 48;
+	if (n > 7 && strcmp(name + n - 7, "_SHA256") == 0)
+		return 32;
+	if (n > 4 && strcmp(name + n - 4, "_SHA") == 0)
+		return 20;
+	return 0;
+}
+
+/* The key block layout of a TLS 1.2 suite; false when the suite is not one this knows. */
+static bool suite12_get(const char *name, struct suite12 *s)
+{
+	const char *with = name ? strstr(name, "_WITH_") : NULL;
+
+	memset(s, 0, sizeof *s);
+	if (!with)
+		return false;
+	with += 6;
+	s->key_len = cipher_key_len(with);
+	if (s->key_len == 0)
+		return false;
+	if (strstr(with, "_GCM_")) {
+		s->iv_len = 4;
+		s->layout = "GCM (RFC 5288): no MAC keys; a write key and a 4-byte implicit nonce (salt) per direction; "
+			    "the other 8 bytes of each nonce travel in every record";
+	} else if (strstr(with, "_CCM")) {
+		s->iv_len = 4;
+		s->layout = "CCM (RFC 6655): no MAC keys; a write key and a 4-byte implicit nonce (salt) per direction; "
+			    "the other 8 bytes of each nonce travel in every record";
+	} else if (strstr(with, "CHACHA20_POLY1305")) {
+		s->iv_len = 12;
+		s->layout = "AEAD (RFC 7905): no MAC keys; a write key and a 12-byte IV per direction, combined with "
+			    "the record sequence number into each nonce";
+	} else if (strstr(with, "_CBC_")) {
+		s->mac_len = mac_key_len(with);
+		if (s->mac_len == 0)
+			return false;
+		s->layout = "CBC with HMAC: a MAC key and a write key per direction; no IV from the key block, since "
+			    "TLS 1.2 sends an explicit IV in every record (RFC 5246 6.3)";
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Computes the TLS 1.2 key block of connection conn; false with why. */
+static bool keys12_eval(const struct timeline *tl, unsigned conn, struct finished_keys12 *k, char *why, size_t wn)
+{
+	struct conn_params p;
+	struct suite12 su;
+	struct tl_secret s;
+	uint8_t seed[64], block[2 * (48 + 32 + 12)];
+	size_t len, at = 0;
+	unsigned from;
+	bool ok;
+
+	memset(k, 0, sizeof *k);
+	if (!params_get(tl, conn, &p, why, wn))
+		return false;
+	if (p.version != 0x0303) {
+		snprintf(why, wn, "not TLS 1.2");
+		return false;
+	}
+	if (!suite12_get(p.suite_name, &su)) {
+		snprintf(why, wn, "the record protection of %s is not known here", p.suite_name);
+		return false;
+	}
+	if (!master_find(tl, &p, &s, &from) || s.len != 48) {
+		snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		memset(&s, 0, sizeof s);
+		return false;
+	}
+	memcpy(seed, p.server_random, 32);
+	memcpy(seed + 32, p.client_random, 32);
+	len = 2 * (su.mac_len + su.key_len + su.iv_len);
+	ok = prf12(p.mac, p.hlen, s.secret, s.len, "key expansion", seed, sizeof seed, block, len);
+	memset(&s, 0, sizeof s);
+	if (!ok) {
+		snprintf(why, wn, "the library refused the key derivation");
+		return false;
+	}
+	k->mac_len = su.mac_len;
+	k->key_len = su.key_len;
+	k->iv_len = su.iv_len;
+	k->layout = su.layout;
+	memcpy(k->client_mac, block + at, su.mac_len), at += su.mac_len;
+	memcpy(k->server_mac, block + at, su.mac_len), at += su.mac_len;
+	memcpy(k->client_key, block + at, su.key_len), at += su.key_len;
+	memcpy(k->server_key, block + at, su.key_len), at += su.key_len;
+	memcpy(k->client_iv, block + at, su.iv_len), at += su.iv_len;
+	memcpy(k->server_iv, block + at, su.iv_len);
+	memset(block, 0, sizeof block);
+	return true;
+}
+
+/* The TLS 1.2 key block of connection conn, split for its cipher suite. */
+bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_keys12 *out)
+{
+	char why[200];
+
+	return keys12_eval(tl, conn, out, why, sizeof why);
+}
+
+/* The key expansion node: the key block's parts, each a secret. */
+static void schedule_key_block(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
+{
+	struct finished_keys12 k;
+	char why[200];
+	struct tree_node *node = tree_add(root, "key expansion",
+					  "PRF(master secret, \"key expansion\", server random + client random), cut into "
+					  "the keys below");
+
+	if (!keys12_eval(tl, p->conn, &k, why, sizeof why)) {
+		tree_addf(node, "keys", "not shown: %s", why);
+		return;
+	}
+	tree_add(node, "layout", k.layout);
+	if (k.mac_len) {
+		add_hexline(node, "client write MAC key", k.client_mac, k.mac_len, TREE_SECRET);
+		add_hexline(node, "server write MAC key", k.server_mac, k.mac_len, TREE_SECRET);
+	}
+	add_hexline(node, "client write key", k.client_key, k.key_len, TREE_SECRET);
+	add_hexline(node, "server write key", k.server_key, k.key_len, TREE_SECRET);
+	if (k.iv_len) {
+		const char *what = k.iv_len == 4 ? "implicit nonce (salt)" : "IV";
+		char lbl[64];
+		snprintf(lbl, sizeof lbl, "client write %s", what);
+		add_hexline(node, lbl, k.client_iv, k.iv_len, TREE_SECRET);
+		snprintf(lbl, sizeof lbl, "server write %s", what);
+		add_hexline(node, lbl, k.server_iv, k.iv_len, TREE_SECRET);
+	}
+	memset(&k, 0, sizeof k);
 }
 
 /* The TLS 1.2 part of the key schedule. */
@@ -638,13 +845,13 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 	}
 	if (master_find(tl, p, &s, &from)) {
 		struct tree_node *m = add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+		tree_add(m, "key log label", "CLIENT_RANDOM");
 		if (from != p->conn)
 			tree_addf(m, "source", "connection %u, whose session this one resumes", from);
 	} else
 		tree_add(root, "master secret", "not captured");
 	memset(&s, 0, sizeof s);
-	tree_add(root, "key expansion",
-		 "PRF(master secret, \"key expansion\", server random + client random): MAC keys, write keys, IVs");
+	schedule_key_block(root, tl, p);
 	tree_add(root, "Finished", "PRF(master secret, \"client finished\" / \"server finished\", transcript hash), 12 bytes");
 }
 

@@ -1124,7 +1124,7 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 
 	if (gnutls_session_is_resumed(c->s)) {
 		snprintf(r->verify, sizeof r->verify,
-			 "not sent: the session was resumed, the certificate was checked in the earlier connection");
+			 "not sent: the session was resumed (no certificate in this connection)");
 		return;
 	}
 	if (!gnutls_certificate_get_peers(c->s, &n) || n == 0) {

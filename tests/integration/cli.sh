@@ -49,6 +49,29 @@ done <<<"$want"
 has "$tmp/out" 'cipher suite: +TLS_RSA_WITH_AES_' "RSA key exchange suite in the summary"
 has "$tmp/out" 'server certificate: verified' "server certificate verified"
 
+# Resumption: each connection's summary says what is true of it.
+expect_rc 0 "demo resumption --text" -- "$bin" demo resumption --text
+sed -n '/^Summary of connection 2/,$p' "$tmp/out" >"$tmp/ladder"
+has "$tmp/out" '^  server signature:   ecdsa_secp256r1_sha256$' "connection 1 names the server's signature"
+has "$tmp/ladder" '^  server signature:   none in this connection; in connection 1 the server signed with ecdsa_secp256r1_sha256$' "connection 2: no signature, the one of connection 1 named"
+has "$tmp/ladder" '^  resumed:            yes, the session of connection 1; no certificate was exchanged in this connection$' "connection 2 resumes connection 1"
+has "$tmp/ladder" '^  client certificate: not requested, here or in connection 1$' "connection 2: no client certificate anywhere"
+hasnt "$tmp/out" 'checked in the earlier connection' "no certificate claimed checked when none was sent"
+"$bin" demo resumption --text -v >"$tmp/out" 2>&1
+hasnt "$tmp/out" 'EARLY_TRAFFIC_SECRET|EARLY_EXPORTER_SECRET' "no early secrets without early data"
+hasnt "$tmp/out" 'not captured' "no secret listed that the handshake does not have"
+has "$tmp/out" '^ +early data: not offered: no early traffic secret is used in this handshake$' "the resumption says early data was not offered"
+
+# HelloRetryRequest: the server's ChangeCipherSpec comes before any ServerHello.
+"$bin" demo hrr --text -v >"$tmp/out" 2>&1
+has "$tmp/out" 'The server sends it right after its HelloRetryRequest: nothing is encrypted yet, the second ClientHello and the ServerHello still travel in the clear; encryption starts after the ServerHello\.$' "the CCS after HelloRetryRequest says nothing is encrypted yet"
+
+# TLS 1.2 key expansion: an AES-GCM suite has no MAC keys and a 4-byte implicit nonce.
+"$bin" demo tls12-ecdhe --text -v >"$tmp/out" 2>&1
+has "$tmp/out" '^ +client write implicit nonce \(salt\): \(secret; not shown\)$' "GCM: the implicit nonce is listed"
+hasnt "$tmp/out" 'write MAC key' "GCM: no MAC keys"
+has "$tmp/out" '^ +base secret: the master secret \(its key log label is CLIENT_RANDOM\)$' "the master secret is named as such"
+
 # Not a tty: the text ladder without --text.
 "$bin" demo tls13 >"$tmp/out" 2>&1 </dev/null
 has "$tmp/out" 'EncryptedExtensions' "text ladder when stdout is not a terminal"

@@ -19,6 +19,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/summary.h"
+#include "tlsladder/text.h"
 #include "tlsladder/timeline.h"
 
 static char certs[PATH_MAX];
@@ -232,7 +233,7 @@ static void tls12_ecdhe(void **state)
 	check_first_records(tl, 0x0303);
 	assert_true(summary_build(tl, 0, &s));
 	assert_int_equal(s.version, 0x0303);
-	assert_string_equal(s.kx, "ECDHE");
+	assert_int_equal(s.kx, SUMMARY_KX_ECDHE);
 	assert_int_not_equal(s.group, 0);
 	assert_int_not_equal(s.sigscheme, 0);
 	assert_true(has_secret(tl, "CLIENT_RANDOM"));
@@ -338,6 +339,109 @@ static void resumption(void **state)
 	assert_true(s.psk);
 	assert_true(summary_build(tl, 0, &s));
 	assert_false(s.resumed);
+	timeline_destroy(tl);
+}
+
+/* The text summary of every connection (text_write, messages view) in a malloc'd string. */
+static char *text_of(const struct timeline *tl)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct text_opts o = { .only_conn = -1 };
+
+	assert_non_null(f);
+	text_write(f, tl, &o);
+	fclose(f);
+	return buf;
+}
+
+/* Asserts that text holds this exact line. */
+static void has_line(const char *text, const char *line)
+{
+	const char *p = text;
+	size_t n = strlen(line);
+
+	while ((p = strstr(p, line)) != NULL) {
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return;
+		p++;
+	}
+	fail_msg("line \"%s\" not in:\n%s", line, text);
+}
+
+/* The summary of connection conn+1 alone (up to the next one). */
+static char *summary_part(char *text, unsigned conn)
+{
+	char head[48], *p, *end;
+
+	snprintf(head, sizeof head, "Summary of connection %u", conn + 1);
+	p = strstr(text, head);
+	assert_non_null(p);
+	end = strstr(p + 1, "\nSummary of connection");
+	if (end)
+		*end = '\0';
+	return p;
+}
+
+/* Resumption: each connection's summary says what is true of it; the resumed one
+ * says what the connection it resumes established, and never that a certificate
+ * was checked when none was sent. */
+static void resumption_summary(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("resumption"), &rc);
+	char *text = text_of(tl), *c2;
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_true(summary_build(tl, 1, &s));
+	assert_int_equal(s.origin_conn, 0);
+	assert_int_equal(s.kx, SUMMARY_KX_PSK_ECDHE);
+	has_line(text, "  server signature:   ecdsa_secp256r1_sha256");
+	has_line(text, "  client certificate: not requested");
+	c2 = summary_part(text, 1);
+	has_line(c2, "  server signature:   none in this connection; in connection 1 the server signed with "
+		     "ecdsa_secp256r1_sha256");
+	has_line(c2, "  resumed:            yes, the session of connection 1; no certificate was exchanged in this "
+		     "connection");
+	has_line(c2, "  server certificate: not sent in this connection; in connection 1: verified: chain of 2 "
+		     "certificates trusted, name matches localhost");
+	has_line(c2, "  client certificate: not requested, here or in connection 1");
+	assert_null(strstr(text, "checked in the earlier connection"));
+	free(text);
+	timeline_destroy(tl);
+}
+
+/* TLS 1.2 mutual TLS, then a resumption with the ticket: connection 2 names the chain connection 1 sent. */
+static void resumption_mtls12_summary(void **state)
+{
+	static const struct demo_scenario sc = {
+		.name = "mtls12-resumption", .summary = "TLS 1.2 mutual TLS, then resumed",
+		.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2", .server_priority = "NORMAL",
+		.server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+		.client_cert = "client-chain.pem", .client_key = "client.key", .client_auth = TL_AUTH_REQUIRE,
+		.connections = 2
+	};
+	int rc;
+	struct timeline *tl = run(&sc, &rc);
+	char *text = text_of(tl), *c2;
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	assert_true(summary_build(tl, 1, &s));
+	assert_true(s.resumed);
+	assert_int_equal(s.kx, SUMMARY_KX_RESUMED);
+	assert_int_equal(s.origin_conn, 0);
+	c2 = summary_part(text, 1);
+	has_line(c2, "  key exchange:       resumed (abbreviated handshake)");
+	has_line(c2, "  server signature:   none in this connection; in connection 1 the server signed with "
+		     "ecdsa_secp256r1_sha256");
+	has_line(c2, "  client certificate: not sent in this connection; in connection 1 the client sent a chain of "
+		     "2 certificates: verified: chain of 2 certificates trusted");
+	free(text);
 	timeline_destroy(tl);
 }
 
@@ -503,6 +607,8 @@ int main(void)
 		cmocka_unit_test(mtls12),
 		cmocka_unit_test(hrr),
 		cmocka_unit_test(resumption),
+		cmocka_unit_test(resumption_summary),
+		cmocka_unit_test(resumption_mtls12_summary),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
 		cmocka_unit_test(failure_scenarios),

@@ -13,11 +13,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "tlsladder/decode.h"
 #include "tlsladder/demo.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/paths.h"
@@ -305,6 +310,9 @@ static void schedule_details(void **state)
 	timeline_destroy(tl);
 
 	tl = run(&extra[4]);                       /* tls12-no-ems */
+	ks = finished_check(tl, find_message(tl, 0, 20));
+	assert_string_equal(tree_find(ks, "base secret")->value, "the master secret (its key log label is CLIENT_RANDOM)");
+	tree_free(ks);
 	ks = finished_key_schedule(tl, 0);
 	assert_non_null(strstr(tree_find(ks, "master secret derivation")->value, "\"master secret\""));
 	tree_free(ks);
@@ -316,6 +324,300 @@ static void schedule_details(void **state)
 	assert_non_null(strstr(ks->value, "SHA-384"));    /* NORMAL picks TLS_AES_256_GCM_SHA384 */
 	tree_free(ks);
 	timeline_destroy(tl);
+}
+
+/* True when some node of the tree has this exact value. */
+static bool has_value(const struct tree_node *t, const char *value)
+{
+	if (!t)
+		return false;
+	if (t->value && strcmp(t->value, value) == 0)
+		return true;
+	for (const struct tree_node *c = t->first; c; c = c->next)
+		if (has_value(c, value))
+			return true;
+	return false;
+}
+
+/* True when the key log holds a secret with this label for connection conn. */
+static bool logged(const struct timeline *tl, unsigned conn, const char *label)
+{
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret s;
+		if (timeline_get_secret(tl, i, &s) && s.conn == conn && strcmp(s.label, label) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The key schedule lists the secrets the handshake has, and only those: no
+ * early traffic secret without early data (although GnuTLS logs one for
+ * every PSK it offers), no "not captured" line for secrets a full
+ * handshake never has.
+ */
+static void schedule_existing_secrets(void **state)
+{
+	struct timeline *tl = run(demo_find("resumption"));
+	struct tree_node *ks;
+	struct summary s;
+
+	(void)state;
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.secrets, SUMMARY_SECRET_CLIENT_HS | SUMMARY_SECRET_SERVER_HS | SUMMARY_SECRET_CLIENT_AP |
+					    SUMMARY_SECRET_SERVER_AP | SUMMARY_SECRET_EXPORTER);
+	ks = finished_key_schedule(tl, 0);
+	assert_null(tree_find(ks, "CLIENT_EARLY_TRAFFIC_SECRET"));
+	assert_null(tree_find(ks, "EARLY_EXPORTER_SECRET"));
+	assert_null(tree_find(ks, "early data"));
+	assert_false(has_value(ks, "not captured"));
+	assert_true(tree_find(ks, "CLIENT_TRAFFIC_SECRET_0")->flags & TREE_SECRET);
+	tree_free(ks);
+
+	assert_true(logged(tl, 1, "CLIENT_EARLY_TRAFFIC_SECRET"));   /* the library logs it all the same */
+	assert_true(summary_build(tl, 1, &s));
+	assert_false(s.early_data_offered);
+	assert_int_equal(s.secrets & (SUMMARY_SECRET_CLIENT_EARLY | SUMMARY_SECRET_EARLY_EXPORTER), 0);
+	ks = finished_key_schedule(tl, 1);
+	assert_null(tree_find(ks, "CLIENT_EARLY_TRAFFIC_SECRET"));
+	assert_null(tree_find(ks, "EARLY_EXPORTER_SECRET"));
+	assert_string_equal(tree_find(ks, "early data")->value,
+			    "not offered: no early traffic secret is used in this handshake");
+	assert_false(has_value(ks, "not captured"));
+	tree_free(ks);
+	timeline_destroy(tl);
+}
+
+/* A resumption whose ClientHello offers early_data (an empty extension retyped to 42 in a copy):
+ * the early traffic secret is listed, with its record key and IV, and the server's refusal is said. */
+static void schedule_early_data_offered(void **state)
+{
+	struct timeline *tl = run(demo_find("resumption")), *c = timeline_create(false);
+	size_t ch = find_message(tl, 1, 1);
+	struct tree_node *ks, *t;
+	const struct tree_node *etm, *early;
+	struct summary s;
+
+	(void)state;
+	assert_non_null(c);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		uint8_t *body = NULL;
+
+		assert_true(timeline_get(tl, i, &ev));
+		if (i == ch) {
+			t = decode_handshake(1, ev.body, ev.body_len, NULL);
+			etm = tree_find(t, "extensions/encrypt_then_mac");
+			assert_non_null(etm);
+			body = malloc(ev.body_len);
+			assert_non_null(body);
+			memcpy(body, ev.body, ev.body_len);
+			body[etm->off] = 0x00;
+			body[etm->off + 1] = 42;         /* early_data */
+			ev.body = body;
+			tree_free(t);
+		}
+		assert_int_equal(timeline_observe(c, &ev, true), (int)i);
+		free(body);
+	}
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret sec;
+		assert_true(timeline_get_secret(tl, i, &sec));
+		timeline_add_secret(c, &sec);
+	}
+	assert_true(summary_build(c, 1, &s));
+	assert_true(s.early_data_offered);
+	assert_false(s.early_data_accepted);
+	assert_true(s.secrets & SUMMARY_SECRET_CLIENT_EARLY);
+	ks = finished_key_schedule(c, 1);
+	early = tree_find(ks, "CLIENT_EARLY_TRAFFIC_SECRET");
+	assert_non_null(early);
+	assert_true(early->flags & TREE_SECRET);
+	assert_string_equal(tree_find(early, "derived as")->value,
+			    "Derive-Secret(early secret, \"c e traffic\", ClientHello)");
+	assert_non_null(tree_find(early, "record key"));
+	assert_non_null(tree_find(early, "record IV"));
+	assert_non_null(tree_find(ks, "EARLY_EXPORTER_SECRET"));
+	assert_string_equal(tree_find(ks, "early data")->value,
+			    "offered, not accepted: the server discarded the 0-RTT data protected with the early "
+			    "traffic secret");
+	tree_free(ks);
+	timeline_destroy(c);
+	timeline_destroy(tl);
+}
+
+/* ---- TLS 1.2 key block against GnuTLS's own record keys ---- */
+
+/* The client's handshake hook: each message into the timeline (sender's view), as the capture does. */
+static int kb_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct timeline *tl = gnutls_session_get_ptr(s);
+	struct tl_event ev;
+
+	if (when != GNUTLS_HOOK_PRE || htype == GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC)
+		return 0;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_HANDSHAKE;
+	ev.from = incoming ? TL_SERVER : TL_CLIENT;
+	ev.hs_type = htype;
+	ev.body = msg->data;
+	ev.body_len = msg->size;
+	timeline_observe(tl, &ev, !incoming);
+	return 0;
+}
+
+/* The client's key log function: the master secret into the timeline. */
+static int kb_keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *secret)
+{
+	struct timeline *tl = gnutls_session_get_ptr(s);
+	gnutls_datum_t cr, sr;
+	struct tl_secret sec;
+
+	memset(&sec, 0, sizeof sec);
+	gnutls_session_get_random(s, &cr, &sr);
+	sec.side = TL_CLIENT;
+	snprintf(sec.label, sizeof sec.label, "%s", label);
+	memcpy(sec.client_random, cr.data, 32);
+	sec.len = secret->size < sizeof sec.secret ? secret->size : sizeof sec.secret;
+	memcpy(sec.secret, secret->data, sec.len);
+	timeline_add_secret(tl, &sec);
+	return 0;
+}
+
+/* A non-blocking session on fd. */
+static gnutls_session_t kb_session(unsigned flags, int fd, gnutls_certificate_credentials_t cred, const char *prio)
+{
+	gnutls_session_t s;
+
+	assert_int_equal(gnutls_init(&s, flags | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL), 0);
+	assert_int_equal(gnutls_priority_set_direct(s, prio, NULL), 0);
+	assert_int_equal(gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred), 0);
+	gnutls_transport_set_int(s, fd);
+	return s;
+}
+
+/* One TLS 1.2 handshake in this process with client priority prio; the client's view goes into tl. */
+static void kb_handshake(const char *prio, const char *cert, const char *key, struct timeline *tl,
+			 gnutls_session_t *client, gnutls_session_t *server, gnutls_certificate_credentials_t cred[2])
+{
+	int sv[2], rc[2] = { GNUTLS_E_AGAIN, GNUTLS_E_AGAIN };
+	char cp[PATH_MAX + 64], kp[PATH_MAX + 64];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(fcntl(sv[k], F_SETFL, O_NONBLOCK), 0);
+	snprintf(cp, sizeof cp, "%s/%s", certs, cert);
+	snprintf(kp, sizeof kp, "%s/%s", certs, key);
+	assert_int_equal(gnutls_certificate_allocate_credentials(&cred[0]), 0);
+	assert_int_equal(gnutls_certificate_allocate_credentials(&cred[1]), 0);
+	assert_int_equal(gnutls_certificate_set_x509_key_file(cred[1], cp, kp, GNUTLS_X509_FMT_PEM), 0);
+	*client = kb_session(GNUTLS_CLIENT, sv[0], cred[0], prio);
+	*server = kb_session(GNUTLS_SERVER, sv[1], cred[1], prio);
+	gnutls_session_set_ptr(*client, tl);
+	gnutls_handshake_set_hook_function(*client, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_PRE, kb_hook);
+	gnutls_session_set_keylog_function(*client, kb_keylog);
+	for (int round = 0; round < 10000 && (rc[0] == GNUTLS_E_AGAIN || rc[1] == GNUTLS_E_AGAIN); round++) {
+		if (rc[0] == GNUTLS_E_AGAIN)
+			rc[0] = gnutls_handshake(*client);
+		if (rc[1] == GNUTLS_E_AGAIN)
+			rc[1] = gnutls_handshake(*server);
+	}
+	if (rc[0] != 0 || rc[1] != 0)
+		fail_msg("%s: handshake %d / %d", prio, rc[0], rc[1]);
+	assert_int_equal(gnutls_protocol_get_version(*client), GNUTLS_TLS1_2);
+}
+
+/* Compares n bytes with a datum of GnuTLS's record state. */
+static void same_bytes(const char *what, const uint8_t *mine, size_t n, const gnutls_datum_t *theirs)
+{
+	if (theirs->size != n || (n && memcmp(mine, theirs->data, n) != 0))
+		fail_msg("%s: %zu bytes here, %u in GnuTLS's record state, or different bytes", what, n, theirs->size);
+}
+
+/* The key block of one suite equals GnuTLS's key expansion and its record state, part by part. */
+static void check_key_block(const char *prio, const char *cert, const char *key, size_t mac, size_t klen, size_t iv,
+			    const char *iv_label)
+{
+	struct timeline *tl = timeline_create(false);
+	gnutls_session_t c, sv;
+	gnutls_certificate_credentials_t cred[2];
+	struct finished_keys12 k;
+	gnutls_datum_t mk, ivd, ck, cr, sr;
+	uint8_t seq[8], seed[64], block[200];
+	struct tree_node *ks;
+	const struct tree_node *kx;
+
+	assert_non_null(tl);
+	kb_handshake(prio, cert, key, tl, &c, &sv, cred);
+	assert_true(finished_keys12(tl, 0, &k));
+	assert_int_equal(k.mac_len, mac);
+	assert_int_equal(k.key_len, klen);
+	assert_int_equal(k.iv_len, iv);
+
+	/* the key block as GnuTLS's PRF gives it (RFC 5246 6.3 order) */
+	gnutls_session_get_random(c, &cr, &sr);
+	memcpy(seed, sr.data, 32);
+	memcpy(seed + 32, cr.data, 32);
+	assert_int_equal(gnutls_prf_raw(c, 13, "key expansion", sizeof seed, (const char *)seed,
+					2 * (mac + klen + iv), (char *)block), 0);
+	assert_memory_equal(k.client_mac, block, mac);
+	assert_memory_equal(k.server_mac, block + mac, mac);
+	assert_memory_equal(k.client_key, block + 2 * mac, klen);
+	assert_memory_equal(k.server_key, block + 2 * mac + klen, klen);
+	assert_memory_equal(k.client_iv, block + 2 * (mac + klen), iv);
+	assert_memory_equal(k.server_iv, block + 2 * (mac + klen) + iv, iv);
+
+	/* the keys the client's record layer really uses: write state = client keys, read state = server keys */
+	assert_int_equal(gnutls_record_get_state(c, 0, &mk, &ivd, &ck, seq), 0);
+	same_bytes("client write MAC key", k.client_mac, mac, &mk);
+	same_bytes("client write key", k.client_key, klen, &ck);
+	if (iv)
+		same_bytes("client write IV", k.client_iv, iv, &ivd);
+	assert_int_equal(gnutls_record_get_state(c, 1, &mk, &ivd, &ck, seq), 0);
+	same_bytes("server write MAC key", k.server_mac, mac, &mk);
+	same_bytes("server write key", k.server_key, klen, &ck);
+	if (iv)
+		same_bytes("server write IV", k.server_iv, iv, &ivd);
+
+	/* the key schedule lists exactly the parts the suite has */
+	ks = finished_key_schedule(tl, 0);
+	kx = tree_find(ks, "key expansion");
+	assert_non_null(kx);
+	assert_int_equal(tree_find(kx, "client write MAC key") != NULL, mac > 0);
+	assert_int_equal(tree_find(kx, "server write MAC key") != NULL, mac > 0);
+	assert_true(tree_find(kx, "client write key")->flags & TREE_SECRET);
+	if (iv_label) {
+		char path[80];
+		snprintf(path, sizeof path, "client write %s", iv_label);
+		assert_true(tree_find(kx, path)->flags & TREE_SECRET);
+	}
+	assert_int_equal(kx->nchildren, 1 + 2 * ((mac > 0) + 1 + (iv > 0)));
+	tree_free(ks);
+
+	gnutls_deinit(c);
+	gnutls_deinit(sv);
+	gnutls_certificate_free_credentials(cred[0]);
+	gnutls_certificate_free_credentials(cred[1]);
+	timeline_destroy(tl);
+}
+
+/* TLS 1.2 key expansion: AEAD suites have no MAC keys (GCM: a 4-byte salt, ChaCha20: a 12-byte IV), CBC suites
+ * have MAC keys and no IV; every byte equals GnuTLS's. */
+static void tls12_key_block(void **state)
+{
+	(void)state;
+	check_key_block(TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM", "server-ecdsa-chain.pem", "server-ecdsa.key", 0, 16, 4,
+			"implicit nonce (salt)");
+	check_key_block(TLS12_ONLY ":-CIPHER-ALL:+AES-256-GCM", "server-rsa-chain.pem", "server-rsa.key", 0, 32, 4,
+			"implicit nonce (salt)");
+	check_key_block(TLS12_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305", "server-ecdsa-chain.pem", "server-ecdsa.key", 0,
+			32, 12, "IV");
+	check_key_block(TLS12_ONLY ":-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1", "server-rsa-chain.pem", "server-rsa.key",
+			20, 16, 0, NULL);
+	check_key_block(TLS12_ONLY ":-CIPHER-ALL:+AES-256-CBC:-MAC-ALL:+SHA384", "server-ecdsa-chain.pem",
+			"server-ecdsa.key", 48, 32, 0, NULL);
+	check_key_block(TLS12_ONLY ":-CIPHER-ALL:+AES-128-CCM", "server-ecdsa-chain.pem", "server-ecdsa.key", 0, 16, 4,
+			"implicit nonce (salt)");
 }
 
 /* Not a Finished, or out of range: "cannot recompute", never a crash. */
@@ -361,6 +663,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(catalogue),      cmocka_unit_test(extras),       cmocka_unit_test(hrr_details),
 		cmocka_unit_test(schedule_details), cmocka_unit_test(not_finished),
+		cmocka_unit_test(schedule_existing_secrets), cmocka_unit_test(schedule_early_data_offered),
+		cmocka_unit_test(tls12_key_block),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,6 +37,17 @@ wait_for() {
 absent() {
 	if T capture-pane -p -t ui | grep -qE -- "$1"; then bad "$2: /$1/ is on screen"; else ok "$2"; fi
 }
+# gone PATTERN DESCRIPTION [SECONDS]: until the screen no longer matches
+# (bounded): a key's effect shows on the next frame, not at once
+gone() {
+	local i limit=$(( ${3:-10} * 20 ))
+	for ((i = 0; i < limit; i++)); do
+		if ! T capture-pane -p -t ui 2>/dev/null | grep -qE -- "$1"; then ok "$2"; return 0; fi
+		sleep 0.05
+	done
+	bad "$2: /$1/ is still on screen"
+	return 1
+}
 # rc_is NAME WANT: waits (bounded) for the exit code file
 rc_is() {
 	local i
@@ -102,7 +113,7 @@ keys '?'
 wait_for 'tlsladder keys' "? opens the help"
 wait_for 'wire view: TLS records instead of messages' "help text comes from the action table"
 keys x
-absent 'tlsladder keys' "any key closes the help"
+gone 'tlsladder keys' "any key closes the help"
 keys t
 wait_for 'theme: light' "t cycles to the light theme"
 keys t t t
@@ -112,7 +123,7 @@ wait_for 'found "CertificateV"' "/ finds a message by name"
 wait_for 'step 9/16' "... the client's CertificateVerify"
 T resize-window -t ui -x 80 -y 24
 wait_for 'Ladder: messages' "resize to 80x24: the ladder alone"
-absent '─ Details|Details' "narrow: the details are behind Tab"
+gone '─ Details|Details' "narrow: the details are behind Tab"
 keys Tab
 wait_for '─ CertificateVerify ─' "Tab switches to the details"
 T resize-window -t ui -x 50 -y 12
@@ -146,7 +157,7 @@ wait_for 'Diagnosis \(any key closes this\)' "d opens the diagnosis panel"
 wait_for 'fix: Use a client certificate issued by' "the panel gives the fix"
 wait_for 'evidence: step [0-9]+, [0-9]+, [0-9]+' "the panel lists the evidence steps"
 keys x
-absent 'Diagnosis \(any key' "any key closes it"
+gone 'Diagnosis \(any key' "any key closes it"
 wait_for '─ CertificateRequest ─' "d jumped to the first piece of evidence"
 keys q
 rc_is wrongca 4

@@ -793,10 +793,10 @@ static void alerts_ccs_records(void **state)
 	t = decode_alert(7, 250);
 	assert_string_equal(tree_find(t, "description")->value, "unknown (250)");
 	tree_free(t);
-	t = decode_ccs(true);
+	t = decode_ccs(DECODE_CCS_TLS13_AFTER_SH, TL_SERVER);
 	assert_non_null(strstr(tree_find(t, "meaning")->value, "middlebox"));
 	tree_free(t);
-	t = decode_ccs(false);
+	t = decode_ccs(DECODE_CCS_TLS12, TL_CLIENT);
 	assert_non_null(strstr(tree_find(t, "meaning")->value, "Finished"));
 	tree_free(t);
 	memset(&ev, 0, sizeof ev);

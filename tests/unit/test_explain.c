@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlsladder/decode.h"
 #include "tlsladder/demo.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/names.h"
@@ -26,7 +27,7 @@
 #include "tlsladder/reader.h"
 #include "tlsladder/timeline.h"
 
-#define MAX_RUNS 16
+#define MAX_RUNS 24
 #define UNREADABLE "could not be decoded"
 
 struct run {
@@ -240,6 +241,16 @@ static void tls12_rsa_client_key_exchange(void **state)
 	assert_has(buf, "server's private key");
 	assert_has(buf, "no forward secrecy");
 	assert_has(buf, "2048-bit");
+	/* GnuTLS negotiates the extended master secret by default: the master secret comes from the session hash */
+	assert_has(buf, " With the extended master secret (RFC 7627) the master secret comes from it and the session "
+			"hash (a hash of the handshake up to this message), the session keys from the master secret and "
+			"the randoms; a matching Finished shows the server opened it.");
+	explained(timeline_of("tls12-rsa-no-ems"), find_hs(timeline_of("tls12-rsa-no-ems"), 0, 16, TL_CLIENT, 0), buf,
+		  sizeof buf);
+	assert_has(buf, " Only the server's private key can open it; the master secret comes from it and the two hello "
+			"randoms, the session keys from the master secret; a matching Finished shows the server opened "
+			"it.");
+	assert_lacks(buf, "extended master secret");
 
 	explained(tl, find_hs(tl, 0, 2, TL_SERVER, 0), buf, sizeof buf);
 	assert_has(buf, "TLS_RSA_WITH_");
@@ -279,6 +290,8 @@ static void tls12_ecdhe_key_exchange(void **state)
 	assert_lacks(buf, UNREADABLE);
 	explained(tl, find_hs(tl, 0, 16, TL_CLIENT, 0), buf, sizeof buf);
 	assert_has(buf, "ECDHE");
+	assert_has(buf, "with the extended master secret (RFC 7627) the master secret is derived from it and the "
+			"session hash");
 	assert_has(buf, "forward secrecy");
 	assert_lacks(buf, "no forward secrecy");
 	assert_lacks(buf, UNREADABLE);
@@ -302,6 +315,73 @@ static void hrr_retry(void **state)
 
 	explained(tl, find_hs(tl, 0, 2, TL_SERVER, 0), buf, sizeof buf);
 	assert_has(buf, "secp384r1");
+}
+
+/* The ChangeCipherSpec event from side from in connection 0 (the first one). */
+static size_t find_ccs(const struct timeline *tl, enum tl_side from)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_CCS && ev.conn == 0 && ev.from == from)
+			return i;
+	}
+	fail_msg("no ChangeCipherSpec from side %d", (int)from);
+	return 0;
+}
+
+/* The "meaning" line of the decoded ChangeCipherSpec at index i (the -v text and the detail pane). */
+static void assert_ccs_meaning(const struct timeline *tl, size_t i, const char *meaning)
+{
+	struct tree_node *t = decode_event(tl, i);
+
+	assert_string_equal(tree_find(t, "meaning")->value, meaning);
+	tree_free(t);
+}
+
+/* ChangeCipherSpec says what really happened: after a HelloRetryRequest nothing is encrypted yet;
+ * after ServerHello the keys had already switched; in TLS 1.2 it is the switch. */
+static void ccs_roles(void **state)
+{
+	const struct timeline *tl = timeline_of("hrr");
+	char buf[1024];
+	size_t i;
+
+	(void)state;
+	i = find_ccs(tl, TL_SERVER);
+	assert_int_equal(decode_ccs_role(tl, i), DECODE_CCS_TLS13_AFTER_HRR);
+	explained(tl, i, buf, sizeof buf);
+	assert_has(buf, "The server sends it right after its HelloRetryRequest, so nothing is encrypted yet: the "
+			"second ClientHello and the ServerHello still travel in the clear, and encryption starts only "
+			"after the ServerHello.");
+	assert_lacks(buf, "already");
+	assert_ccs_meaning(tl, i, "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that "
+			   "expect TLS 1.2 let the connection through (RFC 8446, appendix D.4), and the client ignores "
+			   "it. The server sends it right after its HelloRetryRequest: nothing is encrypted yet, the "
+			   "second ClientHello and the ServerHello still travel in the clear; encryption starts after the "
+			   "ServerHello.");
+	i = find_ccs(tl, TL_CLIENT);
+	assert_int_equal(decode_ccs_role(tl, i), DECODE_CCS_TLS13_AFTER_SH);
+	explained(tl, i, buf, sizeof buf);
+	assert_has(buf, "The client's keys did not switch here: its handshake traffic keys have been in use since "
+			"the ServerHello, with no signal needed.");
+
+	tl = timeline_of("tls13");
+	i = find_ccs(tl, TL_SERVER);
+	assert_int_equal(decode_ccs_role(tl, i), DECODE_CCS_TLS13_AFTER_SH);
+	explained(tl, i, buf, sizeof buf);
+	assert_has(buf, "The real switch to encryption already happened right after the ServerHello, with no "
+			"signal needed.");
+	assert_ccs_meaning(tl, i, "In TLS 1.3 this message does nothing: it is sent only so that middleboxes that "
+			   "expect TLS 1.2 let the connection through (RFC 8446, appendix D.4), and the client ignores "
+			   "it. Encryption already started after the ServerHello, with no signal needed: the server's "
+			   "next messages are protected with its handshake traffic keys.");
+
+	tl = timeline_of("tls12-ecdhe");
+	i = find_ccs(tl, TL_CLIENT);
+	assert_int_equal(decode_ccs_role(tl, i), DECODE_CCS_TLS12);
+	assert_ccs_meaning(tl, i, "From the next record on, the sender protects everything with the keys just "
+			   "negotiated; the first protected message is its Finished.");
 }
 
 /* resumption: the second ServerHello accepts the ticket; no certificate. */
@@ -656,7 +736,7 @@ static void random_bodies(void **state)
 static int setup(void **state)
 {
 	struct tl_error err;
-	struct demo_scenario rejected;
+	struct demo_scenario rejected, no_ems;
 
 	(void)state;
 	if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs))
@@ -675,6 +755,13 @@ static int setup(void **state)
 	rejected.client_key = "client-other-ca.key";
 	runs[nruns].name = "rejected";
 	runs[nruns].tl = run_scenario(&rejected);
+	if (!runs[nruns].tl)
+		return -1;
+	nruns++;
+	no_ems = *demo_find("tls12-rsa");
+	no_ems.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA:%NO_SESSION_HASH";
+	runs[nruns].name = "tls12-rsa-no-ems";
+	runs[nruns].tl = run_scenario(&no_ems);
 	if (!runs[nruns].tl)
 		return -1;
 	nruns++;
@@ -700,6 +787,7 @@ int main(void)
 		cmocka_unit_test(tls12_rsa_client_key_exchange),
 		cmocka_unit_test(tls12_ecdhe_key_exchange),
 		cmocka_unit_test(hrr_retry),
+		cmocka_unit_test(ccs_roles),
 		cmocka_unit_test(resumption_ticket),
 		cmocka_unit_test(mutual_tls),
 		cmocka_unit_test(real_rejection),
