@@ -6,6 +6,7 @@
  * '-' for plaintext, '=' for encrypted; the head points at the receiver.
  */
 #include "tlsladder/text.h"
+#include "tlsladder/chain.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/names.h"
 #include "tlsladder/sanitize.h"
@@ -106,6 +107,20 @@ static void side_outcome(const struct tl_result *r, char *buf, size_t n)
 		snprintf(buf, n, "handshake completed%s", r->closed_cleanly ? ", closed cleanly" : "");
 }
 
+/* A side's verdict on its peer's certificate: the chain verdict stored when it
+ * checked it (the words of the details' chain line), else the side's own words. */
+static void cert_verdict(const struct timeline *tl, unsigned conn, enum tl_side judge, const struct tl_result *r,
+			 char *buf, size_t n)
+{
+	struct chain_result *c = malloc(sizeof *c);
+
+	if (c && timeline_get_chain(tl, judge, conn, c))
+		chain_words(c, buf, n);
+	else
+		snprintf(buf, n, "%s", r->verify);
+	free(c);
+}
+
 /* Writes the summary of one connection. */
 static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
 {
@@ -149,12 +164,14 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
 	if (o->server_only)
 		;                          /* the server's own certificate: nothing to judge */
-	else if (s.client.set && s.client.verify_done)
-		kv(f, "server certificate:", s.client.verify);
-	else if (s.client.set && !s.resumed && s.client.handshake_ok)
+	else if (s.client.set && s.client.verify_done) {
+		cert_verdict(tl, conn, TL_CLIENT, &s.client, buf, sizeof buf);
+		kv(f, "server certificate:", buf);
+	} else if (s.client.set && !s.resumed && s.client.handshake_ok)
 		kv(f, "server certificate:", "not checked");
 	if (!o->client_only && s.server.set && s.server.verify[0]) {
-		kv(f, "client certificate:", s.server.verify);
+		cert_verdict(tl, conn, TL_SERVER, &s.server, buf, sizeof buf);
+		kv(f, "client certificate:", buf);
 	} else if (!s.cert_requested) {
 		kv(f, "client certificate:", "not requested");
 	} else if (s.client_cert_msg && s.client_certs > 0) {
