@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "tlsladder/demo.h"
+#include "tlsladder/inspect.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/text.h"
@@ -705,6 +706,12 @@ static void hostile_handshake(void **state)
 		tree_free(t);
 		t = x509view_chain(ders, lens, n, &tr, "localhost", true, now);
 		print_checked(t, "wire x509view_chain", false);
+		tree_free(t);
+		/* the verdict the client reached in its handshake, as the details show it */
+		t = inspect_event(tl, i);
+		print_checked(tree_find(t, "chain"), "the stored chain verdict", true);
+		assert_string_equal(tree_find(t, "chain")->value, "NOT trusted: certificate 1 is self-signed and not in the "
+								  "trust store; 1 sent, no path to a trust anchor");
 		tree_free(t);
 		assert_false(x509view_verdict(ders, lens, n, &tr, "localhost", true, now, verdict, sizeof verdict));
 		assert_inert(verdict, strlen(verdict), false, "wire verdict");
