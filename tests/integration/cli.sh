@@ -51,15 +51,19 @@ has "$tmp/out" 'server certificate: trusted: 2 sent, path of 3 to tlsladder Demo
 
 # The chain verdict: the Certificate message's details (-v) and the summary say
 # the same true words, judged by the receiving side with its own trust store.
-# chain_same SCENARIO ARROW KEY WANT: ARROW "|<" is the server's Certificate, ">|" the client's.
-chain_same() {
-	local sc="$1" arrow="$2" key="$3" want="$4" details summary
-	"$bin" demo "$sc" --text -v >"$tmp/out" 2>&1 </dev/null
+# chain_in FILE WHAT ARROW KEY WANT: ARROW "|<" is the server's Certificate, ">|" the client's.
+chain_in() {
+	local file="$1" what="$2" arrow="$3" key="$4" want="$5" details summary
 	details=$(awk -v a="$arrow" '/^ +[0-9]+ +[0-9.]+ +\|/ { cert = index($0, " Certificate  ") && index($0, a) }
-		cert && /^ +chain: / { sub(/^ +chain: /, ""); print; exit }' "$tmp/out")
-	summary=$(sed -n "s/^  $key \+//p" "$tmp/out")
-	if [ "$details" = "$want" ]; then ok "$sc: the details say '$want'"; else bad "$sc: the details say '$details', wanted '$want'"; fi
-	if [ "$summary" = "$want" ]; then ok "$sc: the summary says the same"; else bad "$sc: the summary says '$summary', wanted '$want'"; fi
+		cert && /^ +chain: / { sub(/^ +chain: /, ""); print; exit }' "$file")
+	summary=$(sed -n "s/^  $key \+//p" "$file")
+	if [ "$details" = "$want" ]; then ok "$what: the details say '$want'"; else bad "$what: the details say '$details', wanted '$want'"; fi
+	if [ "$summary" = "$want" ]; then ok "$what: the summary says the same"; else bad "$what: the summary says '$summary', wanted '$want'"; fi
+}
+# chain_same SCENARIO ARROW KEY WANT: the same for a demo scenario
+chain_same() {
+	"$bin" demo "$1" --text -v >"$tmp/out" 2>&1 </dev/null
+	chain_in "$tmp/out" "$@"
 }
 days=$((($(date +%s) - 1609459200) / 86400))      # since the expired demo certificates' notAfter, 2021-01-01
 root='tlsladder Demo Root CA'
@@ -76,6 +80,25 @@ hasnt "$tmp/out" "The certificate is trusted" "server-expired: nothing says trus
 chain_same mtls-expired '>|' 'client certificate:' "NOT trusted: certificate 1 expired $days days ago; 2 sent, path of 3 to $root"
 has "$tmp/out" "judged by: the server, with the trust store and purpose \(clientAuth\) its handshake used" \
 	"mtls-expired: the server judged the client's chain"
+# serve: the client's chain is judged by the server with its client CAs, for a
+# TLS client; the server's own certificate is the client's to judge.
+run_serve_v() {
+	local p="$1"
+	shift
+	exec "$bin" serve "$p" --once --text -v "$@"
+}
+if start_server serve no run_serve_v --require-client-cert --client-ca "$src/certs/root-ca.pem"; then
+	"$bin" --text --timeout 5 --cafile "$src/certs/root-ca.pem" --cert "$src/certs/client-expired-chain.pem" \
+		--key "$src/certs/client-expired.key" localhost -p "$port" >"$tmp/out" 2>&1 </dev/null
+	wait_exit "$srv" 10
+	cp "$tmp/serve.log" "$tmp/serve"
+	chain_in "$tmp/serve" "serve, expired client certificate" '>|' 'client certificate:' \
+		"NOT trusted: certificate 1 expired $days days ago; 2 sent, path of 3 to $root"
+	has "$tmp/serve" "^ +trust store: CA file $src/certs/root-ca.pem$" "serve: judged with the server's client CAs"
+	has "$tmp/serve" "^ +chain: not judged here$" "serve: the server's own certificate is not judged by the server"
+	hasnt "$tmp/serve" "dates not included" "serve: GnuTLS's verification judged the dates"
+	rm -f "$tmp/serve" "$tmp/serve.log"
+fi
 
 # Not a tty: the text ladder without --text.
 "$bin" demo tls13 >"$tmp/out" 2>&1 </dev/null
