@@ -67,7 +67,6 @@ enum chain_issuer {
 	CHAIN_ISSUER_SELF_UNTRUSTED,   /* itself (self-signed), not in the store */
 	CHAIN_ISSUER_UNKNOWN,          /* neither sent nor in the store */
 	CHAIN_ISSUER_NEXT_UNREADABLE,  /* the next certificate sent cannot be read */
-	CHAIN_ISSUER_TOO_LONG,         /* the path runs past CHAIN_MAX_LINKS */
 	CHAIN_ISSUER_OFF_PATH          /* not on the path (it ended or broke before) */
 };
 

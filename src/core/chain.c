@@ -221,9 +221,6 @@ static void add_issued_by(struct tree_node *node, const struct chain_result *c, 
 	case CHAIN_ISSUER_NEXT_UNREADABLE:
 		check(node, "issued by", false, "unknown: the next certificate cannot be read");
 		break;
-	case CHAIN_ISSUER_TOO_LONG:
-		check(node, "issued by", false, "not followed: the path is longer than %d certificates", CHAIN_MAX_LINKS);
-		break;
 	default:
 		break;
 	}
@@ -307,7 +304,7 @@ static void add_link(struct tree_node *root, const struct chain_result *c, unsig
 	tree_add(node, "subject", l->subject);
 	tree_add(node, "issuer", l->issuer);
 	if (l->issued_by == CHAIN_ISSUER_OFF_PATH) {
-		tree_add(node, "on the path", c->anchor != CHAIN_ANCHOR_NONE ? "no: the path already ended at a trust anchor"
+		tree_add(node, "on the path", c->anchor != CHAIN_ANCHOR_NONE ? "no: the path reaches the trust anchor without it"
 									      : "not checked: the path broke before it");
 		return;
 	}

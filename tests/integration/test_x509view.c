@@ -288,6 +288,18 @@ static void chain_nodes(void **state)
 		assert_non_null(strstr(t->value, "issuer 'CN=tlsladder Demo Intermediate CA"));
 		assert_non_null(tree_find(t, "certificate 2/on the path"));
 		tree_free(t);
+		/* the intermediate sent after an unrelated certificate: found out of order, the stray one off the path */
+		{
+			const uint8_t *d3[3] = { c.der[0], other.der[0], c.der[1] };
+			size_t l3[3] = { c.len[0], other.len[0], c.len[1] };
+			t = x509view_chain(d3, l3, 3, &tr, "localhost", true, now);
+			assert_string_equal(t->value, "trusted: 3 sent, path of 3 to tlsladder Demo Root CA, name matches 'localhost'");
+			assert_string_equal(tree_find(t, "certificate 1 (leaf)/issued by")->value,
+					    "certificate 3 (its subject is this issuer), sent out of order");
+			assert_string_equal(tree_find(t, "certificate 2/on the path")->value,
+					    "no: the path reaches the trust anchor without it");
+			tree_free(t);
+		}
 		unload(&other);
 	}
 	/* no trust at all, and the system store (which does not hold the demo root) */
