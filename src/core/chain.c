@@ -363,9 +363,13 @@ struct tree_node *chain_tree(const struct chain_result *c)
 
 	if (!root)
 		return NULL;
-	tree_addf(root, "judged by", "the %s, with the trust store%s and purpose (%s) its handshake used",
-		  c->judge == TL_CLIENT ? "client" : "server", c->hostname[0] ? ", host name" : "",
-		  c->peer_is_server ? "serverAuth" : "clientAuth");
+	if (c->lib_dates)           /* GnuTLS's status is the handshake's own check */
+		tree_addf(root, "judged by", "the %s, with the trust store%s and purpose (%s) its handshake used",
+			  c->judge == TL_CLIENT ? "client" : "server", c->hostname[0] ? ", host name" : "",
+			  c->peer_is_server ? "serverAuth" : "clientAuth");
+	else
+		tree_addf(root, "judged by", "the trust store%s and purpose (%s) given, outside a handshake",
+			  c->hostname[0] ? ", host name" : "", c->peer_is_server ? "serverAuth" : "clientAuth");
 	chain_counts(c, line, sizeof line);
 	tree_add(root, "certificates", line);
 	for (unsigned i = 1; i <= c->nlinks; i++)
