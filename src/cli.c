@@ -458,7 +458,8 @@ static int read_p12_password(struct cli_config *cfg, struct tl_error *err)
 /* The tree builder handed to the UI and the text ladder. */
 static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 {
-	return inspect_event(tl, i, arg);
+	(void)arg;
+	return inspect_event(tl, i);
 }
 
 /* A capture running on its own thread while the UI shows it. */
@@ -539,7 +540,7 @@ static void *runner_main(void *arg)
 
 /* Opens the interactive ladder over a capture thread; returns the exit code. */
 static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target,
-		  struct inspect_ctx *ictx, const struct serve_opts *serve)
+		  const struct serve_opts *serve)
 {
 	struct runner r;
 	struct ui_source src;
@@ -571,7 +572,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	src.gate = r.gate;
 	src.explain = explain_event;
 	src.tree = tree_of;
-	src.tree_arg = ictx;
+	src.tree_arg = NULL;
 	src.per_conn = serve != NULL;
 	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
 	memset(&uo, 0, sizeof uo);
@@ -614,12 +615,10 @@ static bool want_ui(const struct cli_config *cfg)
 static int run_demo(const struct cli_config *cfg)
 {
 	const struct demo_scenario *sc = cfg->scenario ? demo_find(cfg->scenario) : demo_default();
-	char certs[PATH_MAX], title[256], ca[PATH_MAX + 16];
-	struct inspect_ctx ictx;
+	char certs[PATH_MAX], title[256];
 	struct demo_opts o;
 	struct tl_error err = { 0, "" };
-	struct text_opts to = { .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of, .tree_arg = &ictx,
-				.only_conn = -1 };
+	struct text_opts to = { .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of, .only_conn = -1 };
 	struct timeline *tl;
 	int rc;
 
@@ -630,17 +629,10 @@ static int run_demo(const struct cli_config *cfg)
 		return TL_EXIT_FILES;
 	}
 	snprintf(title, sizeof title, "tlsladder demo %s: %s", sc->name, sc->summary);
-	if (snprintf(ca, sizeof ca, "%s/root-ca.pem", certs) >= (int)sizeof ca) {
-		complain("the certificate directory path is too long");
-		return TL_EXIT_FILES;
-	}
-	ictx.ca_file = ca;
-	ictx.system_trust = false;
-	ictx.hostname = "localhost";
 	if (want_ui(cfg)) {
 		char target[96];
 		snprintf(target, sizeof target, "demo %s", sc->name);
-		return run_ui(cfg, sc, certs, target, &ictx, NULL);
+		return run_ui(cfg, sc, certs, target, NULL);
 	}
 	tl = timeline_create(true);
 	if (!tl) {
@@ -681,19 +673,15 @@ static void print_note(void *arg, const struct tl_event *ev)
 static int run_client(const struct cli_config *cfg)
 {
 	struct tl_error err = { 0, "" };
-	struct inspect_ctx ictx;
 	struct text_opts to = { .wire = cfg->wire, .client_only = true, .verbose = cfg->verbose, .tree = tree_of,
-				.tree_arg = &ictx, .only_conn = -1 };
+				.only_conn = -1 };
 	struct timeline *tl;
 	char title[300], heading[320];
 	int rc;
 
 	snprintf(title, sizeof title, "%s port %s", cfg->host, cfg->port);
-	ictx.ca_file = cfg->cafile;
-	ictx.system_trust = cfg->cafile == NULL && cfg->capath == NULL;
-	ictx.hostname = cfg->sni ? cfg->sni : cfg->host;
 	if (want_ui(cfg))
-		return run_ui(cfg, NULL, NULL, title, &ictx, NULL);
+		return run_ui(cfg, NULL, NULL, title, NULL);
 	tl = timeline_create(false);
 	if (!tl) {
 		complain("out of memory");
@@ -749,7 +737,6 @@ struct serve_text {
 	const struct cli_config *cfg;
 	struct serve_opts *so;
 	struct timeline *tl;
-	struct inspect_ctx *ictx;
 };
 
 /* Text serve mode: prints each connection's ladder as soon as it is done. */
@@ -758,7 +745,7 @@ static void serve_conn_done(void *arg, unsigned conn, int rc)
 	struct serve_text *st = arg;
 	char title[64];
 	struct text_opts to = { .wire = st->cfg->wire, .server_only = true, .verbose = st->cfg->verbose,
-				.tree = tree_of, .tree_arg = st->ictx, .only_conn = conn };
+				.tree = tree_of, .only_conn = conn };
 
 	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1,
 		 exit_from_diagnosis(st->tl, TL_SERVER, conn, rc));
@@ -783,7 +770,6 @@ static int run_serve(const struct cli_config *cfg)
 {
 	char certs[PATH_MAX], cert[PATH_MAX + 32], key[PATH_MAX + 32], ca[PATH_MAX + 32], target[200];
 	struct serve_opts so;
-	struct inspect_ctx ictx;
 	struct serve_text st;
 	struct tl_error err = { 0, "" };
 	struct timeline *tl;
@@ -816,12 +802,9 @@ static int run_serve(const struct cli_config *cfg)
 		so.tls.key_file = cfg->key ? cfg->key : key;
 	}
 	so.tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : ca) : cfg->cafile;
-	ictx.ca_file = so.tls.ca_file;
-	ictx.system_trust = false;
-	ictx.hostname = NULL;
 	snprintf(target, sizeof target, "serve %s port %s", so.listen, so.port);
 	if (want_ui(cfg))
-		return run_ui(cfg, NULL, NULL, target, &ictx, &so);
+		return run_ui(cfg, NULL, NULL, target, &so);
 
 	tl = timeline_create(false);
 	if (!tl || pipe(serve_cancel) != 0) {
@@ -837,7 +820,6 @@ static int run_serve(const struct cli_config *cfg)
 	st.cfg = cfg;
 	st.so = &so;
 	st.tl = tl;
-	st.ictx = &ictx;
 	so.conn_done = serve_conn_done;
 	so.arg = &st;
 	so.listening = serve_listening;

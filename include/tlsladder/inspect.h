@@ -1,8 +1,10 @@
 /*
  * inspect: everything a message opens into. The decoded field tree
  * (core/decode), plus what needs the TLS library: each certificate's X.509
- * view and the chain verdict, the key schedule, and Finished recomputed
- * from the transcript and the secrets.
+ * view, the key schedule, and Finished recomputed from the transcript and
+ * the secrets. A Certificate message also shows the chain verdict its
+ * receiver reached during the handshake, as the timeline stored it
+ * (timeline_get_chain): it is rendered, never judged again here.
  */
 #ifndef TLSLADDER_INSPECT_H
 #define TLSLADDER_INSPECT_H
@@ -13,13 +15,7 @@
 #include "tlsladder/timeline.h"
 #include "tlsladder/tree.h"
 
-struct inspect_ctx {
-	const char *ca_file;       /* trust anchors the run used (PEM), or NULL */
-	bool system_trust;         /* ... or the system store */
-	const char *hostname;      /* the name the server's certificate must match, or NULL */
-};
-
 /* The full tree of timeline event i. NULL only when out of memory. */
-struct tree_node *inspect_event(const struct timeline *tl, size_t i, const struct inspect_ctx *ctx);
+struct tree_node *inspect_event(const struct timeline *tl, size_t i);
 
 #endif

@@ -177,6 +177,13 @@ bool timeline_get_secret(const struct timeline *tl, size_t i, struct tl_secret *
 void timeline_set_result(struct timeline *tl, enum tl_side side, unsigned conn, const struct tl_result *r);
 /* The result a side reported for a connection; r->set is false if none yet. */
 void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned conn, struct tl_result *r);
+/* The verdict a side (judge) reached on its peer's certificate chain in a
+ * connection, computed once where the handshake checked it (tlsladder/chain.h).
+ * set stores a copy (a later one replaces it); get copies it out, false when
+ * that side judged no chain there. */
+struct chain_result;
+void timeline_set_chain(struct timeline *tl, enum tl_side judge, unsigned conn, const struct chain_result *c);
+bool timeline_get_chain(const struct timeline *tl, enum tl_side judge, unsigned conn, struct chain_result *out);
 /* The events of connection conn lie in [*first, *end) (others may be
  * interleaved); false when it has none. */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end);

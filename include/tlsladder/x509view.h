@@ -1,9 +1,14 @@
 /*
  * x509view: certificates as field trees, and the validation of a chain
  * link by link. The Certificate decoder opens each entry into
- * x509view_cert(); the chain view explains, check by check, why a chain is
- * or is not trusted. This header is GnuTLS-free; the work is done in
- * src/tls/x509view.c.
+ * x509view_cert(). A chain is judged once, by the side that received it,
+ * with the trust store, host name and purpose its handshake used
+ * (x509view_judge in src/tls/tls_internal.h, called by session.c); the
+ * result is a struct chain_result (tlsladder/chain.h) kept in the
+ * timeline, which the views render. x509view_chain() and
+ * x509view_verdict() below judge a chain against anchors from files,
+ * outside any handshake (tests, fuzzing). This header is GnuTLS-free; the
+ * work is done in src/tls/x509view.c.
  *
  * Certificates carry hostile bytes (ESC, CR, LF, bidi overrides in a DN).
  * Tree values hold them raw, as the certificate has them (tree_print() and
@@ -42,26 +47,27 @@ struct x509view_trust {
 };
 
 /*
- * The chain view. ders[0..count) is the chain as the peer sent it (leaf
+ * The chain view of a chain judged outside a handshake (chain_tree() of
+ * the result). ders[0..count) is the chain as the peer sent it (leaf
  * first). The root's value is the one-line verdict, flagged TREE_GOOD
  * (trusted) or TREE_BAD; then one node per certificate, each check a child
- * flagged TREE_GOOD or TREE_BAD: its issuer is the next certificate (or a
- * trust anchor), its signature verifies under that key, the issuer may sign
- * certificates, its dates contain now, and for the leaf: the host name
- * (when hostname is not NULL) and the extended key usage for its role
- * (peer_is_server: serverAuth, else clientAuth). Then the trust anchor
- * (which one, from which store) and GnuTLS's own verdict. trust may be
- * NULL (nothing is trusted).
+ * flagged TREE_GOOD or TREE_BAD: its issuer is a certificate sent (the next
+ * one first) or a trust anchor, its signature verifies under that key, the
+ * issuer may sign certificates, its dates contain now, and for the leaf:
+ * the host name (when hostname is not NULL) and the extended key usage for
+ * its role (peer_is_server: serverAuth, else clientAuth). Then the trust
+ * anchor and GnuTLS's own verdict (its date checks off: dates are judged
+ * against now). trust may be NULL (nothing is trusted).
  */
 struct tree_node *x509view_chain(const uint8_t *const *ders, const size_t *lens, size_t count,
 				 const struct x509view_trust *trust, const char *hostname, bool peer_is_server,
 				 time_t now);
 
 /*
- * The verdict line alone, sanitized, into buf (the same text as the chain
- * root's value, before sanitizing): "trusted: chain of 3 to tlsladder Demo
- * Root CA", "NOT trusted: issuer 'CN=...' unknown", "NOT trusted:
- * certificate 1 expired 2154 days ago", ... Returns true when trusted.
+ * The verdict line alone, sanitized, into buf (chain_words(): the same text
+ * as the chain root's value, before sanitizing): "trusted: 2 sent, path of
+ * 3 to tlsladder Demo Root CA", "NOT trusted: issuer 'CN=...' unknown; 1
+ * sent, no path to a trust anchor", ... Returns true when trusted.
  */
 bool x509view_verdict(const uint8_t *const *ders, const size_t *lens, size_t count,
 		      const struct x509view_trust *trust, const char *hostname, bool peer_is_server, time_t now,

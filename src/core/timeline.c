@@ -6,6 +6,7 @@
  * pointers handed out in copies stay valid until timeline_destroy().
  */
 #include "tlsladder/timeline.h"
+#include "tlsladder/chain.h"
 #include "tlsladder/names.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 /* What the timeline knows per connection. */
 struct conn_info {
 	struct tl_result res[2];
+	struct chain_result *chain[2];   /* the chain verdict each side reached on its peer's; NULL: none */
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
 };
@@ -99,6 +101,10 @@ void timeline_destroy(struct timeline *tl)
 		free(tl->ev[i]);
 	}
 	free(tl->ev);
+	for (size_t i = 0; i < tl->conncap; i++) {
+		free(tl->conns[i].chain[0]);
+		free(tl->conns[i].chain[1]);
+	}
 	free(tl->conns);
 	if (tl->secrets)
 		memset(tl->secrets, 0, tl->capsecrets * sizeof *tl->secrets);
@@ -442,6 +448,42 @@ void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned 
 	if (conn < m->conncap)
 		*r = m->conns[conn].res[side];
 	pthread_mutex_unlock(&m->sync->lock);
+}
+
+/* Stores the chain verdict a side reached in a connection (a copy; a later one replaces it). */
+void timeline_set_chain(struct timeline *tl, enum tl_side judge, unsigned conn, const struct chain_result *c)
+{
+	struct chain_result *copy = malloc(sizeof *copy);
+	struct conn_info *ci;
+
+	if (!copy)
+		return;
+	*copy = *c;
+	pthread_mutex_lock(&tl->sync->lock);
+	ci = conn_locked(tl, conn);
+	if (ci) {
+		free(ci->chain[judge]);
+		ci->chain[judge] = copy;
+		copy = NULL;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+	free(copy);
+}
+
+/* Copies the chain verdict a side reached in a connection; false when there is none. */
+bool timeline_get_chain(const struct timeline *tl, enum tl_side judge, unsigned conn, struct chain_result *out)
+{
+	const struct timeline *m = tl;
+	bool any = false;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (conn < m->conncap && m->conns[conn].chain[judge]) {
+		*out = *m->conns[conn].chain[judge];
+		any = true;
+	}
+	pthread_mutex_unlock(&m->sync->lock);
+	return any;
 }
 
 /* The events of a connection lie in [first, end). */

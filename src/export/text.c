@@ -6,6 +6,7 @@
  * '-' for plaintext, '=' for encrypted; the head points at the receiver.
  */
 #include "tlsladder/text.h"
+#include "tlsladder/chain.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/names.h"
 #include "tlsladder/sanitize.h"
@@ -106,6 +107,20 @@ static void side_outcome(const struct tl_result *r, char *buf, size_t n)
 		snprintf(buf, n, "handshake completed%s", r->closed_cleanly ? ", closed cleanly" : "");
 }
 
+/* A side's verdict on its peer's certificate: the chain verdict stored when it
+ * checked it (the words of the details' chain line), else the side's own words. */
+static void cert_verdict(const struct timeline *tl, unsigned conn, enum tl_side judge, const struct tl_result *r,
+			 char *buf, size_t n)
+{
+	struct chain_result *c = malloc(sizeof *c);
+
+	if (c && timeline_get_chain(tl, judge, conn, c))
+		chain_words(c, buf, n);
+	else
+		snprintf(buf, n, "%s", r->verify);
+	free(c);
+}
+
 /* What a resumed connection's summary says about authentication, from the connection it resumes. */
 struct resumed_words {
 	char sig[200], resumed[200], server_cert[800], client_cert[800];
@@ -136,19 +151,25 @@ static void resumed_words(const struct timeline *tl, const struct summary *s, st
 		snprintf(w->sig, sizeof w->sig, "none in this connection, nor in connection %u", o.conn + 1);
 	snprintf(w->resumed, sizeof w->resumed, "yes, the session of connection %u; no certificate was exchanged in "
 		 "this connection", o.conn + 1);
-	if (o.client.set && o.client.verify_done)
+	if (o.client.set && o.client.verify_done) {
+		char v[600];
+		cert_verdict(tl, o.conn, TL_CLIENT, &o.client, v, sizeof v);
 		snprintf(w->server_cert, sizeof w->server_cert, "not sent in this connection; in connection %u: %s",
-			 o.conn + 1, o.client.verify);
+			 o.conn + 1, v);
+	}
 	else
 		snprintf(w->server_cert, sizeof w->server_cert, "not sent in this connection; connection %u did not "
 			 "check it either", o.conn + 1);
 	if (!o.cert_requested)
 		snprintf(w->client_cert, sizeof w->client_cert, "not requested, here or in connection %u", o.conn + 1);
-	else if (o.client_cert_msg && o.client_certs > 0)
+	else if (o.client_cert_msg && o.client_certs > 0) {
+		char v[600] = "";
+		if (o.server.set && o.server.verify[0])
+			cert_verdict(tl, o.conn, TL_SERVER, &o.server, v, sizeof v);
 		snprintf(w->client_cert, sizeof w->client_cert, "not sent in this connection; in connection %u the "
 			 "client sent a chain of %u certificate%s%s%s", o.conn + 1, o.client_certs,
-			 o.client_certs == 1 ? "" : "s", o.server.set && o.server.verify[0] ? ": " : "",
-			 o.server.set ? o.server.verify : "");
+			 o.client_certs == 1 ? "" : "s", v[0] ? ": " : "", v);
+	}
 	else
 		snprintf(w->client_cert, sizeof w->client_cert, "not sent in this connection; in connection %u it was "
 			 "requested, and none was sent", o.conn + 1);
@@ -208,14 +229,16 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		;                          /* the server's own certificate: nothing to judge */
 	else if (resumed)
 		kv(f, "server certificate:", rw.server_cert);
-	else if (s.client.set && s.client.verify_done)
-		kv(f, "server certificate:", s.client.verify);
-	else if (s.client.set && !s.resumed && s.client.handshake_ok)
+	else if (s.client.set && s.client.verify_done) {
+		cert_verdict(tl, conn, TL_CLIENT, &s.client, buf, sizeof buf);
+		kv(f, "server certificate:", buf);
+	} else if (s.client.set && !s.resumed && s.client.handshake_ok)
 		kv(f, "server certificate:", "not checked");
 	if (resumed) {
 		kv(f, "client certificate:", rw.client_cert);
 	} else if (!o->client_only && s.server.set && s.server.verify[0]) {
-		kv(f, "client certificate:", s.server.verify);
+		cert_verdict(tl, conn, TL_SERVER, &s.server, buf, sizeof buf);
+		kv(f, "client certificate:", buf);
 	} else if (!s.cert_requested) {
 		kv(f, "client certificate:", "not requested");
 	} else if (s.client_cert_msg && s.client_certs > 0) {

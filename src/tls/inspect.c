@@ -3,22 +3,47 @@
  * link, the key schedule, and Finished recomputed (see inspect.h).
  */
 #include "tlsladder/inspect.h"
+#include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/x509view.h"
 
-#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
-#define MAX_CHAIN 16
+/* The chain node of a Certificate message: the verdict its receiver reached, as the timeline stored it. */
+static struct tree_node *chain_node(const struct timeline *tl, const struct tl_event *ev)
+{
+	enum tl_side judge = ev->from == TL_SERVER ? TL_CLIENT : TL_SERVER;
+	const char *who = judge == TL_CLIENT ? "client" : "server";
+	struct chain_result *c = malloc(sizeof *c);
+	struct tree_node *node;
+	char line[96];
 
-/* Opens each certificate of a Certificate message and judges the chain. */
-static void add_certificates(struct tree_node *root, const struct tl_event *ev, const struct inspect_ctx *ctx)
+	if (c && timeline_get_chain(tl, judge, ev->conn, c)) {
+		node = chain_tree(c);
+		free(c);
+		return node;
+	}
+	free(c);
+	if (!ev->recv_seen) {
+		node = tree_new("chain", "not judged here");
+		tree_addf(node, "why", "the %s judges it with its own trust store; tlsladder does not see its verdict", who);
+		return node;
+	}
+	if (!timeline_finished(tl))
+		snprintf(line, sizeof line, "not judged yet: the %s checks it when the connection settles", who);
+	else
+		snprintf(line, sizeof line, "not judged: the %s did not check it", who);
+	return tree_new("chain", line);
+}
+
+/* Opens each certificate of a Certificate message, and adds the chain verdict its receiver reached. */
+static void add_certificates(const struct timeline *tl, struct tree_node *root, const struct tl_event *ev)
 {
 	struct tree_node *list = tree_find_mut(root, "certificates");
-	const uint8_t *ders[MAX_CHAIN];
-	size_t lens[MAX_CHAIN], count = 0;
-	struct x509view_trust trust = { ctx ? ctx->ca_file : NULL, ctx ? ctx->system_trust : false };
+	size_t count = 0;
 	time_t now = time(NULL);
 
 	if (!list)
@@ -27,20 +52,14 @@ static void add_certificates(struct tree_node *root, const struct tl_event *ev, 
 		if (c->len == 0 || c->off > ev->body_len || c->len > ev->body_len - c->off)
 			continue;
 		tree_adopt(c, x509view_cert(ev->body + c->off, c->len, now));
-		if (count < MAX_CHAIN) {
-			ders[count] = ev->body + c->off;
-			lens[count] = c->len;
-			count++;
-		}
+		count++;
 	}
 	if (count > 0)
-		tree_adopt_first(root, x509view_chain(ders, lens, count, &trust,
-						      ev->from == TL_SERVER && ctx ? ctx->hostname : NULL,
-						      ev->from == TL_SERVER, now));
+		tree_adopt_first(root, chain_node(tl, ev));
 }
 
 /* The tree of event i. */
-struct tree_node *inspect_event(const struct timeline *tl, size_t i, const struct inspect_ctx *ctx)
+struct tree_node *inspect_event(const struct timeline *tl, size_t i)
 {
 	struct tree_node *root = decode_event(tl, i);
 	struct tl_event ev;
@@ -49,7 +68,7 @@ struct tree_node *inspect_event(const struct timeline *tl, size_t i, const struc
 		return root;
 	switch (ev.hs_type) {
 	case 11:
-		add_certificates(root, &ev, ctx);
+		add_certificates(tl, root, &ev);
 		break;
 	case 20:
 		tree_adopt_first(root, finished_check(tl, i));

@@ -16,7 +16,7 @@
 #include "tlsladder/session.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/names.h"
-#include "tlsladder/x509view.h"
+#include "tlsladder/chain.h"
 #include "tls_internal.h"
 
 #include <errno.h>
@@ -1114,6 +1114,56 @@ static int server_serve(struct conn *c)
 	return GNUTLS_E_SUCCESS;
 }
 
+/* The trust store of an endpoint in words: where its credentials' anchors came from. */
+static void store_words(const struct endpoint *ep, char *buf, size_t n)
+{
+	size_t used;
+
+	buf[0] = '\0';
+	if (ep->cfg.ca_file)
+		snprintf(buf, n, "CA file %s", ep->cfg.ca_file);
+	used = strlen(buf);
+	if (ep->cfg.ca_path && used + 1 < n)
+		snprintf(buf + used, n - used, "%sCA directory %s", used ? " and " : "", ep->cfg.ca_path);
+	used = strlen(buf);
+	if (ep->cfg.system_trust && used + 1 < n)
+		snprintf(buf + used, n - used, "%sthe system trust store", used ? " and " : "");
+}
+
+/*
+ * Judges the peer's chain link by link with the trust list, host name and
+ * purpose the handshake's check used, its GnuTLS result being the verdict;
+ * stores it in the timeline and writes its verdict line into r->verify.
+ */
+static void judge_chain(struct conn *c, int rc, unsigned status, struct tl_result *r)
+{
+	unsigned n = 0;
+	const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &n);
+	struct chain_result *ch = malloc(sizeof *ch);
+	struct x509view_lib lib = { rc, status };
+	struct x509view_judge_in in;
+	char store[512];
+
+	if (!ch) {
+		snprintf(r->verify, sizeof r->verify, "NOT verified: out of memory");
+		return;
+	}
+	memset(&in, 0, sizeof in);
+	gnutls_certificate_get_trust_list(c->ep->cred, &in.list);     /* the list the handshake's check used */
+	store_words(c->ep, store, sizeof store);
+	in.store = store;
+	in.judge = c->self;
+	in.hostname = c->self == TL_CLIENT ? c->ep->cfg.server_name : NULL;
+	in.peer_is_server = c->self == TL_CLIENT;
+	in.now = time(NULL);
+	in.lib = &lib;
+	x509view_judge(ch, peers, peers ? n : 0, &in);
+	r->verified = ch->verdict == CHAIN_TRUSTED;
+	chain_words(ch, r->verify, sizeof r->verify);
+	timeline_set_chain(c->tl, c->self, c->conn, ch);
+	free(ch);
+}
+
 /* Checks the peer's certificate chain and describes the result. */
 static void verify_peer(struct conn *c, struct tl_result *r)
 {
@@ -1155,11 +1205,11 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 		data[k++].size = 0;
 		rc = gnutls_certificate_verify_peers(c->s, data, k, &status);
 	}
+	r->peer_chain_len = n;
 	if (rc < 0) {
-		snprintf(r->verify, sizeof r->verify, "NOT verified: %s", tls_error_words(rc));
+		judge_chain(c, rc, status, r);
 		return;
 	}
-	r->peer_chain_len = n;
 	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
 		r->verify_flags |= TL_VERIFY_UNKNOWN_ISSUER;
 	if (status & GNUTLS_CERT_EXPIRED)
@@ -1187,37 +1237,7 @@ static void verify_peer(struct conn *c, struct tl_result *r)
 		}
 		n = 1;
 	}
-	if (status == 0) {
-		r->verified = true;
-		snprintf(r->verify, sizeof r->verify, "verified: chain of %u certificate%s trusted%s%s", n, n == 1 ? "" : "s",
-			 host ? ", name matches " : "", host ? host : "");
-	} else {
-		/* the plain-words verdict of the chain view, link by link; GnuTLS's status text as a fallback */
-		const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &n);
-		const uint8_t *ders[16];
-		size_t lens[16], count = 0;
-		struct x509view_trust trust = { c->ep->cfg.ca_file, c->ep->cfg.system_trust };
-		char verdict[512];
-		gnutls_datum_t out = { NULL, 0 };
-
-		for (unsigned k = 0; peers && k < n && count < 16; k++, count++) {
-			ders[count] = peers[k].data;
-			lens[count] = peers[k].size;
-		}
-		if (count > 0 && !x509view_verdict(ders, lens, count, &trust, host, c->self == TL_CLIENT, time(NULL), verdict,
-						   sizeof verdict) &&
-		    verdict[0]) {
-			snprintf(r->verify, sizeof r->verify, "%s", verdict);
-		} else if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) == 0) {
-			size_t len = strlen((const char *)out.data);
-			while (len > 0 && (out.data[len - 1] == ' ' || out.data[len - 1] == '.'))
-				len--;
-			snprintf(r->verify, sizeof r->verify, "NOT verified: %.*s", (int)len, (const char *)out.data);
-			gnutls_free(out.data);
-		} else {
-			snprintf(r->verify, sizeof r->verify, "NOT verified (status 0x%x)", status);
-		}
-	}
+	judge_chain(c, rc, status, r);
 }
 
 /* Fills in what was negotiated. */

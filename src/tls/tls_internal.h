@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <time.h>
+
 #include "tlsladder/errors.h"
 #include "tlsladder/timeline.h"
 
@@ -17,6 +21,33 @@ const char *tls_error_words(int rc);
 const char *tls_alert_words(int desc);
 /* Sets err for a certificate/key file pair GnuTLS refused. */
 void tls_files_error(int rc, const char *cert_file, const char *key_file, struct tl_error *err);
+
+/* The handshake's own verification of a chain: gnutls_certificate_verify_peers's result. */
+struct x509view_lib {
+	int rc;
+	unsigned status;
+};
+
+/* What a chain is judged with. */
+struct x509view_judge_in {
+	enum tl_side judge;               /* the side judging (the receiver of the chain) */
+	gnutls_x509_trust_list_t list;    /* its trust anchors (NULL: none); not freed */
+	const char *store;                /* that store in words: "CA file certs/root-ca.pem" */
+	const char *hostname;             /* the name the leaf must match, or NULL */
+	bool peer_is_server;              /* purpose serverAuth, else clientAuth */
+	time_t now;
+	const struct x509view_lib *lib;   /* the handshake's check, or NULL: run GnuTLS's here, dates excluded */
+};
+
+struct chain_result;
+/*
+ * Judges the certificates a peer sent (leaf first), link by link, into *c
+ * (see tlsladder/chain.h): the walk and GnuTLS's verification with the
+ * same anchors, host name and purpose. With in->lib, GnuTLS's verdict is
+ * the handshake's, and it is the verdict.
+ */
+void x509view_judge(struct chain_result *c, const gnutls_datum_t *peers, unsigned count,
+		    const struct x509view_judge_in *in);
 
 /* GnuTLS's datum holds a non-const pointer even where the library only reads
  * it: this gives read-only bytes to such a datum. */

@@ -3,19 +3,23 @@
  * link by link (see x509view.h).
  *
  * GnuTLS parses and verifies; this file asks it one question at a time
- * and writes each answer as a node. Values keep the certificate's bytes
- * as they are (embedded NULs shown as U+FFFD so nothing hides behind
- * them); the printers sanitize. Dates are judged here against the
- * caller's clock, so GnuTLS's own time checks are switched off.
+ * and writes each answer as a node (a certificate) or a typed field (a
+ * chain: struct chain_result, rendered by core/chain.c). Values keep the
+ * certificate's bytes as they are (embedded NULs shown as U+FFFD so
+ * nothing hides behind them); the printers sanitize. Dates are judged here
+ * against the caller's clock.
  *
- * The chain walk follows the chain as sent, leaf first: a certificate is
- * anchored when it is itself in the trust store, linked when the next
- * certificate sent is its issuer, anchored when a store holds its issuer,
- * and otherwise the path breaks there. Every fault found is filed under
- * a category; the verdict names the first fault of the most serious one.
+ * The chain walk follows the chain from the leaf: a certificate is
+ * anchored when it is itself in the trust store, linked when a certificate
+ * sent (the next one first) is its issuer, anchored when the store holds
+ * its issuer, and otherwise the path breaks there. Every fault found is
+ * filed under a kind; the verdict names the first fault of the most
+ * serious kind. When a handshake checked the chain, its GnuTLS status is
+ * the verdict, and the walk explains it.
  */
 #include "tls_internal.h"
 #include "tlsladder/x509view.h"
+#include "tlsladder/chain.h"
 #include "tlsladder/sanitize.h"
 
 #include <arpa/inet.h>
@@ -25,7 +29,6 @@
 #include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,44 +59,6 @@ static char *bytes_str(const void *p, size_t n)
 	}
 	d[j] = '\0';
 	return d;
-}
-
-/* A malloc'd printf result, or NULL. */
-static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	int len;
-	char *buf;
-
-	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (len < 0)
-		return NULL;
-	buf = malloc((size_t)len + 1);
-	if (buf)
-		vsnprintf(buf, (size_t)len + 1, fmt, ap);
-	return buf;
-}
-
-/* A check node: a formatted value flagged TREE_GOOD or TREE_BAD. */
-static struct tree_node *check(struct tree_node *parent, const char *label, bool good, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static struct tree_node *check(struct tree_node *parent, const char *label, bool good, const char *fmt, ...)
-{
-	va_list ap;
-	char *v;
-	struct tree_node *n;
-
-	if (!parent)
-		return NULL;
-	va_start(ap, fmt);
-	v = vformat(fmt, ap);
-	va_end(ap);
-	n = tree_add(parent, label, v);
-	free(v);
-	return tree_flag(n, good ? TREE_GOOD : TREE_BAD);
 }
 
 /* Appends ", piece" (or "piece" when empty) to buf, truncating safely. */
@@ -717,127 +682,96 @@ struct tree_node *x509view_cert(const uint8_t *der, size_t n, time_t now)
 	return root;
 }
 
-/* ---- the chain view ---- */
+/* ---- the chain: judged once, into a struct chain_result ---- */
 
 /* Kinds of fault, most serious first; the verdict names the first fault of the first kind found. */
-enum fault { F_MALFORMED, F_SIGNATURE, F_PATH, F_DATES, F_NAME, F_PURPOSE, F_LIBRARY, F_COUNT };
+enum fault_kind { K_MALFORMED, K_SIGNATURE, K_PATH, K_DATES, K_NAME, K_PURPOSE, K_COUNT };
 
-struct verdict {
-	bool set[F_COUNT];
-	char text[F_COUNT][1024];
+struct faults {
+	bool set[K_COUNT];
+	enum chain_fault f[K_COUNT];
+	unsigned link[K_COUNT];
 };
 
-/* Files a fault (the first of each kind is kept). */
-static void fault(struct verdict *v, enum fault f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fault(struct verdict *v, enum fault f, const char *fmt, ...)
+/* The kind a fault belongs to. */
+static enum fault_kind fault_kind(enum chain_fault f)
 {
-	va_list ap;
+	switch (f) {
+	case CHAIN_FAULT_INTERNAL:
+	case CHAIN_FAULT_MALFORMED:
+		return K_MALFORMED;
+	case CHAIN_FAULT_SIGNATURE:
+	case CHAIN_FAULT_SIGNATURE_ERROR:
+	case CHAIN_FAULT_INSECURE_ALGORITHM:
+	case CHAIN_FAULT_ISSUER_NOT_CA:
+	case CHAIN_FAULT_CONSTRAINTS:
+		return K_SIGNATURE;
+	case CHAIN_FAULT_DATES:
+		return K_DATES;
+	case CHAIN_FAULT_NAME:
+		return K_NAME;
+	case CHAIN_FAULT_PURPOSE:
+		return K_PURPOSE;
+	default:
+		return K_PATH;
+	}
+}
 
-	if (v->set[f])
+/* Files a fault about certificate link (0: the trust anchor); the first of each kind is kept. */
+static void fault(struct faults *fs, enum chain_fault f, unsigned link)
+{
+	enum fault_kind k = fault_kind(f);
+
+	if (fs->set[k])
 		return;
-	v->set[f] = true;
-	va_start(ap, fmt);
-	vsnprintf(v->text[f], sizeof v->text[f], fmt, ap);
-	va_end(ap);
+	fs->set[k] = true;
+	fs->f[k] = f;
+	fs->link[k] = link;
 }
 
-struct store {
-	gnutls_x509_trust_list_t file, sys;   /* NULL when not used or empty */
-	const char *file_name;
-};
-
-/* Loads the trust anchors; describes what was loaded under node. */
-static void store_load(struct store *st, const struct x509view_trust *trust, struct tree_node *node)
+/* Copies a DN (or a name) into a fixed field. */
+static void put(char *dst, size_t n, char *s)
 {
-	int rc;
-
-	memset(st, 0, sizeof *st);
-	if (!trust || (!trust->ca_file && !trust->system_trust)) {
-		tree_add(node, "anchors", "none given: nothing can be trusted");
-		return;
-	}
-	if (trust->ca_file) {
-		st->file_name = trust->ca_file;
-		if (gnutls_x509_trust_list_init(&st->file, 0) < 0) {
-			st->file = NULL;
-		} else if ((rc = gnutls_x509_trust_list_add_trust_file(st->file, trust->ca_file, NULL, GNUTLS_X509_FMT_PEM,
-									  0, 0)) <= 0) {
-			tree_flag(tree_addf(node, "CA file", "%s: no CA certificate could be read%s%s", trust->ca_file,
-					    rc < 0 ? ": " : "", rc < 0 ? gnutls_strerror(rc) : ""),
-				  TREE_ERROR);
-			gnutls_x509_trust_list_deinit(st->file, 1);
-			st->file = NULL;
-		} else {
-			tree_addf(node, "CA file", "%s (%d certificate%s)", trust->ca_file, rc, rc == 1 ? "" : "s");
-		}
-	}
-	if (trust->system_trust) {
-		if (gnutls_x509_trust_list_init(&st->sys, 0) < 0) {
-			st->sys = NULL;
-		} else if ((rc = gnutls_x509_trust_list_add_system_trust(st->sys, 0, 0)) < 0) {
-			tree_flag(tree_addf(node, "system", "the system trust store could not be loaded: %s", gnutls_strerror(rc)),
-				  TREE_ERROR);
-			gnutls_x509_trust_list_deinit(st->sys, 1);
-			st->sys = NULL;
-		} else {
-			tree_addf(node, "system", "the system trust store (%d certificates)", rc);
-		}
-	}
+	snprintf(dst, n, "%s", s ? s : "?");
+	free(s);
 }
 
-/* Frees the trust lists. */
-static void store_free(struct store *st)
+/* The certificate's dates against now. */
+static void dates_of(gnutls_x509_crt_t crt, time_t now, struct chain_dates *d)
 {
-	if (st->file)
-		gnutls_x509_trust_list_deinit(st->file, 1);
-	if (st->sys)
-		gnutls_x509_trust_list_deinit(st->sys, 1);
+	time_t nb, na;
+	enum when w = crt_when(crt, now, &d->days, &nb, &na);
+
+	d->when = w == WHEN_VALID ? CHAIN_WHEN_VALID : w == WHEN_EXPIRED ? CHAIN_WHEN_EXPIRED
+		  : w == WHEN_NOT_YET ? CHAIN_WHEN_NOT_YET : CHAIN_WHEN_UNKNOWN;
+	d->not_before = nb == (time_t)-1 ? -1 : (int64_t)nb;
+	d->not_after = na == (time_t)-1 ? -1 : (int64_t)na;
 }
 
-/* Which store a list is, in words. */
-static void store_words(const struct store *st, gnutls_x509_trust_list_t l, char *buf, size_t n)
-{
-	if (l == st->file)
-		snprintf(buf, n, "CA file %s", st->file_name);
-	else
-		snprintf(buf, n, "the system trust store");
-}
-
-/* True when crt itself is a trust anchor; *from: the list holding it. */
-static bool store_has(const struct store *st, gnutls_x509_crt_t crt, gnutls_x509_trust_list_t *from)
+/* True when crt itself is a trust anchor of list. */
+static bool store_has(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt)
 {
 	gnutls_datum_t dn = { NULL, 0 };
-	gnutls_x509_trust_list_t lists[2] = { st->file, st->sys };
+	gnutls_x509_crt_t a = NULL;
 	bool found = false;
 
-	if (gnutls_x509_crt_get_raw_dn(crt, &dn) < 0)
+	if (!list || gnutls_x509_crt_get_raw_dn(crt, &dn) < 0)
 		return false;
-	for (int i = 0; i < 2 && !found; i++) {
-		gnutls_x509_crt_t a = NULL;
-		if (!lists[i] || gnutls_x509_trust_list_get_issuer_by_dn(lists[i], &dn, &a, 0) < 0 || !a)
-			continue;
-		if (gnutls_x509_crt_equals(a, crt)) {
-			found = true;
-			*from = lists[i];
-		}
+	if (gnutls_x509_trust_list_get_issuer_by_dn(list, &dn, &a, 0) >= 0 && a) {
+		found = gnutls_x509_crt_equals(a, crt);
 		gnutls_x509_crt_deinit(a);
 	}
 	gnutls_free(dn.data);
 	return found;
 }
 
-/* A trust anchor that issued crt (a copy to deinit), or NULL; *from: its list. */
-static gnutls_x509_crt_t store_issuer(const struct store *st, gnutls_x509_crt_t crt, gnutls_x509_trust_list_t *from)
+/* A trust anchor of list that issued crt (a copy to deinit), or NULL. */
+static gnutls_x509_crt_t store_issuer(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt)
 {
-	gnutls_x509_trust_list_t lists[2] = { st->file, st->sys };
+	gnutls_x509_crt_t iss = NULL;
 
-	for (int i = 0; i < 2; i++) {
-		gnutls_x509_crt_t iss = NULL;
-		if (lists[i] && gnutls_x509_trust_list_get_issuer(lists[i], crt, &iss, GNUTLS_TL_GET_COPY) >= 0 && iss) {
-			*from = lists[i];
-			return iss;
-		}
-	}
+	if (list && gnutls_x509_trust_list_get_issuer(list, crt, &iss, GNUTLS_TL_GET_COPY) >= 0 && iss)
+		return iss;
 	return NULL;
 }
 
@@ -857,347 +791,386 @@ static bool crt_self_signed(gnutls_x509_crt_t crt)
 	return !(status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND));
 }
 
-/*
- * Checks crt's signature under issuer's key and that the issuer may sign;
- * adds the "signature" and "issuer may sign" nodes. whose: "certificate 2"
- * or "the trust anchor". idx: crt's number (1-based).
- */
-static void check_signature(struct tree_node *link, gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer, const char *whose,
-			    size_t idx, struct verdict *v)
+/* Checks link i's signature under issuer's key and that the issuer may sign (i: 1-based). */
+static void check_signature(struct chain_link *l, gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer, unsigned i,
+			    struct faults *fs)
 {
 	unsigned status = 0;
 	char sb[128];
-	const char *sig = sig_name(crt, sb, sizeof sb);
 	int rc = gnutls_x509_crt_verify(crt, &issuer, 1,
 					GNUTLS_VERIFY_DO_NOT_ALLOW_SAME | GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 						GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
 					&status);
 
+	snprintf(l->sig_alg, sizeof l->sig_alg, "%s", sig_name(crt, sb, sizeof sb));
 	if (rc < 0) {
-		check(link, "signature", false, "could not be checked: %s", gnutls_strerror(rc));
-		fault(v, F_SIGNATURE, "NOT trusted: the signature on certificate %zu could not be checked", idx);
+		l->signature = CHAIN_SIG_ERROR;
+		fault(fs, CHAIN_FAULT_SIGNATURE_ERROR, i);
 		return;
 	}
 	if (status & GNUTLS_CERT_SIGNATURE_FAILURE) {
-		check(link, "signature", false, "INVALID under %s's key (%s)", whose, sig);
-		fault(v, F_SIGNATURE, "NOT trusted: the signature on certificate %zu does not verify under %s's key", idx,
-		      whose);
+		l->signature = CHAIN_SIG_INVALID;
+		fault(fs, CHAIN_FAULT_SIGNATURE, i);
 	} else if (status & GNUTLS_CERT_INSECURE_ALGORITHM) {
-		check(link, "signature", false, "made with an algorithm GnuTLS considers insecure (%s)", sig);
-		fault(v, F_SIGNATURE, "NOT trusted: certificate %zu is signed with an insecure algorithm (%s)", idx, sig);
-	} else if (status & GNUTLS_CERT_SIGNER_NOT_FOUND) {
-		check(link, "signature", false, "not checked: %s is not its issuer", whose);
-	} else {
-		check(link, "signature", true, "valid under %s's key (%s)", whose, sig);
+		l->signature = CHAIN_SIG_INSECURE;
+		fault(fs, CHAIN_FAULT_INSECURE_ALGORITHM, i);
+	} else if (!(status & GNUTLS_CERT_SIGNER_NOT_FOUND)) {
+		l->signature = CHAIN_SIG_VALID;
 	}
 	if (status & GNUTLS_CERT_SIGNER_NOT_CA) {
-		check(link, "issuer may sign", false, "no: %s is not a CA (basic constraints / key usage)", whose);
-		fault(v, F_SIGNATURE, "NOT trusted: %s, which issued certificate %zu, is not a CA", whose, idx);
+		l->issuer_ca = CHAIN_CA_NOT_CA;
+		fault(fs, CHAIN_FAULT_ISSUER_NOT_CA, i);
 	} else if (status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE) {
-		check(link, "issuer may sign", false, "no: %s's constraints forbid it", whose);
-		fault(v, F_SIGNATURE, "NOT trusted: %s's constraints forbid certificate %zu", whose, idx);
+		l->issuer_ca = CHAIN_CA_CONSTRAINTS;
+		fault(fs, CHAIN_FAULT_CONSTRAINTS, i);
 	} else if (!(status & GNUTLS_CERT_SIGNER_NOT_FOUND)) {
-		check(link, "issuer may sign", true, "yes: %s is a CA", whose);
+		l->issuer_ca = CHAIN_CA_YES;
 	}
 }
 
-/* Adds the dates check of a certificate; files a fault when now is outside them. what: "certificate 2". */
-static void check_dates(struct tree_node *link, gnutls_x509_crt_t crt, time_t now, const char *what, struct verdict *v)
-{
-	char words[96], nb_s[40], na_s[40];
-	time_t nb, na;
-	enum when w = validity_words(crt, now, words, sizeof words, &nb, &na);
-
-	time_words(nb, nb_s, sizeof nb_s);
-	time_words(na, na_s, sizeof na_s);
-	check(link, "dates", w == WHEN_VALID, "%s (%s to %s)", words, nb_s, na_s);
-	if (w != WHEN_VALID)
-		fault(v, F_DATES, "NOT trusted: %s %s", what, words);
-}
-
-/* Adds the host name check of the leaf. */
-static void check_host(struct tree_node *link, gnutls_x509_crt_t crt, const char *hostname, struct verdict *v)
-{
-	char names[512];
-
-	crt_host_names(crt, names, sizeof names);
-	if (gnutls_x509_crt_check_hostname2(crt, hostname, 0)) {
-		check(link, "host name", true, "matches '%s'", hostname);
-		return;
-	}
-	check(link, "host name", false, "does not match '%s'; the certificate is for %s", hostname, names);
-	fault(v, F_NAME, "NOT trusted: name mismatch: certificate 1 is for %s, not '%s'", names, hostname);
-}
-
-/* Adds the extended key usage check of the leaf for its role. */
-static void check_purpose(struct tree_node *link, gnutls_x509_crt_t crt, bool peer_is_server, struct verdict *v)
+/* The leaf's checks: host name (when one is given) and extended key usage for its role. */
+static void check_leaf(struct chain_result *c, struct chain_link *l, gnutls_x509_crt_t crt, struct faults *fs)
 {
 	struct eku e;
-	const char *need = peer_is_server ? "serverAuth" : "clientAuth";
-	const char *role = peer_is_server ? "a server" : "a client";
 
+	if (c->hostname[0]) {
+		crt_host_names(crt, l->names, sizeof l->names);
+		l->host = gnutls_x509_crt_check_hostname2(crt, c->hostname, 0) ? CHAIN_HOST_MATCH : CHAIN_HOST_MISMATCH;
+		if (l->host == CHAIN_HOST_MISMATCH)
+			fault(fs, CHAIN_FAULT_NAME, 1);
+	}
 	eku_read(crt, &e);
+	snprintf(l->eku, sizeof l->eku, "%.*s", (int)sizeof l->eku - 1, e.names);
 	if (!e.present) {
-		check(link, "purpose", true, "no extended key usage: any purpose, so %s too", role);
-	} else if (peer_is_server ? e.server : e.client) {
-		check(link, "purpose", true, "%s present: fits %s (extended key usage: %s)", need, role, e.names);
+		l->purpose = CHAIN_PURPOSE_ANY;
+	} else if (c->peer_is_server ? e.server : e.client) {
+		l->purpose = CHAIN_PURPOSE_FITS;
 	} else if (e.any) {
-		check(link, "purpose", true, "anyExtendedKeyUsage: fits %s", role);
+		l->purpose = CHAIN_PURPOSE_ANY_EKU;
 	} else {
-		check(link, "purpose", false, "%s missing: does not fit %s (extended key usage: %s)", need, role, e.names);
-		fault(v, F_PURPOSE, "NOT trusted: extended key usage does not fit: certificate 1 is not for %s (%s missing; it has %s)",
-		      peer_is_server ? "a TLS server" : "a TLS client", need, e.names);
+		l->purpose = CHAIN_PURPOSE_MISSING;
+		fault(fs, CHAIN_FAULT_PURPOSE, 1);
 	}
 }
 
-/* GnuTLS's verdict on the whole chain (dates excluded: they are judged against `now` here). */
-static void check_library(struct tree_node *root, gnutls_x509_crt_t *crts, size_t count, gnutls_x509_trust_list_t list,
-			  const char *hostname, bool peer_is_server, struct verdict *v)
+/* The sent certificate that issued crts[i], the next one first, not one already on the path; -1 if none. */
+static int sent_issuer(gnutls_x509_crt_t *crts, unsigned count, unsigned i, const bool *on_path)
+{
+	if (i + 1 < count && crts[i + 1] && !on_path[i + 1] && gnutls_x509_crt_check_issuer(crts[i], crts[i + 1]))
+		return (int)i + 1;
+	for (unsigned j = 0; j < count; j++)
+		if (j != i && crts[j] && !on_path[j] && gnutls_x509_crt_check_issuer(crts[i], crts[j]))
+			return (int)j;
+	return -1;
+}
+
+/* What the walk has found so far. */
+struct walk {
+	gnutls_x509_crt_t *crts;
+	gnutls_x509_trust_list_t list;
+	time_t now;
+	bool on_path[CHAIN_MAX_LINKS];
+	struct faults fs;
+};
+
+/* Finds who issued link i (0-based) and checks that signature; returns the next link on the path, or -1. */
+static int link_issuer(struct chain_result *c, struct walk *w, unsigned i)
+{
+	struct chain_link *l = &c->link[i];
+	gnutls_x509_crt_t crt = w->crts[i], iss;
+	int next;
+
+	if (store_has(w->list, crt)) {
+		l->issued_by = CHAIN_ISSUER_IS_ANCHOR;
+		c->anchor = CHAIN_ANCHOR_SENT;
+		c->anchor_index = i + 1;
+		put(c->anchor_name, sizeof c->anchor_name, crt_name(crt));
+	} else if ((next = sent_issuer(w->crts, c->nlinks, i, w->on_path)) >= 0) {
+		l->issued_by = CHAIN_ISSUER_SENT;
+		l->issuer_index = (unsigned)next + 1;
+		check_signature(l, crt, w->crts[next], i + 1, &w->fs);
+		return next;
+	} else if ((iss = store_issuer(w->list, crt)) != NULL) {
+		l->issued_by = CHAIN_ISSUER_ANCHOR;
+		c->anchor = CHAIN_ANCHOR_STORE;
+		put(c->anchor_name, sizeof c->anchor_name, crt_name(iss));
+		put(c->anchor_subject, sizeof c->anchor_subject, crt_dn(iss, false));
+		dates_of(iss, w->now, &c->anchor_dates);
+		if (c->anchor_dates.when != CHAIN_WHEN_VALID)
+			fault(&w->fs, CHAIN_FAULT_DATES, 0);
+		check_signature(l, crt, iss, i + 1, &w->fs);
+		gnutls_x509_crt_deinit(iss);
+	} else if (i + 1 < c->nlinks && !w->crts[i + 1]) {
+		l->issued_by = CHAIN_ISSUER_NEXT_UNREADABLE;
+	} else if (crt_self_signed(crt)) {
+		l->issued_by = CHAIN_ISSUER_SELF_UNTRUSTED;
+		fault(&w->fs, CHAIN_FAULT_SELF_SIGNED, i + 1);
+	} else {
+		l->issued_by = CHAIN_ISSUER_UNKNOWN;
+		if (i + 1 < c->nlinks)
+			put(l->other_subject, sizeof l->other_subject, crt_dn(w->crts[i + 1], false));
+		fault(&w->fs, CHAIN_FAULT_UNKNOWN_ISSUER, i + 1);
+	}
+	return -1;
+}
+
+/* Walks the path from the leaf: each link's issuer, signature, dates, and the leaf's own checks. */
+static void walk_path(struct chain_result *c, struct walk *w)
+{
+	int i = 0, steps = 0;
+
+	while (i >= 0 && steps < CHAIN_MAX_LINKS) {
+		struct chain_link *l = &c->link[i];
+		gnutls_x509_crt_t crt = w->crts[i];
+		int next;
+
+		w->on_path[i] = true;
+		steps++;
+		if (!crt)
+			break;        /* unreadable: its fault is filed already */
+		next = link_issuer(c, w, (unsigned)i);
+		l->dates_checked = true;
+		dates_of(crt, w->now, &l->dates);
+		if (l->dates.when != CHAIN_WHEN_VALID)
+			fault(&w->fs, CHAIN_FAULT_DATES, (unsigned)i + 1);
+		if (i == 0)
+			check_leaf(c, l, crt, &w->fs);
+		i = next;
+	}
+	if (c->anchor != CHAIN_ANCHOR_NONE)
+		c->path = (unsigned)steps + (c->anchor == CHAIN_ANCHOR_STORE);
+	else if (!w->fs.set[K_PATH] && !w->fs.set[K_MALFORMED])
+		fault(&w->fs, CHAIN_FAULT_NO_ANCHOR, (unsigned)steps);
+	for (unsigned k = 0; k < c->nlinks; k++)
+		if (!w->on_path[k] && w->crts[k])
+			c->link[k].issued_by = CHAIN_ISSUER_OFF_PATH;
+}
+
+/* Parses the certificates sent; the unreadable ones are filed as faults. */
+static void parse_links(struct chain_result *c, struct walk *w, const gnutls_datum_t *peers)
+{
+	for (unsigned i = 0; i < c->nlinks; i++) {
+		struct chain_link *l = &c->link[i];
+		int rc = crt_from_der(peers[i].data, peers[i].size, &w->crts[i]);
+
+		if (rc < 0) {
+			l->issued_by = CHAIN_ISSUER_UNREADABLE;
+			snprintf(l->parse_error, sizeof l->parse_error, "%s", gnutls_strerror(rc));
+			fault(&w->fs, CHAIN_FAULT_MALFORMED, i + 1);
+			continue;
+		}
+		put(l->subject, sizeof l->subject, crt_dn(w->crts[i], false));
+		put(l->issuer, sizeof l->issuer, crt_dn(w->crts[i], true));
+	}
+}
+
+/* GnuTLS's status in words. */
+static void lib_words(unsigned status, char *buf, size_t n)
+{
+	gnutls_datum_t out = { NULL, 0 };
+
+	if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) >= 0 && out.data) {
+		size_t len = out.size;
+		while (len > 0 && out.data[len - 1] == ' ')
+			len--;
+		snprintf(buf, n, "%.*s", (int)len, (const char *)out.data);
+	} else {
+		snprintf(buf, n, "status 0x%x", status);
+	}
+	gnutls_free(out.data);
+}
+
+/* GnuTLS's verification of the chain with list, dates excluded (when no handshake made it). */
+static void lib_verify(struct chain_result *c, const struct walk *w)
 {
 	gnutls_typed_vdata_st data[2];
-	unsigned ndata = 0, status = 0;
-	gnutls_datum_t out = { NULL, 0 };
-	int rc;
+	unsigned ndata = 0;
 
-	if (!list) {
-		tree_add(root, "GnuTLS verification", "not run: no trust anchors");
+	if (!w->list)
 		return;
-	}
-	if (hostname) {
+	for (unsigned i = 0; i < c->nlinks; i++)
+		if (!w->crts[i])
+			return;
+	if (c->hostname[0]) {
 		data[ndata].type = GNUTLS_DT_DNS_HOSTNAME;
-		data[ndata].data = tls_datum_bytes(hostname);
-		data[ndata].size = 0;
-		ndata++;
+		data[ndata].data = tls_datum_bytes(c->hostname);
+		data[ndata++].size = 0;
 	}
 	data[ndata].type = GNUTLS_DT_KEY_PURPOSE_OID;
-	data[ndata].data = (unsigned char *)(peer_is_server ? GNUTLS_KP_TLS_WWW_SERVER : GNUTLS_KP_TLS_WWW_CLIENT);
-	data[ndata].size = 0;
-	ndata++;
-	rc = gnutls_x509_trust_list_verify_crt2(list, crts, (unsigned)count, data, ndata,
-						GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-						&status, NULL);
-	if (rc < 0) {
-		check(root, "GnuTLS verification", false, "failed to run: %s", gnutls_strerror(rc));
-		fault(v, F_LIBRARY, "NOT trusted: GnuTLS could not verify the chain: %s", gnutls_strerror(rc));
-		return;
+	data[ndata].data = tls_datum_bytes(c->peer_is_server ? GNUTLS_KP_TLS_WWW_SERVER : GNUTLS_KP_TLS_WWW_CLIENT);
+	data[ndata++].size = 0;
+	c->lib_run = true;
+	c->lib_dates = false;
+	c->lib_rc = gnutls_x509_trust_list_verify_crt2(w->list, w->crts, c->nlinks, data, ndata,
+						       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+							       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+						       &c->lib_status, NULL);
+}
+
+/* The verdict: GnuTLS's when it judged the dates too (the handshake's check), else every fault found. */
+static void decide(struct chain_result *c, const struct faults *fs)
+{
+	bool lib_ok = c->lib_run && c->lib_rc >= 0 && c->lib_status == 0;
+	bool walk_ok = true, trusted;
+
+	c->walk_fault = CHAIN_FAULT_NONE;
+	for (int k = 0; k < K_COUNT; k++) {
+		if (fs->set[k]) {
+			c->walk_fault = fs->f[k];
+			c->walk_fault_link = fs->link[k];
+			walk_ok = false;
+			break;
+		}
 	}
-	if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) >= 0 && out.data) {
-		char *text = bytes_str(out.data, out.size);
-		size_t len = text ? strlen(text) : 0;
-		while (len > 0 && text[len - 1] == ' ')
-			text[--len] = '\0';
-		check(root, "GnuTLS verification", status == 0, "%s (status 0x%x; dates not included)", text ? text : "?",
-		      status);
-		if (status != 0)
-			fault(v, F_LIBRARY, "NOT trusted according to GnuTLS: %s", text ? text : "?");
-		free(text);
-		gnutls_free(out.data);
+	if (c->lib_run && c->lib_rc < 0)
+		snprintf(c->lib_text, sizeof c->lib_text, "%s", gnutls_strerror(c->lib_rc));
+	else if (c->lib_run)
+		lib_words(c->lib_status, c->lib_text, sizeof c->lib_text);
+	if (c->lib_run && c->lib_dates)
+		trusted = lib_ok;     /* the handshake's own check: its verdict stands (the tree shows any doubt of the walk) */
+	else
+		trusted = walk_ok && (!c->lib_run || lib_ok);
+	c->verdict = trusted ? CHAIN_TRUSTED : CHAIN_NOT_TRUSTED;
+	if (c->verdict == CHAIN_TRUSTED) {
+		c->fault = CHAIN_FAULT_NONE;
+	} else if (!walk_ok) {
+		c->fault = c->walk_fault;
+		c->fault_link = c->walk_fault_link;
 	} else {
-		check(root, "GnuTLS verification", status == 0, "status 0x%x", status);
-		if (status != 0)
-			fault(v, F_LIBRARY, "NOT trusted according to GnuTLS (status 0x%x)", status);
+		c->fault = c->lib_rc < 0 ? CHAIN_FAULT_LIBRARY_ERROR : CHAIN_FAULT_LIBRARY;
 	}
 }
 
-/* Adds the trust anchor node (an anchor from a store, not one of the certificates sent). */
-static void add_anchor(struct tree_node *root, gnutls_x509_crt_t anchor, const char *name, const char *store, time_t now,
-		       struct verdict *v)
+/* Judges a chain into *c (see tls_internal.h). */
+void x509view_judge(struct chain_result *c, const gnutls_datum_t *peers, unsigned count,
+		    const struct x509view_judge_in *in)
 {
-	struct tree_node *node = tree_flag(tree_addf(root, "trust anchor", "%s (in %s)", name, store), TREE_GOOD);
-	char *subject = crt_dn(anchor, false);
-	char what[600];
+	gnutls_x509_crt_t crts[CHAIN_MAX_LINKS] = { NULL };
+	struct walk w;
 
-	tree_add(node, "subject", subject);
-	tree_add(node, "store", store);
-	snprintf(what, sizeof what, "trust anchor '%.500s'", name);
-	check_dates(node, anchor, now, what, v);
-	free(subject);
-}
-
-/* Builds the chain view into root (which may be NULL) and the unsanitized verdict; true when trusted. */
-static bool chain_run(struct tree_node *root, const uint8_t *const *ders, const size_t *lens, size_t count,
-		      const struct x509view_trust *trust, const char *hostname, bool peer_is_server, time_t now,
-		      char *out, size_t outn)
-{
-	struct verdict v;
-	struct store st;
-	gnutls_x509_crt_t *crts = NULL;
-	gnutls_x509_crt_t anchor = NULL;
-	gnutls_x509_trust_list_t anchor_list = NULL;
-	char *anchor_name = NULL;
-	bool anchored = false, anchor_sent = false, all_parsed = true;
-	size_t end = 0;        /* certificates on the path (1-based index of the last one) */
-	struct tree_node *store_node;
-
-	memset(&v, 0, sizeof v);
-	store_node = root ? tree_new("trust store", NULL) : NULL;     /* shown last, loaded first */
-	store_load(&st, trust, store_node);
+	memset(c, 0, sizeof *c);
+	memset(&w, 0, sizeof w);
+	c->judge = in->judge;
+	c->sent = count;
+	c->nlinks = count < CHAIN_MAX_LINKS ? count : CHAIN_MAX_LINKS;
+	c->peer_is_server = in->peer_is_server;
+	c->now = (int64_t)in->now;
+	snprintf(c->hostname, sizeof c->hostname, "%s", in->hostname ? in->hostname : "");
+	snprintf(c->store, sizeof c->store, "%s", in->store ? in->store : "");
+	c->store_empty = in->list == NULL || !in->store || !in->store[0];
+	w.crts = crts;
+	w.list = in->list;
+	w.now = in->now;
 	if (count == 0) {
-		fault(&v, F_PATH, "NOT trusted: no certificate was sent");
-		goto verdict;
-	}
-	crts = calloc(count, sizeof *crts);
-	if (!crts) {
-		fault(&v, F_MALFORMED, "NOT trusted: out of memory");
-		goto verdict;
-	}
-	for (size_t i = 0; i < count; i++) {
-		int rc = crt_from_der(ders ? ders[i] : NULL, lens ? lens[i] : 0, &crts[i]);
-		if (rc < 0) {
-			all_parsed = false;
-			fault(&v, F_MALFORMED, "NOT trusted: certificate %zu cannot be read (%s)", i + 1, gnutls_strerror(rc));
-		}
-	}
-
-	for (size_t i = 0; i < count; i++) {
-		gnutls_x509_crt_t c = crts[i];
-		char label[48], what[48], whose[48], sw[600];
-		struct tree_node *link;
-		gnutls_x509_crt_t iss;
-		char *subject, *issuer;
-		bool linked = false;
-
-		snprintf(label, sizeof label, "certificate %zu%s", i + 1, i == 0 ? " (leaf)" : "");
-		snprintf(what, sizeof what, "certificate %zu", i + 1);
-		if (!c) {
-			tree_flag(tree_add(root, label, "cannot be read (malformed DER)"), TREE_ERROR | TREE_BAD);
-			end = i + 1;
-			break;
-		}
-		subject = crt_dn(c, false);
-		issuer = crt_dn(c, true);
-		link = tree_add(root, label, subject);
-		tree_add(link, "subject", subject);
-		tree_add(link, "issuer", issuer);
-		end = i + 1;
-
-		if (store_has(&st, c, &anchor_list)) {
-			store_words(&st, anchor_list, sw, sizeof sw);
-			check(link, "issued by", true, "itself a trust anchor (in %s)", sw);
-			anchored = anchor_sent = true;
-			anchor_name = crt_name(c);
-		} else if (i + 1 < count && crts[i + 1] && gnutls_x509_crt_check_issuer(c, crts[i + 1])) {
-			snprintf(whose, sizeof whose, "certificate %zu", i + 2);
-			check(link, "issued by", true, "%s (its subject is this issuer)", whose);
-			check_signature(link, c, crts[i + 1], whose, i + 1, &v);
-			linked = true;
-		} else if ((iss = store_issuer(&st, c, &anchor_list)) != NULL) {
-			anchor = iss;
-			anchored = true;
-			anchor_name = crt_name(iss);
-			store_words(&st, anchor_list, sw, sizeof sw);
-			check(link, "issued by", true, "trust anchor '%s' (in %s)", anchor_name ? anchor_name : "?", sw);
-			check_signature(link, c, anchor, "the trust anchor", i + 1, &v);
-		} else if (i + 1 < count && crts[i + 1]) {
-			char *next = crt_dn(crts[i + 1], false);
-			check(link, "issued by", false, "unknown: certificate %zu is '%s', not this issuer, and no trust anchor is",
-			      i + 2, next ? next : "?");
-			fault(&v, F_PATH, "NOT trusted: issuer '%s' unknown", issuer ? issuer : "?");
-			free(next);
-		} else if (i + 1 < count) {
-			check(link, "issued by", false, "unknown: the next certificate cannot be read");
-		} else if (crt_self_signed(c)) {
-			check(link, "issued by", false, "itself (self-signed), and it is not in the trust store");
-			fault(&v, F_PATH, "NOT trusted: certificate %zu is self-signed and not in the trust store", i + 1);
-		} else {
-			check(link, "issued by", false,
-			      "unknown: '%s' was not sent and is not in the trust store (an intermediate the peer left out, "
-			      "or a CA this side does not trust)",
-			      issuer ? issuer : "?");
-			fault(&v, F_PATH, "NOT trusted: issuer '%s' unknown", issuer ? issuer : "?");
-		}
-		check_dates(link, c, now, what, &v);
-		if (i == 0 && hostname)
-			check_host(link, c, hostname, &v);
-		if (i == 0)
-			check_purpose(link, c, peer_is_server, &v);
-		free(subject);
-		free(issuer);
-		if (!linked)
-			break;        /* anchored, or the path broke here */
-	}
-	if (!anchored && !v.set[F_PATH] && !v.set[F_MALFORMED])
-		fault(&v, F_PATH, "NOT trusted: the chain does not reach a trust anchor");
-	for (size_t i = end; i < count; i++) {
-		char label[48];
-		char *subject = crts[i] ? crt_dn(crts[i], false) : NULL;
-		struct tree_node *link;
-
-		snprintf(label, sizeof label, "certificate %zu", i + 1);
-		link = tree_add(root, label, subject ? subject : "cannot be read (malformed DER)");
-		if (!crts[i])
-			tree_flag(link, TREE_ERROR | TREE_BAD);
-		tree_add(link, "on the path",
-			 anchored ? "no: the path already ended at a trust anchor" : "not checked: the path broke before it");
-		free(subject);
-	}
-	if (anchor) {
-		char sw[600];
-		store_words(&st, anchor_list, sw, sizeof sw);
-		add_anchor(root, anchor, anchor_name ? anchor_name : "?", sw, now, &v);
-	} else if (anchor_sent) {
-		char sw[600];
-		store_words(&st, anchor_list, sw, sizeof sw);
-		tree_flag(tree_addf(root, "trust anchor", "%s (certificate %zu, in %s)", anchor_name ? anchor_name : "?", end, sw),
-			  TREE_GOOD);
+		fault(&w.fs, CHAIN_FAULT_NO_CERTIFICATE, 0);
 	} else {
-		tree_flag(tree_add(root, "trust anchor", "none found"), TREE_BAD);
+		parse_links(c, &w, peers);
+		walk_path(c, &w);
 	}
-	if (all_parsed)
-		check_library(root, crts, count, anchor_list ? anchor_list : st.file ? st.file : st.sys, hostname,
-			      peer_is_server, &v);
-	tree_adopt(root, store_node);
-	store_node = NULL;
-
-verdict:
-	tree_adopt(root, store_node);      /* when the walk was skipped (frees it if root is NULL) */
-	for (int f = 0; f < F_COUNT; f++) {
-		if (v.set[f]) {
-			snprintf(out, outn, "%s", v.text[f]);
-			break;
-		}
-		if (f == F_COUNT - 1)
-			snprintf(out, outn, "trusted: chain of %zu to %s", end + (anchor_sent ? 0 : 1),
-				 anchor_name ? anchor_name : "?");
+	if (in->lib) {
+		c->lib_run = true;
+		c->lib_dates = true;
+		c->lib_rc = in->lib->rc;
+		c->lib_status = in->lib->status;
+	} else if (count > 0) {
+		lib_verify(c, &w);
 	}
-	free(anchor_name);
-	if (anchor)
-		gnutls_x509_crt_deinit(anchor);
-	for (size_t i = 0; crts && i < count; i++)
+	decide(c, &w.fs);
+	for (unsigned i = 0; i < c->nlinks; i++)
 		if (crts[i])
 			gnutls_x509_crt_deinit(crts[i]);
-	free(crts);
-	store_free(&st);
-	for (int f = 0; f < F_COUNT; f++)
-		if (v.set[f])
-			return false;
-	return true;
+}
+
+/* ---- the standalone chain view: trust anchors from files, no handshake ---- */
+
+/* Loads the anchors named by trust into *list (NULL when none); describes them into store. */
+static void trust_load(const struct x509view_trust *trust, gnutls_x509_trust_list_t *list, char *store, size_t n)
+{
+	int rc = 0;
+
+	*list = NULL;
+	store[0] = '\0';
+	if (!trust || (!trust->ca_file && !trust->system_trust))
+		return;
+	if (gnutls_x509_trust_list_init(list, 0) < 0) {
+		*list = NULL;
+		return;
+	}
+	if (trust->ca_file) {
+		rc = gnutls_x509_trust_list_add_trust_file(*list, trust->ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+		if (rc > 0)
+			snprintf(store, n, "CA file %s", trust->ca_file);
+		else
+			snprintf(store, n, "CA file %s, where no CA certificate could be read", trust->ca_file);
+	}
+	if (trust->system_trust && gnutls_x509_trust_list_add_system_trust(*list, 0, 0) > 0) {
+		size_t used = strlen(store);
+		snprintf(store + used, n - used, "%sthe system trust store", used ? " and " : "");
+		rc = 1;
+	}
+	if (rc <= 0) {
+		gnutls_x509_trust_list_deinit(*list, 1);
+		*list = NULL;
+	}
+}
+
+/* Judges ders with anchors from files (dates against now; GnuTLS checks without dates). */
+static void judge_files(struct chain_result *c, const uint8_t *const *ders, const size_t *lens, size_t count,
+			const struct x509view_trust *trust, const char *hostname, bool peer_is_server, time_t now)
+{
+	gnutls_datum_t peers[CHAIN_MAX_LINKS];
+	char store[512];
+	struct x509view_judge_in in = { 0 };
+	unsigned n = count < CHAIN_MAX_LINKS ? (unsigned)count : CHAIN_MAX_LINKS;
+
+	for (unsigned i = 0; i < n; i++) {
+		peers[i].data = tls_datum_bytes(ders ? ders[i] : NULL);
+		peers[i].size = lens && lens[i] <= UINT_MAX ? (unsigned)lens[i] : 0;
+	}
+	trust_load(trust, &in.list, store, sizeof store);
+	in.store = store;
+	in.judge = peer_is_server ? TL_CLIENT : TL_SERVER;
+	in.hostname = hostname;
+	in.peer_is_server = peer_is_server;
+	in.now = now;
+	x509view_judge(c, peers, n, &in);
+	c->sent = count > UINT_MAX ? UINT_MAX : (unsigned)count;
+	if (in.list)
+		gnutls_x509_trust_list_deinit(in.list, 1);
 }
 
 /* The chain view. */
 struct tree_node *x509view_chain(const uint8_t *const *ders, const size_t *lens, size_t count,
 				 const struct x509view_trust *trust, const char *hostname, bool peer_is_server, time_t now)
 {
-	struct tree_node *root = tree_new("chain", NULL);
-	char verdict[1024];
-	bool ok;
+	struct chain_result *c = malloc(sizeof *c);
+	struct tree_node *t;
 
-	if (!root)
+	if (!c)
 		return NULL;
-	ok = chain_run(root, ders, lens, count, trust, hostname, peer_is_server, now, verdict, sizeof verdict);
-	root->value = strdup(verdict);
-	tree_flag(root, ok ? TREE_GOOD : TREE_BAD);
-	return root;
+	judge_files(c, ders, lens, count, trust, hostname, peer_is_server, now);
+	t = chain_tree(c);
+	free(c);
+	return t;
 }
 
 /* The verdict line alone, sanitized. */
 bool x509view_verdict(const uint8_t *const *ders, const size_t *lens, size_t count, const struct x509view_trust *trust,
 		      const char *hostname, bool peer_is_server, time_t now, char *buf, size_t n)
 {
-	char raw[1024];
-	bool ok = chain_run(NULL, ders, lens, count, trust, hostname, peer_is_server, now, raw, sizeof raw);
+	struct chain_result *c = malloc(sizeof *c);
+	char raw[1400];
+	bool ok;
 
+	if (!c) {
+		if (buf && n)
+			snprintf(buf, n, "NOT trusted: out of memory");
+		return false;
+	}
+	judge_files(c, ders, lens, count, trust, hostname, peer_is_server, now);
+	ok = chain_words(c, raw, sizeof raw);
 	if (buf && n)
 		sanitize_str(buf, n, raw);
+	free(c);
 	return ok;
 }

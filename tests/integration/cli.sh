@@ -47,7 +47,58 @@ while IFS= read -r pattern; do
 	if grep -qE -- "$pattern" <<<"$line"; then ok "tls12-rsa line $i"; else bad "tls12-rsa line $i: '$line' !~ /$pattern/"; fi
 done <<<"$want"
 has "$tmp/out" 'cipher suite: +TLS_RSA_WITH_AES_' "RSA key exchange suite in the summary"
-has "$tmp/out" 'server certificate: verified' "server certificate verified"
+has "$tmp/out" 'server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA' "server certificate trusted"
+
+# The chain verdict: the Certificate message's details (-v) and the summary say
+# the same true words, judged by the receiving side with its own trust store.
+# chain_in FILE WHAT ARROW KEY WANT: ARROW "|<" is the server's Certificate, ">|" the client's.
+chain_in() {
+	local file="$1" what="$2" arrow="$3" key="$4" want="$5" details summary
+	details=$(awk -v a="$arrow" '/^ +[0-9]+ +[0-9.]+ +\|/ { cert = index($0, " Certificate  ") && index($0, a) }
+		cert && /^ +chain: / { sub(/^ +chain: /, ""); print; exit }' "$file")
+	summary=$(sed -n "s/^  $key \+//p" "$file")
+	if [ "$details" = "$want" ]; then ok "$what: the details say '$want'"; else bad "$what: the details say '$details', wanted '$want'"; fi
+	if [ "$summary" = "$want" ]; then ok "$what: the summary says the same"; else bad "$what: the summary says '$summary', wanted '$want'"; fi
+}
+# chain_same SCENARIO ARROW KEY WANT: the same for a demo scenario
+chain_same() {
+	"$bin" demo "$1" --text -v >"$tmp/out" 2>&1 </dev/null
+	chain_in "$tmp/out" "$@"
+}
+days=$((($(date +%s) - 1609459200) / 86400))      # since the expired demo certificates' notAfter, 2021-01-01
+root='tlsladder Demo Root CA'
+chain_same tls13 '|<' 'server certificate:' "trusted: 2 sent, path of 3 to $root, name matches 'localhost'"
+chain_same server-untrusted '|<' 'server certificate:' \
+	"NOT trusted: issuer 'CN=$root,O=tlsladder demo (DEMO ONLY)' unknown; 2 sent, no path to a trust anchor"
+has "$tmp/out" "^ +trust store: CA file .*/other-ca.pem$" "server-untrusted: judged with the client's trust store"
+has "$tmp/out" "^ +GnuTLS verification: The certificate is NOT trusted. The certificate issuer is unknown. \(status 0x42\)$" \
+	"server-untrusted: GnuTLS's verification is the handshake's"
+chain_same server-expired '|<' 'server certificate:' "NOT trusted: certificate 1 expired $days days ago; 2 sent, path of 3 to $root"
+has "$tmp/out" "^ +GnuTLS verification: The certificate is NOT trusted. The certificate chain uses expired certificate. \(status 0x402\)$" \
+	"server-expired: GnuTLS's verification says expired"
+hasnt "$tmp/out" "The certificate is trusted" "server-expired: nothing says trusted"
+chain_same mtls-expired '>|' 'client certificate:' "NOT trusted: certificate 1 expired $days days ago; 2 sent, path of 3 to $root"
+has "$tmp/out" "judged by: the server, with the trust store and purpose \(clientAuth\) its handshake used" \
+	"mtls-expired: the server judged the client's chain"
+# serve: the client's chain is judged by the server with its client CAs, for a
+# TLS client; the server's own certificate is the client's to judge.
+run_serve_v() {
+	local p="$1"
+	shift
+	exec "$bin" serve "$p" --once --text -v "$@"
+}
+if start_server serve no run_serve_v --require-client-cert --client-ca "$src/certs/root-ca.pem"; then
+	"$bin" --text --timeout 5 --cafile "$src/certs/root-ca.pem" --cert "$src/certs/client-expired-chain.pem" \
+		--key "$src/certs/client-expired.key" localhost -p "$port" >"$tmp/out" 2>&1 </dev/null
+	wait_exit "$srv" 10
+	cp "$tmp/serve.log" "$tmp/serve"
+	chain_in "$tmp/serve" "serve, expired client certificate" '>|' 'client certificate:' \
+		"NOT trusted: certificate 1 expired $days days ago; 2 sent, path of 3 to $root"
+	has "$tmp/serve" "^ +trust store: CA file $src/certs/root-ca.pem$" "serve: judged with the server's client CAs"
+	has "$tmp/serve" "^ +chain: not judged here$" "serve: the server's own certificate is not judged by the server"
+	hasnt "$tmp/serve" "dates not included" "serve: GnuTLS's verification judged the dates"
+	rm -f "$tmp/serve" "$tmp/serve.log"
+fi
 
 # Resumption: each connection's summary says what is true of it.
 expect_rc 0 "demo resumption --text" -- "$bin" demo resumption --text
@@ -127,7 +178,7 @@ builddir=$(dirname "$bin")
 if cmake --install "$builddir" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1; then
 	ok "cmake --install"
 	(cd / && env -u TLSLADDER_DATADIR "$tmp/prefix/bin/tlsladder" demo tls13 --text) >"$tmp/out" 2>&1
-	has "$tmp/out" 'server certificate: verified' "installed binary runs the demo"
+	has "$tmp/out" 'server certificate: trusted' "installed binary runs the demo"
 	[ -f "$tmp/prefix/share/tlsladder/certs/root-ca.pem" ] && ok "certs installed" || bad "certs not installed"
 	[ -f "$tmp/prefix/share/man/man1/tlsladder.1" ] && ok "man page installed" || bad "man page not installed"
 else

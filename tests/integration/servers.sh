@@ -32,14 +32,14 @@ if have nginx; then
 		if start_server nginx-$v yes run_nginx "TLSv$v" off "$ipv6"; then
 			expect_rc 0 "nginx TLS $v IPv4 --http" -- "${client[@]}" "${ca[@]}" --http localhost -p "$port"
 			has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v IPv4: version"
-			has "$tmp/out" 'server certificate: verified' "nginx TLS $v IPv4: server certificate verified"
+			has "$tmp/out" 'server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA' "nginx TLS $v IPv4: server certificate verified"
 			has "$tmp/out" 'client certificate: not requested' "nginx TLS $v IPv4: no client certificate asked for"
 			has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v IPv4: HTTP 200"
 			if [ "$ipv6" = yes ]; then
 				expect_rc 0 "nginx TLS $v IPv6 --http" -- "${client[@]}" "${ca[@]}" --http "[::1]:$port"
 				has "$tmp/out" "connected to \[::1\] port $port" "nginx TLS $v IPv6: connected over IPv6"
 				has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v IPv6: version"
-				has "$tmp/out" 'server certificate: verified.*name matches ::1' "nginx TLS $v IPv6: verified for ::1"
+				has "$tmp/out" "server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA, name matches '::1'" "nginx TLS $v IPv6: verified for ::1"
 				has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v IPv6: HTTP 200"
 			fi
 			stop_server
@@ -48,7 +48,7 @@ if have nginx; then
 		if start_server nginx-$v-mtls yes run_nginx "TLSv$v" on "$ipv6"; then
 			expect_rc 0 "nginx TLS $v mTLS IPv4 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http localhost -p "$port"
 			has "$tmp/out" "version: +TLS $v\$" "nginx TLS $v mTLS IPv4: version"
-			has "$tmp/out" 'server certificate: verified' "nginx TLS $v mTLS IPv4: server certificate verified"
+			has "$tmp/out" 'server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA' "nginx TLS $v mTLS IPv4: server certificate verified"
 			has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "nginx TLS $v mTLS IPv4: chain sent"
 			has "$tmp/out" 'the server answered: HTTP/1.1 200' "nginx TLS $v mTLS IPv4: HTTP 200"
 			if [ "$ipv6" = yes ]; then
@@ -78,7 +78,7 @@ for v in 1.2 1.3; do
 	if start_server s_server-$v yes run_s_server "$v"; then
 		expect_rc 0 "s_server TLS $v -Verify 1 --http" -- "${client[@]}" "${ca[@]}" "${mine[@]}" --http localhost -p "$port"
 		has "$tmp/out" "version: +TLS $v\$" "s_server TLS $v: version"
-		has "$tmp/out" 'server certificate: verified' "s_server TLS $v: server certificate verified"
+		has "$tmp/out" 'server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA' "s_server TLS $v: server certificate verified"
 		has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "s_server TLS $v: chain sent"
 		has "$tmp/out" 'the server answered: HTTP/1.0 200 ok' "s_server TLS $v: HTTP 200"
 		# No certificate: OpenSSL refuses with an alert.
@@ -116,7 +116,7 @@ if have curl; then
 		has "$tmp/out" '^tlsladder: the TLS handshake is complete' "serve: curl got the body"
 		has "$tmp/out" '^status 200$' "serve: curl got 200"
 		serve_done "serve: curl" 0
-		has "$tmp/serve" 'client certificate: verified' "serve: curl's certificate verified"
+		has "$tmp/serve" 'client certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA' "serve: curl's certificate verified"
 		has "$tmp/serve" 'answered 200 OK' "serve: the HTTP request noted"
 	fi
 	# A certificate from a CA the server does not trust, sent regardless.
@@ -150,9 +150,9 @@ fi
 if start_server serve no run_serve --require-client-cert; then
 	expect_rc 0 "serve: tlsladder client with a certificate" -- "${client[@]}" "${ca[@]}" "${mine[@]}" localhost -p "$port"
 	has "$tmp/out" 'client certificate: requested; sent a chain of 2 certificates' "serve: tlsladder client sent its chain"
-	has "$tmp/out" 'server certificate: verified' "serve: tlsladder client verified the server"
+	has "$tmp/out" 'server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA' "serve: tlsladder client verified the server"
 	serve_done "serve: tlsladder client" 0
-	has "$tmp/serve" 'client certificate: verified: chain of 2 certificates' "serve: tlsladder client's chain verified"
+	has "$tmp/serve" 'client certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA$' "serve: tlsladder client's chain verified"
 fi
 if [ "$ipv6" = yes ] && start_server serve no run_serve --listen ::1 --require-client-cert; then
 	expect_rc 0 "serve --listen ::1: tlsladder client over IPv6" -- "${client[@]}" "${ca[@]}" "${mine[@]}" "[::1]:$port"

@@ -13,14 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tlsladder/demo.h"
 #include "tlsladder/diagnose.h"
+#include "tlsladder/inspect.h"
 #include "tlsladder/names.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/summary.h"
 #include "tlsladder/text.h"
 #include "tlsladder/timeline.h"
+#include "tlsladder/tree.h"
 
 static char certs[PATH_MAX];
 
@@ -406,8 +409,8 @@ static void resumption_summary(void **state)
 		     "ecdsa_secp256r1_sha256");
 	has_line(c2, "  resumed:            yes, the session of connection 1; no certificate was exchanged in this "
 		     "connection");
-	has_line(c2, "  server certificate: not sent in this connection; in connection 1: verified: chain of 2 "
-		     "certificates trusted, name matches localhost");
+	has_line(c2, "  server certificate: not sent in this connection; in connection 1: trusted: 2 sent, path "
+		     "of 3 to tlsladder Demo Root CA, name matches 'localhost'");
 	has_line(c2, "  client certificate: not requested, here or in connection 1");
 	assert_null(strstr(text, "checked in the earlier connection"));
 	free(text);
@@ -440,7 +443,7 @@ static void resumption_mtls12_summary(void **state)
 	has_line(c2, "  server signature:   none in this connection; in connection 1 the server signed with "
 		     "ecdsa_secp256r1_sha256");
 	has_line(c2, "  client certificate: not sent in this connection; in connection 1 the client sent a chain of "
-		     "2 certificates: verified: chain of 2 certificates trusted");
+		     "2 certificates: trusted: 2 sent, path of 3 to tlsladder Demo Root CA");
 	free(text);
 	timeline_destroy(tl);
 }
@@ -565,6 +568,132 @@ static void capture_off(void **state)
 	timeline_destroy(tl);
 }
 
+/*
+ * The chain verdict of one Certificate message: what the details say, what
+ * the summary says, and what is true. "DAYS" in the words stands for the
+ * days since the expired demo certificates' notAfter (2021-01-01 00:00:00 UTC).
+ */
+struct chain_case {
+	const char *scenario;
+	enum tl_side sender;      /* whose Certificate message */
+	const char *verdict;
+	const char *gnutls;       /* GnuTLS's verification, as the handshake ran it */
+	const char *store;        /* the trust store of the side that judged it, in certs/ */
+};
+
+#define EXPIRED_NOT_AFTER 1609459200       /* 2021-01-01 00:00:00 UTC */
+#define ROOT "tlsladder Demo Root CA"
+#define DEMO_DN ",O=tlsladder demo (DEMO ONLY)"
+
+static const struct chain_case chain_cases[] = {
+	{ "tls13", TL_SERVER, "trusted: 2 sent, path of 3 to " ROOT ", name matches 'localhost'",
+	  "The certificate is trusted. (status 0x0)", "root-ca.pem" },
+	{ "server-untrusted", TL_SERVER,
+	  "NOT trusted: issuer 'CN=" ROOT DEMO_DN "' unknown; 2 sent, no path to a trust anchor",
+	  "The certificate is NOT trusted. The certificate issuer is unknown. (status 0x42)", "other-ca.pem" },
+	{ "server-expired", TL_SERVER, "NOT trusted: certificate 1 expired DAYS days ago; 2 sent, path of 3 to " ROOT,
+	  "The certificate is NOT trusted. The certificate chain uses expired certificate. (status 0x402)", "root-ca.pem" },
+	{ "server-name-mismatch", TL_SERVER,
+	  "NOT trusted: name mismatch: certificate 1 is for wrong.example, not 'localhost'; 2 sent, path of 3 to " ROOT,
+	  "The certificate is NOT trusted. The name in the certificate does not match the expected. (status 0x4002)",
+	  "root-ca.pem" },
+	{ "mtls13", TL_CLIENT, "trusted: 2 sent, path of 3 to " ROOT, "The certificate is trusted. (status 0x0)",
+	  "root-ca.pem" },
+	{ "mtls-wrong-ca", TL_CLIENT,
+	  "NOT trusted: issuer 'CN=tlsladder Demo Other CA" DEMO_DN "' unknown; 1 sent, no path to a trust anchor",
+	  "The certificate is NOT trusted. The certificate issuer is unknown. (status 0x42)", "root-ca.pem" },
+	{ "mtls-expired", TL_CLIENT, "NOT trusted: certificate 1 expired DAYS days ago; 2 sent, path of 3 to " ROOT,
+	  "The certificate is NOT trusted. The certificate chain uses expired certificate. (status 0x402)", "root-ca.pem" },
+	{ "mtls-missing-intermediate", TL_CLIENT,
+	  "NOT trusted: issuer 'CN=tlsladder Demo Intermediate CA" DEMO_DN "' unknown; 1 sent, no path to a trust anchor",
+	  "The certificate is NOT trusted. The certificate issuer is unknown. (status 0x42)", "root-ca.pem" },
+	{ "mtls-wrong-usage", TL_CLIENT,
+	  "NOT trusted: extended key usage does not fit: certificate 1 is not for a TLS client (clientAuth missing; it has "
+	  "serverAuth); 2 sent, path of 3 to " ROOT,
+	  "The certificate is NOT trusted. The certificate chain does not match the intended purpose. (status 0x40002)",
+	  "root-ca.pem" },
+};
+
+/* The value of the summary line "  KEY VALUE" in text (copied into out); false when absent. */
+static bool summary_line(const char *text, const char *key, char *out, size_t n)
+{
+	char pat[64];
+	const char *p, *end;
+
+	snprintf(pat, sizeof pat, "\n  %-19s ", key);
+	p = strstr(text, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	end = strchr(p, '\n');
+	snprintf(out, n, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
+	return true;
+}
+
+/* The words with DAYS replaced by the days since EXPIRED_NOT_AFTER. */
+static void fill_days(const char *words, char *out, size_t n)
+{
+	const char *at = strstr(words, "DAYS");
+
+	if (!at)
+		snprintf(out, n, "%s", words);
+	else
+		snprintf(out, n, "%.*s%ld%s", (int)(at - words), words, (long)((time(NULL) - EXPIRED_NOT_AFTER) / 86400),
+			 at + 4);
+}
+
+/* Checks one case: the details' chain node and the summary say the same true words. */
+static void check_chain_case(const struct chain_case *cc)
+{
+	struct timeline *tl;
+	struct tree_node *t = NULL;
+	char want[512], store[PATH_MAX + 64], line[1024];
+	char *text = NULL;
+	size_t len = 0;
+	struct text_opts to = { .title = cc->scenario, .only_conn = -1 };
+	FILE *f;
+	int rc;
+
+	tl = run(demo_find(cc->scenario), &rc);
+	fill_days(cc->verdict, want, sizeof want);
+	snprintf(store, sizeof store, "CA file %s/%s", certs, cc->store);
+	for (size_t i = 0; i < timeline_count(tl) && !t; i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_HANDSHAKE && ev.hs_type == 11 && ev.from == cc->sender)
+			t = inspect_event(tl, i);
+	}
+	if (!t)
+		fail_msg("%s: no Certificate message", cc->scenario);
+	if (strcmp(tree_find(t, "chain")->value, want) != 0)
+		fail_msg("%s: the details say \"%s\", the truth is \"%s\"", cc->scenario, tree_find(t, "chain")->value, want);
+	assert_string_equal(tree_find(t, "chain/GnuTLS verification")->value, cc->gnutls);
+	assert_string_equal(tree_find(t, "chain/trust store")->value, store);
+	assert_non_null(strstr(tree_find(t, "chain/judged by")->value,
+			       cc->sender == TL_SERVER ? "the client, with the trust store, host name and purpose (serverAuth)"
+						       : "the server, with the trust store and purpose (clientAuth)"));
+	tree_free(t);
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	text_write(f, tl, &to);
+	fclose(f);
+	assert_true(summary_line(text, cc->sender == TL_SERVER ? "server certificate:" : "client certificate:", line,
+				 sizeof line));
+	if (strcmp(line, want) != 0)
+		fail_msg("%s: the summary says \"%s\", the details \"%s\"", cc->scenario, line, want);
+	free(text);
+	timeline_destroy(tl);
+}
+
+/* The chain verdict is judged once, with the judging side's own trust, and said alike everywhere. */
+static void chain_verdicts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof chain_cases / sizeof chain_cases[0]; i++)
+		check_chain_case(&chain_cases[i]);
+}
+
 static void catalogue(void **state)
 {
 	const char *required[] = { "tls13", "tls12-ecdhe", "tls12-rsa", "mtls13", "mtls12", "hrr", "resumption" };
@@ -613,6 +742,7 @@ int main(void)
 		cmocka_unit_test(tls12_rejection),
 		cmocka_unit_test(failure_scenarios),
 		cmocka_unit_test(capture_off),
+		cmocka_unit_test(chain_verdicts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "tlsladder/demo.h"
+#include "tlsladder/inspect.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/text.h"
@@ -132,24 +133,24 @@ static long days_since_expiry(const char *file)
 	return (long)((now - na) / 86400);
 }
 
-/* Good chains: "trusted: chain of N to <anchor>". */
+/* Good chains: "trusted: N sent, path of M to <anchor>" (the anchor from the store is not sent). */
 static void trusted_chain(void **state)
 {
 	char buf[512];
 
 	(void)state;
 	assert_true(verdict_for("server-ecdsa-chain.pem", root_ca, "localhost", true, now, buf, sizeof buf));
-	assert_string_equal(buf, "trusted: chain of 3 to tlsladder Demo Root CA");
+	assert_string_equal(buf, "trusted: 2 sent, path of 3 to tlsladder Demo Root CA, name matches 'localhost'");
 	assert_true(verdict_for("server-rsa-chain.pem", root_ca, "127.0.0.1", true, now, buf, sizeof buf));
-	assert_string_equal(buf, "trusted: chain of 3 to tlsladder Demo Root CA");
+	assert_string_equal(buf, "trusted: 2 sent, path of 3 to tlsladder Demo Root CA, name matches '127.0.0.1'");
 	assert_true(verdict_for("client-chain.pem", root_ca, NULL, false, now, buf, sizeof buf));
-	assert_string_equal(buf, "trusted: chain of 3 to tlsladder Demo Root CA");
+	assert_string_equal(buf, "trusted: 2 sent, path of 3 to tlsladder Demo Root CA");
 	/* the self-signed server certificate trusted as itself */
 	{
 		char ss[PATH_MAX + 32];
 		snprintf(ss, sizeof ss, "%s/server-selfsigned.pem", certs);
 		assert_true(verdict_for("server-selfsigned.pem", ss, "localhost", true, now, buf, sizeof buf));
-		assert_string_equal(buf, "trusted: chain of 1 to localhost");
+		assert_string_equal(buf, "trusted: 1 sent, path of 1 to localhost, name matches 'localhost'");
 	}
 }
 
@@ -160,7 +161,8 @@ static void other_ca(void **state)
 
 	(void)state;
 	assert_false(verdict_for("client-other-ca.pem", root_ca, NULL, false, now, buf, sizeof buf));
-	assert_string_equal(buf, "NOT trusted: issuer 'CN=tlsladder Demo Other CA,O=tlsladder demo (DEMO ONLY)' unknown");
+	assert_string_equal(buf, "NOT trusted: issuer 'CN=tlsladder Demo Other CA,O=tlsladder demo (DEMO ONLY)' unknown; "
+				 "1 sent, no path to a trust anchor");
 }
 
 /* An expired leaf: "expired N days ago", N counted from the view's clock. */
@@ -170,7 +172,8 @@ static void expired(void **state)
 
 	(void)state;
 	assert_false(verdict_for("server-expired-chain.pem", root_ca, "localhost", true, now, buf, sizeof buf));
-	snprintf(want, sizeof want, "NOT trusted: certificate 1 expired %ld days ago", days_since_expiry("server-expired.pem"));
+	snprintf(want, sizeof want, "NOT trusted: certificate 1 expired %ld days ago; 2 sent, path of 3 to tlsladder Demo Root CA",
+		 days_since_expiry("server-expired.pem"));
 	assert_string_equal(buf, want);
 	assert_false(verdict_for("client-expired-chain.pem", root_ca, NULL, false, now, buf, sizeof buf));
 	assert_non_null(strstr(buf, "certificate 1 expired "));
@@ -178,7 +181,8 @@ static void expired(void **state)
 	assert_false(verdict_for("server-ecdsa-chain.pem", root_ca, "localhost", true, (time_t)2556144000, buf, sizeof buf));
 	assert_non_null(strstr(buf, "NOT trusted: certificate 1 expired "));
 	assert_false(verdict_for("server-ecdsa-chain.pem", root_ca, "localhost", true, (time_t)1672531200, buf, sizeof buf));
-	assert_string_equal(buf, "NOT trusted: certificate 1 not valid yet: starts in 365 days");
+	assert_string_equal(buf, "NOT trusted: certificate 1 not valid yet: starts in 365 days; 2 sent, path of 3 to tlsladder "
+				 "Demo Root CA");
 }
 
 /* A server certificate for another name. */
@@ -188,12 +192,13 @@ static void wrong_name(void **state)
 
 	(void)state;
 	assert_false(verdict_for("server-wrong-name-chain.pem", root_ca, "localhost", true, now, buf, sizeof buf));
-	assert_string_equal(buf, "NOT trusted: name mismatch: certificate 1 is for wrong.example, not 'localhost'");
+	assert_string_equal(buf, "NOT trusted: name mismatch: certificate 1 is for wrong.example, not 'localhost'; 2 sent, path "
+				 "of 3 to tlsladder Demo Root CA");
 	/* without a host name to check, the same chain is fine */
 	assert_true(verdict_for("server-wrong-name-chain.pem", root_ca, NULL, true, now, buf, sizeof buf));
 	assert_false(verdict_for("server-ecdsa-chain.pem", root_ca, "example.com", true, now, buf, sizeof buf));
 	assert_string_equal(buf, "NOT trusted: name mismatch: certificate 1 is for localhost, 127.0.0.1, ::1, not "
-				 "'example.com'");
+				 "'example.com'; 2 sent, path of 3 to tlsladder Demo Root CA");
 }
 
 /* A leaf sent without its intermediate: the missing issuer is named. */
@@ -204,7 +209,8 @@ static void missing_intermediate(void **state)
 	(void)state;
 	assert_false(verdict_for("client.pem", root_ca, NULL, false, now, buf, sizeof buf));
 	assert_string_equal(buf,
-			    "NOT trusted: issuer 'CN=tlsladder Demo Intermediate CA,O=tlsladder demo (DEMO ONLY)' unknown");
+			    "NOT trusted: issuer 'CN=tlsladder Demo Intermediate CA,O=tlsladder demo (DEMO ONLY)' unknown; 1 sent, "
+			    "no path to a trust anchor");
 }
 
 /* Extended key usage against the role. */
@@ -215,7 +221,7 @@ static void wrong_purpose(void **state)
 	(void)state;
 	assert_false(verdict_for("client-no-clientauth-chain.pem", root_ca, NULL, false, now, buf, sizeof buf));
 	assert_string_equal(buf, "NOT trusted: extended key usage does not fit: certificate 1 is not for a TLS client "
-				 "(clientAuth missing; it has serverAuth)");
+				 "(clientAuth missing; it has serverAuth); 2 sent, path of 3 to tlsladder Demo Root CA");
 	/* the same certificate is fine for a server */
 	assert_true(verdict_for("client-no-clientauth-chain.pem", root_ca, NULL, true, now, buf, sizeof buf));
 	/* and a client certificate is no server certificate */
@@ -230,7 +236,8 @@ static void self_signed(void **state)
 
 	(void)state;
 	assert_false(verdict_for("server-selfsigned.pem", root_ca, "localhost", true, now, buf, sizeof buf));
-	assert_string_equal(buf, "NOT trusted: certificate 1 is self-signed and not in the trust store");
+	assert_string_equal(buf, "NOT trusted: certificate 1 is self-signed and not in the trust store; 1 sent, no path to a "
+				 "trust anchor");
 }
 
 /* The links of a good chain, check by check. */
@@ -244,7 +251,8 @@ static void chain_nodes(void **state)
 	(void)state;
 	load("server-ecdsa-chain.pem", &c);
 	t = x509view_chain((const uint8_t *const *)c.der, c.len, c.count, &tr, "localhost", true, now);
-	assert_string_equal(t->value, "trusted: chain of 3 to tlsladder Demo Root CA");
+	assert_string_equal(t->value, "trusted: 2 sent, path of 3 to tlsladder Demo Root CA, name matches 'localhost'");
+	assert_string_equal(tree_find(t, "certificates")->value, "2 sent, path of 3 to tlsladder Demo Root CA");
 	n = tree_find(t, "certificate 1 (leaf)/issued by");
 	assert_non_null(n);
 	assert_true(n->flags & TREE_GOOD);
@@ -280,6 +288,18 @@ static void chain_nodes(void **state)
 		assert_non_null(strstr(t->value, "issuer 'CN=tlsladder Demo Intermediate CA"));
 		assert_non_null(tree_find(t, "certificate 2/on the path"));
 		tree_free(t);
+		/* the intermediate sent after an unrelated certificate: found out of order, the stray one off the path */
+		{
+			const uint8_t *d3[3] = { c.der[0], other.der[0], c.der[1] };
+			size_t l3[3] = { c.len[0], other.len[0], c.len[1] };
+			t = x509view_chain(d3, l3, 3, &tr, "localhost", true, now);
+			assert_string_equal(t->value, "trusted: 3 sent, path of 3 to tlsladder Demo Root CA, name matches 'localhost'");
+			assert_string_equal(tree_find(t, "certificate 1 (leaf)/issued by")->value,
+					    "certificate 3 (its subject is this issuer), sent out of order");
+			assert_string_equal(tree_find(t, "certificate 2/on the path")->value,
+					    "no: the path reaches the trust anchor without it");
+			tree_free(t);
+		}
 		unload(&other);
 	}
 	/* no trust at all, and the system store (which does not hold the demo root) */
@@ -291,7 +311,7 @@ static void chain_nodes(void **state)
 		assert_non_null(strstr(buf, "unknown"));
 		t = x509view_chain((const uint8_t *const *)c.der, c.len, c.count, &sys, "localhost", true, now);
 		assert_true(t->flags & TREE_BAD);
-		assert_non_null(tree_find(t, "trust store/system"));
+		assert_non_null(strstr(tree_find(t, "trust store")->value, "the system trust store"));
 		tree_free(t);
 		assert_false(x509view_verdict(NULL, NULL, 0, &tr, NULL, true, now, buf, sizeof buf));
 		assert_string_equal(buf, "NOT trusted: no certificate was sent");
@@ -558,7 +578,8 @@ static void hostile_views(void **state)
 		assert_false(x509view_verdict(ders, lens, 1, &ctr, "localhost", true, now, buf, sizeof buf));
 		assert_inert(buf, strlen(buf), false, "verdict (name)");
 		assert_string_equal(buf, "NOT trusted: name mismatch: certificate 1 is for a\\x1B[1m.\\r\\n.\\u{202E}.example, "
-					 "not 'localhost'");
+					 "not 'localhost'; 1 sent, path of 2 to evil\\x1B[2J\\x1B]0\\\\;pwned\\x07A\\rB\\nC\\x7FD"
+					 "\\u{202E}gnp.exe");
 		t = x509view_chain(ders, lens, 1, &ctr, "localhost", true, now);
 		print_checked(t, "x509view_chain (name)", true);
 		tree_free(t);
@@ -698,9 +719,16 @@ static void hostile_handshake(void **state)
 		t = x509view_chain(ders, lens, n, &tr, "localhost", true, now);
 		print_checked(t, "wire x509view_chain", false);
 		tree_free(t);
+		/* the verdict the client reached in its handshake, as the details show it */
+		t = inspect_event(tl, i);
+		print_checked(tree_find(t, "chain"), "the stored chain verdict", true);
+		assert_string_equal(tree_find(t, "chain")->value, "NOT trusted: certificate 1 is self-signed and not in the "
+								  "trust store; 1 sent, no path to a trust anchor");
+		tree_free(t);
 		assert_false(x509view_verdict(ders, lens, n, &tr, "localhost", true, now, verdict, sizeof verdict));
 		assert_inert(verdict, strlen(verdict), false, "wire verdict");
-		assert_string_equal(verdict, "NOT trusted: certificate 1 is self-signed and not in the trust store");
+		assert_string_equal(verdict, "NOT trusted: certificate 1 is self-signed and not in the trust store; 1 sent, no "
+					     "path to a trust anchor");
 	}
 	assert_true(saw_cert);
 	timeline_destroy(tl);
