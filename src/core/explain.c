@@ -16,6 +16,7 @@
  * (cut at a NUL byte) and the caller sanitizes what it shows.
  */
 #include "tlsladder/explain.h"
+#include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 #include "tlsladder/summary.h"
@@ -24,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_IDS 16        /* ids kept per list (groups, shares, versions, names) */
@@ -699,6 +701,23 @@ static void explain_cr(struct out *o, const struct ctx *c)
 		   "server would have to identify users some other way, such as a password.");
 }
 
+/* The verdict the receiving side reached on this connection's chain, as
+ * the handshake stored it; nothing when that side was not seen judging. */
+static void out_verdict(struct out *o, const struct ctx *c, enum tl_side judge)
+{
+	struct chain_result *r = malloc(sizeof *r);
+	char words[800];
+
+	if (r && timeline_get_chain(c->tl, judge, c->ev.conn, r)) {
+		bool trusted = chain_words(r, words, sizeof words);
+		out_printf(o, " Here the %s found it %s", judge == TL_CLIENT ? "client" : "server",
+			   trusted ? "good: " : "wanting: ");
+		out_raw(o, (const uint8_t *)words, strlen(words));
+		out_printf(o, ".");
+	}
+	free(r);
+}
+
 /* Certificate from the server. */
 static void explain_server_cert(struct out *o, const struct ctx *c, bool ok, unsigned count)
 {
@@ -711,17 +730,18 @@ static void explain_server_cert(struct out *o, const struct ctx *c, bool ok, uns
 	}
 	if (!ok)
 		out_printf(o, "The server sends its certificate chain: its own certificate first, then the "
-			   "certificates of the authorities (CAs) that link it to a root the client trusts.");
+			   "certificates of the authorities (CAs) meant to link it to a root the client trusts.");
 	else if (count == 1)
 		out_printf(o, "The server sends a single certificate, its own; the client must already trust the "
 			   "authority (CA) that issued it.");
 	else
 		out_printf(o, "The server sends its certificate chain: %u certificates, its own first, then the "
-			   "intermediate authorities (CAs) that link it to a root the client trusts.", count);
+			   "intermediate authorities (CAs) meant to link it to a root the client trusts.", count);
 	if (!ok)
 		out_unreadable(o, "Certificate");
 	out_printf(o, " The client checks each signature along the chain, the validity dates, and that the "
 		   "name in the certificate matches the server it asked for.");
+	out_verdict(o, c, TL_CLIENT);
 	if (tls13)
 		out_printf(o, " It travels encrypted, so an eavesdropper cannot see whose certificate this is; "
 			   "the CertificateVerify that follows proves the server holds its private key, since "
@@ -760,6 +780,7 @@ static void explain_client_cert(struct out *o, const struct ctx *c, bool ok, uns
 		out_unreadable(o, "Certificate");
 	out_printf(o, " The server checks it against the authorities (CAs) it trusts, and the client proves "
 		   "it holds the private key in the CertificateVerify that follows.");
+	out_verdict(o, c, TL_SERVER);
 	out_printf(o, "%s", tls13 ? " It travels encrypted, so an eavesdropper cannot see who the client is."
 				  : " In TLS 1.2 it travels in the clear, so an eavesdropper can see who the "
 				    "client is.");
