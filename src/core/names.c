@@ -152,8 +152,9 @@ static const struct name_entry alert_meanings[] = {
          "modern TLS no longer sends)."},
     {22, "A record was larger than the protocol allows."},
     {30, "A compressed record could not be decompressed."},
-    {40, "The two sides could not agree on security settings such as the "
-         "protocol version, cipher suite or key exchange."},
+    {40, "The sender found no acceptable set of security parameters, such "
+         "as a cipher suite, key exchange group or signature algorithm both "
+         "sides support."},
     {41, "No suitable certificate was available to send (an SSL 3.0 alert "
          "that later versions no longer use)."},
     {42, "A certificate was corrupt or its signature could not be "

@@ -9,6 +9,11 @@ connection on its own thread the MODE way:
   silent   accepts, reads, never answers
   http     answers any input with "HTTP/1.1 400 Bad Request" and closes
   ssh      sends an SSH banner as soon as the connection is accepted
+  html     answers any input with an HTML page and no status line (as
+           Python's http.server answers an HTTP/0.9-looking request)
+  smtp, imap, pop3, ftp
+           greet as that plain-text protocol does as soon as the
+           connection is accepted (a STARTTLS service)
   close    reads the ClientHello, then closes (FIN)
   reset    reads the ClientHello, then closes with SO_LINGER 0 (RST)
   stall    a proxy to 127.0.0.1:BACKEND_PORT: passes the client's bytes on,
@@ -121,6 +126,30 @@ def serve_ssh(s):
     hold(s)
 
 
+def serve_html(s):
+    if read_some(s):
+        answer_and_close(s, b"<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n"
+                            b"<body><h1>Error response</h1><p>Error code: 400</p></body>\n</html>\n")
+
+
+GREETINGS = {
+    "smtp": b"220 mail.example ESMTP Postfix (Debian/GNU)\r\n",
+    "imap": b"* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n",
+    "pop3": b"+OK Dovecot ready.\r\n",
+    "ftp": b"220 (vsFTPd 3.0.3)\r\n",
+}
+
+
+def greeter(banner):
+    def serve(s):
+        try:
+            s.sendall(banner)
+        except OSError:
+            return
+        hold(s)
+    return serve
+
+
 def serve_close(s):
     read_record(s)
 
@@ -186,10 +215,13 @@ def main():
         "close": serve_close,
         "reset": serve_reset,
         "garbage": serve_garbage,
+        "html": serve_html,
         "stall": None,
     }
+    for name, banner in GREETINGS.items():
+        modes[name] = greeter(banner)
     if len(sys.argv) < 2 or sys.argv[1] not in modes or (sys.argv[1] == "stall") != (len(sys.argv) == 3):
-        sys.stderr.write("usage: fakes.py silent|http|ssh|close|reset|garbage | stall BACKEND_PORT\n")
+        sys.stderr.write("usage: fakes.py silent|http|html|ssh|smtp|imap|pop3|ftp|close|reset|garbage | stall BACKEND_PORT\n")
         return 2
     mode = sys.argv[1]
     if mode == "stall":
