@@ -198,6 +198,8 @@ fi
 if start_serv "${tls[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.3; then
 	fault 11 $LIMIT "TLS 1.3 server, TLS 1.2 client" -- "${client[@]}" --tls1.2 127.0.0.1 -p "$sport"
 	cause "the server found nothing in common with the offer" "TLS 1.3 server, TLS 1.2 client"
+	has "$tmp/out" "^diagnosis: no-shared-cipher: The server found nothing in common with the client's offer, and its alert handshake_failure \(40\) does not say what: a TLS version, a cipher suite, a key exchange group or a signature algorithm\. For a version mismatch RFC 8446 asks for protocol_version \(70\), which OpenSSL sends; GnuTLS servers send handshake_failure \(40\) for it too\. \(evidence" \
+		"TLS 1.3 server, TLS 1.2 client: handshake_failure (40) is not taught as a version alert"
 	stop_server "$spid"
 fi
 if start_serv "${tls[@]}" --priority NORMAL:-CIPHER-ALL:+AES-128-GCM; then
