@@ -907,7 +907,8 @@ static void draw_header(struct ui *ui, int w)
 		snprintf(part, sizeof part, "%sresumed", sep);
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	} else if (ui->have_sum && s->client.set && s->client.verify_done) {
-		snprintf(part, sizeof part, "%s%s", sep, s->client.verified ? "verified" : "NOT verified");
+		/* whose certificate: the client checked the server's (the client certificate has its own banner) */
+		snprintf(part, sizeof part, "%s%s", sep, s->client.verified ? "server cert verified" : "server cert NOT verified");
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	}
 	if (ui->src.per_conn) {

@@ -139,6 +139,8 @@ fi
 start wrongca 140x40 "$U" "$bin" demo mtls-wrong-ca
 wait_for 'FAILED' "mtls-wrong-ca ends FAILED"
 wait_for '✗ client-cert-untrusted-issuer: The server does not trust the issuer' "the diagnosis banner names the cause"
+wait_for '─ server cert verified' "the header says whose certificate it verified (the server's), beside the client-certificate banner"
+absent '─ verified' "no bare 'verified' in the header"
 wait_for '^ +[0-9]+!│◀═+ CertificateRequest' "the CertificateRequest is marked as evidence"
 wait_for '^ +[0-9]+!│◀═+ Alert fatal bad_certificate' "the alert is marked as evidence"
 keys d
