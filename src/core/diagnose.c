@@ -58,8 +58,17 @@ int diag_exit_code(enum diag_code c)
 	case DIAG_CONNECTION_CLOSED: return TL_EXIT_HANDSHAKE;
 	case DIAG_LOCAL_FILES: return TL_EXIT_FILES;
 	case DIAG_CANCELLED: return TL_EXIT_CANCELLED;
+	case DIAG_LEGACY_PROTOCOL: return TL_EXIT_OK;     /* a warning: the handshake completed and verified */
 	default: return TL_EXIT_REJECTED;      /* client-certificate causes and other alerts */
 	}
+}
+
+/* The exit code under the verification policy: --verify strict fails on a warning. */
+int diag_exit_code_policy(enum diag_code c, bool strict)
+{
+	if (strict && c == DIAG_LEGACY_PROTOCOL)
+		return TL_EXIT_LEGACY;
+	return diag_exit_code(c);
 }
 
 /* What the evidence in one connection says. */
@@ -71,6 +80,7 @@ struct facts {
 	unsigned alert_desc;
 	bool alert_after_fin;              /* the alert came after the client's Finished */
 	long client_fin_ev;
+	long sh_ev;                        /* the ServerHello */
 	bool enc_record_after_fin;         /* an encrypted record from the server after the client's Finished */
 	long enc_record_ev;
 	struct peek_span cas[MAX_CAS];
@@ -156,7 +166,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 {
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
-	f->client_fin_ev = f->enc_record_ev = f->http_ev = -1;
+	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = -1;
 	for (int i = 0; i <= PF_UNREADABLE; i++)
 		f->preflight[i] = -1;
 	summary_build(tl, conn, &f->s);
@@ -185,6 +195,8 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 				f->server_cert_ev = (long)i;
 			} else if (ev.hs_type == 20 && ev.from == TL_CLIENT) {
 				f->client_fin_ev = (long)i;
+			} else if (ev.hs_type == 2 && f->sh_ev < 0) {
+				f->sh_ev = (long)i;
 			}
 			break;
 		case TL_EV_ALERT:
@@ -666,6 +678,30 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	cite(d, f->error_ev);
 }
 
+/* A completed handshake on a legacy version (TLS 1.0/1.1) or a CBC suite with SHA-1: turns ok into a warning. */
+static void diagnose_legacy(const struct facts *f, struct diag_finding *d)
+{
+	bool old = f->s.version >= 0x0300 && f->s.version < 0x0303;
+	bool cbc_sha1 = names_suite_cbc_sha1(f->s.cipher_suite);
+	const char *v = names_version(f->s.version), *cs = names_cipher_suite(f->s.cipher_suite);
+	char suite[300] = "";
+
+	if (d->code != DIAG_OK || !f->s.have_server_hello || !(old || cbc_sha1))
+		return;
+	d->code = DIAG_LEGACY_PROTOCOL;
+	if (cbc_sha1)
+		snprintf(suite, sizeof suite, "%s cipher suite %s protects records with CBC and an HMAC-SHA-1 (MAC, then "
+					      "encrypt), not an AEAD cipher.", old ? " Its" : "", cs ? cs : "?");
+	if (old)
+		say(d, "Warning: the handshake completed and verified, but with %s, a legacy protocol version that RFC 8996 "
+		       "deprecates: its handshake signatures and Finished rely on MD5 and SHA-1.%s", v ? v : "?", suite);
+	else
+		say(d, "Warning: the handshake completed and verified, but the%s", suite);
+	fix(d, "Have the server enable TLS 1.2 or TLS 1.3 with AEAD suites (AES-GCM, ChaCha20-Poly1305). With --verify "
+	       "strict this warning fails the run (exit 14).");
+	cite(d, f->sh_ev);
+}
+
 /* Diagnoses one connection. */
 size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, struct diag_finding *out, size_t max)
 {
@@ -681,6 +717,8 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	} else if (!diagnose_client_cert(tl, &f, out, max, &n) && !diagnose_server_cert(&f, out, max, &n)) {
 		diagnose_connection(tl, &f, out, max, &n);
 	}
+	if (n > 0)
+		diagnose_legacy(&f, &out[0]);
 	/* every other pre-flight finding follows the primary cause */
 	for (int k = 1; k <= PF_UNREADABLE && n < max; k++) {
 		bool used = false;

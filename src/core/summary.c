@@ -2,6 +2,7 @@
  * summary.c: what one connection negotiated, from its raw messages.
  */
 #include "tlsladder/summary.h"
+#include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 
 #include <string.h>
@@ -61,6 +62,11 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s)
 			if (peek_ske_ecdhe(ev.body, ev.body_len, &g, &sig)) {
 				s->group = g;
 				s->sigscheme = sig;
+			}
+			if (s->version && s->version < 0x0303) {
+				/* TLS 1.0/1.1: no algorithm field, the suite's key type fixes the signature */
+				s->sigscheme = 0;
+				s->legacy_sig = names_suite_auth(s->cipher_suite);
 			}
 			break;
 		}
