@@ -37,7 +37,8 @@
 	X(PEER_ALERT, "peer-alert") \
 	X(LOCAL_FILES, "local-files") \
 	X(CANCELLED, "cancelled") \
-	X(LEGACY_PROTOCOL, "legacy-protocol")
+	X(LEGACY_PROTOCOL, "legacy-protocol") \
+	X(RECORD_INTEGRITY, "record-integrity")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

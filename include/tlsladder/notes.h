@@ -30,6 +30,7 @@ enum tl_fail {
 	TL_FAIL_VERSION,              /* no protocol version in common (known for certain) */
 	TL_FAIL_CIPHER,               /* no cipher suite, group or key exchange in common (known for certain) */
 	TL_FAIL_NOTHING_IN_COMMON,    /* the peer's alert says nothing was in common, not which part */
+	TL_FAIL_RECORD_INTEGRITY,     /* a record from the peer failed decryption (its integrity check) */
 	TL_FAIL_OTHER
 };
 

@@ -55,7 +55,8 @@ int diag_exit_code(enum diag_code c)
 	case DIAG_DNS_FAILURE: return TL_EXIT_RESOLVE;
 	case DIAG_TIMEOUT: return TL_EXIT_TIMEOUT;
 	case DIAG_CONNECTION_RESET: return TL_EXIT_RESET;
-	case DIAG_CONNECTION_CLOSED: return TL_EXIT_HANDSHAKE;
+	case DIAG_CONNECTION_CLOSED:
+	case DIAG_RECORD_INTEGRITY: return TL_EXIT_HANDSHAKE;
 	case DIAG_LOCAL_FILES: return TL_EXIT_FILES;
 	case DIAG_CANCELLED: return TL_EXIT_CANCELLED;
 	case DIAG_LEGACY_PROTOCOL: return TL_EXIT_OK;     /* a warning: the handshake completed and verified */
@@ -94,6 +95,7 @@ struct facts {
 	long http_ev;                      /* the note with the server's HTTP answer (--http) */
 	int http_status;
 	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
+	enum tl_side self_side;
 };
 
 /* Starts a finding. */
@@ -169,6 +171,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = -1;
 	for (int i = 0; i <= PF_UNREADABLE; i++)
 		f->preflight[i] = -1;
+	f->self_side = side;
 	summary_build(tl, conn, &f->s);
 	f->tls13 = f->s.version == 0x0304;
 	f->self = side == TL_CLIENT ? f->s.client : f->s.server;
@@ -639,6 +642,15 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		diagnose_mismatch(f, out, max, n);
 		return;
 	case TL_EXIT_HANDSHAKE:
+		if (f->self_fail.fail == TL_FAIL_RECORD_INTEGRITY) {
+			d = finding(out, max, n, DIAG_RECORD_INTEGRITY);
+			say(d, "A record from the %s failed its integrity check, so this side could not decrypt it and ended "
+			       "the handshake: the two sides derived different keys, or something on the way altered the "
+			       "record.", f->self_side == TL_CLIENT ? "server" : "client");
+			fix(d, "Look for a proxy, firewall or load balancer that rewrites TLS traffic between the two sides; "
+			       "with none, compare the two TLS libraries' versions (a key derivation bug).");
+			break;
+		}
 		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
 		say_error(d, err, "The peer closed the connection during the handshake");
 		fix(d, "Check the server's log: it ended the connection without saying why.");

@@ -1415,6 +1415,8 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n, s
 		snprintf(out, n, "the %s's certificate did not verify, so the handshake was aborted", peer);
 		return TL_EXIT_VERIFY;
 	}
+	if (rc == GNUTLS_E_DECRYPTION_FAILED)
+		fact->fail = TL_FAIL_RECORD_INTEGRITY;
 	snprintf(out, n, "handshake failed: %s", tls_record_error_words(rc));
 	return TL_EXIT_HANDSHAKE;
 }

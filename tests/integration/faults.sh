@@ -137,6 +137,17 @@ if start_serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$cer
 		has "$tmp/out" 'note \(client\): waiting for the server' "stalling server: the wait is a note in the ladder"
 		stop_server "$fpid"
 	fi
+	# ... and behind one that flips a bit in its first encrypted record: a record
+	# that fails decryption is said as such, not as an encrypted key file
+	if start_fake corrupt "$sport"; then
+		fault 1 $LIMIT "a record altered on the way" -- "${client[@]}" 127.0.0.1 -p "$fport"
+		cause "handshake failed: a record from the peer failed decryption (its integrity check did not pass): the two sides derived different keys, or the record was altered on the way" \
+			"a record altered on the way"
+		hasnt "$tmp/out" 'key file' "a record altered on the way: no key file mentioned"
+		has "$tmp/out" "^diagnosis: record-integrity: A record from the server failed its integrity check, so this side could not decrypt it and ended the handshake: the two sides derived different keys, or something on the way altered the record\. \(evidence" \
+			"a record altered on the way: diagnosis record-integrity"
+		stop_server "$fpid"
+	fi
 	stop_server "$spid"
 fi
 
