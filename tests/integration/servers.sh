@@ -208,6 +208,10 @@ if have gnutls-serv; then
 		has "$tmp/out" "^  server signature: +RSA over MD5\+SHA-1 \(fixed in TLS 1.0/1.1: no algorithm is negotiated\)\$" \
 			"TLS 1.0 server: the signature is named, not unknown"
 		grep -qF -- "$LEGACY_TLS10" "$tmp/out" && ok "TLS 1.0 server: the exact warning" || { bad "TLS 1.0 server: no exact warning in:"; cat "$tmp/out"; }
+		expect_rc 0 "TLS 1.0 server -v" -- "${client[@]}" "${ca[@]}" -v localhost -p "$port"
+		has "$tmp/out" '^ +signature algorithm: none on the wire in TLS 1\.0/1\.1: RSA signs MD5\+SHA-1, DSA and ECDSA sign SHA-1$' \
+			"TLS 1.0 server -v: the ServerKeyExchange has no algorithm field, and says so"
+		hasnt "$tmp/out" 'malformed' "TLS 1.0 server -v: the ServerKeyExchange decodes whole"
 		expect_rc 14 "TLS 1.0 server, --verify strict: exit 14" -- "${client[@]}" "${ca[@]}" --verify strict localhost -p "$port"
 		has "$tmp/err" '^tlsladder: --verify strict: the handshake used a legacy protocol version or cipher suite' \
 			"TLS 1.0 server, --verify strict: said on stderr"
