@@ -44,9 +44,11 @@ struct tl_note {
 };
 
 /*
- * The sentence of a typed note, into buf: arg is the one name it quotes
- * (the issuer for certificate notes, the host for TL_NOTE_WAITING's peer
- * word "server"/"client"), or NULL. Returns buf.
+ * The sentence of a typed note, into buf: arg is the one thing it quotes
+ * (the issuer for certificate notes, the status line for TL_NOTE_HTTP_ANSWER,
+ * "server"/"client" for TL_NOTE_WAITING; for TL_NOTE_FAILURE the sentence of
+ * the classification, which tls/ renders from the same facts), or NULL.
+ * Returns buf.
  */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len);
 

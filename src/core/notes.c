@@ -31,14 +31,9 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 	case TL_NOTE_HTTP_SERVED: snprintf(buf, len, "the client sent an HTTP request; answered 200 OK"); break;
 	case TL_NOTE_APP_DATA: snprintf(buf, len, "the server sent %u bytes of application data", n->count); break;
 	case TL_NOTE_WAITING: snprintf(buf, len, "waiting for the %s: no answer for 1 s", a); break;
-	case TL_NOTE_FAILURE:
-		if (n->fail == TL_FAIL_NOT_TLS) {
-			sniff_describe(&n->spoke, a, buf, len);
-			break;
-		}
+	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;
-	default: snprintf(buf, len, "%s", a); break;
 	}
 	return buf;
 }

@@ -984,8 +984,8 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
 		if (rc > 0) {
 			char note[96];
-			snprintf(note, sizeof note, "the server sent %d bytes of application data", rc);
-			timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, note);
+			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
+			timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
 			c->nst_after_fin = true;     /* data after our Finished: the server accepted us */
 			continue;
 		}
@@ -1005,17 +1005,6 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 		return rc;
 	}
 	return GNUTLS_E_SUCCESS;
-}
-
-/* True when data starts like an HTTP request line. */
-static bool http_request(const char *p, size_t n)
-{
-	static const char *const methods[] = { "GET ", "HEAD ", "POST ", "PUT ", "OPTIONS ", "DELETE ", "PATCH " };
-
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (n >= strlen(methods[i]) && memcmp(p, methods[i], strlen(methods[i])) == 0)
-			return true;
-	return false;
 }
 
 /* Client: a minimal HTTP request; the first response line becomes a note (mTLS
@@ -1089,15 +1078,16 @@ static int server_serve(struct conn *c)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
-		if (rc > 0 && !answered && http_request(buf, (size_t)rc)) {
+		if (rc > 0 && !answered && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST) {
 			/* a browser or curl: answer, so it does not wait for the deadline */
 			static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
-			char resp[256];
+			char resp[256], note[96];
+			struct tl_note fact = { .code = TL_NOTE_HTTP_SERVED };
 			int len = snprintf(resp, sizeof resp,
 					   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
 					   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
 			answered = true;
-			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, "the client sent an HTTP request; answered 200 OK");
+			timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
 			do {
 				rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
 			} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
