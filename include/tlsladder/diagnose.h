@@ -62,6 +62,8 @@ const char *diag_code_name(enum diag_code c);
 /* The exit code that goes with a diagnosis (enum tl_exit). legacy-protocol is
  * a warning on a completed handshake: 0, or TL_EXIT_LEGACY with --verify strict. */
 int diag_exit_code(enum diag_code c);
+/* True for a code that warns about a completed handshake (legacy-protocol). */
+bool diag_is_warning(enum diag_code c);
 /* The same under --verify strict (strict: true), where a warning fails. */
 int diag_exit_code_policy(enum diag_code c, bool strict);
 /*

@@ -64,10 +64,16 @@ int diag_exit_code(enum diag_code c)
 	}
 }
 
+/* True for a code that warns about a completed handshake. */
+bool diag_is_warning(enum diag_code c)
+{
+	return c == DIAG_LEGACY_PROTOCOL;
+}
+
 /* The exit code under the verification policy: --verify strict fails on a warning. */
 int diag_exit_code_policy(enum diag_code c, bool strict)
 {
-	if (strict && c == DIAG_LEGACY_PROTOCOL)
+	if (strict && diag_is_warning(c))
 		return TL_EXIT_LEGACY;
 	return diag_exit_code(c);
 }

@@ -196,6 +196,18 @@ keys q
 rc_is real 0
 stop_server
 
+# --- a TLS 1.0 server: the legacy-protocol warning is a warning (!), exit 0 ---
+start_server gserv10 yes gnutls_serv --x509certfile "$certs/server-rsa-chain.pem" \
+	--x509keyfile "$certs/server-rsa.key" --disable-client-cert --priority NORMAL:-VERS-ALL:+VERS-TLS1.0
+start legacy 160x30 "$U" "$bin" --cafile "$certs/root-ca.pem" localhost -p "$port"
+wait_for 'step [0-9]+/[0-9]+ +DONE' "client against a TLS 1.0 server: DONE"
+wait_for '^ ! legacy-protocol: Warning: the handshake completed and verified, but with TLS 1\.0' \
+	"TLS 1.0 server: the banner is a warning (!), not a failure"
+wait_for '─ TLS 1\.0 ─ .* ─ server cert verified' "TLS 1.0 server: the header says the server's certificate verified"
+keys q
+rc_is legacy 0
+stop_server
+
 # --- quit mid-handshake against a silent server (q unblocks the capture) ------
 start_fake silent
 start silent 120x30 "$U" "$bin" --timeout 20 --cafile "$certs/root-ca.pem" 127.0.0.1 -p "$fport"
