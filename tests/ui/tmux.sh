@@ -9,6 +9,9 @@ certs="${TLSLADDER_SRC:-$(dirname "$bin")}/certs"
 sock="tlsladder-test-$$"
 T() { LANG=C.UTF-8 LC_ALL=C.UTF-8 tmux -u -L "$sock" "$@"; }
 trap 'T kill-server 2>/dev/null; cleanup' EXIT
+# a session that outlives the others: killing the last session would stop the
+# tmux server, and a new session started meanwhile would race its exit
+T new-session -d -s keep "sleep 600"
 
 # every failure shows the screen
 show_screen() { echo "---- screen ----"; T capture-pane -p -t ui 2>/dev/null; echo "----------------"; }
@@ -33,9 +36,15 @@ wait_for() {
 	bad "$2: /$1/ never appeared"
 	return 1
 }
-# absent PATTERN DESCRIPTION: the screen does not match now
+# absent PATTERN DESCRIPTION: the screen does not match (after a key, the
+# redraw may lag on a loaded machine: waits up to 3 s for it to go)
 absent() {
-	if T capture-pane -p -t ui | grep -qE -- "$1"; then bad "$2: /$1/ is on screen"; else ok "$2"; fi
+	local i
+	for ((i = 0; i < 60; i++)); do
+		T capture-pane -p -t ui | grep -qE -- "$1" || { ok "$2"; return 0; }
+		sleep 0.05
+	done
+	bad "$2: /$1/ is on screen"
 }
 # rc_is NAME WANT: waits (bounded) for the exit code file
 rc_is() {
