@@ -342,13 +342,94 @@ static const char *alert_gloss(unsigned desc)
 	}
 }
 
+/* The client sent no certificate (none configured, or withheld). */
+static void cert_missing(const struct facts *f, struct diag_finding *d)
+{
+	if (f->withheld_ev >= 0) {
+		say(d, "The server required a client certificate and got none: the configured one was withheld, because "
+		       "its issuer is not among the CAs the server listed.");
+		fix(d, "Use a certificate issued by one of the CAs the server lists, or leave out "
+		       "--withhold-unmatched-cert to let the server judge it.");
+		cite(d, f->withheld_ev);
+	} else {
+		say(d, "The server asked for a client certificate and none was sent (the Certificate message is empty).");
+		fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
+		       "trusts.");
+	}
+	cite(d, f->cr_ev);
+	cite(d, f->client_cert_ev);
+}
+
+/* The client's chain does not reach any CA the server listed. */
+static void cert_untrusted_issuer(const struct facts *f, struct diag_finding *d)
+{
+	char issuer[320] = "?", cas[1200];
+	struct peek_span iss, sub;
+
+	if (peek_cert_names(f->chain[f->nchain - 1].p, f->chain[f->nchain - 1].n, &iss, &sub))
+		dn_text(&iss, issuer, sizeof issuer);
+	listed_cas(f, cas, sizeof cas);
+	say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the server "
+	       "accepts only certificates from %s.", issuer, cas);
+	fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
+	cite(d, f->cr_ev);
+	cite(d, f->client_cert_ev);
+}
+
+/* A certificate that passes every local check was refused; true when the sentence already says no alert was read. */
+static bool cert_rejected(const struct facts *f, bool http_refused, struct diag_finding *d)
+{
+	const char *gloss = alert_gloss(f->alert_desc);
+	bool unreadable = false;
+
+	if (f->alert_ev < 0 && http_refused) {
+		say(d, "The server refused a client certificate that passes every local check.");
+	} else if (f->alert_ev >= 0) {
+		say(d, "The server refused a client certificate that passes every local check, with alert %s (%u)%s%s.",
+		    names_alert(f->alert_desc) ? names_alert(f->alert_desc) : "unknown", f->alert_desc, gloss ? "; " : "",
+		    gloss ? gloss : "");
+	} else {
+		say(d, "The server ended the connection right after the client sent its certificate, without a readable "
+		       "alert; a refused client certificate is the likely cause.");
+		unreadable = true;
+	}
+	fix(d, "Check the server's log and its client-certificate policy (allowed subjects, revocation, required "
+	       "extensions).");
+	cite(d, f->cr_ev);
+	cite(d, f->client_cert_ev);
+	return unreadable;
+}
+
+/* What every client-certificate cause adds: the late TLS 1.3 verdict, the lost alert, the HTTP refusal. */
+static void refusal_coda(const struct facts *f, bool lost_alert, bool http_refused, bool said_unreadable,
+			 struct diag_finding *d)
+{
+	char more[300];
+
+	say_more(d, late_words(f));
+	if (lost_alert && f->alert_ev < 0) {
+		if (!said_unreadable) {
+			snprintf(more, sizeof more, " The server's alert was not readable: it %s the connection at once%s.",
+				 f->self.exit_code == TL_EXIT_RESET ? "reset" : "closed",
+				 f->enc_record_after_fin ? ", right after an encrypted record (most likely the alert)" : "");
+			say_more(d, more);
+		}
+		cite(d, f->enc_record_ev);
+	}
+	cite(d, f->alert_ev);
+	if (http_refused && f->alert_ev < 0) {
+		snprintf(more, sizeof more, " The TLS handshake itself completed; the server refused the request at the "
+					    "HTTP level (status %d).", f->http_status);
+		say_more(d, more);
+		cite(d, f->http_ev);
+	}
+}
+
 /* The client-certificate causes, when the server refused the client. */
 static bool diagnose_client_cert(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				 size_t *n)
 {
 	struct diag_finding *d;
-	char issuer[320] = "?", cas[1200];
-	struct peek_span iss, sub;
 	bool said_unreadable = false;
 	/* an HTTP 400/401/403/495/496 after a certificate request: nginx and others refuse at this level */
 	bool http_refused = f->http_ev >= 0 && (f->http_status == 400 || f->http_status == 401 || f->http_status == 403 ||
@@ -365,22 +446,10 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 	if (f->preflight[PF_KEY_MISMATCH] >= 0) {
 		d = finding(out, max, n, DIAG_CLIENT_KEY_MISMATCH);
 		preflight_text(tl, f->preflight[PF_KEY_MISMATCH], d);
-	} else if (f->client_cert_ev < 0 || f->nchain == 0) {
+	} else if (!cert_sent(f)) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING);
-		if (f->withheld_ev >= 0) {
-			say(d, "The server required a client certificate and got none: the configured one was withheld, because "
-			       "its issuer is not among the CAs the server listed.");
-			fix(d, "Use a certificate issued by one of the CAs the server lists, or leave out "
-			       "--withhold-unmatched-cert to let the server judge it.");
-			cite(d, f->withheld_ev);
-		} else {
-			say(d, "The server asked for a client certificate and none was sent (the Certificate message is "
-			       "empty).");
-			fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
-			       "trusts.");
-		}
-		cite(d, f->cr_ev);
-		cite(d, f->client_cert_ev);
+		if (d)
+			cert_missing(f, d);
 	} else if (f->preflight[PF_EXPIRED] >= 0) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_EXPIRED);
 		preflight_text(tl, f->preflight[PF_EXPIRED], d);
@@ -396,51 +465,15 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 		cite(d, f->client_cert_ev);
 	} else if (f->ncas > 0 && !chain_meets_cas(f)) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_UNTRUSTED_ISSUER);
-		if (peek_cert_names(f->chain[f->nchain - 1].p, f->chain[f->nchain - 1].n, &iss, &sub))
-			dn_text(&iss, issuer, sizeof issuer);
-		listed_cas(f, cas, sizeof cas);
-		say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the "
-		       "server accepts only certificates from %s.", issuer, cas);
-		fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
-		cite(d, f->cr_ev);
-		cite(d, f->client_cert_ev);
+		if (d)
+			cert_untrusted_issuer(f, d);
 	} else {
-		const char *gloss = alert_gloss(f->alert_desc);
 		d = finding(out, max, n, DIAG_CLIENT_CERT_REJECTED);
-		if (f->alert_ev < 0 && http_refused)
-			say(d, "The server refused a client certificate that passes every local check.");
-		else if (f->alert_ev >= 0)
-			say(d, "The server refused a client certificate that passes every local check, with alert %s (%u)%s%s.",
-			    names_alert(f->alert_desc) ? names_alert(f->alert_desc) : "unknown", f->alert_desc,
-			    gloss ? "; " : "", gloss ? gloss : "");
-		else {
-			say(d, "The server ended the connection right after the client sent its certificate, without a "
-			       "readable alert; a refused client certificate is the likely cause.");
-			said_unreadable = true;
-		}
-		fix(d, "Check the server's log and its client-certificate policy (allowed subjects, revocation, required "
-		       "extensions).");
-		cite(d, f->cr_ev);
-		cite(d, f->client_cert_ev);
+		if (d)
+			said_unreadable = cert_rejected(f, http_refused, d);
 	}
-	say_more(d, late_words(f));
-	if (d && lost_alert && f->alert_ev < 0) {
-		size_t len = strlen(d->sentence);
-		if (!said_unreadable)
-			snprintf(d->sentence + len, sizeof d->sentence - len,
-				 " The server's alert was not readable: it %s the connection at once%s.",
-				 f->self.exit_code == TL_EXIT_RESET ? "reset" : "closed",
-				 f->enc_record_after_fin ? ", right after an encrypted record (most likely the alert)" : "");
-		cite(d, f->enc_record_ev);
-	}
-	cite(d, f->alert_ev);
-	if (d && http_refused && f->alert_ev < 0) {
-		size_t len = strlen(d->sentence);
-		snprintf(d->sentence + len, sizeof d->sentence - len,
-			 " The TLS handshake itself completed; the server refused the request at the HTTP level (status %d).",
-			 f->http_status);
-		cite(d, f->http_ev);
-	}
+	if (d)
+		refusal_coda(f, lost_alert, http_refused, said_unreadable, d);
 	return true;
 }
 
@@ -611,6 +644,27 @@ static void diagnose_not_tls(const struct facts *f, struct diag_finding *out, si
 		fix(d, "Use the TLS port of the service (443 for HTTPS).");
 }
 
+/* The peer's alert, when nothing above explains it. */
+static void peer_alert(const struct facts *f, struct diag_finding *d)
+{
+	const char *name = names_alert(f->alert_desc), *meaning = names_alert_meaning(f->alert_desc);
+
+	say(d, "The peer ended the connection with alert %s (%u)%s%s", name ? name : "unknown", f->alert_desc,
+	    meaning ? ": " : ".", meaning ? meaning : "");
+	fix(d, "Check the peer's log for why it sent this alert.");
+	cite(d, f->alert_ev);
+}
+
+/* A record from the peer failed its integrity check. */
+static void record_integrity(const struct facts *f, struct diag_finding *d)
+{
+	say(d, "A record from the %s failed its integrity check, so this side could not decrypt it and ended the "
+	       "handshake: the two sides derived different keys, or something on the way altered the record.",
+	    f->self_side == TL_CLIENT ? "server" : "client");
+	fix(d, "Look for a proxy, firewall or load balancer that rewrites TLS traffic between the two sides; with "
+	       "none, compare the two TLS libraries' versions (a key derivation bug).");
+}
+
 /* The connection-level causes, from the side's exit code. */
 static void diagnose_connection(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				size_t *n)
@@ -650,11 +704,7 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	case TL_EXIT_HANDSHAKE:
 		if (f->self_fail.fail == TL_FAIL_RECORD_INTEGRITY) {
 			d = finding(out, max, n, DIAG_RECORD_INTEGRITY);
-			say(d, "A record from the %s failed its integrity check, so this side could not decrypt it and ended "
-			       "the handshake: the two sides derived different keys, or something on the way altered the "
-			       "record.", f->self_side == TL_CLIENT ? "server" : "client");
-			fix(d, "Look for a proxy, firewall or load balancer that rewrites TLS traffic between the two sides; "
-			       "with none, compare the two TLS libraries' versions (a key derivation bug).");
+			record_integrity(f, d);
 			break;
 		}
 		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
@@ -675,19 +725,10 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		d = finding(out, max, n, DIAG_CANCELLED);
 		say(d, "Stopped by the user.");
 		break;
-	case TL_EXIT_REJECTED: {
-		const char *name = names_alert(f->alert_desc);
+	case TL_EXIT_REJECTED:
 		d = finding(out, max, n, DIAG_PEER_ALERT);
-		say(d, "The peer ended the connection with alert %s (%u)%s", name ? name : "unknown", f->alert_desc,
-		    names_alert_meaning(f->alert_desc) ? ": " : ".");
-		if (d && names_alert_meaning(f->alert_desc)) {
-			size_t len = strlen(d->sentence);
-			snprintf(d->sentence + len, sizeof d->sentence - len, "%s", names_alert_meaning(f->alert_desc));
-		}
-		fix(d, "Check the peer's log for why it sent this alert.");
-		cite(d, f->alert_ev);
+		peer_alert(f, d);
 		break;
-	}
 	default:
 		d = finding(out, max, n, DIAG_OK);
 		say(d, "The handshake completed and everything checked out.");
