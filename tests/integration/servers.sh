@@ -194,6 +194,44 @@ if start_server serve no run_serve --request-client-cert; then
 	has "$tmp/serve" '^diagnosis: ok:' "serve --request-client-cert: diagnosis ok"
 fi
 
+# ---------------------------------------------------------------- not TLS
+# nginx serving plain HTTP on the port the client takes for TLS: it answers
+# the ClientHello with "HTTP/1.1 400 Bad Request", named as such
+run_nginx_plain() {
+	local p="$1" dir="$tmp/nginx-plain"
+	mkdir -p "$dir"
+	cat >"$dir/nginx.conf" <<-EOF
+		daemon off;
+		master_process off;
+		worker_processes 1;
+		pid $dir/nginx.pid;
+		error_log $dir/error.log info;
+		events { worker_connections 64; }
+		http {
+		    access_log $dir/access.log;
+		    client_body_temp_path $dir/body;
+		    proxy_temp_path $dir/proxy;
+		    fastcgi_temp_path $dir/fastcgi;
+		    uwsgi_temp_path $dir/uwsgi;
+		    scgi_temp_path $dir/scgi;
+		    server {
+		        listen 127.0.0.1:$p;
+		        location / { default_type text/plain; return 200 "plain\n"; }
+		    }
+		}
+	EOF
+	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
+if have nginx; then
+	PATH="$PATH:/usr/sbin"
+	if start_server nginx-plain yes run_nginx_plain; then
+		expect_rc 12 "nginx plain HTTP: not TLS, exit 12" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
+		has "$tmp/out" '^diagnosis: not-tls: The server answered in plain HTTP \(status 400\), not TLS: this port serves HTTP without TLS; is this the HTTPS port\? \(evidence' \
+			"nginx plain HTTP: the status line is named"
+		stop_server
+	fi
+fi
+
 # ---------------------------------------------------------------- legacy protocols
 # A TLS 1.0 / 1.1 server, or a CBC suite with SHA-1, is a warning (exit 0 in
 # report mode, as documented) and a failure under --verify strict (exit 14).
