@@ -110,6 +110,13 @@ serve_done() {
 
 # (a) curl with a client certificate.
 if have curl; then
+	# http:// to the TLS port: the server names the plain HTTP request
+	if start_server serve no run_serve; then
+		curl -s --max-time 5 "http://127.0.0.1:$port/" >/dev/null 2>&1
+		serve_done "serve: curl http:// to the TLS port" 12
+		has "$tmp/serve" '^diagnosis: not-tls: The client sent a plain HTTP request, not TLS: it used http:// on a TLS port\. \(evidence' \
+			"serve: a plain HTTP request is named"
+	fi
 	if start_server serve no run_serve --require-client-cert; then
 		expect_rc 0 "serve: curl with a client certificate" -- curl -sS --max-time 10 --cacert "$certs/root-ca.pem" \
 			--cert "$certs/client-chain.pem" --key "$certs/client.key" -w '\nstatus %{http_code}\n' "https://localhost:$port/"
