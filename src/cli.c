@@ -126,7 +126,8 @@ void cli_usage(FILE *f)
 	      "      --keylog FILE     append the session secrets to FILE (NSS key log format, for\n"
 	      "                        Wireshark; created mode 0600); also $SSLKEYLOGFILE\n"
 	      "      --verify MODE     report (default): finish the handshake and report the verdict;\n"
-	      "                        strict: abort on a bad server certificate, as browsers do\n"
+	      "                        strict: abort on a bad server certificate, as browsers do, and\n"
+	      "                        fail (exit 14) on a legacy protocol (TLS 1.0/1.1, CBC with SHA-1)\n"
 	      "\n",
 	      "Server mode (tlsladder serve; default: the demo certificate on 127.0.0.1 port 4433):\n"
 	      "      --listen ADDR     address to listen on (default 127.0.0.1; :: for all IPv6 and IPv4)\n"
@@ -145,7 +146,7 @@ void cli_usage(FILE *f)
 	      "  -V, --version         the version\n"
 	      "\n",
 	      "Exit codes:\n"
-	      "  0  handshake completed and everything verified\n"
+	      "  0  handshake completed and everything verified (also with a legacy-protocol warning)\n"
 	      "  1  the handshake failed: the peer closed the connection or broke the protocol\n"
 	      "  2  bad command line\n"
 	      "  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
@@ -157,8 +158,9 @@ void cli_usage(FILE *f)
 	      "  9  internal error (out of memory)\n"
 	      " 10  the host name does not resolve\n"
 	      " 11  no TLS version or cipher suite in common\n"
-	      " 12  the peer does not speak TLS (plain HTTP, SSH, ...)\n"
-	      " 13  the peer reset the connection\n",
+	      " 12  the peer does not speak TLS (plain HTTP, SSH, a mail or FTP greeting, ...)\n"
+	      " 13  the peer reset the connection\n"
+	      " 14  --verify strict: a legacy protocol version or suite (TLS 1.0/1.1, CBC with SHA-1)\n",
 	};
 
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
@@ -386,8 +388,9 @@ static void complain(const char *msg)
 }
 
 /* The exit code follows the primary cause the diagnosis names (usage, file and
- * internal failures, and the user's stop, keep their own codes). */
-static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, unsigned conn, int rc)
+ * internal failures, and the user's stop, keep their own codes); under
+ * --verify strict a warning (legacy-protocol) fails too. */
+static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, unsigned conn, int rc, bool strict)
 {
 	struct diag_finding d;
 
@@ -395,7 +398,7 @@ static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, uns
 		return rc;
 	if (diagnose(tl, conn, side, &d, 1) == 0)
 		return rc;
-	return diag_exit_code(d.code);
+	return diag_exit_code_policy(d.code, strict);
 }
 
 /* Writes the key log when the user asked for one; false on failure (reported). */
@@ -594,9 +597,10 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	if (!write_keylog(cfg, r.tl) && r.rc == TL_EXIT_OK)
 		r.rc = TL_EXIT_FILES;
 	if (finished && !serve)
-		r.rc = exit_from_diagnosis(r.tl, TL_CLIENT, timeline_conn_count(r.tl) ? timeline_conn_count(r.tl) - 1 : 0, r.rc);
+		r.rc = exit_from_diagnosis(r.tl, TL_CLIENT, timeline_conn_count(r.tl) ? timeline_conn_count(r.tl) - 1 : 0, r.rc,
+					   cfg->verify_strict);
 	else if (serve && timeline_conn_count(r.tl) > 0)
-		r.rc = exit_from_diagnosis(r.tl, TL_SERVER, timeline_conn_count(r.tl) - 1, r.rc);
+		r.rc = exit_from_diagnosis(r.tl, TL_SERVER, timeline_conn_count(r.tl) - 1, r.rc, cfg->verify_strict);
 	close(r.cancel[0]);
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
@@ -654,7 +658,7 @@ static int run_demo(const struct cli_config *cfg)
 	}
 	to.title = title;
 	text_write(stdout, tl, &to);
-	rc = exit_from_diagnosis(tl, TL_CLIENT, timeline_conn_count(tl) ? timeline_conn_count(tl) - 1 : 0, rc);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, timeline_conn_count(tl) ? timeline_conn_count(tl) - 1 : 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
@@ -701,7 +705,7 @@ static int run_client(const struct cli_config *cfg)
 	to.title = heading;
 	if (timeline_count(tl) > 0)
 		text_write(stdout, tl, &to);
-	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (err.msg[0])
@@ -709,7 +713,10 @@ static int run_client(const struct cli_config *cfg)
 	else if (rc != TL_EXIT_OK) {
 		struct tl_result r;
 		timeline_get_result(tl, TL_CLIENT, 0, &r);
-		if (r.error[0])
+		if (rc == TL_EXIT_LEGACY)
+			complain("--verify strict: the handshake used a legacy protocol version or cipher suite (see the "
+				 "diagnosis)");
+		else if (r.error[0])
 			complain(r.error);
 		else if (r.verify_done && !r.verified) {
 			char line[700];
@@ -748,7 +755,7 @@ static void serve_conn_done(void *arg, unsigned conn, int rc)
 				.tree = tree_of, .only_conn = conn };
 
 	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1,
-		 exit_from_diagnosis(st->tl, TL_SERVER, conn, rc));
+		 exit_from_diagnosis(st->tl, TL_SERVER, conn, rc, st->cfg->verify_strict));
 	to.title = title;
 	text_write(stdout, st->tl, &to);
 	fputc('\n', stdout);
@@ -825,7 +832,7 @@ static int run_serve(const struct cli_config *cfg)
 	so.listening = serve_listening;
 	rc = serve_run(&so, tl, &err);
 	if (timeline_conn_count(tl) > 0)
-		rc = exit_from_diagnosis(tl, TL_SERVER, timeline_conn_count(tl) - 1, rc);
+		rc = exit_from_diagnosis(tl, TL_SERVER, timeline_conn_count(tl) - 1, rc, cfg->verify_strict);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	close(serve_cancel[0]);

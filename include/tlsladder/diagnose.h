@@ -7,6 +7,7 @@
 #ifndef TLSLADDER_DIAGNOSE_H
 #define TLSLADDER_DIAGNOSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tlsladder/timeline.h"
@@ -35,7 +36,9 @@
 	X(CONNECTION_CLOSED, "connection-closed") \
 	X(PEER_ALERT, "peer-alert") \
 	X(LOCAL_FILES, "local-files") \
-	X(CANCELLED, "cancelled")
+	X(CANCELLED, "cancelled") \
+	X(LEGACY_PROTOCOL, "legacy-protocol") \
+	X(RECORD_INTEGRITY, "record-integrity")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,
@@ -56,8 +59,13 @@ struct diag_finding {
 
 /* The stable name of a code ("client-cert-untrusted-issuer"). */
 const char *diag_code_name(enum diag_code c);
-/* The exit code that goes with a diagnosis (enum tl_exit). */
+/* The exit code that goes with a diagnosis (enum tl_exit). legacy-protocol is
+ * a warning on a completed handshake: 0, or TL_EXIT_LEGACY with --verify strict. */
 int diag_exit_code(enum diag_code c);
+/* True for a code that warns about a completed handshake (legacy-protocol). */
+bool diag_is_warning(enum diag_code c);
+/* The same under --verify strict (strict: true), where a warning fails. */
+int diag_exit_code_policy(enum diag_code c, bool strict);
 /*
  * Diagnoses connection conn from side's point of view (the client in client
  * mode and the demo, the server in server mode). Writes up to max findings,

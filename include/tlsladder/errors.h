@@ -20,7 +20,8 @@ enum tl_exit {
 	TL_EXIT_RESOLVE = 10,    /* the host name does not resolve */
 	TL_EXIT_MISMATCH = 11,   /* no protocol version or cipher suite in common */
 	TL_EXIT_NOT_TLS = 12,    /* the peer does not speak TLS (HTTP, SSH, ...) */
-	TL_EXIT_RESET = 13       /* the peer reset the connection */
+	TL_EXIT_RESET = 13,      /* the peer reset the connection */
+	TL_EXIT_LEGACY = 14      /* --verify strict: the handshake used a legacy version or suite (TLS 1.0/1.1, CBC with SHA-1) */
 };
 
 struct tl_error {

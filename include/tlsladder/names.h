@@ -46,6 +46,14 @@ const char *names_version(unsigned v);
  * "GREASE". */
 const char *names_cipher_suite(unsigned id);
 
+/* The key type that signs a TLS 1.0-1.2 suite's ServerKeyExchange
+ * (ECDHE_RSA, DHE_RSA: RSA; ECDHE_ECDSA: ECDSA; DHE_DSS: DSA); NONE for
+ * RSA key exchange, PSK, anonymous and TLS 1.3 suites. */
+enum names_auth { NAMES_AUTH_NONE, NAMES_AUTH_RSA, NAMES_AUTH_DSA, NAMES_AUTH_ECDSA };
+enum names_auth names_suite_auth(unsigned id);
+/* True for a CBC suite with an HMAC-SHA-1 record MAC (IANA name "..._CBC_SHA"). */
+bool names_suite_cbc_sha1(unsigned id);
+
 /* Named group (supported_groups / key_share), IANA name: 0x0017
  * "secp256r1", 0x001d "x25519", 0x0100 "ffdhe2048", 0x11ec
  * "X25519MLKEM768", ...; GREASE values give "GREASE". */

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "tlsladder/names.h"
 #include "tlsladder/timeline.h"
 
 /* How the connection's keys were agreed. */
@@ -53,6 +54,7 @@ struct summary {
 	unsigned cipher_suite;
 	unsigned group;           /* 0: none (RSA key exchange, PSK only) */
 	unsigned sigscheme;       /* the server's handshake signature; 0: none */
+	enum names_auth legacy_sig; /* TLS 1.0/1.1 ServerKeyExchange: RSA signs MD5+SHA-1, DSA/ECDSA sign SHA-1 */
 	bool psk;                 /* TLS 1.3 pre_shared_key accepted */
 	bool resumed;
 	bool rsa_kx;              /* TLS 1.2 RSA key exchange (kx == SUMMARY_KX_RSA) */

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tlsladder/notes.h"
+
 enum tl_side { TL_CLIENT = 0, TL_SERVER = 1 };
 
 enum tl_kind {
@@ -73,6 +75,7 @@ struct tl_event {
 	bool recv_seen;           /* the receiver's side saw it arrive */
 	int64_t sent_us, recv_us;
 	bool recv_differs;        /* the receiver saw different bytes than were sent */
+	struct tl_note note;      /* notes and errors: the typed fact behind the text (notes.h) */
 };
 
 /* A secret from the keylog function (TLS 1.3 traffic secrets, TLS 1.2 master secret). */
@@ -158,6 +161,10 @@ int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, uns
 /* The same with a code (see tl_event.code). */
 int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
 		       int code);
+
+/* The same with the typed fact behind the text (the diagnosis reads the fact). */
+int timeline_note_fact(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
+		       const struct tl_note *fact);
 
 /* A function told about each note and error as it is appended (from the
  * appending thread, outside the lock): text mode prints them as they happen. */

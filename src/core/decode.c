@@ -251,9 +251,15 @@ static bool add_sigscheme(struct tree_node *parent, struct reader *r)
 	return true;
 }
 
-/* A digitally-signed struct (TLS 1.2) or CertificateVerify body: scheme, then signature<2>. */
-static bool add_signature(struct tree_node *parent, struct reader *r)
+/* A digitally-signed struct (TLS 1.2) or CertificateVerify body: scheme, then signature<2>.
+ * TLS 1.0/1.1 (version 0x0301/0x0302) have no scheme field: the key type fixes it. */
+static bool add_signature(struct tree_node *parent, struct reader *r, unsigned version)
 {
+	if (version >= 0x0300 && version < 0x0303) {
+		tree_add(parent, "signature algorithm",
+			 "none on the wire in TLS 1.0/1.1: RSA signs MD5+SHA-1, DSA and ECDSA sign SHA-1");
+		return add_vec(parent, "signature", r, 2, NULL);
+	}
 	return add_sigscheme(parent, r) && add_vec(parent, "signature", r, 2, NULL);
 }
 
@@ -549,7 +555,7 @@ static bool msg_server_key_exchange(struct tree_node *root, struct reader *r, co
 		kx = looks_ecdhe(*r) ? DECODE_KX_ECDHE : DECODE_KX_DHE;
 	if (!kx_params(root, r, kx == DECODE_KX_ECDHE))
 		return false;
-	return add_signature(root, r);
+	return add_signature(root, r, ctx->version);
 }
 
 /* ClientKeyExchange (RFC 5246 7.4.7, RFC 8422 5.7, RFC 4279 2). */
@@ -593,8 +599,7 @@ static bool msg_client_key_exchange(struct tree_node *root, struct reader *r, co
 /* CertificateVerify (RFC 8446 4.4.3, RFC 5246 7.4.8). */
 static bool msg_certificate_verify(struct tree_node *root, struct reader *r, const struct decode_ctx *ctx)
 {
-	(void)ctx;
-	return add_signature(root, r);
+	return add_signature(root, r, ctx->version);
 }
 
 /* Finished (RFC 8446 4.4.4, RFC 5246 7.4.9): 12 bytes in TLS 1.2, the hash length in TLS 1.3. */

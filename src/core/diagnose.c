@@ -9,7 +9,9 @@
 #include "tlsladder/decode.h"
 #include "tlsladder/errors.h"
 #include "tlsladder/names.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
+#include "tlsladder/sniff.h"
 #include "tlsladder/summary.h"
 
 #include <stdarg.h>
@@ -53,11 +55,27 @@ int diag_exit_code(enum diag_code c)
 	case DIAG_DNS_FAILURE: return TL_EXIT_RESOLVE;
 	case DIAG_TIMEOUT: return TL_EXIT_TIMEOUT;
 	case DIAG_CONNECTION_RESET: return TL_EXIT_RESET;
-	case DIAG_CONNECTION_CLOSED: return TL_EXIT_HANDSHAKE;
+	case DIAG_CONNECTION_CLOSED:
+	case DIAG_RECORD_INTEGRITY: return TL_EXIT_HANDSHAKE;
 	case DIAG_LOCAL_FILES: return TL_EXIT_FILES;
 	case DIAG_CANCELLED: return TL_EXIT_CANCELLED;
+	case DIAG_LEGACY_PROTOCOL: return TL_EXIT_OK;     /* a warning: the handshake completed and verified */
 	default: return TL_EXIT_REJECTED;      /* client-certificate causes and other alerts */
 	}
+}
+
+/* True for a code that warns about a completed handshake. */
+bool diag_is_warning(enum diag_code c)
+{
+	return c == DIAG_LEGACY_PROTOCOL;
+}
+
+/* The exit code under the verification policy: --verify strict fails on a warning. */
+int diag_exit_code_policy(enum diag_code c, bool strict)
+{
+	if (strict && diag_is_warning(c))
+		return TL_EXIT_LEGACY;
+	return diag_exit_code(c);
 }
 
 /* What the evidence in one connection says. */
@@ -69,6 +87,7 @@ struct facts {
 	unsigned alert_desc;
 	bool alert_after_fin;              /* the alert came after the client's Finished */
 	long client_fin_ev;
+	long sh_ev;                        /* the ServerHello */
 	bool enc_record_after_fin;         /* an encrypted record from the server after the client's Finished */
 	long enc_record_ev;
 	struct peek_span cas[MAX_CAS];
@@ -81,6 +100,8 @@ struct facts {
 	long preflight[PF_UNREADABLE + 1]; /* event of each pre-flight finding, -1 none */
 	long http_ev;                      /* the note with the server's HTTP answer (--http) */
 	int http_status;
+	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
+	enum tl_side self_side;
 };
 
 /* Starts a finding. */
@@ -153,9 +174,10 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 {
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
-	f->client_fin_ev = f->enc_record_ev = f->http_ev = -1;
+	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = -1;
 	for (int i = 0; i <= PF_UNREADABLE; i++)
 		f->preflight[i] = -1;
+	f->self_side = side;
 	summary_build(tl, conn, &f->s);
 	f->tls13 = f->s.version == 0x0304;
 	f->self = side == TL_CLIENT ? f->s.client : f->s.server;
@@ -182,6 +204,8 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 				f->server_cert_ev = (long)i;
 			} else if (ev.hs_type == 20 && ev.from == TL_CLIENT) {
 				f->client_fin_ev = (long)i;
+			} else if (ev.hs_type == 2 && f->sh_ev < 0) {
+				f->sh_ev = (long)i;
 			}
 			break;
 		case TL_EV_ALERT:
@@ -198,14 +222,19 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			}
 			break;
 		case TL_EV_NOTE:
-			if (ev.text && strstr(ev.text, "client certificate was withheld"))
+			if (ev.note.code == TL_NOTE_CERT_WITHHELD)
 				f->withheld_ev = (long)i;
-			if (ev.text && strncmp(ev.text, "the server answered: HTTP/1.", 28) == 0 && strlen(ev.text) > 32) {
+			if (ev.note.code == TL_NOTE_HTTP_ANSWER && ev.note.status > 0) {
 				f->http_ev = (long)i;
-				f->http_status = atoi(ev.text + 30);
+				f->http_status = ev.note.status;
 			}
 			break;
 		case TL_EV_ERROR:
+			if (ev.note.code == TL_NOTE_FAILURE) {
+				struct tl_note *slot = ev.from == side ? &f->self_fail : &f->peer_fail;
+				if (slot->code == TL_NOTE_TEXT)
+					*slot = ev.note;
+			}
 			if (f->error_ev < 0) {
 				f->error_ev = (long)i;
 				f->error_code = ev.code;
@@ -267,13 +296,32 @@ static bool chain_meets_cas(const struct facts *f)
 	return false;
 }
 
-/* ", and the rejection came after the handshake..." when it did (TLS 1.3). */
+/* True when the client's Certificate message carried a certificate. */
+static bool cert_sent(const struct facts *f)
+{
+	return f->client_cert_ev >= 0 && f->nchain > 0;
+}
+
+/* "The rejection came after the handshake..." when it did (TLS 1.3); "" otherwise. */
 static const char *late_words(const struct facts *f)
 {
-	return f->tls13 && f->self.handshake_ok && (f->self.rejected_after || f->alert_after_fin)
-		       ? " The handshake completed from the client's side; the server rejected the certificate afterwards, as "
-			 "TLS 1.3 allows."
-		       : "";
+	if (!(f->tls13 && f->self.handshake_ok && (f->self.rejected_after || f->alert_after_fin)))
+		return "";
+	return cert_sent(f) ? " The handshake completed from the client's side; the server rejected the certificate "
+			      "afterwards, as TLS 1.3 allows."
+			    : " The handshake completed from the client's side; the server judged the empty Certificate "
+			      "afterwards and ended the connection, as TLS 1.3 allows.";
+}
+
+/* Appends text to a finding's sentence. */
+static void say_more(struct diag_finding *d, const char *text)
+{
+	size_t len;
+
+	if (!d)
+		return;
+	len = strlen(d->sentence);
+	snprintf(d->sentence + len, sizeof d->sentence - len, "%s", text);
 }
 
 /* What an alert means from a server that is refusing a client certificate. */
@@ -294,13 +342,95 @@ static const char *alert_gloss(unsigned desc)
 	}
 }
 
+/* The client sent no certificate (none configured, or withheld). */
+static void cert_missing(const struct facts *f, struct diag_finding *d)
+{
+	if (f->withheld_ev >= 0) {
+		say(d, "The server required a client certificate and got none: the configured one was withheld, because "
+		       "its issuer is not among the CAs the server listed.");
+		fix(d, "Use a certificate issued by one of the CAs the server lists, or leave out "
+		       "--withhold-unmatched-cert to let the server judge it.");
+		cite(d, f->withheld_ev);
+	} else {
+		say(d, "The server asked for a client certificate and none was sent (the Certificate message is empty).");
+		fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
+		       "trusts.");
+	}
+	cite(d, f->cr_ev);
+	cite(d, f->client_cert_ev);
+}
+
+/* The client's chain does not reach any CA the server listed. */
+static void cert_untrusted_issuer(const struct facts *f, struct diag_finding *d)
+{
+	char issuer[320] = "?", cas[1200];
+	struct peek_span iss, sub;
+
+	if (peek_cert_names(f->chain[f->nchain - 1].p, f->chain[f->nchain - 1].n, &iss, &sub))
+		dn_text(&iss, issuer, sizeof issuer);
+	listed_cas(f, cas, sizeof cas);
+	say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the server "
+	       "accepts only certificates from %s.", issuer, cas);
+	fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
+	cite(d, f->cr_ev);
+	cite(d, f->client_cert_ev);
+}
+
+/* A certificate that passes every local check was refused; true when the sentence already says no alert was read. */
+static bool cert_rejected(const struct facts *f, bool http_refused, struct diag_finding *d)
+{
+	const char *gloss = alert_gloss(f->alert_desc);
+	bool unreadable = false;
+
+	if (f->alert_ev < 0 && http_refused) {
+		say(d, "The server refused a client certificate that passes every local check.");
+	} else if (f->alert_ev >= 0) {
+		say(d, "The server refused a client certificate that passes every local check, with alert %s (%u)%s%s.",
+		    names_alert(f->alert_desc) ? names_alert(f->alert_desc) : "unknown", f->alert_desc, gloss ? "; " : "",
+		    gloss ? gloss : "");
+	} else {
+		say(d, "The server ended the connection right after the client sent its certificate, without a readable "
+		       "alert; a refused client certificate is the likely cause.");
+		unreadable = true;
+	}
+	fix(d, "Check the server's log and its client-certificate policy (allowed subjects, revocation, required "
+	       "extensions).");
+	cite(d, f->cr_ev);
+	cite(d, f->client_cert_ev);
+	return unreadable;
+}
+
+/* What every client-certificate cause adds: the late TLS 1.3 verdict, the lost alert, the HTTP refusal. */
+static void refusal_coda(const struct facts *f, bool lost_alert, bool http_refused, bool said_unreadable,
+			 struct diag_finding *d)
+{
+	char more[300];
+
+	say_more(d, late_words(f));
+	if (lost_alert && f->alert_ev < 0) {
+		if (!said_unreadable) {
+			snprintf(more, sizeof more, " The server's alert was not readable: it %s the connection at once%s.",
+				 f->self.exit_code == TL_EXIT_RESET ? "reset" : "closed",
+				 f->enc_record_after_fin ? ", right after an encrypted record (most likely the alert)" : "");
+			say_more(d, more);
+		}
+		cite(d, f->enc_record_ev);
+	}
+	cite(d, f->alert_ev);
+	if (http_refused && f->alert_ev < 0) {
+		snprintf(more, sizeof more, " The TLS handshake itself completed; the server refused the request at the "
+					    "HTTP level (status %d).", f->http_status);
+		say_more(d, more);
+		cite(d, f->http_ev);
+	}
+}
+
 /* The client-certificate causes, when the server refused the client. */
 static bool diagnose_client_cert(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				 size_t *n)
 {
 	struct diag_finding *d;
-	char issuer[320] = "?", cas[1200];
-	struct peek_span iss, sub;
+	bool said_unreadable = false;
 	/* an HTTP 400/401/403/495/496 after a certificate request: nginx and others refuse at this level */
 	bool http_refused = f->http_ev >= 0 && (f->http_status == 400 || f->http_status == 401 || f->http_status == 403 ||
 						f->http_status == 495 || f->http_status == 496);
@@ -316,22 +446,10 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 	if (f->preflight[PF_KEY_MISMATCH] >= 0) {
 		d = finding(out, max, n, DIAG_CLIENT_KEY_MISMATCH);
 		preflight_text(tl, f->preflight[PF_KEY_MISMATCH], d);
-	} else if (f->client_cert_ev < 0 || f->nchain == 0) {
+	} else if (!cert_sent(f)) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING);
-		if (f->withheld_ev >= 0) {
-			say(d, "The server required a client certificate and got none: the configured one was withheld, because "
-			       "its issuer is not among the CAs the server listed.%s", late_words(f));
-			fix(d, "Use a certificate issued by one of the CAs the server lists, or leave out "
-			       "--withhold-unmatched-cert to let the server judge it.");
-			cite(d, f->withheld_ev);
-		} else {
-			say(d, "The server asked for a client certificate and none was sent (the Certificate message is "
-			       "empty).%s", late_words(f));
-			fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
-			       "trusts.");
-		}
-		cite(d, f->cr_ev);
-		cite(d, f->client_cert_ev);
+		if (d)
+			cert_missing(f, d);
 	} else if (f->preflight[PF_EXPIRED] >= 0) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_EXPIRED);
 		preflight_text(tl, f->preflight[PF_EXPIRED], d);
@@ -347,52 +465,15 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 		cite(d, f->client_cert_ev);
 	} else if (f->ncas > 0 && !chain_meets_cas(f)) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_UNTRUSTED_ISSUER);
-		if (peek_cert_names(f->chain[f->nchain - 1].p, f->chain[f->nchain - 1].n, &iss, &sub))
-			dn_text(&iss, issuer, sizeof issuer);
-		listed_cas(f, cas, sizeof cas);
-		say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the "
-		       "server accepts only certificates from %s.%s", issuer, cas, late_words(f));
-		fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
-		cite(d, f->cr_ev);
-		cite(d, f->client_cert_ev);
+		if (d)
+			cert_untrusted_issuer(f, d);
 	} else {
-		const char *gloss = alert_gloss(f->alert_desc);
 		d = finding(out, max, n, DIAG_CLIENT_CERT_REJECTED);
-		if (f->alert_ev < 0 && http_refused)
-			say(d, "The server refused a client certificate that passes every local check.");
-		else if (f->alert_ev >= 0)
-			say(d, "The server refused a client certificate that passes every local check, with alert %s (%u)%s%s.%s",
-			    names_alert(f->alert_desc) ? names_alert(f->alert_desc) : "unknown", f->alert_desc,
-			    gloss ? "; " : "", gloss ? gloss : "", late_words(f));
-		else
-			say(d, "The server ended the connection right after the client sent its certificate, without a "
-			       "readable alert; a refused client certificate is the likely cause.");
-		fix(d, "Check the server's log and its client-certificate policy (allowed subjects, revocation, required "
-		       "extensions).");
-		cite(d, f->cr_ev);
-		cite(d, f->client_cert_ev);
+		if (d)
+			said_unreadable = cert_rejected(f, http_refused, d);
 	}
-	if (d && *late_words(f) && !strstr(d->sentence, "as TLS 1.3 allows")) {
-		size_t len = strlen(d->sentence);
-		snprintf(d->sentence + len, sizeof d->sentence - len, "%s", late_words(f));
-	}
-	if (d && lost_alert && f->alert_ev < 0) {
-		size_t len = strlen(d->sentence);
-		if (!strstr(d->sentence, "readable alert"))
-			snprintf(d->sentence + len, sizeof d->sentence - len,
-				 " The server's alert was not readable: it %s the connection at once%s.",
-				 f->self.exit_code == TL_EXIT_RESET ? "reset" : "closed",
-				 f->enc_record_after_fin ? ", right after an encrypted record (most likely the alert)" : "");
-		cite(d, f->enc_record_ev);
-	}
-	cite(d, f->alert_ev);
-	if (d && http_refused && f->alert_ev < 0) {
-		size_t len = strlen(d->sentence);
-		snprintf(d->sentence + len, sizeof d->sentence - len,
-			 " The TLS handshake itself completed; the server refused the request at the HTTP level (status %d).",
-			 f->http_status);
-		cite(d, f->http_ev);
-	}
+	if (d)
+		refusal_coda(f, lost_alert, http_refused, said_unreadable, d);
 	return true;
 }
 
@@ -478,6 +559,112 @@ static bool diagnose_serverside(const struct facts *f, struct diag_finding *out,
 	return true;
 }
 
+/* Says what a handshake_failure (40) taught in a version mismatch (1 sentence), "" otherwise. */
+static void alert40_words(const struct facts *f, bool version, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (f->alert_ev < 0 || f->alert_desc != 40)
+		return;
+	if (version && f->peer.set)      /* the peer's result is known: it is this program's GnuTLS */
+		snprintf(buf, n, " This GnuTLS server answered with handshake_failure (40); RFC 8446 (section 4.2.1) asks "
+				 "for protocol_version (70) when no version is shared, which OpenSSL sends.");
+}
+
+/* No version, or no cipher suite, in common: decided from the typed failures, the peer's first. */
+static void diagnose_mismatch(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	enum tl_fail peer = f->peer_fail.fail, self = f->self_fail.fail;
+	bool version = peer == TL_FAIL_VERSION ||
+		       (peer != TL_FAIL_CIPHER && (self == TL_FAIL_VERSION || f->alert_desc == 70));
+	const char *name = names_alert(f->alert_desc);
+	const char *peer_err = f->peer.set ? f->peer.error : "";
+	char detail[700], a40[400];
+	struct diag_finding *d = finding(out, max, n, version ? DIAG_PROTOCOL_VERSION_MISMATCH : DIAG_NO_SHARED_CIPHER);
+
+	alert40_words(f, version, a40, sizeof a40);
+	if (peer_err[0])
+		snprintf(detail, sizeof detail, "%s The server's own words: %s.", a40, peer_err);
+	else if (f->alert_ev >= 0 && !a40[0])
+		snprintf(detail, sizeof detail, " The server answered with alert %s (%u).", name ? name : "unknown",
+			 f->alert_desc);
+	else
+		snprintf(detail, sizeof detail, "%s", a40);
+	if (!version && peer == TL_FAIL_NONE && f->self_fail.fail == TL_FAIL_NOTHING_IN_COMMON) {
+		say(d, "The server found nothing in common with the client's offer, and its alert %s (%u) does not say "
+		       "what: a TLS version, a cipher suite, a key exchange group or a signature algorithm. For a version "
+		       "mismatch RFC 8446 asks for protocol_version (70), which OpenSSL sends; GnuTLS servers send "
+		       "handshake_failure (40) for it too.", name ? name : "unknown", f->alert_desc);
+		fix(d, "Find what the server accepts: try --tls1.2 or --tls1.3, then narrower --priority strings.");
+		cite(d, f->alert_ev);
+		cite(d, f->error_ev);
+		return;
+	}
+	if (version)
+		say(d, "The two sides have no TLS version in common: the server accepts none of the versions the client "
+		       "offered.%s", detail);
+	else
+		say(d, "The two sides have no cipher suite, key exchange group or signature algorithm in common.%s", detail);
+	fix(d, version ? "Offer a version the server accepts (--tls1.2 / --tls1.3 or --priority)."
+		       : "Offer cipher suites, groups and signature algorithms the server accepts (--priority).");
+	cite(d, f->alert_ev);
+	cite(d, f->error_ev);
+}
+
+/* The sentence of an error the side recorded, capitalized and ended with a period; fallback when none. */
+static void say_error(struct diag_finding *d, const char *err, const char *fallback)
+{
+	const char *t = err && err[0] ? err : fallback;
+	size_t word = strspn(t, "abcdefghijklmnopqrstuvwxyz");
+	bool lower = word > 0 && (t[word] == ' ' || t[word] == ':');    /* a word, not a file name */
+
+	say(d, "%c%s%s", lower ? t[0] - 'a' + 'A' : t[0], t[0] ? t + 1 : "", period(t));
+}
+
+/* The not-TLS cause: what the peer spoke, rendered from the sniffer's typed result. */
+static void diagnose_not_tls(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d = finding(out, max, n, DIAG_NOT_TLS);
+	char text[400];
+	enum sniff_kind k = f->self_fail.spoke.kind;
+
+	if (f->self_fail.fail == TL_FAIL_NOT_TLS)
+		sniff_describe(&f->self_fail.spoke, f->self_fail.spoke.kind == SNIFF_HTTP_REQUEST ? "client" : "server", text,
+			       sizeof text);
+	else
+		snprintf(text, sizeof text, "the peer does not speak TLS");
+	say_error(d, text, "");
+	if (k == SNIFF_SMTP || k == SNIFF_IMAP || k == SNIFF_POP3 || k == SNIFF_FTP || k == SNIFF_SMTP_OR_FTP)
+		fix(d, "Use the service's TLS port (465 for SMTP submission, 993 for IMAP, 995 for POP3, 990 for FTP), or "
+		       "a client that speaks STARTTLS; tlsladder does not.");
+	else if (k == SNIFF_SSH)
+		fix(d, "This is an SSH port: use the TLS port of the service.");
+	else if (k == SNIFF_HTTP_REQUEST)
+		fix(d, "Connect with https:// (TLS) to this port.");
+	else
+		fix(d, "Use the TLS port of the service (443 for HTTPS).");
+}
+
+/* The peer's alert, when nothing above explains it. */
+static void peer_alert(const struct facts *f, struct diag_finding *d)
+{
+	const char *name = names_alert(f->alert_desc), *meaning = names_alert_meaning(f->alert_desc);
+
+	say(d, "The peer ended the connection with alert %s (%u)%s%s", name ? name : "unknown", f->alert_desc,
+	    meaning ? ": " : ".", meaning ? meaning : "");
+	fix(d, "Check the peer's log for why it sent this alert.");
+	cite(d, f->alert_ev);
+}
+
+/* A record from the peer failed its integrity check. */
+static void record_integrity(const struct facts *f, struct diag_finding *d)
+{
+	say(d, "A record from the %s failed its integrity check, so this side could not decrypt it and ended the "
+	       "handshake: the two sides derived different keys, or something on the way altered the record.",
+	    f->self_side == TL_CLIENT ? "server" : "client");
+	fix(d, "Look for a proxy, firewall or load balancer that rewrites TLS traffic between the two sides; with "
+	       "none, compare the two TLS libraries' versions (a key derivation bug).");
+}
+
 /* The connection-level causes, from the side's exit code. */
 static void diagnose_connection(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				size_t *n)
@@ -499,50 +686,29 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		break;
 	case TL_EXIT_TIMEOUT:
 		d = finding(out, max, n, DIAG_TIMEOUT);
-		say(d, "%s%s", err ? err : "The peer did not answer before the deadline", period(err ? err : "."));
+		say_error(d, err, "The peer did not answer before the deadline");
 		fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
 		break;
 	case TL_EXIT_RESET:
 		d = finding(out, max, n, DIAG_CONNECTION_RESET);
-		say(d, "%s%s", err ? err : "The connection was reset", period(err ? err : ""));
+		say_error(d, err, "The connection was reset");
 		fix(d, "A firewall, a proxy or the server dropped the connection; check the server's log.");
 		break;
 	case TL_EXIT_NOT_TLS:
-		d = finding(out, max, n, DIAG_NOT_TLS);
-		say(d, "%s%s", err ? err : "The peer does not speak TLS", period(err ? err : ""));
-		fix(d, "Use the TLS port of the service (443 for HTTPS).");
+		diagnose_not_tls(f, out, max, n);
+		d = *n ? &out[*n - 1] : NULL;
 		break;
-	case TL_EXIT_MISMATCH: {
-		/* the peer's own words decide when we have them (the demo); else protocol_version (70) means versions */
-		const char *peer_err = f->peer.set ? f->peer.error : "";
-		bool version = strstr(peer_err, "version") != NULL ||
-			       (!strstr(peer_err, "cipher") && (f->alert_desc == 70 || (err && strstr(err, "TLS version"))));
-		d = finding(out, max, n, version ? DIAG_PROTOCOL_VERSION_MISMATCH : DIAG_NO_SHARED_CIPHER);
-		{
-			const char *name = names_alert(f->alert_desc);
-			char detail[700];
-			if (peer_err[0])
-				snprintf(detail, sizeof detail, " The server's own words: %s.", peer_err);
-			else if (f->alert_ev >= 0)
-				snprintf(detail, sizeof detail, " The server answered with alert %s (%u).", name ? name : "unknown",
-					 f->alert_desc);
-			else
-				detail[0] = '\0';
-			if (version)
-				say(d, "The two sides have no TLS version in common: the server accepts none of the versions the "
-				       "client offered.%s", detail);
-			else
-				say(d, "The two sides have no cipher suite, key exchange group or signature algorithm in "
-				       "common.%s", detail);
-		}
-		fix(d, version ? "Offer a version the server accepts (--tls1.2 / --tls1.3 or --priority)."
-			       : "Offer cipher suites, groups and signature algorithms the server accepts (--priority).");
-		cite(d, f->alert_ev);
-		break;
-	}
+	case TL_EXIT_MISMATCH:
+		diagnose_mismatch(f, out, max, n);
+		return;
 	case TL_EXIT_HANDSHAKE:
+		if (f->self_fail.fail == TL_FAIL_RECORD_INTEGRITY) {
+			d = finding(out, max, n, DIAG_RECORD_INTEGRITY);
+			record_integrity(f, d);
+			break;
+		}
 		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
-		say(d, "%s%s", err ? err : "The peer closed the connection during the handshake", period(err ? err : ""));
+		say_error(d, err, "The peer closed the connection during the handshake");
 		fix(d, "Check the server's log: it ended the connection without saying why.");
 		break;
 	case TL_EXIT_FILES:
@@ -552,33 +718,47 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 			break;
 		}
 		d = finding(out, max, n, DIAG_LOCAL_FILES);
-		say(d, "%s%s", err ? err : f->error_text[0] ? f->error_text : "A local certificate or key file could not be used",
-		    period(err ? err : f->error_text[0] ? f->error_text : ""));
+		say_error(d, err ? err : f->error_text, "A local certificate or key file could not be used");
 		fix(d, "Check the files named above.");
 		break;
 	case TL_EXIT_CANCELLED:
 		d = finding(out, max, n, DIAG_CANCELLED);
 		say(d, "Stopped by the user.");
 		break;
-	case TL_EXIT_REJECTED: {
-		const char *name = names_alert(f->alert_desc);
+	case TL_EXIT_REJECTED:
 		d = finding(out, max, n, DIAG_PEER_ALERT);
-		say(d, "The peer ended the connection with alert %s (%u)%s", name ? name : "unknown", f->alert_desc,
-		    names_alert_meaning(f->alert_desc) ? ": " : ".");
-		if (d && names_alert_meaning(f->alert_desc)) {
-			size_t len = strlen(d->sentence);
-			snprintf(d->sentence + len, sizeof d->sentence - len, "%s", names_alert_meaning(f->alert_desc));
-		}
-		fix(d, "Check the peer's log for why it sent this alert.");
-		cite(d, f->alert_ev);
+		peer_alert(f, d);
 		break;
-	}
 	default:
 		d = finding(out, max, n, DIAG_OK);
 		say(d, "The handshake completed and everything checked out.");
 		break;
 	}
 	cite(d, f->error_ev);
+}
+
+/* A completed handshake on a legacy version (TLS 1.0/1.1) or a CBC suite with SHA-1: turns ok into a warning. */
+static void diagnose_legacy(const struct facts *f, struct diag_finding *d)
+{
+	bool old = f->s.version >= 0x0300 && f->s.version < 0x0303;
+	bool cbc_sha1 = names_suite_cbc_sha1(f->s.cipher_suite);
+	const char *v = names_version(f->s.version), *cs = names_cipher_suite(f->s.cipher_suite);
+	char suite[300] = "";
+
+	if (d->code != DIAG_OK || !f->s.have_server_hello || !(old || cbc_sha1))
+		return;
+	d->code = DIAG_LEGACY_PROTOCOL;
+	if (cbc_sha1)
+		snprintf(suite, sizeof suite, "%s cipher suite %s protects records with CBC and an HMAC-SHA-1 (MAC, then "
+					      "encrypt), not an AEAD cipher.", old ? " Its" : "", cs ? cs : "?");
+	if (old)
+		say(d, "Warning: the handshake completed and verified, but with %s, a legacy protocol version that RFC 8996 "
+		       "deprecates: its handshake signatures and Finished rely on MD5 and SHA-1.%s", v ? v : "?", suite);
+	else
+		say(d, "Warning: the handshake completed and verified, but the%s", suite);
+	fix(d, "Have the server enable TLS 1.2 or TLS 1.3 with AEAD suites (AES-GCM, ChaCha20-Poly1305). With --verify "
+	       "strict this warning fails the run (exit 14).");
+	cite(d, f->sh_ev);
 }
 
 /* Diagnoses one connection. */
@@ -596,6 +776,8 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	} else if (!diagnose_client_cert(tl, &f, out, max, &n) && !diagnose_server_cert(&f, out, max, &n)) {
 		diagnose_connection(tl, &f, out, max, &n);
 	}
+	if (n > 0)
+		diagnose_legacy(&f, &out[0]);
 	/* every other pre-flight finding follows the primary cause */
 	for (int k = 1; k <= PF_UNREADABLE && n < max; k++) {
 		bool used = false;

@@ -1131,8 +1131,9 @@ static const char *alert_advice(unsigned desc)
 {
 	switch (desc) {
 	case 20: return "Check for a device in the path that modifies traffic, or a bug in either TLS library.";
-	case 40: return "Check that both sides share at least one protocol version, cipher suite, key exchange "
-			"group and signature algorithm: compare the ClientHello's offer with the server's settings.";
+	case 40: return "Check that both sides share at least one cipher suite, key exchange group and signature "
+			"algorithm: compare the ClientHello's offer with the server's settings. GnuTLS also sends this "
+			"alert when no TLS version is shared, where RFC 8446 asks for protocol_version (70).";
 	case 42: return "Check that the certificate is intact, correctly signed by its issuer, and allowed for "
 			"this use (key usage, and extended key usage such as clientAuth for a client certificate).";
 	case 43: return "Check the certificate's key type and size (RSA, ECDSA, Ed25519) and its key usage "

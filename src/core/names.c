@@ -14,6 +14,7 @@
 #include "tlsladder/names.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* One table row: a wire value and its static name (or sentence). */
 struct name_entry {
@@ -152,8 +153,9 @@ static const struct name_entry alert_meanings[] = {
          "modern TLS no longer sends)."},
     {22, "A record was larger than the protocol allows."},
     {30, "A compressed record could not be decompressed."},
-    {40, "The two sides could not agree on security settings such as the "
-         "protocol version, cipher suite or key exchange."},
+    {40, "The sender found no acceptable set of security parameters, such "
+         "as a cipher suite, key exchange group or signature algorithm both "
+         "sides support."},
     {41, "No suitable certificate was available to send (an SSL 3.0 alert "
          "that later versions no longer use)."},
     {42, "A certificate was corrupt or its signature could not be "
@@ -627,6 +629,37 @@ const char *names_cipher_suite(unsigned id)
     if (names_is_grease(id))
         return "GREASE";
     return lookup(cipher_suites, COUNT_OF(cipher_suites), id);
+}
+
+/* True when the IANA name ends in tail. */
+static bool name_ends(const char *name, const char *tail)
+{
+    size_t n = strlen(name), k = strlen(tail);
+    return n >= k && strcmp(name + n - k, tail) == 0;
+}
+
+/* The key that signs a suite's ServerKeyExchange, from the suite's own IANA
+ * name in the table above ("_ECDHE_ECDSA_", "_DHE_DSS_", "_ECDHE_RSA_", ...). */
+enum names_auth names_suite_auth(unsigned id)
+{
+    const char *name = names_cipher_suite(id);
+
+    if (!name || strncmp(name, "TLS_", 4) != 0 || !strstr(name, "_WITH_"))
+        return NAMES_AUTH_NONE;
+    if (strstr(name, "_DHE_DSS_"))
+        return NAMES_AUTH_DSA;
+    if (strstr(name, "_ECDHE_ECDSA_"))
+        return NAMES_AUTH_ECDSA;
+    if (strstr(name, "_ECDHE_RSA_") || strstr(name, "_DHE_RSA_"))
+        return NAMES_AUTH_RSA;
+    return NAMES_AUTH_NONE;
+}
+
+/* True for a CBC suite whose records are protected by HMAC-SHA-1 ("..._CBC_SHA"). */
+bool names_suite_cbc_sha1(unsigned id)
+{
+    const char *name = names_cipher_suite(id);
+    return name && name_ends(name, "_CBC_SHA");
 }
 
 /* ------------------------------------------------------------------ */

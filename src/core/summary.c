@@ -6,6 +6,7 @@
  */
 #include "tlsladder/summary.h"
 #include "tlsladder/decode.h"
+#include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/tree.h"
 
@@ -112,6 +113,11 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 		if (peek_ske_ecdhe(ev->body, ev->body_len, &g, &sig)) {
 			s->group = g;
 			s->sigscheme = sig;
+		}
+		if (s->version && s->version < 0x0303) {
+			/* TLS 1.0/1.1: no algorithm field, the suite's key type fixes the signature */
+			s->sigscheme = 0;
+			s->legacy_sig = names_suite_auth(s->cipher_suite);
 		}
 		break;
 	}

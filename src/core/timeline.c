@@ -287,6 +287,9 @@ int timeline_append_raw(struct timeline *tl, const struct tl_event *ev)
 	return seq;
 }
 
+static int note_append(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
+		       int code, const struct tl_note *fact);
+
 /* Appends a note, error or diagnosis. */
 int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text)
 {
@@ -297,6 +300,22 @@ int timeline_note(struct timeline *tl, enum tl_kind kind, enum tl_side side, uns
 int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
 		       int code)
 {
+	struct tl_note none = { 0 };
+
+	return note_append(tl, kind, side, conn, text, code, &none);
+}
+
+/* Appends a note or error with its typed fact. */
+int timeline_note_fact(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
+		       const struct tl_note *fact)
+{
+	return note_append(tl, kind, side, conn, text, 0, fact);
+}
+
+/* Appends a note, error or diagnosis (the two functions above). */
+static int note_append(struct timeline *tl, enum tl_kind kind, enum tl_side side, unsigned conn, const char *text,
+		       int code, const struct tl_note *fact)
+{
 	struct tl_event ev;
 	int seq;
 
@@ -306,6 +325,7 @@ int timeline_note_code(struct timeline *tl, enum tl_kind kind, enum tl_side side
 	ev.conn = conn;
 	ev.text = text;
 	ev.code = code;
+	ev.note = *fact;
 	pthread_mutex_lock(&tl->sync->lock);
 	ev.t_us = timeline_now(tl);
 	seq = append_locked(tl, &ev);

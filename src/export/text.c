@@ -214,6 +214,10 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	} else if (s.sigscheme) {
 		name = names_sigscheme(s.sigscheme);
 		kv(f, "server signature:", name ? name : "unknown");
+	} else if (s.legacy_sig != NAMES_AUTH_NONE) {
+		kv(f, "server signature:", s.legacy_sig == NAMES_AUTH_RSA     ? "RSA over MD5+SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)"
+				   : s.legacy_sig == NAMES_AUTH_DSA   ? "DSA over SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)"
+								      : "ECDSA over SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)");
 	} else if (s.rsa_kx) {
 		kv(f, "server signature:", "none (the server proves its key by decrypting the premaster secret)");
 	}

@@ -17,6 +17,9 @@
 #include "tlsladder/peek.h"
 #include "tlsladder/names.h"
 #include "tlsladder/chain.h"
+#include "tlsladder/notes.h"
+#include "tlsladder/sniff.h"
+#include "tlsladder/x509view.h"
 #include "tls_internal.h"
 
 #include <errno.h>
@@ -84,7 +87,7 @@ struct conn {
 	bool alert_in;                  /* an alert arrived (any level) */
 	bool fatal_in;
 	bool close_in;                  /* close_notify arrived */
-	uint8_t first_in[8];            /* the first bytes the peer sent (to recognise HTTP, SSH, ...) */
+	uint8_t first_in[256];          /* the first bytes the peer sent (to recognise HTTP, SSH, ...) */
 	unsigned first_in_len;
 	int last_errno;                 /* the last transport error */
 	int last_in_type;               /* the last handshake message received (-1: none) */
@@ -560,19 +563,12 @@ static int retrieve_fn(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int
 	if (ep->npcerts == 0)
 		return 0;
 	if (nreqs > 0 && !chain_matches(ep, req_ca_rdn, nreqs)) {
+		struct tl_note fact = { .code = ep->cfg.withhold_unmatched ? TL_NOTE_CERT_WITHHELD : TL_NOTE_CERT_SENT_UNLISTED,
+					.count = (unsigned)nreqs };
 		chain_issuer_text(ep, issuer, sizeof issuer);
-		if (ep->cfg.withhold_unmatched) {
-			snprintf(note, sizeof note,
-				 "the client certificate was withheld: its issuer '%s' is not among the %d CA name%s the server "
-				 "listed (--withhold-unmatched-cert)", issuer, nreqs, nreqs == 1 ? "" : "s");
-			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, note);
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, issuer, note, sizeof note), &fact);
+		if (ep->cfg.withhold_unmatched)
 			return 0;
-		}
-		snprintf(note, sizeof note,
-			 "the certificate's issuer '%s' is not among the %d CA name%s the server listed; sending it anyway so "
-			 "the server's verdict shows (GnuTLS alone would send none; --withhold-unmatched-cert does that)",
-			 issuer, nreqs, nreqs == 1 ? "" : "s");
-		timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, note);
 	}
 	*pcert = ep->pcerts;
 	*pcert_length = ep->npcerts;
@@ -989,8 +985,8 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
 		if (rc > 0) {
 			char note[96];
-			snprintf(note, sizeof note, "the server sent %d bytes of application data", rc);
-			timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, note);
+			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
+			timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
 			c->nst_after_fin = true;     /* data after our Finished: the server accepted us */
 			continue;
 		}
@@ -1012,17 +1008,6 @@ static int client_grace(struct conn *c, enum tl_grace_end *why)
 	return GNUTLS_E_SUCCESS;
 }
 
-/* True when data starts like an HTTP request line. */
-static bool http_request(const char *p, size_t n)
-{
-	static const char *const methods[] = { "GET ", "HEAD ", "POST ", "PUT ", "OPTIONS ", "DELETE ", "PATCH " };
-
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (n >= strlen(methods[i]) && memcmp(p, methods[i], strlen(methods[i])) == 0)
-			return true;
-	return false;
-}
-
 /* Client: a minimal HTTP request; the first response line becomes a note (mTLS
  * servers often reveal a rejected certificate only here). Returns a GnuTLS code. */
 static int client_http(struct conn *c)
@@ -1039,7 +1024,10 @@ static int client_http(struct conn *c)
 	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 	if (rc < 0)
 		return rc;
-	timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, "sent an HTTP request: GET / HTTP/1.1");
+	{
+		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
+	}
 	for (int rounds = 0; rounds < 1000 && have < sizeof buf - 1; rounds++) {
 		char *eol;
 
@@ -1069,8 +1057,12 @@ static int client_http(struct conn *c)
 	}
 	buf[have < sizeof buf ? have : sizeof buf - 1] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	snprintf(line, sizeof line, "the server answered: %.200s", have ? buf : "(nothing)");
-	timeline_note(c->tl, TL_EV_NOTE, c->peer, c->conn, line);
+	{
+		int status = sniff_http_status((const uint8_t *)buf, strlen(buf));
+		struct tl_note answer = { .code = TL_NOTE_HTTP_ANSWER, .status = status > 0 ? status : 0 };
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn,
+				   notes_render(&answer, have ? buf : NULL, line, sizeof line), &answer);
+	}
 	return 0;
 }
 
@@ -1087,15 +1079,16 @@ static int server_serve(struct conn *c)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
-		if (rc > 0 && !answered && http_request(buf, (size_t)rc)) {
+		if (rc > 0 && !answered && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST) {
 			/* a browser or curl: answer, so it does not wait for the deadline */
 			static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
-			char resp[256];
+			char resp[256], note[96];
+			struct tl_note fact = { .code = TL_NOTE_HTTP_SERVED };
 			int len = snprintf(resp, sizeof resp,
 					   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
 					   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
 			answered = true;
-			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, "the client sent an HTTP request; answered 200 OK");
+			timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
 			do {
 				rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
 			} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
@@ -1300,30 +1293,99 @@ static void versions_text(const unsigned *v, int n, char *buf, size_t size)
 	}
 }
 
-/* Why a handshake failed, in plain words, and the exit code that goes with it. */
-static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
+/* Reads the rest of a non-TLS answer's first line (bounded: 10 reads, 300 ms), for the sniffer. */
+static void sniff_more(struct conn *c)
+{
+	int64_t end = timeline_now(c->tl) + 300000;
+
+	if (c->fd < 0 || c->first_in_len == 0 || !sniff_wants_more(c->first_in, c->first_in_len))
+		return;
+	for (int rounds = 0; rounds < 10 && c->first_in_len < sizeof c->first_in; rounds++) {
+		struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+		int left = (int)((end - timeline_now(c->tl)) / 1000);
+		ssize_t n;
+
+		if (left <= 0 || poll(&pf, 1, left) <= 0)
+			return;
+		n = recv(c->fd, c->first_in + c->first_in_len, sizeof c->first_in - c->first_in_len, MSG_DONTWAIT);
+		if (n <= 0)
+			return;
+		c->first_in_len += (unsigned)n;
+		if (!sniff_wants_more(c->first_in, c->first_in_len))
+			return;
+	}
+}
+
+/* The failure when the peer's first bytes are not TLS; false when they are TLS (or nothing came). */
+static bool classify_not_tls(const struct conn *c, char *out, size_t n, struct tl_note *fact)
+{
+	struct sniff_result r = sniff_bytes(c->first_in, c->first_in_len);
+
+	if (r.kind == SNIFF_NONE || r.kind == SNIFF_TLS)
+		return false;
+	fact->fail = TL_FAIL_NOT_TLS;
+	fact->spoke = r;
+	sniff_describe(&r, c->self == TL_CLIENT ? "server" : "client", out, n);
+	return true;
+}
+
+/* The failure a fatal alert from the peer reports. */
+static int classify_alert(const struct conn *c, const char *peer, char *out, size_t n, struct tl_note *fact)
+{
+	int desc = (int)gnutls_alert_get(c->s);
+	bool before_hello = c->version == 0;
+
+	fact->alert = (unsigned)desc;
+	if (desc == 70) {
+		fact->fail = TL_FAIL_VERSION;
+		snprintf(out, n, "the %s accepts none of the TLS versions offered (%s)", peer, tls_alert_words(desc));
+		return TL_EXIT_MISMATCH;
+	}
+	if ((desc == 40 || desc == 71) && before_hello && c->self == TL_CLIENT) {
+		fact->fail = TL_FAIL_NOTHING_IN_COMMON;
+		snprintf(out, n, "the server found nothing in common with the offer, without saying what: a TLS version, "
+				 "cipher suite, group or signature algorithm (%s)", tls_alert_words(desc));
+		return TL_EXIT_MISMATCH;
+	}
+	fact->fail = TL_FAIL_OTHER;
+	snprintf(out, n, "the %s ended the handshake with %s", peer, tls_alert_words(desc));
+	return TL_EXIT_REJECTED;
+}
+
+/* Server: no version in common with what the client offered, in words. */
+static void versions_failure(const struct conn *c, char *out, size_t n)
+{
+	char offered[64] = "", accepted[64] = "";
+	const unsigned *list;
+	int k = gnutls_priority_protocol_list(c->ep->prio, &list);
+	unsigned wire[16];
+	int m = 0;
+
+	versions_text(c->offered, c->noffered, offered, sizeof offered);
+	for (int i = 0; i < k && m < 16; i++)
+		wire[m++] = protocol_wire(list[i]);
+	versions_text(wire, m, accepted, sizeof accepted);
+	snprintf(out, n, "no TLS version in common with the client: it offered %s; this side accepts %s", offered,
+		 accepted);
+}
+
+/* Why a handshake failed, in plain words, the exit code that goes with it, and the typed fact (fact->fail). */
+static int classify_failure(const struct conn *c, int rc, char *out, size_t n, struct tl_note *fact)
 {
 	const char *peer = c->self == TL_CLIENT ? "server" : "client";
 	const char *last = c->last_in_type == TL_HS_HELLO_RETRY_REQUEST ? "HelloRetryRequest"
 			   : c->last_in_type >= 0 ? names_handshake((unsigned)c->last_in_type) : NULL;
 	bool nothing = c->first_in_len == 0;
 
+	memset(fact, 0, sizeof *fact);
+	fact->code = TL_NOTE_FAILURE;
+	fact->fail = TL_FAIL_OTHER;
 	if (c->cancelled) {
 		snprintf(out, n, "stopped by the user");
 		return TL_EXIT_CANCELLED;
 	}
-	if (c->first_in_len > 0 && (c->first_in[0] < 20 || c->first_in[0] > 24)) {
-		if (c->first_in_len >= 5 && memcmp(c->first_in, "HTTP/", 5) == 0)
-			snprintf(out, n, "the %s answered with plain HTTP, not TLS: is this the HTTPS port?", peer);
-		else if (c->first_in_len >= 4 && memcmp(c->first_in, "SSH-", 4) == 0)
-			snprintf(out, n, "the %s speaks SSH, not TLS", peer);
-		else if (c->first_in_len >= 4 && (memcmp(c->first_in, "GET ", 4) == 0 || memcmp(c->first_in, "POST", 4) == 0 ||
-						  memcmp(c->first_in, "HEAD", 4) == 0))
-			snprintf(out, n, "the %s sent a plain HTTP request, not TLS", peer);
-		else
-			snprintf(out, n, "the %s answered with something that is not TLS", peer);
+	if (classify_not_tls(c, out, n, fact))
 		return TL_EXIT_NOT_TLS;
-	}
 	if (c->timed_out || rc == GNUTLS_E_TIMEDOUT) {
 		if (nothing)
 			snprintf(out, n, "the %s accepted the connection but never answered", peer);
@@ -1344,43 +1406,19 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
 				 last ? ", after its " : "", last ? last : "");
 		return TL_EXIT_HANDSHAKE;
 	}
-	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-		int desc = (int)gnutls_alert_get(c->s);
-		bool before_hello = c->version == 0;
-		if (desc == 70) {
-			snprintf(out, n, "the %s accepts none of the TLS versions offered (%s)", peer, tls_alert_words(desc));
-			return TL_EXIT_MISMATCH;
-		}
-		if ((desc == 40 || desc == 71) && before_hello && c->self == TL_CLIENT) {
-			snprintf(out, n, "the server found nothing in common with the offer: no shared TLS version, cipher suite, "
-					 "group or signature algorithm (%s)", tls_alert_words(desc));
-			return TL_EXIT_MISMATCH;
-		}
-		snprintf(out, n, "the %s ended the handshake with %s", peer, tls_alert_words(desc));
-		return TL_EXIT_REJECTED;
-	}
-	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET) {
-		snprintf(out, n, "no TLS version in common with the %s", peer);
-		return TL_EXIT_MISMATCH;
-	}
-	if (c->self == TL_SERVER && c->noffered > 0 && !versions_overlap(c)) {
-		char offered[64] = "", accepted[64] = "";
-		versions_text(c->offered, c->noffered, offered, sizeof offered);
-		{
-			const unsigned *list;
-			int k = gnutls_priority_protocol_list(c->ep->prio, &list);
-			unsigned wire[16];
-			int m = 0;
-			for (int i = 0; i < k && m < 16; i++)
-				wire[m++] = protocol_wire(list[i]);
-			versions_text(wire, m, accepted, sizeof accepted);
-		}
-		snprintf(out, n, "no TLS version in common with the client: it offered %s; this side accepts %s", offered,
-			 accepted);
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		return classify_alert(c, peer, out, n, fact);
+	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET || (c->self == TL_SERVER && c->noffered > 0 && !versions_overlap(c))) {
+		fact->fail = TL_FAIL_VERSION;
+		if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
+			snprintf(out, n, "no TLS version in common with the %s", peer);
+		else
+			versions_failure(c, out, n);
 		return TL_EXIT_MISMATCH;
 	}
 	if (rc == GNUTLS_E_NO_CIPHER_SUITES || rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE || rc == GNUTLS_E_NO_COMMON_KEY_SHARE ||
 	    rc == GNUTLS_E_INSUFFICIENT_CREDENTIALS || rc == GNUTLS_E_UNKNOWN_PK_ALGORITHM) {
+		fact->fail = TL_FAIL_CIPHER;
 		snprintf(out, n, "no cipher suite or key exchange in common with the %s (%s)", peer, tls_error_words(rc));
 		return TL_EXIT_MISMATCH;
 	}
@@ -1388,7 +1426,9 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n)
 		snprintf(out, n, "the %s's certificate did not verify, so the handshake was aborted", peer);
 		return TL_EXIT_VERIFY;
 	}
-	snprintf(out, n, "handshake failed: %s", tls_error_words(rc));
+	if (rc == GNUTLS_E_DECRYPTION_FAILED)
+		fact->fail = TL_FAIL_RECORD_INTEGRITY;
+	snprintf(out, n, "handshake failed: %s", tls_record_error_words(rc));
 	return TL_EXIT_HANDSHAKE;
 }
 
@@ -1399,7 +1439,8 @@ static int side_exit(const struct conn *c, const struct tl_result *r)
 		return TL_EXIT_CANCELLED;
 	if (!r->handshake_ok) {
 		char ignored[8];
-		return classify_failure(c, r->code, ignored, sizeof ignored);
+		struct tl_note fact;
+		return classify_failure(c, r->code, ignored, sizeof ignored, &fact);
 	}
 	if (r->rejected_after)
 		return TL_EXIT_REJECTED;
@@ -1460,9 +1501,11 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 		send_failure_alert(&c, rc);
 		if (o->sync && c.self == TL_SERVER)
 			session_sync_settled(o->sync);
-		classify_failure(&c, rc, r.error, sizeof r.error);
+		struct tl_note fact;
+		sniff_more(&c);
+		classify_failure(&c, rc, r.error, sizeof r.error, &fact);
 		if (c.capture)
-			timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
+			timeline_note_fact(tl, TL_EV_ERROR, c.self, conn, r.error, &fact);
 	} else {
 		if (o->sync && c.self == TL_SERVER)
 			session_sync_settled(o->sync);

@@ -17,6 +17,8 @@
 
 /* A GnuTLS error code in plain words (static text). */
 const char *tls_error_words(int rc);
+/* The same for an error reading or writing a record (decryption failures are about records there). */
+const char *tls_record_error_words(int rc);
 /* An alert description in plain words: "unknown_ca (48): the server could not ..." (static buffer per thread). */
 const char *tls_alert_words(int desc);
 /* Sets err for a certificate/key file pair GnuTLS refused. */

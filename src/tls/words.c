@@ -57,6 +57,16 @@ const char *tls_error_words(int rc)
 	}
 }
 
+/* A GnuTLS error from the record layer (a handshake or data record) in plain words: there
+ * GNUTLS_E_DECRYPTION_FAILED means a record that did not decrypt, not a key file. */
+const char *tls_record_error_words(int rc)
+{
+	if (rc == GNUTLS_E_DECRYPTION_FAILED)
+		return "a record from the peer failed decryption (its integrity check did not pass): the two sides "
+		       "derived different keys, or the record was altered on the way";
+	return tls_error_words(rc);
+}
+
 /* An alert description in plain words. */
 const char *tls_alert_words(int desc)
 {

@@ -907,7 +907,8 @@ static void draw_header(struct ui *ui, int w)
 		snprintf(part, sizeof part, "%sresumed", sep);
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	} else if (ui->have_sum && s->client.set && s->client.verify_done) {
-		snprintf(part, sizeof part, "%s%s", sep, s->client.verified ? "verified" : "NOT verified");
+		/* whose certificate: the client checked the server's (the client certificate has its own banner) */
+		snprintf(part, sizeof part, "%s%s", sep, s->client.verified ? "server cert verified" : "server cert NOT verified");
 		strncat(line, part, sizeof line - strlen(line) - 1);
 	}
 	if (ui->src.per_conn) {
@@ -1396,7 +1397,8 @@ void ui_draw(struct ui *ui)
 		/* the diagnosis banner under the header */
 		char line[1200], safe_s[1000];
 		sanitize_str(safe_s, sizeof safe_s, ui->diag[0].sentence);
-		snprintf(line, sizeof line, " %s %s: %s   (d: details)", ui->unicode ? "\u2717" : "x",
+		snprintf(line, sizeof line, " %s %s: %s   (d: details)",
+			 diag_is_warning(ui->diag[0].code) ? "!" : ui->unicode ? "\u2717" : "x",
 			 diag_code_name(ui->diag[0].code), safe_s);
 		attrset(role_attr(ui, ROLE_BAD) | A_REVERSE);
 		blank(1, 0, w);

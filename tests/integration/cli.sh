@@ -27,6 +27,12 @@ expect_rc 2 "bad --verify" -- "$bin" --verify maybe localhost
 expect_rc 5 "missing demo certs dir" -- "$bin" demo --certs "$tmp/none"
 has "$tmp/err" "$tmp/none" "the unusable file is named"
 
+# A version mismatch: GnuTLS's handshake_failure (40) is named as GnuTLS's, next to what RFC 8446 asks
+expect_rc 11 "demo version-mismatch --text" -- "$bin" demo version-mismatch --text
+has "$tmp/out" "^diagnosis: protocol-version-mismatch: The two sides have no TLS version in common: the server accepts none of the versions the client offered\. This GnuTLS server answered with handshake_failure \(40\); RFC 8446 \(section 4\.2\.1\) asks for protocol_version \(70\) when no version is shared, which OpenSSL sends\. The server's own words: " \
+	"version-mismatch: which implementation sent which alert, and what the RFC asks"
+hasnt "$tmp/out" "handshake_failure \(40\): [^)]*protocol version" "alert 40's meaning does not mention the protocol version"
+
 # The classic RSA key exchange, in order, with directions.
 expect_rc 0 "demo tls12-rsa --text" -- "$bin" demo tls12-rsa --text
 grep -E '^ +[0-9]+ ' "$tmp/out" | sed -E 's/^ +[0-9]+ +[0-9.]+ +//' >"$tmp/ladder"

@@ -9,12 +9,20 @@ connection on its own thread the MODE way:
   silent   accepts, reads, never answers
   http     answers any input with "HTTP/1.1 400 Bad Request" and closes
   ssh      sends an SSH banner as soon as the connection is accepted
+  html     answers any input with an HTML page and no status line (as
+           Python's http.server answers an HTTP/0.9-looking request)
+  smtp, imap, pop3, ftp
+           greet as that plain-text protocol does as soon as the
+           connection is accepted (a STARTTLS service)
   close    reads the ClientHello, then closes (FIN)
   reset    reads the ClientHello, then closes with SO_LINGER 0 (RST)
   stall    a proxy to 127.0.0.1:BACKEND_PORT: passes the client's bytes on,
            passes back only the first TLS record of the answer (the
            ServerHello), then holds both connections without a word
   garbage  answers 20 random bytes that are not TLS
+  corrupt  a proxy to 127.0.0.1:BACKEND_PORT that flips one bit in the
+           first encrypted record (content type 23) the backend sends, so
+           the client's decryption of that record fails
 
 Every wait is bounded: the process exits by itself after LIFETIME seconds
 (60) whatever happens, so a test that dies cannot leave it behind.
@@ -121,6 +129,30 @@ def serve_ssh(s):
     hold(s)
 
 
+def serve_html(s):
+    if read_some(s):
+        answer_and_close(s, b"<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n"
+                            b"<body><h1>Error response</h1><p>Error code: 400</p></body>\n</html>\n")
+
+
+GREETINGS = {
+    "smtp": b"220 mail.example ESMTP Postfix (Debian/GNU)\r\n",
+    "imap": b"* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.\r\n",
+    "pop3": b"+OK Dovecot ready.\r\n",
+    "ftp": b"220 (vsFTPd 3.0.3)\r\n",
+}
+
+
+def greeter(banner):
+    def serve(s):
+        try:
+            s.sendall(banner)
+        except OSError:
+            return
+        hold(s)
+    return serve
+
+
 def serve_close(s):
     read_record(s)
 
@@ -178,6 +210,31 @@ def serve_stall(s, backend_port):
         b.close()
 
 
+def serve_corrupt(s, backend_port):
+    try:
+        b = socket.create_connection(("127.0.0.1", backend_port), timeout=min(5.0, left()) or 0.01)
+    except OSError:
+        return
+    try:
+        t = threading.Thread(target=pump, args=(s, b), daemon=True)
+        t.start()
+        flipped = False
+        while left() > 0:
+            rec = read_record(b)
+            if len(rec) < 6:
+                break
+            if not flipped and rec[0] == 23:
+                rec = rec[:-1] + bytes([rec[-1] ^ 0x01])
+                flipped = True
+            try:
+                s.sendall(rec)
+            except OSError:
+                break
+        t.join(min(5.0, left()))
+    finally:
+        b.close()
+
+
 def main():
     modes = {
         "silent": serve_silent,
@@ -186,15 +243,20 @@ def main():
         "close": serve_close,
         "reset": serve_reset,
         "garbage": serve_garbage,
+        "html": serve_html,
         "stall": None,
+        "corrupt": None,
     }
-    if len(sys.argv) < 2 or sys.argv[1] not in modes or (sys.argv[1] == "stall") != (len(sys.argv) == 3):
-        sys.stderr.write("usage: fakes.py silent|http|ssh|close|reset|garbage | stall BACKEND_PORT\n")
+    for name, banner in GREETINGS.items():
+        modes[name] = greeter(banner)
+    if len(sys.argv) < 2 or sys.argv[1] not in modes or (sys.argv[1] in ("stall", "corrupt")) != (len(sys.argv) == 3):
+        sys.stderr.write("usage: fakes.py silent|http|html|ssh|smtp|imap|pop3|ftp|close|reset|garbage | stall|corrupt BACKEND_PORT\n")
         return 2
     mode = sys.argv[1]
-    if mode == "stall":
+    if mode in ("stall", "corrupt"):
         backend = int(sys.argv[2])
-        handler = lambda s: serve_stall(s, backend)
+        serve = serve_stall if mode == "stall" else serve_corrupt
+        handler = lambda s: serve(s, backend)
     else:
         handler = modes[mode]
 

@@ -65,24 +65,51 @@ if start_fake silent; then
 	stop_server "$fpid"
 fi
 
-if start_fake http; then
-	fault 12 $LIMIT "plain HTTP server" -- "${client[@]}" 127.0.0.1 -p "$fport"
-	cause "the server answered with plain HTTP, not TLS" "plain HTTP server"
-	has "$tmp/out" "^diagnosis: not-tls: " "plain HTTP server: diagnosis not-tls"
+# not_tls MODE DESCRIPTION SENTENCE: a fake that speaks MODE; exit 12, the cause on stderr,
+# and the exact diagnosis line (starting with a capital letter)
+not_tls() {
+	if start_fake "$1"; then
+		fault 12 $LIMIT "$2" -- "${client[@]}" 127.0.0.1 -p "$fport"
+		local bare="${3%[.?]}"
+		cause "$(tr 'A-Z' 'a-z' <<<"${bare:0:1}")${bare:1}" "$2"
+		has "$tmp/out" "^diagnosis: not-tls: $(sed 's/[][().*?]/\\&/g' <<<"$3") \\(evidence" "$2: diagnosis not-tls, exact sentence"
+		stop_server "$fpid"
+	fi
+}
+not_tls http "plain HTTP server" "The server answered in plain HTTP (status 400), not TLS: this port serves HTTP without TLS; is this the HTTPS port?"
+not_tls html "HTTP server answering with a bare HTML page" "The server answered with an HTML page and no HTTP status line, not TLS: a plain HTTP server took the ClientHello for an old-style (HTTP/0.9) request; is this the HTTPS port?"
+not_tls ssh "SSH server" "The server speaks SSH, not TLS: it sent an SSH banner."
+not_tls smtp "SMTP server" "The server greeted with an SMTP banner, not TLS: this is a mail server that speaks plain text first; TLS would start only after STARTTLS."
+not_tls imap "IMAP server" "The server greeted with an IMAP banner, not TLS: this is a mail server (IMAP) that speaks plain text first; TLS would start only after STARTTLS."
+not_tls pop3 "POP3 server" "The server greeted with a POP3 banner, not TLS: this is a mail server (POP3) that speaks plain text first; TLS would start only after STARTTLS (the STLS command)."
+not_tls ftp "FTP server" "The server greeted with an FTP banner, not TLS: this is an FTP server that speaks plain text first; TLS would start only after the client asks for it (AUTH TLS, FTP's STARTTLS)."
+if start_fake smtp; then
+	fault 12 $LIMIT "SMTP server: the fix" -- "${client[@]}" 127.0.0.1 -p "$fport"
+	has "$tmp/out" "^fix: Use the service's TLS port \\(465 for SMTP submission, 993 for IMAP, 995 for POP3, 990 for FTP\\), or a client that speaks STARTTLS; tlsladder does not\\.$" "SMTP server: the fix names the TLS ports"
 	stop_server "$fpid"
 fi
 
-if start_fake ssh; then
-	fault 12 $LIMIT "SSH server" -- "${client[@]}" 127.0.0.1 -p "$fport"
-	cause "the server speaks SSH, not TLS" "SSH server"
-	has "$tmp/out" "^diagnosis: not-tls: " "SSH server: diagnosis not-tls"
-	stop_server "$fpid"
+# Python's own http.server answers a ClientHello with an HTML page and no status line
+if command -v python3 >/dev/null; then
+	hroot="$tmp/httproot"
+	mkdir -p "$hroot"
+	hport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	python3 -m http.server --bind 127.0.0.1 --directory "$hroot" "$hport" >"$tmp/httpserver.log" 2>&1 &
+	hpid=$!
+	for _ in $(seq 1 50); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$hport") 2>/dev/null && break
+		sleep 0.1
+	done
+	fault 12 $LIMIT "python3 -m http.server" -- "${client[@]}" 127.0.0.1 -p "$hport"
+	has "$tmp/out" "^diagnosis: not-tls: The server answered with an HTML page and no HTTP status line, not TLS: " "python3 -m http.server: a bare HTML page, named as such"
+	kill "$hpid" 2>/dev/null
+	wait "$hpid" 2>/dev/null
 fi
 
 if start_fake garbage; then
 	fault 12 $LIMIT "server answering random bytes" -- "${client[@]}" 127.0.0.1 -p "$fport"
-	cause "the server answered with something that is not TLS" "server answering random bytes"
-	has "$tmp/out" "^diagnosis: not-tls: " "server answering random bytes: diagnosis not-tls"
+	cause "the server answered with something that is not TLS (first byte 0x" "server answering random bytes"
+	has "$tmp/out" "^diagnosis: not-tls: The server answered with something that is not TLS \\(first byte 0x[89a-f][0-9a-f]\\)\\. " "server answering random bytes: diagnosis not-tls"
 	stop_server "$fpid"
 fi
 
@@ -108,6 +135,17 @@ if start_serv --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$cer
 		has "$tmp/out" "^diagnosis: timeout: " "server stalling after its ServerHello: diagnosis timeout"
 		has "$tmp/out" '\|<-+ ServerHello .*\|' "stalling server: its ServerHello is on the ladder"
 		has "$tmp/out" 'note \(client\): waiting for the server' "stalling server: the wait is a note in the ladder"
+		stop_server "$fpid"
+	fi
+	# ... and behind one that flips a bit in its first encrypted record: a record
+	# that fails decryption is said as such, not as an encrypted key file
+	if start_fake corrupt "$sport"; then
+		fault 1 $LIMIT "a record altered on the way" -- "${client[@]}" 127.0.0.1 -p "$fport"
+		cause "handshake failed: a record from the peer failed decryption (its integrity check did not pass): the two sides derived different keys, or the record was altered on the way" \
+			"a record altered on the way"
+		hasnt "$tmp/out" 'key file' "a record altered on the way: no key file mentioned"
+		has "$tmp/out" "^diagnosis: record-integrity: A record from the server failed its integrity check, so this side could not decrypt it and ended the handshake: the two sides derived different keys, or something on the way altered the record\. \(evidence" \
+			"a record altered on the way: diagnosis record-integrity"
 		stop_server "$fpid"
 	fi
 	stop_server "$spid"
@@ -172,11 +210,13 @@ fi
 if start_serv "${tls[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.3; then
 	fault 11 $LIMIT "TLS 1.3 server, TLS 1.2 client" -- "${client[@]}" --tls1.2 127.0.0.1 -p "$sport"
 	cause "the server found nothing in common with the offer" "TLS 1.3 server, TLS 1.2 client"
+	has "$tmp/out" "^diagnosis: no-shared-cipher: The server found nothing in common with the client's offer, and its alert handshake_failure \(40\) does not say what: a TLS version, a cipher suite, a key exchange group or a signature algorithm\. For a version mismatch RFC 8446 asks for protocol_version \(70\), which OpenSSL sends; GnuTLS servers send handshake_failure \(40\) for it too\. \(evidence" \
+		"TLS 1.3 server, TLS 1.2 client: handshake_failure (40) is not taught as a version alert"
 	stop_server "$spid"
 fi
 if start_serv "${tls[@]}" --priority NORMAL:-CIPHER-ALL:+AES-128-GCM; then
 	fault 11 $LIMIT "no cipher suite in common" -- "${client[@]}" --priority NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305 127.0.0.1 -p "$sport"
-	cause "the server found nothing in common with the offer: no shared TLS version, cipher suite" "no cipher suite in common"
+	cause "the server found nothing in common with the offer, without saying what: a TLS version, cipher suite, group or signature algorithm (alert handshake_failure (40)" "no cipher suite in common"
 	stop_server "$spid"
 fi
 # OpenSSL answers a version mismatch with protocol_version (70)

@@ -133,6 +133,7 @@ causes() {
 	check "$l" client-cert-missing 4 -- "${ca[@]}" "${base[@]}"
 	has "$tmp/out" "version: +TLS $v\$" "$l: version"
 	has "$tmp/out" 'client certificate: requested, but none was sent' "$l: nothing sent"
+	hasnt "$tmp/out" 'rejected the certificate afterwards' "$l: no rejected certificate when none was sent"
 	cites "$CR" CertificateRequest "$l"
 	cites_refusal "$l"
 
@@ -347,5 +348,18 @@ if have gnutls-serv && start_server gnutls-serv-race yes run_gnutls 1.3; then
 	fi
 	stop_server
 fi
+
+# tlsladder's own server requiring a certificate, TLS 1.3, a client with none:
+# the server judges the empty Certificate after the client's Finished
+l="tlsladder serve --require-client-cert, TLS 1.3, no certificate"
+sport=$(free_port)
+"$bin" serve --text --once --require-client-cert --timeout 10 "$sport" >"$tmp/tlserve.out" 2>&1 </dev/null &
+tlserve=$!
+pids+=("$tlserve")
+for _ in $(seq 1 50); do listening "$tlserve" "$sport" && break; sleep 0.1; done
+check "$l" client-cert-missing 4 -- "${ca[@]}" --tls1.3 localhost -p "$sport"
+has "$tmp/out" "^diagnosis: client-cert-missing: The server asked for a client certificate and none was sent \(the Certificate message is empty\)\. The handshake completed from the client's side; the server judged the empty Certificate afterwards and ended the connection, as TLS 1\.3 allows\. \(evidence: steps [0-9, ]+\)$" \
+	"$l: the exact sentence, no certificate said to be rejected"
+wait_exit "$tlserve" 10
 
 finish mtls

@@ -110,6 +110,13 @@ serve_done() {
 
 # (a) curl with a client certificate.
 if have curl; then
+	# http:// to the TLS port: the server names the plain HTTP request
+	if start_server serve no run_serve; then
+		curl -s --max-time 5 "http://127.0.0.1:$port/" >/dev/null 2>&1
+		serve_done "serve: curl http:// to the TLS port" 12
+		has "$tmp/serve" '^diagnosis: not-tls: The client sent a plain HTTP request, not TLS: it used http:// on a TLS port\. \(evidence' \
+			"serve: a plain HTTP request is named"
+	fi
 	if start_server serve no run_serve --require-client-cert; then
 		expect_rc 0 "serve: curl with a client certificate" -- curl -sS --max-time 10 --cacert "$certs/root-ca.pem" \
 			--cert "$certs/client-chain.pem" --key "$certs/client.key" -w '\nstatus %{http_code}\n' "https://localhost:$port/"
@@ -192,6 +199,88 @@ if start_server serve no run_serve --request-client-cert; then
 	serve_done "serve --request-client-cert: no certificate is fine" 0
 	has "$tmp/serve" 'client certificate: the client sent no certificate' "serve --request-client-cert: the server says none came"
 	has "$tmp/serve" '^diagnosis: ok:' "serve --request-client-cert: diagnosis ok"
+fi
+
+# ---------------------------------------------------------------- not TLS
+# nginx serving plain HTTP on the port the client takes for TLS: it answers
+# the ClientHello with "HTTP/1.1 400 Bad Request", named as such
+run_nginx_plain() {
+	local p="$1" dir="$tmp/nginx-plain"
+	mkdir -p "$dir"
+	cat >"$dir/nginx.conf" <<-EOF
+		daemon off;
+		master_process off;
+		worker_processes 1;
+		pid $dir/nginx.pid;
+		error_log $dir/error.log info;
+		events { worker_connections 64; }
+		http {
+		    access_log $dir/access.log;
+		    client_body_temp_path $dir/body;
+		    proxy_temp_path $dir/proxy;
+		    fastcgi_temp_path $dir/fastcgi;
+		    uwsgi_temp_path $dir/uwsgi;
+		    scgi_temp_path $dir/scgi;
+		    server {
+		        listen 127.0.0.1:$p;
+		        location / { default_type text/plain; return 200 "plain\n"; }
+		    }
+		}
+	EOF
+	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
+if have nginx; then
+	PATH="$PATH:/usr/sbin"
+	if start_server nginx-plain yes run_nginx_plain; then
+		expect_rc 12 "nginx plain HTTP: not TLS, exit 12" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
+		has "$tmp/out" '^diagnosis: not-tls: The server answered in plain HTTP \(status 400\), not TLS: this port serves HTTP without TLS; is this the HTTPS port\? \(evidence' \
+			"nginx plain HTTP: the status line is named"
+		stop_server
+	fi
+fi
+
+# ---------------------------------------------------------------- legacy protocols
+# A TLS 1.0 / 1.1 server, or a CBC suite with SHA-1, is a warning (exit 0 in
+# report mode, as documented) and a failure under --verify strict (exit 14).
+# (Debian's openssl s_server -tls1 closes without an alert: gnutls-serv it is.)
+LEGACY_TLS10="diagnosis: legacy-protocol: Warning: the handshake completed and verified, but with TLS 1.0, a legacy protocol version that RFC 8996 deprecates: its handshake signatures and Finished rely on MD5 and SHA-1. Its cipher suite TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA protects records with CBC and an HMAC-SHA-1 (MAC, then encrypt), not an AEAD cipher. (evidence: step "
+if have gnutls-serv; then
+	rsa=(--disable-client-cert --x509certfile "$certs/server-rsa-chain.pem" --x509keyfile "$certs/server-rsa.key")
+	ecdsa=(--disable-client-cert --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key")
+	if start_server gnutls-serv-tls10 yes gnutls_serv "${rsa[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.0; then
+		expect_rc 0 "TLS 1.0 server: a warning, exit 0" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
+		has "$tmp/out" "version: +TLS 1.0\$" "TLS 1.0 server: version"
+		has "$tmp/out" "^  server signature: +RSA over MD5\+SHA-1 \(fixed in TLS 1.0/1.1: no algorithm is negotiated\)\$" \
+			"TLS 1.0 server: the signature is named, not unknown"
+		grep -qF -- "$LEGACY_TLS10" "$tmp/out" && ok "TLS 1.0 server: the exact warning" || { bad "TLS 1.0 server: no exact warning in:"; cat "$tmp/out"; }
+		expect_rc 0 "TLS 1.0 server -v" -- "${client[@]}" "${ca[@]}" -v localhost -p "$port"
+		has "$tmp/out" '^ +signature algorithm: none on the wire in TLS 1\.0/1\.1: RSA signs MD5\+SHA-1, DSA and ECDSA sign SHA-1$' \
+			"TLS 1.0 server -v: the ServerKeyExchange has no algorithm field, and says so"
+		hasnt "$tmp/out" 'malformed' "TLS 1.0 server -v: the ServerKeyExchange decodes whole"
+		expect_rc 14 "TLS 1.0 server, --verify strict: exit 14" -- "${client[@]}" "${ca[@]}" --verify strict localhost -p "$port"
+		has "$tmp/err" '^tlsladder: --verify strict: the handshake used a legacy protocol version or cipher suite' \
+			"TLS 1.0 server, --verify strict: said on stderr"
+		stop_server
+	fi
+	if start_server gnutls-serv-tls11 yes gnutls_serv "${ecdsa[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.1; then
+		expect_rc 0 "TLS 1.1 ECDSA server: a warning, exit 0" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
+		has "$tmp/out" "^  server signature: +ECDSA over SHA-1 \(fixed in TLS 1.0/1.1: no algorithm is negotiated\)\$" \
+			"TLS 1.1 ECDSA server: the signature is ECDSA over SHA-1"
+		has "$tmp/out" "^diagnosis: legacy-protocol: Warning: the handshake completed and verified, but with TLS 1\.1, " "TLS 1.1 server: legacy-protocol"
+		stop_server
+	fi
+	if start_server gnutls-serv-cbcsha yes gnutls_serv "${rsa[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1; then
+		expect_rc 0 "TLS 1.2 server with only CBC-SHA suites: a warning, exit 0" -- "${client[@]}" "${ca[@]}" localhost -p "$port"
+		has "$tmp/out" "^diagnosis: legacy-protocol: Warning: the handshake completed and verified, but the cipher suite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA protects records with CBC and an HMAC-SHA-1 \(MAC, then encrypt\), not an AEAD cipher\. " \
+			"TLS 1.2 CBC-SHA suite: legacy-protocol"
+		expect_rc 14 "TLS 1.2 CBC-SHA, --verify strict: exit 14" -- "${client[@]}" "${ca[@]}" --verify strict localhost -p "$port"
+		stop_server
+	fi
+	if start_server gnutls-serv-tls12 yes gnutls_serv "${rsa[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.2; then
+		expect_rc 0 "TLS 1.2 AEAD server, --verify strict: exit 0" -- "${client[@]}" "${ca[@]}" --verify strict localhost -p "$port"
+		has "$tmp/out" '^diagnosis: ok: ' "TLS 1.2 AEAD server: diagnosis ok"
+		stop_server
+	fi
 fi
 
 finish servers

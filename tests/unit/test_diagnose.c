@@ -17,6 +17,7 @@
 
 #include "tlsladder/diagnose.h"
 #include "tlsladder/errors.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/timeline.h"
 
 static const char *const files[] = {
@@ -141,13 +142,139 @@ static void refused_at_the_http_level(void **state)
 {
 	struct timeline *tl = handshake();
 	struct diag_finding d[4];
+	struct tl_note answer = { .code = TL_NOTE_HTTP_ANSWER, .status = 403 };
 
 	(void)state;
-	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, "the server answered: HTTP/1.1 403 Forbidden");
+	timeline_note_fact(tl, TL_EV_NOTE, TL_SERVER, 0, "the server answered: HTTP/1.1 403 Forbidden", &answer);
 	result(tl, true, TL_EXIT_OK);
 	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
 	assert_string_equal(diag_code_name(d[0].code), "client-cert-rejected");
 	assert_non_null(strstr(d[0].sentence, "HTTP level (status 403)"));
+	timeline_destroy(tl);
+}
+
+/* The words of a note decide nothing: only its typed fact does. */
+static void note_text_decides_nothing(void **state)
+{
+	struct timeline *tl = handshake();
+	struct diag_finding d[4];
+
+	(void)state;
+	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, "the server answered: HTTP/1.1 403 Forbidden");
+	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, "the client certificate was withheld: as TLS 1.3 allows");
+	result(tl, true, TL_EXIT_OK);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "ok");
+	timeline_destroy(tl);
+}
+
+/* A timeline with one failure of each side (typed facts) and the client's exit code. */
+static struct timeline *failed(unsigned alert_desc, const struct tl_note *client_fact, const char *client_text,
+			       const struct tl_note *server_fact, const char *server_text, int exit_code)
+{
+	struct timeline *tl = timeline_create(false);
+	struct tl_result r;
+
+	if (alert_desc)
+		alert(tl, alert_desc);
+	if (server_fact) {
+		timeline_note_fact(tl, TL_EV_ERROR, TL_SERVER, 0, server_text, server_fact);
+		memset(&r, 0, sizeof r);
+		r.set = true;
+		snprintf(r.error, sizeof r.error, "%s", server_text);
+		r.exit_code = exit_code;
+		timeline_set_result(tl, TL_SERVER, 0, &r);
+	}
+	timeline_note_fact(tl, TL_EV_ERROR, TL_CLIENT, 0, client_text, client_fact);
+	memset(&r, 0, sizeof r);
+	snprintf(r.error, sizeof r.error, "%s", client_text);
+	r.exit_code = exit_code;
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	return tl;
+}
+
+/* 1f: GnuTLS's handshake_failure (40) for a version mismatch is named as GnuTLS's, with what RFC 8446 asks. */
+static void version_mismatch_names_the_implementation(void **state)
+{
+	struct tl_note client = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_NOTHING_IN_COMMON, .alert = 40 };
+	struct tl_note server = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_VERSION };
+	struct timeline *tl = failed(40, &client, "x", &server, "no TLS version in common with the client", TL_EXIT_MISMATCH);
+	struct diag_finding d[4];
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "protocol-version-mismatch");
+	assert_string_equal(d[0].sentence,
+			    "The two sides have no TLS version in common: the server accepts none of the versions the client "
+			    "offered. This GnuTLS server answered with handshake_failure (40); RFC 8446 (section 4.2.1) asks "
+			    "for protocol_version (70) when no version is shared, which OpenSSL sends. The server's own "
+			    "words: no TLS version in common with the client.");
+	timeline_destroy(tl);
+}
+
+/* The peer's typed failure decides, not the word "version" in its text. */
+static void mismatch_from_the_fact_not_the_words(void **state)
+{
+	struct tl_note client = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_NOTHING_IN_COMMON, .alert = 40 };
+	struct tl_note server = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_CIPHER };
+	struct timeline *tl = failed(40, &client, "x", &server, "no cipher suite for this version", TL_EXIT_MISMATCH);
+	struct diag_finding d[4];
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "no-shared-cipher");
+	timeline_destroy(tl);
+}
+
+/* A remote server's handshake_failure (40): the sentence says what it can and cannot tell. */
+static void remote_alert_40_says_what_it_cannot_tell(void **state)
+{
+	struct tl_note client = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_NOTHING_IN_COMMON, .alert = 40 };
+	struct timeline *tl = failed(40, &client, "x", NULL, NULL, TL_EXIT_MISMATCH);
+	struct diag_finding d[4];
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "no-shared-cipher");
+	assert_string_equal(d[0].sentence,
+			    "The server found nothing in common with the client's offer, and its alert handshake_failure (40) "
+			    "does not say what: a TLS version, a cipher suite, a key exchange group or a signature algorithm. "
+			    "For a version mismatch RFC 8446 asks for protocol_version (70), which OpenSSL sends; GnuTLS "
+			    "servers send handshake_failure (40) for it too.");
+	timeline_destroy(tl);
+}
+
+/* 1g, 1i: the not-tls sentence is rendered from what the sniffer found, and starts with a capital. */
+static void not_tls_from_the_sniffer(void **state)
+{
+	struct tl_note client = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_NOT_TLS, .spoke = { .kind = SNIFF_IMAP } };
+	struct timeline *tl = failed(0, &client, "whatever the text says", NULL, NULL, TL_EXIT_NOT_TLS);
+	struct diag_finding d[4];
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "not-tls");
+	assert_string_equal(d[0].sentence, "The server greeted with an IMAP banner, not TLS: this is a mail server (IMAP) "
+					   "that speaks plain text first; TLS would start only after STARTTLS.");
+	assert_int_equal(diag_exit_code(d[0].code), TL_EXIT_NOT_TLS);
+	timeline_destroy(tl);
+}
+
+/* 1g: error sentences quoted as causes start with a capital letter; file names are left alone. */
+static void causes_start_with_a_capital(void **state)
+{
+	struct tl_note client = { .code = TL_NOTE_FAILURE, .fail = TL_FAIL_OTHER };
+	struct timeline *tl = failed(0, &client, "the server accepted the connection but never answered", NULL, NULL,
+				     TL_EXIT_TIMEOUT);
+	struct diag_finding d[4];
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(d[0].sentence, "The server accepted the connection but never answered.");
+	timeline_destroy(tl);
+	tl = failed(0, &client, "certs/x.pem: the certificate file could not be read", NULL, NULL, TL_EXIT_FILES);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(d[0].sentence, "certs/x.pem: the certificate file could not be read.");
 	timeline_destroy(tl);
 }
 
@@ -170,6 +297,12 @@ int main(void)
 		cmocka_unit_test(not_yet_valid_from_preflight),
 		cmocka_unit_test(alert_lost_to_a_reset),
 		cmocka_unit_test(refused_at_the_http_level),
+		cmocka_unit_test(note_text_decides_nothing),
+		cmocka_unit_test(version_mismatch_names_the_implementation),
+		cmocka_unit_test(mismatch_from_the_fact_not_the_words),
+		cmocka_unit_test(remote_alert_40_says_what_it_cannot_tell),
+		cmocka_unit_test(not_tls_from_the_sniffer),
+		cmocka_unit_test(causes_start_with_a_capital),
 		cmocka_unit_test(names_and_exit_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

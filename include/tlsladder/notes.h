@@ -1,0 +1,55 @@
+/*
+ * notes: the typed fact behind a note or an error on the timeline. The
+ * capture layer (tls/) records the fact where the information exists; its
+ * sentence is rendered from the code (notes_render), and the diagnosis
+ * decides from these fields only, never from the text.
+ */
+#ifndef TLSLADDER_NOTES_H
+#define TLSLADDER_NOTES_H
+
+#include <stddef.h>
+
+#include "tlsladder/sniff.h"
+
+enum tl_note_code {
+	TL_NOTE_TEXT = 0,             /* no typed fact: the text is all there is */
+	TL_NOTE_CERT_WITHHELD,        /* the client withheld its certificate: its issuer is not among the CAs listed */
+	TL_NOTE_CERT_SENT_UNLISTED,   /* ... sent it anyway (the default), so the server's verdict shows */
+	TL_NOTE_HTTP_SENT,            /* the client sent GET / (--http) */
+	TL_NOTE_HTTP_ANSWER,          /* the server's HTTP answer: status (0: no status line, or nothing) */
+	TL_NOTE_HTTP_SERVED,          /* this server answered a client's HTTP request with 200 OK */
+	TL_NOTE_APP_DATA,             /* count bytes of application data arrived */
+	TL_NOTE_WAITING,              /* no answer for 1 s */
+	TL_NOTE_FAILURE               /* an error: fail says which kind */
+};
+
+/* What kind of failure an error event reports (the facts behind its sentence). */
+enum tl_fail {
+	TL_FAIL_NONE = 0,
+	TL_FAIL_NOT_TLS,              /* the peer spoke something else: spoke says what */
+	TL_FAIL_VERSION,              /* no protocol version in common (known for certain) */
+	TL_FAIL_CIPHER,               /* no cipher suite, group or key exchange in common (known for certain) */
+	TL_FAIL_NOTHING_IN_COMMON,    /* the peer's alert says nothing was in common, not which part */
+	TL_FAIL_RECORD_INTEGRITY,     /* a record from the peer failed decryption (its integrity check) */
+	TL_FAIL_OTHER
+};
+
+struct tl_note {
+	enum tl_note_code code;
+	enum tl_fail fail;            /* TL_NOTE_FAILURE */
+	int status;                   /* TL_NOTE_HTTP_ANSWER: HTTP status 100..599, 0 none */
+	unsigned count;               /* CA names listed (certificate notes), bytes (TL_NOTE_APP_DATA) */
+	unsigned alert;               /* the alert that came with a failure (0: none) */
+	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
+};
+
+/*
+ * The sentence of a typed note, into buf: arg is the one thing it quotes
+ * (the issuer for certificate notes, the status line for TL_NOTE_HTTP_ANSWER,
+ * "server"/"client" for TL_NOTE_WAITING; for TL_NOTE_FAILURE the sentence of
+ * the classification, which tls/ renders from the same facts), or NULL.
+ * Returns buf.
+ */
+const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len);
+
+#endif
