@@ -35,6 +35,7 @@
 #define RECSTREAM_ALERT 21u
 #define RECSTREAM_HANDSHAKE 22u
 #define RECSTREAM_APPLICATION_DATA 23u
+#define RECSTREAM_HEARTBEAT 24u
 
 #define RECSTREAM_HEADER_LEN 5u
 /* The largest length a TLS record may declare: 2^14 + 2048 (RFC 5246 6.2.3). */

@@ -89,6 +89,7 @@ struct conn {
 	enum tl_undelivered_cause out_fail;   /* why the last write failed (NONE: none did) */
 	bool leftovers_read;            /* what the peer left in the socket was read after a failed write */
 	bool in_ended;                  /* the incoming stream ended (end of file or error) */
+	bool cut_recorded;              /* the record it ended inside was recorded */
 	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
 	bool fin[2];                    /* Finished seen in that direction (hook) */
 	bool app_out;                   /* TLS 1.3: our records now use application keys */
@@ -574,6 +575,33 @@ static void took_in(struct conn *c, const uint8_t *p, size_t n)
 }
 
 /*
+ * The incoming stream ended (or this side stopped reading) inside a record:
+ * records what arrived of it, once. A peer that does not speak TLS is the
+ * not-TLS check's business, not a cut record.
+ */
+static void record_cut(struct conn *c)
+{
+	struct recstream_record r;
+	size_t have;
+	struct tl_event ev;
+
+	if (c->cut_recorded || !recstream_partial(&c->rs[DIR_IN], &r, &have) || r.type < RECSTREAM_CCS ||
+	    r.type > RECSTREAM_HEARTBEAT)
+		return;
+	c->cut_recorded = true;
+	event_init(c, &ev, TL_EV_RECORD, c->peer);
+	ev.rec_type = r.type;
+	ev.rec_version = r.version;
+	ev.rec_length = r.length;
+	ev.encrypted = r.encrypted;
+	ev.keys = record_keys(c, DIR_IN, r.encrypted);
+	ev.delivery = TL_INCOMPLETE;
+	ev.cause = c->in_ended ? TL_CAUSE_CLOSED_INSIDE : TL_CAUSE_NOT_READ;
+	ev.deliv_bytes = (unsigned)have;
+	timeline_observe(c->tl, &ev, false);
+}
+
+/*
  * A write failed because the peer closed or reset the connection: the peer
  * usually said why first, and its alert may be waiting in the socket's
  * receive buffer. Reads what is already there (never waits) through the
@@ -593,8 +621,10 @@ static void read_leftovers(struct conn *c)
 			took_in(c, buf, (size_t)n);
 			continue;
 		}
-		if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+		if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
 			c->in_ended = true;
+			record_cut(c);
+		}
 		if (n == 0 || errno != EINTR)
 			break;
 	}
@@ -604,27 +634,13 @@ static void read_leftovers(struct conn *c)
 static void settle_remaining(struct conn *c)
 {
 	enum tl_undelivered_cause cause = c->out_fail != TL_CAUSE_NONE ? c->out_fail : write_cause(c, 0);
-	struct recstream_record r;
-	size_t have;
 
 	if (cause == TL_CAUSE_WRITE_FAILED)
 		cause = TL_CAUSE_STOPPED;
 	for (unsigned i = 0; i < c->npend; i++)
 		timeline_set_delivery(c->tl, (size_t)c->pend[i].seq, TL_NOT_SENT, cause);
 	c->npend = 0;
-	if (recstream_partial(&c->rs[DIR_IN], &r, &have)) {
-		struct tl_event ev;
-		event_init(c, &ev, TL_EV_RECORD, c->peer);
-		ev.rec_type = r.type;
-		ev.rec_version = r.version;
-		ev.rec_length = r.length;
-		ev.encrypted = r.encrypted;
-		ev.keys = record_keys(c, DIR_IN, r.encrypted);
-		ev.delivery = TL_INCOMPLETE;
-		ev.cause = c->in_ended ? TL_CAUSE_CLOSED_INSIDE : TL_CAUSE_NOT_READ;
-		ev.deliv_bytes = (unsigned)have;
-		timeline_observe(c->tl, &ev, false);
-	}
+	record_cut(c);
 }
 
 static int keylog_fn(gnutls_session_t s, const char *label, const gnutls_datum_t *secret);
@@ -950,10 +966,13 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 		}
 		if (n == 0) {
 			c->in_ended = true;
+			record_cut(c);
 			return 0;
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			c->in_ended = true;
+			record_cut(c);
+		}
 		if (transport_again(c, POLLIN, EAGAIN) < 0)
 			return -1;
 	}

@@ -16,6 +16,7 @@
 #     client-cert-missing without "the alert was not readable";
 #   - in the wire view: at most one ChangeCipherSpec record from the client,
 #     and nothing written after a record that was not sent.
+# Last, a record that arrives cut short is marked incomplete in the wire view.
 # Then the same outcome made certain: a relay in front of gnutls-serv passes
 # the server's first flight, adds the alert right after the ServerHelloDone
 # and resets the connection at once; the client uses DHE, whose
@@ -184,6 +185,29 @@ if have gnutls-serv && have python3 && start_server gnutls-serv-relayed yes gnut
 	hasnt "$tmp/out" '^ *[0-9]+ +[0-9.]+ +\|=+ handshake\(22\)' "$l (wire): no encrypted handshake record (Finished) from the client"
 else
 	have gnutls-serv && have python3 || bad "gnutls-serv or python3 is not installed (Debian packages gnutls-bin, python3)"
+fi
+
+# ---------------------------------------------------------------- cut short
+# A server that answers the ClientHello with the first 15 bytes of a 69-byte
+# record and closes: the wire view shows the record, cut short.
+cat >"$tmp/cut.py" <<'PY'
+import socket
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen(1)
+print(ls.getsockname()[1], flush=True)
+c, _ = ls.accept()
+ls.settimeout(10)
+c.settimeout(10)
+c.recv(4096)
+c.sendall(bytes([22, 3, 3, 0, 64]) + bytes(10))
+c.close()
+PY
+if have python3 && start_helper "the cutting server" cut python3 "$tmp/cut.py"; then
+	expect_rc 1 "a record cut short" -- "${client[@]}" --wire 127.0.0.1 -p "$hport"
+	has "$tmp/out" '^ *5 +[0-9.]+ +\| +x-+ handshake\(22\) 0303  64 B -+\|  incomplete: the connection ended after 15 of its 69 bytes$' \
+		"a record cut short: marked incomplete, right after the ClientHello"
+	stop_server "$hpid"
 fi
 
 finish delivery
