@@ -9,9 +9,10 @@
  *
  * A message observed by both ends (the demo runs both sides in one process)
  * is ONE event: the sender's observation appends it, the receiver's fills in
- * its receive fields (recv_seen, recv_us, recv_differs). That completion is
- * the only change ever made to an existing event; it happens under the lock
- * and wakes readers like an append does.
+ * its receive fields (recv_seen, recv_us, recv_differs). That completion and
+ * the sender's settling of its delivery (timeline_set_delivery) are the only
+ * changes ever made to an existing event; they happen under the lock and
+ * wake readers like an append does.
  *
  * Thread safety: all functions lock an internal mutex. Readers get copies
  * (timeline_get); the body and text pointers in a copy stay valid until
@@ -51,6 +52,33 @@ enum tl_keys {
 	TL_KEYS_TLS12          /* TLS 1.2 keys from the master secret (after ChangeCipherSpec) */
 };
 
+/*
+ * Whether a message or record reached the other side, as far as the
+ * observing side can know. Outgoing: delivered once every record carrying it
+ * was written whole to the socket (the handshake hook fires before a
+ * flight's records are written, so a hooked message starts out pending and
+ * the transport settles it). Incoming: delivered once read whole.
+ */
+enum tl_delivery {
+	TL_DELIVERED = 0,          /* (also every event of a saved or built timeline) */
+	TL_DELIVERY_PENDING,       /* outgoing: recorded, its records not all written yet */
+	TL_NOT_SENT,               /* outgoing: its records were not all written (tl_event.cause) */
+	TL_INCOMPLETE              /* incoming: only part of it arrived (tl_event.cause, deliv_bytes) */
+};
+
+/* Why an event was not delivered. */
+enum tl_undelivered_cause {
+	TL_CAUSE_NONE = 0,
+	TL_CAUSE_PEER_CLOSED,      /* a write failed: the peer had closed the connection (EPIPE) */
+	TL_CAUSE_RESET,            /* a write failed: the peer had reset the connection (ECONNRESET) */
+	TL_CAUSE_TIMEOUT,          /* the time limit ran out first */
+	TL_CAUSE_CANCELLED,        /* the user stopped the run */
+	TL_CAUSE_WRITE_FAILED,     /* a write failed for another reason */
+	TL_CAUSE_STOPPED,          /* the handshake stopped before it was written */
+	TL_CAUSE_CLOSED_INSIDE,    /* incoming: the connection ended inside it */
+	TL_CAUSE_NOT_READ          /* incoming: the rest was not read before this side stopped */
+};
+
 struct tl_event {
 	unsigned seq;
 	enum tl_kind kind;
@@ -76,6 +104,10 @@ struct tl_event {
 	int64_t sent_us, recv_us;
 	bool recv_differs;        /* the receiver saw different bytes than were sent */
 	struct tl_note note;      /* notes and errors: the typed fact behind the text (notes.h) */
+	/* delivery, settled by the sender's record layer (see enum tl_delivery) */
+	enum tl_delivery delivery;
+	enum tl_undelivered_cause cause;
+	unsigned deliv_bytes;     /* TL_INCOMPLETE: bytes of the record that arrived (header included) */
 };
 
 /* A secret from the keylog function (TLS 1.3 traffic secrets, TLS 1.2 master secret). */
@@ -153,6 +185,9 @@ int64_t timeline_now(const struct timeline *tl);
  * memory ran out (the run goes on; the event is lost and counted).
  */
 int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoing);
+/* Settles the delivery of event seq (the one change besides the receive
+ * fields ever made to an existing event); false when seq is out of range. */
+bool timeline_set_delivery(struct timeline *tl, size_t seq, enum tl_delivery d, enum tl_undelivered_cause cause);
 /* Appends a copy of ev exactly as given (times and observation fields kept):
  * for loading a saved timeline and for building fixtures. Returns seq or -1. */
 int timeline_append_raw(struct timeline *tl, const struct tl_event *ev);
@@ -216,5 +251,11 @@ size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms);
 
 /* Human name of an event: "ClientHello", "ChangeCipherSpec", "Alert", ... (static). */
 const char *timeline_event_name(const struct tl_event *ev);
+/* True when the event is drawn as not delivered (not sent, or incomplete). */
+bool timeline_undelivered(const struct tl_event *ev);
+/* What became of an undelivered event, in plain words: "not sent: the server
+ * had closed the connection (EPIPE)"; empty when it was delivered or is
+ * still pending. Returns buf. */
+char *timeline_delivery_text(const struct tl_event *ev, char *buf, size_t n);
 
 #endif

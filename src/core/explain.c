@@ -1302,6 +1302,12 @@ size_t explain_event(const struct timeline *tl, size_t i, char *buf, size_t n)
 	c.version = c.ev.version ? c.ev.version : c.s.version;
 	c.side = c.ev.from == TL_CLIENT ? "client" : "server";
 	c.peer = c.ev.from == TL_CLIENT ? "server" : "client";
+	if (timeline_undelivered(&c.ev)) {
+		char why[160];
+		/* what follows describes the message's purpose, not what happened to it */
+		out_printf(&o, "This never reached the %s (%s); what follows says what it is for. ", c.peer,
+			   timeline_delivery_text(&c.ev, why, sizeof why));
+	}
 	switch (c.ev.kind) {
 	case TL_EV_HANDSHAKE: explain_handshake(&o, &c); break;
 	case TL_EV_CCS: explain_ccs(&o, &c); break;

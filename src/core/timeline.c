@@ -10,6 +10,7 @@
 #include "tlsladder/names.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define RECORD_HEADER 5u               /* bytes of a TLS record header */
 #define TL_MAX_CONN 65536          /* connections one timeline keeps results and ranges for */
 
 /* What the timeline knows per connection. */
@@ -249,7 +251,7 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	pthread_mutex_lock(&tl->sync->lock);
 	/* stamped under the lock, so times never go backwards along the array */
 	copy.t_us = timeline_now(tl);
-	if (!outgoing && tl->merge) {
+	if (!outgoing && tl->merge && ev->delivery != TL_INCOMPLETE) {
 		for (size_t i = 0; i < tl->count; i++) {
 			struct tl_event *e = tl->ev[i];
 			if (!same_message(e, ev))
@@ -274,6 +276,22 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	seq = append_locked(tl, &copy);
 	pthread_mutex_unlock(&tl->sync->lock);
 	return seq;
+}
+
+/* Settles an event's delivery. */
+bool timeline_set_delivery(struct timeline *tl, size_t seq, enum tl_delivery d, enum tl_undelivered_cause cause)
+{
+	bool ok;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	ok = seq < tl->count;
+	if (ok && (tl->ev[seq]->delivery != d || tl->ev[seq]->cause != cause)) {
+		tl->ev[seq]->delivery = d;
+		tl->ev[seq]->cause = d == TL_DELIVERED || d == TL_DELIVERY_PENDING ? TL_CAUSE_NONE : cause;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+	return ok;
 }
 
 /* Appends ev as given. */
@@ -635,4 +653,59 @@ void timeline_stamp(const struct timeline *tl, uint64_t *id, unsigned *generatio
 	*id = tl->id;
 	*generation = tl->generation;
 	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* True when the event did not (wholly) reach the other side. */
+bool timeline_undelivered(const struct tl_event *ev)
+{
+	return ev->delivery == TL_NOT_SENT || ev->delivery == TL_INCOMPLETE;
+}
+
+/* Why an outgoing event was not sent, after "not sent: ". */
+static void not_sent_words(enum tl_undelivered_cause cause, const char *peer, char *buf, size_t n)
+{
+	switch (cause) {
+	case TL_CAUSE_PEER_CLOSED:
+		snprintf(buf, n, "the %s had closed the connection (EPIPE)", peer);
+		break;
+	case TL_CAUSE_RESET:
+		snprintf(buf, n, "the %s had reset the connection (ECONNRESET)", peer);
+		break;
+	case TL_CAUSE_TIMEOUT:
+		snprintf(buf, n, "the time limit ran out before it could be written");
+		break;
+	case TL_CAUSE_CANCELLED:
+		snprintf(buf, n, "the run was stopped");
+		break;
+	case TL_CAUSE_WRITE_FAILED:
+		snprintf(buf, n, "writing it to the connection failed");
+		break;
+	default:
+		snprintf(buf, n, "the handshake stopped before it was written");
+		break;
+	}
+}
+
+/* What became of an undelivered event, in words. */
+char *timeline_delivery_text(const struct tl_event *ev, char *buf, size_t n)
+{
+	const char *peer = ev->from == TL_CLIENT ? "server" : "client";
+	unsigned whole = RECORD_HEADER + ev->rec_length;
+	char why[96];
+
+	if (n == 0)
+		return buf;
+	buf[0] = '\0';
+	if (ev->delivery == TL_NOT_SENT) {
+		not_sent_words(ev->cause, peer, why, sizeof why);
+		snprintf(buf, n, "not sent: %s", why);
+	} else if (ev->delivery == TL_INCOMPLETE && ev->deliv_bytes < RECORD_HEADER) {
+		snprintf(buf, n, "incomplete: %s inside its header (%u of %u bytes)",
+			 ev->cause == TL_CAUSE_NOT_READ ? "reading stopped" : "the connection ended", ev->deliv_bytes,
+			 RECORD_HEADER);
+	} else if (ev->delivery == TL_INCOMPLETE) {
+		snprintf(buf, n, "incomplete: %s after %u of its %u bytes",
+			 ev->cause == TL_CAUSE_NOT_READ ? "reading stopped" : "the connection ended", ev->deliv_bytes, whole);
+	}
+	return buf;
 }

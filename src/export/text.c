@@ -4,6 +4,9 @@
  * A line:  "  step   time ms  |---- label ---->|  marker"
  * The arrow spans ARROW columns between the CLIENT and SERVER lifelines;
  * '-' for plaintext, '=' for encrypted; the head points at the receiver.
+ * A message or record that did not reach the receiver (not sent, or cut
+ * short) gets a shorter arrow ending in 'x', and what became of it:
+ *   "|------- Finished  12 B -------x              |  not sent: ..."
  */
 #include "tlsladder/text.h"
 #include "tlsladder/chain.h"
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #define ARROW 50
+#define STUB 40       /* the arrow of a message that was not delivered */
 
 /* The label an event carries on its arrow. */
 static void event_label(const struct tl_event *ev, char *buf, size_t n)
@@ -42,12 +46,39 @@ static void event_label(const struct tl_event *ev, char *buf, size_t n)
 	}
 }
 
+/*
+ * Draws the arrow of a message or record into arrow (ARROW columns): from
+ * the sender to the receiver, or, when it was not delivered, a shorter one
+ * that stops at an 'x' well before the receiver's lifeline.
+ */
+static void draw_arrow(const struct tl_event *ev, char *arrow)
+{
+	char label[96];
+	bool cut = timeline_undelivered(ev);
+	size_t span = cut ? STUB : ARROW, from = ev->from == TL_CLIENT || !cut ? 0 : ARROW - STUB;
+	size_t len, left;
+
+	event_label(ev, label, sizeof label);
+	len = strlen(label);
+	if (len > span - 6)
+		len = span - 6;
+	memset(arrow, ' ', ARROW);
+	memset(arrow + from, ev->encrypted ? '=' : '-', span);
+	arrow[ARROW] = '\0';
+	left = from + (span - len - 2) / 2;
+	arrow[left] = ' ';
+	memcpy(arrow + left + 1, label, len);
+	arrow[left + 1 + len] = ' ';
+	if (ev->from == TL_CLIENT)
+		arrow[span - 1] = cut ? 'x' : '>';
+	else
+		arrow[from] = cut ? 'x' : '<';
+}
+
 /* Formats one event's line. */
 char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, char *buf, size_t n)
 {
-	char label[96], arrow[ARROW + 1], safe[512];
-	size_t len, left;
-	char fill = ev->encrypted ? '=' : '-';
+	char arrow[ARROW + 1], safe[512], fate[160];
 	double ms = (double)(ev->t_us - t0_us) / 1000.0;
 
 	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS) {
@@ -61,22 +92,10 @@ char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, c
 			 safe);
 		return buf;
 	}
-	event_label(ev, label, sizeof label);
-	len = strlen(label);
-	if (len > ARROW - 6)
-		len = ARROW - 6;
-	memset(arrow, fill, ARROW);
-	arrow[ARROW] = '\0';
-	left = (ARROW - len - 2) / 2;
-	arrow[left] = ' ';
-	memcpy(arrow + left + 1, label, len);
-	arrow[left + 1 + len] = ' ';
-	if (ev->from == TL_CLIENT)
-		arrow[ARROW - 1] = '>';
-	else
-		arrow[0] = '<';
-	snprintf(buf, n, "%4u %9.3f  |%s|%s%s", step, ms, arrow, ev->encrypted ? "  encrypted" : "",
-		 ev->recv_differs ? "  RECEIVED BYTES DIFFER" : "");
+	draw_arrow(ev, arrow);
+	timeline_delivery_text(ev, fate, sizeof fate);
+	snprintf(buf, n, "%4u %9.3f  |%s|%s%s%s%s", step, ms, arrow, ev->encrypted ? "  encrypted" : "",
+		 ev->recv_differs ? "  RECEIVED BYTES DIFFER" : "", fate[0] ? "  " : "", fate);
 	return buf;
 }
 

@@ -5,8 +5,13 @@
  *  - handshake messages: the handshake hook on GNUTLS_HANDSHAKE_ANY at PRE
  *    (POST can see a consumed buffer), both directions;
  *  - records, ChangeCipherSpec and plaintext alerts: the push/pull wrappers,
- *    which parse the record stream in both directions (the hook never
- *    reports ChangeCipherSpec);
+ *    which feed the record stream of each direction through the record
+ *    parser (core/recstream.c; the hook never reports ChangeCipherSpec);
+ *  - delivery: an outgoing message is recorded by the hook before its
+ *    records are written, so it starts out pending; the push wrapper settles
+ *    it (delivered once all its records were written, not sent when a write
+ *    failed or the connection ended first). After a write fails because the
+ *    peer closed, what the peer left in the socket is read (its alert);
  *  - encrypted alerts: from what we asked GnuTLS to send (outgoing) and from
  *    the error codes it returns (incoming);
  *  - secrets: the keylog function.
@@ -15,6 +20,7 @@
  */
 #include "tlsladder/session.h"
 #include "tlsladder/peek.h"
+#include "tlsladder/recstream.h"
 #include "tlsladder/names.h"
 #include "tlsladder/chain.h"
 #include "tlsladder/notes.h"
@@ -48,15 +54,24 @@ struct endpoint {
 	gnutls_privkey_t privkey;
 };
 
-/* The record stream of one direction, parsed incrementally. */
-struct recparse {
-	uint8_t hdr[5];
-	unsigned hdr_have;
-	size_t body_left;
-	uint8_t head[2];                /* first bytes of the body (alert level/description) */
-	unsigned head_have;
-	bool encrypted;                 /* decided when the header completed */
+/*
+ * An outgoing event whose records are not all written yet. Messages are
+ * placed into the records GnuTLS pushes, in order: plaintext handshake
+ * records byte for byte; an encrypted record counts its payload as message
+ * bytes (GnuTLS writes one message per encrypted record; the payload is an
+ * upper bound of the plaintext). An event is delivered once it is wholly
+ * placed and the stream is written up to its last record's end.
+ */
+struct pending {
+	int seq;                        /* its timeline event */
+	bool msg;                       /* a handshake message (placed by bytes) */
+	bool ccs;                       /* a ChangeCipherSpec announced ahead of its record */
+	size_t left;                    /* message bytes not yet placed in a record */
+	uint64_t end;                   /* outgoing stream offset one past its last record (0: none yet) */
 };
+
+#define PENDING_MAX 64
+#define LEFTOVER_READS 16               /* reads of what the peer left in the socket after a failed write */
 
 /* One connection in progress. */
 struct conn {
@@ -69,8 +84,15 @@ struct conn {
 	int fd;
 	bool capture;
 	bool cancelled, timed_out;
-	struct recparse rp[2];          /* [0] outgoing, [1] incoming */
-	bool ccs[2];                    /* ChangeCipherSpec record seen in that direction */
+	struct recstream rs[2];         /* the record streams: [0] outgoing, [1] incoming */
+	struct pending pend[PENDING_MAX];  /* outgoing events not settled yet, in stream order */
+	unsigned npend;
+	uint64_t out_written;           /* bytes of the outgoing stream written to the socket */
+	uint8_t out_unsent[8];          /* first bytes fed to the parser but not written (GnuTLS pushes them again) */
+	enum tl_undelivered_cause out_fail;   /* why the last write failed (NONE: none did) */
+	bool leftovers_read;            /* what the peer left in the socket was read after a failed write */
+	bool in_ended;                  /* the incoming stream ended (end of file or error) */
+	bool cut_recorded;              /* the record it ended inside was recorded */
 	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
 	bool fin[2];                    /* Finished seen in that direction (hook) */
 	bool app_out;                   /* TLS 1.3: our records now use application keys */
@@ -352,107 +374,276 @@ static enum tl_keys record_keys(const struct conn *c, int dir, bool encrypted)
 	return c->app_out ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
 }
 
-/* Records an alert in direction dir. */
-static void record_alert(struct conn *c, int dir, unsigned level, unsigned desc, bool encrypted)
+/* ---- delivery of outgoing events ---- */
+
+/* Tracks outgoing event seq until its records are written; false when it cannot be tracked. */
+static bool pending_add(struct conn *c, int seq, bool msg, bool ccs, size_t left, uint64_t end)
+{
+	struct pending *p;
+
+	if (seq < 0 || c->npend == PENDING_MAX)
+		return false;
+	p = &c->pend[c->npend++];
+	p->seq = seq;
+	p->msg = msg;
+	p->ccs = ccs;
+	p->left = left;
+	p->end = end;
+	return true;
+}
+
+/* Records an outgoing event as pending (its records are not written yet); returns its seq. */
+static int observe_out(struct conn *c, struct tl_event *ev, bool msg, bool ccs, size_t left, uint64_t end)
+{
+	int seq;
+
+	ev->delivery = c->npend < PENDING_MAX ? TL_DELIVERY_PENDING : TL_DELIVERED;
+	seq = timeline_observe(c->tl, ev, true);
+	if (ev->delivery == TL_DELIVERY_PENDING)
+		pending_add(c, seq, msg, ccs, left, end);
+	return seq;
+}
+
+/* Places n bytes of handshake payload, in a record ending at end, into the waiting messages. */
+static void place_bytes(struct conn *c, size_t n, uint64_t end, bool one_message)
+{
+	for (unsigned i = 0; i < c->npend && n > 0; i++) {
+		struct pending *p = &c->pend[i];
+		size_t take;
+		if (!p->msg || p->left == 0)
+			continue;
+		take = n < p->left ? n : p->left;
+		p->left -= take;
+		p->end = end;
+		n -= take;
+		if (one_message)
+			break;
+	}
+}
+
+/* Places a ChangeCipherSpec record ending at end into the CCS announced ahead of it; false if none was. */
+static bool place_ccs(struct conn *c, uint64_t end)
+{
+	for (unsigned i = 0; i < c->npend; i++)
+		if (c->pend[i].ccs && c->pend[i].end == 0) {
+			c->pend[i].end = end;
+			return true;
+		}
+	return false;
+}
+
+/* The stream is written up to out_written: settles what is wholly written. */
+static void settle_written(struct conn *c)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < c->npend; i++) {
+		struct pending *p = &c->pend[i];
+		if (p->left == 0 && p->end > 0 && p->end <= c->out_written)
+			timeline_set_delivery(c->tl, (size_t)p->seq, TL_DELIVERED, TL_CAUSE_NONE);
+		else
+			c->pend[k++] = *p;
+	}
+	c->npend = k;
+}
+
+/* A write failed: what was attempted and not written is not sent (unless a retry succeeds). */
+static void settle_failed(struct conn *c, enum tl_undelivered_cause cause)
+{
+	c->out_fail = cause;
+	for (unsigned i = 0; i < c->npend; i++)
+		if (c->pend[i].end > c->out_written)
+			timeline_set_delivery(c->tl, (size_t)c->pend[i].seq, TL_NOT_SENT, cause);
+}
+
+/* The cause of a failed write, from errno (or the connection's state). */
+static enum tl_undelivered_cause write_cause(const struct conn *c, int err)
+{
+	if (c->cancelled || err == ECANCELED)
+		return TL_CAUSE_CANCELLED;
+	if (c->timed_out || err == ETIMEDOUT)
+		return TL_CAUSE_TIMEOUT;
+	if (err == EPIPE)
+		return TL_CAUSE_PEER_CLOSED;
+	if (err == ECONNRESET)
+		return TL_CAUSE_RESET;
+	return TL_CAUSE_WRITE_FAILED;
+}
+
+/* ---- records ---- */
+
+/* Records an alert in direction dir; returns its seq. */
+static int record_alert(struct conn *c, int dir, unsigned level, unsigned desc, bool encrypted, uint64_t end)
 {
 	struct tl_event ev;
+	int seq;
 
 	event_init(c, &ev, TL_EV_ALERT, dir == DIR_OUT ? c->self : c->peer);
 	ev.alert_level = level;
 	ev.alert_desc = desc;
 	ev.encrypted = encrypted;
 	ev.keys = record_keys(c, dir, encrypted);
-	timeline_observe(c->tl, &ev, dir == DIR_OUT);
-	if (dir == DIR_IN) {
-		c->alert_in = true;
-		if (level == 2)
-			c->fatal_in = true;
-		if (desc == 0)
-			c->close_in = true;
+	if (dir == DIR_OUT)
+		return observe_out(c, &ev, false, false, 0, end);
+	seq = timeline_observe(c->tl, &ev, false);
+	c->alert_in = true;
+	if (level == 2)
+		c->fatal_in = true;
+	if (desc == 0)
+		c->close_in = true;
+	return seq;
+}
+
+/* An outgoing record was handed to the transport: record it and place what it carries. */
+static void record_out(struct conn *c, const struct recstream_record *r)
+{
+	struct tl_event ev;
+
+	if (r->ccs) {
+		if (c->ccs_announced[DIR_OUT] > 0 && place_ccs(c, r->end)) {
+			c->ccs_announced[DIR_OUT]--;
+		} else {
+			event_init(c, &ev, TL_EV_CCS, c->self);
+			observe_out(c, &ev, false, false, 0, r->end);
+		}
+	} else if (r->alert) {
+		c->pending_out_alert = false;
+		record_alert(c, DIR_OUT, r->alert_level, r->alert_desc, false, r->end);
+	} else if (c->pending_out_alert && (r->type == RECSTREAM_ALERT || r->type == RECSTREAM_APPLICATION_DATA)) {
+		c->pending_out_alert = false;
+		record_alert(c, DIR_OUT, c->out_alert_level, c->out_alert_desc, true, r->end);
+	} else if (r->type == RECSTREAM_HANDSHAKE || (r->encrypted && r->type == RECSTREAM_APPLICATION_DATA)) {
+		place_bytes(c, r->length, r->end, r->encrypted);
 	}
 }
 
-/* A record's header is complete: decide whether its payload is encrypted. */
-static bool record_encrypted(const struct conn *c, int dir, unsigned type)
+/* An incoming record was read whole. */
+static void record_in(struct conn *c, const struct recstream_record *r)
 {
-	if (type == 23)
-		return true;
-	if (type == 20 || c->tls13)
-		return false;          /* TLS 1.3 protects everything as type 23 */
-	return c->ccs[dir];        /* TLS 1.2: everything after ChangeCipherSpec */
-}
-
-/* A whole record went by in direction dir. */
-static void record_done(struct conn *c, int dir)
-{
-	struct recparse *rp = &c->rp[dir];
-	unsigned type = rp->hdr[0];
-	unsigned rver = ((unsigned)rp->hdr[1] << 8) | rp->hdr[2];
-	unsigned len = ((unsigned)rp->hdr[3] << 8) | rp->hdr[4];
-	enum tl_side from = dir == DIR_OUT ? c->self : c->peer;
 	struct tl_event ev;
 
-	event_init(c, &ev, TL_EV_RECORD, from);
-	ev.rec_type = type;
-	ev.rec_version = rver;
-	ev.rec_length = len;
-	ev.encrypted = rp->encrypted;
-	ev.keys = record_keys(c, dir, rp->encrypted);
-	timeline_observe(c->tl, &ev, dir == DIR_OUT);
+	c->last_in_plain_alert = false;
+	if (r->ccs) {
+		event_init(c, &ev, TL_EV_CCS, c->peer);
+		timeline_observe(c->tl, &ev, false);
+	} else if (r->alert) {
+		record_alert(c, DIR_IN, r->alert_level, r->alert_desc, false, 0);
+		c->last_in_plain_alert = true;
+	}
+}
 
-	if (dir == DIR_IN)
-		c->last_in_plain_alert = false;
-	if (type == 20) {
-		if (c->ccs_announced[dir] > 0) {
-			c->ccs_announced[dir]--;
-		} else {
-			event_init(c, &ev, TL_EV_CCS, from);
-			timeline_observe(c->tl, &ev, dir == DIR_OUT);
-		}
-		c->ccs[dir] = true;
-	} else if (type == 21 && !rp->encrypted && rp->head_have == 2) {
-		if (dir == DIR_OUT)
-			c->pending_out_alert = false;
-		record_alert(c, dir, rp->head[0], rp->head[1], false);
-		if (dir == DIR_IN)
-			c->last_in_plain_alert = true;
-	} else if (dir == DIR_OUT && c->pending_out_alert && (type == 21 || type == 23)) {
-		c->pending_out_alert = false;
-		record_alert(c, dir, c->out_alert_level, c->out_alert_desc, true);
+struct feed_ctx {
+	struct conn *c;
+	int dir;
+};
+
+/* The record parser's callback: one whole record went by in one direction. */
+static void record_done(void *arg, const struct recstream_record *r)
+{
+	struct feed_ctx *fc = arg;
+	struct conn *c = fc->c;
+	struct tl_event ev;
+
+	if (r->oversize)
+		return;            /* not TLS: the not-TLS check says what it was */
+	event_init(c, &ev, TL_EV_RECORD, fc->dir == DIR_OUT ? c->self : c->peer);
+	ev.rec_type = r->type;
+	ev.rec_version = r->version;
+	ev.rec_length = r->length;
+	ev.encrypted = r->encrypted;
+	ev.keys = record_keys(c, fc->dir, r->encrypted);
+	if (fc->dir == DIR_OUT) {
+		observe_out(c, &ev, false, false, 0, r->end);
+		record_out(c, r);
+	} else {
+		timeline_observe(c->tl, &ev, false);
+		record_in(c, r);
 	}
 }
 
 /* Feeds bytes of direction dir through the record parser. */
 static void records_feed(struct conn *c, int dir, const uint8_t *p, size_t n)
 {
-	struct recparse *rp = &c->rp[dir];
+	struct feed_ctx fc = { c, dir };
 
-	while (n > 0) {
-		if (rp->hdr_have < 5) {
-			rp->hdr[rp->hdr_have++] = *p++;
-			n--;
-			if (rp->hdr_have == 5) {
-				rp->body_left = ((size_t)rp->hdr[3] << 8) | rp->hdr[4];
-				rp->head_have = 0;
-				rp->encrypted = record_encrypted(c, dir, rp->hdr[0]);
-				if (rp->body_left == 0) {
-					record_done(c, dir);
-					rp->hdr_have = 0;
-				}
-			}
+	recstream_feed(&c->rs[dir], p, n, record_done, &fc);
+}
+
+/* Bytes the peer sent arrived: keep the first ones (to recognise HTTP, SSH, ...) and parse them. */
+static void took_in(struct conn *c, const uint8_t *p, size_t n)
+{
+	for (size_t k = 0; k < n && c->first_in_len < sizeof c->first_in; k++)
+		c->first_in[c->first_in_len++] = p[k];
+	records_feed(c, DIR_IN, p, n);
+}
+
+/*
+ * The incoming stream ended (or this side stopped reading) inside a record:
+ * records what arrived of it, once. A peer that does not speak TLS is the
+ * not-TLS check's business, not a cut record.
+ */
+static void record_cut(struct conn *c)
+{
+	struct recstream_record r;
+	size_t have;
+	struct tl_event ev;
+
+	if (c->cut_recorded || !recstream_partial(&c->rs[DIR_IN], &r, &have) || r.type < RECSTREAM_CCS ||
+	    r.type > RECSTREAM_HEARTBEAT)
+		return;
+	c->cut_recorded = true;
+	event_init(c, &ev, TL_EV_RECORD, c->peer);
+	ev.rec_type = r.type;
+	ev.rec_version = r.version;
+	ev.rec_length = r.length;
+	ev.encrypted = r.encrypted;
+	ev.keys = record_keys(c, DIR_IN, r.encrypted);
+	ev.delivery = TL_INCOMPLETE;
+	ev.cause = c->in_ended ? TL_CAUSE_CLOSED_INSIDE : TL_CAUSE_NOT_READ;
+	ev.deliv_bytes = (unsigned)have;
+	timeline_observe(c->tl, &ev, false);
+}
+
+/*
+ * A write failed because the peer closed or reset the connection: the peer
+ * usually said why first, and its alert may be waiting in the socket's
+ * receive buffer. Reads what is already there (never waits) through the
+ * record parser, once. The handshake is over (a failed push is fatal to
+ * it), so GnuTLS will not read these bytes itself.
+ */
+static void read_leftovers(struct conn *c)
+{
+	uint8_t buf[4096];
+
+	if (c->leftovers_read)
+		return;
+	c->leftovers_read = true;
+	for (int i = 0; i < LEFTOVER_READS && remaining_ms(c) > 0; i++) {
+		ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0) {
+			took_in(c, buf, (size_t)n);
 			continue;
 		}
-		size_t take = n < rp->body_left ? n : rp->body_left;
-		for (size_t i = 0; i < take && rp->head_have < sizeof rp->head; i++)
-			rp->head[rp->head_have++] = p[i];
-		p += take;
-		n -= take;
-		rp->body_left -= take;
-		if (rp->body_left == 0) {
-			record_done(c, dir);
-			rp->hdr_have = 0;
+		if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
+			c->in_ended = true;
+			record_cut(c);
 		}
+		if (n == 0 || errno != EINTR)
+			break;
 	}
+}
+
+/* The connection is over: whatever is still pending was not sent; a record cut short is incomplete. */
+static void settle_remaining(struct conn *c)
+{
+	enum tl_undelivered_cause cause = c->out_fail != TL_CAUSE_NONE ? c->out_fail : write_cause(c, 0);
+
+	if (cause == TL_CAUSE_WRITE_FAILED)
+		cause = TL_CAUSE_STOPPED;
+	for (unsigned i = 0; i < c->npend; i++)
+		timeline_set_delivery(c->tl, (size_t)c->pend[i].seq, TL_NOT_SENT, cause);
+	c->npend = 0;
+	record_cut(c);
 }
 
 static int keylog_fn(gnutls_session_t s, const char *label, const gnutls_datum_t *secret);
@@ -465,6 +656,24 @@ static void keylog_resumed_master(gnutls_session_t s)
 	gnutls_session_get_master_secret(s, &ms);
 	if (ms.size > 0)
 		keylog_fn(s, "CLIENT_RANDOM", &ms);
+}
+
+/*
+ * TLS 1.2, our Finished is hooked: the hooks of a flight fire before its
+ * records are written, so the ChangeCipherSpec record that precedes this
+ * Finished on the wire has not been pushed yet. Records it now, in wire
+ * order, pending until its record is written; the record parser will not
+ * record it twice.
+ */
+static void announce_ccs(struct conn *c)
+{
+	struct tl_event ev;
+
+	if (recstream_ccs_seen(&c->rs[DIR_OUT]) || c->ccs_announced[DIR_OUT] > 0)
+		return;
+	event_init(c, &ev, TL_EV_CCS, c->self);
+	observe_out(c, &ev, false, true, 0, 0);
+	c->ccs_announced[DIR_OUT]++;
 }
 
 /* The handshake hook: records each message at PRE, both directions. */
@@ -487,6 +696,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		if (peek_server_hello(msg->data, msg->size, &sh)) {
 			c->version = sh.version;
 			c->tls13 = sh.version == 0x0304;
+			recstream_set_tls13(&c->rs[DIR_OUT], c->tls13);
+			recstream_set_tls13(&c->rs[DIR_IN], c->tls13);
 		}
 	}
 	if (!incoming && c->o->gate && !c->last_hook_out) {
@@ -505,17 +716,8 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		c->last_in_type = (int)type;
 	if (!incoming && c->fin[DIR_OUT])
 		c->app_out = true;     /* a message after our Finished: that flight is out */
-	if (type == 20 && !c->tls13 && !incoming && !c->ccs[DIR_OUT] && c->ccs_announced[DIR_OUT] == 0) {
-		/*
-		 * TLS 1.2: the hooks of a flight fire before its records are
-		 * written, so the ChangeCipherSpec record that precedes this
-		 * Finished on the wire has not been pushed yet. Record it now,
-		 * in wire order; the record parser will not record it twice.
-		 */
-		event_init(c, &ev, TL_EV_CCS, c->self);
-		timeline_observe(c->tl, &ev, true);
-		c->ccs_announced[DIR_OUT]++;
-	}
+	if (type == 20 && !c->tls13 && !incoming)
+		announce_ccs(c);
 	event_init(c, &ev, TL_EV_HANDSHAKE, incoming ? c->peer : c->self);
 	ev.hs_type = type;
 	ev.body = msg->data;
@@ -523,9 +725,12 @@ static int hook_fn(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 	if (c->tls13)
 		ev.encrypted = type != 1 && type != 2 && type != TL_HS_HELLO_RETRY_REQUEST;
 	else
-		ev.encrypted = c->ccs[dir] || c->ccs_announced[dir] > 0 || type == 20;
+		ev.encrypted = recstream_ccs_seen(&c->rs[dir]) || c->ccs_announced[dir] > 0 || type == 20;
 	ev.keys = keys_now(c, dir, ev.encrypted);
-	timeline_observe(c->tl, &ev, !incoming);
+	if (incoming)
+		timeline_observe(c->tl, &ev, false);   /* read whole: GnuTLS hooks a message once all of it arrived */
+	else
+		observe_out(c, &ev, true, false, 4 + (size_t)msg->size, 0);   /* its records come later */
 
 	if (type == 11) {
 		unsigned count = 0;
@@ -665,14 +870,57 @@ static int transport_again(struct conn *c, short events, int timeout_errno)
 	return 1;
 }
 
-/* Push: records the outgoing records, then writes them, within the deadline. */
+/*
+ * The part of a push GnuTLS already handed over before: after a failed
+ * write it pushes the unwritten bytes again, and those were parsed then (a
+ * retried record stays one event). Returns how many leading bytes of data
+ * were parsed before. If GnuTLS dropped them instead, they stay not sent.
+ */
+static size_t pushed_before(struct conn *c, const uint8_t *data, size_t len)
+{
+	uint64_t unsent = c->rs[DIR_OUT].pos - c->out_written;
+	size_t cmp = unsent < sizeof c->out_unsent ? (size_t)unsent : sizeof c->out_unsent;
+	unsigned k = 0;
+
+	if (unsent == 0)
+		return 0;
+	if (cmp > len)
+		cmp = len;
+	if (memcmp(data, c->out_unsent, cmp) == 0)
+		return unsent < len ? (size_t)unsent : len;
+	for (unsigned i = 0; i < c->npend; i++)
+		if (c->pend[i].end <= c->out_written)
+			c->pend[k++] = c->pend[i];
+	c->npend = k;
+	c->out_written = c->rs[DIR_OUT].pos;
+	return 0;
+}
+
+/* A write failed with err after `done` bytes of data: settles what it carried. */
+static void write_failed(struct conn *c, int err, const uint8_t *data, size_t done, size_t len)
+{
+	size_t keep = len - done < sizeof c->out_unsent ? len - done : sizeof c->out_unsent;
+	enum tl_undelivered_cause cause = write_cause(c, err);
+
+	memcpy(c->out_unsent, data + done, keep);
+	settle_failed(c, cause);
+	if (cause == TL_CAUSE_PEER_CLOSED || cause == TL_CAUSE_RESET)
+		read_leftovers(c);
+}
+
+/*
+ * Push: parses the records GnuTLS hands over, writes them within the
+ * deadline, and settles the delivery of what they carry. Returns the bytes
+ * written (short when a write failed after some were), or -1.
+ */
 static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 {
 	struct conn *c = ptr;
-	size_t done = 0;
+	const uint8_t *p = data;
+	size_t done = 0, seen;
 
-	if (c->o->gate && !c->last_hook_out && c->rp[DIR_OUT].hdr_have == 0 && len > 0 &&
-	    ((const uint8_t *)data)[0] == 20) {
+	if (c->o->gate && !c->last_hook_out && c->rs[DIR_OUT].hdr_have == 0 && len > 0 && p[0] == RECSTREAM_CCS &&
+	    c->rs[DIR_OUT].pos == c->out_written) {
 		/* step-gated: a ChangeCipherSpec that opens a flight (TLS 1.3 sends it on its own) */
 		char what[96];
 		snprintf(what, sizeof what, "the %s is about to send ChangeCipherSpec", c->self == TL_CLIENT ? "client" : "server");
@@ -683,13 +931,20 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 		}
 		c->last_hook_out = true;
 	}
-	records_feed(c, DIR_OUT, data, len);
+	seen = pushed_before(c, p, len);
+	if (seen < len)
+		records_feed(c, DIR_OUT, p + seen, len - seen);
 	while (done < len) {
-		ssize_t n = send(c->fd, (const char *)data + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n >= 0)
+		ssize_t n = send(c->fd, p + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		int err = errno;
+		if (n >= 0) {
 			done += (size_t)n;
-		else if (transport_again(c, POLLOUT, ETIMEDOUT) < 0)
-			return -1;
+			c->out_written += (uint64_t)n;
+			settle_written(c);
+		} else if (transport_again(c, POLLOUT, ETIMEDOUT) < 0) {
+			write_failed(c, err, p, done, len);
+			return done > 0 ? (ssize_t)done : -1;
+		}
 	}
 	return (ssize_t)len;
 }
@@ -702,13 +957,18 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
 	for (;;) {
 		ssize_t n = recv(c->fd, data, len, MSG_DONTWAIT);
 		if (n > 0) {
-			for (ssize_t k = 0; k < n && c->first_in_len < sizeof c->first_in; k++)
-				c->first_in[c->first_in_len++] = ((const uint8_t *)data)[k];
-			records_feed(c, DIR_IN, data, (size_t)n);
+			took_in(c, data, (size_t)n);
 			return n;
 		}
-		if (n == 0)
+		if (n == 0) {
+			c->in_ended = true;
+			record_cut(c);
 			return 0;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			c->in_ended = true;
+			record_cut(c);
+		}
 		if (transport_again(c, POLLIN, EAGAIN) < 0)
 			return -1;
 	}
@@ -921,7 +1181,7 @@ static void note_incoming_alert(struct conn *c, int rc)
 		}
 		unsigned level = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? 2 : 1;
 		unsigned desc = rc == 0 ? 0 : (unsigned)gnutls_alert_get(c->s);
-		record_alert(c, DIR_IN, level, desc, true);
+		record_alert(c, DIR_IN, level, desc, true, 0);
 	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 		c->fatal_in = true;
 	}
@@ -1470,6 +1730,8 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 	c.fd = fd;
 	c.capture = o->capture;
 	c.last_in_type = -1;
+	recstream_init(&c.rs[DIR_OUT]);
+	recstream_init(&c.rs[DIR_IN]);
 
 	if (conn_setup(&c, &err) < 0) {
 		snprintf(r.error, sizeof r.error, "%s", err.msg);
@@ -1563,6 +1825,8 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 		}
 		r.closed_cleanly = c.close_in;
 	}
+	if (c.capture)
+		settle_remaining(&c);
 	verify_peer(&c, &r);
 	describe_session(&c, &r);
 	ret = side_exit(&c, &r);

@@ -968,6 +968,54 @@ static void row_label(struct ui *ui, size_t row, char *label, size_t n)
 	}
 }
 
+/* The columns an arrow spans between the lifelines at xl and xr: all of
+ * them, or about three fifths for a message that was not delivered. */
+static int arrow_span(int xl, int xr, const struct tl_event *ev)
+{
+	int alen = xr - xl - 1;
+
+	return timeline_undelivered(ev) ? alen * 3 / 5 : alen;
+}
+
+/* Draws an arrow from the sender towards the receiver, its label on it; one
+ * that was not delivered stops short at an "x". */
+static void draw_arrow(struct ui *ui, int y, int xl, int xr, const struct tl_event *ev, const char *label)
+{
+	struct glyphs g = glyphs(ui);
+	bool cut = timeline_undelivered(ev);
+	int span = arrow_span(xl, xr, ev);
+	int from = ev->from == TL_CLIENT || !cut ? xl + 1 : xr - span;
+	int lw = text_width(label), max = span - 4;
+	int start;
+
+	if (lw > max)
+		lw = max > 0 ? max : 0;
+	start = from + (span - lw - 2) / 2;
+	hfill(y, from, span, ev->encrypted ? g.h2 : g.h);
+	if (ev->from == TL_CLIENT)
+		mvaddstr(y, from + span - 1, cut ? "x" : g.right);
+	else
+		mvaddstr(y, from, cut ? "x" : g.left);
+	mvaddstr(y, start, " ");
+	put(y, start + 1, label, lw);
+	mvaddstr(y, start + 1 + lw, " ");
+}
+
+/* Writes what became of an undelivered message in the gap its arrow left
+ * (the whole sentence when it fits, else its first words). */
+static void draw_fate(struct ui *ui, int y, int xl, int xr, const struct tl_event *ev, bool selected)
+{
+	char fate[160];
+	int span = arrow_span(xl, xr, ev), gap = xr - xl - 1 - span - 2;
+	int x = ev->from == TL_CLIENT ? xl + 1 + span + 1 : xl + 2;
+
+	timeline_delivery_text(ev, fate, sizeof fate);
+	if (text_width(fate) > gap)
+		fate[strcspn(fate, ":")] = '\0';     /* "not sent", "incomplete" */
+	attrset(selected ? role_attr(ui, ROLE_SELECTED) : role_attr(ui, ROLE_ERROR));
+	put(y, x, fate, gap);
+}
+
 /* Draws one ladder row at screen row y. */
 static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool selected)
 {
@@ -976,7 +1024,7 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	struct glyphs g = glyphs(ui);
 	struct tl_event ev;
 	char num[24], label[600], extra[300];
-	int xl = x + 5, xr = x + w - 7, alen = xr - xl - 1, role;
+	int xl = x + 5, xr = x + w - 7, role;
 	attr_t sel = role_attr(ui, ROLE_SELECTED);
 
 	timeline_get(ui->src.tl, r->ev, &ev);
@@ -1008,22 +1056,9 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	mvaddstr(y, xr, g.v);
 	row_label(ui, row, label, sizeof label);
 	attrset(selected ? sel : role_attr(ui, role));
-	{
-		const char *fill = ev.encrypted ? g.h2 : g.h;
-		int lw = text_width(label), max = alen - 4;
-		int start;
-		if (lw > max)
-			lw = max;
-		start = xl + 1 + (alen - lw - 2) / 2;
-		hfill(y, xl + 1, xr - xl - 1, fill);
-		if (ev.from == TL_CLIENT)
-			mvaddstr(y, xr - 1, g.right);
-		else
-			mvaddstr(y, xl + 1, g.left);
-		mvaddstr(y, start, " ");
-		put(y, start + 1, label, lw);
-		mvaddstr(y, start + 1 + lw, " ");
-	}
+	draw_arrow(ui, y, xl, xr, &ev, label);
+	if (timeline_undelivered(&ev))
+		draw_fate(ui, y, xl, xr, &ev, selected);
 	if (ev.encrypted) {
 		attrset(selected ? sel : role_attr(ui, ROLE_ARROW_ENCRYPTED));
 		put(y, xr + 2, "enc", 4);
@@ -1151,8 +1186,12 @@ static void draw_details(struct ui *ui, int y, int x, int w, int h)
 				   : ev.keys == TL_KEYS_APPLICATION ? ", encrypted (application keys)"
 				   : ev.keys == TL_KEYS_TLS12 ? ", encrypted"
 							      : "";
+		char why[160];
 		if (ev.kind == TL_EV_NOTE || ev.kind == TL_EV_ERROR || ev.kind == TL_EV_DIAGNOSIS)
 			snprintf(info, sizeof info, "about the %s, at +%.3f ms", from, (double)ev.t_us / 1000.0);
+		else if (timeline_undelivered(&ev))
+			snprintf(info, sizeof info, "%s %s %s, %s, at +%.3f ms", from, arrow, to,
+				 timeline_delivery_text(&ev, why, sizeof why), (double)ev.t_us / 1000.0);
 		else
 			snprintf(info, sizeof info, "%s %s %s%s, at +%.3f ms%s", from, arrow, to, keys,
 				 (double)ev.t_us / 1000.0, ev.recv_differs ? ", RECEIVED BYTES DIFFER" : "");

@@ -148,6 +148,8 @@ start_helper() {
 	local what="$1" name="$2" i
 	shift 2
 	hport=""
+	# the child truncates the file only once it runs: an old port must not be read first
+	rm -f "$tmp/$name.port"
 	"$@" >"$tmp/$name.port" 2>"$tmp/$name.err" </dev/null &
 	hpid=$!
 	pids+=("$hpid")

@@ -27,6 +27,8 @@
 
 static char srcdir[PATH_MAX];
 static struct timeline *fixture;
+static struct timeline *fixture_cut;     /* the same, cut short: the client's last flight not sent */
+static struct timeline *shown;           /* the one check_screen draws */
 
 /* Reads a whole file; NULL if missing. */
 static uint8_t *slurp(const char *path, size_t *len)
@@ -72,8 +74,27 @@ static struct tl_event record(enum tl_side from, unsigned type, unsigned len, bo
 	return r;
 }
 
-/* The tls12-rsa handshake from tests/fixtures, with its ChangeCipherSpecs and close. */
-static struct timeline *build_fixture(void)
+/* The server's fatal alert decode_error (50), in the clear, and its record. */
+static void add_server_alert(struct timeline *tl, unsigned *t)
+{
+	struct tl_event a;
+
+	memset(&a, 0, sizeof a);
+	a.kind = TL_EV_ALERT;
+	a.from = TL_SERVER;
+	a.alert_level = 2;
+	a.alert_desc = 50;
+	add(tl, a, (*t)++);
+	add(tl, record(TL_SERVER, 21, 2, false), (*t)++);
+}
+
+/*
+ * The tls12-rsa handshake from tests/fixtures, with its ChangeCipherSpecs and
+ * close; cut: the server closed before the client's ChangeCipherSpec was
+ * written (not sent, EPIPE: the Finished too, and its record never went out),
+ * and its alert was read afterwards.
+ */
+static struct timeline *build_fixture(bool cut)
 {
 	struct timeline *tl = timeline_create(true);
 	char path[PATH_MAX + 64], line[512];
@@ -98,12 +119,16 @@ static struct timeline *build_fixture(void)
 		memset(&ev, 0, sizeof ev);
 		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
 		if (type == 20) {
-			struct tl_event ccs;
+			struct tl_event ccs, rec = record(ev.from, 20, 1, false);
 			memset(&ccs, 0, sizeof ccs);
 			ccs.kind = TL_EV_CCS;
 			ccs.from = ev.from;
+			if (cut) {
+				ccs.delivery = rec.delivery = ev.delivery = TL_NOT_SENT;
+				ccs.cause = rec.cause = ev.cause = TL_CAUSE_PEER_CLOSED;
+			}
 			add(tl, ccs, t++);
-			add(tl, record(ev.from, 20, 1, false), t++);
+			add(tl, rec, t++);
 			ev.encrypted = true;
 			ev.keys = TL_KEYS_TLS12;
 		}
@@ -116,10 +141,14 @@ static struct timeline *build_fixture(void)
 		ev.body_len = len;
 		add(tl, ev, t++);
 		free(body);
+		if (cut && type == 20) {
+			add_server_alert(tl, &t);
+			break;
+		}
 		add(tl, record(ev.from, 22, ev.encrypted ? 40 : (unsigned)len + 4, ev.encrypted), t++);
 	}
 	fclose(m);
-	{
+	if (!cut) {
 		struct tl_event a;
 		memset(&a, 0, sizeof a);
 		a.kind = TL_EV_ALERT;
@@ -205,7 +234,7 @@ static void check_screen(const char *name, int cols, int lines, bool ascii, cons
 	assert_non_null(scr);
 	resize_term(lines, cols);
 	memset(&src, 0, sizeof src);
-	src.tl = fixture;
+	src.tl = shown;
 	src.target = "demo tls12-rsa";
 	src.explain = explain_event;
 	src.tree = decoded;
@@ -305,6 +334,27 @@ static void last_note_is_sanitized(void **state)
 	check_screen("note-sanitized", 120, 30, false, keys);
 }
 
+/* Messages that were not sent stop short, with what became of them. */
+static void not_sent_stops_short(void **state)
+{
+	static const int keys[] = { 'G', 'k', 0 };
+	(void)state;
+	shown = fixture_cut;
+	check_screen("not-sent", 120, 30, false, keys);
+	check_screen("not-sent-ascii-narrow", 80, 24, true, keys);
+	shown = fixture;
+}
+
+/* The wire view marks the record that was not written the same way. */
+static void not_sent_wire(void **state)
+{
+	static const int keys[] = { 'w', 'G', 0 };
+	(void)state;
+	shown = fixture_cut;
+	check_screen("not-sent-wire", 100, 30, true, keys);
+	shown = fixture;
+}
+
 /* Loads the fixture timeline. */
 static int setup(void **state)
 {
@@ -314,14 +364,17 @@ static int setup(void **state)
 	if (!d)
 		return -1;
 	snprintf(srcdir, sizeof srcdir, "%s", d);
-	fixture = build_fixture();
-	return fixture ? 0 : -1;
+	fixture = build_fixture(false);
+	fixture_cut = build_fixture(true);
+	shown = fixture;
+	return fixture && fixture_cut ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	timeline_destroy(fixture);
+	timeline_destroy(fixture_cut);
 	return 0;
 }
 
@@ -336,6 +389,8 @@ int main(void)
 		cmocka_unit_test(help_scrolled),
 		cmocka_unit_test(too_small),
 		cmocka_unit_test(last_note_is_sanitized),
+		cmocka_unit_test(not_sent_stops_short),
+		cmocka_unit_test(not_sent_wire),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

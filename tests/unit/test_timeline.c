@@ -240,6 +240,92 @@ static void results_per_side_and_connection(void **state)
 	timeline_destroy(tl);
 }
 
+static void delivery_settles_in_place(void **state)
+{
+	struct timeline *tl = timeline_create(false);
+	uint8_t body[1] = { 0 };
+	struct tl_event ev = hs(TL_CLIENT, 20, body, sizeof body), got;
+	int seq;
+	char buf[160];
+
+	(void)state;
+	ev.delivery = TL_DELIVERY_PENDING;
+	seq = timeline_observe(tl, &ev, true);
+	assert_int_equal(seq, 0);
+	assert_true(timeline_get(tl, 0, &got));
+	assert_int_equal(got.delivery, TL_DELIVERY_PENDING);
+	assert_false(timeline_undelivered(&got));                 /* pending is not a verdict yet */
+	assert_string_equal(timeline_delivery_text(&got, buf, sizeof buf), "");
+	timeline_drain_wake(tl);
+	assert_true(timeline_set_delivery(tl, 0, TL_NOT_SENT, TL_CAUSE_PEER_CLOSED));
+	{
+		struct pollfd pf = { .fd = timeline_wake_fd(tl), .events = POLLIN };
+		assert_int_equal(poll(&pf, 1, 0), 1);              /* readers learn of the change */
+	}
+	assert_true(timeline_get(tl, 0, &got));
+	assert_true(timeline_undelivered(&got));
+	assert_string_equal(timeline_delivery_text(&got, buf, sizeof buf),
+			    "not sent: the server had closed the connection (EPIPE)");
+	got.from = TL_SERVER;
+	got.cause = TL_CAUSE_RESET;
+	assert_string_equal(timeline_delivery_text(&got, buf, sizeof buf),
+			    "not sent: the client had reset the connection (ECONNRESET)");
+	got.cause = TL_CAUSE_STOPPED;
+	assert_string_equal(timeline_delivery_text(&got, buf, sizeof buf),
+			    "not sent: the handshake stopped before it was written");
+	/* a later successful write settles it as delivered, and clears the cause */
+	assert_true(timeline_set_delivery(tl, 0, TL_DELIVERED, TL_CAUSE_PEER_CLOSED));
+	assert_true(timeline_get(tl, 0, &got));
+	assert_int_equal(got.delivery, TL_DELIVERED);
+	assert_int_equal(got.cause, TL_CAUSE_NONE);
+	assert_false(timeline_set_delivery(tl, 1, TL_DELIVERED, TL_CAUSE_NONE));
+	timeline_destroy(tl);
+}
+
+static void incomplete_record_words(void **state)
+{
+	struct tl_event ev;
+	char buf[160];
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_RECORD;
+	ev.from = TL_SERVER;
+	ev.rec_type = 22;
+	ev.rec_length = 40;
+	ev.delivery = TL_INCOMPLETE;
+	ev.cause = TL_CAUSE_CLOSED_INSIDE;
+	ev.deliv_bytes = 12;
+	assert_string_equal(timeline_delivery_text(&ev, buf, sizeof buf),
+			    "incomplete: the connection ended after 12 of its 45 bytes");
+	ev.deliv_bytes = 3;
+	assert_string_equal(timeline_delivery_text(&ev, buf, sizeof buf),
+			    "incomplete: the connection ended inside its header (3 of 5 bytes)");
+	ev.cause = TL_CAUSE_NOT_READ;
+	assert_string_equal(timeline_delivery_text(&ev, buf, sizeof buf),
+			    "incomplete: reading stopped inside its header (3 of 5 bytes)");
+}
+
+static void incomplete_is_never_merged(void **state)
+{
+	struct timeline *tl = timeline_create(true);
+	struct tl_event ev, got;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_RECORD;
+	ev.from = TL_SERVER;
+	ev.rec_type = 22;
+	ev.rec_length = 40;
+	assert_int_equal(timeline_observe(tl, &ev, true), 0);
+	ev.delivery = TL_INCOMPLETE;
+	ev.cause = TL_CAUSE_CLOSED_INSIDE;
+	assert_int_equal(timeline_observe(tl, &ev, false), 1);   /* a record cut short is not the one sent whole */
+	assert_true(timeline_get(tl, 0, &got));
+	assert_false(got.recv_seen);
+	timeline_destroy(tl);
+}
+
 static void event_names(void **state)
 {
 	struct tl_event ev;
@@ -272,6 +358,9 @@ int main(void)
 		cmocka_unit_test(secrets_are_kept_once),
 		cmocka_unit_test(results_per_side_and_connection),
 		cmocka_unit_test(event_names),
+		cmocka_unit_test(delivery_settles_in_place),
+		cmocka_unit_test(incomplete_record_words),
+		cmocka_unit_test(incomplete_is_never_merged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
