@@ -73,7 +73,9 @@ UNDELIVERED = re.compile(r"not delivered|undelivered|never (?:sent|left|delivere
 
 
 def ladder_label(body):
-    """(kind, name, value) of an arrow's label, or None for a row that is no message."""
+    """(kind, name, value) of an arrow's label: kind hs (value: body length), ccs,
+    alert (value: description number), or other (a label this parser does not
+    know, compared as it is)."""
     label = re.sub(r"^[^A-Za-z]+", "", re.sub(r"[^A-Za-z0-9)]+$", "", body)).strip()
     m = re.fullmatch(r"Alert (\w+) (\w+) \((\d+)\)", label)
     if m:
@@ -198,8 +200,10 @@ def flag(tcp, name):
 
 
 def wire_streams(packets, port):
-    """{stream: {"hello": client random, "events": [(way, text, verify, frame)],
-    "closed": frame where the client closed its side or None}} for TLS streams."""
+    """The TLS connections in the capture, in the order they began: dicts with
+    "hello" (the ClientHello's random, hex), "events" ([(way, text, verify_data,
+    frame)]) and "closed" (the frame, counted within the connection, where the
+    client closed its side, or None)."""
     streams = {}
     order = []
     for pkt in packets:
@@ -274,7 +278,7 @@ def compare_way(way, lad, wire, closed, problems):
     # Finished verify_data, the k-th Finished of the ladder against the k-th on the wire
     lf = [e for e in lad if e["finished"]]
     wf = [vd for (_, text, vd, _) in wire if text.startswith("Finished ")]
-    for k, (e, vd) in enumerate(zip(lf, wf)):
+    for e, vd in zip(lf, wf):
         if e["verify"] is None:
             problems.append(f"{way}: Finished (step {e['step']}): the ladder shows no verify_data")
         elif e["verify"] != vd:

@@ -103,7 +103,7 @@ end() {
 	for i in "${!runs[@]}"; do
 		r="${runs[$i]}"
 		rc=$(cat "$r.rc")
-		if [ "$rc" -ge 124 ]; then
+		if [ "$rc" -ge 124 ] || grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$r.err"; then
 			bad "$name ${labels[$i]}: tlsladder exit $rc"
 			cat "$r.err"
 			continue
