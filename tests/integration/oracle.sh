@@ -6,7 +6,8 @@
 # ChangeCipherSpec records and alerts of the text ladder must equal what
 # tshark decodes, in order, and every Finished's verify_data must be the same
 # bytes (oracle.py says what differs).
-#   gnutls-serv --require-client-cert (as in issue 9, 1b), and with
+#   gnutls-serv --require-client-cert (as in issue 9, 1b); the same with
+#               only secp384r1 (a HelloRetryRequest); and with
 #               --verify-client-cert --x509cafile root-ca.pem
 #   openssl s_server -www -Verify 1 -verify_return_error -CAfile root-ca.pem
 #   nginx       ssl_verify_client on, TLS 1.2 and TLS 1.3 each
@@ -139,7 +140,7 @@ can_fail() {
 		bad "the oracle did not see a changed verify_data digit:"
 		printf '%s\n' "$out"
 	fi
-	sed -E '0,/\|<-+ Certificate /{/\|<-+ Certificate /d}' "$r.out" >"$tmp/altered.out"
+	sed -E '0,/\|<[-=]+ Certificate /{/\|<[-=]+ Certificate /d}' "$r.out" >"$tmp/altered.out"
 	out=$(python3 "$oracle" compare "$json" "$p" "$i" "$tmp/altered.out" 2>&1)
 	if [ $? -eq 1 ] && grep -q 'wire only: Certificate' <<<"$out"; then
 		ok "the oracle sees the server's Certificate missing from the ladder"
@@ -163,6 +164,11 @@ if have gnutls-serv; then
 		for i in 1 2 3 4 5; do
 			run "TLS 1.2 no client certificate, localhost:PORT (1b, run $i of 5)" --tls1.2 "${ca[@]}" "localhost:$port"
 		done
+		end
+	fi
+	# A group the client offers but sends no key share for: HelloRetryRequest
+	if begin gnutls-serv-hrr oracle_gnutls --require-client-cert --priority "NORMAL:-GROUP-ALL:+GROUP-SECP384R1"; then
+		run "TLS 1.3 HelloRetryRequest (secp384r1 only), client certificate" --tls1.3 "${ca[@]}" "${mine[@]}" "${dest[@]}"
 		end
 	fi
 	if begin gnutls-serv-verify oracle_gnutls --require-client-cert --verify-client-cert --x509cafile "$certs/root-ca.pem"; then
