@@ -233,3 +233,56 @@ run_nginx() {
 	EOF
 	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
 }
+
+# ---------------------------------------------------------------- capture
+# (tests/integration/oracle.sh: a loopback capture read back by tshark)
+# dumpcap_path: where dumpcap is (Debian's wireshark-common puts it in /usr/bin)
+dumpcap_path() {
+	local d
+	for d in "$(command -v dumpcap 2>/dev/null)" /usr/bin/dumpcap /usr/sbin/dumpcap; do
+		[ -n "$d" ] && [ -x "$d" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+# can_capture: dumpcap may capture on lo here (it needs root or CAP_NET_RAW);
+# if not, $capture_why says why.
+can_capture() {
+	local d
+	capture_why=""
+	if ! d=$(dumpcap_path); then
+		capture_why="dumpcap is not installed (Debian package wireshark-common, pulled in by tshark)"
+		return 1
+	fi
+	# listing lo's link types opens it, as a capture does
+	if ! "$d" -L -i lo >"$tmp/dumpcap-probe" 2>&1 </dev/null; then
+		capture_why="dumpcap cannot capture on lo (it needs root or CAP_NET_RAW): $(grep -v '^$' "$tmp/dumpcap-probe" | head -n 1 | sed 's/\.$//')"
+		return 1
+	fi
+	return 0
+}
+# start_capture PORT FILE: dumpcap on lo, TCP port PORT, into FILE (pcapng);
+# sets cpid. Returns once FILE exists (at most 5 s) and 0.3 s more, as the
+# first packets after that can still be missed; 1 (and says why) if dumpcap
+# did not start.
+start_capture() {
+	local i
+	"$(dumpcap_path)" -q -i lo -f "tcp port $1" -w "$2" >"$2.log" 2>&1 </dev/null &
+	cpid=$!
+	pids+=("$cpid")
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$2" ] && { sleep 0.3; return 0; }
+		kill -0 "$cpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	bad "dumpcap did not start on port $1"
+	cat "$2.log"
+	stop_server "$cpid"
+	return 1
+}
+# stop_capture: ends the dumpcap start_capture started (by its pid). Wait
+# first until the file holds what is wanted: dumpcap writes packets in
+# batches, and the last ones are lost when it is ended too early.
+stop_capture() {
+	stop_server "$cpid"
+	cpid=""
+}
