@@ -108,6 +108,7 @@ struct conn {
 	bool nst_after_fin;             /* a NewSessionTicket arrived after our Finished */
 	bool alert_in;                  /* an alert arrived (any level) */
 	bool fatal_in;
+	unsigned fatal_in_desc;         /* ... its description (the first fatal alert read) */
 	bool close_in;                  /* close_notify arrived */
 	uint8_t first_in[256];          /* the first bytes the peer sent (to recognise HTTP, SSH, ...) */
 	unsigned first_in_len;
@@ -487,8 +488,10 @@ static int record_alert(struct conn *c, int dir, unsigned level, unsigned desc, 
 		return observe_out(c, &ev, false, false, 0, end);
 	seq = timeline_observe(c->tl, &ev, false);
 	c->alert_in = true;
-	if (level == 2)
+	if (level == 2 && !c->fatal_in) {
 		c->fatal_in = true;
+		c->fatal_in_desc = desc;
+	}
 	if (desc == 0)
 		c->close_in = true;
 	return seq;
@@ -1182,8 +1185,9 @@ static void note_incoming_alert(struct conn *c, int rc)
 		unsigned level = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? 2 : 1;
 		unsigned desc = rc == 0 ? 0 : (unsigned)gnutls_alert_get(c->s);
 		record_alert(c, DIR_IN, level, desc, true, 0);
-	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED && !c->fatal_in) {
 		c->fatal_in = true;
+		c->fatal_in_desc = (unsigned)gnutls_alert_get(c->s);
 	}
 }
 
@@ -1590,9 +1594,8 @@ static bool classify_not_tls(const struct conn *c, char *out, size_t n, struct t
 }
 
 /* The failure a fatal alert from the peer reports. */
-static int classify_alert(const struct conn *c, const char *peer, char *out, size_t n, struct tl_note *fact)
+static int classify_alert(const struct conn *c, int desc, const char *peer, char *out, size_t n, struct tl_note *fact)
 {
-	int desc = (int)gnutls_alert_get(c->s);
 	bool before_hello = c->version == 0;
 
 	fact->alert = (unsigned)desc;
@@ -1653,6 +1656,10 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n, s
 			snprintf(out, n, "the %s stopped answering%s%s", peer, last ? " after its " : "", last ? last : "");
 		return TL_EXIT_TIMEOUT;
 	}
+	if (c->fatal_in && rc != GNUTLS_E_FATAL_ALERT_RECEIVED)
+		/* GnuTLS failed on its write, but the peer's alert, sent before it
+		 * closed, was read from the socket: that is the peer's word */
+		return classify_alert(c, (int)c->fatal_in_desc, peer, out, n, fact);
 	if (c->last_errno == ECONNRESET || c->last_errno == EPIPE) {
 		snprintf(out, n, "the %s reset the connection%s%s", peer, last ? " after its " : nothing ? " without answering" : "",
 			 last ? last : "");
@@ -1667,7 +1674,7 @@ static int classify_failure(const struct conn *c, int rc, char *out, size_t n, s
 		return TL_EXIT_HANDSHAKE;
 	}
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
-		return classify_alert(c, peer, out, n, fact);
+		return classify_alert(c, (int)gnutls_alert_get(c->s), peer, out, n, fact);
 	if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET || (c->self == TL_SERVER && c->noffered > 0 && !versions_overlap(c))) {
 		fact->fail = TL_FAIL_VERSION;
 		if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)

@@ -12,8 +12,9 @@
 #   - when it was not sent, neither was the Finished behind it, for the same
 #     cause, and both are marked, never drawn as normal arrows;
 #   - the server's alert is in the ladder (read from the socket after the
-#     failed write, as gnutls-cli reads it), and the diagnosis is
-#     client-cert-missing without "the alert was not readable";
+#     failed write, as gnutls-cli reads it), the outcome is that alert (not
+#     a reset), and the diagnosis is client-cert-missing without "the alert
+#     was not readable";
 #   - in the wire view: at most one ChangeCipherSpec record from the client,
 #     and nothing written after a record that was not sent.
 # Last, a record that arrives cut short is marked incomplete in the wire view.
@@ -69,6 +70,8 @@ messages() {
 	has "$tmp/out" '^ *[0-9]+ +[0-9.]+ +\|<-+ Alert fatal decode_error \(50\) -+\|$' "$l: the server's alert decode_error (50) is in the ladder"
 	has "$tmp/out" '^diagnosis: client-cert-missing: ' "$l: diagnosis client-cert-missing"
 	hasnt "$tmp/out" 'not readable' "$l: the diagnosis does not say the alert was not readable"
+	has "$tmp/out" '^ +outcome: +the server ended the handshake with alert decode_error \(50\)' \
+		"$l: the outcome is the server's alert, not a reset (the write failed after the alert arrived)"
 }
 
 # wire RUN: the checks on the wire view in $tmp/out
