@@ -53,6 +53,7 @@ struct summary {
 	unsigned version;         /* 0x0303, 0x0304; 0 unknown */
 	unsigned cipher_suite;
 	unsigned group;           /* 0: none (RSA key exchange, PSK only) */
+	unsigned dh_bits;         /* TLS 1.2 DHE without a named group: the prime's size in bits */
 	unsigned sigscheme;       /* the server's handshake signature; 0: none */
 	enum names_auth legacy_sig; /* TLS 1.0/1.1 ServerKeyExchange: RSA signs MD5+SHA-1, DSA/ECDSA sign SHA-1 */
 	bool psk;                 /* TLS 1.3 pre_shared_key accepted */

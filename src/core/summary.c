@@ -41,6 +41,29 @@ static bool node_bytes(const struct tl_event *ev, const struct tree_node *n, con
 	return true;
 }
 
+/* A finite-field (DHE) ServerKeyExchange: the prime's size and the signature scheme. */
+static void scan_ske_dhe(const struct tl_event *ev, struct summary *s)
+{
+	struct decode_ctx ctx = { s->version, ev->from, DECODE_KX_DHE };
+	struct tree_node *t = decode_handshake(ev->hs_type, ev->body, ev->body_len, &ctx);
+	const uint8_t *p;
+	size_t len;
+
+	if (node_bytes(ev, tree_find(t, "dh_p/hex"), &p, &len)) {
+		while (len > 0 && *p == 0)
+			p++, len--;
+		if (len > 0 && len <= 4096) {
+			unsigned bits = (unsigned)len * 8;
+			for (uint8_t top = p[0]; !(top & 0x80); top = (uint8_t)(top << 1))
+				bits--;
+			s->dh_bits = bits;
+		}
+	}
+	if (node_bytes(ev, tree_find(t, "signature algorithm"), &p, &len) && len == 2)
+		s->sigscheme = (unsigned)p[0] << 8 | p[1];
+	tree_free(t);
+}
+
 /* ClientHello: session id, early_data, the ticket or PSK identity it offers. */
 static void scan_client_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
 {
@@ -113,6 +136,8 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 		if (peek_ske_ecdhe(ev->body, ev->body_len, &g, &sig)) {
 			s->group = g;
 			s->sigscheme = sig;
+		} else {
+			scan_ske_dhe(ev, s);
 		}
 		if (s->version && s->version < 0x0303) {
 			/* TLS 1.0/1.1: no algorithm field, the suite's key type fixes the signature */

@@ -221,6 +221,8 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		name = s.group ? names_group(s.group) : NULL;
 		if (s.group)
 			snprintf(buf, sizeof buf, "%s, group %s", summary_kx_name(s.kx), name ? name : "unknown");
+		else if (s.dh_bits)
+			snprintf(buf, sizeof buf, "%s, a %u-bit prime the server chose", summary_kx_name(s.kx), s.dh_bits);
 		else if (s.kx == SUMMARY_KX_RSA)
 			snprintf(buf, sizeof buf, "RSA (the client encrypts the premaster secret to the server's key)");
 		else

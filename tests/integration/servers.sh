@@ -279,6 +279,10 @@ if have gnutls-serv; then
 	if start_server gnutls-serv-tls12 yes gnutls_serv "${rsa[@]}" --priority NORMAL:-VERS-ALL:+VERS-TLS1.2; then
 		expect_rc 0 "TLS 1.2 AEAD server, --verify strict: exit 0" -- "${client[@]}" "${ca[@]}" --verify strict localhost -p "$port"
 		has "$tmp/out" '^diagnosis: ok: ' "TLS 1.2 AEAD server: diagnosis ok"
+		expect_rc 0 "TLS 1.2 DHE-RSA" -- "${client[@]}" "${ca[@]}" --priority "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA" \
+			localhost -p "$port"
+		has "$tmp/out" '^  key exchange: +DHE, a 2048-bit prime the server chose$' "TLS 1.2 DHE-RSA: the prime's size"
+		has "$tmp/out" '^  server signature: +rsa_pkcs1_sha256$' "TLS 1.2 DHE-RSA: the server's signature"
 		stop_server
 	fi
 fi
