@@ -194,85 +194,112 @@ static void resumed_words(const struct timeline *tl, const struct summary *s, st
 			 "requested, and none was sent", o.conn + 1);
 }
 
+/* The negotiated parameters: version, cipher suite, key exchange. */
+static void summary_params(FILE *f, const struct summary *s)
+{
+	char buf[200];
+	const char *name = s->cipher_suite ? names_cipher_suite(s->cipher_suite) : NULL;
+
+	kv(f, "version:", version_name(s->version));
+	if (name == NULL && s->cipher_suite)
+		snprintf(buf, sizeof buf, "unknown (0x%04x)", s->cipher_suite);
+	else
+		snprintf(buf, sizeof buf, "%s", name ? name : "none");
+	kv(f, "cipher suite:", buf);
+	if (!summary_kx_name(s->kx))
+		return;
+	name = s->group ? names_group(s->group) : NULL;
+	if (s->group)
+		snprintf(buf, sizeof buf, "%s, group %s", summary_kx_name(s->kx), name ? name : "unknown");
+	else if (s->dh_bits)
+		snprintf(buf, sizeof buf, "%s, a %u-bit prime the server chose", summary_kx_name(s->kx), s->dh_bits);
+	else if (s->kx == SUMMARY_KX_RSA)
+		snprintf(buf, sizeof buf, "RSA (the client encrypts the premaster secret to the server's key)");
+	else
+		snprintf(buf, sizeof buf, "%s", summary_kx_name(s->kx));
+	kv(f, "key exchange:", buf);
+}
+
+/* How the server proved its key in this handshake (rw: a resumption's words, or NULL). */
+static void summary_signature(FILE *f, const struct summary *s, const struct resumed_words *rw)
+{
+	const char *name;
+
+	if (rw) {
+		kv(f, "server signature:", rw->sig);
+	} else if (s->sigscheme) {
+		name = names_sigscheme(s->sigscheme);
+		kv(f, "server signature:", name ? name : "unknown");
+	} else if (s->legacy_sig != NAMES_AUTH_NONE) {
+		kv(f, "server signature:", s->legacy_sig == NAMES_AUTH_RSA     ? "RSA over MD5+SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)"
+				   : s->legacy_sig == NAMES_AUTH_DSA   ? "DSA over SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)"
+								       : "ECDSA over SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)");
+	} else if (s->rsa_kx) {
+		kv(f, "server signature:", "none (the server proves its key by decrypting the premaster secret)");
+	}
+}
+
+/* The two certificate lines: each side's verdict on its peer's chain (rw: a resumption's words, or NULL). */
+static void summary_certificates(FILE *f, const struct timeline *tl, const struct summary *s,
+				 const struct resumed_words *rw, const struct text_opts *o)
+{
+	char buf[700];
+
+	if (o->server_only)
+		;                          /* the server's own certificate: nothing to judge */
+	else if (rw)
+		kv(f, "server certificate:", rw->server_cert);
+	else if (s->client.set && s->client.verify_done) {
+		cert_verdict(tl, s->conn, TL_CLIENT, &s->client, buf, sizeof buf);
+		kv(f, "server certificate:", buf);
+	} else if (s->client.set && !s->resumed && s->client.handshake_ok)
+		kv(f, "server certificate:", "not checked");
+	if (rw) {
+		kv(f, "client certificate:", rw->client_cert);
+	} else if (!o->client_only && s->server.set && s->server.verify[0]) {
+		cert_verdict(tl, s->conn, TL_SERVER, &s->server, buf, sizeof buf);
+		kv(f, "client certificate:", buf);
+	} else if (!s->cert_requested) {
+		kv(f, "client certificate:", "not requested");
+	} else if (s->client_cert_msg && s->client_certs > 0) {
+		snprintf(buf, sizeof buf, "requested; sent a chain of %u certificate%s", s->client_certs,
+			 s->client_certs == 1 ? "" : "s");
+		kv(f, "client certificate:", buf);
+	} else {
+		kv(f, "client certificate:", "requested, but none was sent (empty Certificate message)");
+	}
+}
+
 /* Writes the summary of one connection. */
 static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
 {
 	struct summary s;
 	struct resumed_words rw;
+	const struct resumed_words *res = NULL;
 	char buf[700];
-	const char *name;
-	bool resumed;
 
 	if (!summary_build(tl, conn, &s))
 		return;
 	/* a resumption authenticates nobody: its lines come from the connection it resumes */
-	resumed = s.resumed && !s.cert_requested && !s.server_cert_msg;
+	if (s.resumed && !s.cert_requested && !s.server_cert_msg) {
+		resumed_words(tl, &s, &rw);
+		res = &rw;
+	}
 	if (timeline_conn_count(tl) > 1 || o->only_conn >= 0)
 		fprintf(f, "\nSummary of connection %u%s\n", conn + 1, s.resumed ? " (resumed)" : "");
 	else
 		fprintf(f, "\nSummary\n");
-	kv(f, "version:", version_name(s.version));
-	name = s.cipher_suite ? names_cipher_suite(s.cipher_suite) : NULL;
-	snprintf(buf, sizeof buf, "%s", name ? name : s.cipher_suite ? "unknown" : "none");
-	if (name == NULL && s.cipher_suite)
-		snprintf(buf, sizeof buf, "unknown (0x%04x)", s.cipher_suite);
-	kv(f, "cipher suite:", buf);
-	if (summary_kx_name(s.kx)) {
-		name = s.group ? names_group(s.group) : NULL;
-		if (s.group)
-			snprintf(buf, sizeof buf, "%s, group %s", summary_kx_name(s.kx), name ? name : "unknown");
-		else if (s.dh_bits)
-			snprintf(buf, sizeof buf, "%s, a %u-bit prime the server chose", summary_kx_name(s.kx), s.dh_bits);
-		else if (s.kx == SUMMARY_KX_RSA)
-			snprintf(buf, sizeof buf, "RSA (the client encrypts the premaster secret to the server's key)");
-		else
-			snprintf(buf, sizeof buf, "%s", summary_kx_name(s.kx));
-		kv(f, "key exchange:", buf);
-	}
-	if (resumed) {
-		resumed_words(tl, &s, &rw);
-		kv(f, "server signature:", rw.sig);
-	} else if (s.sigscheme) {
-		name = names_sigscheme(s.sigscheme);
-		kv(f, "server signature:", name ? name : "unknown");
-	} else if (s.legacy_sig != NAMES_AUTH_NONE) {
-		kv(f, "server signature:", s.legacy_sig == NAMES_AUTH_RSA     ? "RSA over MD5+SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)"
-				   : s.legacy_sig == NAMES_AUTH_DSA   ? "DSA over SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)"
-								      : "ECDSA over SHA-1 (fixed in TLS 1.0/1.1: no algorithm is negotiated)");
-	} else if (s.rsa_kx) {
-		kv(f, "server signature:", "none (the server proves its key by decrypting the premaster secret)");
-	}
+	summary_params(f, &s);
+	summary_signature(f, &s, res);
 	if (s.client.alpn[0])
 		kv(f, "application:", s.client.alpn);
 	if (s.hrr)
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
-	if (resumed)
+	if (res)
 		kv(f, "resumed:", rw.resumed);
 	else if (s.resumed)
 		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
-	if (o->server_only)
-		;                          /* the server's own certificate: nothing to judge */
-	else if (resumed)
-		kv(f, "server certificate:", rw.server_cert);
-	else if (s.client.set && s.client.verify_done) {
-		cert_verdict(tl, conn, TL_CLIENT, &s.client, buf, sizeof buf);
-		kv(f, "server certificate:", buf);
-	} else if (s.client.set && !s.resumed && s.client.handshake_ok)
-		kv(f, "server certificate:", "not checked");
-	if (resumed) {
-		kv(f, "client certificate:", rw.client_cert);
-	} else if (!o->client_only && s.server.set && s.server.verify[0]) {
-		cert_verdict(tl, conn, TL_SERVER, &s.server, buf, sizeof buf);
-		kv(f, "client certificate:", buf);
-	} else if (!s.cert_requested) {
-		kv(f, "client certificate:", "not requested");
-	} else if (s.client_cert_msg && s.client_certs > 0) {
-		snprintf(buf, sizeof buf, "requested; sent a chain of %u certificate%s", s.client_certs,
-			 s.client_certs == 1 ? "" : "s");
-		kv(f, "client certificate:", buf);
-	} else {
-		kv(f, "client certificate:", "requested, but none was sent (empty Certificate message)");
-	}
+	summary_certificates(f, tl, &s, res, o);
 	if (!o->server_only) {
 		side_outcome(&s.client, buf, sizeof buf);
 		kv(f, o->client_only ? "outcome:" : "client outcome:", buf);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -153,43 +154,89 @@ static bool cert_path(char *buf, size_t n, const char *dir, const char *name)
 }
 
 /* Runs a scenario. */
-int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct timeline *tl, struct tl_error *err)
-{
+/* The demo PKI's files for a scenario. */
+struct demo_files {
 	char srv_cert[PATH_MAX], srv_key[PATH_MAX], cli_cert[PATH_MAX], cli_key[PATH_MAX], ca[PATH_MAX];
 	char client_ca[PATH_MAX];
+};
+
+/* Fills both sides' configurations from the scenario; false when a path is too long. */
+static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct demo_files *fl,
+			 struct session_config *scfg, struct session_config *ccfg)
+{
+	if (!cert_path(fl->srv_cert, sizeof fl->srv_cert, dir, sc->server_cert) ||
+	    !cert_path(fl->srv_key, sizeof fl->srv_key, dir, sc->server_key) ||
+	    !cert_path(fl->ca, sizeof fl->ca, dir, "root-ca.pem") ||
+	    !cert_path(fl->client_ca, sizeof fl->client_ca, dir, sc->client_trusts ? sc->client_trusts : "root-ca.pem") ||
+	    (sc->client_cert && (!cert_path(fl->cli_cert, sizeof fl->cli_cert, dir, sc->client_cert) ||
+				 !cert_path(fl->cli_key, sizeof fl->cli_key, dir, sc->client_key))))
+		return false;
+	memset(scfg, 0, sizeof *scfg);
+	scfg->side = TL_SERVER;
+	scfg->priority = sc->server_priority;
+	scfg->cert_file = fl->srv_cert;
+	scfg->key_file = fl->srv_key;
+	scfg->ca_file = fl->ca;
+	scfg->client_auth = sc->client_auth;
+	scfg->tickets = true;
+
+	memset(ccfg, 0, sizeof *ccfg);
+	ccfg->side = TL_CLIENT;
+	ccfg->priority = sc->client_priority;
+	ccfg->cert_file = sc->client_cert ? fl->cli_cert : NULL;
+	ccfg->key_file = sc->client_cert ? fl->cli_key : NULL;
+	ccfg->ca_file = fl->client_ca;
+	ccfg->allow_key_mismatch = sc->key_mismatch;
+	ccfg->server_name = "localhost";
+	ccfg->send_sni = true;
+	return true;
+}
+
+/*
+ * One connection of the scenario: the server on a thread, the client here,
+ * joined by a socket pair. Returns the client's exit code (or -1 with err
+ * set); *server_rc gets the server's.
+ */
+static int demo_connection(struct endpoint *sep, struct endpoint *cep, struct timeline *tl, unsigned conn,
+			   const struct run_opts *ro, int *server_rc, struct tl_error *err)
+{
+	int sv[2], ret;
+	pthread_t th;
+	struct server_job job;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "could not make a socket pair: %s", strerror(errno));
+	session_sync_reset(ro->sync);
+	job = (struct server_job){ sep, sv[1], tl, conn, ro, 0 };
+	if (pthread_create(&th, NULL, server_main, &job) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return tl_error_set(err, TL_EXIT_INTERNAL, "could not start the server thread");
+	}
+	ret = endpoint_run(cep, sv[0], tl, conn, ro);
+	shutdown(sv[0], SHUT_WR);
+	pthread_join(th, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	*server_rc = job.result;
+	return ret;
+}
+
+int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct timeline *tl, struct tl_error *err)
+{
+	struct demo_files *fl = malloc(sizeof *fl);
 	struct session_config scfg, ccfg;
 	struct endpoint *sep = NULL, *cep = NULL;
 	struct session_sync *sync = NULL;
 	struct run_opts ro;
-	int ret = -1;
+	int ret = -1, server_rc = 0;
 
-	if (!cert_path(srv_cert, sizeof srv_cert, o->certs_dir, sc->server_cert) ||
-	    !cert_path(srv_key, sizeof srv_key, o->certs_dir, sc->server_key) ||
-	    !cert_path(ca, sizeof ca, o->certs_dir, "root-ca.pem") ||
-	    !cert_path(client_ca, sizeof client_ca, o->certs_dir, sc->client_trusts ? sc->client_trusts : "root-ca.pem") ||
-	    (sc->client_cert && (!cert_path(cli_cert, sizeof cli_cert, o->certs_dir, sc->client_cert) ||
-				 !cert_path(cli_key, sizeof cli_key, o->certs_dir, sc->client_key))))
+	if (!fl)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+	if (!demo_configs(sc, o->certs_dir, fl, &scfg, &ccfg)) {
+		free(fl);
 		return tl_error_set(err, TL_EXIT_FILES, "the certificate directory path is too long");
-
-	memset(&scfg, 0, sizeof scfg);
-	scfg.side = TL_SERVER;
-	scfg.priority = sc->server_priority;
-	scfg.cert_file = srv_cert;
-	scfg.key_file = srv_key;
-	scfg.ca_file = ca;
-	scfg.client_auth = sc->client_auth;
-	scfg.tickets = true;
-
-	memset(&ccfg, 0, sizeof ccfg);
-	ccfg.side = TL_CLIENT;
-	ccfg.priority = sc->client_priority;
-	ccfg.cert_file = sc->client_cert ? cli_cert : NULL;
-	ccfg.key_file = sc->client_cert ? cli_key : NULL;
-	ccfg.ca_file = client_ca;
-	ccfg.allow_key_mismatch = sc->key_mismatch;
-	ccfg.server_name = "localhost";
-	ccfg.send_sni = true;
-
+	}
 	if (o->capture)
 		credcheck_record(tl, 0, &ccfg, o->certs_dir);     /* pre-flight, with the demo PKI to look in */
 	if (!(sep = endpoint_new(&scfg, err)) || !(cep = endpoint_new(&ccfg, err)))
@@ -205,38 +252,18 @@ int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct t
 	ro.cancel_fd = o->cancel_fd;
 	ro.sync = sync;
 	ro.gate = o->gate;
-
 	for (unsigned conn = 0; conn < sc->connections; conn++) {
-		int sv[2];
-		pthread_t th;
-		struct server_job job;
-
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-			tl_error_set(err, TL_EXIT_INTERNAL, "could not make a socket pair: %s", strerror(errno));
-			goto out;
-		}
 		if (conn > 0 && o->capture)
 			timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn,
 				      "a new connection: the client offers the session ticket from the first one");
-		session_sync_reset(sync);
-		job = (struct server_job){ sep, sv[1], tl, conn, &ro, 0 };
-		if (pthread_create(&th, NULL, server_main, &job) != 0) {
-			close(sv[0]);
-			close(sv[1]);
-			tl_error_set(err, TL_EXIT_INTERNAL, "could not start the server thread");
-			goto out;
-		}
-		ret = endpoint_run(cep, sv[0], tl, conn, &ro);
-		shutdown(sv[0], SHUT_WR);
-		pthread_join(th, NULL);
-		close(sv[0]);
-		close(sv[1]);
-		if (ret != TL_EXIT_OK && job.result != TL_EXIT_OK)
+		ret = demo_connection(sep, cep, tl, conn, &ro, &server_rc, err);
+		if (ret < 0 || (ret != TL_EXIT_OK && server_rc != TL_EXIT_OK))
 			break;
 	}
 out:
 	session_sync_free(sync);
 	endpoint_free(cep);
 	endpoint_free(sep);
+	free(fl);
 	return ret;
 }
