@@ -30,6 +30,7 @@
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 #include "tlsladder/summary.h"
+#include "tlsladder/wire.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -186,19 +187,19 @@ static void other_handshake(struct strbuf *o, const struct explain_ctx *c)
 	const char *name = names_handshake(c->ev.hs_type);
 
 	switch (c->ev.hs_type) {
-	case 0:
+	case WIRE_HS_HELLO_REQUEST:
 		strbuf_printf(o, "The server asks the client to start a new handshake on this connection "
 			      "(renegotiation, TLS 1.2 and older). TLS 1.3 removed renegotiation; it uses KeyUpdate "
 			      "and post-handshake authentication instead.");
 		return;
-	case 5:
+	case WIRE_HS_END_OF_EARLY_DATA:
 		strbuf_printf(o, "The client marks the end of its early data (0-RTT): application data it sent "
 			      "before the handshake finished, protected with keys from a session ticket.");
 		strbuf_printf(o, " Early data can be replayed by an attacker, so servers accept it only for requests "
 			      "that are safe to repeat; without this marker the server would not know where early "
 			      "data stops and the handshake resumes.");
 		return;
-	case 22:
+	case WIRE_HS_CERTIFICATE_STATUS:
 		strbuf_printf(o, "The server staples a fresh OCSP response to its certificate: a statement signed by "
 			      "the authority (CA) that the certificate has not been revoked. It saves the client from "
 			      "asking the CA itself, which would be slower and tell the CA which sites it visits.");
@@ -220,19 +221,19 @@ static void other_handshake(struct strbuf *o, const struct explain_ctx *c)
 static void handshake(struct strbuf *o, const struct explain_ctx *c)
 {
 	switch (c->ev.hs_type) {
-	case 1: explain_hello_client(o, c); break;
-	case 2: explain_hello_server(o, c); break;
+	case WIRE_HS_CLIENT_HELLO: explain_hello_client(o, c); break;
+	case WIRE_HS_SERVER_HELLO: explain_hello_server(o, c); break;
 	case TL_HS_HELLO_RETRY_REQUEST: explain_hello_retry(o, c); break;
-	case 4: explain_finish_ticket(o, c); break;
-	case 8: explain_finish_ee(o, c); break;
-	case 11: explain_cert_message(o, c); break;
-	case 12: explain_kx_server(o, c); break;
-	case 13: explain_cert_request(o, c); break;
-	case 14: explain_kx_server_done(o, c); break;
-	case 15: explain_cert_verify(o, c); break;
-	case 16: explain_kx_client(o, c); break;
-	case 20: explain_finish_finished(o, c); break;
-	case 24: explain_finish_key_update(o, c); break;
+	case WIRE_HS_NEW_SESSION_TICKET: explain_finish_ticket(o, c); break;
+	case WIRE_HS_ENCRYPTED_EXTENSIONS: explain_finish_ee(o, c); break;
+	case WIRE_HS_CERTIFICATE: explain_cert_message(o, c); break;
+	case WIRE_HS_SERVER_KEY_EXCHANGE: explain_kx_server(o, c); break;
+	case WIRE_HS_CERTIFICATE_REQUEST: explain_cert_request(o, c); break;
+	case WIRE_HS_SERVER_HELLO_DONE: explain_kx_server_done(o, c); break;
+	case WIRE_HS_CERTIFICATE_VERIFY: explain_cert_verify(o, c); break;
+	case WIRE_HS_CLIENT_KEY_EXCHANGE: explain_kx_client(o, c); break;
+	case WIRE_HS_FINISHED: explain_finish_finished(o, c); break;
+	case WIRE_HS_KEY_UPDATE: explain_finish_key_update(o, c); break;
 	default: other_handshake(o, c); break;
 	}
 }
@@ -290,7 +291,7 @@ size_t explain_title(const struct timeline *tl, size_t i, char *buf, size_t n)
 	case TL_EV_HANDSHAKE:
 		if (ev.hs_type != TL_HS_HELLO_RETRY_REQUEST && !names_handshake(ev.hs_type)) {
 			strbuf_printf(&o, "unknown handshake message (type %u)", ev.hs_type);
-		} else if (ev.hs_type == 11) {
+		} else if (ev.hs_type == WIRE_HS_CERTIFICATE) {
 			struct explain_ctx c;
 			unsigned count = 0;
 			bool ok;

@@ -6,6 +6,7 @@
  * copied raw and ended with a full stop).
  */
 #include "explain_internal.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 
@@ -52,29 +53,29 @@ void explain_alert_ccs(struct strbuf *o, const struct explain_ctx *c)
 static const char *alert_advice(unsigned desc)
 {
 	switch (desc) {
-	case 20: return "Check for a device in the path that modifies traffic, or a bug in either TLS library.";
-	case 40: return "Check that both sides share at least one cipher suite, key exchange group and signature "
+	case WIRE_ALERT_BAD_RECORD_MAC: return "Check for a device in the path that modifies traffic, or a bug in either TLS library.";
+	case WIRE_ALERT_HANDSHAKE_FAILURE: return "Check that both sides share at least one cipher suite, key exchange group and signature "
 			"algorithm: compare the ClientHello's offer with the server's settings. GnuTLS also sends this "
 			"alert when no TLS version is shared, where RFC 8446 asks for protocol_version (70).";
-	case 42: return "Check that the certificate is intact, correctly signed by its issuer, and allowed for "
+	case WIRE_ALERT_BAD_CERTIFICATE: return "Check that the certificate is intact, correctly signed by its issuer, and allowed for "
 			"this use (key usage, and extended key usage such as clientAuth for a client certificate).";
-	case 43: return "Check the certificate's key type and size (RSA, ECDSA, Ed25519) and its key usage "
+	case WIRE_ALERT_UNSUPPORTED_CERTIFICATE: return "Check the certificate's key type and size (RSA, ECDSA, Ed25519) and its key usage "
 			"against what the peer supports.";
-	case 44: return "The certificate must be replaced: ask its authority (CA) for a new one.";
-	case 45: return "Check the certificate's validity dates (notBefore and notAfter) and the clocks of both "
+	case WIRE_ALERT_CERTIFICATE_REVOKED: return "The certificate must be replaced: ask its authority (CA) for a new one.";
+	case WIRE_ALERT_CERTIFICATE_EXPIRED: return "Check the certificate's validity dates (notBefore and notAfter) and the clocks of both "
 			"machines.";
-	case 46: return "Check the peer's logs for the real reason; a name mismatch or a missing intermediate "
+	case WIRE_ALERT_CERTIFICATE_UNKNOWN: return "Check the peer's logs for the real reason; a name mismatch or a missing intermediate "
 			"certificate is common.";
-	case 48: return "Check that the receiver trusts the root CA that issued this chain, and that the sender "
+	case WIRE_ALERT_UNKNOWN_CA: return "Check that the receiver trusts the root CA that issued this chain, and that the sender "
 			"includes its intermediate certificates.";
-	case 49: return "The certificate itself was accepted; check the peer's access rules for this identity.";
-	case 50: return "Check for a device in the path that alters messages, or a bug in either TLS library.";
-	case 51: return "Check that the private key matches the certificate, and that nothing between the two "
+	case WIRE_ALERT_ACCESS_DENIED: return "The certificate itself was accepted; check the peer's access rules for this identity.";
+	case WIRE_ALERT_DECODE_ERROR: return "Check for a device in the path that alters messages, or a bug in either TLS library.";
+	case WIRE_ALERT_DECRYPT_ERROR: return "Check that the private key matches the certificate, and that nothing between the two "
 			"sides altered the handshake.";
-	case 70: return "Check the minimum and maximum TLS versions enabled on both sides.";
-	case 80: return "The cause lies with the side that sent it: check its logs.";
-	case 112: return "Check that the name the client sent in SNI is one the server is configured to serve.";
-	case 116: return "Give the client a certificate and key issued by an authority the server trusts (the "
+	case WIRE_ALERT_PROTOCOL_VERSION: return "Check the minimum and maximum TLS versions enabled on both sides.";
+	case WIRE_ALERT_INTERNAL_ERROR: return "The cause lies with the side that sent it: check its logs.";
+	case WIRE_ALERT_UNRECOGNIZED_NAME: return "Check that the name the client sent in SNI is one the server is configured to serve.";
+	case WIRE_ALERT_CERTIFICATE_REQUIRED: return "Give the client a certificate and key issued by an authority the server trusts (the "
 			 "CertificateRequest may name them).";
 	default: return NULL;
 	}
@@ -88,7 +89,7 @@ void explain_alert_message(struct strbuf *o, const struct explain_ctx *c)
 	const char *level = names_alert_level(c->ev.alert_level);
 	const char *advice = alert_advice(c->ev.alert_desc);
 
-	if (c->ev.alert_desc == 0) {
+	if (c->ev.alert_desc == WIRE_ALERT_CLOSE_NOTIFY) {
 		strbuf_printf(o, "The %s says it has finished sending: close_notify is the polite way to end a TLS "
 			      "connection, and each side sends one before it stops writing.", c->side);
 		strbuf_printf(o, " It matters because without it a reader could not tell a complete message from one "
@@ -109,11 +110,11 @@ void explain_alert_message(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, " %s", meaning);
 	if (advice)
 		strbuf_printf(o, " %s", advice);
-	if (c->ev.alert_level == 2)
+	if (c->ev.alert_level == WIRE_ALERT_FATAL)
 		strbuf_printf(o, " A fatal alert ends the connection at once.");
-	else if (c->ev.alert_level == 1)
+	else if (c->ev.alert_level == WIRE_ALERT_WARNING)
 		strbuf_printf(o, " A warning does not end the connection by itself%s.",
-			      c->version == 0x0304 ? ", though TLS 1.3 treats almost every alert as fatal" : "");
+			      c->version == WIRE_TLS13 ? ", though TLS 1.3 treats almost every alert as fatal" : "");
 	else
 		strbuf_printf(o, " The level should be 1 (warning) or 2 (fatal); anything else is a protocol error.");
 }
@@ -122,28 +123,28 @@ void explain_alert_message(struct strbuf *o, const struct explain_ctx *c)
 void explain_alert_record(struct strbuf *o, const struct explain_ctx *c)
 {
 	const struct tl_event *e = &c->ev;
-	bool tls13 = c->version == 0x0304;
+	bool tls13 = c->version == WIRE_TLS13;
 	char t1[24];
 
 	strbuf_printf(o, "Every TLS record starts with a 5-byte header: content type, version and length.");
 	switch (e->rec_type) {
-	case 20:
+	case WIRE_CT_CHANGE_CIPHER_SPEC:
 		strbuf_printf(o, " This change_cipher_spec record from the %s holds a single byte. ", c->side);
 		strbuf_printf(o, "%s", tls13 ? "In TLS 1.3 it is a dummy sent only so that middleboxes expecting TLS "
 					       "1.2 let the connection through."
 					     : "It announces that the sender's next records are encrypted with the "
 					       "newly agreed keys.");
 		break;
-	case 21:
+	case WIRE_CT_ALERT:
 		strbuf_printf(o, " This alert record from the %s carries %u bytes%s.", c->side, e->rec_length,
 			      e->encrypted ? ", encrypted, so only the two ends can read which alert it is"
 					   : " in the clear: the alert's level and description");
 		break;
-	case 22:
+	case WIRE_CT_HANDSHAKE:
 		strbuf_printf(o, " This handshake record from the %s carries %u bytes of handshake messages, %s.",
 			      c->side, e->rec_length, e->encrypted ? "encrypted" : "in the clear");
 		break;
-	case 23:
+	case WIRE_CT_APPLICATION_DATA:
 		strbuf_printf(o, " This application_data record from the %s carries %u bytes of ciphertext.", c->side,
 			      e->rec_length);
 		strbuf_printf(o, "%s", tls13 ? " In TLS 1.3 every encrypted record after ServerHello is labelled "

@@ -9,6 +9,7 @@
  * never judged again here.
  */
 #include "explain_internal.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
@@ -53,9 +54,9 @@ static bool cr_read(const struct explain_ctx *c, bool tls13, struct cert_request
 static const char *cert_type_name(unsigned t)
 {
 	switch (t) {
-	case 1: return "RSA";
-	case 2: return "DSA";
-	case 64: return "ECDSA";
+	case WIRE_CERT_TYPE_RSA_SIGN: return "RSA";
+	case WIRE_CERT_TYPE_DSS_SIGN: return "DSA";
+	case WIRE_CERT_TYPE_ECDSA_SIGN: return "ECDSA";
 	default: return NULL;
 	}
 }
@@ -76,7 +77,7 @@ bool explain_cert_count(const struct explain_ctx *c, const struct tl_event *ev, 
 void explain_cert_request(struct strbuf *o, const struct explain_ctx *c)
 {
 	struct cert_request cr;
-	bool tls13 = c->version == 0x0304;
+	bool tls13 = c->version == WIRE_TLS13;
 
 	strbuf_printf(o, "The server asks the client to prove its identity: the client must answer with a "
 		      "certificate and then sign the handshake with that certificate's private key "
@@ -121,7 +122,7 @@ static void out_verdict(struct strbuf *o, const struct explain_ctx *c, enum tl_s
 /* Certificate from the server. */
 static void server_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, unsigned count)
 {
-	bool tls13 = c->version == 0x0304;
+	bool tls13 = c->version == WIRE_TLS13;
 
 	if (ok && count == 0) {
 		strbuf_printf(o, "The server sent an empty certificate list, so it offers no identity to check; a "
@@ -158,7 +159,7 @@ static void server_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, 
 /* Certificate from the client. */
 static void client_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, unsigned count)
 {
-	bool tls13 = c->version == 0x0304;
+	bool tls13 = c->version == WIRE_TLS13;
 
 	if (ok && count == 0) {
 		strbuf_printf(o, "The client sent an empty Certificate message: no certificate sent. It had no "

@@ -7,6 +7,7 @@
  * of the body; a Finished is told by its length and the version in force.
  */
 #include "explain_internal.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 
@@ -50,7 +51,7 @@ void explain_finish_ee(struct strbuf *o, const struct explain_ctx *c)
 void explain_finish_finished(struct strbuf *o, const struct explain_ctx *c)
 {
 	size_t len = c->ev.body ? c->ev.body_len : 0;
-	bool tls13 = c->version == 0x0304;
+	bool tls13 = c->version == WIRE_TLS13;
 
 	if (len == 0) {
 		strbuf_printf(o, "The %s's Finished carries a check value computed over the whole handshake "
@@ -102,7 +103,7 @@ void explain_finish_ticket(struct strbuf *o, const struct explain_ctx *c)
 {
 	unsigned long lifetime = 0;
 	char life[32];
-	bool tls13 = c->version == 0x0304;
+	bool tls13 = c->version == WIRE_TLS13;
 	bool ok;
 	struct tree_node *t = explain_decoded(c, &c->ev, &ok);
 	size_t ticket = explain_vec_len(tree_find(t, "ticket"), 2);
@@ -148,13 +149,13 @@ void explain_finish_key_update(struct strbuf *o, const struct explain_ctx *c)
 	bool ok;
 	struct tree_node *t = explain_decoded(c, &c->ev, &ok);
 
-	ok = ok && explain_node_uint(&c->ev, tree_find(t, "request_update"), 1, &req) && req <= 1;
+	ok = ok && explain_node_uint(&c->ev, tree_find(t, "request_update"), 1, &req) && req <= WIRE_KEY_UPDATE_REQUESTED;
 	tree_free(t);
 	strbuf_printf(o, "The %s switches to new traffic keys for what it sends, derived from its current ones; "
 		      "the %s switches its receiving key to match.", c->side, c->peer);
 	if (!ok)
 		explain_unreadable(o, "KeyUpdate");
-	else if (req == 1)
+	else if (req == WIRE_KEY_UPDATE_REQUESTED)
 		strbuf_printf(o, " It also asks the %s to update its own sending keys (update_requested).", c->peer);
 	else
 		strbuf_printf(o, " It does not ask the %s to update its own keys (update_not_requested).", c->peer);

@@ -8,6 +8,7 @@
  * told against the offer they answer, the last ClientHello before them.
  */
 #include "explain_internal.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 
@@ -46,7 +47,8 @@ static bool hello_offer_read(const struct explain_ctx *c, const struct tl_event 
 		explain_node_u16(ev, tree_find(t, "legacy_version"), &h->legacy_version);
 		n = tree_find(t, "cipher suites");
 		for (const struct tree_node *k = n ? n->first : NULL; k; k = k->next)
-			if (explain_node_u16(ev, k, &v) && !names_is_grease(v) && v != 0x00ff && v != 0x5600)
+			if (explain_node_u16(ev, k, &v) && !names_is_grease(v) && v != WIRE_SCSV_EMPTY_RENEGOTIATION_INFO &&
+			    v != WIRE_SCSV_FALLBACK)
 				h->nsuites++;   /* SCSVs are signals, not suites */
 		explain_codes_of(ev, t, "extensions/supported_groups", h->groups, &h->ngroups);
 		explain_codes_of(ev, t, "extensions/supported_versions", h->versions, &h->nversions);
@@ -117,7 +119,7 @@ static bool offer_before(const struct explain_ctx *c, struct hello_offer *h)
 {
 	struct tl_event ch;
 
-	return find_before(c, 1, TL_CLIENT, &ch) && hello_offer_read(c, &ch, h);
+	return find_before(c, WIRE_HS_CLIENT_HELLO, TL_CLIENT, &ch) && hello_offer_read(c, &ch, h);
 }
 
 /* Appends the client's offered versions ("TLS 1.3 and TLS 1.2", "only TLS 1.3"). */
@@ -254,7 +256,7 @@ void explain_hello_server(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, " Without it the client would not know which of its offers to use.");
 		return;
 	}
-	if (sh.version == 0x0304) {
+	if (sh.version == WIRE_TLS13) {
 		server_hello13(o, c, &sh);
 		return;
 	}

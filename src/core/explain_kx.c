@@ -8,6 +8,7 @@
  * come from the connection's summary (summary_build).
  */
 #include "explain_internal.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 
@@ -85,9 +86,9 @@ void explain_kx_server_done(struct strbuf *o, const struct explain_ctx *c)
 		if (!timeline_get(c->tl, k, &e) || e.conn != c->ev.conn || e.kind != TL_EV_HANDSHAKE ||
 		    e.from != TL_SERVER)
 			continue;
-		if (e.hs_type == 2)
+		if (e.hs_type == WIRE_HS_SERVER_HELLO)
 			count = 0;                 /* the flight starts at ServerHello */
-		if (e.hs_type == 13)
+		if (e.hs_type == WIRE_HS_CERTIFICATE_REQUEST)
 			cr = true;
 		explain_list_add(ids, &count, e.hs_type);
 	}
