@@ -53,31 +53,47 @@ void explain_alert_ccs(struct strbuf *o, const struct explain_ctx *c)
 static const char *alert_advice(unsigned desc)
 {
 	switch (desc) {
-	case WIRE_ALERT_BAD_RECORD_MAC: return "Check for a device in the path that modifies traffic, or a bug in either TLS library.";
-	case WIRE_ALERT_HANDSHAKE_FAILURE: return "Check that both sides share at least one cipher suite, key exchange group and signature "
-			"algorithm: compare the ClientHello's offer with the server's settings. GnuTLS also sends this "
-			"alert when no TLS version is shared, where RFC 8446 asks for protocol_version (70).";
-	case WIRE_ALERT_BAD_CERTIFICATE: return "Check that the certificate is intact, correctly signed by its issuer, and allowed for "
-			"this use (key usage, and extended key usage such as clientAuth for a client certificate).";
-	case WIRE_ALERT_UNSUPPORTED_CERTIFICATE: return "Check the certificate's key type and size (RSA, ECDSA, Ed25519) and its key usage "
-			"against what the peer supports.";
-	case WIRE_ALERT_CERTIFICATE_REVOKED: return "The certificate must be replaced: ask its authority (CA) for a new one.";
-	case WIRE_ALERT_CERTIFICATE_EXPIRED: return "Check the certificate's validity dates (notBefore and notAfter) and the clocks of both "
-			"machines.";
-	case WIRE_ALERT_CERTIFICATE_UNKNOWN: return "Check the peer's logs for the real reason; a name mismatch or a missing intermediate "
-			"certificate is common.";
-	case WIRE_ALERT_UNKNOWN_CA: return "Check that the receiver trusts the root CA that issued this chain, and that the sender "
-			"includes its intermediate certificates.";
-	case WIRE_ALERT_ACCESS_DENIED: return "The certificate itself was accepted; check the peer's access rules for this identity.";
-	case WIRE_ALERT_DECODE_ERROR: return "Check for a device in the path that alters messages, or a bug in either TLS library.";
-	case WIRE_ALERT_DECRYPT_ERROR: return "Check that the private key matches the certificate, and that nothing between the two "
-			"sides altered the handshake.";
-	case WIRE_ALERT_PROTOCOL_VERSION: return "Check the minimum and maximum TLS versions enabled on both sides.";
-	case WIRE_ALERT_INTERNAL_ERROR: return "The cause lies with the side that sent it: check its logs.";
-	case WIRE_ALERT_UNRECOGNIZED_NAME: return "Check that the name the client sent in SNI is one the server is configured to serve.";
-	case WIRE_ALERT_CERTIFICATE_REQUIRED: return "Give the client a certificate and key issued by an authority the server trusts (the "
-			 "CertificateRequest may name them).";
-	default: return NULL;
+	case WIRE_ALERT_BAD_RECORD_MAC:
+		return "Check for a device in the path that modifies traffic, or a bug in either TLS library.";
+	case WIRE_ALERT_HANDSHAKE_FAILURE:
+		return "Check that both sides share at least one cipher suite, key exchange group and signature "
+		       "algorithm: compare the ClientHello's offer with the server's settings. GnuTLS also sends this "
+		       "alert when no TLS version is shared, where RFC 8446 asks for protocol_version (70).";
+	case WIRE_ALERT_BAD_CERTIFICATE:
+		return "Check that the certificate is intact, correctly signed by its issuer, and allowed for "
+		       "this use (key usage, and extended key usage such as clientAuth for a client certificate).";
+	case WIRE_ALERT_UNSUPPORTED_CERTIFICATE:
+		return "Check the certificate's key type and size (RSA, ECDSA, Ed25519) and its key usage "
+		       "against what the peer supports.";
+	case WIRE_ALERT_CERTIFICATE_REVOKED:
+		return "The certificate must be replaced: ask its authority (CA) for a new one.";
+	case WIRE_ALERT_CERTIFICATE_EXPIRED:
+		return "Check the certificate's validity dates (notBefore and notAfter) and the clocks of both "
+		       "machines.";
+	case WIRE_ALERT_CERTIFICATE_UNKNOWN:
+		return "Check the peer's logs for the real reason; a name mismatch or a missing intermediate "
+		       "certificate is common.";
+	case WIRE_ALERT_UNKNOWN_CA:
+		return "Check that the receiver trusts the root CA that issued this chain, and that the sender "
+		       "includes its intermediate certificates.";
+	case WIRE_ALERT_ACCESS_DENIED:
+		return "The certificate itself was accepted; check the peer's access rules for this identity.";
+	case WIRE_ALERT_DECODE_ERROR:
+		return "Check for a device in the path that alters messages, or a bug in either TLS library.";
+	case WIRE_ALERT_DECRYPT_ERROR:
+		return "Check that the private key matches the certificate, and that nothing between the two "
+		       "sides altered the handshake.";
+	case WIRE_ALERT_PROTOCOL_VERSION:
+		return "Check the minimum and maximum TLS versions enabled on both sides.";
+	case WIRE_ALERT_INTERNAL_ERROR:
+		return "The cause lies with the side that sent it: check its logs.";
+	case WIRE_ALERT_UNRECOGNIZED_NAME:
+		return "Check that the name the client sent in SNI is one the server is configured to serve.";
+	case WIRE_ALERT_CERTIFICATE_REQUIRED:
+		return "Give the client a certificate and key issued by an authority the server trusts (the "
+		       "CertificateRequest may name them).";
+	default:
+		return NULL;
 	}
 }
 
