@@ -1,7 +1,7 @@
 /*
  * chain: the verdict on a peer's certificate chain, link by link, as data.
  *
- * It is computed once, in tls/ (x509view.c), by the side that received the
+ * It is computed once, in tls/ (x509chain.c), by the side that received the
  * chain, with the very trust store, host name and purpose its handshake
  * used, when that side checks its peer (session.c). The timeline stores it
  * per connection and side (timeline_set_chain); every view renders it from

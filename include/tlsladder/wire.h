@@ -101,4 +101,23 @@ enum wire_ext {
 	WIRE_EXT_RENEGOTIATION_INFO = 0xff01
 };
 
+/* Signalling cipher suite values: listed among the suites, but signals (RFC 5746 3.3, RFC 7507). */
+enum wire_scsv {
+	WIRE_SCSV_EMPTY_RENEGOTIATION_INFO = 0x00ff,
+	WIRE_SCSV_FALLBACK = 0x5600
+};
+
+/* TLS 1.2 certificate types a CertificateRequest accepts (RFC 5246 7.4.4, RFC 8422 5.5). */
+enum wire_cert_type {
+	WIRE_CERT_TYPE_RSA_SIGN = 1,
+	WIRE_CERT_TYPE_DSS_SIGN = 2,
+	WIRE_CERT_TYPE_ECDSA_SIGN = 64
+};
+
+/* KeyUpdate's request_update (RFC 8446 4.6.3). */
+enum wire_key_update {
+	WIRE_KEY_UPDATE_NOT_REQUESTED = 0,
+	WIRE_KEY_UPDATE_REQUESTED = 1
+};
+
 #endif

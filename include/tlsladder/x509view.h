@@ -8,7 +8,8 @@
  * timeline, which the views render. x509view_chain() and
  * x509view_verdict() below judge a chain against anchors from files,
  * outside any handshake (tests, fuzzing). This header is GnuTLS-free; the
- * work is done in src/tls/x509view.c.
+ * work is done in src/tls/: x509facts.c reads the fields of one
+ * certificate, x509chain.c judges a chain, x509view.c writes the trees.
  *
  * Certificates carry hostile bytes (ESC, CR, LF, bidi overrides in a DN).
  * Tree values hold them raw, as the certificate has them (tree_print() and
