@@ -25,21 +25,30 @@ static struct tree_node *basic_tree(const struct timeline *tl, size_t i)
 	return t;
 }
 
-/* Builds the tree of the selected event when the selection changed. */
+/* Builds the tree of the selected event when the selection changed, and
+ * again, keeping the user's open and closed fields and place, when the
+ * timeline changed while the run was live (a verdict, a delivery, a result
+ * stored after the event was shown may change what its tree says). */
 static bool details_load(struct ui *ui)
 {
 	size_t ev = ladderview_selected(ui);
+	bool same = ui->have_tree && ev == ui->tree_ev;
+	uint64_t id;
+	unsigned gen;
 
-	if (ui->have_tree && ev == ui->tree_ev)
+	timeline_stamp(ui->src.tl, &id, &gen);
+	if (same && (!ui->tree_live || gen == ui->tree_gen))
 		return false;
 	ui->have_tree = ev != (size_t)-1;
 	ui->tree_ev = ev;
+	ui->tree_gen = gen;
+	ui->tree_live = !timeline_finished(ui->src.tl);
 	if (!ui->have_tree) {
 		treeview_set(&ui->tv, NULL, false);
 		return true;
 	}
 	treeview_set(&ui->tv,
-		     ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg) : basic_tree(ui->src.tl, ev), false);
+		     ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg) : basic_tree(ui->src.tl, ev), same);
 	return true;
 }
 

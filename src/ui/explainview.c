@@ -1,26 +1,28 @@
 /*
  * explainview.c: the explanation pane under the ladder: the selected
  * event's plain-language explanation (ui_source.explain), word-wrapped.
- * The text is made once per event and timeline state, not per frame.
+ * The text is made once per event and timeline generation, not per frame.
  */
 #include "view.h"
 
 #include <stdio.h>
 
-/* Makes the explanation of the selected event when it or the timeline changed. */
+/* Makes the explanation of the selected event when it or the timeline
+ * changed (any change: a verdict stored later changes what it says). */
 static bool explainview_load(struct ui *ui)
 {
 	size_t e = ladderview_selected(ui);
-	size_t n;
+	uint64_t id;
+	unsigned gen;
 
 	if (e == (size_t)-1 || !ui->src.explain)
 		return false;
-	n = timeline_count(ui->src.tl);
-	if (e == ui->expl_ev && n == ui->expl_count && ui->expl[0])
+	timeline_stamp(ui->src.tl, &id, &gen);
+	if (e == ui->expl_ev && gen == ui->expl_gen && ui->expl[0])
 		return false;
 	ui->src.explain(ui->src.tl, e, ui->expl, sizeof ui->expl);
 	ui->expl_ev = e;
-	ui->expl_count = n;
+	ui->expl_gen = gen;
 	return true;
 }
 

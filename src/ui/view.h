@@ -78,10 +78,12 @@ struct ui {
 	struct treeview tv;
 	size_t tree_ev;
 	bool have_tree;
+	unsigned tree_gen;              /* the timeline generation the tree was built at */
+	bool tree_live;                 /* ... before the run finished: a later change may concern it */
 	int detail_y, detail_x, detail_w, detail_rows;
 	/* the explanation (explainview.c) */
 	size_t expl_ev;                 /* the explanation below was made for this event ... */
-	size_t expl_count;              /* ... and this timeline length */
+	unsigned expl_gen;              /* ... and this timeline generation */
 	char expl[2048];
 	/* help and diagnosis overlays (helpview.c, diagview.c) */
 	bool help;
