@@ -347,13 +347,13 @@ int ladderview_search_key(struct ui *ui, int key)
 {
 	size_t len = strlen(ui->search);
 
-	if (key == 27 || key == KEY_CTRL('g')) {
+	if (key == '\x1b' || key == KEY_CTRL('g')) {   /* Esc */
 		ui->searching = false;
 		ui->msg[0] = '\0';
 	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
 		ui->searching = false;
 		search_next(ui);
-	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0) {
+	} else if ((key == KEY_BACKSPACE || key == '\x7f' || key == '\b') && len > 0) {
 		ui->search[len - 1] = '\0';
 	} else if (key >= 32 && key < 127 && len + 1 < sizeof ui->search) {
 		ui->search[len] = (char)key;

@@ -173,4 +173,4 @@ static void statusbar_draw(struct ui *ui, struct rect r)
 }
 
 const struct view_ops statusbar_ops = { "status", NULL, statusbar_draw, NULL };
-const struct view_ops header_ops = { "header", statusbar_load, header_draw, NULL };
+const struct view_ops statusbar_header_ops = { "header", statusbar_load, header_draw, NULL };

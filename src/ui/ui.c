@@ -126,7 +126,7 @@ bool ui_update(struct ui *ui)
 
 	changed |= ladderview_ops.load(ui);
 	changed |= diagview_ops.load(ui);
-	changed |= header_ops.load(ui);
+	changed |= statusbar_header_ops.load(ui);
 	return changed;
 }
 
@@ -299,7 +299,7 @@ void ui_draw(struct ui *ui)
 	}
 	eh = h >= 30 ? 7 : 5;
 	mh = h - 2 - eh;
-	header_ops.draw(ui, (struct rect){ 0, 0, w, 1 });
+	statusbar_header_ops.draw(ui, (struct rect){ 0, 0, w, 1 });
 	banner = diagview_banner(ui, 1, w);
 	draw_body(ui, (struct rect){ 1 + banner, 0, w, mh - banner });
 	explainview_ops.draw(ui, (struct rect){ h - 1 - eh, 0, w, eh });

@@ -105,7 +105,7 @@ struct ui {
 };
 
 extern const struct view_ops ladderview_ops, details_ops, explainview_ops, helpview_ops, diagview_ops,
-	statusbar_ops, header_ops;
+	statusbar_ops, statusbar_header_ops;
 
 /* ladderview.c */
 /* The ladder of the current view (messages or wire). */

@@ -1,5 +1,5 @@
 /*
- * run.c: the input loop of the interactive ladder on a real terminal
+ * ui_run.c: the input loop of the interactive ladder on a real terminal
  * (ui_run, see ui.h). It waits in select() on the keyboard, the
  * timeline's wake pipe and a signal pipe, and redraws only when something
  * changed: a key whose handler said UI_REDRAW, a change of the timeline or
