@@ -193,7 +193,7 @@ static int next_theme(struct ui *ui)
 		ui_message(ui, err);
 	else
 		snprintf(ui->msg, sizeof ui->msg, "theme: %s", ui->pt.theme.name);
-	paint_apply_theme(&ui->pt);
+	ui->theme_changed = true;
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -289,7 +289,9 @@ void ui_draw(struct ui *ui)
 
 	if (ui->clear_screen)
 		clearok(curscr, TRUE);
-	ui->clear_screen = false;
+	if (ui->theme_changed)
+		paint_apply_theme(&ui->pt);
+	ui->clear_screen = ui->theme_changed = false;
 	erase();
 	if (w < MIN_W || h < MIN_H) {
 		char msg[80];

@@ -58,6 +58,7 @@ struct ui {
 	struct paint pt;
 	int theme_idx;
 	bool clear_screen;              /* the next draw repaints the whole terminal (Ctrl-L) */
+	bool theme_changed;             /* the next draw sets the colour pairs from the theme */
 	uint64_t stamp_id;              /* the timeline as last taken in (timeline_stamp) */
 	unsigned stamp_gen;
 	bool have_stamp;
