@@ -6,7 +6,8 @@
  *
  * The parts are separable for tests: ui_new() makes the state, ui_key()
  * handles one key without drawing, ui_update() takes in new events, and
- * ui_draw() paints stdscr. ui_run() is the loop around them on a real tty.
+ * ui_draw() paints stdscr. ui_run() is the loop around them on a real tty:
+ * it draws only when a key or a change of the timeline asked for it.
  */
 #ifndef TLSLADDER_UI_H
 #define TLSLADDER_UI_H
@@ -37,7 +38,9 @@ struct ui_opts {
 	bool wire;                   /* start in the wire view */
 };
 
-enum { UI_CONTINUE = 0, UI_QUIT = 1 };
+/* What handling a key did (flags): UI_QUIT ends the run, UI_HANDLED means
+ * the key was used, UI_REDRAW that the screen must be drawn again. */
+enum { UI_CONTINUE = 0, UI_QUIT = 1, UI_HANDLED = 2, UI_REDRAW = 4 };
 
 struct ui;
 
@@ -45,9 +48,12 @@ struct ui *ui_new(const struct ui_source *src, const struct ui_opts *o);
 void ui_free(struct ui *ui);
 /* Call once curses is initialised: sets up colours for the theme. */
 void ui_start_colors(struct ui *ui);
-/* Handles one key code (getch()). Returns UI_QUIT when the user quits. */
+/* Handles one key code (getch()) without drawing. Returns UI_* flags:
+ * UI_QUIT set when the user quits, UI_REDRAW when the screen changed. */
 int ui_key(struct ui *ui, int key);
-/* Takes in events appended since the last call; true when anything changed. */
+/* Takes in the timeline's changes since the last call (events, deliveries,
+ * results, verdicts, the end of the run) and the step gate's; true when
+ * anything changed. */
 bool ui_update(struct ui *ui);
 /* Paints the whole screen on stdscr (the caller refreshes). */
 void ui_draw(struct ui *ui);

@@ -20,8 +20,10 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/explain.h"
+#include "tlsladder/inspect.h"
 #include "tlsladder/timeline.h"
 #include "tlsladder/ui.h"
 
@@ -355,6 +357,222 @@ static void not_sent_wire(void **state)
 	shown = fixture;
 }
 
+/* The tls12-rsa server flight as a live run sees it: ClientHello, then the
+ * server's messages up to ServerHelloDone, received, the run not finished
+ * and no verdict on the chain yet. */
+static struct timeline *build_live(void)
+{
+	struct timeline *tl = timeline_create(true);
+	char path[PATH_MAX + 64], line[512];
+	FILE *m;
+	unsigned t = 0;
+
+	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
+	m = fopen(path, "r");
+	assert_non_null(m);
+	while (fgets(line, sizeof line, m)) {
+		char sc[32], from[16], ver[16], kx[16], file[256];
+		unsigned idx, type;
+		struct tl_event ev;
+		size_t len = 0;
+		uint8_t *body;
+
+		if (sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7 ||
+		    strcmp(sc, "tls12-rsa") != 0 || idx > 3)
+			continue;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
+		ev.hs_type = type;
+		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
+		body = slurp(path, &len);
+		assert_non_null(body);
+		ev.body = body;
+		ev.body_len = len;
+		add(tl, ev, t++);
+		free(body);
+	}
+	fclose(m);
+	return tl;
+}
+
+/* The client's verdict on the tls12-rsa chain, as the handshake would store it. */
+static void store_verdict(struct timeline *tl)
+{
+	struct chain_result *c = calloc(1, sizeof *c);
+
+	assert_non_null(c);
+	c->judge = TL_CLIENT;
+	c->verdict = CHAIN_TRUSTED;
+	c->sent = c->nlinks = 2;
+	c->path = 3;
+	c->peer_is_server = true;
+	snprintf(c->hostname, sizeof c->hostname, "localhost");
+	c->now = 1735689600;
+	snprintf(c->link[0].subject, sizeof c->link[0].subject, "CN=localhost");
+	snprintf(c->link[0].issuer, sizeof c->link[0].issuer, "CN=tlsladder Demo Intermediate CA");
+	c->link[0].issued_by = CHAIN_ISSUER_SENT;
+	c->link[0].issuer_index = 2;
+	c->link[0].signature = CHAIN_SIG_VALID;
+	snprintf(c->link[0].sig_alg, sizeof c->link[0].sig_alg, "ECDSA-SHA256");
+	c->link[0].host = CHAIN_HOST_MATCH;
+	snprintf(c->link[1].subject, sizeof c->link[1].subject, "CN=tlsladder Demo Intermediate CA");
+	snprintf(c->link[1].issuer, sizeof c->link[1].issuer, "CN=tlsladder Demo Root CA");
+	c->link[1].issued_by = CHAIN_ISSUER_ANCHOR;
+	c->link[1].signature = CHAIN_SIG_VALID;
+	snprintf(c->link[1].sig_alg, sizeof c->link[1].sig_alg, "ECDSA-SHA256");
+	c->anchor = CHAIN_ANCHOR_STORE;
+	snprintf(c->anchor_name, sizeof c->anchor_name, "tlsladder Demo Root CA");
+	snprintf(c->anchor_subject, sizeof c->anchor_subject, "CN=tlsladder Demo Root CA");
+	c->anchor_dates.when = CHAIN_WHEN_VALID;
+	c->anchor_dates.days = 9131;
+	c->anchor_dates.not_before = 1704067200;     /* 2024-01-01 */
+	c->anchor_dates.not_after = 2524607999;      /* 2049-12-31 */
+	c->lib_run = c->lib_dates = true;
+	snprintf(c->lib_text, sizeof c->lib_text, "The certificate is trusted.");
+	snprintf(c->store, sizeof c->store, "CA file certs/root-ca.pem");
+	timeline_set_chain(tl, TL_CLIENT, 0, c);
+	free(c);
+}
+
+/* The decoded tree of event i, with the chain verdict its receiver
+ * reached first (as the program's builder adds it), read from the timeline. */
+static struct tree_node *decoded_with_chain(const struct timeline *tl, size_t i, void *arg)
+{
+	struct tree_node *root = decode_event(tl, i);
+	struct chain_result *c = malloc(sizeof *c);
+	struct tl_event ev;
+
+	(void)arg;
+	if (root && c && timeline_get(tl, i, &ev) && ev.kind == TL_EV_HANDSHAKE && ev.hs_type == 11)
+		tree_adopt_first(root, timeline_get_chain(tl, TL_CLIENT, ev.conn, c)
+					       ? chain_tree(c)
+					       : tree_new("chain", "not judged yet: the client checks it when the connection settles"));
+	free(c);
+	return root;
+}
+
+/* The program's own field-tree builder (certificates opened, chain verdict from the timeline). */
+static struct tree_node *inspect_builder(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return inspect_event(tl, i);
+}
+
+/* Compares screen text with golden/<name>.txt (TLSLADDER_UPDATE_GOLDEN=1 rewrites it); frees got. */
+static void compare_golden(const char *name, char *got)
+{
+	char golden[PATH_MAX + 64], *want;
+	size_t wlen = 0;
+
+	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
+	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		FILE *g = fopen(golden, "w");
+		assert_non_null(g);
+		fputs(got, g);
+		fclose(g);
+	}
+	want = (char *)slurp(golden, &wlen);
+	if (!want)
+		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
+	want = realloc(want, wlen + 1);
+	want[wlen] = '\0';
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
+		fail_msg("screen %s differs from %s", name, golden);
+	}
+	free(got);
+	free(want);
+}
+
+/* Takes in the timeline and draws, then a frame per key as the program
+ * does; returns the screen text. */
+static char *live_screen(struct ui *ui, const int *keys)
+{
+	ui_update(ui);
+	ui_draw(ui);
+	for (; keys && *keys; keys++) {
+		ui_key(ui, *keys);
+		ui_update(ui);
+		ui_draw(ui);
+	}
+	return screen_text();
+}
+
+/*
+ * In a live run, the Certificate is selected, the user opens its details
+ * and closes a field (the certificates list); then the client's verdict on
+ * the chain is stored. The details and the explanation say the verdict at
+ * once (not "not judged yet" until the selection changes), the field the
+ * user closed stays closed, and the cursor stays on it (Enter opens it again).
+ */
+static void live_verdict_refreshes(struct tree_node *(*builder)(const struct timeline *, size_t, void *),
+				   const char *golden_name)
+{
+	static const int select_cert[] = { 'g', 'n', 'n', '\r', 'j', '\r', 0 };
+	static const int enter[] = { '\r', 0 };
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct timeline *tl = build_live();
+	struct ui_source src;
+	struct ui_opts o;
+	struct ui *ui;
+	SCREEN *scr;
+	char *before, *after, *again;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(40, 140);
+	memset(&src, 0, sizeof src);
+	src.tl = tl;
+	src.target = "demo tls12-rsa";
+	src.explain = explain_event;
+	src.tree = builder;
+	memset(&o, 0, sizeof o);
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	ui_update(ui);
+	before = live_screen(ui, select_cert);
+	assert_non_null(strstr(before, "chain: not judged yet: the client checks it when the connection settles"));
+	assert_non_null(strstr(before, "\u25b8 certificates: 2 certificates"));
+	store_verdict(tl);
+	assert_true(ui_update(ui));
+	after = live_screen(ui, NULL);
+	again = live_screen(ui, enter);
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	timeline_destroy(tl);
+	assert_non_null(strstr(again, "\u25be certificates: 2 certificates"));
+	assert_non_null(strstr(again, "\u25be chain: trusted"));
+	free(again);
+	if (!golden_name) {
+		/* the program's own builder: its certificate details hold today's date, so no golden */
+		assert_null(strstr(after, "not judged yet"));
+		assert_non_null(strstr(after, "chain: trusted: 2 sent, path of 3 to tlsladder Demo Root CA"));
+		free(before);
+		free(after);
+		return;
+	}
+	compare_golden(golden_name, after);
+	free(before);
+}
+
+static void live_verdict_golden(void **state)
+{
+	(void)state;
+	live_verdict_refreshes(decoded_with_chain, "live-verdict");
+}
+
+static void live_verdict_inspect(void **state)
+{
+	(void)state;
+	live_verdict_refreshes(inspect_builder, NULL);
+}
+
 /* Loads the fixture timeline. */
 static int setup(void **state)
 {
@@ -391,6 +609,8 @@ int main(void)
 		cmocka_unit_test(last_note_is_sanitized),
 		cmocka_unit_test(not_sent_stops_short),
 		cmocka_unit_test(not_sent_wire),
+		cmocka_unit_test(live_verdict_golden),
+		cmocka_unit_test(live_verdict_inspect),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

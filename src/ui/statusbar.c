@@ -1,0 +1,176 @@
+/*
+ * statusbar.c: the two lines that frame the screen. The header (row 0)
+ * names the target and what the connection negotiated, from the summary
+ * core builds (summary.h), and what waits at the step gate. The status bar
+ * (the last row) shows the search prompt, a message, or the key hints from
+ * the action table, then the step and the run's state (LIVE, WAITING, DONE,
+ * FAILED). The summary is rebuilt when the timeline grew, not per frame.
+ */
+#include "view.h"
+#include "tlsladder/names.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Whether any side's result of any connection says it failed (once the run finished). */
+static bool any_failed(const struct timeline *tl)
+{
+	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
+		for (int sd = 0; sd < 2; sd++) {
+			struct tl_result r;
+			timeline_get_result(tl, (enum tl_side)sd, c, &r);
+			if (r.set && (!r.handshake_ok || r.rejected_after))
+				return true;
+		}
+	return false;
+}
+
+/* Looks at new events for errors; rebuilds the summary when the timeline grew or finished. */
+static bool statusbar_load(struct ui *ui)
+{
+	size_t n = timeline_count(ui->src.tl);
+	unsigned conns, conn = 0;
+	struct tl_event last;
+
+	for (; ui->err_scanned < n; ui->err_scanned++) {
+		struct tl_event ev;
+		if (timeline_get(ui->src.tl, ui->err_scanned, &ev) && ev.kind == TL_EV_ERROR)
+			ui->saw_error = true;
+	}
+	if (n == ui->sum_count && (!timeline_finished(ui->src.tl) || ui->sum_final))
+		return false;
+	ui->sum_final = timeline_finished(ui->src.tl);
+	if (ui->sum_final)
+		ui->results_failed = any_failed(ui->src.tl);   /* once, not per frame */
+	conns = timeline_conn_count(ui->src.tl);
+	if (n && timeline_get(ui->src.tl, n - 1, &last))
+		conn = last.conn;
+	if (conns > conn + 1)
+		conn = conns - 1;
+	if (ui->src.per_conn)
+		conn = (unsigned)ui->conn_sel;
+	ui->have_sum = summary_build(ui->src.tl, conn, &ui->sum);
+	ui->sum_count = n;
+	return true;
+}
+
+/* Appends sep and s to line (n bytes). */
+static void append(char *line, size_t n, const char *sep, const char *s)
+{
+	size_t used = strlen(line);
+
+	snprintf(line + used, n - used, "%s%s", sep, s);
+}
+
+/* The header's words: target, version, suite, group, resumed or whose certificate verified, connection. */
+static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
+{
+	const struct summary *s = &ui->sum;
+	char tgt[256], part[64];
+
+	snprintf(line, n, "tlsladder%s%s", sep, paint_safe(tgt, sizeof tgt, ui->src.target));
+	if (ui->have_sum && s->version) {
+		const char *v = names_version(s->version), *cs = names_cipher_suite(s->cipher_suite);
+		append(line, n, sep, v ? v : "?");
+		if (cs)
+			append(line, n, sep, cs);
+		if (s->group && names_group(s->group))
+			append(line, n, sep, names_group(s->group));
+	}
+	if (ui->have_sum && s->resumed)
+		append(line, n, sep, "resumed");
+	else if (ui->have_sum && s->client.set && s->client.verify_done)
+		/* whose certificate: the client checked the server's (the client certificate has its own banner) */
+		append(line, n, sep, s->client.verified ? "server cert verified" : "server cert NOT verified");
+	if (ui->src.per_conn) {
+		snprintf(part, sizeof part, "connection %ld of %u", ui->conn_sel + 1, ui->conn_newest + 1);
+		append(line, n, sep, part);
+	}
+}
+
+/* The header line. */
+static void header_draw(struct ui *ui, struct rect r)
+{
+	char line[1024], waiting[200];
+
+	header_words(ui, line, sizeof line, ui->pt.unicode ? " \u2500 " : " - ");
+	attrset(paint_attr(&ui->pt, ROLE_HEADER));
+	paint_blank(r.y, r.x, r.w);
+	paint_put(r.y, r.x + 1, line, r.w - 2);
+	if (ui->src.gate && step_gate_waiting(ui->src.gate, waiting, sizeof waiting)) {
+		char msg[300];
+		int mw;
+		snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
+		mw = paint_width(msg);
+		if (mw < r.w / 2 + 20 && mw < r.w) {
+			attrset(paint_attr(&ui->pt, ROLE_SELECTED));
+			paint_put(r.y, r.x + r.w - mw, msg, mw);
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+/* The run's state word: LIVE, WAITING, DONE or FAILED. */
+static const char *run_state(struct ui *ui)
+{
+	char w[8];
+
+	if (ui->src.gate && step_gate_waiting(ui->src.gate, w, sizeof w))
+		return "WAITING";
+	if (!timeline_finished(ui->src.tl))
+		return "LIVE";
+	if (ui->saw_error || ui->results_failed)
+		return "FAILED";
+	return "DONE";
+}
+
+/* The key hints from the action table, from column 1 up to column end. */
+static void hints(struct ui *ui, int y, int end)
+{
+	int x = 1;
+
+	for (int a = 1; a < ACT_COUNT; a++) {
+		const char *hint = ui_actions[a].hint, *sp;
+		int hw;
+		if (!hint || (a == ACT_STEP_GO && !ui->src.gate) || (a == ACT_PREV_CONN && !ui->src.per_conn))
+			continue;
+		hw = paint_width(hint);
+		if (x + hw + 2 > end)
+			break;
+		sp = strchr(hint, ' ');
+		attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
+		mvaddnstr(y, x, hint, sp ? (int)(sp - hint) : hw);
+		attrset(paint_attr(&ui->pt, ROLE_STATUS));
+		if (sp)
+			mvaddstr(y, x + (int)(sp - hint), sp);
+		x += hw + 2;
+	}
+}
+
+/* The status bar: the search prompt, a message or the hints; step N/M and the state. */
+static void statusbar_draw(struct ui *ui, struct rect r)
+{
+	char right[64], left[512] = "";
+	struct ladder *l = ladderview_current(ui);
+	int rw;
+
+	snprintf(right, sizeof right, " step %zu/%zu  %s ", l->nrows ? ui->cur + 1 : 0, l->nrows, run_state(ui));
+	rw = paint_width(right);
+	attrset(paint_attr(&ui->pt, ROLE_STATUS));
+	paint_blank(r.y, 0, r.w);
+	if (ui->searching) {
+		snprintf(left, sizeof left, " find: %s_   (Enter: go, Esc: cancel)", ui->search);
+		paint_put(r.y, 0, left, r.w - rw);
+	} else if (ui->msg[0]) {
+		snprintf(left, sizeof left, " %s", ui->msg);
+		paint_put(r.y, 0, left, r.w - rw);
+	} else {
+		hints(ui, r.y, r.w - rw);
+	}
+	attrset(paint_attr(&ui->pt, ROLE_STATUS));
+	paint_put(r.y, r.w - rw, right, rw);
+	attrset(A_NORMAL);
+}
+
+const struct view_ops statusbar_ops = { "status", NULL, statusbar_draw, NULL };
+const struct view_ops statusbar_header_ops = { "header", statusbar_load, header_draw, NULL };
