@@ -56,6 +56,7 @@ static bool invisible(uint32_t c)
 {
 	return (c >= 0x80 && c <= 0x9f) ||          /* C1 controls */
 	       c == 0xad ||                          /* soft hyphen */
+	       c == 0x61c ||                         /* ARABIC LETTER MARK (a bidi control) */
 	       (c >= 0x200b && c <= 0x200f) ||       /* zero width, LRM/RLM */
 	       (c >= 0x2028 && c <= 0x202e) ||       /* line/para separators, bidi embeddings/overrides */
 	       (c >= 0x2060 && c <= 0x206f) ||       /* word joiner, bidi isolates, deprecated formats */
