@@ -1,6 +1,6 @@
 /*
- * cli: the command line (argv -> struct cli_config), --help, and running
- * the chosen mode.
+ * cli: the command line (argv -> struct cli_config) and --help. Running
+ * the chosen mode is app's (app.h).
  */
 #ifndef TLSLADDER_CLI_H
 #define TLSLADDER_CLI_H
@@ -51,7 +51,5 @@ struct cli_config {
 int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *err);
 /* Writes the --help text. */
 void cli_usage(FILE *f);
-/* Runs the configured mode, writes its output, returns the exit code. */
-int cli_run(const struct cli_config *cfg);
 
 #endif
