@@ -270,11 +270,13 @@ static bool listed_before(size_t i)
 	return false;
 }
 
-/* Builds getopt_long's tables from the option table: longs (ends with a zero row) and shorts. */
+/* Builds getopt_long's tables from the option table: longs (ends with a zero
+ * row) and shorts (starts with ':', so that a missing value is told apart). */
 static void getopt_tables(struct option *longs, char *shorts)
 {
 	size_t nl = 0, ns = 0;
 
+	shorts[ns++] = ':';
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const struct cli_option *o = &options[i];
 
@@ -488,6 +490,9 @@ static int parse_options(int argc, char **argv, struct parse_state *st, struct c
 	while (!st->stop && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == ':')
 			return tl_error_set(err, TL_EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
+		if (c == '?' && optopt && strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '='))
+			return tl_error_set(err, TL_EXIT_USAGE, "option %.*s takes no value (see --help)",
+					    (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 		if (c == '?')
 			return tl_error_set(err, TL_EXIT_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
 		if (apply_option(c, optarg, st, cfg, err) < 0)

@@ -49,6 +49,12 @@ expect_rc 2 "unknown scenario" -- "$bin" demo nosuch
 has "$tmp/err" 'no demo scenario called "nosuch"' "unknown scenario named"
 expect_rc 2 "unknown option" -- "$bin" --frobnicate
 has "$tmp/err" 'unknown option --frobnicate' "unknown option named"
+expect_rc 2 "a long option without its value" -- "$bin" demo --timeout
+has "$tmp/err" '^tlsladder: option --timeout needs a value \(see --help\)$' "the missing value is named, not an unknown option"
+expect_rc 2 "a short option without its value" -- "$bin" localhost -p
+has "$tmp/err" '^tlsladder: option -p needs a value \(see --help\)$' "the missing value of -p is named"
+expect_rc 2 "a value given to an option that takes none" -- "$bin" --text=yes demo
+has "$tmp/err" '^tlsladder: option --text takes no value \(see --help\)$' "the value that is too much is named"
 expect_rc 2 "bad timeout" -- "$bin" --timeout soon demo
 has "$tmp/err" '--timeout must be a whole number' "bad timeout explained"
 expect_rc 2 "cert without key" -- "$bin" --cert x.pem localhost
