@@ -1,8 +1,13 @@
 /*
- * app.c: running what the command line chose. The modes (the offline demo,
- * the client, serve), the capture runner (the text ladder in this thread,
- * or the interactive ladder over a capture thread), and the exit policy:
- * which code a run ends with, from the diagnosis of its last connection.
+ * app.c: running what the command line chose, in four parts:
+ * - the exit policy: which code a run ends with, from the diagnosis of its
+ *   last connection, a key log that could not be written, the user's stop;
+ * - what the capture is given: client and serve options from cli_config;
+ * - the capture runner: for the interactive ladder, the capture runs on a
+ *   thread of its own and the ladder shows it live (ui.h);
+ * - the modes (demo, client, serve, demo --list): each captures in this
+ *   thread and prints the text ladder (text.h), unless the interactive
+ *   ladder opens (on a terminal, without --text).
  */
 #include "tlsladder/app.h"
 #include "tlsladder/buildinfo.h"
@@ -28,22 +33,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-/* Prints the scenario list. */
-static int run_list(void)
-{
-	for (int failures = 0; failures < 2; failures++) {
-		printf("%s", failures ? "\nFailures, each teaching one (tlsladder demo SCENARIO):\n"
-				      : "Demo scenarios (tlsladder demo SCENARIO):\n");
-		for (size_t i = 0; i < demo_count(); i++) {
-			const struct demo_scenario *sc = demo_get(i);
-			if (sc->failure != (failures == 1))
-				continue;
-			printf("  %-25s %s%s\n", sc->name, sc->summary, sc == demo_default() ? " (default)" : "");
-		}
-	}
-	return TL_EXIT_OK;
-}
-
+/* ---------------------------------------------------------------- output and the exit policy */
 
 /* Prints an error line. */
 static void complain(const char *msg)
@@ -68,6 +58,12 @@ static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, uns
 	return diag_exit_code_policy(d.code, strict);
 }
 
+/* The last connection of the timeline (0 when there is none). */
+static unsigned last_conn(const struct timeline *tl)
+{
+	return timeline_conn_count(tl) ? timeline_conn_count(tl) - 1 : 0;
+}
+
 /* Writes the key log when the user asked for one; false on failure (reported). */
 static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl)
 {
@@ -82,25 +78,29 @@ static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl
 	return true;
 }
 
+/* The exit code of an interactive run: a key log that could not be written,
+ * then the diagnosis of the last connection (of the client's side; in serve,
+ * of the server's, once a client came). Quitting before the capture finished
+ * is TL_EXIT_CANCELLED, except in serve, which ends when the user quits. */
+static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl, int rc, bool finished, bool serve)
+{
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (finished && !serve)
+		rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
+	else if (serve && timeline_conn_count(tl) > 0)
+		rc = exit_from_diagnosis(tl, TL_SERVER, last_conn(tl), rc, cfg->verify_strict);
+	return finished || serve ? rc : TL_EXIT_CANCELLED;
+}
+
+/* ---------------------------------------------------------------- what the capture is given */
+
 /* The tree builder handed to the UI and the text ladder. */
 static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 {
 	(void)arg;
 	return inspect_event(tl, i);
 }
-
-/* A capture running on its own thread while the UI shows it. */
-struct runner {
-	const struct cli_config *cfg;
-	const struct serve_opts *serve;
-	const struct demo_scenario *sc;
-	const char *certs;
-	struct timeline *tl;
-	int cancel[2];
-	struct step_gate *gate;
-	int rc;
-	struct tl_error err;
-};
 
 /* True when host is an IPv4 or IPv6 address rather than a name. */
 static bool ip_literal(const char *host)
@@ -137,6 +137,61 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.verify_strict = cfg->verify_strict;
 }
 
+/* Paths of the bundled demo credentials that serve falls back to. */
+struct serve_paths {
+	char cert[PATH_MAX + 32], key[PATH_MAX + 32], ca[PATH_MAX + 32];
+};
+
+/* Fills serve options from the command line, with the demo certificate and
+ * root CA where none is given; false (reported) when those are not found. */
+static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so, struct serve_paths *p)
+{
+	char certs[PATH_MAX];
+
+	memset(so, 0, sizeof *so);
+	so->listen = cfg->listen ? cfg->listen : "127.0.0.1";
+	so->port = cfg->port;
+	so->timeout_ms = cfg->timeout_ms;
+	so->once = cfg->once;
+	so->cancel_fd = -1;
+	so->tls.side = TL_SERVER;
+	so->tls.priority = cfg->priority;
+	so->tls.tickets = true;
+	so->tls.client_auth = (enum tl_auth)cfg->client_auth;
+	so->tls.p12_file = cfg->p12;
+	so->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
+	if ((!cfg->cert && !cfg->p12) || (cfg->client_auth && !cfg->client_ca)) {
+		if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
+			complain("the bundled demo certificates were not found (use --cert/--key and --client-ca)");
+			return false;
+		}
+		snprintf(p->cert, sizeof p->cert, "%s/server-ecdsa-chain.pem", certs);
+		snprintf(p->key, sizeof p->key, "%s/server-ecdsa.key", certs);
+		snprintf(p->ca, sizeof p->ca, "%s/root-ca.pem", certs);
+	}
+	if (!cfg->p12) {
+		so->tls.cert_file = cfg->cert ? cfg->cert : p->cert;
+		so->tls.key_file = cfg->key ? cfg->key : p->key;
+	}
+	so->tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
+	return true;
+}
+
+/* ---------------------------------------------------------------- the capture runner (interactive) */
+
+/* A capture running on its own thread while the UI shows it. */
+struct runner {
+	const struct cli_config *cfg;
+	const struct serve_opts *serve;
+	const struct demo_scenario *sc;
+	const char *certs;
+	struct timeline *tl;
+	int cancel[2];
+	struct step_gate *gate;
+	int rc;
+	struct tl_error err;
+};
+
 /* The capture thread: runs the demo or the client, then marks the timeline finished. */
 static void *runner_main(void *arg)
 {
@@ -165,16 +220,38 @@ static void *runner_main(void *arg)
 	return NULL;
 }
 
+/* Shows the interactive ladder of the runner's timeline until the user quits. */
+static void ui_show(const struct cli_config *cfg, const struct runner *r, const char *target)
+{
+	struct ui_source src;
+	struct ui_opts uo;
+
+	memset(&src, 0, sizeof src);
+	src.tl = r->tl;
+	src.target = target;
+	src.gate = r->gate;
+	src.explain = explain_event;
+	src.tree = tree_of;
+	src.tree_arg = NULL;
+	src.per_conn = r->serve != NULL;
+	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
+	memset(&uo, 0, sizeof uo);
+	uo.theme = cfg->theme;
+	uo.ascii = cfg->ascii;
+	uo.wire = cfg->wire;
+	uo.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+	ui_run(&src, &uo);
+}
+
 /* Opens the interactive ladder over a capture thread; returns the exit code. */
 static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target,
 		  const struct serve_opts *serve)
 {
 	struct runner r;
-	struct ui_source src;
-	struct ui_opts uo;
 	pthread_t th;
 	char nul = 0;
 	bool finished;
+	int rc;
 
 	memset(&r, 0, sizeof r);
 	r.cfg = cfg;
@@ -193,21 +270,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 		timeline_destroy(r.tl);
 		return TL_EXIT_INTERNAL;
 	}
-	memset(&src, 0, sizeof src);
-	src.tl = r.tl;
-	src.target = target;
-	src.gate = r.gate;
-	src.explain = explain_event;
-	src.tree = tree_of;
-	src.tree_arg = NULL;
-	src.per_conn = serve != NULL;
-	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
-	memset(&uo, 0, sizeof uo);
-	uo.theme = cfg->theme;
-	uo.ascii = cfg->ascii;
-	uo.wire = cfg->wire;
-	uo.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
-	ui_run(&src, &uo);
+	ui_show(cfg, &r, target);
 	/* stop the capture (a no-op when it is done) and wait for it */
 	finished = timeline_finished(r.tl);
 	if (write(r.cancel[1], &nul, 1) < 0) {
@@ -218,19 +281,12 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	pthread_join(th, NULL);
 	if (r.err.msg[0])
 		complain(r.err.msg);
-	if (!write_keylog(cfg, r.tl) && r.rc == TL_EXIT_OK)
-		r.rc = TL_EXIT_FILES;
-	if (finished && !serve)
-		r.rc = exit_from_diagnosis(r.tl, TL_CLIENT, timeline_conn_count(r.tl) ? timeline_conn_count(r.tl) - 1 : 0, r.rc,
-					   cfg->verify_strict);
-	else if (serve && timeline_conn_count(r.tl) > 0)
-		r.rc = exit_from_diagnosis(r.tl, TL_SERVER, timeline_conn_count(r.tl) - 1, r.rc, cfg->verify_strict);
+	rc = ui_exit_code(cfg, r.tl, r.rc, finished, serve != NULL);
 	close(r.cancel[0]);
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
 	timeline_destroy(r.tl);
-	/* a server ends when the user quits: its code is the last connection's */
-	return finished || serve ? r.rc : TL_EXIT_CANCELLED;
+	return rc;
 }
 
 /* True when the interactive ladder should open. */
@@ -239,6 +295,23 @@ static bool want_ui(const struct cli_config *cfg)
 	return !cfg->text && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 }
 
+/* ---------------------------------------------------------------- the modes */
+
+/* Prints the scenario list. */
+static int run_list(void)
+{
+	for (int failures = 0; failures < 2; failures++) {
+		printf("%s", failures ? "\nFailures, each teaching one (tlsladder demo SCENARIO):\n"
+				      : "Demo scenarios (tlsladder demo SCENARIO):\n");
+		for (size_t i = 0; i < demo_count(); i++) {
+			const struct demo_scenario *sc = demo_get(i);
+			if (sc->failure != (failures == 1))
+				continue;
+			printf("  %-25s %s%s\n", sc->name, sc->summary, sc == demo_default() ? " (default)" : "");
+		}
+	}
+	return TL_EXIT_OK;
+}
 /* Runs a demo scenario and prints its ladder. */
 static int run_demo(const struct cli_config *cfg)
 {
@@ -282,7 +355,7 @@ static int run_demo(const struct cli_config *cfg)
 	}
 	to.title = title;
 	text_write(stdout, tl, &to);
-	rc = exit_from_diagnosis(tl, TL_CLIENT, timeline_conn_count(tl) ? timeline_conn_count(tl) - 1 : 0, rc, cfg->verify_strict);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
@@ -352,6 +425,7 @@ static int run_client(const struct cli_config *cfg)
 	return rc;
 }
 
+/* Text serve mode: SIGINT/SIGTERM write to [1]; serve_run watches [0]. */
 static int serve_cancel[2] = { -1, -1 };
 
 /* SIGINT/SIGTERM in text serve mode: stop accepting and exit cleanly. */
@@ -364,6 +438,7 @@ static void serve_signal(int sig)
 	}
 }
 
+/* Text serve mode: what the per-connection callbacks need. */
 struct serve_text {
 	const struct cli_config *cfg;
 	struct serve_opts *so;
@@ -396,48 +471,15 @@ static void serve_listening(void *arg)
 		so->once ? " for one connection" : " (Ctrl-C stops)");
 }
 
-/* Runs the server. */
-static int run_serve(const struct cli_config *cfg)
+/* Text serve mode: serves until --once's connection ends or a signal comes, printing each connection's ladder. */
+static int serve_text(const struct cli_config *cfg, struct serve_opts *so)
 {
-	char certs[PATH_MAX], cert[PATH_MAX + 32], key[PATH_MAX + 32], ca[PATH_MAX + 32], target[200];
-	struct serve_opts so;
 	struct serve_text st;
 	struct tl_error err = { 0, "" };
-	struct timeline *tl;
+	struct timeline *tl = timeline_create(false);
 	struct sigaction sa, old_int, old_term;
 	int rc;
 
-	memset(&so, 0, sizeof so);
-	so.listen = cfg->listen ? cfg->listen : "127.0.0.1";
-	so.port = cfg->port;
-	so.timeout_ms = cfg->timeout_ms;
-	so.once = cfg->once;
-	so.cancel_fd = -1;
-	so.tls.side = TL_SERVER;
-	so.tls.priority = cfg->priority;
-	so.tls.tickets = true;
-	so.tls.client_auth = (enum tl_auth)cfg->client_auth;
-	so.tls.p12_file = cfg->p12;
-	so.tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
-	if ((!cfg->cert && !cfg->p12) || (cfg->client_auth && !cfg->client_ca)) {
-		if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
-			complain("the bundled demo certificates were not found (use --cert/--key and --client-ca)");
-			return TL_EXIT_FILES;
-		}
-		snprintf(cert, sizeof cert, "%s/server-ecdsa-chain.pem", certs);
-		snprintf(key, sizeof key, "%s/server-ecdsa.key", certs);
-		snprintf(ca, sizeof ca, "%s/root-ca.pem", certs);
-	}
-	if (!cfg->p12) {
-		so.tls.cert_file = cfg->cert ? cfg->cert : cert;
-		so.tls.key_file = cfg->key ? cfg->key : key;
-	}
-	so.tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : ca) : cfg->cafile;
-	snprintf(target, sizeof target, "serve %s port %s", so.listen, so.port);
-	if (want_ui(cfg))
-		return run_ui(cfg, NULL, NULL, target, &so);
-
-	tl = timeline_create(false);
 	if (!tl || pipe(serve_cancel) != 0) {
 		complain("out of memory or descriptors");
 		timeline_destroy(tl);
@@ -447,16 +489,16 @@ static int run_serve(const struct cli_config *cfg)
 	sa.sa_handler = serve_signal;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	so.cancel_fd = serve_cancel[0];
+	so->cancel_fd = serve_cancel[0];
 	st.cfg = cfg;
-	st.so = &so;
+	st.so = so;
 	st.tl = tl;
-	so.conn_done = serve_conn_done;
-	so.arg = &st;
-	so.listening = serve_listening;
-	rc = serve_run(&so, tl, &err);
+	so->conn_done = serve_conn_done;
+	so->arg = &st;
+	so->listening = serve_listening;
+	rc = serve_run(so, tl, &err);
 	if (timeline_conn_count(tl) > 0)
-		rc = exit_from_diagnosis(tl, TL_SERVER, timeline_conn_count(tl) - 1, rc, cfg->verify_strict);
+		rc = exit_from_diagnosis(tl, TL_SERVER, last_conn(tl), rc, cfg->verify_strict);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	close(serve_cancel[0]);
@@ -467,6 +509,21 @@ static int run_serve(const struct cli_config *cfg)
 		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
 	return rc;
+}
+
+/* Runs the server. */
+static int run_serve(const struct cli_config *cfg)
+{
+	struct serve_paths paths;
+	struct serve_opts so;
+	char target[200];
+
+	if (!serve_opts_from(cfg, &so, &paths))
+		return TL_EXIT_FILES;
+	snprintf(target, sizeof target, "serve %s port %s", so.listen, so.port);
+	if (want_ui(cfg))
+		return run_ui(cfg, NULL, NULL, target, &so);
+	return serve_text(cfg, &so);
 }
 
 /* Runs the configured mode. */
