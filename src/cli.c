@@ -1,7 +1,10 @@
 /*
- * cli.c: the command line. argv -> struct cli_config (options, operands,
- * the checks between them, the PKCS#12 password), and the --help text.
- * Running the chosen mode is app.c's.
+ * cli.c: the command line. One option table (options[] below: names,
+ * argument, modes, --help section and text) feeds both getopt_long and
+ * --help, so no option exists without its help line. Parsing turns argv
+ * into struct cli_config: the options, the operands (demo [SCENARIO],
+ * serve [PORT], HOST[:PORT]), the checks between them, and the PKCS#12
+ * password. Running the chosen mode is app.c's.
  */
 #include "tlsladder/cli.h"
 #include "tlsladder/demo.h"
