@@ -1,7 +1,7 @@
 /*
  * main.c: argv -> configuration -> mode -> exit code.
  */
-#include "tlsladder/cli.h"
+#include "tlsladder/app.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -16,5 +16,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsladder: %s\n", err.msg);
 		return err.code;
 	}
-	return cli_run(&cfg);
+	return app_run(&cfg);
 }

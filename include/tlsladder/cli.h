@@ -1,11 +1,12 @@
 /*
- * cli: the command line (argv -> struct cli_config), --help, and running
- * the chosen mode.
+ * cli: the command line (argv -> struct cli_config) and --help. Running
+ * the chosen mode is app's (app.h).
  */
 #ifndef TLSLADDER_CLI_H
 #define TLSLADDER_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "tlsladder/errors.h"
@@ -47,11 +48,35 @@ struct cli_config {
 	int verbose;                /* text: -v trees, -vv trees with hex */
 };
 
+/* The modes an option has an effect in (struct cli_option.modes). */
+enum { CLI_IN_DEMO = 1, CLI_IN_CLIENT = 2, CLI_IN_SERVE = 4, CLI_IN_ALL = 7 };
+
+/* The sections of --help that list options, in their order. */
+enum cli_section { CLI_SEC_OUTPUT, CLI_SEC_TIMING, CLI_SEC_CLIENT, CLI_SEC_SERVE, CLI_SEC_DEMO, CLI_SEC_OTHER, CLI_SEC_COUNT };
+
+/* Where a row's name goes in --help: a line of its own; after the previous
+ * row's name on its line, with ", " ("-4, -6") or " " ("--cert FILE --key
+ * FILE"); or only in the previous row's help text (--p12-pass-file). */
+enum cli_join { CLI_OWN_LINE, CLI_AFTER_COMMA, CLI_AFTER_SPACE, CLI_IN_TEXT };
+
+/* One row of the option table, which feeds both getopt_long and --help. An
+ * option listed in two sections (--cert for the client and for serve) has a
+ * row in each; getopt_long gets it once. */
+struct cli_option {
+	int key;                    /* the short name, or a code above 255 for a long-only option */
+	const char *name;           /* the long name without "--", or NULL */
+	const char *arg;            /* the argument's name in --help, or NULL: it takes none */
+	unsigned modes;             /* CLI_IN_*: the modes this row describes */
+	enum cli_section section;
+	enum cli_join join;
+	const char *help;           /* "\n" starts a continuation line; NULL on a joined row */
+};
+
+/* The option table, in --help order; *n is its number of rows. */
+const struct cli_option *cli_options(size_t *n);
 /* Parses argv. Returns 0, or -1 with err (TL_EXIT_USAGE). */
 int cli_parse(int argc, char **argv, struct cli_config *cfg, struct tl_error *err);
 /* Writes the --help text. */
 void cli_usage(FILE *f);
-/* Runs the configured mode, writes its output, returns the exit code. */
-int cli_run(const struct cli_config *cfg);
 
 #endif

@@ -12,6 +12,35 @@ has "$tmp/out" '^Exit codes:' "--help lists exit codes"
 has "$tmp/out" '--grace MS' "--help lists --grace"
 expect_rc 0 "--version" -- "$bin" --version
 has "$tmp/out" '^tlsladder [0-9]+\.[0-9]+' "version line"
+
+# Every option --help names is in the man page's OPTIONS and README's Options,
+# and the parser accepts it with a value of its argument. (tests/integration/
+# test_cli.c checks the option table itself against --help, the docs and the
+# parser, mode by mode.)
+"$bin" --help >"$tmp/help"
+sed -n '/^\.SH OPTIONS$/,/^\.SH [^O]/p' "$src/docs/tlsladder.1" >"$tmp/man-options"
+sed -n '/^## Options$/,/^## Exit status$/p' "$src/README.md" >"$tmp/readme-options"
+# one line per option: NAME [ARG] (the form with an argument wins)
+grep -oE '(^|[ (,])--?[a-zA-Z0-9][a-zA-Z0-9.-]*( [A-Z][A-Z|]*)?' "$tmp/help" | sed -E 's/^[ (,]//' |
+	awk '{ if (!($1 in arg) || $2 != "") arg[$1] = $2 } END { for (o in arg) print o, arg[o] }' | sort >"$tmp/help-options"
+n=$(wc -l <"$tmp/help-options")
+if [ "$n" -ge 38 ]; then ok "--help names $n options"; else bad "--help names only $n options:"; cat "$tmp/help-options"; fi
+while read -r opt arg; do
+	# a short name takes the argument of the long name beside it ("-p, --port PORT")
+	[ -n "$arg" ] || arg=$(sed -nE "s/^  $opt, --[a-z0-9.-]+ ([A-Z|]+) .*/\1/p" "$tmp/help")
+	roff=$(sed 's/-/\\\\-/g; s/\./\\./g' <<<"$opt")
+	if grep -qP -- "(?<![A-Za-z0-9\\-])$roff(?![A-Za-z0-9.]|\\\\-)" "$tmp/man-options"; then ok "man page lists $opt"
+	else bad "the man page's OPTIONS do not list $opt"; fi
+	if grep -qP -- "(?<![A-Za-z0-9-])${opt//./\\.}(?![A-Za-z0-9.-])" "$tmp/readme-options"; then ok "README lists $opt"
+	else bad "README's Options do not list $opt"; fi
+	case "$arg" in
+	SECONDS) value=5 ;; MS) value=100 ;; PORT) value=4443 ;; MODE) value=strict ;; "NAME|PATH") value=mono ;;
+	"") value= ;; *) value=some-file ;;
+	esac
+	# --help last: what comes before it is parsed, then the help is printed
+	expect_rc 0 "$opt${arg:+ $arg} is accepted" -- "$bin" "$opt" ${value:+"$value"} --help
+done <"$tmp/help-options"
+rm -f "$tmp/help" "$tmp/help-options" "$tmp/man-options" "$tmp/readme-options"
 expect_rc 0 "demo --list" -- "$bin" demo --list
 for sc in tls13 tls12-ecdhe tls12-rsa mtls13 mtls12 hrr resumption; do
 	has "$tmp/out" "^  $sc " "scenario $sc listed"
@@ -20,6 +49,12 @@ expect_rc 2 "unknown scenario" -- "$bin" demo nosuch
 has "$tmp/err" 'no demo scenario called "nosuch"' "unknown scenario named"
 expect_rc 2 "unknown option" -- "$bin" --frobnicate
 has "$tmp/err" 'unknown option --frobnicate' "unknown option named"
+expect_rc 2 "a long option without its value" -- "$bin" demo --timeout
+has "$tmp/err" '^tlsladder: option --timeout needs a value \(see --help\)$' "the missing value is named, not an unknown option"
+expect_rc 2 "a short option without its value" -- "$bin" localhost -p
+has "$tmp/err" '^tlsladder: option -p needs a value \(see --help\)$' "the missing value of -p is named"
+expect_rc 2 "a value given to an option that takes none" -- "$bin" --text=yes demo
+has "$tmp/err" '^tlsladder: option --text takes no value \(see --help\)$' "the value that is too much is named"
 expect_rc 2 "bad timeout" -- "$bin" --timeout soon demo
 has "$tmp/err" '--timeout must be a whole number' "bad timeout explained"
 expect_rc 2 "cert without key" -- "$bin" --cert x.pem localhost

@@ -1,0 +1,554 @@
+/*
+ * app.c: running what the command line chose, in four parts:
+ * - the exit policy: which code a run ends with, from the diagnosis of its
+ *   last connection, a key log that could not be written, the user's stop;
+ * - what the capture is given: client and serve options from cli_config;
+ * - the capture runner: for the interactive ladder, the capture runs on a
+ *   thread of its own and the ladder shows it live (ui.h);
+ * - the modes (demo, client, serve, demo --list): each captures in this
+ *   thread and prints the text ladder (text.h), unless the interactive
+ *   ladder opens (on a terminal, without --text).
+ */
+#include "tlsladder/app.h"
+#include "tlsladder/buildinfo.h"
+#include "tlsladder/client.h"
+#include "tlsladder/demo.h"
+#include "tlsladder/diagnose.h"
+#include "tlsladder/explain.h"
+#include "tlsladder/inspect.h"
+#include "tlsladder/keylog.h"
+#include "tlsladder/paths.h"
+#include "tlsladder/sanitize.h"
+#include "tlsladder/server.h"
+#include "tlsladder/text.h"
+#include "tlsladder/ui.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+/* ---------------------------------------------------------------- output and the exit policy */
+
+/* Prints an error line. */
+static void complain(const char *msg)
+{
+	char safe[1024];
+
+	sanitize_str(safe, sizeof safe, msg);
+	fprintf(stderr, "tlsladder: %s\n", safe);
+}
+
+/* The exit code follows the primary cause the diagnosis names (usage, file and
+ * internal failures, and the user's stop, keep their own codes); under
+ * --verify strict a warning (legacy-protocol) fails too. */
+static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, unsigned conn, int rc, bool strict)
+{
+	struct diag_finding d;
+
+	if (rc == TL_EXIT_USAGE || rc == TL_EXIT_INTERNAL || rc == TL_EXIT_CANCELLED || rc == TL_EXIT_FILES || rc < 0)
+		return rc;
+	if (diagnose(tl, conn, side, &d, 1) == 0)
+		return rc;
+	return diag_exit_code_policy(d.code, strict);
+}
+
+/* The last connection of the timeline (0 when there is none). */
+static unsigned last_conn(const struct timeline *tl)
+{
+	return timeline_conn_count(tl) ? timeline_conn_count(tl) - 1 : 0;
+}
+
+/* Writes the key log when the user asked for one; false on failure (reported). */
+static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl)
+{
+	struct tl_error err = { 0, "" };
+
+	if (!cfg->keylog)
+		return true;
+	if (keylog_write(tl, cfg->keylog, &err) < 0) {
+		complain(err.msg);
+		return false;
+	}
+	return true;
+}
+
+/* The exit code of an interactive run: a key log that could not be written,
+ * then the diagnosis of the last connection (of the client's side; in serve,
+ * of the server's, once a client came). Quitting before the capture finished
+ * is TL_EXIT_CANCELLED, except in serve, which ends when the user quits. */
+static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl, int rc, bool finished, bool serve)
+{
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (finished && !serve)
+		rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
+	else if (serve && timeline_conn_count(tl) > 0)
+		rc = exit_from_diagnosis(tl, TL_SERVER, last_conn(tl), rc, cfg->verify_strict);
+	return finished || serve ? rc : TL_EXIT_CANCELLED;
+}
+
+/* ---------------------------------------------------------------- what the capture is given */
+
+/* The tree builder handed to the UI and the text ladder. */
+static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return inspect_event(tl, i);
+}
+
+/* True when host is an IPv4 or IPv6 address rather than a name. */
+static bool ip_literal(const char *host)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* Fills client options from the command line. */
+static void client_opts_from(const struct cli_config *cfg, struct client_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->host = cfg->host;
+	o->port = cfg->port;
+	o->family = cfg->family;
+	o->grace_ms = cfg->grace_ms;
+	o->timeout_ms = cfg->timeout_ms;
+	o->cancel_fd = -1;
+	o->tls.side = TL_CLIENT;
+	o->tls.priority = cfg->priority;
+	o->tls.cert_file = cfg->cert;
+	o->tls.key_file = cfg->key;
+	o->tls.ca_file = cfg->cafile;
+	o->tls.ca_path = cfg->capath;
+	o->tls.system_trust = cfg->cafile == NULL && cfg->capath == NULL;
+	o->tls.p12_file = cfg->p12;
+	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
+	o->tls.alpn = cfg->alpn;
+	o->tls.http = cfg->http;
+	o->tls.withhold_unmatched = cfg->withhold;
+	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
+	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
+	o->tls.verify_strict = cfg->verify_strict;
+}
+
+/* Paths of the bundled demo credentials that serve falls back to. */
+struct serve_paths {
+	char cert[PATH_MAX + 32], key[PATH_MAX + 32], ca[PATH_MAX + 32];
+};
+
+/* Fills serve options from the command line, with the demo certificate and
+ * root CA where none is given; false (reported) when those are not found. */
+static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so, struct serve_paths *p)
+{
+	char certs[PATH_MAX];
+
+	memset(so, 0, sizeof *so);
+	so->listen = cfg->listen ? cfg->listen : "127.0.0.1";
+	so->port = cfg->port;
+	so->timeout_ms = cfg->timeout_ms;
+	so->once = cfg->once;
+	so->cancel_fd = -1;
+	so->tls.side = TL_SERVER;
+	so->tls.priority = cfg->priority;
+	so->tls.tickets = true;
+	so->tls.client_auth = (enum tl_auth)cfg->client_auth;
+	so->tls.p12_file = cfg->p12;
+	so->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
+	if ((!cfg->cert && !cfg->p12) || (cfg->client_auth && !cfg->client_ca)) {
+		if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
+			complain("the bundled demo certificates were not found (use --cert/--key and --client-ca)");
+			return false;
+		}
+		snprintf(p->cert, sizeof p->cert, "%s/server-ecdsa-chain.pem", certs);
+		snprintf(p->key, sizeof p->key, "%s/server-ecdsa.key", certs);
+		snprintf(p->ca, sizeof p->ca, "%s/root-ca.pem", certs);
+	}
+	if (!cfg->p12) {
+		so->tls.cert_file = cfg->cert ? cfg->cert : p->cert;
+		so->tls.key_file = cfg->key ? cfg->key : p->key;
+	}
+	so->tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
+	return true;
+}
+
+/* ---------------------------------------------------------------- the capture runner (interactive) */
+
+/* A capture running on its own thread while the UI shows it. */
+struct runner {
+	const struct cli_config *cfg;
+	const struct serve_opts *serve;
+	const struct demo_scenario *sc;
+	const char *certs;
+	struct timeline *tl;
+	int cancel[2];
+	struct step_gate *gate;
+	int rc;
+	struct tl_error err;
+};
+
+/* The capture thread: runs the demo or the client, then marks the timeline finished. */
+static void *runner_main(void *arg)
+{
+	struct runner *r = arg;
+
+	if (r->serve) {
+		struct serve_opts so = *r->serve;
+		so.cancel_fd = r->cancel[0];
+		so.gate = r->gate;
+		r->rc = serve_run(&so, r->tl, &r->err);
+	} else if (r->sc) {
+		struct demo_opts o = { r->certs, r->cfg->grace_ms, r->cfg->timeout_ms, true, r->cancel[0], r->gate };
+		r->rc = demo_run(r->sc, &o, r->tl, &r->err);
+		if (r->rc < 0)
+			r->rc = r->err.code;
+	} else {
+		struct client_opts o;
+		client_opts_from(r->cfg, &o);
+		o.cancel_fd = r->cancel[0];
+		o.gate = r->gate;
+		r->rc = client_run(&o, r->tl, &r->err);
+	}
+	if (r->err.msg[0])
+		timeline_note_code(r->tl, TL_EV_ERROR, TL_CLIENT, 0, r->err.msg, r->err.code);
+	timeline_finish(r->tl);
+	return NULL;
+}
+
+/* Shows the interactive ladder of the runner's timeline until the user quits. */
+static void ui_show(const struct cli_config *cfg, const struct runner *r, const char *target)
+{
+	struct ui_source src;
+	struct ui_opts uo;
+
+	memset(&src, 0, sizeof src);
+	src.tl = r->tl;
+	src.target = target;
+	src.gate = r->gate;
+	src.explain = explain_event;
+	src.tree = tree_of;
+	src.tree_arg = NULL;
+	src.per_conn = r->serve != NULL;
+	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
+	memset(&uo, 0, sizeof uo);
+	uo.theme = cfg->theme;
+	uo.ascii = cfg->ascii;
+	uo.wire = cfg->wire;
+	uo.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+	ui_run(&src, &uo);
+}
+
+/* Opens the interactive ladder over a capture thread; returns the exit code. */
+static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, const char *certs, const char *target,
+		  const struct serve_opts *serve)
+{
+	struct runner r;
+	pthread_t th;
+	char nul = 0;
+	bool finished;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.cfg = cfg;
+	r.sc = sc;
+	r.serve = serve;
+	r.certs = certs;
+	r.tl = timeline_create(sc != NULL);
+	if (!r.tl || pipe(r.cancel) != 0) {
+		complain("out of memory or descriptors");
+		timeline_destroy(r.tl);
+		return TL_EXIT_INTERNAL;
+	}
+	r.gate = cfg->step ? step_gate_new() : NULL;
+	if (pthread_create(&th, NULL, runner_main, &r) != 0) {
+		complain("could not start the capture thread");
+		timeline_destroy(r.tl);
+		return TL_EXIT_INTERNAL;
+	}
+	ui_show(cfg, &r, target);
+	/* stop the capture (a no-op when it is done) and wait for it */
+	finished = timeline_finished(r.tl);
+	if (write(r.cancel[1], &nul, 1) < 0) {
+		/* the thread also ends at its own deadline */
+	}
+	if (r.gate)
+		step_gate_cancel(r.gate);
+	pthread_join(th, NULL);
+	if (r.err.msg[0])
+		complain(r.err.msg);
+	rc = ui_exit_code(cfg, r.tl, r.rc, finished, serve != NULL);
+	close(r.cancel[0]);
+	close(r.cancel[1]);
+	step_gate_free(r.gate);
+	timeline_destroy(r.tl);
+	return rc;
+}
+
+/* True when the interactive ladder should open. */
+static bool want_ui(const struct cli_config *cfg)
+{
+	return !cfg->text && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+}
+
+/* ---------------------------------------------------------------- the modes */
+
+/* Prints the scenario list. */
+static int run_list(void)
+{
+	for (int failures = 0; failures < 2; failures++) {
+		printf("%s", failures ? "\nFailures, each teaching one (tlsladder demo SCENARIO):\n"
+				      : "Demo scenarios (tlsladder demo SCENARIO):\n");
+		for (size_t i = 0; i < demo_count(); i++) {
+			const struct demo_scenario *sc = demo_get(i);
+			if (sc->failure != (failures == 1))
+				continue;
+			printf("  %-25s %s%s\n", sc->name, sc->summary, sc == demo_default() ? " (default)" : "");
+		}
+	}
+	return TL_EXIT_OK;
+}
+/* Runs a demo scenario and prints its ladder. */
+static int run_demo(const struct cli_config *cfg)
+{
+	const struct demo_scenario *sc = cfg->scenario ? demo_find(cfg->scenario) : demo_default();
+	char certs[PATH_MAX], title[256];
+	struct demo_opts o;
+	struct tl_error err = { 0, "" };
+	struct text_opts to = { .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of, .only_conn = -1 };
+	struct timeline *tl;
+	int rc;
+
+	if (cfg->certs_dir) {
+		snprintf(certs, sizeof certs, "%s", cfg->certs_dir);
+	} else if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
+		complain("the bundled demo certificates were not found (set TLSLADDER_DATADIR or use --certs DIR)");
+		return TL_EXIT_FILES;
+	}
+	snprintf(title, sizeof title, "tlsladder demo %s: %s", sc->name, sc->summary);
+	if (want_ui(cfg)) {
+		char target[96];
+		snprintf(target, sizeof target, "demo %s", sc->name);
+		return run_ui(cfg, sc, certs, target, NULL);
+	}
+	tl = timeline_create(true);
+	if (!tl) {
+		complain("out of memory");
+		return TL_EXIT_INTERNAL;
+	}
+	memset(&o, 0, sizeof o);
+	o.certs_dir = certs;
+	o.grace_ms = cfg->grace_ms;
+	o.timeout_ms = cfg->timeout_ms;
+	o.capture = true;
+	o.cancel_fd = -1;
+	rc = demo_run(sc, &o, tl, &err);
+	timeline_finish(tl);
+	if (rc < 0) {
+		complain(err.msg);
+		timeline_destroy(tl);
+		return err.code;
+	}
+	to.title = title;
+	text_write(stdout, tl, &to);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	timeline_destroy(tl);
+	return rc;
+}
+
+/* Text mode: the client's notes on stderr as they happen. */
+static void print_note(void *arg, const struct tl_event *ev)
+{
+	(void)arg;
+	if (ev->kind == TL_EV_NOTE && ev->from == TL_CLIENT && ev->text)
+		complain(ev->text);
+}
+
+/* Runs the client and prints its ladder. */
+static int run_client(const struct cli_config *cfg)
+{
+	struct tl_error err = { 0, "" };
+	struct text_opts to = { .wire = cfg->wire, .client_only = true, .verbose = cfg->verbose, .tree = tree_of,
+				.only_conn = -1 };
+	struct timeline *tl;
+	char title[300], heading[320];
+	int rc;
+
+	snprintf(title, sizeof title, "%s port %s", cfg->host, cfg->port);
+	if (want_ui(cfg))
+		return run_ui(cfg, NULL, NULL, title, NULL);
+	tl = timeline_create(false);
+	if (!tl) {
+		complain("out of memory");
+		return TL_EXIT_INTERNAL;
+	}
+	/* say on stderr what it is doing, as it happens */
+	timeline_set_note_hook(tl, print_note, NULL);
+	{
+		struct client_opts o;
+		client_opts_from(cfg, &o);
+		rc = client_run(&o, tl, &err);
+		if (err.msg[0])
+			timeline_note_code(tl, TL_EV_ERROR, TL_CLIENT, 0, err.msg, err.code);
+		timeline_finish(tl);
+	}
+	snprintf(heading, sizeof heading, "tlsladder %s", title);
+	to.title = heading;
+	if (timeline_count(tl) > 0)
+		text_write(stdout, tl, &to);
+	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (err.msg[0])
+		complain(err.msg);
+	else if (rc != TL_EXIT_OK) {
+		struct tl_result r;
+		timeline_get_result(tl, TL_CLIENT, 0, &r);
+		if (rc == TL_EXIT_LEGACY)
+			complain("--verify strict: the handshake used a legacy protocol version or cipher suite (see the "
+				 "diagnosis)");
+		else if (r.error[0])
+			complain(r.error);
+		else if (r.verify_done && !r.verified) {
+			char line[700];
+			snprintf(line, sizeof line, "the server's certificate did not verify: %s", r.verify);
+			complain(line);
+		}
+	}
+	timeline_destroy(tl);
+	return rc;
+}
+
+/* Text serve mode: SIGINT/SIGTERM write to [1]; serve_run watches [0]. */
+static int serve_cancel[2] = { -1, -1 };
+
+/* SIGINT/SIGTERM in text serve mode: stop accepting and exit cleanly. */
+static void serve_signal(int sig)
+{
+	char b = (char)sig;
+
+	if (write(serve_cancel[1], &b, 1) < 0) {
+		/* nothing else is safe here */
+	}
+}
+
+/* Text serve mode: what the per-connection callbacks need. */
+struct serve_text {
+	const struct cli_config *cfg;
+	struct serve_opts *so;
+	struct timeline *tl;
+};
+
+/* Text serve mode: prints each connection's ladder as soon as it is done. */
+static void serve_conn_done(void *arg, unsigned conn, int rc)
+{
+	struct serve_text *st = arg;
+	char title[64];
+	struct text_opts to = { .wire = st->cfg->wire, .server_only = true, .verbose = st->cfg->verbose,
+				.tree = tree_of, .only_conn = conn };
+
+	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1,
+		 exit_from_diagnosis(st->tl, TL_SERVER, conn, rc, st->cfg->verify_strict));
+	to.title = title;
+	text_write(stdout, st->tl, &to);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* Text serve mode: the socket is ready. */
+static void serve_listening(void *arg)
+{
+	struct serve_text *st = arg;
+	struct serve_opts *so = st->so;
+
+	fprintf(stderr, "tlsladder: listening on %s port %s%s\n", so->listen, so->port,
+		so->once ? " for one connection" : " (Ctrl-C stops)");
+}
+
+/* Text serve mode: serves until --once's connection ends or a signal comes, printing each connection's ladder. */
+static int serve_text(const struct cli_config *cfg, struct serve_opts *so)
+{
+	struct serve_text st;
+	struct tl_error err = { 0, "" };
+	struct timeline *tl = timeline_create(false);
+	struct sigaction sa, old_int, old_term;
+	int rc;
+
+	if (!tl || pipe(serve_cancel) != 0) {
+		complain("out of memory or descriptors");
+		timeline_destroy(tl);
+		return TL_EXIT_INTERNAL;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = serve_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	so->cancel_fd = serve_cancel[0];
+	st.cfg = cfg;
+	st.so = so;
+	st.tl = tl;
+	so->conn_done = serve_conn_done;
+	so->arg = &st;
+	so->listening = serve_listening;
+	rc = serve_run(so, tl, &err);
+	if (timeline_conn_count(tl) > 0)
+		rc = exit_from_diagnosis(tl, TL_SERVER, last_conn(tl), rc, cfg->verify_strict);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	close(serve_cancel[0]);
+	close(serve_cancel[1]);
+	if (err.msg[0])
+		complain(err.msg);
+	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	timeline_destroy(tl);
+	return rc;
+}
+
+/* Runs the server. */
+static int run_serve(const struct cli_config *cfg)
+{
+	struct serve_paths paths;
+	struct serve_opts so;
+	char target[200];
+
+	if (!serve_opts_from(cfg, &so, &paths))
+		return TL_EXIT_FILES;
+	snprintf(target, sizeof target, "serve %s port %s", so.listen, so.port);
+	if (want_ui(cfg))
+		return run_ui(cfg, NULL, NULL, target, &so);
+	return serve_text(cfg, &so);
+}
+
+/* Runs the configured mode. */
+int app_run(const struct cli_config *cfg)
+{
+	struct tl_error err = { 0, "" };
+	int rc;
+
+	switch (cfg->mode) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		return TL_EXIT_OK;
+	case CLI_VERSION:
+		printf("tlsladder %s\n", TLSLADDER_VERSION);
+		return TL_EXIT_OK;
+	case CLI_DEMO_LIST:
+		return run_list();
+	default:
+		break;
+	}
+	if (session_global_init(&err) < 0) {
+		complain(err.msg);
+		return err.code;
+	}
+	rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : cfg->mode == CLI_SERVE ? run_serve(cfg) : run_demo(cfg);
+	session_global_deinit();
+	return rc;
+}
