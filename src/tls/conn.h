@@ -27,6 +27,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "creds.h"
 #include "tlsladder/errors.h"
 #include "tlsladder/recstream.h"
 #include "tlsladder/session.h"
@@ -112,12 +113,6 @@ struct conn {
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
-
-/* ---- creds.c ---- */
-/* Loads the trust anchors and the own credentials of cfg into ep->cred. 0, or -1 with err. */
-int creds_load(struct endpoint *ep, struct tl_error *err);
-/* Client: prepares the loaded chain and key for the certificate callback. 0, or -1 with err. */
-int creds_client_chain(struct endpoint *ep, struct tl_error *err);
 
 /* ---- certcb.c ---- */
 /* The client's certificate callback (gnutls_certificate_set_retrieve_function2). */

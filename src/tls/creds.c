@@ -1,17 +1,383 @@
 /*
- * creds.c: the credentials of an endpoint. The trust anchors (CA file, CA
- * directory, system store) and the own chain and key (PEM files or a
- * PKCS#12 file) are loaded into the endpoint's GnuTLS credentials; a
- * client's chain and key are also kept for the certificate callback
- * (certcb.c), and the demo's key-mismatch lesson loads a key that does not
- * belong to its chain.
+ * creds.c: loading credentials (see creds.h), one loader for the endpoint
+ * and the pre-flight checks.
+ *  - files: a PEM (or DER) certificate chain and its key, or a PKCS#12
+ *    file, read into a struct creds, the chain ordered from the leaf up;
+ *    credcheck.c judges them;
+ *  - the endpoint: the trust anchors (CA file, CA directory, system store)
+ *    and the own chain and key, loaded into its GnuTLS credentials; a
+ *    client's chain and key are also kept for the certificate callback
+ *    (certcb.c), and the demo's key-mismatch lesson loads a key that does
+ *    not belong to its chain.
  */
+#include "creds.h"
 #include "conn.h"
 #include "tls_internal.h"
 
+#include <errno.h>
+#include <gnutls/pkcs12.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- files ---- */
+
+/* Reads a whole file into d (malloc'd data); false with *err set (an errno value) on failure. */
+bool creds_read_file(const char *path, gnutls_datum_t *d, int *err)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	d->data = NULL;
+	d->size = 0;
+	if (!f) {
+		*err = errno;
+		return false;
+	}
+	for (;;) {
+		size_t got;
+		if (len == cap) {
+			unsigned char *nb;
+			if (cap >= CREDS_MAX_FILE) {
+				*err = EFBIG;
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				*err = ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				*err = EIO;
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	buf[len] = '\0';
+	d->data = buf;
+	d->size = (unsigned)len;
+	return true;
+fail:
+	fclose(f);
+	free(buf);
+	return false;
+}
+
+/* True when d holds a PEM header ("-----BEGIN"). */
+static bool has_pem(const gnutls_datum_t *d)
+{
+	static const char tag[] = "-----BEGIN";
+
+	for (size_t i = 0; i + sizeof tag - 1 <= d->size; i++)
+		if (memcmp(d->data + i, tag, sizeof tag - 1) == 0)
+			return true;
+	return false;
+}
+
+/* Parses a PEM list (or one DER certificate) from d into out[0..max); returns the count, or a GnuTLS error. */
+int creds_parse_certs(const gnutls_datum_t *d, gnutls_x509_crt_t *out, size_t max)
+{
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0;
+	int rc = gnutls_x509_crt_list_import2(&list, &n, d, GNUTLS_X509_FMT_PEM, 0);
+	size_t kept = 0;
+
+	if (rc >= 0 && n > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			if (kept < max)
+				out[kept++] = list[i];
+			else
+				gnutls_x509_crt_deinit(list[i]);
+		}
+		gnutls_free(list);
+		return (int)kept;
+	}
+	gnutls_free(list);
+	if (rc >= 0)
+		rc = GNUTLS_E_NO_CERTIFICATE_FOUND;
+	if (max > 0 && !has_pem(d)) {
+		gnutls_x509_crt_t one;
+		if (gnutls_x509_crt_init(&one) >= 0) {
+			int r2 = gnutls_x509_crt_import(one, d, GNUTLS_X509_FMT_DER);
+			if (r2 >= 0) {
+				out[0] = one;
+				return 1;
+			}
+			gnutls_x509_crt_deinit(one);
+		}
+		rc = GNUTLS_E_NO_CERTIFICATE_FOUND;      /* not PEM, and not one DER certificate either */
+	}
+	return rc;
+}
+
+/* Takes one bag element: a certificate into the pool, or a key (the first one kept). Returns a GnuTLS code. */
+static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const char *pass)
+{
+	int rc = 0;
+
+	if (type == GNUTLS_BAG_CERTIFICATE) {
+		gnutls_x509_crt_t crt;
+		if (c->ncerts >= CREDS_MAX_CERTS)
+			return 0;
+		if ((rc = gnutls_x509_crt_init(&crt)) < 0)
+			return rc;
+		if ((rc = gnutls_x509_crt_import(crt, d, GNUTLS_X509_FMT_DER)) < 0) {
+			gnutls_x509_crt_deinit(crt);
+			return rc;
+		}
+		c->certs[c->ncerts++] = crt;
+	} else if (type == GNUTLS_BAG_PKCS8_KEY || type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY) {
+		c->nkeys++;
+		if (c->nkeys > 1)
+			return 0;
+		if ((rc = gnutls_x509_privkey_init(&c->key)) < 0) {
+			c->key = NULL;
+			return rc;
+		}
+		rc = gnutls_x509_privkey_import_pkcs8(c->key, d, GNUTLS_X509_FMT_DER,
+						      type == GNUTLS_BAG_PKCS8_KEY ? NULL : pass,
+						      type == GNUTLS_BAG_PKCS8_KEY ? GNUTLS_PKCS_PLAIN : 0);
+		if (rc < 0) {
+			gnutls_x509_privkey_deinit(c->key);
+			c->key = NULL;
+		}
+	}
+	return rc;
+}
+
+/* Walks the bags of a PKCS#12 structure into c; returns a GnuTLS code (the first failure). */
+static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass)
+{
+	int bad = 0;
+
+	for (int i = 0; i < 1024; i++) {
+		gnutls_pkcs12_bag_t bag;
+		int rc, count;
+
+		if ((rc = gnutls_pkcs12_bag_init(&bag)) < 0)
+			return rc;
+		rc = gnutls_pkcs12_get_bag(p12, i, bag);
+		if (rc < 0) {
+			gnutls_pkcs12_bag_deinit(bag);
+			return rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? bad : rc;
+		}
+		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
+		    (rc = gnutls_pkcs12_bag_decrypt(bag, pass)) < 0) {
+			gnutls_pkcs12_bag_deinit(bag);
+			return rc;
+		}
+		count = gnutls_pkcs12_bag_get_count(bag);
+		for (int j = 0; j < count; j++) {
+			gnutls_datum_t d;
+			int type = gnutls_pkcs12_bag_get_type(bag, (unsigned)j);
+			if (type < 0 || gnutls_pkcs12_bag_get_data(bag, (unsigned)j, &d) < 0)
+				continue;
+			rc = p12_take(c, type, &d, pass);
+			if (rc < 0 && bad == 0)
+				bad = rc;
+		}
+		gnutls_pkcs12_bag_deinit(bag);
+	}
+	return bad;
+}
+
+/* True when issuer's subject is crt's issuer and issuer's key verifies crt's signature. */
+bool creds_issued_by(gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer)
+{
+	unsigned status = 0;
+
+	if (!gnutls_x509_crt_check_issuer(crt, issuer))
+		return false;
+	if (gnutls_x509_crt_verify(crt, &issuer, 1,
+				   GNUTLS_VERIFY_DO_NOT_ALLOW_SAME | GNUTLS_VERIFY_DISABLE_CA_SIGN |
+					   GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+				   &status) < 0)
+		return false;
+	return !(status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND));
+}
+
+/* True when crt names itself as its issuer (a root, or a self-signed leaf). */
+bool creds_self_issued(gnutls_x509_crt_t crt)
+{
+	return gnutls_x509_crt_check_issuer(crt, crt) != 0;
+}
+
+/* 1 when key belongs to crt, 0 when not, -1 when it cannot be told. */
+int creds_key_matches(gnutls_x509_privkey_t key, gnutls_x509_crt_t crt)
+{
+	unsigned char a[64], b[64];
+	size_t an = sizeof a, bn = sizeof b;
+
+	if (gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, a, &an) < 0 ||
+	    gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, b, &bn) < 0)
+		return -1;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* The index of a certificate in the pool that issued none of the others (the likely leaf). */
+static size_t pool_leaf(const struct creds *c)
+{
+	for (size_t i = 0; i < c->ncerts; i++) {
+		bool issuer = false;
+		for (size_t j = 0; j < c->ncerts && !issuer; j++)
+			issuer = j != i && creds_issued_by(c->certs[j], c->certs[i]);
+		if (!issuer)
+			return i;
+	}
+	return 0;
+}
+
+/* Walks from certs[leaf] up through the pool; fills c->chain. */
+static void walk_chain(struct creds *c, size_t leaf)
+{
+	bool used[CREDS_MAX_CERTS] = { false };
+
+	c->chain[0] = leaf;
+	c->nchain = 1;
+	used[leaf] = true;
+	while (c->nchain < c->ncerts) {
+		gnutls_x509_crt_t top = c->certs[c->chain[c->nchain - 1]];
+		size_t next = c->ncerts;
+		if (creds_self_issued(top))
+			break;
+		for (size_t j = 0; j < c->ncerts && next == c->ncerts; j++)
+			if (!used[j] && creds_issued_by(top, c->certs[j]))
+				next = j;
+		if (next == c->ncerts)
+			break;
+		used[next] = true;
+		c->chain[c->nchain++] = next;
+	}
+}
+
+/* Frees the loaded credentials. */
+void creds_free(struct creds *c)
+{
+	for (size_t i = 0; i < c->ncerts; i++)
+		gnutls_x509_crt_deinit(c->certs[i]);
+	if (c->key)
+		gnutls_x509_privkey_deinit(c->key);
+	memset(c, 0, sizeof *c);
+}
+
+/* Sets *st to a failure; returns false. */
+static bool failed(struct creds_status *st, enum creds_fail fail, int sys_err, int rc)
+{
+	st->fail = fail;
+	st->sys_err = sys_err;
+	st->rc = rc;
+	return false;
+}
+
+/* Loads the PEM (or DER) certificate file. */
+bool creds_load_certs(struct creds *c, const char *path, struct creds_status *st)
+{
+	gnutls_datum_t d;
+	int err = 0, rc;
+
+	c->file = path;
+	if (!creds_read_file(path, &d, &err))
+		return failed(st, CREDS_UNOPENABLE, err, 0);
+	rc = creds_parse_certs(&d, c->certs, CREDS_MAX_CERTS);
+	free(d.data);
+	if (rc <= 0)
+		return failed(st, CREDS_UNPARSABLE, 0, rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND);
+	c->ncerts = (size_t)rc;
+	return true;
+}
+
+/* Loads the key file into c->key (PEM, else DER; unencrypted). */
+bool creds_load_key(struct creds *c, const char *path, struct creds_status *st)
+{
+	gnutls_datum_t d;
+	int err = 0, rc;
+
+	if (!creds_read_file(path, &d, &err))
+		return failed(st, CREDS_UNOPENABLE, err, 0);
+	rc = gnutls_x509_privkey_init(&c->key);
+	if (rc >= 0) {
+		rc = gnutls_x509_privkey_import2(c->key, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
+		if (rc < 0 && !has_pem(&d))
+			rc = gnutls_x509_privkey_import2(c->key, &d, GNUTLS_X509_FMT_DER, NULL, 0);
+		if (rc < 0) {
+			gnutls_x509_privkey_deinit(c->key);
+			c->key = NULL;
+		}
+	} else {
+		c->key = NULL;
+	}
+	free(d.data);
+	if (rc < 0)
+		return failed(st, CREDS_UNPARSABLE, 0, rc);
+	return true;
+}
+
+/* Loads a PKCS#12 file: its certificates into the pool, its first key. */
+bool creds_load_p12(struct creds *c, const char *path, const char *password, struct creds_status *st)
+{
+	const char *pass = password ? password : "";
+	gnutls_pkcs12_t p12 = NULL;
+	gnutls_datum_t d;
+	int err = 0, rc;
+
+	c->p12 = true;
+	c->file = path;
+	if (!creds_read_file(path, &d, &err))
+		return failed(st, CREDS_UNOPENABLE, err, 0);
+	rc = gnutls_pkcs12_init(&p12);
+	if (rc >= 0 && (rc = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0)) < 0)
+		rc = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_PEM, 0);
+	free(d.data);
+	if (rc < 0) {
+		if (p12)
+			gnutls_pkcs12_deinit(p12);
+		return failed(st, CREDS_UNPARSABLE, 0, rc);
+	}
+	if (gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED) {
+		gnutls_pkcs12_deinit(p12);
+		return failed(st, CREDS_P12_PASSWORD, 0, GNUTLS_E_MAC_VERIFY_FAILED);
+	}
+	rc = p12_walk(c, p12, pass);
+	gnutls_pkcs12_deinit(p12);
+	if (rc == GNUTLS_E_DECRYPTION_FAILED || rc == GNUTLS_E_MAC_VERIFY_FAILED)
+		return failed(st, CREDS_P12_PASSWORD, 0, rc);
+	if (rc < 0)
+		return failed(st, CREDS_P12_DAMAGED, 0, rc);
+	if (c->ncerts == 0)
+		return failed(st, CREDS_P12_NO_CERT, 0, 0);
+	return true;
+}
+
+/* The leaf: the first certificate of a PEM file; in a PKCS#12 file, the certificate of the first key
+ * (as gnutls_pkcs12_simple_parse has it), else the one that issued none of the others. */
+static size_t choose_leaf(const struct creds *c)
+{
+	size_t leaf = c->ncerts;
+
+	if (!c->p12)
+		return 0;
+	for (size_t i = 0; c->key && i < c->ncerts && leaf == c->ncerts; i++)
+		if (creds_key_matches(c->key, c->certs[i]) == 1)
+			leaf = i;
+	return leaf == c->ncerts ? pool_leaf(c) : leaf;
+}
+
+/* Chooses the leaf and walks the chain up from it. */
+void creds_order(struct creds *c)
+{
+	walk_chain(c, choose_leaf(c));
+}
+
+/* ---- the endpoint ---- */
 
 /*
  * The demo's key-mismatch lesson: loads the chain and a key that does not
