@@ -353,9 +353,10 @@ static void check_p12_keys(const struct creds *c, struct sink *s)
 	}
 }
 
-/* Dates of one certificate against now; role: "client certificate" or "intermediate certificate". True if reported. */
-static bool check_dates_one(gnutls_x509_crt_t crt, const char *role, const char *where, time_t now, struct sink *s)
+/* Dates of one certificate against now: the client certificate (leaf) or an intermediate. True if reported. */
+static bool check_dates_one(gnutls_x509_crt_t crt, bool leaf, const char *where, time_t now, struct sink *s)
 {
+	const char *role = leaf ? "client certificate" : "intermediate certificate";
 	time_t nb = gnutls_x509_crt_get_activation_time(crt);
 	time_t na = gnutls_x509_crt_get_expiration_time(crt);
 	char name[PIECE], date[32], ago[48];
@@ -372,9 +373,8 @@ static bool check_dates_one(gnutls_x509_crt_t crt, const char *role, const char 
 		crt_label(crt, name, sizeof name);
 		date_words(na, date, sizeof date);
 		report(s, CREDCHECK_EXPIRED,
-		       strcmp(role, "client certificate") == 0
-			       ? "Get a new client certificate from the CA that issued it, and configure it with its key."
-			       : "Replace it with the CA's current intermediate certificate.",
+		       leaf ? "Get a new client certificate from the CA that issued it, and configure it with its key."
+			    : "Replace it with the CA's current intermediate certificate.",
 		       "The %s '%s'%s expired on %s, %s.", role, name, where, date, ago);
 		return true;
 	}
@@ -397,12 +397,12 @@ static void check_dates(const struct creds *c, time_t now, struct sink *s)
 {
 	const char *where = c->p12 ? " in the PKCS#12 file" : " in the certificate file";
 
-	if (check_dates_one(c->certs[c->chain[0]], "client certificate", "", now, s))
+	if (check_dates_one(c->certs[c->chain[0]], true, "", now, s))
 		return;
 	for (size_t i = 1; i < c->nchain; i++) {
 		gnutls_x509_crt_t crt = c->certs[c->chain[i]];
 		if (!creds_self_issued(crt))
-			check_dates_one(crt, "intermediate certificate", where, now, s);
+			check_dates_one(crt, false, where, now, s);
 	}
 }
 

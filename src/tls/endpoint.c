@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "tls_internal.h"
 #include "tlsladder/notes.h"
+#include "tlsladder/wire.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -165,6 +166,141 @@ static void send_failure_alert(struct conn *c, int rc)
 	c->pending_out_alert = false;
 }
 
+/* A fresh connection of ep over fd, number conn in tl. */
+static void conn_init(struct conn *c, struct endpoint *ep, int fd, struct timeline *tl, unsigned conn,
+		      const struct run_opts *o)
+{
+	memset(c, 0, sizeof *c);
+	c->ep = ep;
+	c->tl = tl;
+	c->o = o;
+	c->self = ep->cfg.side;
+	c->peer = c->self == TL_CLIENT ? TL_SERVER : TL_CLIENT;
+	c->conn = conn;
+	c->fd = fd;
+	c->capture = o->capture;
+	c->last_in_type = -1;
+	recstream_init(&c->rs[DIR_OUT]);
+	recstream_init(&c->rs[DIR_IN]);
+}
+
+/* The session could not be set up: records the error as the side's result; returns its exit code. */
+static int setup_failed(struct conn *c, struct tl_result *r, const struct tl_error *err)
+{
+	snprintf(r->error, sizeof r->error, "%s", err->msg);
+	r->code = -1;
+	timeline_note_code(c->tl, TL_EV_ERROR, c->self, c->conn, err->msg, err->code);
+	r->exit_code = err->code;
+	timeline_set_result(c->tl, c->self, c->conn, r);
+	if (c->s)
+		gnutls_deinit(c->s);
+	if (c->o->sync && c->self == TL_SERVER)
+		session_sync_settled(c->o->sync);
+	return err->code;
+}
+
+/* Runs the handshake within the deadline; returns GnuTLS's last code. */
+static int run_handshake(struct conn *c)
+{
+	int rc;
+
+	/* our own deadline (in the transport) is the real limit; in step mode it moves with the pauses */
+	gnutls_handshake_set_timeout(c->s, c->o->gate ? GNUTLS_INDEFINITE_TIMEOUT
+						     : transport_remaining_ms(c) > 0 ? (unsigned)transport_remaining_ms(c) : 1);
+	do {
+		rc = gnutls_handshake(c->s);
+	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_WARNING_ALERT_RECEIVED && transport_remaining_ms(c) > 0);
+	return rc;
+}
+
+/* The handshake failed with rc: tell the peer, and record why. */
+static void handshake_failed(struct conn *c, struct tl_result *r, int rc)
+{
+	struct tl_note fact;
+
+	hooks_note_incoming_alert(c, rc);
+	send_failure_alert(c, rc);
+	if (c->o->sync && c->self == TL_SERVER)
+		session_sync_settled(c->o->sync);
+	outcome_sniff_more(c);
+	outcome_classify(c, rc, r->error, sizeof r->error, &fact);
+	if (c->capture)
+		timeline_note_fact(c->tl, TL_EV_ERROR, c->self, c->conn, r->error, &fact);
+}
+
+/* The server sent a fatal alert after the handshake (code rc): the client's result says so. */
+static void rejected_after(struct conn *c, struct tl_result *r, int rc)
+{
+	r->rejected_after = true;
+	r->code = rc;
+	snprintf(r->error, sizeof r->error, "the server rejected the connection after the handshake completed: %s",
+		 tls_alert_words(gnutls_alert_get(c->s)));
+	timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
+}
+
+/* Client: waits for the server's verdict (grace period), and with --http asks for a page. */
+static void client_outcome(struct conn *c, struct tl_result *r)
+{
+	int64_t t = timeline_now(c->tl);
+	int rc = after_client_grace(c, &r->grace_end);
+
+	r->grace_us = timeline_now(c->tl) - t;
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		rejected_after(c, r, rc);
+	} else if (rc < 0 && rc != GNUTLS_E_TIMEDOUT && c->tls13 && (c->sent_cert || c->cert_requested)) {
+		/* TLS 1.3: the server closed or reset while we waited for its verdict on our
+		 * certificate; its alert (if any) was lost */
+		r->code = rc;
+		c->post_fail = true;
+		snprintf(r->error, sizeof r->error,
+			 "the server %s the connection right after the handshake, while the client waited for its "
+			 "verdict on the client certificate; no alert could be read",
+			 c->last_errno == ECONNRESET ? "reset" : "closed");
+		timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
+	}
+	if (c->ep->cfg.http && !c->alert_in && !c->cancelled && !c->post_fail) {
+		int hr = after_client_http(c);
+		if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			rejected_after(c, r, hr);
+	}
+}
+
+/* Client: saves the session for a later resumption, then says goodbye. */
+static void client_close(struct conn *c)
+{
+	struct endpoint *ep = c->ep;
+	const struct run_opts *o = c->o;
+
+	if (ep->saved_session.data) {
+		gnutls_free(ep->saved_session.data);
+		ep->saved_session.data = NULL;
+	}
+	gnutls_session_get_data2(c->s, &ep->saved_session);
+	hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
+	gnutls_record_set_timeout(c->s, (unsigned)(o->grace_ms < transport_remaining_ms(c) ? o->grace_ms
+											     : transport_remaining_ms(c)));
+	if (gnutls_bye(c->s, o->sync ? GNUTLS_SHUT_RDWR : GNUTLS_SHUT_WR) == 0 && o->sync)
+		hooks_note_incoming_alert(c, 0);
+	c->pending_out_alert = false;
+}
+
+/* The handshake succeeded: what each side does until the connection ends. */
+static void handshake_done(struct conn *c, struct tl_result *r)
+{
+	if (c->o->sync && c->self == TL_SERVER)
+		session_sync_settled(c->o->sync);
+	if (c->self == TL_CLIENT) {
+		client_outcome(c, r);
+		if (!c->alert_in && !c->cancelled && !c->post_fail)
+			client_close(c);
+	} else if (after_server_serve(c) == 0) {
+		hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
+		gnutls_bye(c->s, GNUTLS_SHUT_WR);
+		c->pending_out_alert = false;
+	}
+	r->closed_cleanly = c->close_in;
+}
+
 /* Runs one connection. */
 int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn, const struct run_opts *o)
 {
@@ -173,112 +309,20 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 	struct tl_error err;
 	int rc, ret;
 
-	memset(&c, 0, sizeof c);
+	conn_init(&c, ep, fd, tl, conn, o);
 	memset(&r, 0, sizeof r);
-	c.ep = ep;
-	c.tl = tl;
-	c.o = o;
-	c.self = ep->cfg.side;
-	c.peer = c.self == TL_CLIENT ? TL_SERVER : TL_CLIENT;
-	c.conn = conn;
-	c.fd = fd;
-	c.capture = o->capture;
-	c.last_in_type = -1;
-	recstream_init(&c.rs[DIR_OUT]);
-	recstream_init(&c.rs[DIR_IN]);
-
-	if (conn_setup(&c, &err) < 0) {
-		snprintf(r.error, sizeof r.error, "%s", err.msg);
-		r.code = -1;
-		timeline_note_code(tl, TL_EV_ERROR, c.self, conn, err.msg, err.code);
-		r.exit_code = err.code;
-		timeline_set_result(tl, c.self, conn, &r);
-		if (c.s)
-			gnutls_deinit(c.s);
-		if (o->sync && c.self == TL_SERVER)
-			session_sync_settled(o->sync);
-		return err.code;
-	}
-	/* our own deadline (in the transport) is the real limit; in step mode it moves with the pauses */
-	gnutls_handshake_set_timeout(c.s, o->gate ? GNUTLS_INDEFINITE_TIMEOUT
-						  : transport_remaining_ms(&c) > 0 ? (unsigned)transport_remaining_ms(&c) : 1);
-
-	do {
-		rc = gnutls_handshake(c.s);
-	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_WARNING_ALERT_RECEIVED && transport_remaining_ms(&c) > 0);
+	if (conn_setup(&c, &err) < 0)
+		return setup_failed(&c, &r, &err);
+	rc = run_handshake(&c);
 	if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
 		hooks_note_incoming_alert(&c, rc);
 	r.code = rc;
 	r.handshake_ok = rc == 0;
 	c.app_out = c.app_out || rc == 0;
-
-	if (rc < 0) {
-		hooks_note_incoming_alert(&c, rc);
-		send_failure_alert(&c, rc);
-		if (o->sync && c.self == TL_SERVER)
-			session_sync_settled(o->sync);
-		struct tl_note fact;
-		outcome_sniff_more(&c);
-		outcome_classify(&c, rc, r.error, sizeof r.error, &fact);
-		if (c.capture)
-			timeline_note_fact(tl, TL_EV_ERROR, c.self, conn, r.error, &fact);
-	} else {
-		if (o->sync && c.self == TL_SERVER)
-			session_sync_settled(o->sync);
-		if (c.self == TL_CLIENT) {
-			int64_t t = timeline_now(tl);
-			rc = after_client_grace(&c, &r.grace_end);
-			r.grace_us = timeline_now(tl) - t;
-			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-				r.rejected_after = true;
-				r.code = rc;
-				snprintf(r.error, sizeof r.error, "the server rejected the connection after the handshake completed: %s",
-					 tls_alert_words(gnutls_alert_get(c.s)));
-				timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
-			} else if (rc < 0 && rc != GNUTLS_E_TIMEDOUT && c.tls13 && (c.sent_cert || c.cert_requested)) {
-				/* TLS 1.3: the server closed or reset while we waited for its verdict on our
-				 * certificate; its alert (if any) was lost */
-				r.code = rc;
-				c.post_fail = true;
-				snprintf(r.error, sizeof r.error,
-					 "the server %s the connection right after the handshake, while the client waited for its "
-					 "verdict on the client certificate; no alert could be read",
-					 c.last_errno == ECONNRESET ? "reset" : "closed");
-				timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
-			}
-			if (ep->cfg.http && !c.alert_in && !c.cancelled && !c.post_fail) {
-				int hr = after_client_http(&c);
-				if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED) {
-					r.rejected_after = true;
-					r.code = hr;
-					snprintf(r.error, sizeof r.error, "the server rejected the connection after the handshake completed: %s",
-						 tls_alert_words(gnutls_alert_get(c.s)));
-					timeline_note(tl, TL_EV_ERROR, c.self, conn, r.error);
-				}
-			}
-			if (!c.alert_in && !c.cancelled && !c.post_fail) {
-				/* save the session for a later resumption, then say goodbye */
-				if (ep->saved_session.data) {
-					gnutls_free(ep->saved_session.data);
-					ep->saved_session.data = NULL;
-				}
-				gnutls_session_get_data2(c.s, &ep->saved_session);
-				hooks_expect_out_alert(&c, 1, 0);
-				gnutls_record_set_timeout(c.s, (unsigned)(o->grace_ms < transport_remaining_ms(&c) ? o->grace_ms : transport_remaining_ms(&c)));
-				if (gnutls_bye(c.s, o->sync ? GNUTLS_SHUT_RDWR : GNUTLS_SHUT_WR) == 0 && o->sync)
-					hooks_note_incoming_alert(&c, 0);
-				c.pending_out_alert = false;
-			}
-		} else {
-			rc = after_server_serve(&c);
-			if (rc == 0) {
-				hooks_expect_out_alert(&c, 1, 0);
-				gnutls_bye(c.s, GNUTLS_SHUT_WR);
-				c.pending_out_alert = false;
-			}
-		}
-		r.closed_cleanly = c.close_in;
-	}
+	if (rc < 0)
+		handshake_failed(&c, &r, rc);
+	else
+		handshake_done(&c, &r);
 	if (c.capture)
 		delivery_settle_remaining(&c);
 	peercheck_run(&c, &r);

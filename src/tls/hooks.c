@@ -16,6 +16,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/recstream.h"
+#include "tlsladder/wire.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,11 +76,11 @@ static int record_alert(struct conn *c, int dir, unsigned level, unsigned desc, 
 		return delivery_observe_out(c, &ev, false, false, 0, end);
 	seq = timeline_observe(c->tl, &ev, false);
 	c->alert_in = true;
-	if (level == 2 && !c->fatal_in) {
+	if (level == WIRE_ALERT_FATAL && !c->fatal_in) {
 		c->fatal_in = true;
 		c->fatal_in_desc = desc;
 	}
-	if (desc == 0)
+	if (desc == WIRE_ALERT_CLOSE_NOTIFY)
 		c->close_in = true;
 	return seq;
 }
@@ -217,78 +218,110 @@ static void announce_ccs(struct conn *c)
 	c->ccs_announced[DIR_OUT]++;
 }
 
-/* The handshake hook: records each message at PRE, both directions. */
-int hooks_handshake(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming, const gnutls_datum_t *msg)
+/* The message type the hook reports, a HelloRetryRequest told apart from a ServerHello by its random. */
+static unsigned hooked_type(unsigned htype, const gnutls_datum_t *msg)
 {
-	struct conn *c = gnutls_session_get_ptr(s);
-	int dir = incoming ? DIR_IN : DIR_OUT;
-	unsigned type = htype;
+	if (htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST ||
+	    (htype == WIRE_HS_SERVER_HELLO && msg->size >= 34 && peek_is_hrr_random(msg->data + 2)))
+		return TL_HS_HELLO_RETRY_REQUEST;
+	return htype;
+}
+
+/* The hellos: the versions a client offered (server side), the version a server chose. */
+static void note_hello(struct conn *c, unsigned type, bool incoming, const gnutls_datum_t *msg)
+{
+	struct peek_server_hello sh;
+
+	if (type == WIRE_HS_CLIENT_HELLO && incoming)
+		c->noffered = peek_client_hello_versions(msg->data, msg->size, c->offered, 8);
+	if ((type == WIRE_HS_SERVER_HELLO || type == TL_HS_HELLO_RETRY_REQUEST) &&
+	    peek_server_hello(msg->data, msg->size, &sh)) {
+		c->version = sh.version;
+		c->tls13 = sh.version == WIRE_TLS13;
+		recstream_set_tls13(&c->rs[DIR_OUT], c->tls13);
+		recstream_set_tls13(&c->rs[DIR_IN], c->tls13);
+	}
+}
+
+/* Step-gated: our message opens a new flight; waits until the user lets it go. False: stopped. */
+static bool gate_flight(struct conn *c, unsigned type)
+{
+	char what[128];
+	const char *name = type == TL_HS_HELLO_RETRY_REQUEST ? "HelloRetryRequest" : names_handshake(type);
+
+	snprintf(what, sizeof what, "the %s is about to send %s", c->self == TL_CLIENT ? "client" : "server",
+		 name ? name : "a message");
+	if (step_gate_wait(c->o->gate, what))
+		return true;
+	c->cancelled = true;
+	return false;
+}
+
+/* Records the hooked message of the given type in direction dir. */
+static void record_message(struct conn *c, unsigned type, int dir, const gnutls_datum_t *msg)
+{
 	struct tl_event ev;
 
-	if (when != GNUTLS_HOOK_PRE || htype == GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC)
-		return 0;
-	if (type == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST ||
-	    (type == 2 && msg->size >= 34 && peek_is_hrr_random(msg->data + 2)))
-		type = TL_HS_HELLO_RETRY_REQUEST;
-	if (type == 1 && incoming)
-		c->noffered = peek_client_hello_versions(msg->data, msg->size, c->offered, 8);
-	if (type == 2 || type == TL_HS_HELLO_RETRY_REQUEST) {
-		struct peek_server_hello sh;
-		if (peek_server_hello(msg->data, msg->size, &sh)) {
-			c->version = sh.version;
-			c->tls13 = sh.version == 0x0304;
-			recstream_set_tls13(&c->rs[DIR_OUT], c->tls13);
-			recstream_set_tls13(&c->rs[DIR_IN], c->tls13);
-		}
-	}
-	if (!incoming && c->o->gate && !c->last_hook_out) {
-		/* step-gated: a new flight; wait until the user lets it go */
-		char what[128];
-		const char *name = type == TL_HS_HELLO_RETRY_REQUEST ? "HelloRetryRequest" : names_handshake(type);
-		snprintf(what, sizeof what, "the %s is about to send %s", c->self == TL_CLIENT ? "client" : "server",
-			 name ? name : "a message");
-		if (!step_gate_wait(c->o->gate, what)) {
-			c->cancelled = true;
-			return GNUTLS_E_INTERNAL_ERROR;
-		}
-	}
-	c->last_hook_out = !incoming;
-	if (incoming)
-		c->last_in_type = (int)type;
-	if (!incoming && c->fin[DIR_OUT])
-		c->app_out = true;     /* a message after our Finished: that flight is out */
-	if (type == 20 && !c->tls13 && !incoming)
-		announce_ccs(c);
-	event_init(c, &ev, TL_EV_HANDSHAKE, incoming ? c->peer : c->self);
+	event_init(c, &ev, TL_EV_HANDSHAKE, dir == DIR_IN ? c->peer : c->self);
 	ev.hs_type = type;
 	ev.body = msg->data;
 	ev.body_len = msg->size;
 	if (c->tls13)
-		ev.encrypted = type != 1 && type != 2 && type != TL_HS_HELLO_RETRY_REQUEST;
+		ev.encrypted = type != WIRE_HS_CLIENT_HELLO && type != WIRE_HS_SERVER_HELLO && type != TL_HS_HELLO_RETRY_REQUEST;
 	else
-		ev.encrypted = recstream_ccs_seen(&c->rs[dir]) || c->ccs_announced[dir] > 0 || type == 20;
+		ev.encrypted = recstream_ccs_seen(&c->rs[dir]) || c->ccs_announced[dir] > 0 || type == WIRE_HS_FINISHED;
 	ev.keys = keys_now(c, dir, ev.encrypted);
-	if (incoming)
+	if (dir == DIR_IN)
 		timeline_observe(c->tl, &ev, false);   /* read whole: GnuTLS hooks a message once all of it arrived */
 	else
 		delivery_observe_out(c, &ev, true, false, 4 + (size_t)msg->size, 0);   /* its records come later */
+}
 
-	if (type == 11) {
+/* What a recorded message tells about the connection: certificates sent, requested, Finished, tickets. */
+static void note_message(struct conn *c, gnutls_session_t s, unsigned type, int dir, const gnutls_datum_t *msg)
+{
+	bool incoming = dir == DIR_IN;
+
+	if (type == WIRE_HS_CERTIFICATE) {
 		unsigned count = 0;
 		peek_certificate_count(msg->data, msg->size, c->tls13, &count);
 		if (incoming)
 			c->peer_sent_cert = count > 0;
 		else
 			c->sent_cert = count > 0;
-	} else if (type == 13 && incoming) {
+	} else if (type == WIRE_HS_CERTIFICATE_REQUEST && incoming) {
 		c->cert_requested = true;
-	} else if (type == 20) {
+	} else if (type == WIRE_HS_FINISHED) {
 		c->fin[dir] = true;
 		if (!c->tls13 && gnutls_session_is_resumed(s))
 			keylog_resumed_master(s);
-	} else if (type == 4 && incoming && c->fin[DIR_OUT]) {
+	} else if (type == WIRE_HS_NEW_SESSION_TICKET && incoming && c->fin[DIR_OUT]) {
 		c->nst_after_fin = true;
 	}
+}
+
+/* The handshake hook: records each message at PRE, both directions. */
+int hooks_handshake(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct conn *c = gnutls_session_get_ptr(s);
+	int dir = incoming ? DIR_IN : DIR_OUT;
+	unsigned type;
+
+	if (when != GNUTLS_HOOK_PRE || htype == GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC)
+		return 0;
+	type = hooked_type(htype, msg);
+	note_hello(c, type, incoming, msg);
+	if (!incoming && c->o->gate && !c->last_hook_out && !gate_flight(c, type))
+		return GNUTLS_E_INTERNAL_ERROR;
+	c->last_hook_out = !incoming;
+	if (incoming)
+		c->last_in_type = (int)type;
+	if (!incoming && c->fin[DIR_OUT])
+		c->app_out = true;     /* a message after our Finished: that flight is out */
+	if (type == WIRE_HS_FINISHED && !c->tls13 && !incoming)
+		announce_ccs(c);
+	record_message(c, type, dir, msg);
+	note_message(c, s, type, dir, msg);
 	return 0;
 }
 
@@ -331,8 +364,8 @@ void hooks_note_incoming_alert(struct conn *c, int rc)
 			c->last_in_plain_alert = false;
 			return;
 		}
-		unsigned level = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? 2 : 1;
-		unsigned desc = rc == 0 ? 0 : (unsigned)gnutls_alert_get(c->s);
+		unsigned level = rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? WIRE_ALERT_FATAL : WIRE_ALERT_WARNING;
+		unsigned desc = rc == 0 ? WIRE_ALERT_CLOSE_NOTIFY : (unsigned)gnutls_alert_get(c->s);
 		record_alert(c, DIR_IN, level, desc, true, 0);
 	} else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED && !c->fatal_in) {
 		c->fatal_in = true;

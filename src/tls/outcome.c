@@ -9,6 +9,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/sniff.h"
+#include "tlsladder/wire.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -42,10 +43,10 @@ void outcome_describe(struct conn *c, struct tl_result *r)
 static unsigned protocol_wire(unsigned p)
 {
 	switch (p) {
-	case GNUTLS_TLS1_0: return 0x0301;
-	case GNUTLS_TLS1_1: return 0x0302;
-	case GNUTLS_TLS1_2: return 0x0303;
-	case GNUTLS_TLS1_3: return 0x0304;
+	case GNUTLS_TLS1_0: return WIRE_TLS10;
+	case GNUTLS_TLS1_1: return WIRE_TLS11;
+	case GNUTLS_TLS1_2: return WIRE_TLS12;
+	case GNUTLS_TLS1_3: return WIRE_TLS13;
 	default: return 0;
 	}
 }
@@ -118,12 +119,12 @@ static int classify_alert(const struct conn *c, int desc, const char *peer, char
 	bool before_hello = c->version == 0;
 
 	fact->alert = (unsigned)desc;
-	if (desc == 70) {
+	if (desc == WIRE_ALERT_PROTOCOL_VERSION) {
 		fact->fail = TL_FAIL_VERSION;
 		snprintf(out, n, "the %s accepts none of the TLS versions offered (%s)", peer, tls_alert_words(desc));
 		return TL_EXIT_MISMATCH;
 	}
-	if ((desc == 40 || desc == 71) && before_hello && c->self == TL_CLIENT) {
+	if ((desc == WIRE_ALERT_HANDSHAKE_FAILURE || desc == WIRE_ALERT_INSUFFICIENT_SECURITY) && before_hello && c->self == TL_CLIENT) {
 		fact->fail = TL_FAIL_NOTHING_IN_COMMON;
 		snprintf(out, n, "the server found nothing in common with the offer, without saying what: a TLS version, "
 				 "cipher suite, group or signature algorithm (%s)", tls_alert_words(desc));

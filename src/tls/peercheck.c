@@ -62,6 +62,27 @@ static void judge_chain(struct conn *c, int rc, unsigned status, struct tl_resul
 	free(ch);
 }
 
+/* GnuTLS's verification status as the model's flags (TL_VERIFY_OTHER for a reason not named here). */
+static unsigned status_flags(unsigned status)
+{
+	static const struct {
+		unsigned status, flag;
+	} map[] = {
+		{ GNUTLS_CERT_SIGNER_NOT_FOUND, TL_VERIFY_UNKNOWN_ISSUER }, { GNUTLS_CERT_EXPIRED, TL_VERIFY_EXPIRED },
+		{ GNUTLS_CERT_NOT_ACTIVATED, TL_VERIFY_NOT_ACTIVATED },     { GNUTLS_CERT_UNEXPECTED_OWNER, TL_VERIFY_NAME_MISMATCH },
+		{ GNUTLS_CERT_SIGNATURE_FAILURE, TL_VERIFY_BAD_SIGNATURE }, { GNUTLS_CERT_PURPOSE_MISMATCH, TL_VERIFY_WRONG_PURPOSE },
+		{ GNUTLS_CERT_REVOKED, TL_VERIFY_REVOKED },
+	};
+	unsigned flags = 0;
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (status & map[i].status)
+			flags |= map[i].flag;
+	if (status && !flags)
+		flags = TL_VERIFY_OTHER;
+	return flags;
+}
+
 /* Checks the peer's certificate chain and describes the result. */
 void peercheck_run(struct conn *c, struct tl_result *r)
 {
@@ -108,22 +129,7 @@ void peercheck_run(struct conn *c, struct tl_result *r)
 		judge_chain(c, rc, status, r);
 		return;
 	}
-	if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-		r->verify_flags |= TL_VERIFY_UNKNOWN_ISSUER;
-	if (status & GNUTLS_CERT_EXPIRED)
-		r->verify_flags |= TL_VERIFY_EXPIRED;
-	if (status & GNUTLS_CERT_NOT_ACTIVATED)
-		r->verify_flags |= TL_VERIFY_NOT_ACTIVATED;
-	if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
-		r->verify_flags |= TL_VERIFY_NAME_MISMATCH;
-	if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
-		r->verify_flags |= TL_VERIFY_BAD_SIGNATURE;
-	if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
-		r->verify_flags |= TL_VERIFY_WRONG_PURPOSE;
-	if (status & GNUTLS_CERT_REVOKED)
-		r->verify_flags |= TL_VERIFY_REVOKED;
-	if (status && !r->verify_flags)
-		r->verify_flags = TL_VERIFY_OTHER;
+	r->verify_flags = status_flags(status);
 	if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) && n == 1) {
 		const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &n);
 		gnutls_x509_crt_t crt;
