@@ -379,34 +379,63 @@ void creds_order(struct creds *c)
 
 /* ---- the endpoint ---- */
 
-/*
- * The demo's key-mismatch lesson: loads the chain and a key that does not
- * belong to it separately (GnuTLS refuses the pair), so the handshake runs
- * and the server sees a CertificateVerify that does not check out.
- */
-static int load_mismatched(struct endpoint *ep, struct tl_error *err)
+/* Frees n certificates and their array (gnutls_malloc'd). */
+static void crts_free(gnutls_x509_crt_t *crts, unsigned n)
 {
-	gnutls_datum_t cert = { NULL, 0 }, key = { NULL, 0 };
-	unsigned n = 16;
-	int rc;
+	for (unsigned i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+}
 
+/*
+ * Keeps a client's chain and key for the certificate callback (certcb.c),
+ * which hands them out itself. Takes crts (a gnutls_malloc'd array of n)
+ * and key, also on failure.
+ */
+static int adopt_chain(struct endpoint *ep, gnutls_x509_crt_t *crts, unsigned n, gnutls_x509_privkey_t key,
+		       struct tl_error *err)
+{
+	ep->crts = crts;
 	ep->pcerts = calloc(n, sizeof *ep->pcerts);
-	if (!ep->pcerts)
+	if (!ep->pcerts || gnutls_privkey_init(&ep->privkey) < 0 ||
+	    gnutls_privkey_import_x509(ep->privkey, key, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE) < 0) {
+		gnutls_x509_privkey_deinit(key);
+		crts_free(crts, n);
+		ep->crts = NULL;
 		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
-	if ((rc = gnutls_load_file(ep->cfg.cert_file, &cert)) < 0 || (rc = gnutls_load_file(ep->cfg.key_file, &key)) < 0 ||
-	    (rc = gnutls_pcert_list_import_x509_raw(ep->pcerts, &n, &cert, GNUTLS_X509_FMT_PEM, 0)) < 0 ||
-	    (rc = gnutls_x509_crt_list_import2(&ep->crts, &n, &cert, GNUTLS_X509_FMT_PEM, 0)) < 0 ||
-	    (rc = gnutls_privkey_init(&ep->privkey)) < 0 ||
-	    (rc = gnutls_privkey_import_x509_raw(ep->privkey, &key, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
-		gnutls_free(cert.data);
-		gnutls_free(key.data);
-		return tl_error_set(err, TL_EXIT_FILES, "%s / %s: %s", ep->cfg.cert_file, ep->cfg.key_file, tls_error_words(rc));
 	}
-	gnutls_free(cert.data);
-	gnutls_free(key.data);
+	for (unsigned i = 0; i < n; i++) {
+		if (gnutls_pcert_import_x509(&ep->pcerts[i], crts[i], 0) < 0) {
+			for (unsigned k = 0; k < i; k++)
+				gnutls_pcert_deinit(&ep->pcerts[k]);
+			crts_free(crts, n);
+			ep->crts = NULL;
+			return tl_error_set(err, TL_EXIT_FILES, "the client certificate could not be prepared");
+		}
+	}
 	ep->npcerts = n;
 	gnutls_certificate_set_retrieve_function2(ep->cred, certcb_retrieve);
 	return 0;
+}
+
+/*
+ * The demo's key-mismatch lesson: keeps the chain and a key that does not
+ * belong to it (GnuTLS refuses the pair), so the handshake runs and the
+ * server sees a CertificateVerify that does not check out. Takes the
+ * certificates and key out of c.
+ */
+static int load_mismatched(struct endpoint *ep, struct creds *c, struct tl_error *err)
+{
+	gnutls_x509_crt_t *crts = gnutls_malloc(c->ncerts * sizeof *crts);
+	unsigned n = (unsigned)c->ncerts;
+	gnutls_x509_privkey_t key = c->key;
+
+	if (!crts)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+	memcpy(crts, c->certs, n * sizeof *crts);
+	c->ncerts = 0;
+	c->key = NULL;
+	return adopt_chain(ep, crts, n, key, err);
 }
 
 /* Loads the client's chain and key for the retrieve callback (after the credentials loaded them). */
@@ -420,31 +449,7 @@ int creds_client_chain(struct endpoint *ep, struct tl_error *err)
 	if ((rc = gnutls_certificate_get_x509_crt(ep->cred, 0, &crts, &n)) < 0 || n == 0 ||
 	    (rc = gnutls_certificate_get_x509_key(ep->cred, 0, &key)) < 0)
 		return tl_error_set(err, TL_EXIT_FILES, "the client certificate could not be prepared: %s", tls_error_words(rc));
-	ep->crts = crts;
-	ep->pcerts = calloc(n, sizeof *ep->pcerts);
-	if (!ep->pcerts || gnutls_privkey_init(&ep->privkey) < 0 ||
-	    gnutls_privkey_import_x509(ep->privkey, key, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE) < 0) {
-		gnutls_x509_privkey_deinit(key);
-		for (unsigned i = 0; i < n; i++)
-			gnutls_x509_crt_deinit(crts[i]);
-		gnutls_free(crts);
-		ep->crts = NULL;
-		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
-	}
-	for (unsigned i = 0; i < n; i++) {
-		if (gnutls_pcert_import_x509(&ep->pcerts[i], crts[i], 0) < 0) {
-			for (unsigned k = 0; k < i; k++)
-				gnutls_pcert_deinit(&ep->pcerts[k]);
-			for (unsigned k = 0; k < n; k++)
-				gnutls_x509_crt_deinit(crts[k]);
-			gnutls_free(crts);
-			ep->crts = NULL;
-			return tl_error_set(err, TL_EXIT_FILES, "the client certificate could not be prepared");
-		}
-	}
-	ep->npcerts = n;
-	gnutls_certificate_set_retrieve_function2(ep->cred, certcb_retrieve);
-	return 0;
+	return adopt_chain(ep, crts, n, key, err);
 }
 
 /* Loads the trust anchors: the CA file, the CA directory, the system store. */
@@ -464,41 +469,94 @@ static int load_trust(struct endpoint *ep, struct tl_error *err)
 	return 0;
 }
 
-/* Loads the own chain and key from a PKCS#12 file (DER, else PEM). */
+/*
+ * Hands the chain of a loaded PKCS#12 file to the credentials: the leaf
+ * (the certificate of the key) and the issuers the file holds above it, a
+ * self-signed root left out (as gnutls_pkcs12_simple_parse does). 0, or a
+ * GnuTLS error.
+ */
+static int set_p12_chain(struct endpoint *ep, struct creds *c)
+{
+	gnutls_x509_crt_t chain[CREDS_MAX_CERTS];
+	size_t n;
+
+	if (!c->key)
+		return GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
+	creds_order(c);
+	n = c->nchain;
+	while (n > 1 && creds_self_issued(c->certs[c->chain[n - 1]]))
+		n--;
+	for (size_t i = 0; i < n; i++)
+		chain[i] = c->certs[c->chain[i]];
+	return gnutls_certificate_set_x509_key(ep->cred, chain, (unsigned)n, c->key);
+}
+
+/* Loads the own chain and key from a PKCS#12 file (DER, else PEM) through the file loader. */
 static int load_p12_file(struct endpoint *ep, struct tl_error *err)
 {
 	const struct session_config *cfg = &ep->cfg;
-	int rc = gnutls_certificate_set_x509_simple_pkcs12_file(ep->cred, cfg->p12_file, GNUTLS_X509_FMT_DER,
-								cfg->p12_password ? cfg->p12_password : "");
+	struct creds c;
+	struct creds_status st = { CREDS_OK, 0, 0 };
+	int rc = 0;
 
-	if (rc == GNUTLS_E_BASE64_DECODING_ERROR || rc == GNUTLS_E_ASN1_DER_ERROR || rc == GNUTLS_E_ASN1_TAG_ERROR)
-		rc = gnutls_certificate_set_x509_simple_pkcs12_file(ep->cred, cfg->p12_file, GNUTLS_X509_FMT_PEM,
-								    cfg->p12_password ? cfg->p12_password : "");
-	if (rc >= 0)
-		return 0;
-	if (rc == GNUTLS_E_MAC_VERIFY_FAILED || rc == GNUTLS_E_DECRYPTION_FAILED)
-		return tl_error_set(err, TL_EXIT_FILES, "%s: wrong password for this PKCS#12 file", cfg->p12_file);
-	if (rc == GNUTLS_E_FILE_ERROR)
-		return tl_error_set(err, TL_EXIT_FILES, "%s: the file could not be read", cfg->p12_file);
-	return tl_error_set(err, TL_EXIT_FILES, "%s: not a PKCS#12 file (.p12/.pfx) that can be used", cfg->p12_file);
+	memset(&c, 0, sizeof c);
+	if (!creds_load_p12(&c, cfg->p12_file, cfg->p12_password, &st) || (rc = set_p12_chain(ep, &c)) < 0) {
+		creds_free(&c);
+		if (st.fail == CREDS_P12_PASSWORD)
+			return tl_error_set(err, TL_EXIT_FILES, "%s: wrong password for this PKCS#12 file", cfg->p12_file);
+		if (st.fail == CREDS_UNOPENABLE)
+			return tl_error_set(err, TL_EXIT_FILES, "%s: the file could not be read", cfg->p12_file);
+		return tl_error_set(err, TL_EXIT_FILES, "%s: not a PKCS#12 file (.p12/.pfx) that can be used", cfg->p12_file);
+	}
+	creds_free(&c);
+	return 0;
 }
 
-/* Loads the own chain and key from PEM files (the demo may load a key that does not belong). */
-static int load_pem_files(struct endpoint *ep, struct tl_error *err)
+/* A certificate or key file the loader could not use, in the endpoint's words. */
+static int file_error(const char *path, bool is_key, const struct creds_status *st, struct tl_error *err)
+{
+	if (st->fail == CREDS_UNOPENABLE)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the %s file could not be read", path, is_key ? "key" : "certificate");
+	if (!is_key)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: no PEM certificate in this file", path);
+	if (st->rc == GNUTLS_E_DECRYPTION_FAILED)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the private key is encrypted with a password", path);
+	return tl_error_set(err, TL_EXIT_FILES, "%s: no PEM private key in this file", path);
+}
+
+/* Loads the own chain (in file order) and key through the file loader into the credentials. */
+static int load_pem_creds(struct endpoint *ep, struct creds *c, struct tl_error *err)
 {
 	const struct session_config *cfg = &ep->cfg;
+	struct creds_status st = { CREDS_OK, 0, 0 };
 	int rc;
 
-	if (!cfg->cert_file || !cfg->key_file)
-		return tl_error_set(err, TL_EXIT_USAGE, "a certificate needs its private key and a key needs its certificate");
-	rc = gnutls_certificate_set_x509_key_file(ep->cred, cfg->cert_file, cfg->key_file, GNUTLS_X509_FMT_PEM);
+	if (!creds_load_certs(c, cfg->cert_file, &st))
+		return file_error(cfg->cert_file, false, &st, err);
+	if (!creds_load_key(c, cfg->key_file, &st))
+		return file_error(cfg->key_file, true, &st, err);
+	rc = gnutls_certificate_set_x509_key(ep->cred, c->certs, (unsigned)c->ncerts, c->key);
 	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH && cfg->allow_key_mismatch && cfg->side == TL_CLIENT)
-		return load_mismatched(ep, err) < 0 ? -1 : 0;
+		return load_mismatched(ep, c, err);
 	if (rc < 0) {
 		tls_files_error(rc, cfg->cert_file, cfg->key_file, err);
 		return -1;
 	}
 	return 0;
+}
+
+/* Loads the own chain and key from PEM (or DER) files (the demo may load a key that does not belong). */
+static int load_pem_files(struct endpoint *ep, struct tl_error *err)
+{
+	struct creds c;
+	int rc;
+
+	if (!ep->cfg.cert_file || !ep->cfg.key_file)
+		return tl_error_set(err, TL_EXIT_USAGE, "a certificate needs its private key and a key needs its certificate");
+	memset(&c, 0, sizeof c);
+	rc = load_pem_creds(ep, &c, err);
+	creds_free(&c);
+	return rc;
 }
 
 /* Loads the trust anchors and the own credentials of the endpoint's configuration. */
