@@ -76,7 +76,8 @@ bool creds_self_issued(gnutls_x509_crt_t crt);
 int creds_key_matches(gnutls_x509_privkey_t key, gnutls_x509_crt_t crt);
 
 struct endpoint;
-/* Loads the trust anchors and the own credentials of the endpoint's configuration into its GnuTLS credentials. 0, or -1 with err. */
+/* Loads the trust anchors and the own credentials of the endpoint's configuration into its
+ * GnuTLS credentials. 0, or -1 with err. */
 int creds_load(struct endpoint *ep, struct tl_error *err);
 /* Client: prepares the loaded chain and key for the certificate callback. 0, or -1 with err. */
 int creds_client_chain(struct endpoint *ep, struct tl_error *err);

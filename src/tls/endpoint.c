@@ -209,7 +209,8 @@ static int run_handshake(struct conn *c)
 						     : transport_remaining_ms(c) > 0 ? (unsigned)transport_remaining_ms(c) : 1);
 	do {
 		rc = gnutls_handshake(c->s);
-	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_WARNING_ALERT_RECEIVED && transport_remaining_ms(c) > 0);
+	} while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_WARNING_ALERT_RECEIVED &&
+		 transport_remaining_ms(c) > 0);
 	return rc;
 }
 

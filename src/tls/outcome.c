@@ -124,7 +124,8 @@ static int classify_alert(const struct conn *c, int desc, const char *peer, char
 		snprintf(out, n, "the %s accepts none of the TLS versions offered (%s)", peer, tls_alert_words(desc));
 		return TL_EXIT_MISMATCH;
 	}
-	if ((desc == WIRE_ALERT_HANDSHAKE_FAILURE || desc == WIRE_ALERT_INSUFFICIENT_SECURITY) && before_hello && c->self == TL_CLIENT) {
+	if ((desc == WIRE_ALERT_HANDSHAKE_FAILURE || desc == WIRE_ALERT_INSUFFICIENT_SECURITY) && before_hello &&
+	    c->self == TL_CLIENT) {
 		fact->fail = TL_FAIL_NOTHING_IN_COMMON;
 		snprintf(out, n, "the server found nothing in common with the offer, without saying what: a TLS version, "
 				 "cipher suite, group or signature algorithm (%s)", tls_alert_words(desc));
