@@ -77,7 +77,8 @@ static const struct cli_option options[] = {
 	  "offer only this TLS version" },
 	{ OPT_TLS13, "tls1.3", NULL, CLIENT | SERVE, CLI_SEC_CLIENT, COMMA, NULL },
 	{ OPT_CERT, "cert", "FILE", CLIENT, CLI_SEC_CLIENT, OWN,
-	  "client certificate chain and private key (PEM)" },
+	  "client certificate chain and private key (PEM; or one\n"
+	  "DER certificate and a DER key)" },
 	{ OPT_KEY, "key", "FILE", CLIENT, CLI_SEC_CLIENT, SPACE, NULL },
 	{ OPT_P12, "p12", "FILE", CLIENT, CLI_SEC_CLIENT, OWN,
 	  "client certificate and key from a PKCS#12 file (.p12, .pfx); the\n"

@@ -3,7 +3,7 @@
  *
  * It is computed once, in tls/ (x509chain.c), by the side that received the
  * chain, with the very trust store, host name and purpose its handshake
- * used, when that side checks its peer (session.c). The timeline stores it
+ * used, when that side checks its peer (src/tls/peercheck.c). The timeline stores it
  * per connection and side (timeline_set_chain); every view renders it from
  * there with the functions below: the details tree of the Certificate
  * message, the text summary, the diagnosis. Nothing here calls GnuTLS.

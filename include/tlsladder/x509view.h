@@ -3,7 +3,7 @@
  * link by link. The Certificate decoder opens each entry into
  * x509view_cert(). A chain is judged once, by the side that received it,
  * with the trust store, host name and purpose its handshake used
- * (x509view_judge in src/tls/tls_internal.h, called by session.c); the
+ * (x509view_judge in src/tls/tls_internal.h, called by peercheck.c); the
  * result is a struct chain_result (tlsladder/chain.h) kept in the
  * timeline, which the views render. x509view_chain() and
  * x509view_verdict() below judge a chain against anchors from files,

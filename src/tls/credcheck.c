@@ -1,11 +1,13 @@
 /*
  * credcheck.c: pre-flight checks of a client's credentials (see credcheck.h).
  *
- * The credentials are read the way the client will use them: a PEM chain
- * whose first certificate is the leaf, or a PKCS#12 file whose leaf is the
- * certificate of the first private key (as gnutls_pkcs12_simple_parse
- * chooses). From the leaf, the chain is walked through the certificates
- * the file holds, each link checked by name and signature. Where the walk
+ * The credentials are read by the loader the endpoint shares (creds.c) the
+ * way the client will use them: a PEM chain whose first certificate is the
+ * leaf, or a PKCS#12 file whose leaf is the certificate of the first
+ * private key (as gnutls_pkcs12_simple_parse chooses). From the leaf, the
+ * chain is walked through the certificates the file holds, each link
+ * checked by name and signature. What the loader cannot use is a finding
+ * here, in this module's words. Where the walk
  * stops short of a self-signed root, the issuer is looked for in the CA
  * file, the CA directory and the system store: an intermediate found
  * there is one the client should have sent.
@@ -18,6 +20,7 @@
 #include "tlsladder/timeline.h"
 #include "tlsladder/sanitize.h"
 
+#include "creds.h"
 #include "tls_internal.h"
 
 #include <dirent.h>
@@ -31,8 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CERTS 16
-#define MAX_FILE (16u * 1024 * 1024)
 #define DAY_SECONDS 86400
 #define PIECE 160        /* room for one sanitized name or path inside a sentence */
 
@@ -40,18 +41,6 @@
 struct sink {
 	struct credcheck_finding *out;
 	size_t max, n;
-};
-
-/* The credentials as loaded. */
-struct creds {
-	bool p12;
-	const char *file;                      /* the certificate or PKCS#12 file */
-	gnutls_x509_crt_t certs[MAX_CERTS];    /* as the file holds them */
-	size_t ncerts;
-	gnutls_x509_privkey_t key;             /* the key the client would use; NULL: none or unreadable */
-	size_t nkeys;                          /* PKCS#12: private keys held */
-	size_t chain[MAX_CERTS];               /* indexes into certs, from the leaf up, as far as the file reaches */
-	size_t nchain;
 };
 
 /* ---- findings and text ---- */
@@ -136,7 +125,7 @@ static void crt_label(gnutls_x509_crt_t crt, char *out, size_t n)
 		safe_piece(out + 3, n - 3, small, sz < sizeof small ? sz : sizeof small - 1);
 		return;
 	}
-	if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER && sz > 0 && sz < MAX_FILE) {
+	if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER && sz > 0 && sz < CREDS_MAX_FILE) {
 		char *big = malloc(sz + 1);
 		size_t bsz = sz + 1;
 		if (big && gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, big, &bsz) == 0) {
@@ -224,105 +213,6 @@ static const char *p12_parse_words(int rc)
 	}
 }
 
-/* ---- loading ---- */
-
-/* Reads a whole file into d (malloc'd data); false with *err set (an errno value) on failure. */
-static bool read_all(const char *path, gnutls_datum_t *d, int *err)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	d->data = NULL;
-	d->size = 0;
-	if (!f) {
-		*err = errno;
-		return false;
-	}
-	for (;;) {
-		size_t got;
-		if (len == cap) {
-			unsigned char *nb;
-			if (cap >= MAX_FILE) {
-				*err = EFBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 8192;
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				*err = ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				*err = EIO;
-				goto fail;
-			}
-			break;
-		}
-	}
-	fclose(f);
-	buf[len] = '\0';
-	d->data = buf;
-	d->size = (unsigned)len;
-	return true;
-fail:
-	fclose(f);
-	free(buf);
-	return false;
-}
-
-/* True when d holds a PEM header ("-----BEGIN"). */
-static bool has_pem(const gnutls_datum_t *d)
-{
-	static const char tag[] = "-----BEGIN";
-
-	for (size_t i = 0; i + sizeof tag - 1 <= d->size; i++)
-		if (memcmp(d->data + i, tag, sizeof tag - 1) == 0)
-			return true;
-	return false;
-}
-
-/* Parses a PEM list (or one DER certificate) from d into out[0..max); returns the count, or a GnuTLS error. */
-static int parse_certs(const gnutls_datum_t *d, gnutls_x509_crt_t *out, size_t max)
-{
-	gnutls_x509_crt_t *list = NULL;
-	unsigned n = 0;
-	int rc = gnutls_x509_crt_list_import2(&list, &n, d, GNUTLS_X509_FMT_PEM, 0);
-	size_t kept = 0;
-
-	if (rc >= 0 && n > 0) {
-		for (unsigned i = 0; i < n; i++) {
-			if (kept < max)
-				out[kept++] = list[i];
-			else
-				gnutls_x509_crt_deinit(list[i]);
-		}
-		gnutls_free(list);
-		return (int)kept;
-	}
-	gnutls_free(list);
-	if (rc >= 0)
-		rc = GNUTLS_E_NO_CERTIFICATE_FOUND;
-	if (max > 0 && !has_pem(d)) {
-		gnutls_x509_crt_t one;
-		if (gnutls_x509_crt_init(&one) >= 0) {
-			int r2 = gnutls_x509_crt_import(one, d, GNUTLS_X509_FMT_DER);
-			if (r2 >= 0) {
-				out[0] = one;
-				return 1;
-			}
-			gnutls_x509_crt_deinit(one);
-		}
-		rc = GNUTLS_E_NO_CERTIFICATE_FOUND;      /* not PEM, and not one DER certificate either */
-	}
-	return rc;
-}
-
 /* Reports a file that cannot be opened; what: "certificate file", "key file", "PKCS#12 file". */
 static void report_unopenable(struct sink *s, const char *what, const char *path, int err)
 {
@@ -331,68 +221,6 @@ static void report_unopenable(struct sink *s, const char *what, const char *path
 	safe_path(p, sizeof p, path);
 	report(s, CREDCHECK_UNREADABLE, "Check the path, and that this user may read the file.",
 	       "The %s '%s' cannot be read: %s.", what, p, strerror(err));
-}
-
-/* Loads the PEM (or DER) certificate file; false (with a finding) when it cannot be used. */
-static bool load_cert_file(struct creds *c, const char *path, struct sink *s)
-{
-	gnutls_datum_t d;
-	int err = 0, rc;
-	char p[PIECE], words[160];
-
-	c->file = path;
-	if (!read_all(path, &d, &err)) {
-		report_unopenable(s, "certificate file", path, err);
-		return false;
-	}
-	rc = parse_certs(&d, c->certs, MAX_CERTS);
-	free(d.data);
-	if (rc <= 0) {
-		safe_path(p, sizeof p, path);
-		report(s, CREDCHECK_UNREADABLE,
-		       "Give a PEM file that starts with the client certificate ('-----BEGIN CERTIFICATE-----'), followed "
-		       "by its intermediates.",
-		       "The certificate file '%s' cannot be used: %s.", p,
-		       trimmed(cert_parse_words(rc < 0 ? rc : GNUTLS_E_NO_CERTIFICATE_FOUND), words, sizeof words));
-		return false;
-	}
-	c->ncerts = (size_t)rc;
-	return true;
-}
-
-/* Loads the key file into c->key; false (with a finding) when it cannot be used. */
-static bool load_key_file(struct creds *c, const char *path, struct sink *s)
-{
-	gnutls_datum_t d;
-	int err = 0, rc;
-	char p[PIECE], words[160];
-
-	if (!read_all(path, &d, &err)) {
-		report_unopenable(s, "key file", path, err);
-		return false;
-	}
-	rc = gnutls_x509_privkey_init(&c->key);
-	if (rc >= 0) {
-		rc = gnutls_x509_privkey_import2(c->key, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
-		if (rc < 0 && !has_pem(&d))
-			rc = gnutls_x509_privkey_import2(c->key, &d, GNUTLS_X509_FMT_DER, NULL, 0);
-		if (rc < 0) {
-			gnutls_x509_privkey_deinit(c->key);
-			c->key = NULL;
-		}
-	} else {
-		c->key = NULL;
-	}
-	free(d.data);
-	if (rc < 0) {
-		safe_path(p, sizeof p, path);
-		report(s, CREDCHECK_UNREADABLE,
-		       "Give the client certificate's private key as an unencrypted PEM file ('-----BEGIN ... PRIVATE "
-		       "KEY-----').",
-		       "The key file '%s' cannot be used: %s.", p, trimmed(key_parse_words(rc), words, sizeof words));
-		return false;
-	}
-	return true;
 }
 
 /* Reports a PKCS#12 file that does not open with the password given. */
@@ -406,198 +234,75 @@ static void report_p12_password(struct sink *s, const char *path)
 	       "The PKCS#12 file '%s' does not open with the password given.", p);
 }
 
-/* Takes one bag element: a certificate into the pool, or a key (the first one kept). Returns a GnuTLS code. */
-static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const char *pass)
+/* Reports a PKCS#12 file that cannot be used (anything but an unopenable file). */
+static void report_p12(struct sink *s, const char *path, const struct creds_status *st)
 {
-	int rc = 0;
-
-	if (type == GNUTLS_BAG_CERTIFICATE) {
-		gnutls_x509_crt_t crt;
-		if (c->ncerts >= MAX_CERTS)
-			return 0;
-		if ((rc = gnutls_x509_crt_init(&crt)) < 0)
-			return rc;
-		if ((rc = gnutls_x509_crt_import(crt, d, GNUTLS_X509_FMT_DER)) < 0) {
-			gnutls_x509_crt_deinit(crt);
-			return rc;
-		}
-		c->certs[c->ncerts++] = crt;
-	} else if (type == GNUTLS_BAG_PKCS8_KEY || type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY) {
-		c->nkeys++;
-		if (c->nkeys > 1)
-			return 0;
-		if ((rc = gnutls_x509_privkey_init(&c->key)) < 0) {
-			c->key = NULL;
-			return rc;
-		}
-		rc = gnutls_x509_privkey_import_pkcs8(c->key, d, GNUTLS_X509_FMT_DER,
-						      type == GNUTLS_BAG_PKCS8_KEY ? NULL : pass,
-						      type == GNUTLS_BAG_PKCS8_KEY ? GNUTLS_PKCS_PLAIN : 0);
-		if (rc < 0) {
-			gnutls_x509_privkey_deinit(c->key);
-			c->key = NULL;
-		}
-	}
-	return rc;
-}
-
-/* Walks the bags of a PKCS#12 structure into c; returns a GnuTLS code (the first failure). */
-static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass)
-{
-	int bad = 0;
-
-	for (int i = 0; i < 1024; i++) {
-		gnutls_pkcs12_bag_t bag;
-		int rc, count;
-
-		if ((rc = gnutls_pkcs12_bag_init(&bag)) < 0)
-			return rc;
-		rc = gnutls_pkcs12_get_bag(p12, i, bag);
-		if (rc < 0) {
-			gnutls_pkcs12_bag_deinit(bag);
-			return rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? bad : rc;
-		}
-		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
-		    (rc = gnutls_pkcs12_bag_decrypt(bag, pass)) < 0) {
-			gnutls_pkcs12_bag_deinit(bag);
-			return rc;
-		}
-		count = gnutls_pkcs12_bag_get_count(bag);
-		for (int j = 0; j < count; j++) {
-			gnutls_datum_t d;
-			int type = gnutls_pkcs12_bag_get_type(bag, (unsigned)j);
-			if (type < 0 || gnutls_pkcs12_bag_get_data(bag, (unsigned)j, &d) < 0)
-				continue;
-			rc = p12_take(c, type, &d, pass);
-			if (rc < 0 && bad == 0)
-				bad = rc;
-		}
-		gnutls_pkcs12_bag_deinit(bag);
-	}
-	return bad;
-}
-
-/* Loads a PKCS#12 file; false (with a finding) when it cannot be used. */
-static bool load_p12(struct creds *c, const char *path, const char *password, struct sink *s)
-{
-	const char *pass = password ? password : "";
-	gnutls_pkcs12_t p12 = NULL;
-	gnutls_datum_t d;
-	int err = 0, rc;
 	char p[PIECE], words[160];
 
-	c->p12 = true;
-	c->file = path;
-	if (!read_all(path, &d, &err)) {
-		report_unopenable(s, "PKCS#12 file", path, err);
-		return false;
-	}
 	safe_path(p, sizeof p, path);
-	rc = gnutls_pkcs12_init(&p12);
-	if (rc >= 0 && (rc = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0)) < 0)
-		rc = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_PEM, 0);
-	free(d.data);
-	if (rc < 0) {
-		if (p12)
-			gnutls_pkcs12_deinit(p12);
+	if (st->fail == CREDS_UNPARSABLE)
 		report(s, CREDCHECK_UNREADABLE, "Give a PKCS#12 file (.p12, .pfx), or the certificate and key as PEM files.",
 		       "The file '%s' is not a PKCS#12 file GnuTLS can read: %s.", p,
-		       trimmed(p12_parse_words(rc), words, sizeof words));
-		return false;
-	}
-	if (gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED) {
-		gnutls_pkcs12_deinit(p12);
+		       trimmed(p12_parse_words(st->rc), words, sizeof words));
+	else if (st->fail == CREDS_P12_PASSWORD)
 		report_p12_password(s, path);
-		return false;
-	}
-	rc = p12_walk(c, p12, pass);
-	gnutls_pkcs12_deinit(p12);
-	if (rc == GNUTLS_E_DECRYPTION_FAILED || rc == GNUTLS_E_MAC_VERIFY_FAILED) {
-		report_p12_password(s, path);
-		return false;
-	}
-	if (rc < 0) {
+	else if (st->fail == CREDS_P12_DAMAGED)
 		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again from the certificate chain and its key.",
-		       "The PKCS#12 file '%s' is damaged: %s.", p, trimmed(tls_error_words(rc), words, sizeof words));
-		return false;
-	}
-	if (c->ncerts == 0) {
+		       "The PKCS#12 file '%s' is damaged: %s.", p, trimmed(tls_error_words(st->rc), words, sizeof words));
+	else
 		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again with the client certificate, its intermediates "
 		       "and its key.", "The PKCS#12 file '%s' holds no certificate.", p);
+}
+
+/* The kinds of file the credentials come from. */
+enum file_kind { FILE_CERT, FILE_KEY, FILE_P12 };
+
+/* Reports a file the loader could not use. */
+static void report_load(struct sink *s, enum file_kind kind, const char *path, const struct creds_status *st)
+{
+	static const char *const what[] = { "certificate file", "key file", "PKCS#12 file" };
+	char p[PIECE], words[160];
+
+	if (st->fail == CREDS_UNOPENABLE) {
+		report_unopenable(s, what[kind], path, st->sys_err);
+		return;
+	}
+	if (kind == FILE_P12) {
+		report_p12(s, path, st);
+		return;
+	}
+	safe_path(p, sizeof p, path);
+	if (kind == FILE_KEY)
+		report(s, CREDCHECK_UNREADABLE,
+		       "Give the client certificate's private key as an unencrypted PEM file ('-----BEGIN ... PRIVATE "
+		       "KEY-----').",
+		       "The key file '%s' cannot be used: %s.", p, trimmed(key_parse_words(st->rc), words, sizeof words));
+	else
+		report(s, CREDCHECK_UNREADABLE,
+		       "Give a PEM file that starts with the client certificate ('-----BEGIN CERTIFICATE-----'), followed "
+		       "by its intermediates.",
+		       "The certificate file '%s' cannot be used: %s.", p,
+		       trimmed(cert_parse_words(st->rc), words, sizeof words));
+}
+
+/* Loads the credentials the input names into c, reporting what cannot be used; false when no certificate is usable. */
+static bool load_input(struct creds *c, const struct credcheck_input *in, struct sink *s)
+{
+	struct creds_status st = { CREDS_OK, 0, 0 };
+
+	if (in->p12_file) {
+		if (creds_load_p12(c, in->p12_file, in->p12_password, &st))
+			return true;
+		report_load(s, FILE_P12, in->p12_file, &st);
 		return false;
 	}
+	if (!creds_load_certs(c, in->cert_file, &st)) {
+		report_load(s, FILE_CERT, in->cert_file, &st);
+		return false;
+	}
+	if (in->key_file && !creds_load_key(c, in->key_file, &st))
+		report_load(s, FILE_KEY, in->key_file, &st);
 	return true;
-}
-
-/* ---- certificate facts ---- */
-
-/* True when issuer's subject is crt's issuer and issuer's key verifies crt's signature. */
-static bool issued_by(gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer)
-{
-	unsigned status = 0;
-
-	if (!gnutls_x509_crt_check_issuer(crt, issuer))
-		return false;
-	if (gnutls_x509_crt_verify(crt, &issuer, 1,
-				   GNUTLS_VERIFY_DO_NOT_ALLOW_SAME | GNUTLS_VERIFY_DISABLE_CA_SIGN |
-					   GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-				   &status) < 0)
-		return false;
-	return !(status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND));
-}
-
-/* True when crt names itself as its issuer (a root, or a self-signed leaf). */
-static bool self_issued(gnutls_x509_crt_t crt)
-{
-	return gnutls_x509_crt_check_issuer(crt, crt) != 0;
-}
-
-/* 1 when key belongs to crt, 0 when not, -1 when it cannot be told. */
-static int key_matches(gnutls_x509_privkey_t key, gnutls_x509_crt_t crt)
-{
-	unsigned char a[64], b[64];
-	size_t an = sizeof a, bn = sizeof b;
-
-	if (gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, a, &an) < 0 ||
-	    gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, b, &bn) < 0)
-		return -1;
-	return an == bn && memcmp(a, b, an) == 0;
-}
-
-/* The index of a certificate in the pool that issued none of the others (the likely leaf). */
-static size_t pool_leaf(const struct creds *c)
-{
-	for (size_t i = 0; i < c->ncerts; i++) {
-		bool issuer = false;
-		for (size_t j = 0; j < c->ncerts && !issuer; j++)
-			issuer = j != i && issued_by(c->certs[j], c->certs[i]);
-		if (!issuer)
-			return i;
-	}
-	return 0;
-}
-
-/* Walks from certs[leaf] up through the pool; fills c->chain. */
-static void walk_chain(struct creds *c, size_t leaf)
-{
-	bool used[MAX_CERTS] = { false };
-
-	c->chain[0] = leaf;
-	c->nchain = 1;
-	used[leaf] = true;
-	while (c->nchain < c->ncerts) {
-		gnutls_x509_crt_t top = c->certs[c->chain[c->nchain - 1]];
-		size_t next = c->ncerts;
-		if (self_issued(top))
-			break;
-		for (size_t j = 0; j < c->ncerts && next == c->ncerts; j++)
-			if (!used[j] && issued_by(top, c->certs[j]))
-				next = j;
-		if (next == c->ncerts)
-			break;
-		used[next] = true;
-		c->chain[c->nchain++] = next;
-	}
 }
 
 /* ---- the checks ---- */
@@ -608,7 +313,7 @@ static void check_key(const struct creds *c, const char *key_file, struct sink *
 	gnutls_x509_crt_t leaf = c->certs[c->chain[0]];
 	char name[PIECE], p[PIECE];
 
-	if (!c->key || key_matches(c->key, leaf) != 0)
+	if (!c->key || creds_key_matches(c->key, leaf) != 0)
 		return;
 	crt_label(leaf, name, sizeof name);
 	if (c->p12) {
@@ -648,9 +353,10 @@ static void check_p12_keys(const struct creds *c, struct sink *s)
 	}
 }
 
-/* Dates of one certificate against now; role: "client certificate" or "intermediate certificate". True if reported. */
-static bool check_dates_one(gnutls_x509_crt_t crt, const char *role, const char *where, time_t now, struct sink *s)
+/* Dates of one certificate against now: the client certificate (leaf) or an intermediate. True if reported. */
+static bool check_dates_one(gnutls_x509_crt_t crt, bool leaf, const char *where, time_t now, struct sink *s)
 {
+	const char *role = leaf ? "client certificate" : "intermediate certificate";
 	time_t nb = gnutls_x509_crt_get_activation_time(crt);
 	time_t na = gnutls_x509_crt_get_expiration_time(crt);
 	char name[PIECE], date[32], ago[48];
@@ -667,9 +373,8 @@ static bool check_dates_one(gnutls_x509_crt_t crt, const char *role, const char 
 		crt_label(crt, name, sizeof name);
 		date_words(na, date, sizeof date);
 		report(s, CREDCHECK_EXPIRED,
-		       strcmp(role, "client certificate") == 0
-			       ? "Get a new client certificate from the CA that issued it, and configure it with its key."
-			       : "Replace it with the CA's current intermediate certificate.",
+		       leaf ? "Get a new client certificate from the CA that issued it, and configure it with its key."
+			    : "Replace it with the CA's current intermediate certificate.",
 		       "The %s '%s'%s expired on %s, %s.", role, name, where, date, ago);
 		return true;
 	}
@@ -692,12 +397,12 @@ static void check_dates(const struct creds *c, time_t now, struct sink *s)
 {
 	const char *where = c->p12 ? " in the PKCS#12 file" : " in the certificate file";
 
-	if (check_dates_one(c->certs[c->chain[0]], "client certificate", "", now, s))
+	if (check_dates_one(c->certs[c->chain[0]], true, "", now, s))
 		return;
 	for (size_t i = 1; i < c->nchain; i++) {
 		gnutls_x509_crt_t crt = c->certs[c->chain[i]];
-		if (!self_issued(crt))
-			check_dates_one(crt, "intermediate certificate", where, now, s);
+		if (!creds_self_issued(crt))
+			check_dates_one(crt, false, where, now, s);
 	}
 }
 
@@ -793,12 +498,12 @@ static gnutls_x509_crt_t issuer_in_file(const char *path, gnutls_x509_crt_t crt)
 	gnutls_datum_t d;
 	int err = 0, n;
 
-	if (!read_all(path, &d, &err))
+	if (!creds_read_file(path, &d, &err))
 		return NULL;
-	n = parse_certs(&d, list, sizeof list / sizeof list[0]);
+	n = creds_parse_certs(&d, list, sizeof list / sizeof list[0]);
 	free(d.data);
 	for (int i = 0; i < n; i++) {
-		if (!found && issued_by(crt, list[i]))
+		if (!found && creds_issued_by(crt, list[i]))
 			found = list[i];
 		else
 			gnutls_x509_crt_deinit(list[i]);
@@ -850,7 +555,7 @@ static gnutls_x509_crt_t issuer_in_system(gnutls_x509_crt_t crt)
 	if (gnutls_x509_trust_list_init(&tl, 0) < 0)
 		return NULL;
 	if (gnutls_x509_trust_list_add_system_trust(tl, 0, 0) > 0 &&
-	    gnutls_x509_trust_list_get_issuer(tl, crt, &iss, GNUTLS_TL_GET_COPY) >= 0 && iss && !issued_by(crt, iss)) {
+	    gnutls_x509_trust_list_get_issuer(tl, crt, &iss, GNUTLS_TL_GET_COPY) >= 0 && iss && !creds_issued_by(crt, iss)) {
 		gnutls_x509_crt_deinit(iss);
 		iss = NULL;
 	}
@@ -867,7 +572,7 @@ static void check_chain(const struct creds *c, const struct credcheck_input *in,
 	char top_name[PIECE], iss_name[PIECE], w[PIECE], fix[256];
 	struct credcheck_finding *f;
 
-	if (self_issued(top))
+	if (creds_self_issued(top))
 		return;
 	if (in->ca_file && (iss = issuer_in_file(in->ca_file, top)) != NULL)
 		where = strdup(in->ca_file);
@@ -875,7 +580,7 @@ static void check_chain(const struct creds *c, const struct credcheck_input *in,
 		iss = issuer_in_dir(in->ca_path, top, &where);
 	if (!iss && in->system_trust)
 		iss = issuer_in_system(top);         /* where stays NULL: the system store */
-	if (!iss || self_issued(iss))
+	if (!iss || creds_self_issued(iss))
 		goto out;      /* not found anywhere (the server may hold it), or a root: nothing is missing */
 
 	crt_label(top, top_name, sizeof top_name);
@@ -905,48 +610,20 @@ out:
 		gnutls_x509_crt_deinit(iss);
 }
 
-/* Frees the loaded credentials. */
-static void creds_free(struct creds *c)
-{
-	for (size_t i = 0; i < c->ncerts; i++)
-		gnutls_x509_crt_deinit(c->certs[i]);
-	if (c->key)
-		gnutls_x509_privkey_deinit(c->key);
-	memset(c, 0, sizeof *c);
-}
-
 /* Runs every check. */
 size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding *out, size_t max)
 {
 	struct sink s = { out, max, 0 };
 	struct creds c;
-	bool have_certs;
-	size_t leaf = 0;
 
 	memset(&c, 0, sizeof c);
 	if (!in || (!in->p12_file && !in->cert_file))
 		return 0;
-	if (in->p12_file) {
-		have_certs = load_p12(&c, in->p12_file, in->p12_password, &s);
-	} else {
-		have_certs = load_cert_file(&c, in->cert_file, &s);
-		if (in->key_file)
-			load_key_file(&c, in->key_file, &s);
-	}
-	if (!have_certs) {
+	if (!load_input(&c, in, &s)) {
 		creds_free(&c);
 		return s.n;
 	}
-	if (c.p12) {
-		/* the certificate of the first key is the leaf, as gnutls_pkcs12_simple_parse has it */
-		leaf = c.ncerts;
-		for (size_t i = 0; c.key && i < c.ncerts && leaf == c.ncerts; i++)
-			if (key_matches(c.key, c.certs[i]) == 1)
-				leaf = i;
-		if (leaf == c.ncerts)
-			leaf = pool_leaf(&c);
-	}
-	walk_chain(&c, leaf);
+	creds_order(&c);
 	check_p12_keys(&c, &s);
 	check_key(&c, in->key_file, &s);
 	check_dates(&c, in->now ? in->now : time(NULL), &s);

@@ -211,6 +211,16 @@ if start_server gnutls-serv yes gnutls_serv --x509certfile "$certs/server-ecdsa-
 	mkdir -p "$tmp/noca"
 	expect_rc 5 "--capath with no CA in it" -- "$bin" --capath "$tmp/noca" "localhost:$port"
 	expect_rc 0 "--capath with the demo CA" -- "$bin" --capath "$certs" --p12 "$certs/client.p12" --p12-pass-file "$tmp/pass" "localhost:$port"
+	# The endpoint loads its certificate and key with the same loader as the pre-flight checks: DER files too.
+	if certtool -i --infile "$certs/client.pem" --outder --outfile "$tmp/client.der" >/dev/null 2>&1 &&
+		certtool -k --infile "$certs/client.key" --outder --outfile "$tmp/client.key.der" >/dev/null 2>&1; then
+		"$bin" --text --cafile "$certs/root-ca.pem" --cert "$tmp/client.der" --key "$tmp/client.key.der" \
+			"localhost:$port" >"$tmp/out" 2>"$tmp/err"
+		hasnt "$tmp/err" 'no PEM (certificate|private key) in this file' "--cert and --key as DER files are read"
+		has "$tmp/out" 'client certificate: requested; sent a chain of 1 certificate$' "the DER certificate was sent"
+	else
+		bad "certtool could not write DER copies of the demo client certificate and key"
+	fi
 	stop_server
 fi
 

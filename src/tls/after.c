@@ -1,0 +1,178 @@
+/*
+ * after.c: what a side does once its handshake succeeded. The client
+ * reads for the grace period until the server's verdict is known (TLS 1.3
+ * servers judge a client certificate after the client's Finished), and
+ * with --http sends GET / and records the first response line; the server
+ * reads until the client closes, answering a browser's request.
+ */
+#include "conn.h"
+#include "tls_internal.h"
+#include "tlsladder/notes.h"
+#include "tlsladder/sniff.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Client after the handshake: reads for the grace period until the outcome is known. */
+int after_client_grace(struct conn *c, enum tl_grace_end *why)
+{
+	int64_t end = timeline_now(c->tl) + (int64_t)c->o->grace_ms * 1000;
+	bool waited_peer = false;
+	char buf[4096];
+
+	*why = TL_GRACE_EXPIRED;
+	for (int rounds = 0; rounds < 1000; rounds++) {
+		int64_t now = timeline_now(c->tl);
+		int left = (int)((end - now) / 1000);
+		/* TLS 1.3 with a certificate request: the server judges our
+		 * Certificate (even an empty one) only after our Finished */
+		bool awaiting_verdict = c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin;
+		int rc;
+
+		if (c->alert_in) {
+			*why = TL_GRACE_ALERT;
+			break;
+		}
+		if (left <= 0 || transport_remaining_ms(c) <= 0)
+			break;
+		if (!awaiting_verdict) {
+			/* drain what is already in flight, then stop */
+			if (c->o->sync && !waited_peer) {
+				session_sync_wait(c->o->sync, left);
+				waited_peer = true;
+			}
+			if (gnutls_record_check_pending(c->s) == 0) {
+				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+				if (poll(&pf, 1, 0) <= 0) {
+					*why = c->tls13 && (c->sent_cert || c->cert_requested) ? TL_GRACE_ACCEPTED
+											      : TL_GRACE_DRAINED;
+					break;
+				}
+			}
+		}
+		gnutls_record_set_timeout(c->s, (unsigned)(left < transport_remaining_ms(c) ? left : transport_remaining_ms(c)));
+		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc > 0) {
+			char note[96];
+			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
+			timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
+			c->nst_after_fin = true;     /* data after our Finished: the server accepted us */
+			continue;
+		}
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_TIMEDOUT)
+			break;
+		if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			hooks_note_incoming_alert(c, rc);
+			if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || rc == 0) {
+				*why = TL_GRACE_ALERT;
+				return rc;
+			}
+			continue;
+		}
+		*why = TL_GRACE_ERROR;
+		return rc;
+	}
+	return GNUTLS_E_SUCCESS;
+}
+
+/* Client: a minimal HTTP request; the first response line becomes a note (mTLS
+ * servers often reveal a rejected certificate only here). Returns a GnuTLS code. */
+int after_client_http(struct conn *c)
+{
+	char req[512], buf[4096], line[256];
+	size_t have = 0;
+	const char *host = c->ep->cfg.server_name ? c->ep->cfg.server_name : "localhost";
+	int rc;
+
+	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
+		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
+	do {
+		rc = (int)gnutls_record_send(c->s, req, strlen(req));
+	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	if (rc < 0)
+		return rc;
+	{
+		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
+	}
+	for (int rounds = 0; rounds < 1000 && have < sizeof buf - 1; rounds++) {
+		char *eol;
+
+		if (transport_remaining_ms(c) <= 0)
+			return GNUTLS_E_TIMEDOUT;
+		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
+		rc = (int)gnutls_record_recv(c->s, buf + have, sizeof buf - 1 - have);
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			hooks_note_incoming_alert(c, rc);
+			continue;
+		}
+		if (rc <= 0) {
+			if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+				hooks_note_incoming_alert(c, rc);
+			if (have == 0)
+				return rc;
+			break;
+		}
+		have += (size_t)rc;
+		buf[have] = '\0';
+		if ((eol = strstr(buf, "\r\n")) != NULL || (eol = strchr(buf, '\n')) != NULL) {
+			*eol = '\0';
+			break;
+		}
+	}
+	buf[have < sizeof buf ? have : sizeof buf - 1] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	{
+		int status = sniff_http_status((const uint8_t *)buf, strlen(buf));
+		struct tl_note answer = { .code = TL_NOTE_HTTP_ANSWER, .status = status > 0 ? status : 0 };
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn,
+				   notes_render(&answer, have ? buf : NULL, line, sizeof line), &answer);
+	}
+	return 0;
+}
+
+/* Server after the handshake: reads until the client closes or the deadline. */
+int after_server_serve(struct conn *c)
+{
+	char buf[4096];
+	bool answered = false;
+
+	for (int rounds = 0; rounds < 10000; rounds++) {
+		int rc;
+
+		if (transport_remaining_ms(c) <= 0)
+			return GNUTLS_E_TIMEDOUT;
+		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
+		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc > 0 && !answered && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST) {
+			/* a browser or curl: answer, so it does not wait for the deadline */
+			static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
+			char resp[256], note[96];
+			struct tl_note fact = { .code = TL_NOTE_HTTP_SERVED };
+			int len = snprintf(resp, sizeof resp,
+					   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+					   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
+			answered = true;
+			timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
+			do {
+				rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
+			} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+			return rc < 0 ? rc : 0;
+		}
+		if (rc > 0 || rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			hooks_note_incoming_alert(c, rc);
+			continue;
+		}
+		if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			hooks_note_incoming_alert(c, rc);
+		return rc;
+	}
+	return GNUTLS_E_SUCCESS;
+}

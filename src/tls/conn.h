@@ -1,0 +1,185 @@
+/*
+ * conn.h: one side of a connection in progress, shared by the files that
+ * run it (src/tls/ only; the public side is tlsladder/session.h).
+ *
+ *  - endpoint.c   endpoint_new/free, the GnuTLS session set-up, endpoint_run;
+ *  - creds.c      credentials: trust anchors, the own chain and key (PEM, PKCS#12);
+ *  - certcb.c     the client's certificate callback;
+ *  - hooks.c      the handshake hook, the keylog function, record observation;
+ *  - delivery.c   whether an outgoing event's records were written;
+ *  - transport.c  push/pull over the socket, waits and the deadline;
+ *  - after.c      after the handshake: the client's grace period, --http, serving;
+ *  - peercheck.c  the peer's chain, judged with the handshake's own trust list;
+ *  - outcome.c    what was negotiated, why a handshake failed, the exit code.
+ *
+ * A struct conn lives on endpoint_run's stack for one connection; the
+ * GnuTLS callbacks find it through the session (or transport) pointer.
+ */
+#ifndef TLSLADDER_TLS_CONN_H
+#define TLSLADDER_TLS_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "creds.h"
+#include "tlsladder/errors.h"
+#include "tlsladder/recstream.h"
+#include "tlsladder/session.h"
+#include "tlsladder/timeline.h"
+
+struct endpoint {
+	struct session_config cfg;
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	gnutls_datum_t ticket_key;      /* server: shared by all its connections */
+	gnutls_datum_t saved_session;   /* client: for resumption on the next run */
+	/* client credentials, handed out by the retrieve callback */
+	gnutls_pcert_st *pcerts;
+	unsigned npcerts;
+	gnutls_x509_crt_t *crts;        /* the same chain, for its issuer names */
+	gnutls_privkey_t privkey;
+};
+
+/*
+ * An outgoing event whose records are not all written yet. Messages are
+ * placed into the records GnuTLS pushes, in order: plaintext handshake
+ * records byte for byte; an encrypted record counts its payload as message
+ * bytes (GnuTLS writes one message per encrypted record; the payload is an
+ * upper bound of the plaintext). An event is delivered once it is wholly
+ * placed and the stream is written up to its last record's end.
+ */
+struct pending {
+	int seq;                        /* its timeline event */
+	bool msg;                       /* a handshake message (placed by bytes) */
+	bool ccs;                       /* a ChangeCipherSpec announced ahead of its record */
+	size_t left;                    /* message bytes not yet placed in a record */
+	uint64_t end;                   /* outgoing stream offset one past its last record (0: none yet) */
+};
+
+#define PENDING_MAX 64
+#define LEFTOVER_READS 16               /* reads of what the peer left in the socket after a failed write */
+
+/* One connection in progress. */
+struct conn {
+	struct endpoint *ep;
+	gnutls_session_t s;
+	struct timeline *tl;
+	const struct run_opts *o;
+	enum tl_side self, peer;
+	unsigned conn;
+	int fd;
+	bool capture;
+	bool cancelled, timed_out;
+	struct recstream rs[2];         /* the record streams: [0] outgoing, [1] incoming */
+	struct pending pend[PENDING_MAX];  /* outgoing events not settled yet, in stream order */
+	unsigned npend;
+	uint64_t out_written;           /* bytes of the outgoing stream written to the socket */
+	uint8_t out_unsent[8];          /* first bytes fed to the parser but not written (GnuTLS pushes them again) */
+	enum tl_undelivered_cause out_fail;   /* why the last write failed (NONE: none did) */
+	bool leftovers_read;            /* what the peer left in the socket was read after a failed write */
+	bool in_ended;                  /* the incoming stream ended (end of file or error) */
+	bool cut_recorded;              /* the record it ended inside was recorded */
+	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
+	bool fin[2];                    /* Finished seen in that direction (hook) */
+	bool app_out;                   /* TLS 1.3: our records now use application keys */
+	bool tls13;
+	unsigned version;               /* negotiated, once the ServerHello was seen */
+	bool pending_out_alert;
+	unsigned out_alert_level, out_alert_desc;
+	bool last_in_plain_alert;       /* the last incoming record was a plaintext alert (already recorded) */
+	bool sent_cert;                 /* we sent a non-empty Certificate */
+	bool peer_sent_cert;
+	bool cert_requested;            /* a CertificateRequest arrived (client) */
+	bool last_hook_out;             /* the last hooked message was ours (same flight) */
+	bool nst_after_fin;             /* a NewSessionTicket arrived after our Finished */
+	bool alert_in;                  /* an alert arrived (any level) */
+	bool fatal_in;
+	unsigned fatal_in_desc;         /* ... its description (the first fatal alert read) */
+	bool close_in;                  /* close_notify arrived */
+	uint8_t first_in[256];          /* the first bytes the peer sent (to recognise HTTP, SSH, ...) */
+	unsigned first_in_len;
+	int last_errno;                 /* the last transport error */
+	int last_in_type;               /* the last handshake message received (-1: none) */
+	bool waiting_noted;             /* "waiting for the server" was recorded */
+	bool post_fail;                 /* the connection broke right after the handshake (TLS 1.3 verdict lost) */
+	unsigned offered[8];            /* server: the versions the client offered */
+	int noffered;
+};
+
+enum { DIR_OUT = 0, DIR_IN = 1 };
+
+/* ---- certcb.c ---- */
+/* The client's certificate callback (gnutls_certificate_set_retrieve_function2). */
+int certcb_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
+		    const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length, gnutls_pcert_st **pcert,
+		    unsigned int *pcert_length, gnutls_privkey_t *privkey);
+
+/* ---- hooks.c ---- */
+/* The handshake hook: records each message at PRE, both directions. */
+int hooks_handshake(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming, const gnutls_datum_t *msg);
+/* Stores each secret the library derives. */
+int hooks_keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *secret);
+/* Feeds bytes of direction dir through the record parser. */
+void hooks_feed(struct conn *c, int dir, const uint8_t *p, size_t n);
+/* Bytes the peer sent arrived: keep the first ones and parse them. */
+void hooks_took_in(struct conn *c, const uint8_t *p, size_t n);
+/* The incoming stream ended inside a record: records what arrived of it, once. */
+void hooks_record_cut(struct conn *c);
+/* Records an alert we are about to send, so the push wrapper can name it. */
+void hooks_expect_out_alert(struct conn *c, unsigned level, unsigned desc);
+/* An API call returned rc: record an incoming alert it reports, if the record layer could not. */
+void hooks_note_incoming_alert(struct conn *c, int rc);
+
+/* ---- delivery.c ---- */
+/* Records an outgoing event as pending (its records are not written yet); returns its seq. */
+int delivery_observe_out(struct conn *c, struct tl_event *ev, bool msg, bool ccs, size_t left, uint64_t end);
+/* Places n bytes of handshake payload, in a record ending at end, into the waiting messages. */
+void delivery_place_bytes(struct conn *c, size_t n, uint64_t end, bool one_message);
+/* Places a ChangeCipherSpec record ending at end into the CCS announced ahead of it; false if none was. */
+bool delivery_place_ccs(struct conn *c, uint64_t end);
+/* The stream is written up to out_written: settles what is wholly written. */
+void delivery_settle_written(struct conn *c);
+/* A write failed: what was attempted and not written is not sent (unless a retry succeeds). */
+void delivery_settle_failed(struct conn *c, enum tl_undelivered_cause cause);
+/* The cause of a failed write, from errno (or the connection's state). */
+enum tl_undelivered_cause delivery_write_cause(const struct conn *c, int err);
+/* The connection is over: whatever is still pending was not sent; a record cut short is incomplete. */
+void delivery_settle_remaining(struct conn *c);
+
+/* ---- transport.c ---- */
+/* Milliseconds left before the deadline (at least 0). */
+int transport_remaining_ms(const struct conn *c);
+/* GnuTLS's push, pull and pull-timeout functions over c->fd. */
+ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len);
+ssize_t transport_pull(gnutls_transport_ptr_t ptr, void *data, size_t len);
+int transport_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms);
+
+/* ---- after.c ---- */
+/* Client after the handshake: reads for the grace period until the outcome is known. */
+int after_client_grace(struct conn *c, enum tl_grace_end *why);
+/* Client: a minimal HTTP request; the first response line becomes a note. Returns a GnuTLS code. */
+int after_client_http(struct conn *c);
+/* Server after the handshake: reads until the client closes or the deadline. */
+int after_server_serve(struct conn *c);
+
+/* ---- peercheck.c ---- */
+/* Checks the peer's certificate chain and describes the result in r. */
+void peercheck_run(struct conn *c, struct tl_result *r);
+
+/* ---- outcome.c ---- */
+/* Fills in what was negotiated. */
+void outcome_describe(struct conn *c, struct tl_result *r);
+/* Reads the rest of a non-TLS answer's first line (bounded), for the sniffer. */
+void outcome_sniff_more(struct conn *c);
+/* Why a handshake failed, in plain words, the exit code that goes with it, and the typed fact. */
+int outcome_classify(const struct conn *c, int rc, char *out, size_t n, struct tl_note *fact);
+/* The exit code for a finished side. */
+int outcome_exit(const struct conn *c, const struct tl_result *r);
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * transport.c: GnuTLS's push and pull over the connection's socket. Each
+ * byte pushed or pulled goes through the record parser (hooks.c) and the
+ * delivery of outgoing events (delivery.c). Every wait is bounded by the
+ * run's deadline and the cancel descriptor. After a write fails because
+ * the peer closed, what the peer left in the socket is read (its alert).
+ */
+#include "conn.h"
+#include "tls_internal.h"
+#include "tlsladder/stepgate.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Milliseconds left before the deadline (at least 0). */
+int transport_remaining_ms(const struct conn *c)
+{
+	int64_t left = c->o->deadline_us - timeline_now(c->tl);
+
+	if (c->o->gate)
+		left += step_gate_paused_us(c->o->gate);
+
+	if (left <= 0)
+		return 0;
+	return left / 1000 > 0x7fffffff ? 0x7fffffff : (int)(left / 1000);
+}
+
+/*
+ * Waits until fd is ready for `events`, the deadline passes (returns 0),
+ * or the cancel descriptor fires (returns -1, errno ECANCELED).
+ * limit_ms < 0 means "until the deadline".
+ */
+static int wait_fd(struct conn *c, short events, int limit_ms)
+{
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = c->fd, .events = events }, { .fd = c->o->cancel_fd, .events = POLLIN } };
+		int left = transport_remaining_ms(c);
+		int t = limit_ms >= 0 && limit_ms < left ? limit_ms : left;
+		bool note_wait = events == POLLIN && !c->waiting_noted && c->capture && t > 1000;
+		int n = poll(pf, c->o->cancel_fd >= 0 ? 2 : 1, note_wait ? 1000 : t);
+
+		if (n == 0 && note_wait) {
+			/* say what it is doing when the peer is slow to answer */
+			char note[96];
+			c->waiting_noted = true;
+			snprintf(note, sizeof note, "waiting for the %s: no answer for 1 s",
+				 c->self == TL_CLIENT ? "server" : "client");
+			timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, note);
+			continue;
+		}
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (c->o->cancel_fd >= 0 && (pf[1].revents & POLLIN)) {
+			c->cancelled = true;
+			errno = ECANCELED;
+			return -1;
+		}
+		if (n == 0) {
+			if (t == left)
+				c->timed_out = true;
+			return 0;
+		}
+		return 1;
+	}
+}
+
+/*
+ * After send() or recv() failed: waits until the socket is ready for events
+ * and returns 1 to try again, or records the error for GnuTLS and returns -1
+ * (a real error, the deadline (reported as timeout_errno), or cancellation).
+ */
+static int transport_again(struct conn *c, short events, int timeout_errno)
+{
+	int w;
+
+	if (errno == EINTR)
+		return 1;
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		c->last_errno = errno;
+		gnutls_transport_set_errno(c->s, errno);
+		return -1;
+	}
+	w = wait_fd(c, events, -1);
+	if (w <= 0) {
+		gnutls_transport_set_errno(c->s, w == 0 ? timeout_errno : errno);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * A write failed because the peer closed or reset the connection: the peer
+ * usually said why first, and its alert may be waiting in the socket's
+ * receive buffer. Reads what is already there (never waits) through the
+ * record parser, once. The handshake is over (a failed push is fatal to
+ * it), so GnuTLS will not read these bytes itself.
+ */
+static void read_leftovers(struct conn *c)
+{
+	uint8_t buf[4096];
+
+	if (c->leftovers_read)
+		return;
+	c->leftovers_read = true;
+	for (int i = 0; i < LEFTOVER_READS && transport_remaining_ms(c) > 0; i++) {
+		ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0) {
+			hooks_took_in(c, buf, (size_t)n);
+			continue;
+		}
+		if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
+			c->in_ended = true;
+			hooks_record_cut(c);
+		}
+		if (n == 0 || errno != EINTR)
+			break;
+	}
+}
+
+/*
+ * The part of a push GnuTLS already handed over before: after a failed
+ * write it pushes the unwritten bytes again, and those were parsed then (a
+ * retried record stays one event). Returns how many leading bytes of data
+ * were parsed before. If GnuTLS dropped them instead, they stay not sent.
+ */
+static size_t pushed_before(struct conn *c, const uint8_t *data, size_t len)
+{
+	uint64_t unsent = c->rs[DIR_OUT].pos - c->out_written;
+	size_t cmp = unsent < sizeof c->out_unsent ? (size_t)unsent : sizeof c->out_unsent;
+	unsigned k = 0;
+
+	if (unsent == 0)
+		return 0;
+	if (cmp > len)
+		cmp = len;
+	if (memcmp(data, c->out_unsent, cmp) == 0)
+		return unsent < len ? (size_t)unsent : len;
+	for (unsigned i = 0; i < c->npend; i++)
+		if (c->pend[i].end <= c->out_written)
+			c->pend[k++] = c->pend[i];
+	c->npend = k;
+	c->out_written = c->rs[DIR_OUT].pos;
+	return 0;
+}
+
+/* A write failed with err after `done` bytes of data: settles what it carried. */
+static void write_failed(struct conn *c, int err, const uint8_t *data, size_t done, size_t len)
+{
+	size_t keep = len - done < sizeof c->out_unsent ? len - done : sizeof c->out_unsent;
+	enum tl_undelivered_cause cause = delivery_write_cause(c, err);
+
+	memcpy(c->out_unsent, data + done, keep);
+	delivery_settle_failed(c, cause);
+	if (cause == TL_CAUSE_PEER_CLOSED || cause == TL_CAUSE_RESET)
+		read_leftovers(c);
+}
+
+/*
+ * Push: parses the records GnuTLS hands over, writes them within the
+ * deadline, and settles the delivery of what they carry. Returns the bytes
+ * written (short when a write failed after some were), or -1.
+ */
+ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+	struct conn *c = ptr;
+	const uint8_t *p = data;
+	size_t done = 0, seen;
+
+	if (c->o->gate && !c->last_hook_out && c->rs[DIR_OUT].hdr_have == 0 && len > 0 && p[0] == RECSTREAM_CCS &&
+	    c->rs[DIR_OUT].pos == c->out_written) {
+		/* step-gated: a ChangeCipherSpec that opens a flight (TLS 1.3 sends it on its own) */
+		char what[96];
+		snprintf(what, sizeof what, "the %s is about to send ChangeCipherSpec", c->self == TL_CLIENT ? "client" : "server");
+		if (!step_gate_wait(c->o->gate, what)) {
+			c->cancelled = true;
+			gnutls_transport_set_errno(c->s, ECANCELED);
+			return -1;
+		}
+		c->last_hook_out = true;
+	}
+	seen = pushed_before(c, p, len);
+	if (seen < len)
+		hooks_feed(c, DIR_OUT, p + seen, len - seen);
+	while (done < len) {
+		ssize_t n = send(c->fd, p + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		int err = errno;
+		if (n >= 0) {
+			done += (size_t)n;
+			c->out_written += (uint64_t)n;
+			delivery_settle_written(c);
+		} else if (transport_again(c, POLLOUT, ETIMEDOUT) < 0) {
+			write_failed(c, err, p, done, len);
+			return done > 0 ? (ssize_t)done : -1;
+		}
+	}
+	return (ssize_t)len;
+}
+
+/* Pull: reads what is there and records the incoming records. */
+ssize_t transport_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+	struct conn *c = ptr;
+
+	for (;;) {
+		ssize_t n = recv(c->fd, data, len, MSG_DONTWAIT);
+		if (n > 0) {
+			hooks_took_in(c, data, (size_t)n);
+			return n;
+		}
+		if (n == 0) {
+			c->in_ended = true;
+			hooks_record_cut(c);
+			return 0;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			c->in_ended = true;
+			hooks_record_cut(c);
+		}
+		if (transport_again(c, POLLIN, EAGAIN) < 0)
+			return -1;
+	}
+}
+
+/* Pull timeout: data ready (>0), timed out (0), or error (-1). */
+int transport_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	struct conn *c = ptr;
+
+	return wait_fd(c, POLLIN, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)(ms > 0x7fffffffu ? 0x7fffffffu : ms));
+}
