@@ -51,8 +51,8 @@ enum diag_code {
 
 struct diag_finding {
 	enum diag_code code;
-	char sentence[900];       /* may quote certificate names: sanitize to show */
-	char fix[400];
+	char sentence[2048];      /* may quote certificate names: sanitize to show */
+	char fix[1600];
 	size_t evidence[DIAG_MAX_EVIDENCE];   /* timeline indexes */
 	unsigned nevidence;
 };

@@ -371,7 +371,18 @@ static void cert_untrusted_issuer(const struct facts *f, struct diag_finding *d)
 	listed_cas(f, cas, sizeof cas);
 	say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the server "
 	       "accepts only certificates from %s.", issuer, cas);
-	fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
+	if (f->nchain == 1 && !(iss.n == sub.n && memcmp(iss.p, sub.p, iss.n) == 0)) {
+		/* from the client alone, another CA and a missing intermediate look the same */
+		char more[480];
+		snprintf(more, sizeof more, " Only this one certificate was sent: if '%s' is an intermediate CA issued by "
+			 "one of those, the chain is incomplete.", issuer);
+		say_more(d, more);
+		fix(d, "If '%s' is an intermediate below %s, append its certificate to the certificate file, after the "
+		       "client certificate; otherwise use a client certificate issued by %s (or ask the server's operator "
+		       "to trust '%s').", issuer, cas, cas, issuer);
+	} else {
+		fix(d, "Use a client certificate issued by %s (or ask the server's operator to trust '%s').", cas, issuer);
+	}
 	cite(d, f->cr_ev);
 	cite(d, f->client_cert_ev);
 }

@@ -316,7 +316,7 @@ static void write_diagnosis(FILE *f, const struct timeline *tl, unsigned conn, c
 {
 	struct diag_finding d[8];
 	size_t n = diagnose(tl, conn, o->server_only ? TL_SERVER : TL_CLIENT, d, 8);
-	char safe[1800];
+	char safe[8192];           /* a sentence quoting names, sanitized (escapes grow it) */
 
 	for (size_t i = 0; i < n; i++) {
 		char ev[96] = "";

@@ -40,7 +40,7 @@ static bool diagview_load(struct ui *ui)
 /* The diagnosis banner under the header (when there is a cause); returns the rows it took. */
 int diagview_banner(struct ui *ui, int y, int w)
 {
-	char line[1200], safe_s[1000];
+	char line[8448], safe_s[8192];
 
 	if (ui->ndiag == 0 || ui->diag[0].code == DIAG_OK)
 		return 0;
@@ -60,7 +60,7 @@ int diagview_banner(struct ui *ui, int y, int w)
 static bool finding_part(struct ui *ui, size_t i, int part, char *buf, size_t n)
 {
 	const struct diag_finding *d = &ui->diag[i];
-	char safe_s[1200];
+	char safe_s[8000];
 
 	if (part == 0) {
 		sanitize_str(safe_s, sizeof safe_s, d->sentence);
@@ -113,7 +113,7 @@ static void diagview_draw(struct ui *ui, struct rect r)
 	if (ui->ndiag == 0)
 		paint_put(y, x0 + 2, timeline_finished(ui->src.tl) ? "nothing to say" : "the run is not finished yet", bw - 4);
 	for (size_t i = 0; i < ui->ndiag && y < y0 + bh - 1; i++) {
-		char buf[1400];
+		char buf[8448];
 		/* word-wrapped: the code and sentence, the fix, the evidence steps */
 		for (int part = 0; part < 3 && y < y0 + bh - 1; part++)
 			if (finding_part(ui, i, part, buf, sizeof buf))

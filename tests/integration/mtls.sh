@@ -160,6 +160,14 @@ causes() {
 	sentence "tlsladder Demo Intermediate CA" "$l" "names the missing intermediate"
 	cites "$PREFLIGHT" "pre-flight finding" "$l"
 
+	l="$name TLS $v leaf without its intermediate, which the client cannot see (--cafile root only)"
+	check "$l" client-cert-untrusted-issuer 4 -- "${ca[@]}" \
+		--cert "$certs/client.pem" --key "$certs/client.key" "${base[@]}"
+	sentence "Only this one certificate was sent: if 'CN=tlsladder Demo Intermediate CA,O=tlsladder demo \(DEMO ONLY\)' is an intermediate CA issued by one of those, the chain is incomplete\." \
+		"$l" "says the chain may be incomplete"
+	has "$tmp/out" "^fix: If 'CN=tlsladder Demo Intermediate CA,O=tlsladder demo \(DEMO ONLY\)' is an intermediate below 'CN=tlsladder Demo Root CA,O=tlsladder demo \(DEMO ONLY\)', append its certificate to the certificate file" \
+		"$l: the fix says to append the intermediate"
+
 	l="$name TLS $v expired certificate"
 	check "$l" client-cert-expired 4 -- "${ca[@]}" \
 		--cert "$certs/client-expired-chain.pem" --key "$certs/client-expired.key" "${base[@]}"

@@ -165,7 +165,7 @@ wait_for '^ +[0-9]+!│◀═+ CertificateRequest' "the CertificateRequest is ma
 wait_for '^ +[0-9]+!│◀═+ Alert fatal bad_certificate' "the alert is marked as evidence"
 keys d
 wait_for 'Diagnosis \(any key closes this\)' "d opens the diagnosis panel"
-wait_for 'fix: Use a client certificate issued by' "the panel gives the fix"
+wait_for 'fix: If .CN=tlsladder Demo Other CA,O=tlsladder demo \(DEMO ONLY\). is an intermediate below' "the panel gives the fix"
 wait_for 'evidence: step [0-9]+, [0-9]+, [0-9]+' "the panel lists the evidence steps"
 keys x
 gone 'Diagnosis \(any key' "any key closes it"
