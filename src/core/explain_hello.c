@@ -186,20 +186,6 @@ void explain_hello_client(struct strbuf *o, const struct explain_ctx *c)
 	}
 }
 
-/* The key exchange a TLS 1.2 suite name implies: "ECDHE", "DHE", "RSA" or NULL. */
-static const char *suite_kx(const char *name)
-{
-	if (!name)
-		return NULL;
-	if (strstr(name, "_ECDHE_"))
-		return "ECDHE";
-	if (strstr(name, "_DHE_"))
-		return "DHE";
-	if (strncmp(name, "TLS_RSA_", 8) == 0)
-		return "RSA";
-	return NULL;
-}
-
 /* ServerHello in TLS 1.3. */
 static void server_hello13(struct strbuf *o, const struct explain_ctx *c, const struct sh_facts *sh)
 {
@@ -272,8 +258,9 @@ void explain_hello_server(struct strbuf *o, const struct explain_ctx *c)
 	if (offer_before(c, &h))
 		strbuf_printf(o, " from the %u suite%s the client offered", h.nsuites, h.nsuites == 1 ? "" : "s");
 	strbuf_printf(o, ".");
-	kx = suite_kx(names_cipher_suite(sh.cipher_suite));
-	if (kx && strcmp(kx, "RSA") == 0)
+	kx = c->s.kx == SUMMARY_KX_RSA || c->s.kx == SUMMARY_KX_ECDHE || c->s.kx == SUMMARY_KX_DHE
+		     ? summary_kx_name(c->s.kx) : NULL;
+	if (c->s.kx == SUMMARY_KX_RSA)
 		strbuf_printf(o, " This suite uses RSA key exchange: the client will encrypt a secret with the public "
 			      "key in the server's certificate.");
 	else if (kx)

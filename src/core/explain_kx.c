@@ -59,9 +59,18 @@ void explain_kx_server(struct strbuf *o, const struct explain_ctx *c)
 				      "only, and signs it", explain_group_name(k.group, t1, sizeof t1), k.pub_len);
 		else
 			strbuf_printf(o, "The server sends fresh Diffie-Hellman parameters for this connection only "
-				      "(a %zu-bit prime and its public value), and signs them", k.prime_bits);
-		strbuf_printf(o, " together with both hello randoms using its certificate's private key (%s).",
-			      explain_sig_name(k.sigscheme, t2, sizeof t2));
+				      "(a %zu-bit prime and its public value), and signs them",
+				      c->s.dh_bits ? (size_t)c->s.dh_bits : k.prime_bits);
+		if (c->s.legacy_sig != NAMES_AUTH_NONE)
+			/* TLS 1.0/1.1: no algorithm field; the key type fixes the signature */
+			strbuf_printf(o, " together with both hello randoms using its certificate's private key (%s; "
+				      "TLS 1.0 and 1.1 negotiate no signature algorithm).",
+				      c->s.legacy_sig == NAMES_AUTH_RSA   ? "RSA over MD5 and SHA-1"
+				      : c->s.legacy_sig == NAMES_AUTH_DSA ? "DSA over SHA-1"
+									  : "ECDSA over SHA-1");
+		else
+			strbuf_printf(o, " together with both hello randoms using its certificate's private key (%s).",
+				      explain_sig_name(k.sigscheme, t2, sizeof t2));
 		strbuf_printf(o, " The signature proves the key comes from the certificate's owner, not from an "
 			      "attacker in the middle.");
 	}

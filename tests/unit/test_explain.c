@@ -736,14 +736,14 @@ static void random_bodies(void **state)
 static int setup(void **state)
 {
 	struct tl_error err;
-	struct demo_scenario rejected, no_ems;
+	struct demo_scenario rejected, no_ems, legacy;
 
 	(void)state;
 	if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs))
 		return -1;
 	if (session_global_init(&err) != 0)
 		return -1;
-	for (size_t k = 0; k < demo_count() && nruns < MAX_RUNS - 2; k++) {
+	for (size_t k = 0; k < demo_count() && nruns < MAX_RUNS - 3; k++) {
 		runs[nruns].name = demo_get(k)->name;
 		runs[nruns].tl = run_scenario(demo_get(k));
 		if (!runs[nruns].tl)
@@ -755,6 +755,14 @@ static int setup(void **state)
 	rejected.client_key = "client-other-ca.key";
 	runs[nruns].name = "rejected";
 	runs[nruns].tl = run_scenario(&rejected);
+	if (!runs[nruns].tl)
+		return -1;
+	nruns++;
+	legacy = *demo_find("tls12-ecdhe");
+	legacy.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.0";
+	legacy.server_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.0";
+	runs[nruns].name = "tls10";
+	runs[nruns].tl = run_scenario(&legacy);
 	if (!runs[nruns].tl)
 		return -1;
 	nruns++;
@@ -795,6 +803,23 @@ static void certificate_verdicts(void **state)
 	assert_has(buf, " Here the server found it wanting: NOT trusted:");
 }
 
+/* TLS 1.0: the ServerKeyExchange has no signature algorithm field; its
+ * paragraph names the signature the key type fixes, and the ServerHello's
+ * key exchange comes from the summary, not from the suite's name. */
+static void legacy_key_exchange(void **state)
+{
+	char buf[1024];
+	const struct timeline *tl = timeline_of("tls10");
+
+	(void)state;
+	explained(tl, find_hs(tl, 0, 12, TL_SERVER, 0), buf, sizeof buf);
+	assert_has(buf, "using its certificate's private key (RSA over MD5 and SHA-1; TLS 1.0 and 1.1 negotiate no "
+			"signature algorithm).");
+	assert_lacks(buf, "could not be decoded");
+	explained(tl, find_hs(tl, 0, 2, TL_SERVER, 0), buf, sizeof buf);
+	assert_has(buf, "This suite uses ECDHE key exchange: the server will send signed one-time key parameters");
+}
+
 /* Frees the runs. */
 static int teardown(void **state)
 {
@@ -819,6 +844,7 @@ int main(void)
 		cmocka_unit_test(mutual_tls),
 		cmocka_unit_test(real_rejection),
 		cmocka_unit_test(certificate_verdicts),
+		cmocka_unit_test(legacy_key_exchange),
 		cmocka_unit_test(alerts),
 		cmocka_unit_test(hand_made),
 		cmocka_unit_test(raw_sni),
