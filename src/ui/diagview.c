@@ -19,21 +19,23 @@ static bool conn_done(const struct ui *ui)
 	return r.set;
 }
 
-/* Diagnoses the connection shown once it is over (again when the timeline grew). */
+/* Diagnoses the connection shown once it is over (again whenever the timeline changed). */
 static bool diagview_load(struct ui *ui)
 {
-	size_t n = timeline_count(ui->src.tl);
+	uint64_t id;
+	unsigned gen;
 
-	if ((timeline_finished(ui->src.tl) || (ui->src.per_conn && conn_done(ui))) && ui->diag_count != n + 1) {
+	timeline_stamp(ui->src.tl, &id, &gen);
+	if ((timeline_finished(ui->src.tl) || (ui->src.per_conn && conn_done(ui))) && ui->diag_gen != (size_t)gen + 1) {
 		unsigned conns = timeline_conn_count(ui->src.tl);
 		unsigned conn = ui->src.per_conn ? (unsigned)ui->conn_sel : conns ? conns - 1 : 0;
 		ui->ndiag = diagnose(ui->src.tl, conn, ui->src.per_conn ? TL_SERVER : TL_CLIENT, ui->diag,
 				     sizeof ui->diag / sizeof ui->diag[0]);
-		ui->diag_count = n + 1;
+		ui->diag_gen = (size_t)gen + 1;
 		return true;
 	}
-	if (ui->src.per_conn && ui->diag_count && n + 1 != ui->diag_count)
-		ui->diag_count = 0;
+	if (ui->src.per_conn && ui->diag_gen && (size_t)gen + 1 != ui->diag_gen)
+		ui->diag_gen = 0;
 	return false;
 }
 

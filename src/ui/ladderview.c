@@ -55,8 +55,8 @@ void ladderview_show_conn(struct ui *ui, long conn)
 	ladder_set_conn(&ui->lad[0], conn);
 	ladder_set_conn(&ui->lad[1], conn);
 	ui->cur = ui->top = 0;
-	ui->sum_count = (size_t)-1;     /* rebuild the header */
-	ui->diag_count = 0;
+	ui->sum_gen = 0;                /* rebuild the header */
+	ui->diag_gen = 0;
 	ui->ndiag = 0;
 }
 

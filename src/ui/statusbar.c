@@ -29,7 +29,8 @@ static bool any_failed(const struct timeline *tl)
 static bool statusbar_load(struct ui *ui)
 {
 	size_t n = timeline_count(ui->src.tl);
-	unsigned conns, conn = 0;
+	unsigned conns, conn = 0, gen;
+	uint64_t id;
 	struct tl_event last;
 
 	for (; ui->err_scanned < n; ui->err_scanned++) {
@@ -37,7 +38,8 @@ static bool statusbar_load(struct ui *ui)
 		if (timeline_get(ui->src.tl, ui->err_scanned, &ev) && ev.kind == TL_EV_ERROR)
 			ui->saw_error = true;
 	}
-	if (n == ui->sum_count && (!timeline_finished(ui->src.tl) || ui->sum_final))
+	timeline_stamp(ui->src.tl, &id, &gen);
+	if ((size_t)gen + 1 == ui->sum_gen && (!timeline_finished(ui->src.tl) || ui->sum_final))
 		return false;
 	ui->sum_final = timeline_finished(ui->src.tl);
 	if (ui->sum_final)
@@ -50,7 +52,7 @@ static bool statusbar_load(struct ui *ui)
 	if (ui->src.per_conn)
 		conn = (unsigned)ui->conn_sel;
 	ui->have_sum = summary_build(ui->src.tl, conn, &ui->sum);
-	ui->sum_count = n;
+	ui->sum_gen = (size_t)gen + 1;
 	return true;
 }
 

@@ -92,11 +92,11 @@ struct ui {
 	bool diag_open;                 /* the diagnosis panel (d) */
 	struct diag_finding diag[6];    /* the diagnosis of the connection shown, once the run finished */
 	size_t ndiag;
-	size_t diag_count;              /* ... made at this timeline length (+1; 0: not made) */
+	size_t diag_gen;                /* ... made at this timeline generation (+1; 0: not made) */
 	/* header and status bar (statusbar.c) */
 	bool show_secrets;
 	char msg[256];
-	size_t sum_count;
+	size_t sum_gen;                 /* the header's summary was made at this timeline generation + 1 */
 	bool sum_final;                 /* the summary was built after the run finished */
 	size_t err_scanned;             /* events checked for errors so far */
 	bool saw_error;                 /* an error event was recorded */

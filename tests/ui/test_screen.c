@@ -574,6 +574,56 @@ static void live_verdict_inspect(void **state)
 }
 
 /* Loads the fixture timeline. */
+/*
+ * A side's result stored without a new event (as when a connection settles)
+ * shows in the header at once: the header follows every change of the
+ * timeline, not only its length.
+ */
+static void header_follows_results(void **state)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct timeline *tl = build_live();
+	struct ui_source src;
+	struct ui_opts o;
+	struct tl_result r;
+	struct ui *ui;
+	SCREEN *scr;
+	char *before, *after;
+
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(40, 140);
+	memset(&src, 0, sizeof src);
+	src.tl = tl;
+	src.target = "demo tls12-rsa";
+	memset(&o, 0, sizeof o);
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	before = live_screen(ui, NULL);
+	memset(&r, 0, sizeof r);
+	r.set = true;
+	r.handshake_ok = true;
+	r.verify_done = true;
+	r.verified = true;
+	r.version = 0x0303;
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	after = live_screen(ui, NULL);
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	timeline_destroy(tl);
+	assert_null(strstr(before, "server cert verified"));
+	if (!strstr(after, "server cert verified"))
+		fail_msg("the header did not follow the stored result:\n%s", after);
+	free(before);
+	free(after);
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -611,6 +661,7 @@ int main(void)
 		cmocka_unit_test(not_sent_wire),
 		cmocka_unit_test(live_verdict_golden),
 		cmocka_unit_test(live_verdict_inspect),
+		cmocka_unit_test(header_follows_results),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
