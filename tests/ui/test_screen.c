@@ -220,6 +220,37 @@ static struct tree_node *decoded(const struct timeline *tl, size_t i, void *arg)
 	return decode_event(tl, i);
 }
 
+/* Compares a screen with its golden file (TLSLADDER_UPDATE_GOLDEN=1 rewrites it); frees got. */
+static void compare_golden(const char *name, char *got)
+{
+	char golden[PATH_MAX + 64], *want;
+	size_t wlen = 0;
+
+	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
+	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		FILE *g = fopen(golden, "w");
+		assert_non_null(g);
+		fputs(got, g);
+		fclose(g);
+	}
+	want = (char *)slurp(golden, &wlen);
+	if (!want)
+		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
+	want = realloc(want, wlen + 1);
+	want[wlen] = '\0';
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
+		fail_msg("screen %s differs from %s", name, golden);
+	}
+	/* whatever is drawn, no raw control character reaches the screen */
+	for (const unsigned char *p = (const unsigned char *)got; *p; p++)
+		assert_true(*p >= 0x20 || *p == '\n');
+	assert_null(strstr(got, "\xe2\x80\xae"));
+	free(got);
+	free(want);
+}
+
+
 /* Draws (after feeding keys) at cols x lines and compares with golden/<name>.txt. */
 static void check_screen(const char *name, int cols, int lines, bool ascii, const int *keys)
 {
@@ -228,8 +259,7 @@ static void check_screen(const char *name, int cols, int lines, bool ascii, cons
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
-	char golden[PATH_MAX + 64], *got, *want;
-	size_t wlen = 0;
+	char *got;
 
 	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
 	scr = newterm("xterm-256color", out, in);
@@ -257,28 +287,7 @@ static void check_screen(const char *name, int cols, int lines, bool ascii, cons
 	fclose(out);
 	fclose(in);
 
-	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
-	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
-		FILE *g = fopen(golden, "w");
-		assert_non_null(g);
-		fputs(got, g);
-		fclose(g);
-	}
-	want = (char *)slurp(golden, &wlen);
-	if (!want)
-		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
-	want = realloc(want, wlen + 1);
-	want[wlen] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
-		fail_msg("screen %s differs from %s", name, golden);
-	}
-	/* whatever is drawn, no raw control character reaches the screen */
-	for (const unsigned char *p = (const unsigned char *)got; *p; p++)
-		assert_true(*p >= 0x20 || *p == '\n');
-	assert_null(strstr(got, "\xe2\x80\xae"));
-	free(got);
-	free(want);
+	compare_golden(name, got);
 }
 
 static void wide_first_step(void **state)
@@ -460,31 +469,6 @@ static struct tree_node *inspect_builder(const struct timeline *tl, size_t i, vo
 }
 
 /* Compares screen text with golden/<name>.txt (TLSLADDER_UPDATE_GOLDEN=1 rewrites it); frees got. */
-static void compare_golden(const char *name, char *got)
-{
-	char golden[PATH_MAX + 64], *want;
-	size_t wlen = 0;
-
-	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
-	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
-		FILE *g = fopen(golden, "w");
-		assert_non_null(g);
-		fputs(got, g);
-		fclose(g);
-	}
-	want = (char *)slurp(golden, &wlen);
-	if (!want)
-		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
-	want = realloc(want, wlen + 1);
-	want[wlen] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
-		fail_msg("screen %s differs from %s", name, golden);
-	}
-	free(got);
-	free(want);
-}
-
 /* Takes in the timeline and draws, then a frame per key as the program
  * does; returns the screen text. */
 static char *live_screen(struct ui *ui, const int *keys)
