@@ -6,6 +6,7 @@
  * because the same fault gets different alerts from different servers.
  */
 #include "tlsladder/diagnose.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/errors.h"
 #include "tlsladder/names.h"
@@ -179,7 +180,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 		f->preflight[i] = -1;
 	f->self_side = side;
 	summary_build(tl, conn, &f->s);
-	f->tls13 = f->s.version == 0x0304;
+	f->tls13 = f->s.version == WIRE_TLS13;
 	f->self = side == TL_CLIENT ? f->s.client : f->s.server;
 	f->peer = side == TL_CLIENT ? f->s.server : f->s.client;
 	timeline_conn_range(tl, conn, &f->first, &f->end);
@@ -195,14 +196,14 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 				f->ncas = peek_cr_ca_names(ev.body, ev.body_len, f->tls13, f->cas, MAX_CAS);
 				if (f->ncas < 0)
 					f->ncas = 0;
-			} else if (ev.hs_type == 11 && ev.from == TL_CLIENT) {
+			} else if (ev.hs_type == WIRE_HS_CERTIFICATE && ev.from == TL_CLIENT) {
 				f->client_cert_ev = (long)i;
 				f->nchain = peek_certificates(ev.body, ev.body_len, f->tls13, f->chain, MAX_CHAIN);
 				if (f->nchain < 0)
 					f->nchain = 0;
-			} else if (ev.hs_type == 11) {
+			} else if (ev.hs_type == WIRE_HS_CERTIFICATE) {
 				f->server_cert_ev = (long)i;
-			} else if (ev.hs_type == 20 && ev.from == TL_CLIENT) {
+			} else if (ev.hs_type == WIRE_HS_FINISHED && ev.from == TL_CLIENT) {
 				f->client_fin_ev = (long)i;
 			} else if (ev.hs_type == 2 && f->sh_ev < 0) {
 				f->sh_ev = (long)i;
@@ -328,16 +329,16 @@ static void say_more(struct diag_finding *d, const char *text)
 static const char *alert_gloss(unsigned desc)
 {
 	switch (desc) {
-	case 42: return "bad_certificate: servers send it for a certificate they could not use or verify";
+	case WIRE_ALERT_BAD_CERTIFICATE: return "bad_certificate: servers send it for a certificate they could not use or verify";
 	case 43: return "unsupported_certificate: the key type or signature is one the server does not accept";
 	case 44: return "certificate_revoked: the server found the certificate revoked";
-	case 45: return "certificate_expired: the server considers the certificate out of date";
+	case WIRE_ALERT_CERTIFICATE_EXPIRED: return "certificate_expired: the server considers the certificate out of date";
 	case 46: return "certificate_unknown: the server could not verify it for an unspecified reason";
-	case 48: return "unknown_ca: the server does not trust the CA that issued it";
-	case 49: return "access_denied: the certificate was verified but the server's policy refuses it (or, from some "
+	case WIRE_ALERT_UNKNOWN_CA: return "unknown_ca: the server does not trust the CA that issued it";
+	case WIRE_ALERT_ACCESS_DENIED: return "access_denied: the certificate was verified but the server's policy refuses it (or, from some "
 			"servers, it did not verify)";
 	case 51: return "decrypt_error: the CertificateVerify signature did not check out (wrong key?)";
-	case 116: return "certificate_required: the server needed a certificate and got none";
+	case WIRE_ALERT_CERTIFICATE_REQUIRED: return "certificate_required: the server needed a certificate and got none";
 	default: return NULL;
 	}
 }
@@ -574,7 +575,7 @@ static bool diagnose_serverside(const struct facts *f, struct diag_finding *out,
 static void alert40_words(const struct facts *f, bool version, char *buf, size_t n)
 {
 	buf[0] = '\0';
-	if (f->alert_ev < 0 || f->alert_desc != 40)
+	if (f->alert_ev < 0 || f->alert_desc != WIRE_ALERT_HANDSHAKE_FAILURE)
 		return;
 	if (version && f->peer.set)      /* the peer's result is known: it is this program's GnuTLS */
 		snprintf(buf, n, " This GnuTLS server answered with handshake_failure (40); RFC 8446 (section 4.2.1) asks "
@@ -586,7 +587,7 @@ static void diagnose_mismatch(const struct facts *f, struct diag_finding *out, s
 {
 	enum tl_fail peer = f->peer_fail.fail, self = f->self_fail.fail;
 	bool version = peer == TL_FAIL_VERSION ||
-		       (peer != TL_FAIL_CIPHER && (self == TL_FAIL_VERSION || f->alert_desc == 70));
+		       (peer != TL_FAIL_CIPHER && (self == TL_FAIL_VERSION || f->alert_desc == WIRE_ALERT_PROTOCOL_VERSION));
 	const char *name = names_alert(f->alert_desc);
 	const char *peer_err = f->peer.set ? f->peer.error : "";
 	char detail[700], a40[400];
@@ -751,7 +752,7 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 /* A completed handshake on a legacy version (TLS 1.0/1.1) or a CBC suite with SHA-1: turns ok into a warning. */
 static void diagnose_legacy(const struct facts *f, struct diag_finding *d)
 {
-	bool old = f->s.version >= 0x0300 && f->s.version < 0x0303;
+	bool old = f->s.version >= WIRE_SSL3 && f->s.version < WIRE_TLS12;
 	bool cbc_sha1 = names_suite_cbc_sha1(f->s.cipher_suite);
 	const char *v = names_version(f->s.version), *cs = names_cipher_suite(f->s.cipher_suite);
 	char suite[300] = "";

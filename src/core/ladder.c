@@ -3,6 +3,7 @@
  * record carries (see ladder.h).
  */
 #include "tlsladder/ladder.h"
+#include "tlsladder/wire.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +77,13 @@ static bool fits(const struct tl_event *rec, const struct tl_event *item)
 {
 	switch (item->kind) {
 	case TL_EV_CCS:
-		return rec->rec_type == 20;
+		return rec->rec_type == WIRE_CT_CHANGE_CIPHER_SPEC;
 	case TL_EV_ALERT:
-		return item->encrypted ? rec->encrypted && (rec->rec_type == 21 || rec->rec_type == 23)
-				       : rec->rec_type == 21 && !rec->encrypted;
+		return item->encrypted ? rec->encrypted && (rec->rec_type == WIRE_CT_ALERT || rec->rec_type == WIRE_CT_APPLICATION_DATA)
+				       : rec->rec_type == WIRE_CT_ALERT && !rec->encrypted;
 	case TL_EV_HANDSHAKE:
-		return item->encrypted ? rec->encrypted && (rec->rec_type == 22 || rec->rec_type == 23)
-				       : rec->rec_type == 22 && !rec->encrypted;
+		return item->encrypted ? rec->encrypted && (rec->rec_type == WIRE_CT_HANDSHAKE || rec->rec_type == WIRE_CT_APPLICATION_DATA)
+				       : rec->rec_type == WIRE_CT_HANDSHAKE && !rec->encrypted;
 	default:
 		return false;
 	}
