@@ -19,6 +19,7 @@ struct peek_server_hello {
 	unsigned cipher_suite;
 	unsigned group;          /* key_share group (TLS 1.3), 0 if none */
 	bool psk;                /* pre_shared_key accepted (TLS 1.3 resumption) */
+	bool ems;                /* extended_master_secret present (TLS 1.2) */
 	size_t session_id_len;
 	uint8_t session_id[32];
 };

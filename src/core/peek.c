@@ -5,6 +5,7 @@
 #include "tlsladder/peek.h"
 #include "tlsladder/names.h"
 #include "tlsladder/reader.h"
+#include "tlsladder/wire.h"
 
 #include <string.h>
 
@@ -50,12 +51,14 @@ bool peek_server_hello(const uint8_t *p, size_t n, struct peek_server_hello *out
 
 		if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
 			return false;
-		if (type == 43 && reader_u16(&body, &v))        /* supported_versions */
+		if (type == WIRE_EXT_SUPPORTED_VERSIONS && reader_u16(&body, &v))
 			out->version = v;
-		else if (type == 51 && reader_u16(&body, &v))   /* key_share: group first */
+		else if (type == WIRE_EXT_KEY_SHARE && reader_u16(&body, &v))   /* the group comes first */
 			out->group = v;
-		else if (type == 41)                            /* pre_shared_key */
+		else if (type == WIRE_EXT_PRE_SHARED_KEY)
 			out->psk = true;
+		else if (type == WIRE_EXT_EXTENDED_MASTER_SECRET)
+			out->ems = true;
 	}
 	return true;
 }
