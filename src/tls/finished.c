@@ -1,12 +1,16 @@
 /*
  * finished.c: Finished recomputation and the key schedule (see finished.h).
  *
- * Everything is read from the timeline: the hellos give the randoms, the
- * version and the cipher suite (hence the hash); the handshake bodies give
- * the transcript; the keylog secrets, matched by connection, label and
- * client random, give the keys. One evaluator does the work and describes
- * each step into a tree that may be NULL (tree functions ignore NULL), so
- * finished_matches() and finished_check() cannot disagree.
+ * Everything is read from the timeline, within the handshake a message
+ * belongs to (from its first ClientHello to the next one, or to both
+ * Finished messages): the hellos give the randoms, the version and the
+ * cipher suite (hence the hash); the handshake bodies give the transcript;
+ * the keylog secrets, matched by connection, label and client random, give
+ * the keys. One function (finished_compute) checks a Finished into a typed
+ * result; finished_settle stores it in the timeline when the connection
+ * settles, finished_result_get returns the stored one or computes it on
+ * demand (kept per timeline stamp), and finished_check() and
+ * finished_matches() only render that result, so they cannot disagree.
  */
 #include "tls_internal.h"
 #include "tlsladder/finished.h"
