@@ -17,7 +17,9 @@
 /* What the scan of one connection's messages saw. */
 struct scan {
 	bool saw_ske, saw_shd, saw_cke, saw_server_fin;
-	unsigned ch_seen, sh_seen, ee_seen;   /* hellos decoded: the first ones only, whatever follows */
+	/* messages decoded: the first ones only, whatever follows (a connection holds one handshake; a
+	 * built or hostile timeline may hold thousands, and reading each would make a summary cost grow) */
+	unsigned ch_seen, sh_seen, ee_seen, ccert_seen, cv_seen;
 	uint8_t ch_sid[32];
 	size_t ch_sid_len;
 	struct peek_server_hello sh;
@@ -88,9 +90,13 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 static void scan_server_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
 {
 	struct peek_server_hello sh;
-	struct tree_node *t = decoded(ev, 0);
-	bool ok = peek_server_hello_tree(t, ev->body, ev->body_len, &sh);
+	struct tree_node *t;
+	bool ok;
 
+	if (++sc->sh_seen > 2)
+		return;                  /* a HelloRetryRequest, then the ServerHello */
+	t = decoded(ev, 0);
+	ok = peek_server_hello_tree(t, ev->body, ev->body_len, &sh);
 	tree_free(t);
 	if (!ok)
 		return;
@@ -98,15 +104,14 @@ static void scan_server_hello(const struct tl_event *ev, struct summary *s, stru
 		s->hrr = true;
 		return;
 	}
-	sc->sh = sh;                       /* the latest ServerHello is the one in force */
+	sc->sh = sh;
 	s->have_server_hello = true;
 	s->version = sh.version;
 	s->cipher_suite = sh.cipher_suite;
 	s->psk = sh.psk;
 	if (sh.group)
 		s->group = sh.group;
-	if (s->version == WIRE_TLS12 && sc->sh_seen++ < 2)
-		s->ems = sh.ems;
+	s->ems = s->version == WIRE_TLS12 && sh.ems;
 }
 
 /* One handshake message of the connection. */
@@ -127,13 +132,15 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 	case WIRE_HS_CERTIFICATE:
 		if (ev->from == TL_SERVER) {
 			s->server_cert_msg = true;
-		} else {
+		} else if (sc->ccert_seen++ == 0) {
 			s->client_cert_msg = true;
 			peek_certificate_count(ev->body, ev->body_len, s->version == WIRE_TLS13, &s->client_certs);
 		}
 		break;
 	case WIRE_HS_SERVER_KEY_EXCHANGE: {
 		unsigned g = 0, sig = 0;
+		if (sc->saw_ske)
+			break;
 		sc->saw_ske = true;
 		if (peek_ske_ecdhe(ev->body, ev->body_len, &g, &sig)) {
 			s->group = g;
@@ -151,7 +158,7 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 	case WIRE_HS_CERTIFICATE_REQUEST: s->cert_requested = true; break;
 	case WIRE_HS_SERVER_HELLO_DONE: sc->saw_shd = true; break;
 	case WIRE_HS_CERTIFICATE_VERIFY:
-		if (ev->from == TL_SERVER)
+		if (ev->from == TL_SERVER && sc->cv_seen++ == 0)
 			peek_cert_verify(ev->body, ev->body_len, &s->sigscheme);
 		break;
 	case WIRE_HS_CLIENT_KEY_EXCHANGE: sc->saw_cke = true; break;
