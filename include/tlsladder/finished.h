@@ -3,8 +3,8 @@
  * secrets the keylog function captured, and lays out a connection's key
  * schedule. This header is GnuTLS-free; the hashing is in src/tls/finished.c.
  *
- * The transcript is rebuilt from the handshake bodies in the timeline (the
- * sender's bytes), in order, each prefixed with type(1) || length(3):
+ * The transcript is rebuilt from the handshake bodies of the Finished's own
+ * handshake (from its first ClientHello on; the sender's bytes), in order, each prefixed with type(1) || length(3):
  * ChangeCipherSpec is not a handshake message; TLS 1.3 leaves out
  * NewSessionTicket and KeyUpdate, TLS 1.2 keeps the NewSessionTicket that
  * precedes the server's Finished; after a HelloRetryRequest the first
@@ -22,7 +22,8 @@
  * connection may have none of its own: then the latest earlier
  * connection's master secret is used, and the tree says so.
  *
- * All functions only read the timeline.
+ * All functions only read the timeline, except finished_settle, which
+ * stores the results in it.
  */
 #ifndef TLSLADDER_FINISHED_H
 #define TLSLADDER_FINISHED_H
@@ -33,6 +34,77 @@
 
 #include "tlsladder/timeline.h"
 #include "tlsladder/tree.h"
+
+/* What the check of one Finished concluded. */
+enum finished_verdict {
+	FINISHED_CANNOT_CHECK = 0,   /* the value could not be recomputed (finished_result.reason) */
+	FINISHED_MATCH,              /* recomputed and equal to the verify_data it carries */
+	FINISHED_MISMATCH            /* recomputed and different */
+};
+
+/* Why a Finished could not be recomputed, or how it differs. */
+enum finished_reason {
+	FINISHED_REASON_NONE = 0,
+	FINISHED_NOT_FINISHED,         /* the event is not a Finished message */
+	FINISHED_NO_CLIENT_HELLO,      /* its handshake has no ClientHello */
+	FINISHED_NO_SERVER_HELLO,      /* ... no ServerHello */
+	FINISHED_LEGACY_PRF,           /* TLS 1.0/1.1: the MD5/SHA-1 PRF (version) */
+	FINISHED_UNKNOWN_SUITE,        /* the suite's hash is not known (suite) */
+	FINISHED_UNFRAMEABLE,          /* a message cannot be framed (bad_index) */
+	FINISHED_HASH_FAILED,          /* the library refused to hash */
+	FINISHED_NO_SECRET,            /* the key log has no base secret (base_secret) */
+	FINISHED_SECRET_LENGTH,        /* the base secret has the wrong length (secret_len) */
+	FINISHED_DERIVATION_REFUSED,   /* the library refused the key derivation */
+	FINISHED_OUT_OF_MEMORY,
+	FINISHED_LENGTH_DIFFERS        /* MISMATCH: verify_data has another length than expected */
+};
+
+#define FINISHED_MAX_HASH 64
+#define FINISHED_MAX_MSGS 32
+
+/*
+ * The check of one Finished, computed once: when the connection settles
+ * (finished_settle stores it in the timeline), or on demand for a timeline
+ * that has none stored (memoized per timeline stamp). Views render it.
+ */
+struct finished_result {
+	size_t index;                    /* timeline index of the Finished */
+	unsigned conn;                   /* its connection */
+	enum finished_verdict verdict;
+	enum finished_reason reason;
+	bool client;                     /* sent by the client */
+	unsigned version, suite;         /* from its handshake's ServerHello (0: not known) */
+	const char *hash_name;           /* "SHA-256", "SHA-384" (static), or NULL */
+	size_t hash_len;
+	uint8_t transcript_hash[FINISHED_MAX_HASH]; /* set once the transcript was hashed (hash_len bytes) */
+	bool have_transcript;
+	size_t msgs[FINISHED_MAX_MSGS];  /* timeline indexes of the messages the transcript covers, in order */
+	unsigned nmsgs;                  /* how many (more than FINISHED_MAX_MSGS: only the first are listed) */
+	bool message_hash;               /* msgs[0], a ClientHello, entered as message_hash (after an HRR) */
+	const char *base_secret;         /* key log label of the base secret (static), or NULL */
+	unsigned secret_conn;            /* TLS 1.2: the connection whose master secret was used */
+	uint8_t key[FINISHED_MAX_HASH];  /* TLS 1.3: the finished key; TLS 1.2: the master secret */
+	size_t key_len;                  /* 0: none derived */
+	size_t secret_len;               /* FINISHED_SECRET_LENGTH: the length the key log gave */
+	uint8_t recomputed[FINISHED_MAX_HASH];
+	size_t recomputed_len;           /* 0: not recomputed */
+	size_t received_len;             /* length of the verify_data it carries */
+	size_t bad_index;                /* FINISHED_UNFRAMEABLE: the message */
+};
+
+/*
+ * The check of the Finished at timeline index i into *out: the result
+ * stored when its connection settled, or else computed from the timeline
+ * through the same function (kept while the timeline does not change).
+ * Returns out->verdict.
+ */
+enum finished_verdict finished_result_get(const struct timeline *tl, size_t i, struct finished_result *out);
+
+/* Checks every Finished of connection conn and stores each result in the timeline (timeline_set_finished). */
+void finished_settle(struct timeline *tl, unsigned conn);
+
+/* Why a Finished could not be checked, or how it differs, in plain words (for a view). Returns buf. */
+char *finished_reason_text(const struct finished_result *r, char *buf, size_t n);
 
 /*
  * The check of the Finished at timeline index i: verify_data, the
@@ -57,6 +129,9 @@ bool finished_matches(const struct timeline *tl, size_t i);
  * and the record keys and IVs derived from them. Secrets are TREE_SECRET.
  */
 struct tree_node *finished_key_schedule(const struct timeline *tl, unsigned conn);
+/* The key schedule of the handshake that timeline event i belongs to (a
+ * connection may hold several: renegotiation, or a built timeline). */
+struct tree_node *finished_key_schedule_at(const struct timeline *tl, size_t i);
 
 /*
  * The TLS 1.2 key block (RFC 5246 6.3): PRF(master secret, "key expansion",

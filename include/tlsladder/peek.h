@@ -1,9 +1,11 @@
 /*
- * peek: quick, bounds-checked lookups of single facts in raw handshake
- * bodies (the negotiated version in a ServerHello, the group in a
- * ServerKeyExchange, ...). The capture layer uses them to know what it is
- * looking at; the summary uses them to name what was negotiated. The full
- * field-by-field decoders build on the same reader.
+ * peek: single facts of handshake bodies (the negotiated version in a
+ * ServerHello, the group in a ServerKeyExchange, ...). The capture layer
+ * uses them to know what it is looking at; the summary, the diagnosis and
+ * the Finished check use them to name what was negotiated. They read the
+ * decoder's tree (decode.h), the one parser of each body: each field is
+ * found by its node's byte range. The *_tree forms read a tree the caller
+ * already decoded from the same body p[0..n).
  */
 #ifndef TLSLADDER_PEEK_H
 #define TLSLADDER_PEEK_H
@@ -19,6 +21,7 @@ struct peek_server_hello {
 	unsigned cipher_suite;
 	unsigned group;          /* key_share group (TLS 1.3), 0 if none */
 	bool psk;                /* pre_shared_key accepted (TLS 1.3 resumption) */
+	bool ems;                /* extended_master_secret present (TLS 1.2) */
 	size_t session_id_len;
 	uint8_t session_id[32];
 };
@@ -27,11 +30,17 @@ struct peek_server_hello {
 bool peek_is_hrr_random(const uint8_t *random32);
 /* Reads a ServerHello/HelloRetryRequest body. False when malformed. */
 bool peek_server_hello(const uint8_t *p, size_t n, struct peek_server_hello *out);
+/* The same, from the decoder's tree t of p[0..n). */
+struct tree_node;
+bool peek_server_hello_tree(const struct tree_node *t, const uint8_t *p, size_t n, struct peek_server_hello *out);
 /* Session id of a ClientHello (for TLS 1.2 resumption); false when malformed. */
 bool peek_client_hello_session_id(const uint8_t *p, size_t n, uint8_t *sid, size_t *sid_len);
+bool peek_client_hello_session_id_tree(const struct tree_node *t, const uint8_t *p, size_t n, uint8_t *sid,
+				       size_t *sid_len);
 /* The versions a ClientHello offers (supported_versions, else legacy_version). Returns how many (up to max). */
 int peek_client_hello_versions(const uint8_t *p, size_t n, unsigned *out, int max);
-/* ECDHE ServerKeyExchange: named group and signature scheme (TLS 1.2). */
+int peek_client_hello_versions_tree(const struct tree_node *t, const uint8_t *p, size_t n, unsigned *out, int max);
+/* ECDHE ServerKeyExchange: named group and signature scheme (TLS 1.2; 0 when it cannot be read). */
 bool peek_ske_ecdhe(const uint8_t *p, size_t n, unsigned *group, unsigned *sigscheme);
 /* CertificateVerify: the signature scheme. */
 bool peek_cert_verify(const uint8_t *p, size_t n, unsigned *sigscheme);

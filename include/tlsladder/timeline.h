@@ -226,6 +226,13 @@ void timeline_get_result(const struct timeline *tl, enum tl_side side, unsigned 
 struct chain_result;
 void timeline_set_chain(struct timeline *tl, enum tl_side judge, unsigned conn, const struct chain_result *c);
 bool timeline_get_chain(const struct timeline *tl, enum tl_side judge, unsigned conn, struct chain_result *out);
+/* The check of the Finished at timeline index r->index, computed once when
+ * its connection settled (tlsladder/finished.h). set stores a copy (a later
+ * one for the same index replaces it); get copies it out, false when none
+ * was stored for that index. */
+struct finished_result;
+void timeline_set_finished(struct timeline *tl, const struct finished_result *r);
+bool timeline_get_finished(const struct timeline *tl, size_t index, struct finished_result *out);
 /* The events of connection conn lie in [*first, *end) (others may be
  * interleaved); false when it has none. */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end);

@@ -873,22 +873,23 @@ enum decode_ccs_role decode_ccs_role(const struct timeline *tl, size_t i)
 {
 	struct tl_event ev, e;
 	size_t first, end;
-	bool hrr = false, sh = false, tls13;
+	bool hrr = false, sh = false, tls13, after_ch = false;
 	struct summary s;
 
 	if (!timeline_get(tl, i, &ev) || !timeline_conn_range(tl, ev.conn, &first, &end))
 		return DECODE_CCS_TLS12;
-	for (size_t k = first; k < i; k++) {
+	/* back to the ClientHello that began this handshake (the first one, when an HRR followed it) */
+	for (size_t k = i; k-- > first;) {
+		bool is_hrr;
 		if (!timeline_get(tl, k, &e) || e.conn != ev.conn || e.kind != TL_EV_HANDSHAKE)
 			continue;
-		if (e.hs_type == TL_HS_HELLO_RETRY_REQUEST) {
-			hrr = true;
-		} else if (e.hs_type == 2) {
-			struct peek_server_hello p;
-			bool is_hrr = peek_server_hello(e.body, e.body_len, &p) && p.is_hrr;
-			hrr |= is_hrr;
-			sh |= !is_hrr;
-		}
+		is_hrr = e.hs_type == TL_HS_HELLO_RETRY_REQUEST ||
+			 (e.hs_type == HS_SERVER_HELLO && body_is_hrr(e.body, e.body_len));
+		if (after_ch && !is_hrr)
+			break;
+		hrr |= is_hrr;
+		sh |= e.hs_type == HS_SERVER_HELLO && !is_hrr;
+		after_ch = e.hs_type == HS_CLIENT_HELLO;
 	}
 	summary_build(tl, ev.conn, &s);
 	tls13 = s.version == 0x0304 || ev.version == 0x0304 || hrr;

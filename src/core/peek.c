@@ -1,10 +1,14 @@
 /*
- * peek.c: single facts from raw handshake bodies (see peek.h).
- * Every read goes through the bounds-checked reader.
+ * peek.c: single facts from handshake bodies (see peek.h), read from the
+ * decoder's tree (decode.h): the nodes' byte ranges locate each field, so
+ * there is one parser of each message body. Certificates' issuer and
+ * subject are read from the DER through the bounds-checked reader.
  */
 #include "tlsladder/peek.h"
+#include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 #include "tlsladder/reader.h"
+#include "tlsladder/wire.h"
 
 #include <string.h>
 
@@ -19,167 +23,189 @@ bool peek_is_hrr_random(const uint8_t *random32)
 	return memcmp(random32, hrr_random, sizeof hrr_random) == 0;
 }
 
+/* The bytes of the body a decoder node covers; false when the node is absent or out of the body. */
+static bool node_span(const struct tree_node *node, const uint8_t *p, size_t n, struct peek_span *out)
+{
+	if (!node || node->off > n || node->len > n - node->off)
+		return false;
+	*out = (struct peek_span){ p + node->off, node->len };
+	return true;
+}
+
+/* A 2-byte field the decoder found at path; false when absent. */
+static bool node_u16(const struct tree_node *t, const char *path, const uint8_t *p, size_t n, unsigned *v)
+{
+	struct peek_span s;
+
+	if (!node_span(tree_find(t, path), p, n, &s) || s.n != 2)
+		return false;
+	*v = (unsigned)s.p[0] << 8 | s.p[1];
+	return true;
+}
+
+/* True when the decoder stopped at malformed bytes. */
+static bool malformed(const struct tree_node *t)
+{
+	return !t || tree_find(t, "malformed") != NULL;
+}
+
+/* The decoder's tree of a body, decoded with a known protocol version (0: guessed from the bytes). */
+static struct tree_node *decoded(unsigned hs_type, const uint8_t *p, size_t n, unsigned version)
+{
+	struct decode_ctx ctx = { version, TL_CLIENT, DECODE_KX_UNKNOWN };
+
+	return decode_handshake(hs_type, p, n, &ctx);
+}
+
+/* Reads the fields of a decoded ServerHello or HelloRetryRequest. */
+bool peek_server_hello_tree(const struct tree_node *t, const uint8_t *p, size_t n, struct peek_server_hello *out)
+{
+	struct peek_span random, sid;
+	unsigned v;
+
+	memset(out, 0, sizeof *out);
+	if (malformed(t) || !node_u16(t, "legacy_version", p, n, &out->legacy_version) ||
+	    !node_span(tree_find(t, "random"), p, n, &random) || random.n != 32 ||
+	    !node_span(tree_find(t, "session id"), p, n, &sid) || sid.n < 1 || sid.n - 1 > sizeof out->session_id ||
+	    !node_u16(t, "cipher suite", p, n, &out->cipher_suite))
+		return false;
+	out->is_hrr = peek_is_hrr_random(random.p);
+	memcpy(out->session_id, sid.p + 1, sid.n - 1);             /* the node covers the length byte too */
+	out->session_id_len = sid.n - 1;
+	out->version = out->legacy_version;
+	if (node_u16(t, "extensions/supported_versions/selected_version", p, n, &v))
+		out->version = v;
+	if (node_u16(t, "extensions/key_share/group", p, n, &v) ||
+	    node_u16(t, "extensions/key_share/selected_group", p, n, &v))
+		out->group = v;
+	out->psk = tree_find(t, "extensions/pre_shared_key") != NULL;
+	out->ems = tree_find(t, "extensions/extended_master_secret") != NULL;
+	return true;
+}
+
 /* Reads the fields of a ServerHello or HelloRetryRequest. */
 bool peek_server_hello(const uint8_t *p, size_t n, struct peek_server_hello *out)
 {
-	struct reader r, sid, exts;
-	const uint8_t *random;
-	unsigned comp;
+	struct tree_node *t = decoded(WIRE_HS_SERVER_HELLO, p, n, 0);
+	bool ok = peek_server_hello_tree(t, p, n, out);
 
-	memset(out, 0, sizeof *out);
-	reader_init(&r, p, n);
-	reader_u16(&r, &out->legacy_version);
-	if (!reader_bytes(&r, 32, &random))
-		return false;
-	out->is_hrr = peek_is_hrr_random(random);
-	reader_vec(&r, 1, &sid);
-	reader_u16(&r, &out->cipher_suite);
-	reader_u8(&r, &comp);
-	if (r.failed || sid.n > sizeof out->session_id)
-		return false;
-	memcpy(out->session_id, sid.p, sid.n);
-	out->session_id_len = sid.n;
-	out->version = out->legacy_version;
-	if (reader_left(&r) == 0)
-		return true;
-	if (!reader_vec(&r, 2, &exts))
-		return false;
-	while (reader_left(&exts) > 0) {
-		unsigned type, v;
-		struct reader body;
+	tree_free(t);
+	return ok;
+}
 
-		if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
-			return false;
-		if (type == 43 && reader_u16(&body, &v))        /* supported_versions */
-			out->version = v;
-		else if (type == 51 && reader_u16(&body, &v))   /* key_share: group first */
-			out->group = v;
-		else if (type == 41)                            /* pre_shared_key */
-			out->psk = true;
-	}
+/* Session id of a decoded ClientHello. */
+bool peek_client_hello_session_id_tree(const struct tree_node *t, const uint8_t *p, size_t n, uint8_t *sid,
+				       size_t *sid_len)
+{
+	struct peek_span s;
+
+	if (!node_span(tree_find(t, "session id"), p, n, &s) || s.n < 1 || s.n - 1 > 32)
+		return false;
+	memcpy(sid, s.p + 1, s.n - 1);
+	*sid_len = s.n - 1;
 	return true;
 }
 
 /* Session id of a ClientHello. */
 bool peek_client_hello_session_id(const uint8_t *p, size_t n, uint8_t *sid, size_t *sid_len)
 {
-	struct reader r, s;
+	struct tree_node *t = decoded(WIRE_HS_CLIENT_HELLO, p, n, 0);
+	bool ok = peek_client_hello_session_id_tree(t, p, n, sid, sid_len);
 
-	reader_init(&r, p, n);
-	reader_skip(&r, 2 + 32);
-	if (!reader_vec(&r, 1, &s) || s.n > 32)
-		return false;
-	memcpy(sid, s.p, s.n);
-	*sid_len = s.n;
-	return true;
+	tree_free(t);
+	return ok;
 }
 
 /* Named group and signature scheme of an ECDHE ServerKeyExchange. */
 bool peek_ske_ecdhe(const uint8_t *p, size_t n, unsigned *group, unsigned *sigscheme)
 {
-	struct reader r, point;
-	unsigned curve_type;
+	struct tree_node *t = decoded(WIRE_HS_SERVER_KEY_EXCHANGE, p, n, 0);
+	unsigned g, sig = 0;
+	bool ok = node_u16(t, "named_group", p, n, &g) && tree_find(t, "public key");
 
-	reader_init(&r, p, n);
-	if (!reader_u8(&r, &curve_type) || curve_type != 3)   /* named_curve */
-		return false;
-	reader_u16(&r, group);
-	reader_vec(&r, 1, &point);
-	reader_u16(&r, sigscheme);
-	return !r.failed;
+	/* TLS 1.0/1.1 sign with no algorithm field: the scheme is then 0, whatever follows the key */
+	node_u16(t, "signature algorithm", p, n, &sig);
+	tree_free(t);
+	if (ok) {
+		*group = g;
+		*sigscheme = sig;
+	}
+	return ok;
 }
 
 /* Signature scheme of a CertificateVerify. */
 bool peek_cert_verify(const uint8_t *p, size_t n, unsigned *sigscheme)
 {
-	struct reader r;
+	struct tree_node *t = decoded(WIRE_HS_CERTIFICATE_VERIFY, p, n, 0);
+	bool ok = node_u16(t, "signature algorithm", p, n, sigscheme);
 
-	reader_init(&r, p, n);
-	return reader_u16(&r, sigscheme);
+	tree_free(t);
+	return ok;
+}
+
+/* The certificates of a decoded Certificate message into out (up to max); the count, -1 when malformed. */
+static int certificates_of(const struct tree_node *t, const uint8_t *p, size_t n, struct peek_span *out, int max)
+{
+	const struct tree_node *list = tree_find(t, "certificates");
+	int count = 0;
+
+	if (malformed(t) || !list)
+		return -1;
+	for (const struct tree_node *c = list->first; c; c = c->next) {
+		struct peek_span s;
+		if (!node_span(c, p, n, &s))
+			return -1;
+		if (count < max)
+			out[count] = s;
+		count++;
+	}
+	return count;
 }
 
 /* Counts the certificates in a Certificate message. */
 bool peek_certificate_count(const uint8_t *p, size_t n, bool tls13, unsigned *count)
 {
-	struct reader r, ctx, list;
+	struct tree_node *t = decoded(WIRE_HS_CERTIFICATE, p, n, tls13 ? WIRE_TLS13 : WIRE_TLS12);
+	int k = certificates_of(t, p, n, NULL, 0);
 
-	*count = 0;
-	reader_init(&r, p, n);
-	if (tls13)
-		reader_vec(&r, 1, &ctx);
-	if (!reader_vec(&r, 3, &list))
-		return false;
-	while (reader_left(&list) > 0) {
-		struct reader cert, exts;
-
-		if (!reader_vec(&list, 3, &cert))
-			return false;
-		if (tls13 && !reader_vec(&list, 2, &exts))
-			return false;
-		(*count)++;
-	}
-	return true;
+	tree_free(t);
+	*count = k > 0 ? (unsigned)k : 0;
+	return k >= 0;
 }
 
 /* The CA names of a CertificateRequest. */
 int peek_cr_ca_names(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max)
 {
-	struct reader r, list, skip;
+	struct tree_node *t = decoded(WIRE_HS_CERTIFICATE_REQUEST, p, n, tls13 ? WIRE_TLS13 : WIRE_TLS12);
+	const struct tree_node *list = tree_find(t, tls13 ? "extensions/certificate_authorities"
+							  : "certificate authorities");
 	int count = 0;
 
-	reader_init(&r, p, n);
-	if (tls13) {
-		struct reader exts;
-		reader_vec(&r, 1, &skip);                  /* certificate_request_context */
-		if (!reader_vec(&r, 2, &exts))
-			return -1;
-		reader_init(&list, NULL, 0);
-		while (reader_left(&exts) > 0) {
-			unsigned type;
-			struct reader body;
-			if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
-				return -1;
-			if (type == 47 && !reader_vec(&body, 2, &list))
-				return -1;
-		}
-	} else {
-		reader_vec(&r, 1, &skip);                  /* certificate_types */
-		reader_vec(&r, 2, &skip);                  /* supported_signature_algorithms */
-		if (!reader_vec(&r, 2, &list))
-			return -1;
+	if (malformed(t)) {
+		tree_free(t);
+		return -1;
 	}
-	while (reader_left(&list) > 0) {
-		struct reader dn;
-		if (!reader_vec(&list, 2, &dn))
-			return -1;
+	for (const struct tree_node *c = list ? list->first : NULL; c; c = c->next) {
+		struct peek_span s;
+		if (!node_span(c, p, n, &s) || s.n < 2) {
+			count = -1;
+			break;
+		}
 		if (count < max)
-			out[count] = (struct peek_span){ dn.p, dn.n };
+			out[count] = (struct peek_span){ s.p + 2, s.n - 2 };   /* the node covers the length too */
 		count++;
 	}
+	tree_free(t);
 	return count < max ? count : max;
 }
 
 /* The certificates of a Certificate message. */
 int peek_certificates(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max)
 {
-	struct reader r, ctx, list;
-	int count = 0;
+	struct tree_node *t = decoded(WIRE_HS_CERTIFICATE, p, n, tls13 ? WIRE_TLS13 : WIRE_TLS12);
+	int count = certificates_of(t, p, n, out, max);
 
-	reader_init(&r, p, n);
-	if (tls13)
-		reader_vec(&r, 1, &ctx);
-	if (!reader_vec(&r, 3, &list))
-		return -1;
-	while (reader_left(&list) > 0) {
-		struct reader cert, exts;
-		if (!reader_vec(&list, 3, &cert))
-			return -1;
-		if (tls13 && !reader_vec(&list, 2, &exts))
-			return -1;
-		if (count < max)
-			out[count] = (struct peek_span){ cert.p, cert.n };
-		count++;
-	}
+	tree_free(t);
 	return count < max ? count : max;
 }
 
@@ -238,34 +264,37 @@ bool peek_cert_names(const uint8_t *der, size_t n, struct peek_span *issuer, str
 	return true;
 }
 
-/* The versions a ClientHello offers. */
-int peek_client_hello_versions(const uint8_t *p, size_t n, unsigned *out, int max)
+/* The versions a decoded ClientHello offers. */
+int peek_client_hello_versions_tree(const struct tree_node *t, const uint8_t *p, size_t n, unsigned *out, int max)
 {
-	struct reader r, skip, exts;
-	unsigned legacy;
+	const struct tree_node *sv = tree_find(t, "extensions/supported_versions");
 	int count = 0;
+	unsigned legacy;
 
-	reader_init(&r, p, n);
-	if (!reader_u16(&r, &legacy) || max <= 0)
+	if (max <= 0 || !node_u16(t, "legacy_version", p, n, &legacy))
 		return 0;
-	reader_skip(&r, 32);
-	reader_vec(&r, 1, &skip);               /* session id */
-	reader_vec(&r, 2, &skip);               /* cipher suites */
-	reader_vec(&r, 1, &skip);               /* compression methods */
-	if (reader_left(&r) > 0 && reader_vec(&r, 2, &exts)) {
-		while (reader_left(&exts) > 0) {
-			unsigned type, v;
-			struct reader body, list;
-			if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
-				break;
-			if (type != 43 || !reader_vec(&body, 1, &list))
+	if (sv) {
+		for (const struct tree_node *c = sv->first; c; c = c->next) {
+			struct peek_span s;
+			unsigned v;
+			if (!node_span(c, p, n, &s) || s.n != 2)
 				continue;
-			while (reader_u16(&list, &v))
-				if (count < max && !names_is_grease(v))
-					out[count++] = v;
-			return count;
+			v = (unsigned)s.p[0] << 8 | s.p[1];
+			if (count < max && !names_is_grease(v))
+				out[count++] = v;
 		}
+		return count;
 	}
 	out[0] = legacy;
 	return 1;
+}
+
+/* The versions a ClientHello offers. */
+int peek_client_hello_versions(const uint8_t *p, size_t n, unsigned *out, int max)
+{
+	struct tree_node *t = decoded(WIRE_HS_CLIENT_HELLO, p, n, 0);
+	int count = peek_client_hello_versions_tree(t, p, n, out, max);
+
+	tree_free(t);
+	return count;
 }

@@ -1,21 +1,25 @@
 /*
  * summary.c: what one connection negotiated, from its raw messages.
  *
- * Fixed fields come from peek.h; extensions, tickets and PSK identities are
- * read from the decoder's tree (decode.h), the one parser of those bodies.
+ * Every body is read through the decoder's tree (decode.h), the one parser
+ * of those bodies: fixed fields through peek.h's readers of that tree,
+ * extensions, tickets and PSK identities by their nodes.
  */
 #include "tlsladder/summary.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/tree.h"
+#include "tlsladder/wire.h"
 
 #include <string.h>
 
 /* What the scan of one connection's messages saw. */
 struct scan {
 	bool saw_ske, saw_shd, saw_cke, saw_server_fin;
-	unsigned ch_seen, sh_seen, ee_seen;   /* hellos decoded: the first ones only, whatever follows */
+	/* messages decoded: the first ones only, whatever follows (a connection holds one handshake; a
+	 * built or hostile timeline may hold thousands, and reading each would make a summary cost grow) */
+	unsigned ch_seen, sh_seen, ee_seen, ccert_seen, cv_seen;
 	uint8_t ch_sid[32];
 	size_t ch_sid_len;
 	struct peek_server_hello sh;
@@ -72,7 +76,7 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 	if (++sc->ch_seen > 2)
 		return;                  /* a ClientHello, then one after a HelloRetryRequest */
 	t = decoded(ev, 0);
-	peek_client_hello_session_id(ev->body, ev->body_len, sc->ch_sid, &sc->ch_sid_len);
+	peek_client_hello_session_id_tree(t, ev->body, ev->body_len, sc->ch_sid, &sc->ch_sid_len);
 	if (tree_find(t, "extensions/early_data"))
 		s->early_data_offered = true;
 	if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), &sc->psk_id,
@@ -86,52 +90,57 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 static void scan_server_hello(const struct tl_event *ev, struct summary *s, struct scan *sc)
 {
 	struct peek_server_hello sh;
+	struct tree_node *t;
+	bool ok;
 
-	if (!peek_server_hello(ev->body, ev->body_len, &sh))
+	if (++sc->sh_seen > 2)
+		return;                  /* a HelloRetryRequest, then the ServerHello */
+	t = decoded(ev, 0);
+	ok = peek_server_hello_tree(t, ev->body, ev->body_len, &sh);
+	tree_free(t);
+	if (!ok)
 		return;
 	if (sh.is_hrr) {
 		s->hrr = true;
 		return;
 	}
-	sc->sh = sh;                       /* the latest ServerHello is the one in force */
+	sc->sh = sh;
 	s->have_server_hello = true;
 	s->version = sh.version;
 	s->cipher_suite = sh.cipher_suite;
 	s->psk = sh.psk;
 	if (sh.group)
 		s->group = sh.group;
-	if (s->version == 0x0303 && sc->sh_seen++ < 2) {
-		struct tree_node *t = decoded(ev, s->version);
-		s->ems = tree_find(t, "extensions/extended_master_secret") != NULL;
-		tree_free(t);
-	}
+	s->ems = s->version == WIRE_TLS12 && sh.ems;
 }
 
 /* One handshake message of the connection. */
 static void scan_message(const struct tl_event *ev, struct summary *s, struct scan *sc)
 {
 	switch (ev->hs_type) {
-	case 1: scan_client_hello(ev, s, sc); break;
+	case WIRE_HS_CLIENT_HELLO: scan_client_hello(ev, s, sc); break;
 	case TL_HS_HELLO_RETRY_REQUEST: s->hrr = true; break;
-	case 2: scan_server_hello(ev, s, sc); break;
-	case 8: {
-		struct tree_node *t = sc->ee_seen++ ? NULL : decoded(ev, 0x0304);
+	case WIRE_HS_SERVER_HELLO: scan_server_hello(ev, s, sc); break;
+	case WIRE_HS_ENCRYPTED_EXTENSIONS: {
+		struct tree_node *t = sc->ee_seen++ ? NULL : decoded(ev, WIRE_TLS13);
 		if (!t)
 			break;
 		s->early_data_accepted = tree_find(t, "extensions/early_data") != NULL;
 		tree_free(t);
 		break;
 	}
-	case 11:
+	case WIRE_HS_CERTIFICATE:
 		if (ev->from == TL_SERVER) {
 			s->server_cert_msg = true;
-		} else {
+		} else if (sc->ccert_seen++ == 0) {
 			s->client_cert_msg = true;
-			peek_certificate_count(ev->body, ev->body_len, s->version == 0x0304, &s->client_certs);
+			peek_certificate_count(ev->body, ev->body_len, s->version == WIRE_TLS13, &s->client_certs);
 		}
 		break;
-	case 12: {
+	case WIRE_HS_SERVER_KEY_EXCHANGE: {
 		unsigned g = 0, sig = 0;
+		if (sc->saw_ske)
+			break;
 		sc->saw_ske = true;
 		if (peek_ske_ecdhe(ev->body, ev->body_len, &g, &sig)) {
 			s->group = g;
@@ -139,21 +148,21 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 		} else {
 			scan_ske_dhe(ev, s);
 		}
-		if (s->version && s->version < 0x0303) {
+		if (s->version && s->version < WIRE_TLS12) {
 			/* TLS 1.0/1.1: no algorithm field, the suite's key type fixes the signature */
 			s->sigscheme = 0;
 			s->legacy_sig = names_suite_auth(s->cipher_suite);
 		}
 		break;
 	}
-	case 13: s->cert_requested = true; break;
-	case 14: sc->saw_shd = true; break;
-	case 15:
-		if (ev->from == TL_SERVER)
+	case WIRE_HS_CERTIFICATE_REQUEST: s->cert_requested = true; break;
+	case WIRE_HS_SERVER_HELLO_DONE: sc->saw_shd = true; break;
+	case WIRE_HS_CERTIFICATE_VERIFY:
+		if (ev->from == TL_SERVER && sc->cv_seen++ == 0)
 			peek_cert_verify(ev->body, ev->body_len, &s->sigscheme);
 		break;
-	case 16: sc->saw_cke = true; break;
-	case 20: sc->saw_server_fin |= ev->from == TL_SERVER; break;
+	case WIRE_HS_CLIENT_KEY_EXCHANGE: sc->saw_cke = true; break;
+	case WIRE_HS_FINISHED: sc->saw_server_fin |= ev->from == TL_SERVER; break;
 	default: break;
 	}
 }
@@ -161,7 +170,7 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 /* The key exchange and resumption, once every message was seen. */
 static void settle_kx(struct summary *s, const struct scan *sc)
 {
-	if (s->version == 0x0304) {
+	if (s->version == WIRE_TLS13) {
 		bool ff = s->group >= 0x0100 && s->group <= 0x01ff;      /* finite-field groups */
 		s->resumed = s->psk;
 		if (s->psk)
@@ -188,13 +197,13 @@ static unsigned settle_secrets(const struct summary *s, const struct scan *sc)
 {
 	unsigned b = 0;
 
-	if (s->version == 0x0304) {
+	if (s->version == WIRE_TLS13) {
 		if (s->early_data_offered)
 			b |= SUMMARY_SECRET_CLIENT_EARLY | SUMMARY_SECRET_EARLY_EXPORTER;
 		b |= SUMMARY_SECRET_CLIENT_HS | SUMMARY_SECRET_SERVER_HS;
 		if (sc->saw_server_fin)
 			b |= SUMMARY_SECRET_CLIENT_AP | SUMMARY_SECRET_SERVER_AP | SUMMARY_SECRET_EXPORTER;
-	} else if (s->version == 0x0303 || s->version == 0x0302 || s->version == 0x0301) {
+	} else if (s->version == WIRE_TLS12 || s->version == WIRE_TLS11 || s->version == WIRE_TLS10) {
 		if (sc->saw_cke || s->resumed)
 			b |= SUMMARY_SECRET_MASTER;
 	}
@@ -207,13 +216,13 @@ static bool issued(const struct tl_event *ev, unsigned version, const struct sca
 	struct peek_server_hello sh;
 	bool yes = false;
 
-	if (ev->hs_type == 4 && ev->from == TL_SERVER && sc->psk_id_len) {
+	if (ev->hs_type == WIRE_HS_NEW_SESSION_TICKET && ev->from == TL_SERVER && sc->psk_id_len) {
 		struct tree_node *t = decoded(ev, version);
 		const struct tree_node *n = tree_find(t, "ticket/hex");
 		yes = n && n->len == sc->psk_id_len && n->off <= ev->body_len && n->len <= ev->body_len - n->off &&
 		      memcmp(ev->body + n->off, sc->psk_id, n->len) == 0;
 		tree_free(t);
-	} else if (ev->hs_type == 2 && version == 0x0303 && sc->sh.session_id_len &&
+	} else if (ev->hs_type == WIRE_HS_SERVER_HELLO && version == WIRE_TLS12 && sc->sh.session_id_len &&
 		   peek_server_hello(ev->body, ev->body_len, &sh) && sh.session_id_len == sc->sh.session_id_len) {
 		yes = memcmp(sh.session_id, sc->sh.session_id, sh.session_id_len) == 0;
 	}

@@ -7,6 +7,7 @@
  */
 #include "tlsladder/timeline.h"
 #include "tlsladder/chain.h"
+#include "tlsladder/finished.h"
 #include "tlsladder/names.h"
 
 #include <errno.h>
@@ -27,6 +28,8 @@
 struct conn_info {
 	struct tl_result res[2];
 	struct chain_result *chain[2];   /* the chain verdict each side reached on its peer's; NULL: none */
+	struct finished_result *fin;     /* the checks of its Finished messages, in the order stored */
+	size_t nfin, capfin;
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
 };
@@ -106,6 +109,9 @@ void timeline_destroy(struct timeline *tl)
 	for (size_t i = 0; i < tl->conncap; i++) {
 		free(tl->conns[i].chain[0]);
 		free(tl->conns[i].chain[1]);
+		if (tl->conns[i].fin)
+			memset(tl->conns[i].fin, 0, tl->conns[i].capfin * sizeof *tl->conns[i].fin);
+		free(tl->conns[i].fin);
 	}
 	free(tl->conns);
 	if (tl->secrets)
@@ -522,6 +528,57 @@ bool timeline_get_chain(const struct timeline *tl, enum tl_side judge, unsigned 
 	}
 	pthread_mutex_unlock(&m->sync->lock);
 	return any;
+}
+
+/* The stored check of the Finished at index in a connection's list, or NULL. Lock held. */
+static struct finished_result *finished_locked(const struct conn_info *ci, size_t index)
+{
+	for (size_t k = 0; k < ci->nfin; k++)
+		if (ci->fin[k].index == index)
+			return &ci->fin[k];
+	return NULL;
+}
+
+/* Stores the check of a Finished (a copy; a later one for the same index replaces it). */
+void timeline_set_finished(struct timeline *tl, const struct finished_result *r)
+{
+	struct conn_info *ci = NULL;
+	struct finished_result *slot;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	if (r->index < tl->count)
+		ci = conn_locked(tl, tl->ev[r->index]->conn);
+	slot = ci ? finished_locked(ci, r->index) : NULL;
+	if (ci && !slot && ci->nfin == ci->capfin) {
+		size_t ncap = ci->capfin ? ci->capfin * 2 : 2;
+		struct finished_result *n = realloc(ci->fin, ncap * sizeof *n);
+		if (n) {
+			ci->fin = n;
+			ci->capfin = ncap;
+		}
+	}
+	if (ci && !slot && ci->nfin < ci->capfin)
+		slot = &ci->fin[ci->nfin++];
+	if (slot) {
+		*slot = *r;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* Copies the stored check of the Finished at index; false when there is none. */
+bool timeline_get_finished(const struct timeline *tl, size_t index, struct finished_result *out)
+{
+	const struct timeline *m = tl;
+	const struct finished_result *r = NULL;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (index < m->count && m->ev[index]->conn < m->conncap)
+		r = finished_locked(&m->conns[m->ev[index]->conn], index);
+	if (r)
+		*out = *r;
+	pthread_mutex_unlock(&m->sync->lock);
+	return r != NULL;
 }
 
 /* The events of a connection lie in [first, end). */

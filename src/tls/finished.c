@@ -1,19 +1,23 @@
 /*
  * finished.c: Finished recomputation and the key schedule (see finished.h).
  *
- * Everything is read from the timeline: the hellos give the randoms, the
- * version and the cipher suite (hence the hash); the handshake bodies give
- * the transcript; the keylog secrets, matched by connection, label and
- * client random, give the keys. One evaluator does the work and describes
- * each step into a tree that may be NULL (tree functions ignore NULL), so
- * finished_matches() and finished_check() cannot disagree.
+ * Everything is read from the timeline, within the handshake a message
+ * belongs to (from its first ClientHello to the next one, or to both
+ * Finished messages): the hellos give the randoms, the version and the
+ * cipher suite (hence the hash); the handshake bodies give the transcript;
+ * the keylog secrets, matched by connection, label and client random, give
+ * the keys. One function (finished_compute) checks a Finished into a typed
+ * result; finished_settle stores it in the timeline when the connection
+ * settles, finished_result_get returns the stored one or computes it on
+ * demand (kept per timeline stamp), and finished_check() and
+ * finished_matches() only render that result, so they cannot disagree.
  */
 #include "tls_internal.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
-#include "tlsladder/reader.h"
 #include "tlsladder/summary.h"
+#include "tlsladder/wire.h"
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -23,26 +27,6 @@
 
 #define MAX_HASH 64
 #define NO_INDEX ((size_t)-1)
-
-/* What recomputing needs to know about one connection. */
-struct conn_params {
-	unsigned conn;
-	bool have_ch;
-	uint8_t client_random[32], server_random[32];
-	unsigned version, suite, group;
-	bool psk;                       /* TLS 1.3: the server accepted a PSK */
-	bool ems;                       /* TLS 1.2: extended_master_secret negotiated */
-	bool resumed12;                 /* TLS 1.2: abbreviated handshake (no Certificate, no ClientKeyExchange) */
-	bool rsa_kx;                    /* TLS 1.2: RSA key exchange (a server Certificate, no ServerKeyExchange) */
-	const char *suite_name;         /* IANA name, or NULL */
-	gnutls_digest_algorithm_t dig;
-	gnutls_mac_algorithm_t mac;
-	size_t hlen;
-	const char *hash_name;
-	size_t sh_index;                /* timeline index of the ServerHello */
-	size_t cke_index;               /* ClientKeyExchange (TLS 1.2), or NO_INDEX */
-	size_t server_fin_index;        /* the server's Finished, or NO_INDEX */
-};
 
 /* A growing byte buffer. */
 struct bytes {
@@ -124,41 +108,79 @@ static struct tree_node *add_hexline(struct tree_node *parent, const char *label
 }
 
 /* True when the ServerHello body offers extension type ext (bounds-checked walk). */
-static bool server_hello_has_ext(const uint8_t *p, size_t n, unsigned ext)
-{
-	struct reader r, sid, exts;
 
-	reader_init(&r, p, n);
-	reader_skip(&r, 2 + 32);
-	reader_vec(&r, 1, &sid);
-	reader_skip(&r, 3);
-	if (r.failed || reader_left(&r) == 0 || !reader_vec(&r, 2, &exts))
-		return false;
-	while (reader_left(&exts) > 0) {
-		unsigned type;
-		struct reader body;
-		if (!reader_u16(&exts, &type) || !reader_vec(&exts, 2, &body))
-			return false;
-		if (type == ext)
-			return true;
-	}
-	return false;
+/* What recomputing needs to know about one handshake of a connection. */
+struct conn_params {
+	unsigned conn;
+	size_t start;                   /* timeline index where the handshake begins (its first ClientHello) */
+	bool have_ch;
+	uint8_t client_random[32], server_random[32];
+	unsigned version, suite, group;
+	bool psk;                       /* TLS 1.3: the server accepted a PSK */
+	bool ems;                       /* TLS 1.2: extended_master_secret negotiated */
+	bool resumed12;                 /* TLS 1.2: abbreviated handshake (no Certificate, no ClientKeyExchange) */
+	bool rsa_kx;                    /* TLS 1.2: RSA key exchange (a server Certificate, no ServerKeyExchange) */
+	const char *suite_name;         /* IANA name, or NULL */
+	gnutls_digest_algorithm_t dig;
+	gnutls_mac_algorithm_t mac;
+	size_t hlen;
+	const char *hash_name;
+	size_t sh_index;                /* timeline index of the ServerHello */
+	size_t cke_index;               /* ClientKeyExchange (TLS 1.2), or NO_INDEX */
+	size_t server_fin_index;        /* the server's Finished, or NO_INDEX */
+};
+
+/* The handshake type an event counts as in the transcript (an HRR is a ServerHello on the wire). */
+static unsigned wire_type(const struct tl_event *ev)
+{
+	return ev->hs_type == TL_HS_HELLO_RETRY_REQUEST ? WIRE_HS_SERVER_HELLO : ev->hs_type;
 }
 
-/* Chooses the transcript/PRF hash from the version and suite; false with why when unsupported. */
-static bool params_hash(struct conn_params *p, char *why, size_t wn)
+/* True for a HelloRetryRequest, whether recorded as its own kind or as a ServerHello with the HRR random. */
+static bool is_hrr(const struct tl_event *ev)
+{
+	return ev->hs_type == TL_HS_HELLO_RETRY_REQUEST ||
+	       (ev->hs_type == WIRE_HS_SERVER_HELLO && ev->body_len >= 34 && peek_is_hrr_random(ev->body + 2));
+}
+
+/*
+ * Where the handshake that the events of connection conn before index upto
+ * belong to begins: its ClientHello, or the first one when a
+ * HelloRetryRequest followed it. Scans back from upto and stops there, so
+ * the cost is that of one handshake whatever the connection's length.
+ */
+static size_t handshake_start(const struct timeline *tl, unsigned conn, size_t upto)
+{
+	size_t first, end, start = NO_INDEX;
+	bool after_ch = false;
+
+	if (!timeline_conn_range(tl, conn, &first, &end))
+		return 0;
+	for (size_t j = upto < end ? upto : end; j-- > first;) {
+		struct tl_event ev;
+
+		if (!timeline_get(tl, j, &ev) || ev.conn != conn || ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (after_ch && !is_hrr(&ev))
+			break;                        /* the message before this handshake's ClientHello */
+		after_ch = false;
+		if (ev.hs_type == WIRE_HS_CLIENT_HELLO) {
+			start = j;
+			after_ch = true;
+		}
+	}
+	return start == NO_INDEX ? first : start;
+}
+
+/* Chooses the transcript/PRF hash from the version and suite; the reason when unsupported. */
+static enum finished_reason params_hash(struct conn_params *p)
 {
 	size_t len;
 
-	if (p->version != 0x0304 && p->version != 0x0303) {
-		const char *v = names_version(p->version);
-		snprintf(why, wn, "%s uses the MD5/SHA-1 PRF, which is not supported here", v ? v : "this version");
-		return false;
-	}
-	if (!p->suite_name) {
-		snprintf(why, wn, "unknown cipher suite 0x%04x: its hash is not known", p->suite);
-		return false;
-	}
+	if (p->version != WIRE_TLS13 && p->version != WIRE_TLS12)
+		return FINISHED_LEGACY_PRF;
+	if (!p->suite_name)
+		return FINISHED_UNKNOWN_SUITE;
 	len = strlen(p->suite_name);
 	if (len >= 6 && strcmp(p->suite_name + len - 6, "SHA384") == 0) {
 		p->dig = GNUTLS_DIG_SHA384;
@@ -170,130 +192,165 @@ static bool params_hash(struct conn_params *p, char *why, size_t wn)
 		p->hash_name = "SHA-256";
 	}
 	p->hlen = gnutls_hash_get_len(p->dig);
-	return p->hlen > 0 && p->hlen <= MAX_HASH;
+	return p->hlen > 0 && p->hlen <= MAX_HASH ? FINISHED_REASON_NONE : FINISHED_HASH_FAILED;
 }
 
-/* Reads the hellos of connection conn; false with why when recomputing is impossible. */
-static bool params_get(const struct timeline *tl, unsigned conn, struct conn_params *p, char *why, size_t wn)
+/* Takes one handshake message of the handshake into p. */
+static void params_take(struct conn_params *p, const struct tl_event *ev, size_t j, bool *have_sh, bool *server_cert,
+			bool *ske)
 {
-	size_t first, end;
-	bool have_sh = false, server_cert = false, ske = false;
+	struct peek_server_hello sh;
 
-	memset(p, 0, sizeof *p);
-	p->conn = conn;
-	p->sh_index = p->cke_index = p->server_fin_index = NO_INDEX;
-	timeline_conn_range(tl, conn, &first, &end);
-	for (size_t j = first; j < end; j++) {
-		struct tl_event ev;
-		struct peek_server_hello sh;
-
-		if (!timeline_get(tl, j, &ev) || ev.conn != conn || ev.kind != TL_EV_HANDSHAKE)
-			continue;
-		if (ev.hs_type == 1 && !p->have_ch && ev.body_len >= 34) {
-			memcpy(p->client_random, ev.body + 2, 32);
-			p->have_ch = true;
-		} else if (ev.hs_type == 2 && !have_sh && peek_server_hello(ev.body, ev.body_len, &sh) && !sh.is_hrr) {
-			have_sh = true;
-			memcpy(p->server_random, ev.body + 2, 32);
-			p->version = sh.version;
-			p->suite = sh.cipher_suite;
-			p->group = sh.group;
-			p->psk = sh.psk;
-			p->sh_index = j;
-			p->ems = sh.version == 0x0303 && server_hello_has_ext(ev.body, ev.body_len, 23);
-		} else if (ev.hs_type == 16 && p->cke_index == NO_INDEX) {
-			p->cke_index = j;
-		} else if (ev.hs_type == 20 && ev.from == TL_SERVER && p->server_fin_index == NO_INDEX) {
-			p->server_fin_index = j;
-		} else if (ev.hs_type == 11 && ev.from == TL_SERVER) {
-			server_cert = true;
-		} else if (ev.hs_type == 12) {
-			ske = true;
-		}
+	if (ev->hs_type == WIRE_HS_CLIENT_HELLO && !p->have_ch && ev->body_len >= 34) {
+		memcpy(p->client_random, ev->body + 2, 32);
+		p->have_ch = true;
+	} else if (ev->hs_type == WIRE_HS_SERVER_HELLO && !*have_sh && peek_server_hello(ev->body, ev->body_len, &sh) &&
+		   !sh.is_hrr) {
+		*have_sh = true;
+		memcpy(p->server_random, ev->body + 2, 32);
+		p->version = sh.version;
+		p->suite = sh.cipher_suite;
+		p->group = sh.group;
+		p->psk = sh.psk;
+		p->sh_index = j;
+		p->ems = sh.version == WIRE_TLS12 && sh.ems;
+	} else if (ev->hs_type == WIRE_HS_CLIENT_KEY_EXCHANGE && p->cke_index == NO_INDEX) {
+		p->cke_index = j;
+	} else if (ev->hs_type == WIRE_HS_FINISHED && ev->from == TL_SERVER && p->server_fin_index == NO_INDEX) {
+		p->server_fin_index = j;
+	} else if (ev->hs_type == WIRE_HS_CERTIFICATE && ev->from == TL_SERVER) {
+		*server_cert = true;
+	} else if (ev->hs_type == WIRE_HS_SERVER_KEY_EXCHANGE) {
+		*ske = true;
 	}
-	p->rsa_kx = p->version == 0x0303 && server_cert && !ske;
-	p->resumed12 = p->version == 0x0303 && !server_cert && p->cke_index == NO_INDEX;
-	if (!p->have_ch) {
-		snprintf(why, wn, "no ClientHello in connection %u", conn);
-		return false;
-	}
-	if (!have_sh) {
-		snprintf(why, wn, "no ServerHello in connection %u", conn);
-		return false;
-	}
-	p->suite_name = names_cipher_suite(p->suite);
-	return params_hash(p, why, wn);
 }
 
 /*
- * Builds the transcript of the connection from the handshake messages
- * before timeline index upto; lists each one under list (may be NULL).
- * False with why when it cannot be built.
+ * Reads the handshake of connection conn that begins at index start, up to
+ * index stop (exclusive) and no further than its end: the next ClientHello
+ * that starts another handshake, or both Finished messages. The reason
+ * when recomputing is impossible.
  */
-static bool transcript_build(const struct timeline *tl, const struct conn_params *p, size_t upto, struct bytes *t,
-			     struct tree_node *list, char *why, size_t wn)
+static enum finished_reason params_get(const struct timeline *tl, unsigned conn, size_t start, size_t stop,
+				       struct conn_params *p)
 {
-	bool tls13 = p->version == 0x0304;
+	size_t first, end;
+	bool have_sh = false, server_cert = false, ske = false, after_hrr = false;
+	unsigned fins = 0;
 
-	for (size_t j = 0; j < upto; j++) {
+	memset(p, 0, sizeof *p);
+	p->conn = conn;
+	p->start = start;
+	p->sh_index = p->cke_index = p->server_fin_index = NO_INDEX;
+	timeline_conn_range(tl, conn, &first, &end);
+	for (size_t j = start > first ? start : first; j < end && j < stop && fins < 2; j++) {
+		struct tl_event ev;
+
+		if (!timeline_get(tl, j, &ev) || ev.conn != conn || ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (ev.hs_type == WIRE_HS_CLIENT_HELLO && p->have_ch && !after_hrr)
+			break;                        /* another handshake begins */
+		after_hrr = is_hrr(&ev);
+		fins += ev.hs_type == WIRE_HS_FINISHED;
+		params_take(p, &ev, j, &have_sh, &server_cert, &ske);
+	}
+	p->rsa_kx = p->version == WIRE_TLS12 && server_cert && !ske;
+	p->resumed12 = p->version == WIRE_TLS12 && !server_cert && p->cke_index == NO_INDEX;
+	if (!p->have_ch)
+		return FINISHED_NO_CLIENT_HELLO;
+	if (!have_sh)
+		return FINISHED_NO_SERVER_HELLO;
+	p->suite_name = names_cipher_suite(p->suite);
+	return params_hash(p);
+}
+
+/* The reason in words, for the key schedule's own use of the parameters. */
+static void params_why(const struct conn_params *p, enum finished_reason reason, char *why, size_t wn)
+{
+	struct finished_result r;
+
+	memset(&r, 0, sizeof r);
+	r.reason = reason;
+	r.conn = p->conn;
+	r.version = p->version;
+	r.suite = p->suite;
+	finished_reason_text(&r, why, wn);
+}
+
+/* Notes message j in the result's list of the messages the transcript covers. */
+static void covered_add(struct finished_result *r, size_t j)
+{
+	if (r && r->nmsgs < FINISHED_MAX_MSGS)
+		r->msgs[r->nmsgs] = j;
+	if (r)
+		r->nmsgs++;
+}
+
+/* Replaces the transcript so far (ClientHello1) by message_hash (RFC 8446 4.4.1). */
+static enum finished_reason transcript_message_hash(const struct conn_params *p, struct bytes *t,
+						    struct finished_result *r)
+{
+	uint8_t h[MAX_HASH];
+
+	if (t->oom || gnutls_hash_fast(p->dig, t->p, t->len, h) < 0)
+		return FINISHED_HASH_FAILED;
+	t->len = 0;
+	bytes_add_message(t, WIRE_HS_MESSAGE_HASH, h, p->hlen);
+	if (r && r->nmsgs == 1)
+		r->message_hash = true;
+	return FINISHED_REASON_NONE;
+}
+
+/*
+ * Builds the transcript of the handshake p from its start to timeline
+ * index upto (exclusive); notes each message in r (may be NULL). The
+ * reason when it cannot be built (r->bad_index names the message).
+ */
+static enum finished_reason transcript_build(const struct timeline *tl, const struct conn_params *p, size_t upto,
+					     struct bytes *t, struct finished_result *r)
+{
+	bool tls13 = p->version == WIRE_TLS13;
+
+	for (size_t j = p->start; j < upto; j++) {
 		struct tl_event ev;
 		unsigned type;
 
 		if (!timeline_get(tl, j, &ev) || ev.conn != p->conn || ev.kind != TL_EV_HANDSHAKE)
 			continue;
-		type = ev.hs_type == TL_HS_HELLO_RETRY_REQUEST ? 2 : ev.hs_type;
-		if (type == 0)
+		type = wire_type(&ev);
+		if (type == WIRE_HS_HELLO_REQUEST)
 			continue;                     /* HelloRequest is never part of it */
-		if (tls13 && (type == 4 || type == 24))
-			continue;                     /* NewSessionTicket, KeyUpdate: post-handshake in 1.3 */
+		if (tls13 && (type == WIRE_HS_NEW_SESSION_TICKET || type == WIRE_HS_KEY_UPDATE))
+			continue;                     /* post-handshake in 1.3 */
 		if (type > 255 || ev.body_len > 0xffffff) {
-			snprintf(why, wn, "message %zu cannot be framed as a handshake message", j);
-			return false;
+			if (r)
+				r->bad_index = j;
+			return FINISHED_UNFRAMEABLE;
 		}
 		if (ev.hs_type == TL_HS_HELLO_RETRY_REQUEST && tls13) {
-			/* RFC 8446 4.4.1: ClientHello1 becomes message_hash */
-			uint8_t h[MAX_HASH];
-			if (t->oom || gnutls_hash_fast(p->dig, t->p, t->len, h) < 0) {
-				snprintf(why, wn, "hashing failed");
-				return false;
-			}
-			t->len = 0;
-			bytes_add_message(t, 254, h, p->hlen);
-			if (list && list->last && strcmp(list->last->label, "ClientHello") == 0) {
-				free(list->last->value);
-				list->last->value = strdup("the first ClientHello, replaced by 254 00 00 HashLen || Hash(ClientHello1)");
-				free(list->last->label);
-				list->last->label = strdup("message_hash");
-			}
+			enum finished_reason why = transcript_message_hash(p, t, r);
+			if (why != FINISHED_REASON_NONE)
+				return why;
 		}
 		bytes_add_message(t, type, ev.body, ev.body_len);
-		tree_addf(list, timeline_event_name(&ev), "from the %s, 4 + %zu bytes%s",
-				 ev.from == TL_CLIENT ? "client" : "server", ev.body_len,
-				 ev.recv_differs ? " (the receiver saw different bytes; the sender's are used)" : "");
+		covered_add(r, j);
 	}
-	if (t->oom) {
-		snprintf(why, wn, "out of memory");
-		return false;
-	}
-	return true;
+	return t->oom ? FINISHED_OUT_OF_MEMORY : FINISHED_REASON_NONE;
 }
 
-/* Hash of the transcript before timeline index upto into h; false with why. */
-static bool transcript_hash(const struct timeline *tl, const struct conn_params *p, size_t upto, uint8_t *h,
-			    struct tree_node *list, char *why, size_t wn)
+/* Hash of the transcript before timeline index upto into h; the reason when it fails. */
+static enum finished_reason transcript_hash(const struct timeline *tl, const struct conn_params *p, size_t upto,
+					    uint8_t *h, struct finished_result *r)
 {
 	struct bytes t = { NULL, 0, 0, false };
-	bool ok = transcript_build(tl, p, upto, &t, list, why, wn);
+	enum finished_reason why = transcript_build(tl, p, upto, &t, r);
 
-	if (ok && gnutls_hash_fast(p->dig, t.p, t.len, h) < 0) {
-		snprintf(why, wn, "hashing failed");
-		ok = false;
-	}
+	if (why == FINISHED_REASON_NONE && gnutls_hash_fast(p->dig, t.p, t.len, h) < 0)
+		why = FINISHED_HASH_FAILED;
 	bytes_free(&t);
-	return ok;
+	return why;
 }
 
-/* The keylog secret with this label for the connection (its client random must match). */
 static bool secret_find(const struct timeline *tl, const struct conn_params *p, const char *label, struct tl_secret *out)
 {
 	size_t n = timeline_secret_count(tl);
@@ -395,147 +452,305 @@ static bool prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret
 	return ok;
 }
 
-enum fin_result { FIN_MATCH, FIN_MISMATCH, FIN_CANNOT };
 
-/*
- * TLS 1.2 verify_data (12 bytes into vd) from the master secret and the transcript hash th,
- * described under root. False with why set when it cannot be computed; false with why empty
- * when the library refused the derivation.
- */
-static bool finished12(const struct timeline *tl, const struct conn_params *p, bool client, const uint8_t *th,
-		       uint8_t *vd, struct tree_node *root, char *why, size_t wn)
+/* TLS 1.3: verify_data = HMAC(finished key, transcript hash), the finished key from the handshake traffic secret. */
+static enum finished_reason finished13(const struct timeline *tl, const struct conn_params *p, struct finished_result *r)
+{
+	struct tl_secret s;
+	bool ok;
+
+	r->base_secret = r->client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET";
+	if (!secret_find(tl, p, r->base_secret, &s))
+		return FINISHED_NO_SECRET;
+	if (s.len != p->hlen) {
+		r->secret_len = s.len;
+		memset(&s, 0, sizeof s);
+		return FINISHED_SECRET_LENGTH;
+	}
+	ok = hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, r->key, p->hlen) &&
+	     gnutls_hmac_fast(p->mac, r->key, p->hlen, r->transcript_hash, p->hlen, r->recomputed) >= 0;
+	memset(&s, 0, sizeof s);
+	if (!ok) {
+		memset(r->key, 0, sizeof r->key);
+		return FINISHED_DERIVATION_REFUSED;
+	}
+	r->key_len = p->hlen;
+	r->recomputed_len = p->hlen;
+	return FINISHED_REASON_NONE;
+}
+
+/* TLS 1.2: verify_data = PRF(master secret, "client finished" / "server finished", transcript hash)[0..12). */
+static enum finished_reason finished12(const struct timeline *tl, const struct conn_params *p, struct finished_result *r)
 {
 	struct tl_secret s;
 	unsigned from;
 	bool ok;
 
-	why[0] = '\0';
-	tree_add(root, "base secret", "the master secret (its key log label is CLIENT_RANDOM)");
-	if (!master_find(tl, p, &s, &from)) {
-		snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
-		return false;
-	}
-	if (from != p->conn)
-		tree_addf(root, "master secret source",
-			  "connection %u: this connection resumes a session, and the key log reports a master secret "
-			  "only when one is made",
-			  from);
+	r->base_secret = "CLIENT_RANDOM";
+	if (!master_find(tl, p, &s, &from))
+		return FINISHED_NO_SECRET;
+	r->secret_conn = from;
 	if (s.len != 48) {
-		snprintf(why, wn, "the master secret is %zu bytes, not 48", s.len);
+		r->secret_len = s.len;
 		memset(&s, 0, sizeof s);
-		return false;
+		return FINISHED_SECRET_LENGTH;
 	}
-	add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
-	tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
-		  client ? "client" : "server");
-	ok = prf12(p->mac, p->hlen, s.secret, s.len, client ? "client finished" : "server finished", th, p->hlen, vd, 12);
+	memcpy(r->key, s.secret, s.len);
+	r->key_len = s.len;
+	ok = prf12(p->mac, p->hlen, s.secret, s.len, r->client ? "client finished" : "server finished",
+		   r->transcript_hash, p->hlen, r->recomputed, 12);
 	memset(&s, 0, sizeof s);
-	return ok;
+	if (!ok)
+		return FINISHED_DERIVATION_REFUSED;
+	r->recomputed_len = 12;
+	return FINISHED_REASON_NONE;
 }
 
-/* Recomputes the Finished at index i, describing each step under root (may be NULL). */
-static enum fin_result finished_eval(const struct timeline *tl, size_t i, struct tree_node *root, char *why, size_t wn)
+/* Recomputes the Finished at index i into r (the one function every result comes from). */
+static void finished_compute(const struct timeline *tl, size_t i, struct finished_result *r)
 {
 	struct tl_event ev;
 	struct conn_params p;
-	struct tl_secret s;
-	uint8_t th[MAX_HASH], vd[MAX_HASH], fk[MAX_HASH];
-	size_t vlen;
-	bool client, ok;
-	struct tree_node *list;
-	const char *label;
-	enum fin_result res;
 
-	if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_HANDSHAKE || ev.hs_type != 20) {
-		snprintf(why, wn, "event %zu is not a Finished message", i);
-		return FIN_CANNOT;
+	memset(r, 0, sizeof *r);
+	r->index = i;
+	r->verdict = FINISHED_CANNOT_CHECK;
+	if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_HANDSHAKE || ev.hs_type != WIRE_HS_FINISHED) {
+		r->reason = FINISHED_NOT_FINISHED;
+		return;
 	}
-	client = ev.from == TL_CLIENT;
-	add_hexline(root, "verify_data", ev.body, ev.body_len, 0);
-	tree_add(root, "sent by", client ? "the client" : "the server");
-	if (!params_get(tl, ev.conn, &p, why, wn))
-		return FIN_CANNOT;
-	tree_addf(root, "protocol", "%s, %s, hash %s", names_version(p.version), p.suite_name, p.hash_name);
-
-	list = tree_add(root, "transcript hash", NULL);
-	tree_add(list, "covers", p.version == 0x0304 ? "every handshake message before this Finished except "
-						      "NewSessionTicket and KeyUpdate, each as type || length || body"
-						    : "every handshake message before this Finished (a NewSessionTicket "
-						      "included), each as type || length || body");
-	if (!transcript_hash(tl, &p, i, th, list, why, wn))
-		return FIN_CANNOT;
-	if (list)
-		list->value = hex_str(th, p.hlen);
-
-	if (p.version == 0x0304) {
-		label = client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET";
-		tree_add(root, "base secret", label);
-		if (!secret_find(tl, &p, label, &s)) {
-			snprintf(why, wn, "the key log has no %s for this connection", label);
-			return FIN_CANNOT;
-		}
-		if (s.len != p.hlen) {
-			snprintf(why, wn, "%s is %zu bytes; %s needs %zu", label, s.len, p.hash_name, p.hlen);
-			memset(&s, 0, sizeof s);
-			return FIN_CANNOT;
-		}
-		tree_add(root, "finished key derivation", "HKDF-Expand-Label(base secret, \"finished\", \"\", HashLen)");
-		ok = hkdf_expand_label(p.mac, s.secret, s.len, "finished", NULL, 0, fk, p.hlen) &&
-		     gnutls_hmac_fast(p.mac, fk, p.hlen, th, p.hlen, vd) >= 0;
-		if (ok) {
-			add_hexline(root, "finished key", fk, p.hlen, TREE_SECRET);
-			tree_add(root, "verify_data derivation", "HMAC(finished key, transcript hash)");
-		}
-		vlen = p.hlen;
-	} else {
-		ok = finished12(tl, &p, client, th, vd, root, why, wn);
-		if (!ok && why[0])
-			return FIN_CANNOT;
-		vlen = 12;
+	r->client = ev.from == TL_CLIENT;
+	r->conn = ev.conn;
+	r->received_len = ev.body_len;
+	r->reason = params_get(tl, ev.conn, handshake_start(tl, ev.conn, i), i, &p);
+	r->version = p.version;
+	r->suite = p.suite;
+	if (r->reason != FINISHED_REASON_NONE)
+		return;
+	r->hash_name = p.hash_name;
+	r->hash_len = p.hlen;
+	r->reason = transcript_hash(tl, &p, i, r->transcript_hash, r);
+	if (r->reason != FINISHED_REASON_NONE)
+		return;
+	r->have_transcript = true;
+	r->reason = p.version == WIRE_TLS13 ? finished13(tl, &p, r) : finished12(tl, &p, r);
+	if (r->reason != FINISHED_REASON_NONE)
+		return;
+	if (ev.body_len == r->recomputed_len && memcmp(ev.body, r->recomputed, r->recomputed_len) == 0) {
+		r->verdict = FINISHED_MATCH;
+		return;
 	}
-	memset(&s, 0, sizeof s);
-	memset(fk, 0, sizeof fk);
-	if (!ok) {
-		snprintf(why, wn, "the library refused the key derivation");
-		return FIN_CANNOT;
-	}
-	add_hexline(root, "recomputed", vd, vlen, 0);
-	res = ev.body_len == vlen && memcmp(ev.body, vd, vlen) == 0 ? FIN_MATCH : FIN_MISMATCH;
-	if (res == FIN_MISMATCH && ev.body_len != vlen)
-		snprintf(why, wn, "verify_data is %zu bytes, %zu expected", ev.body_len, vlen);
-	return res;
+	r->verdict = FINISHED_MISMATCH;
+	if (ev.body_len != r->recomputed_len)
+		r->reason = FINISHED_LENGTH_DIFFERS;
 }
 
-/* The check of the Finished at index i as a tree. */
+/* The stored check of the Finished at i, else the one computed on demand (kept per timeline stamp). */
+enum finished_verdict finished_result_get(const struct timeline *tl, size_t i, struct finished_result *out)
+{
+	enum { SLOTS = 4 };
+	static _Thread_local struct {
+		bool valid;
+		uint64_t id;
+		unsigned generation;
+		struct finished_result r;
+	} memo[SLOTS];
+	static _Thread_local unsigned next;
+	uint64_t id;
+	unsigned gen;
+
+	if (timeline_get_finished(tl, i, out))
+		return out->verdict;
+	timeline_stamp(tl, &id, &gen);
+	for (unsigned k = 0; k < SLOTS; k++) {
+		if (memo[k].valid && memo[k].id == id && memo[k].generation == gen && memo[k].r.index == i) {
+			*out = memo[k].r;
+			return out->verdict;
+		}
+	}
+	finished_compute(tl, i, out);
+	memo[next].r = *out;
+	memo[next].id = id;
+	memo[next].generation = gen;
+	memo[next].valid = true;
+	next = (next + 1) % SLOTS;
+	return out->verdict;
+}
+
+/* Checks every Finished of a connection and stores the results. */
+void finished_settle(struct timeline *tl, unsigned conn)
+{
+	size_t first, end;
+
+	if (!timeline_conn_range(tl, conn, &first, &end))
+		return;
+	for (size_t i = first; i < end; i++) {
+		struct tl_event ev;
+		struct finished_result r;
+
+		if (!timeline_get(tl, i, &ev) || ev.conn != conn || ev.kind != TL_EV_HANDSHAKE ||
+		    ev.hs_type != WIRE_HS_FINISHED)
+			continue;
+		finished_compute(tl, i, &r);
+		timeline_set_finished(tl, &r);
+		memset(&r, 0, sizeof r);
+	}
+}
+
+/* Why a Finished could not be checked, or how it differs. */
+char *finished_reason_text(const struct finished_result *r, char *buf, size_t n)
+{
+	const char *v = names_version(r->version);
+	bool tls13 = r->version == WIRE_TLS13;
+
+	switch (r->reason) {
+	case FINISHED_REASON_NONE: snprintf(buf, n, "%s", ""); break;
+	case FINISHED_NOT_FINISHED: snprintf(buf, n, "event %zu is not a Finished message", r->index); break;
+	case FINISHED_NO_CLIENT_HELLO: snprintf(buf, n, "no ClientHello in connection %u", r->conn); break;
+	case FINISHED_NO_SERVER_HELLO: snprintf(buf, n, "no ServerHello in connection %u", r->conn); break;
+	case FINISHED_LEGACY_PRF:
+		snprintf(buf, n, "%s uses the MD5/SHA-1 PRF, which is not supported here", v ? v : "this version");
+		break;
+	case FINISHED_UNKNOWN_SUITE:
+		snprintf(buf, n, "unknown cipher suite 0x%04x: its hash is not known", r->suite);
+		break;
+	case FINISHED_UNFRAMEABLE:
+		snprintf(buf, n, "message %zu cannot be framed as a handshake message", r->bad_index);
+		break;
+	case FINISHED_HASH_FAILED: snprintf(buf, n, "hashing failed"); break;
+	case FINISHED_NO_SECRET:
+		if (tls13)
+			snprintf(buf, n, "the key log has no %s for this connection", r->base_secret);
+		else
+			snprintf(buf, n, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		break;
+	case FINISHED_SECRET_LENGTH:
+		if (tls13)
+			snprintf(buf, n, "%s is %zu bytes; %s needs %zu", r->base_secret, r->secret_len, r->hash_name,
+				 r->hash_len);
+		else
+			snprintf(buf, n, "the master secret is %zu bytes, not 48", r->secret_len);
+		break;
+	case FINISHED_DERIVATION_REFUSED: snprintf(buf, n, "the library refused the key derivation"); break;
+	case FINISHED_OUT_OF_MEMORY: snprintf(buf, n, "out of memory"); break;
+	case FINISHED_LENGTH_DIFFERS:
+		snprintf(buf, n, "verify_data is %zu bytes, %zu expected", r->received_len, r->recomputed_len);
+		break;
+	}
+	return buf;
+}
+
+/* The transcript hash node: its value, what it covers, and the messages it covered. */
+static void render_transcript(struct tree_node *root, const struct timeline *tl, const struct finished_result *r)
+{
+	struct tree_node *list = tree_add(root, "transcript hash", NULL);
+	unsigned shown = r->nmsgs < FINISHED_MAX_MSGS ? r->nmsgs : FINISHED_MAX_MSGS;
+
+	if (!list)
+		return;
+	if (r->have_transcript)
+		list->value = hex_str(r->transcript_hash, r->hash_len);
+	tree_add(list, "covers", r->version == WIRE_TLS13 ? "every handshake message before this Finished except "
+							    "NewSessionTicket and KeyUpdate, each as type || length || body"
+							  : "every handshake message before this Finished (a NewSessionTicket "
+							    "included), each as type || length || body");
+	for (unsigned k = 0; k < shown; k++) {
+		struct tl_event ev;
+		if (!timeline_get(tl, r->msgs[k], &ev))
+			continue;
+		if (k == 0 && r->message_hash)
+			tree_add(list, "message_hash",
+				 "the first ClientHello, replaced by 254 00 00 HashLen || Hash(ClientHello1)");
+		else
+			tree_addf(list, timeline_event_name(&ev), "from the %s, 4 + %zu bytes%s",
+				  ev.from == TL_CLIENT ? "client" : "server", ev.body_len,
+				  ev.recv_differs ? " (the receiver saw different bytes; the sender's are used)" : "");
+	}
+	if (r->nmsgs > shown)
+		tree_addf(list, "more", "%u more messages", r->nmsgs - shown);
+}
+
+/* The derivation nodes: base secret, its key, how verify_data comes from it. */
+static void render_derivation(struct tree_node *root, const struct finished_result *r)
+{
+	if (r->version == WIRE_TLS13) {
+		tree_add(root, "base secret", r->base_secret);
+		if (r->reason == FINISHED_NO_SECRET || r->reason == FINISHED_SECRET_LENGTH)
+			return;
+		tree_add(root, "finished key derivation", "HKDF-Expand-Label(base secret, \"finished\", \"\", HashLen)");
+		if (r->key_len == 0)
+			return;
+		add_hexline(root, "finished key", r->key, r->key_len, TREE_SECRET);
+		tree_add(root, "verify_data derivation", "HMAC(finished key, transcript hash)");
+		return;
+	}
+	tree_add(root, "base secret", "the master secret (its key log label is CLIENT_RANDOM)");
+	if (r->reason == FINISHED_NO_SECRET)
+		return;
+	if (r->secret_conn != r->conn)
+		tree_addf(root, "master secret source",
+			  "connection %u: this connection resumes a session, and the key log reports a master secret "
+			  "only when one is made",
+			  r->secret_conn);
+	if (r->key_len == 0)
+		return;
+	add_hexline(root, "master secret", r->key, r->key_len, TREE_SECRET);
+	tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
+		  r->client ? "client" : "server");
+}
+
+/* The check of the Finished at index i as a tree, rendered from its result. */
 struct tree_node *finished_check(const struct timeline *tl, size_t i)
 {
 	struct tree_node *root = tree_new("Finished check", NULL);
-	char why[256] = "", verdict[300];
-	enum fin_result r;
+	struct finished_result r;
+	struct tl_event ev;
+	char why[256], verdict[300];
+	unsigned flag;
 
 	if (!root)
 		return NULL;
-	r = finished_eval(tl, i, root, why, sizeof why);
-	if (r == FIN_MATCH)
+	finished_result_get(tl, i, &r);
+	finished_reason_text(&r, why, sizeof why);
+	if (r.reason != FINISHED_NOT_FINISHED && timeline_get(tl, i, &ev)) {
+		add_hexline(root, "verify_data", ev.body, ev.body_len, 0);
+		tree_add(root, "sent by", r.client ? "the client" : "the server");
+	}
+	if (r.hash_name) {
+		tree_addf(root, "protocol", "%s, %s, hash %s", names_version(r.version), names_cipher_suite(r.suite),
+			  r.hash_name);
+		render_transcript(root, tl, &r);
+	}
+	if (r.have_transcript)
+		render_derivation(root, &r);
+	if (r.recomputed_len)
+		add_hexline(root, "recomputed", r.recomputed, r.recomputed_len, 0);
+	if (r.verdict == FINISHED_MATCH)
 		snprintf(verdict, sizeof verdict, "MATCH");
-	else if (r == FIN_MISMATCH)
+	else if (r.verdict == FINISHED_MISMATCH)
 		snprintf(verdict, sizeof verdict, "MISMATCH%s%s", why[0] ? ": " : "", why);
 	else
 		snprintf(verdict, sizeof verdict, "cannot recompute: %s", why);
+	flag = r.verdict == FINISHED_MATCH ? TREE_GOOD : r.verdict == FINISHED_MISMATCH ? TREE_BAD : 0;
+	memset(&r, 0, sizeof r);
 	root->value = strdup(verdict);
-	tree_flag(tree_add(root, "verdict", verdict), r == FIN_MATCH ? TREE_GOOD : r == FIN_MISMATCH ? TREE_BAD : 0);
+	tree_flag(tree_add(root, "verdict", verdict), flag);
 	return root;
 }
 
 /* True when the Finished at index i recomputes to its verify_data. */
 bool finished_matches(const struct timeline *tl, size_t i)
 {
-	char why[256];
+	struct finished_result r;
+	bool match = finished_result_get(tl, i, &r) == FINISHED_MATCH;
 
-	return finished_eval(tl, i, NULL, why, sizeof why) == FIN_MATCH;
+	memset(&r, 0, sizeof r);
+	return match;
 }
 
 /* ---- key schedule ---- */
+
+static enum finished_reason conn_params(const struct timeline *tl, unsigned conn, size_t at, struct conn_params *p);
 
 /* TLS 1.3 record key length for a suite (RFC 8446 B.4). */
 static size_t tls13_key_len(unsigned suite)
@@ -550,7 +765,6 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	struct tl_secret s;
 	struct tree_node *node;
 	uint8_t out[MAX_HASH];
-	char why[160];
 
 	if (!secret_find(tl, p, label, &s)) {
 		tree_add(root, label, "not captured");
@@ -560,7 +774,7 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	tree_add(node, "derived as", how);
 	if (ctx_upto != NO_INDEX) {
 		uint8_t h[MAX_HASH];
-		if (transcript_hash(tl, p, ctx_upto, h, NULL, why, sizeof why)) {
+		if (transcript_hash(tl, p, ctx_upto, h, NULL) == FINISHED_REASON_NONE) {
 			struct tree_node *c = add_hexline(node, "context hash", h, p->hlen, 0);
 			tree_addf(c, "covers", "%s", ctx_name);
 		}
@@ -725,10 +939,11 @@ static bool suite12_get(const char *name, struct suite12 *s)
 	return true;
 }
 
-/* Computes the TLS 1.2 key block of connection conn; false with why. */
-static bool keys12_eval(const struct timeline *tl, unsigned conn, struct finished_keys12 *k, char *why, size_t wn)
+/* Computes the TLS 1.2 key block of handshake p; false with why. */
+static bool keys12_eval(const struct timeline *tl, const struct conn_params *pp, struct finished_keys12 *k, char *why,
+			size_t wn)
 {
-	struct conn_params p;
+	const struct conn_params p = *pp;
 	struct suite12 su;
 	struct tl_secret s;
 	uint8_t seed[64], block[2 * (48 + 32 + 12)];
@@ -737,9 +952,7 @@ static bool keys12_eval(const struct timeline *tl, unsigned conn, struct finishe
 	bool ok;
 
 	memset(k, 0, sizeof *k);
-	if (!params_get(tl, conn, &p, why, wn))
-		return false;
-	if (p.version != 0x0303) {
+	if (p.version != WIRE_TLS12) {
 		snprintf(why, wn, "not TLS 1.2");
 		return false;
 	}
@@ -778,9 +991,14 @@ static bool keys12_eval(const struct timeline *tl, unsigned conn, struct finishe
 /* The TLS 1.2 key block of connection conn, split for its cipher suite. */
 bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_keys12 *out)
 {
+	struct conn_params p;
 	char why[200];
 
-	return keys12_eval(tl, conn, out, why, sizeof why);
+	if (conn_params(tl, conn, NO_INDEX, &p) != FINISHED_REASON_NONE) {
+		memset(out, 0, sizeof *out);
+		return false;
+	}
+	return keys12_eval(tl, &p, out, why, sizeof why);
 }
 
 /* The key expansion node: the key block's parts, each a secret. */
@@ -792,7 +1010,7 @@ static void schedule_key_block(struct tree_node *root, const struct timeline *tl
 					  "PRF(master secret, \"key expansion\", server random + client random), cut into "
 					  "the keys below");
 
-	if (!keys12_eval(tl, p->conn, &k, why, sizeof why)) {
+	if (!keys12_eval(tl, p, &k, why, sizeof why)) {
 		tree_addf(node, "keys", "not shown: %s", why);
 		return;
 	}
@@ -818,7 +1036,6 @@ static void schedule_key_block(struct tree_node *root, const struct timeline *tl
 static void schedule_tls12(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
 {
 	struct tl_secret s;
-	char why[160];
 	unsigned from;
 
 	add_hexline(root, "server random", p->server_random, 32, 0);
@@ -834,7 +1051,8 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 			struct tree_node *d = tree_add(root, "master secret derivation",
 						       "PRF(premaster secret, \"extended master secret\", session hash), 48 bytes");
 			uint8_t h[MAX_HASH];
-			if (p->cke_index != NO_INDEX && transcript_hash(tl, p, p->cke_index + 1, h, NULL, why, sizeof why)) {
+			if (p->cke_index != NO_INDEX &&
+			    transcript_hash(tl, p, p->cke_index + 1, h, NULL) == FINISHED_REASON_NONE) {
 				struct tree_node *c = add_hexline(d, "session hash", h, p->hlen, 0);
 				tree_add(c, "covers", "ClientHello...ClientKeyExchange");
 			}
@@ -855,28 +1073,74 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 	tree_add(root, "Finished", "PRF(master secret, \"client finished\" / \"server finished\", transcript hash), 12 bytes");
 }
 
-/* The key schedule of a connection. */
-struct tree_node *finished_key_schedule(const struct timeline *tl, unsigned conn)
+/*
+ * The parameters of a handshake of connection conn: the one event at
+ * (a timeline index) belongs to, or the connection's first when at is
+ * NO_INDEX.
+ */
+static enum finished_reason conn_params(const struct timeline *tl, unsigned conn, size_t at, struct conn_params *p)
+{
+	size_t first, end, start;
+
+	if (!timeline_conn_range(tl, conn, &first, &end))
+		first = end = 0;
+	start = handshake_start(tl, conn, at == NO_INDEX ? first + 1 : at + 1);
+	/* the first handshake: the first ClientHello on */
+	for (size_t j = start; at == NO_INDEX && j < end; j++) {
+		struct tl_event ev;
+		if (timeline_get(tl, j, &ev) && ev.conn == conn && ev.kind == TL_EV_HANDSHAKE &&
+		    ev.hs_type == WIRE_HS_CLIENT_HELLO) {
+			start = j;
+			break;
+		}
+	}
+	return params_get(tl, conn, start, NO_INDEX, p);
+}
+
+/* The key schedule of the handshake p (or why it cannot be shown). */
+static struct tree_node *schedule_tree(const struct timeline *tl, struct conn_params *p, enum finished_reason reason)
 {
 	struct tree_node *root = tree_new("key schedule", NULL);
-	struct conn_params p;
 	char why[256] = "";
 	char head[160];
 
 	if (!root)
 		return NULL;
-	if (!params_get(tl, conn, &p, why, sizeof why)) {
+	if (reason != FINISHED_REASON_NONE) {
 		char v[300];
+		params_why(p, reason, why, sizeof why);
 		snprintf(v, sizeof v, "cannot be shown: %s", why);
 		root->value = strdup(v);
 		return root;
 	}
-	snprintf(head, sizeof head, "%s, %s, hash %s", names_version(p.version), p.suite_name, p.hash_name);
+	snprintf(head, sizeof head, "%s, %s, hash %s", names_version(p->version), p->suite_name, p->hash_name);
 	root->value = strdup(head);
-	add_hexline(root, "client random", p.client_random, 32, 0);
-	if (p.version == 0x0304)
-		schedule_tls13(root, tl, &p);
+	add_hexline(root, "client random", p->client_random, 32, 0);
+	if (p->version == WIRE_TLS13)
+		schedule_tls13(root, tl, p);
 	else
-		schedule_tls12(root, tl, &p);
+		schedule_tls12(root, tl, p);
 	return root;
+}
+
+/* The key schedule of a connection (its first handshake). */
+struct tree_node *finished_key_schedule(const struct timeline *tl, unsigned conn)
+{
+	struct conn_params p;
+	enum finished_reason reason = conn_params(tl, conn, NO_INDEX, &p);
+
+	return schedule_tree(tl, &p, reason);
+}
+
+/* The key schedule of the handshake event i belongs to. */
+struct tree_node *finished_key_schedule_at(const struct timeline *tl, size_t i)
+{
+	struct tl_event ev;
+	struct conn_params p;
+	enum finished_reason reason;
+
+	if (!timeline_get(tl, i, &ev))
+		return tree_new("key schedule", "cannot be shown: no such event");
+	reason = conn_params(tl, ev.conn, i, &p);
+	return schedule_tree(tl, &p, reason);
 }

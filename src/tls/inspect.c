@@ -6,6 +6,7 @@
 #include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/finished.h"
+#include "tlsladder/wire.h"
 #include "tlsladder/x509view.h"
 
 #include <stdio.h>
@@ -67,18 +68,18 @@ struct tree_node *inspect_event(const struct timeline *tl, size_t i)
 	if (!root || !timeline_get(tl, i, &ev) || ev.kind != TL_EV_HANDSHAKE)
 		return root;
 	switch (ev.hs_type) {
-	case 11:
+	case WIRE_HS_CERTIFICATE:
 		add_certificates(tl, root, &ev);
 		break;
-	case 20:
+	case WIRE_HS_FINISHED:
 		tree_adopt_first(root, finished_check(tl, i));
 		break;
-	case 2:
-		if (ev.version == 0x0304)
-			tree_adopt(root, tree_flag(finished_key_schedule(tl, ev.conn), TREE_COLLAPSED));
+	case WIRE_HS_SERVER_HELLO:
+		if (ev.version == WIRE_TLS13)
+			tree_adopt(root, tree_flag(finished_key_schedule_at(tl, i), TREE_COLLAPSED));
 		break;
-	case 16:
-		tree_adopt(root, tree_flag(finished_key_schedule(tl, ev.conn), TREE_COLLAPSED));
+	case WIRE_HS_CLIENT_KEY_EXCHANGE:
+		tree_adopt(root, tree_flag(finished_key_schedule_at(tl, i), TREE_COLLAPSED));
 		break;
 	default:
 		break;

@@ -873,6 +873,51 @@ static void whole_timelines(void **state)
 }
 
 /* Runs the suite with the fixtures loaded. */
+/* Appends a fixture of the hrr scenario to connection 0, or a ChangeCipherSpec from the server when name is NULL. */
+static void append_hrr(struct timeline *tl, const char *name, unsigned nth)
+{
+	struct tl_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.conn = 0;
+	if (!name) {
+		ev.kind = TL_EV_CCS;
+		ev.from = TL_SERVER;
+	} else {
+		const struct fixture *fx = find("hrr", name, nth);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.hs_type = fx->hs_type;
+		ev.from = fx->from;
+		ev.version = fx->version;
+		ev.body = fx->body;
+		ev.body_len = fx->n;
+	}
+	assert_true(timeline_append_raw(tl, &ev) >= 0);
+}
+
+/* A connection holding the hrr handshake twice: each ChangeCipherSpec's role comes from its own handshake
+ * (the second one's server CCS still follows a HelloRetryRequest, not the first handshake's ServerHello). */
+static void ccs_role_own_handshake(void **state)
+{
+	struct timeline *tl = timeline_create(false);
+	size_t ccs[2];
+
+	(void)state;
+	for (int copy = 0; copy < 2; copy++) {
+		append_hrr(tl, "ClientHello", 0);
+		append_hrr(tl, "HelloRetryRequest", 0);
+		ccs[copy] = timeline_count(tl);
+		append_hrr(tl, NULL, 0);
+		append_hrr(tl, "ClientHello", 1);
+		append_hrr(tl, "ServerHello", 0);
+		append_hrr(tl, "EncryptedExtensions", 0);
+		append_hrr(tl, "Finished", 0);
+	}
+	assert_int_equal(decode_ccs_role(tl, ccs[0]), DECODE_CCS_TLS13_AFTER_HRR);
+	assert_int_equal(decode_ccs_role(tl, ccs[1]), DECODE_CCS_TLS13_AFTER_HRR);
+	timeline_destroy(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -894,6 +939,7 @@ int main(void)
 		cmocka_unit_test(distinguished_names),
 		cmocka_unit_test(alerts_ccs_records),
 		cmocka_unit_test(whole_timelines),
+		cmocka_unit_test(ccs_role_own_handshake),
 	};
 	return cmocka_run_group_tests(tests, load_fixtures, free_fixtures);
 }

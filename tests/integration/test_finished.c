@@ -138,6 +138,88 @@ static size_t find_message(const struct timeline *tl, unsigned conn, unsigned ty
 	return SIZE_MAX;
 }
 
+/* The same check, field by field: the stored result and the one computed on demand agree. */
+static void assert_same_result(const struct finished_result *a, const struct finished_result *b)
+{
+	assert_int_equal(a->index, b->index);
+	assert_int_equal(a->conn, b->conn);
+	assert_int_equal(a->verdict, b->verdict);
+	assert_int_equal(a->reason, b->reason);
+	assert_int_equal(a->client, b->client);
+	assert_int_equal(a->version, b->version);
+	assert_int_equal(a->suite, b->suite);
+	assert_string_equal(a->hash_name, b->hash_name);
+	assert_int_equal(a->hash_len, b->hash_len);
+	assert_memory_equal(a->transcript_hash, b->transcript_hash, a->hash_len);
+	assert_int_equal(a->nmsgs, b->nmsgs);
+	assert_memory_equal(a->msgs, b->msgs, sizeof a->msgs[0] * (a->nmsgs < FINISHED_MAX_MSGS ? a->nmsgs : FINISHED_MAX_MSGS));
+	assert_int_equal(a->message_hash, b->message_hash);
+	assert_string_equal(a->base_secret, b->base_secret);
+	assert_int_equal(a->secret_conn, b->secret_conn);
+	assert_int_equal(a->key_len, b->key_len);
+	assert_memory_equal(a->key, b->key, a->key_len);
+	assert_int_equal(a->recomputed_len, b->recomputed_len);
+	assert_memory_equal(a->recomputed, b->recomputed, a->recomputed_len);
+}
+
+/*
+ * A copy whose verify_data was flipped: settling its connection stores
+ * MISMATCH, with the value recomputed from the untouched transcript (the
+ * original's), and the details render that stored verdict.
+ */
+static void check_stored_mismatch(struct timeline *c, const struct timeline *orig, size_t i, unsigned conn)
+{
+	struct finished_result stored, good;
+	struct tree_node *t;
+
+	assert_false(timeline_get_finished(c, i, &stored));
+	finished_settle(c, conn);
+	assert_true(timeline_get_finished(c, i, &stored));
+	assert_int_equal(stored.verdict, FINISHED_MISMATCH);
+	assert_int_equal(stored.reason, FINISHED_REASON_NONE);
+	assert_int_equal(finished_result_get(orig, i, &good), FINISHED_MATCH);
+	assert_int_equal(stored.recomputed_len, good.recomputed_len);
+	assert_memory_equal(stored.recomputed, good.recomputed, good.recomputed_len);
+	t = finished_check(c, i);
+	assert_string_equal(verdict_of(t)->value, "MISMATCH");
+	tree_free(t);
+}
+
+/*
+ * Settling every connection stores one result per Finished, equal to the
+ * one computed on demand from a copy that has none stored; a MATCH with
+ * its hash, base secret and recomputed value.
+ */
+static void check_stored(struct timeline *tl, unsigned conns)
+{
+	struct timeline *copy = copy_timeline(tl, SIZE_MAX, 0, false, true);
+
+	for (unsigned c = 0; c < conns; c++)
+		finished_settle(tl, c);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct finished_result stored, od;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind != TL_EV_HANDSHAKE || ev.hs_type != 20) {
+			assert_false(timeline_get_finished(tl, i, &stored));
+			continue;
+		}
+		assert_true(timeline_get_finished(tl, i, &stored));
+		assert_false(timeline_get_finished(copy, i, &od));
+		assert_int_equal(finished_result_get(copy, i, &od), FINISHED_MATCH);
+		assert_same_result(&stored, &od);
+		assert_int_equal(stored.verdict, FINISHED_MATCH);
+		assert_int_equal(stored.recomputed_len, ev.body_len);
+		assert_memory_equal(stored.recomputed, ev.body, ev.body_len);
+		assert_string_equal(stored.base_secret, ev.version == 0x0304 ? (ev.from == TL_CLIENT
+						? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET")
+					  : "CLIENT_RANDOM");
+		assert_true(stored.hash_len == 32 || stored.hash_len == 48);
+	}
+	timeline_destroy(copy);
+}
+
 /* Tampered copies: a flipped verify_data and a flipped transcript byte give MISMATCH; no secrets: cannot. */
 static void check_tampering(const struct timeline *tl, size_t i, const struct tl_event *fin)
 {
@@ -153,6 +235,7 @@ static void check_tampering(const struct timeline *tl, size_t i, const struct tl
 	assert_string_equal(verdict_of(t)->value, "MISMATCH");
 	assert_true(verdict_of(t)->flags & TREE_BAD);
 	tree_free(t);
+	check_stored_mismatch(c, tl, i, fin->conn);
 	timeline_destroy(c);
 
 	/* the last byte of the ClientHello (never the random, which indexes the key log) */
@@ -222,6 +305,7 @@ static void check_scenario(const struct demo_scenario *sc, unsigned conns)
 		tree_free(t);
 		check_tampering(tl, i, &ev);
 	}
+	check_stored(tl, timeline_conn_count(tl));
 	if (sc->failure) {
 		/* a failure scenario: every Finished that was sent matched; the handshake stopped somewhere */
 		timeline_destroy(tl);
@@ -638,6 +722,85 @@ static void not_finished(void **state)
 	timeline_destroy(tl);
 }
 
+/*
+ * One connection holding the same handshake twice (a built timeline, like
+ * the benchmark's): each Finished's transcript is that of its own
+ * handshake, so the second copy's Finished messages match too, and cover
+ * as many messages as the first's.
+ */
+static void repeated_handshake(void **state)
+{
+	const char *names[] = { "tls13", "tls12-ecdhe", "hrr" };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		struct timeline *tl = run(demo_find(names[k]));
+		struct timeline *c = timeline_create(false);
+		size_t n = timeline_count(tl), fins = 0;
+
+		for (int copy = 0; copy < 2; copy++) {
+			for (size_t i = 0; i < n; i++) {
+				struct tl_event ev;
+				assert_true(timeline_get(tl, i, &ev));
+				ev.conn = 0;
+				assert_true(timeline_observe(c, &ev, true) >= 0);
+			}
+		}
+		for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+			struct tl_secret sec;
+			assert_true(timeline_get_secret(tl, i, &sec));
+			timeline_add_secret(c, &sec);
+		}
+		for (size_t i = n; i < 2 * n; i++) {
+			struct tl_event ev;
+			struct finished_result first, second;
+			timeline_get(c, i, &ev);
+			if (ev.kind != TL_EV_HANDSHAKE || ev.hs_type != 20)
+				continue;
+			fins++;
+			if (finished_result_get(c, i, &second) != FINISHED_MATCH)
+				fail_with_tree(c, i, names[k]);
+			assert_int_equal(finished_result_get(c, i - n, &first), FINISHED_MATCH);
+			assert_int_equal(second.nmsgs, first.nmsgs);
+			assert_int_equal(second.msgs[0], first.msgs[0] + n);
+			assert_memory_equal(second.transcript_hash, first.transcript_hash, first.hash_len);
+		}
+		assert_int_equal(fins, 2);
+		timeline_destroy(c);
+		timeline_destroy(tl);
+	}
+}
+
+/* The details render the stored result: a result stored for a Finished is what its check says. */
+static void renders_stored(void **state)
+{
+	struct timeline *tl = run(demo_find("tls13"));
+	size_t fin = find_message(tl, 0, 20);
+	struct finished_result r;
+	struct tree_node *t;
+
+	(void)state;
+	assert_int_equal(finished_result_get(tl, fin, &r), FINISHED_MATCH);
+	r.verdict = FINISHED_MISMATCH;
+	r.reason = FINISHED_LENGTH_DIFFERS;
+	r.recomputed_len = 8;
+	r.received_len = 40;
+	timeline_set_finished(tl, &r);
+	t = finished_check(tl, fin);
+	assert_string_equal(t->value, "MISMATCH: verify_data is 40 bytes, 8 expected");
+	assert_true(verdict_of(t)->flags & TREE_BAD);
+	tree_free(t);
+	assert_false(finished_matches(tl, fin));
+	r.verdict = FINISHED_CANNOT_CHECK;
+	r.reason = FINISHED_NO_SECRET;
+	timeline_set_finished(tl, &r);
+	t = finished_check(tl, fin);
+	assert_string_equal(t->value,
+			    "cannot recompute: the key log has no SERVER_HANDSHAKE_TRAFFIC_SECRET for this connection");
+	tree_free(t);
+	timeline_destroy(tl);
+}
+
 /* Finds the demo certificates and starts GnuTLS. */
 static int setup(void **state)
 {
@@ -664,7 +827,8 @@ int main(void)
 		cmocka_unit_test(catalogue),      cmocka_unit_test(extras),       cmocka_unit_test(hrr_details),
 		cmocka_unit_test(schedule_details), cmocka_unit_test(not_finished),
 		cmocka_unit_test(schedule_existing_secrets), cmocka_unit_test(schedule_early_data_offered),
-		cmocka_unit_test(tls12_key_block),
+		cmocka_unit_test(tls12_key_block),  cmocka_unit_test(repeated_handshake),
+		cmocka_unit_test(renders_stored),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

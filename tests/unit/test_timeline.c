@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tlsladder/finished.h"
 #include "tlsladder/timeline.h"
 
 /* A handshake event sent by `from`. */
@@ -152,6 +153,56 @@ static void wake_pipe_and_wait(void **state)
 
 #define THREADS 4
 #define PER_THREAD 2000
+
+
+/* A Finished check is stored per event index, a later one replaces it, others stay absent; storing is a change. */
+static void finished_results_stored(void **state)
+{
+	struct timeline *tl = timeline_create(false);
+	struct tl_event ev;
+	struct finished_result r, out;
+	uint64_t id;
+	unsigned gen0, gen1;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_HANDSHAKE;
+	for (unsigned k = 0; k < 4; k++) {
+		ev.conn = k / 2;
+		ev.hs_type = k % 2 ? 20 : 1;
+		assert_true(timeline_append_raw(tl, &ev) >= 0);
+	}
+	memset(&r, 0, sizeof r);
+	r.index = 3;
+	r.conn = 1;
+	r.verdict = FINISHED_MISMATCH;
+	r.recomputed_len = 12;
+	memset(r.recomputed, 0xab, 12);
+	timeline_stamp(tl, &id, &gen0);
+	timeline_set_finished(tl, &r);
+	timeline_stamp(tl, &id, &gen1);
+	assert_int_not_equal(gen0, gen1);
+	assert_false(timeline_get_finished(tl, 1, &out));
+	assert_false(timeline_get_finished(tl, 99, &out));
+	assert_true(timeline_get_finished(tl, 3, &out));
+	assert_int_equal(out.verdict, FINISHED_MISMATCH);
+	assert_memory_equal(out.recomputed, r.recomputed, 12);
+	r.verdict = FINISHED_MATCH;
+	timeline_set_finished(tl, &r);
+	r.index = 1;
+	r.conn = 0;
+	r.verdict = FINISHED_CANNOT_CHECK;
+	r.reason = FINISHED_NO_SECRET;
+	timeline_set_finished(tl, &r);
+	assert_true(timeline_get_finished(tl, 3, &out));
+	assert_int_equal(out.verdict, FINISHED_MATCH);
+	assert_true(timeline_get_finished(tl, 1, &out));
+	assert_int_equal(out.reason, FINISHED_NO_SECRET);
+	r.index = 42;                               /* no such event: nothing stored */
+	timeline_set_finished(tl, &r);
+	assert_false(timeline_get_finished(tl, 42, &out));
+	timeline_destroy(tl);
+}
 
 /* Appends PER_THREAD notes. */
 static void *writer(void *arg)
@@ -361,6 +412,7 @@ int main(void)
 		cmocka_unit_test(delivery_settles_in_place),
 		cmocka_unit_test(incomplete_record_words),
 		cmocka_unit_test(incomplete_is_never_merged),
+		cmocka_unit_test(finished_results_stored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
