@@ -90,7 +90,7 @@ run() {
 end() {
 	local i r rc out json="$tmp/$name.json" keys="$tmp/$name.keylog"
 	[ "$started" = yes ] || return 0
-	python3 "$oracle" wait "$tmp/$name.pcapng" "$port" "${#runs[@]}" 5 || bad "$name: the capture is incomplete"
+	python3 "$oracle" wait "$tmp/$name.pcapng" "$port" "${#runs[@]}" 10 || bad "$name: the capture is incomplete"
 	stop_capture
 	stop_server
 	: >"$keys"
