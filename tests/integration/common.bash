@@ -197,13 +197,12 @@ run_s_server() {
 		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
 		-CAfile "$certs/root-ca.pem" -Verify 1 "$@"
 }
-# run_nginx PORT PROTOCOL VERIFY(on|off) [IPV6(yes|no)]: writes
-# $tmp/nginx-PROTOCOL-VERIFY/nginx.conf (its error.log there too) and execs
-# nginx, on 127.0.0.1 (and ::1 with IPV6=yes).
-run_nginx() {
-	local p="$1" proto="$2" verify="$3" dir="$tmp/nginx-$2-$3" six=""
+# exec_nginx DIR SERVER: writes DIR/nginx.conf around the server block
+# SERVER (in the foreground, every file in DIR, its error.log there too) and
+# execs nginx.
+exec_nginx() {
+	local dir="$1"
 	mkdir -p "$dir"
-	[ "${4:-no}" = yes ] && six="listen [::1]:$p ssl;"
 	cat >"$dir/nginx.conf" <<-EOF
 		daemon off;
 		master_process off;
@@ -218,20 +217,27 @@ run_nginx() {
 		    fastcgi_temp_path $dir/fastcgi;
 		    uwsgi_temp_path $dir/uwsgi;
 		    scgi_temp_path $dir/scgi;
-		    server {
+		    $2
+		}
+	EOF
+	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+}
+# run_nginx PORT PROTOCOL VERIFY(on|off) [IPV6(yes|no)]: nginx with TLS in
+# $tmp/nginx-PROTOCOL-VERIFY/, on 127.0.0.1 (and ::1 with IPV6=yes).
+run_nginx() {
+	local p="$1" six=""
+	[ "${4:-no}" = yes ] && six="listen [::1]:$p ssl;"
+	exec_nginx "$tmp/nginx-$2-$3" "server {
 		        listen 127.0.0.1:$p ssl;
 		        $six
 		        ssl_certificate $certs/server-ecdsa-chain.pem;
 		        ssl_certificate_key $certs/server-ecdsa.key;
-		        ssl_protocols $proto;
-		        ssl_verify_client $verify;
+		        ssl_protocols $2;
+		        ssl_verify_client $3;
 		        ssl_client_certificate $certs/root-ca.pem;
 		        ssl_verify_depth 3;
-		        location / { default_type text/plain; return 200 "tlsladder test\n"; }
-		    }
-		}
-	EOF
-	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+		        location / { default_type text/plain; return 200 \"tlsladder test\n\"; }
+		    }"
 }
 
 # ---------------------------------------------------------------- capture

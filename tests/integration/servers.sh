@@ -205,29 +205,10 @@ fi
 # nginx serving plain HTTP on the port the client takes for TLS: it answers
 # the ClientHello with "HTTP/1.1 400 Bad Request", named as such
 run_nginx_plain() {
-	local p="$1" dir="$tmp/nginx-plain"
-	mkdir -p "$dir"
-	cat >"$dir/nginx.conf" <<-EOF
-		daemon off;
-		master_process off;
-		worker_processes 1;
-		pid $dir/nginx.pid;
-		error_log $dir/error.log info;
-		events { worker_connections 64; }
-		http {
-		    access_log $dir/access.log;
-		    client_body_temp_path $dir/body;
-		    proxy_temp_path $dir/proxy;
-		    fastcgi_temp_path $dir/fastcgi;
-		    uwsgi_temp_path $dir/uwsgi;
-		    scgi_temp_path $dir/scgi;
-		    server {
-		        listen 127.0.0.1:$p;
-		        location / { default_type text/plain; return 200 "plain\n"; }
-		    }
-		}
-	EOF
-	exec nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+	exec_nginx "$tmp/nginx-plain" "server {
+		        listen 127.0.0.1:$1;
+		        location / { default_type text/plain; return 200 \"plain\n\"; }
+		    }"
 }
 if have nginx; then
 	PATH="$PATH:/usr/sbin"
