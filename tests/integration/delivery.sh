@@ -110,66 +110,14 @@ elif start_server gnutls-serv yes gnutls_serv --priority "NORMAL:-VERS-ALL:+VERS
 fi
 
 # ---------------------------------------------------------------- made certain
-cat >"$tmp/relay.py" <<'PY'
-import select, socket, struct, sys, threading
-up = int(sys.argv[1])
-ALERT = bytes([21, 3, 3, 0, 2, 2, 50])     # fatal decode_error, as gnutls-serv sends it
-ls = socket.socket()
-ls.bind(("127.0.0.1", 0))
-ls.listen(8)
-print(ls.getsockname()[1], flush=True)
-
-def pump(c):
-    u, buf, done = None, b"", False
-    try:
-        u = socket.create_connection(("127.0.0.1", up), timeout=5)
-        while not done:
-            r, _, _ = select.select([c, u], [], [], 10)
-            if not r:
-                break
-            if c in r:
-                d = c.recv(65536)
-                if not d:
-                    break
-                u.sendall(d)
-            if u in r:
-                d = u.recv(65536)
-                if not d:
-                    break
-                buf += d
-                out = b""
-                while not done and len(buf) >= 5 and len(buf) >= 5 + struct.unpack("!H", buf[3:5])[0]:
-                    n = 5 + struct.unpack("!H", buf[3:5])[0]
-                    rec, buf = buf[:n], buf[n:]
-                    out += rec
-                    done = rec[0] == 22 and n > 5 and rec[5] == 14     # ServerHelloDone
-                if done:
-                    # the flight and the alert, then at once a reset: the client's
-                    # next write fails; the bytes stay readable on its side
-                    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                c.sendall(out + (ALERT if done else b""))
-                if done:
-                    c.close()
-                    c = None
-    except OSError:
-        pass
-    if c:
-        c.close()
-    if u:
-        u.close()
-
-while True:
-    c, _ = ls.accept()
-    threading.Thread(target=pump, args=(c,), daemon=True).start()
-PY
 
 if have gnutls-serv && have python3 && start_server gnutls-serv-relayed yes gnutls_serv \
 	--priority "NORMAL:-VERS-ALL:+VERS-TLS1.2" --x509certfile "$certs/server-rsa-chain.pem" \
 	--x509keyfile "$certs/server-rsa.key" --require-client-cert &&
-	start_helper "the relay" relay python3 "$tmp/relay.py" "$port"; then
+	start_fake alert-after-done "$port"; then
 	l="closed before the client's flight"
 	dhe=(--priority "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA")
-	expect_rc 4 "$l" -- "${client[@]}" "${dhe[@]}" localhost -p "$hport"
+	expect_rc 4 "$l" -- "${client[@]}" "${dhe[@]}" localhost -p "$fport"
 	fin=$(line_of 'Finished  12 B')
 	if grep -qE -- "$NOT_SENT" <<<"$fin" && grep -qE -- '  encrypted  not sent' <<<"$fin"; then
 		ok "$l: the Finished is marked not sent ($(cause_of "$fin"))"
@@ -182,7 +130,7 @@ if have gnutls-serv && have python3 && start_server gnutls-serv-relayed yes gnut
 	has "$tmp/out" '^ *[0-9]+ +[0-9.]+ +\|<-+ Alert fatal decode_error \(50\) -+\|$' "$l: the alert waiting in the socket was read"
 	has "$tmp/out" '^diagnosis: client-cert-missing: ' "$l: diagnosis client-cert-missing"
 	hasnt "$tmp/out" 'not readable' "$l: the diagnosis does not say the alert was not readable"
-	expect_rc 4 "$l (wire)" -- "${client[@]}" "${dhe[@]}" --wire localhost -p "$hport"
+	expect_rc 4 "$l (wire)" -- "${client[@]}" "${dhe[@]}" --wire localhost -p "$fport"
 	has "$tmp/out" "$NOT_SENT" "$l (wire): a record from the client is marked not sent"
 	wire "relayed"
 	hasnt "$tmp/out" '^ *[0-9]+ +[0-9.]+ +\|=+ handshake\(22\)' "$l (wire): no encrypted handshake record (Finished) from the client"

@@ -23,11 +23,23 @@ connection on its own thread the MODE way:
   corrupt  a proxy to 127.0.0.1:BACKEND_PORT that flips one bit in the
            first encrypted record (content type 23) the backend sends, so
            the client's decryption of that record fails
+  lose-alert-close, lose-alert-reset
+           a proxy to 127.0.0.1:BACKEND_PORT that passes every record but
+           the backend's first alert (a plain alert record, or a TLS 1.3
+           encrypted record of 19 bytes: 2 + content type + 16-byte tag),
+           then closes (FIN) or resets (RST) the client's connection at once
+  alert-after-done
+           a proxy to 127.0.0.1:BACKEND_PORT that passes the backend's
+           records up to its ServerHelloDone, adds a fatal decode_error
+           alert (as gnutls-serv sends it) and resets the client's
+           connection at once: the client's next write fails while the
+           alert waits, readable, in its socket
 
 Every wait is bounded: the process exits by itself after LIFETIME seconds
 (60) whatever happens, so a test that dies cannot leave it behind.
 """
 import os
+import select
 import socket
 import struct
 import sys
@@ -235,6 +247,76 @@ def serve_corrupt(s, backend_port):
         b.close()
 
 
+def backend_records(s, backend_port, each):
+    """A proxy on one thread (so that closing the client's socket takes
+    effect at once): the client's bytes go to the backend as they come; each
+    whole record from the backend is handed to each(rec), which says whether
+    to go on. Returns when each says stop, either side closes, or time runs out."""
+    try:
+        b = socket.create_connection(("127.0.0.1", backend_port), timeout=min(5.0, left()) or 0.01)
+    except OSError:
+        return
+    buf = b""
+    try:
+        while left() > 0:
+            ready, _, _ = select.select([s, b], [], [], min(1.0, left()))
+            if s in ready:
+                data = s.recv(65536)
+                if not data:
+                    return
+                b.sendall(data)
+            if b in ready:
+                data = b.recv(65536)
+                if not data:
+                    return
+                buf += data
+                while len(buf) >= 5 and len(buf) >= 5 + ((buf[3] << 8) | buf[4]):
+                    n = 5 + ((buf[3] << 8) | buf[4])
+                    rec, buf = buf[:n], buf[n:]
+                    if not each(rec):
+                        return
+    except OSError:
+        return
+    finally:
+        b.close()
+
+
+def end(s, reset):
+    """Closes the client's connection: at once with RST (reset) or with FIN."""
+    if reset:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def lose_alert(reset):
+    def serve(s, backend_port):
+        def each(rec):
+            if rec[0] == 21 or (rec[0] == 23 and len(rec) == 5 + 19):
+                return False                  # the alert: lost
+            try:
+                s.sendall(rec)
+            except OSError:
+                return False
+            return True
+        backend_records(s, backend_port, each)
+        end(s, reset)
+    return serve
+
+
+def serve_alert_after_done(s, backend_port):
+    alert = bytes([21, 3, 3, 0, 2, 2, 50])     # fatal decode_error, as gnutls-serv sends it
+
+    def each(rec):
+        done = rec[0] == 22 and len(rec) > 5 and rec[5] == 14     # ServerHelloDone
+        try:
+            s.sendall(rec + (alert if done else b""))
+        except OSError:
+            return False
+        return not done
+    backend_records(s, backend_port, each)
+    end(s, True)
+
+
 def main():
     modes = {
         "silent": serve_silent,
@@ -244,19 +326,23 @@ def main():
         "reset": serve_reset,
         "garbage": serve_garbage,
         "html": serve_html,
-        "stall": None,
-        "corrupt": None,
+    }
+    proxies = {
+        "stall": serve_stall,
+        "corrupt": serve_corrupt,
+        "lose-alert-close": lose_alert(False),
+        "lose-alert-reset": lose_alert(True),
+        "alert-after-done": serve_alert_after_done,
     }
     for name, banner in GREETINGS.items():
         modes[name] = greeter(banner)
-    if len(sys.argv) < 2 or sys.argv[1] not in modes or (sys.argv[1] in ("stall", "corrupt")) != (len(sys.argv) == 3):
-        sys.stderr.write("usage: fakes.py silent|http|html|ssh|smtp|imap|pop3|ftp|close|reset|garbage | stall|corrupt BACKEND_PORT\n")
+    mode = sys.argv[1] if len(sys.argv) >= 2 else ""
+    if not ((mode in modes and len(sys.argv) == 2) or (mode in proxies and len(sys.argv) == 3)):
+        sys.stderr.write("usage: fakes.py " + "|".join(modes) + " | " + "|".join(proxies) + " BACKEND_PORT\n")
         return 2
-    mode = sys.argv[1]
-    if mode in ("stall", "corrupt"):
-        backend = int(sys.argv[2])
-        serve = serve_stall if mode == "stall" else serve_corrupt
-        handler = lambda s: serve(s, backend)
+    if mode in proxies:
+        backend, proxy = int(sys.argv[2]), proxies[mode]
+        handler = lambda s: proxy(s, backend)
     else:
         handler = modes[mode]
 

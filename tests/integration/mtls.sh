@@ -252,60 +252,14 @@ done
 #     every record but the first alert (a plain alert record, or a TLS 1.3
 #     encrypted record of 19 bytes: 2 + content type + 16-byte tag), then
 #     resets or closes the client's connection at once.
-cat >"$tmp/relay.py" <<'EOF'
-import select, socket, struct, sys, threading
-up, mode = int(sys.argv[1]), sys.argv[2]
-ls = socket.socket()
-ls.bind(("127.0.0.1", 0))
-ls.listen(8)
-print(ls.getsockname()[1], flush=True)
-
-def pump(c):
-    u, buf, lost = None, b"", False
-    try:
-        u = socket.create_connection(("127.0.0.1", up), timeout=5)
-        while not lost:
-            r, _, _ = select.select([c, u], [], [], 10)
-            if not r:
-                break
-            if c in r:
-                d = c.recv(65536)
-                if not d:
-                    break
-                u.sendall(d)
-            if u in r:
-                d = u.recv(65536)
-                if not d:
-                    break
-                buf += d
-                out = b""
-                while len(buf) >= 5 and len(buf) >= 5 + struct.unpack("!H", buf[3:5])[0]:
-                    n = 5 + struct.unpack("!H", buf[3:5])[0]
-                    rec, buf = buf[:n], buf[n:]
-                    if rec[0] == 21 or (rec[0] == 23 and n == 5 + 19):
-                        lost = True
-                        break
-                    out += rec
-                c.sendall(out)
-    except OSError:
-        pass
-    if mode == "reset":
-        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.close()
-    if u:
-        u.close()
-
-while True:
-    c, _ = ls.accept()
-    threading.Thread(target=pump, args=(c,), daemon=True).start()
-EOF
-# start_relay UPSTREAM MODE: sets $relay and $rport
+# start_relay UPSTREAM MODE: the proxy that loses the first alert (fakes.py
+# lose-alert-MODE); sets $relay and $rport
 start_relay() {
 	local r
-	start_helper "the relay" relay python3 "$tmp/relay.py" "$1" "$2"
+	start_fake "lose-alert-$2" "$1"
 	r=$?
-	relay=$hpid
-	rport=$hport
+	relay=$fpid
+	rport=$fport
 	return $r
 }
 
