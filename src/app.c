@@ -544,6 +544,10 @@ int app_run(const struct cli_config *cfg)
 	default:
 		break;
 	}
+	if (cfg->keylog && keylog_check(cfg->keylog, &err) < 0) {
+		complain(err.msg);          /* before any network work */
+		return err.code;
+	}
 	if (session_global_init(&err) < 0) {
 		complain(err.msg);
 		return err.code;

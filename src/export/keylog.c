@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Appends the hex of p[0..n) to buf at *used. */
@@ -20,15 +21,54 @@ static void hex(char *buf, size_t *used, const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * Opens the key log for appending: never through a symbolic link, created
+ * 0600, and only a regular file that no one else may read or write.
+ * Returns the descriptor, or -1 with err.
+ */
+static int keylog_open(const char *path, struct tl_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+
+	if (fd < 0 && errno == ELOOP)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the key log is a symbolic link; secrets are written only to "
+				    "a file named directly (name the link's target, or another file)", path);
+	if (fd < 0)
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the key log file cannot be written: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the key log is not a regular file", path);
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		return tl_error_set(err, TL_EXIT_FILES, "%s: the key log file is open to others (mode %04o), and its secrets "
+				    "decrypt the connection: run chmod 600 on it, or name a new file",
+				    path, (unsigned)(st.st_mode & 07777));
+	}
+	return fd;
+}
+
+/* Checks that the key log can be written, before any network work. */
+int keylog_check(const char *path, struct tl_error *err)
+{
+	int fd = keylog_open(path, err);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 /* Appends the timeline's secrets to path. */
 int keylog_write(const struct timeline *tl, const char *path, struct tl_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int fd = keylog_open(path, err);
 	size_t n = timeline_secret_count(tl);
 	int lines = 0;
 
 	if (fd < 0)
-		return tl_error_set(err, TL_EXIT_FILES, "%s: the key log file cannot be written: %s", path, strerror(errno));
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct tl_secret s;
 		char line[48 + 1 + 64 + 1 + 128 + 2];

@@ -191,6 +191,27 @@ has "$tmp/env.log" '^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$' "SSLKEYLOGFILE ge
 "$bin" demo tls13 >/dev/null 2>&1
 [ -z "$(ls "$tmp" | grep -v -E '^(out|err|ladder|keys.log|env.log)$')" ] && ok "no key log unless asked" || bad "unexpected files: $(ls "$tmp")"
 
+# Key log safety, checked before any network work (port 1 on loopback is
+# closed: a run that got as far as connecting would exit 6, not 5).
+ln -s "$tmp/keys-target.log" "$tmp/keys-link.log"
+expect_rc 5 "--keylog through a symbolic link is refused" -- "$bin" --text --keylog "$tmp/keys-link.log" 127.0.0.1 -p 1
+has "$tmp/err" "keys-link.log: the key log is a symbolic link; secrets are written only to a file named directly" \
+	"the symbolic link: said why"
+[ ! -e "$tmp/keys-target.log" ] && ok "the link's target was not created" || bad "the link's target was created"
+printf 'old line\n' >"$tmp/keys-open.log"
+chmod 644 "$tmp/keys-open.log"
+expect_rc 5 "--keylog on a 0644 file is refused" -- "$bin" --text --keylog "$tmp/keys-open.log" 127.0.0.1 -p 1
+has "$tmp/err" 'keys-open.log: the key log file is open to others \(mode 0644\), and its secrets decrypt the connection: run chmod 600 on it, or name a new file' \
+	"the 0644 file: said why, and the fix"
+[ "$(cat "$tmp/keys-open.log")" = "old line" ] && ok "the 0644 file is left as it was" || bad "the 0644 file changed"
+SSLKEYLOGFILE="$tmp/keys-open.log" expect_rc 5 "SSLKEYLOGFILE on a 0644 file is refused" -- "$bin" --text 127.0.0.1 -p 1
+expect_rc 5 "--keylog in a missing directory fails before connecting" -- "$bin" --text --keylog "$tmp/no/such/dir/k.log" 127.0.0.1 -p 1
+has "$tmp/err" 'k.log: the key log file cannot be written: No such file or directory' "the missing directory: said why"
+chmod 600 "$tmp/keys-open.log"
+expect_rc 0 "--keylog on an existing 0600 file" -- "$bin" demo tls13 --keylog "$tmp/keys-open.log"
+has "$tmp/keys-open.log" '^old line$' "the 0600 file is appended to (its old line kept)"
+has "$tmp/keys-open.log" '^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{96}$' "the 0600 file gets the secrets"
+
 # A real server on loopback: PKCS#12 credentials, ALPN, a wrong password.
 certs="$src/certs"
 if start_server gnutls-serv yes gnutls_serv --x509certfile "$certs/server-ecdsa-chain.pem" \
