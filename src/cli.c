@@ -53,7 +53,8 @@ static const struct cli_option options[] = {
 	  "draw with ASCII only (no box drawing or arrows)" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
-	  "one deadline for the whole run (default 10)" },
+	  "one deadline for the whole run (default 10); it starts after\n"
+	  "local work such as a PKCS#12 key derivation" },
 	{ OPT_GRACE, "grace", "MS", DEMO | CLIENT, CLI_SEC_TIMING, OWN,
 	  "after the handshake, keep reading this long for late alerts and\n"
 	  "session tickets; ends as soon as the outcome is known (default 300)" },

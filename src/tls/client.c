@@ -208,13 +208,16 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	struct endpoint *ep;
 	struct run_opts ro;
 	char addr[INET6_ADDRSTRLEN + 2], note[512];
-	int64_t deadline = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;
+	int64_t deadline;
 	int fd = -1, rc, last_errno = 0;
 
 	credcheck_record(tl, 0, &o->tls, NULL);      /* pre-flight: what can be known before connecting */
 	ep = endpoint_new(&o->tls, err);
 	if (!ep)
 		return err->code;
+	/* the network's deadline starts once the local work (PKCS#12 key
+	 * derivation, the checks) is done: it is for the peer, not for us */
+	deadline = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;
 	snprintf(note, sizeof note, "resolving %s", o->host);
 	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
 	rc = resolve(o, tl, deadline, &res, err);

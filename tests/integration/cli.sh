@@ -229,6 +229,17 @@ if start_server gnutls-serv yes gnutls_serv --x509certfile "$certs/server-ecdsa-
 	has "$tmp/err" 'wrong password for this PKCS#12 file' "wrong password said in plain words"
 	expect_rc 2 "no password source and no terminal" -- "$bin" --p12 "$certs/client.p12" "localhost:$port"
 	has "$tmp/err" 'needs a password: use --p12-pass-file' "how to give the password"
+	# Deriving a PKCS#12 key is local work: the network deadline starts after
+	# it. This file takes about 1 s per derivation here (4,000,000 iterations),
+	# more than --timeout 1 allows (before, that was exit 7, "the peer did not
+	# answer before the deadline", which was false).
+	if openssl pkcs12 -export -in "$certs/client-chain.pem" -inkey "$certs/client.key" -passout pass:demo \
+		-iter 4000000 -out "$tmp/slow.p12" >/dev/null 2>&1; then
+		expect_rc 0 "--p12 with a slow key derivation and --timeout 1" -- "$bin" --text --timeout 1 \
+			--cafile "$certs/root-ca.pem" --p12 "$tmp/slow.p12" --p12-pass-file "$tmp/pass" localhost -p "$port"
+	else
+		bad "openssl could not make a PKCS#12 file (Debian package openssl)"
+	fi
 	mkdir -p "$tmp/noca"
 	expect_rc 5 "--capath with no CA in it" -- "$bin" --capath "$tmp/noca" "localhost:$port"
 	expect_rc 0 "--capath with the demo CA" -- "$bin" --capath "$certs" --p12 "$certs/client.p12" --p12-pass-file "$tmp/pass" "localhost:$port"
