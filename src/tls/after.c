@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* How long the peer stays quiet before its flight counts as over (ms). */
-#define SETTLE_MS 5
+#define SETTLE_MS 2
 
 /* Client after the handshake: reads for the grace period until the outcome is known. */
 int after_client_grace(struct conn *c, enum tl_grace_end *why)
@@ -47,10 +47,11 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 			}
 			if (gnutls_record_check_pending(c->s) == 0) {
 				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
-				/* a real peer's flight may still be arriving (servers write each
-				 * ticket on its own): a short idle spell marks its end; in the
-				 * demo the server has settled already */
-				int idle_ms = c->o->sync ? 0 : left < SETTLE_MS ? left : SETTLE_MS;
+				/* once tickets come after our Finished, more of the flight may
+				 * still be arriving (servers write each ticket on its own): a
+				 * short quiet spell marks its end; in the demo the server has
+				 * settled already */
+				int idle_ms = c->o->sync || !c->nst_after_fin ? 0 : left < SETTLE_MS ? left : SETTLE_MS;
 				if (poll(&pf, 1, idle_ms) <= 0) {
 					*why = c->tls13 && (c->sent_cert || c->cert_requested) ? TL_GRACE_ACCEPTED
 											      : TL_GRACE_DRAINED;
