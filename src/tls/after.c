@@ -21,7 +21,7 @@
 int after_client_grace(struct conn *c, enum tl_grace_end *why)
 {
 	int64_t end = timeline_now(c->tl) + (int64_t)c->o->grace_ms * 1000;
-	bool waited_peer = false;
+	bool waited_peer = false, awaited = false;
 	char buf[4096];
 
 	*why = TL_GRACE_EXPIRED;
@@ -32,6 +32,8 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		 * Certificate (even an empty one) only after our Finished */
 		bool awaiting_verdict = c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin;
 		int rc;
+
+		awaited = awaited || awaiting_verdict;
 
 		if (c->alert_in) {
 			*why = TL_GRACE_ALERT;
@@ -47,11 +49,11 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 			}
 			if (gnutls_record_check_pending(c->s) == 0) {
 				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
-				/* once tickets come after our Finished, more of the flight may
-				 * still be arriving (servers write each ticket on its own): a
-				 * short quiet spell marks its end; in the demo the server has
-				 * settled already */
-				int idle_ms = c->o->sync || !c->nst_after_fin ? 0 : left < SETTLE_MS ? left : SETTLE_MS;
+				/* the verdict (a first ticket) came after a wait for it: more
+				 * of that flight may still be arriving (servers write each
+				 * ticket on its own), and a short quiet spell marks its end;
+				 * in the demo the server has settled already */
+				int idle_ms = c->o->sync || !awaited ? 0 : left < SETTLE_MS ? left : SETTLE_MS;
 				if (poll(&pf, 1, idle_ms) <= 0) {
 					*why = c->tls13 && (c->sent_cert || c->cert_requested) ? TL_GRACE_ACCEPTED
 											      : TL_GRACE_DRAINED;
