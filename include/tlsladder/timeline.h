@@ -16,9 +16,15 @@
  *
  * Thread safety: all functions lock an internal mutex. Readers get copies
  * (timeline_get); the body and text pointers in a copy stay valid until
- * timeline_destroy(). Every change writes a byte to a pipe whose read end
- * (timeline_wake_fd) a select() loop can watch; timeline_wait() is the same
- * for a thread without a select loop.
+ * timeline_destroy(). Every change signals a condition variable
+ * (timeline_wait, for a thread without a select loop) and pokes a waker
+ * (waker.h) when a select() loop watches: one made on first use by
+ * timeline_wake_fd, or one shared by many timelines (timeline_set_waker).
+ * When nobody watches, no pipe exists and nothing is written.
+ *
+ * Lifetime: timeline_hold adds a holder; timeline_destroy lets go of one,
+ * and the last frees the timeline (serve keeps recent connections'
+ * timelines while the interactive ladder may show one of them).
  */
 #ifndef TLSLADDER_TIMELINE_H
 #define TLSLADDER_TIMELINE_H
@@ -172,7 +178,10 @@ struct timeline;
 
 /* merge: combine both sides' observations of one message into one event (demo). */
 struct timeline *timeline_create(bool merge);
+/* Lets go of the timeline: the last holder's call frees it. */
 void timeline_destroy(struct timeline *tl);
+/* Adds a holder (returns tl). */
+struct timeline *timeline_hold(struct timeline *tl);
 
 /* Microseconds since the timeline was created (monotonic clock). */
 int64_t timeline_now(const struct timeline *tl);
@@ -248,10 +257,15 @@ void timeline_stamp(const struct timeline *tl, uint64_t *id, unsigned *generatio
 void timeline_finish(struct timeline *tl);
 bool timeline_finished(const struct timeline *tl);
 
-/* Read end of the wake pipe: readable after any change. */
+/* Read end of the wake pipe: readable after any change (made on first
+ * use; -1 when no descriptor was left). */
 int timeline_wake_fd(const struct timeline *tl);
 /* Empties the wake pipe (call after select() said it was readable). */
 void timeline_drain_wake(const struct timeline *tl);
+/* Shares waker w (waker.h): poked on every later change, and once now.
+ * w must outlive the timeline. */
+struct waker;
+void timeline_set_waker(struct timeline *tl, struct waker *w);
 /* Waits until there are more than `seen` events, or a change after that,
  * or the run finished, or timeout_ms passed (-1: no limit). Returns the count. */
 size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms);

@@ -9,11 +9,10 @@
 #include "tlsladder/chain.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/names.h"
+#include "tlsladder/waker.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -56,7 +55,9 @@ struct timeline {
 	size_t conncap;
 	unsigned nconn;
 	bool finished;
-	int wake[2];
+	struct waker *waker;         /* poked on every change; NULL: nobody watches (see waker.h) */
+	bool own_waker;              /* ... made by timeline_wake_fd, freed with the timeline */
+	atomic_int refs;             /* holders (timeline_hold); the last timeline_destroy frees */
 	timeline_note_hook note_hook;
 	void *note_arg;
 };
@@ -78,15 +79,11 @@ struct timeline *timeline_create(bool merge)
 	if (!tl)
 		return NULL;
 	tl->sync = calloc(1, sizeof *tl->sync);
-	if (!tl->sync || pipe(tl->wake) != 0) {
-		free(tl->sync);
+	if (!tl->sync) {
 		free(tl);
 		return NULL;
 	}
-	for (int i = 0; i < 2; i++) {
-		fcntl(tl->wake[i], F_SETFL, fcntl(tl->wake[i], F_GETFL) | O_NONBLOCK);
-		fcntl(tl->wake[i], F_SETFD, FD_CLOEXEC);
-	}
+	atomic_init(&tl->refs, 1);
 	pthread_mutex_init(&tl->sync->lock, NULL);
 	pthread_cond_init(&tl->sync->changed, NULL);
 	tl->merge = merge;
@@ -95,10 +92,18 @@ struct timeline *timeline_create(bool merge)
 	return tl;
 }
 
-/* Frees the timeline and everything in it. */
+/* One more holder: the timeline lives until each has called timeline_destroy. */
+struct timeline *timeline_hold(struct timeline *tl)
+{
+	if (tl)
+		atomic_fetch_add(&tl->refs, 1);
+	return tl;
+}
+
+/* Lets go of the timeline; the last holder frees it and everything in it. */
 void timeline_destroy(struct timeline *tl)
 {
-	if (!tl)
+	if (!tl || atomic_fetch_sub(&tl->refs, 1) > 1)
 		return;
 	for (size_t i = 0; i < tl->count; i++) {
 		free_const(tl->ev[i]->body);
@@ -117,8 +122,8 @@ void timeline_destroy(struct timeline *tl)
 	if (tl->secrets)
 		memset(tl->secrets, 0, tl->capsecrets * sizeof *tl->secrets);
 	free(tl->secrets);
-	close(tl->wake[0]);
-	close(tl->wake[1]);
+	if (tl->own_waker)
+		waker_free(tl->waker);
 	pthread_mutex_destroy(&tl->sync->lock);
 	pthread_cond_destroy(&tl->sync->changed);
 	free(tl->sync);
@@ -135,16 +140,13 @@ int64_t timeline_now(const struct timeline *tl)
 	       (now.tv_nsec - tl->start.tv_nsec) / 1000;
 }
 
-/* Records a change: bumps the generation, signals waiters, pokes the pipe. Lock held. */
+/* Records a change: bumps the generation, signals waiters, pokes the waker if anyone watches. Lock held. */
 static void changed_locked(struct timeline *tl)
 {
-	char b = 1;
-
 	tl->generation++;
 	pthread_cond_broadcast(&tl->sync->changed);
-	if (write(tl->wake[1], &b, 1) < 0 && errno != EAGAIN) {
-		/* a full pipe already says "changed"; nothing else can fail here */
-	}
+	if (tl->waker)
+		waker_poke(tl->waker);
 }
 
 /* Duplicates n bytes (NULL for none); *ok false when memory ran out. */
@@ -632,19 +634,44 @@ bool timeline_finished(const struct timeline *tl)
 	return f;
 }
 
-/* The wake pipe's read end. */
+/* The wake pipe's read end, made on first use (-1 when out of descriptors). */
 int timeline_wake_fd(const struct timeline *tl)
 {
-	return tl->wake[0];
+	struct timeline *m = (struct timeline *)(uintptr_t)tl;
+	int fd = -1;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (!m->waker && (m->waker = waker_new()) != NULL)
+		m->own_waker = true;
+	if (m->waker)
+		fd = waker_fd(m->waker);
+	pthread_mutex_unlock(&m->sync->lock);
+	return fd;
 }
 
 /* Empties the wake pipe. */
 void timeline_drain_wake(const struct timeline *tl)
 {
-	char buf[64];
+	struct waker *w;
 
-	while (read(tl->wake[0], buf, sizeof buf) > 0)
-		;
+	pthread_mutex_lock(&tl->sync->lock);
+	w = tl->waker;
+	pthread_mutex_unlock(&tl->sync->lock);
+	if (w)
+		waker_drain(w);
+}
+
+/* Pokes w on every later change (and once now); w must outlive the timeline. */
+void timeline_set_waker(struct timeline *tl, struct waker *w)
+{
+	pthread_mutex_lock(&tl->sync->lock);
+	if (tl->own_waker)
+		waker_free(tl->waker);
+	tl->own_waker = false;
+	tl->waker = w;
+	if (w)
+		waker_poke(w);
+	pthread_mutex_unlock(&tl->sync->lock);
 }
 
 /* Waits for more events, the end of the run, or the timeout. */

@@ -307,6 +307,7 @@ static void delivery_settles_in_place(void **state)
 	assert_int_equal(got.delivery, TL_DELIVERY_PENDING);
 	assert_false(timeline_undelivered(&got));                 /* pending is not a verdict yet */
 	assert_string_equal(timeline_delivery_text(&got, buf, sizeof buf), "");
+	assert_true(timeline_wake_fd(tl) >= 0);                   /* a reader watches from now on */
 	timeline_drain_wake(tl);
 	assert_true(timeline_set_delivery(tl, 0, TL_NOT_SENT, TL_CAUSE_PEER_CLOSED));
 	{
