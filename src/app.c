@@ -12,6 +12,7 @@
 #include "tlsladder/app.h"
 #include "tlsladder/buildinfo.h"
 #include "tlsladder/client.h"
+#include "tlsladder/connlog.h"
 #include "tlsladder/demo.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
@@ -23,6 +24,7 @@
 #include "tlsladder/text.h"
 #include "tlsladder/ui.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
 #include <pthread.h>
@@ -84,13 +86,13 @@ static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl
  * is TL_EXIT_CANCELLED, except in serve, which ends when the user quits. */
 static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl, int rc, bool finished, bool serve)
 {
+	if (serve)
+		return rc;          /* the newest connection's code, key log included (serve_conn_done) */
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
-	if (finished && !serve)
+	if (finished)
 		rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
-	else if (serve && timeline_conn_count(tl) > 0)
-		rc = exit_from_diagnosis(tl, TL_SERVER, last_conn(tl), rc, cfg->verify_strict);
-	return finished || serve ? rc : TL_EXIT_CANCELLED;
+	return finished ? rc : TL_EXIT_CANCELLED;
 }
 
 /* ---------------------------------------------------------------- what the capture is given */
@@ -153,6 +155,7 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 	so->port = cfg->port;
 	so->timeout_ms = cfg->timeout_ms;
 	so->once = cfg->once;
+	so->max_conns = cfg->max_conns ? cfg->max_conns : SERVE_MAX_CONNS_DEFAULT;
 	so->cancel_fd = -1;
 	so->tls.side = TL_SERVER;
 	so->tls.priority = cfg->priority;
@@ -177,12 +180,62 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 	return true;
 }
 
+/* ---------------------------------------------------------------- serve's connections */
+
+/* What serve's per-connection callbacks need (text and interactive). */
+struct serve_ctx {
+	const struct cli_config *cfg;
+	const struct serve_opts *so;
+	pthread_mutex_t out;        /* one connection's ladder and key log lines at a time */
+	bool print;                 /* text mode: print each connection's ladder when it ends */
+	struct tl_error keylog_err; /* the key log could not be written (said at the end when interactive) */
+};
+
+/* A connection ended (from its worker): its exit code from its diagnosis,
+ * its secrets appended to the key log, its ladder printed in text mode. */
+static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int rc)
+{
+	struct serve_ctx *sc = arg;
+	int code = exit_from_diagnosis(tl, TL_SERVER, 0, rc, sc->cfg->verify_strict);
+
+	pthread_mutex_lock(&sc->out);
+	if (sc->cfg->keylog && !sc->keylog_err.msg[0] && keylog_write(tl, sc->cfg->keylog, &sc->keylog_err) < 0 &&
+	    sc->print)
+		complain(sc->keylog_err.msg);
+	if (sc->keylog_err.msg[0] && code == TL_EXIT_OK)
+		code = TL_EXIT_FILES;
+	if (sc->print) {
+		char title[96];
+		struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
+					.tree = tree_of, .only_conn = 0, .conn_number = number };
+		snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
+		to.title = title;
+		text_write(stdout, tl, &to);
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&sc->out);
+	return code;
+}
+
+/* Sets up the callbacks' state. */
+static void serve_ctx_init(struct serve_ctx *sc, const struct cli_config *cfg, const struct serve_opts *so, bool print)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->cfg = cfg;
+	sc->so = so;
+	sc->print = print;
+	pthread_mutex_init(&sc->out, NULL);
+}
+
 /* ---------------------------------------------------------------- the capture runner (interactive) */
 
 /* A capture running on its own thread while the UI shows it. */
 struct runner {
 	const struct cli_config *cfg;
 	const struct serve_opts *serve;
+	struct serve_ctx *sctx;       /* serve: the per-connection callbacks' state */
+	struct connlog *log;          /* serve: the connections kept for [ and ] */
 	const struct demo_scenario *sc;
 	const char *certs;
 	struct timeline *tl;
@@ -201,6 +254,10 @@ static void *runner_main(void *arg)
 		struct serve_opts so = *r->serve;
 		so.cancel_fd = r->cancel[0];
 		so.gate = r->gate;
+		so.log = r->log;
+		so.waker = connlog_waker(r->log);
+		so.conn_done = serve_conn_done;
+		so.arg = r->sctx;
 		r->rc = serve_run(&so, r->tl, &r->err);
 	} else if (r->sc) {
 		struct demo_opts o = { r->certs, r->cfg->grace_ms, r->cfg->timeout_ms, true, r->cancel[0], r->gate };
@@ -234,6 +291,7 @@ static void ui_show(const struct cli_config *cfg, const struct runner *r, const 
 	src.tree = tree_of;
 	src.tree_arg = NULL;
 	src.per_conn = r->serve != NULL;
+	src.log = r->log;
 	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
 	memset(&uo, 0, sizeof uo);
 	uo.theme = cfg->theme;
@@ -248,6 +306,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 		  const struct serve_opts *serve)
 {
 	struct runner r;
+	struct serve_ctx sctx;
 	pthread_t th;
 	char nul = 0;
 	bool finished;
@@ -265,6 +324,18 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 		return TL_EXIT_INTERNAL;
 	}
 	r.gate = cfg->step ? step_gate_new() : NULL;
+	if (serve) {
+		r.log = connlog_new(cfg->keep ? cfg->keep : SERVE_KEEP_DEFAULT);
+		if (!r.log || !connlog_waker(r.log)) {
+			complain("out of memory or descriptors");
+			connlog_free(r.log);
+			timeline_destroy(r.tl);
+			return TL_EXIT_INTERNAL;
+		}
+		timeline_set_waker(r.tl, connlog_waker(r.log));
+		serve_ctx_init(&sctx, cfg, serve, false);
+		r.sctx = &sctx;
+	}
 	if (pthread_create(&th, NULL, runner_main, &r) != 0) {
 		complain("could not start the capture thread");
 		timeline_destroy(r.tl);
@@ -281,7 +352,12 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	pthread_join(th, NULL);
 	if (r.err.msg[0])
 		complain(r.err.msg);
+	if (serve && sctx.keylog_err.msg[0])
+		complain(sctx.keylog_err.msg);
 	rc = ui_exit_code(cfg, r.tl, r.rc, finished, serve != NULL);
+	if (serve)
+		pthread_mutex_destroy(&sctx.out);
+	connlog_free(r.log);
 	close(r.cancel[0]);
 	close(r.cancel[1]);
 	step_gate_free(r.gate);
@@ -438,51 +514,48 @@ static void serve_signal(int sig)
 	}
 }
 
-/* Text serve mode: what the per-connection callbacks need. */
-struct serve_text {
-	const struct cli_config *cfg;
-	struct serve_opts *so;
-	struct timeline *tl;
-};
-
-/* Text serve mode: prints each connection's ladder as soon as it is done. */
-static void serve_conn_done(void *arg, unsigned conn, int rc)
+/* Text serve mode: a refused connection, said as it happens. */
+static void serve_refused(void *arg, uint64_t number, const char *why)
 {
-	struct serve_text *st = arg;
-	char title[64];
-	struct text_opts to = { .wire = st->cfg->wire, .server_only = true, .verbose = st->cfg->verbose,
-				.tree = tree_of, .only_conn = conn };
-
-	snprintf(title, sizeof title, "tlsladder serve: connection %u (exit code %d)", conn + 1,
-		 exit_from_diagnosis(st->tl, TL_SERVER, conn, rc, st->cfg->verify_strict));
-	to.title = title;
-	text_write(stdout, st->tl, &to);
-	fputc('\n', stdout);
-	fflush(stdout);
+	(void)arg;
+	(void)number;
+	fprintf(stderr, "tlsladder: %s\n", why);
 }
 
 /* Text serve mode: the socket is ready. */
 static void serve_listening(void *arg)
 {
-	struct serve_text *st = arg;
-	struct serve_opts *so = st->so;
+	struct serve_ctx *sc = arg;
+	const struct serve_opts *so = sc->so;
 
 	fprintf(stderr, "tlsladder: listening on %s port %s%s\n", so->listen, so->port,
 		so->once ? " for one connection" : " (Ctrl-C stops)");
 }
 
+/* Text serve mode: what came, once serving stopped. */
+static void serve_tally(struct connlog *log)
+{
+	struct connlog_tally t;
+
+	connlog_tally(log, &t);
+	fprintf(stderr, "tlsladder: %" PRIu64 " connection%s: %" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " refused\n",
+		t.numbered, t.numbered == 1 ? "" : "s", t.ok, t.failed, t.refused);
+}
+
 /* Text serve mode: serves until --once's connection ends or a signal comes, printing each connection's ladder. */
 static int serve_text(const struct cli_config *cfg, struct serve_opts *so)
 {
-	struct serve_text st;
+	struct serve_ctx sc;
 	struct tl_error err = { 0, "" };
 	struct timeline *tl = timeline_create(false);
+	struct connlog *log = connlog_new(1);
 	struct sigaction sa, old_int, old_term;
 	int rc;
 
-	if (!tl || pipe(serve_cancel) != 0) {
+	if (!tl || !log || pipe(serve_cancel) != 0) {
 		complain("out of memory or descriptors");
 		timeline_destroy(tl);
+		connlog_free(log);
 		return TL_EXIT_INTERNAL;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -490,23 +563,23 @@ static int serve_text(const struct cli_config *cfg, struct serve_opts *so)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	so->cancel_fd = serve_cancel[0];
-	st.cfg = cfg;
-	st.so = so;
-	st.tl = tl;
+	serve_ctx_init(&sc, cfg, so, true);
+	so->log = log;
 	so->conn_done = serve_conn_done;
-	so->arg = &st;
+	so->refused = serve_refused;
+	so->arg = &sc;
 	so->listening = serve_listening;
 	rc = serve_run(so, tl, &err);
-	if (timeline_conn_count(tl) > 0)
-		rc = exit_from_diagnosis(tl, TL_SERVER, last_conn(tl), rc, cfg->verify_strict);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	close(serve_cancel[0]);
 	close(serve_cancel[1]);
 	if (err.msg[0])
 		complain(err.msg);
-	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
-		rc = TL_EXIT_FILES;
+	else if (!so->once)
+		serve_tally(log);
+	pthread_mutex_destroy(&sc.out);
+	connlog_free(log);
 	timeline_destroy(tl);
 	return rc;
 }

@@ -23,7 +23,7 @@ enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
-	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD
+	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP
 };
 
 #define ALL CLI_IN_ALL
@@ -118,6 +118,12 @@ static const struct cli_option options[] = {
 	  "default: the demo root CA)" },
 	{ OPT_ONCE, "once", NULL, SERVE, CLI_SEC_SERVE, OWN,
 	  "serve one connection, then exit with its result" },
+	{ OPT_MAX_CONNS, "max-conns", "N", SERVE, CLI_SEC_SERVE, OWN,
+	  "serve at most N connections at once (default 512); one more is\n"
+	  "closed at once and the refusal is logged" },
+	{ OPT_KEEP, "keep", "N", SERVE, CLI_SEC_SERVE, OWN,
+	  "interactive: keep the last N connections in full for [ and ]\n"
+	  "(default 1000); older ones leave only their counts" },
 
 	{ OPT_CERTS, "certs", "DIR", DEMO, CLI_SEC_DEMO, OWN,
 	  "use the demo PKI in DIR instead of the bundled one" },
@@ -300,15 +306,16 @@ static void getopt_tables(struct option *longs, char *shorts)
 }
 
 /* Parses a non-negative integer option. */
-static int parse_num(const char *s, long max, long *out, const char *what, struct tl_error *err)
+static int parse_num(const char *s, long min, long max, long *out, const char *what, struct tl_error *err)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > max)
-		return tl_error_set(err, TL_EXIT_USAGE, "%s must be a whole number from 0 to %ld, not \"%s\"", what, max, s);
+	if (errno || end == s || *end || v < min || v > max)
+		return tl_error_set(err, TL_EXIT_USAGE, "%s must be a whole number from %ld to %ld, not \"%s\"", what, min,
+				    max, s);
 	*out = v;
 	return 0;
 }
@@ -418,16 +425,22 @@ static int apply_valued(int c, const char *arg, struct cli_config *cfg, struct t
 
 	switch (c) {
 	case OPT_TIMEOUT:
-		if (parse_num(arg, 3600, &v, "--timeout", err) < 0)
+		if (parse_num(arg, 0, 3600, &v, "--timeout", err) < 0)
 			return -1;
 		if (v == 0)
 			return tl_error_set(err, TL_EXIT_USAGE, "--timeout must be at least 1 second");
 		cfg->timeout_ms = (int)v * 1000;
 		return 0;
 	case OPT_GRACE:
-		if (parse_num(arg, 60000, &v, "--grace", err) < 0)
+		if (parse_num(arg, 0, 60000, &v, "--grace", err) < 0)
 			return -1;
 		cfg->grace_ms = (int)v;
+		return 0;
+	case OPT_MAX_CONNS:
+	case OPT_KEEP:
+		if (parse_num(arg, 1, 100000, &v, c == OPT_KEEP ? "--keep" : "--max-conns", err) < 0)
+			return -1;
+		*(c == OPT_KEEP ? &cfg->keep : &cfg->max_conns) = (unsigned)v;
 		return 0;
 	case OPT_VERIFY:
 		if (strcmp(arg, "strict") == 0)
@@ -570,15 +583,16 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 	long v;
 
 	if (st->port_opt) {
-		if (parse_num(st->port_opt, 65535, &v, "--port", err) < 0 || v == 0)
+		if (parse_num(st->port_opt, 1, 65535, &v, "--port", err) < 0 || v == 0)
 			return tl_error_set(err, TL_EXIT_USAGE, "--port must be from 1 to 65535, not \"%s\"", st->port_opt);
 		snprintf(cfg->port, sizeof cfg->port, "%ld", v);
 	}
 	if ((cfg->mode == CLI_CLIENT || cfg->mode == CLI_SERVE) && read_p12_password(cfg, err) < 0)
 		return -1;
-	if (cfg->mode != CLI_SERVE && (cfg->listen || cfg->client_ca || cfg->client_auth || cfg->once))
-		return tl_error_set(err, TL_EXIT_USAGE, "--listen, --client-ca, --request-client-cert, --require-client-cert "
-							"and --once are for tlsladder serve");
+	if (cfg->mode != CLI_SERVE &&
+	    (cfg->listen || cfg->client_ca || cfg->client_auth || cfg->once || cfg->max_conns || cfg->keep))
+		return tl_error_set(err, TL_EXIT_USAGE, "--listen, --client-ca, --request-client-cert, --require-client-cert, "
+							"--once, --max-conns and --keep are for tlsladder serve");
 	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
 		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

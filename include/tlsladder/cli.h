@@ -36,6 +36,8 @@ struct cli_config {
 	const char *client_ca;      /* --client-ca FILE */
 	int client_auth;            /* enum tl_auth */
 	bool once;
+	unsigned max_conns;         /* --max-conns N (0: the default) */
+	unsigned keep;              /* --keep N (0: the default) */
 	const char *keylog;         /* --keylog FILE, else $SSLKEYLOGFILE */
 	bool verify_strict;
 	bool text, wire;

@@ -23,6 +23,7 @@ struct text_opts {
 	struct tree_node *(*tree)(const struct timeline *tl, size_t i, void *arg);
 	void *tree_arg;
 	long only_conn;        /* >= 0: only this connection (server mode); -1: all */
+	uint64_t conn_number;  /* only_conn: the number it is called by (serve's count); 0: only_conn + 1 */
 	bool server_only;      /* server mode: the client's side is inferred */
 };
 

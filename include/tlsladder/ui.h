@@ -24,6 +24,10 @@ struct ui_source {
 	const char *target;          /* shown in the header: "demo mtls13", "example.org port 443" */
 	struct step_gate *gate;      /* step-gated mode, or NULL */
 	bool per_conn;               /* server mode: one connection at a time, [ and ] switch */
+	/* server mode: each connection's own timeline, the newest kept ones
+	 * (connlog.h); tl is then the server's own (listening, refusals) and
+	 * is shown until a connection comes */
+	struct connlog *log;
 	/* the field tree of event i; NULL builder: the UI shows the event's basic facts */
 	struct tree_node *(*tree)(const struct timeline *tl, size_t i, void *arg);
 	void *tree_arg;

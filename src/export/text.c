@@ -15,6 +15,7 @@
 #include "tlsladder/sanitize.h"
 #include "tlsladder/summary.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,10 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		resumed_words(tl, &s, &rw);
 		res = &rw;
 	}
-	if (timeline_conn_count(tl) > 1 || o->only_conn >= 0)
+	if (o->only_conn >= 0)
+		fprintf(f, "\nSummary of connection %" PRIu64 "%s\n", o->conn_number ? o->conn_number : (uint64_t)conn + 1,
+			s.resumed ? " (resumed)" : "");
+	else if (timeline_conn_count(tl) > 1)
 		fprintf(f, "\nSummary of connection %u%s\n", conn + 1, s.resumed ? " (resumed)" : "");
 	else
 		fprintf(f, "\nSummary\n");

@@ -1,7 +1,12 @@
 /*
- * server.c: listen, accept one connection at a time, record each.
+ * server.c: listen, accept, and serve each connection on a worker of a
+ * bounded pool (see server.h). The accepting thread only accepts, numbers
+ * and hands over: a slow or silent client holds one worker, never the
+ * others. Each job owns its socket and its timeline.
  */
 #include "tlsladder/server.h"
+#include "tlsladder/connlog.h"
+#include "tlsladder/waker.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,6 +15,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -58,7 +66,7 @@ static int listen_on(const struct serve_opts *o, struct tl_error *err)
 			continue;
 		}
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 16) == 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
 			break;
 		last = errno;
 		close(fd);
@@ -71,63 +79,239 @@ static int listen_on(const struct serve_opts *o, struct tl_error *err)
 	return fd;
 }
 
+
+/* Stack of each worker: GnuTLS and the capture need far less; pages never touched cost nothing. */
+#define WORKER_STACK (2u << 20)
+
+/* One accepted connection waiting for a worker. */
+struct job {
+	int fd;
+	uint64_t number;
+	struct timeline *tl;
+	struct job *next;
+};
+
+/* The pool of workers and what they share. */
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	struct job *head, *tail;
+	unsigned in_flight;          /* accepted, not ended */
+	unsigned idle;               /* workers waiting, not yet promised a job */
+	unsigned nthreads, cap;
+	pthread_t *threads;
+	bool stop;
+	const struct serve_opts *o;
+	struct endpoint *ep;
+	uint64_t last_number;        /* the newest connection that ended ... */
+	int last_rc;                 /* ... and its exit code */
+};
+
+/* Runs one connection to its end and reports it. */
+static void serve_one(struct pool *p, struct job *j)
+{
+	const struct serve_opts *o = p->o;
+	struct run_opts ro;
+	int rc;
+
+	memset(&ro, 0, sizeof ro);
+	ro.grace_ms = 0;
+	ro.deadline_us = timeline_now(j->tl) + (int64_t)o->timeout_ms * 1000;
+	ro.capture = true;
+	ro.cancel_fd = o->cancel_fd;
+	ro.gate = o->gate;
+	rc = endpoint_run(p->ep, j->fd, j->tl, 0, &ro);
+	close(j->fd);
+	timeline_finish(j->tl);
+	if (o->conn_done)
+		rc = o->conn_done(o->arg, j->number, j->tl, rc);
+	connlog_finish(o->log, j->number, rc);
+	pthread_mutex_lock(&p->lock);
+	if (j->number > p->last_number) {
+		p->last_number = j->number;
+		p->last_rc = rc;
+	}
+	pthread_mutex_unlock(&p->lock);
+	timeline_destroy(j->tl);
+	free(j);
+}
+
+/* A worker: takes jobs until the pool stops and none is left. */
+static void *worker_main(void *arg)
+{
+	struct pool *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct job *j;
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (!p->head)
+			break;
+		j = p->head;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->lock);
+		serve_one(p, j);
+		pthread_mutex_lock(&p->lock);
+		p->in_flight--;
+		p->idle++;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Starts one more worker. Lock held. */
+static bool spawn_locked(struct pool *p)
+{
+	pthread_attr_t attr;
+	bool ok;
+
+	if (p->nthreads == p->cap)
+		return false;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WORKER_STACK);
+	ok = pthread_create(&p->threads[p->nthreads], &attr, worker_main, p) == 0;
+	pthread_attr_destroy(&attr);
+	if (ok)
+		p->nthreads++;
+	return ok;
+}
+
+/* Queues a connection for a worker; false (with why) when it must be refused. */
+static bool hand_over(struct pool *p, struct job *j, char *why, size_t n)
+{
+	bool ok = true;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->in_flight >= p->cap) {
+		snprintf(why, n, "%u connections are in flight, the most allowed (--max-conns %u)", p->in_flight, p->cap);
+		ok = false;
+	} else if (p->idle > 0) {
+		p->idle--;
+	} else if (!spawn_locked(p)) {
+		snprintf(why, n, "no worker thread could be started (%u are running)", p->nthreads);
+		ok = false;
+	}
+	if (ok) {
+		p->in_flight++;
+		if (p->tail)
+			p->tail->next = j;
+		else
+			p->head = j;
+		p->tail = j;
+		pthread_cond_signal(&p->work);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+/* Waits until the listening socket is readable: 1, or 0 when told to stop. */
+static int wait_accept(const struct serve_opts *o, int lfd)
+{
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = lfd, .events = POLLIN }, { .fd = o->cancel_fd, .events = POLLIN } };
+		int n = poll(pf, o->cancel_fd >= 0 ? 2 : 1, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (o->cancel_fd >= 0 && (pf[1].revents & POLLIN)))
+			return 0;
+		return 1;
+	}
+}
+
+/* Accepts one connection and hands it to a worker (or refuses it); false when serving must stop. */
+static bool accept_one(struct pool *p, int lfd, struct timeline *tl)
+{
+	const struct serve_opts *o = p->o;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof peer;
+	char who[96], note[400], why[200];
+	struct job *j;
+	int fd, one = 1;
+
+	fd = accept(lfd, (struct sockaddr *)&peer, &plen);
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS)
+			poll(NULL, 0, 10);     /* out of descriptors: let connections end before trying again */
+		return true;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	peer_text(&peer, who, sizeof who);
+	j = calloc(1, sizeof *j);
+	if (j) {
+		j->fd = fd;
+		j->number = connlog_number(o->log);
+		j->tl = timeline_create(false);
+	}
+	if (!j || !j->tl) {
+		snprintf(why, sizeof why, "out of memory");
+	} else {
+		if (o->waker)
+			timeline_set_waker(j->tl, o->waker);
+		snprintf(note, sizeof note, "connection %" PRIu64 " from %s", j->number, who);
+		timeline_note(j->tl, TL_EV_NOTE, TL_SERVER, 0, note);
+		connlog_add(o->log, j->number, j->tl);
+		if (hand_over(p, j, why, sizeof why))
+			return !o->once;
+	}
+	close(fd);
+	snprintf(note, sizeof note, "connection %" PRIu64 " from %s refused: %s", j ? j->number : 0, who, why);
+	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, note);
+	if (j)
+		connlog_refuse(o->log, j->number);
+	if (o->refused)
+		o->refused(o->arg, j ? j->number : 0, note);
+	if (j)
+		timeline_destroy(j->tl);
+	free(j);
+	return true;
+}
+
 /* Serves connections. */
 int serve_run(const struct serve_opts *o, struct timeline *tl, struct tl_error *err)
 {
-	struct endpoint *ep = endpoint_new(&o->tls, err);
+	struct pool p;
 	char note[300];
-	int lfd, ret = TL_EXIT_OK;
+	int lfd;
 
-	if (!ep)
-		return err->code;
-	lfd = listen_on(o, err);
-	if (lfd < 0) {
-		endpoint_free(ep);
+	memset(&p, 0, sizeof p);
+	p.o = o;
+	p.cap = o->max_conns ? o->max_conns : SERVE_MAX_CONNS_DEFAULT;
+	p.threads = calloc(p.cap, sizeof *p.threads);
+	if (!p.threads)
+		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
+	p.ep = endpoint_new(&o->tls, err);
+	if (!p.ep) {
+		free(p.threads);
 		return err->code;
 	}
+	lfd = listen_on(o, err);
+	if (lfd < 0) {
+		endpoint_free(p.ep);
+		free(p.threads);
+		return err->code;
+	}
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.work, NULL);
 	snprintf(note, sizeof note, "listening on %s port %s", o->listen, o->port);
 	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, note);
 	if (o->listening)
 		o->listening(o->arg);
-	for (unsigned conn = 0;; conn++) {
-		struct sockaddr_storage peer;
-		socklen_t plen = sizeof peer;
-		struct pollfd pf[2] = { { .fd = lfd, .events = POLLIN }, { .fd = o->cancel_fd, .events = POLLIN } };
-		struct run_opts ro;
-		char who[96];
-		int fd, one = 1, n;
-
-		n = poll(pf, o->cancel_fd >= 0 ? 2 : 1, -1);
-		if (n < 0 && errno == EINTR) {
-			conn--;
-			continue;
-		}
-		if (n < 0 || (o->cancel_fd >= 0 && (pf[1].revents & POLLIN)))
-			break;
-		fd = accept(lfd, (struct sockaddr *)&peer, &plen);
-		if (fd < 0) {
-			conn--;
-			continue;
-		}
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		peer_text(&peer, who, sizeof who);
-		snprintf(note, sizeof note, "connection %u from %s", conn + 1, who);
-		timeline_note(tl, TL_EV_NOTE, TL_SERVER, conn, note);
-		memset(&ro, 0, sizeof ro);
-		ro.grace_ms = 0;
-		ro.deadline_us = timeline_now(tl) + (int64_t)o->timeout_ms * 1000;
-		ro.capture = true;
-		ro.cancel_fd = o->cancel_fd;
-		ro.gate = o->gate;
-		ret = endpoint_run(ep, fd, tl, conn, &ro);
-		close(fd);
-		if (o->conn_done)
-			o->conn_done(o->arg, conn, ret);
-		if (o->once || ret == TL_EXIT_CANCELLED)
-			break;
-	}
+	while (wait_accept(o, lfd) && accept_one(&p, lfd, tl))
+		;
 	close(lfd);
-	endpoint_free(ep);
-	return ret;
+	pthread_mutex_lock(&p.lock);
+	p.stop = true;
+	pthread_cond_broadcast(&p.work);
+	pthread_mutex_unlock(&p.lock);
+	for (unsigned i = 0; i < p.nthreads; i++)
+		pthread_join(p.threads[i], NULL);
+	pthread_cond_destroy(&p.work);
+	pthread_mutex_destroy(&p.lock);
+	endpoint_free(p.ep);
+	free(p.threads);
+	return p.last_number ? p.last_rc : TL_EXIT_OK;
 }

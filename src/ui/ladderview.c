@@ -60,13 +60,61 @@ void ladderview_show_conn(struct ui *ui, long conn)
 	ui->ndiag = 0;
 }
 
+/* Server mode with a log: shows connection n's own timeline, everything
+ * derived from the one shown before forgotten. */
+bool ladderview_show_serial(struct ui *ui, uint64_t n)
+{
+	struct timeline *tl = connlog_get(ui->src.log, n);
+
+	if (!tl)
+		return false;
+	timeline_destroy(ui->held);
+	ui->held = tl;
+	ui->src.tl = tl;
+	ui->serial_sel = n;
+	ladder_free(&ui->lad[0]);
+	ladder_free(&ui->lad[1]);
+	ladder_init(&ui->lad[0], tl, false);
+	ladder_init(&ui->lad[1], tl, true);
+	ladderview_show_conn(ui, 0);
+	ui->have_stamp = false;
+	ui->have_tree = false;
+	ui->expl_ev = (size_t)-1;
+	ui->expl[0] = '\0';
+	ui->err_scanned = 0;
+	ui->saw_error = false;
+	ui->results_failed = false;
+	ui->sum_final = false;
+	ui->have_sum = false;
+	return true;
+}
+
+/* Server mode with a log: a new connection is followed when the newest was shown. */
+bool ladderview_load_log(struct ui *ui)
+{
+	uint64_t gen = connlog_generation(ui->src.log), newest;
+	bool at_newest = ui->serial_sel == ui->serial_newest;
+
+	if (gen == ui->log_gen)
+		return false;
+	ui->log_gen = gen;
+	connlog_tally(ui->src.log, &ui->tally);
+	newest = connlog_kept_at_or_below(ui->src.log, ui->tally.numbered);
+	if (newest > ui->serial_newest) {
+		ui->serial_newest = newest;
+		if ((ui->follow || at_newest) && ladderview_show_serial(ui, newest))
+			ui->follow = true;
+	}
+	return true;
+}
+
 /* Takes in new events: server mode follows a new connection; the rows grow. */
 static bool ladderview_load(struct ui *ui)
 {
 	bool changed = false;
 	struct ladder *l;
 
-	if (ui->src.per_conn) {
+	if (ui->src.per_conn && !ui->src.log) {
 		size_t n = timeline_count(ui->src.tl);
 		struct tl_event last;
 		if (n && timeline_get(ui->src.tl, n - 1, &last) && last.conn > ui->conn_newest) {

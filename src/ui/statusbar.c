@@ -9,6 +9,7 @@
 #include "view.h"
 #include "tlsladder/names.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,7 +85,18 @@ static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
 	else if (ui->have_sum && s->client.set && s->client.verify_done)
 		/* whose certificate: the client checked the server's (the client certificate has its own banner) */
 		append(line, n, sep, s->client.verified ? "server cert verified" : "server cert NOT verified");
-	if (ui->src.per_conn) {
+	if (ui->src.log && ui->serial_sel) {
+		snprintf(part, sizeof part, "connection %" PRIu64 " of %" PRIu64, ui->serial_sel, ui->tally.numbered);
+		append(line, n, sep, part);
+		if (ui->tally.in_flight) {
+			snprintf(part, sizeof part, "%" PRIu64 " in flight", ui->tally.in_flight);
+			append(line, n, sep, part);
+		}
+		if (ui->tally.refused) {
+			snprintf(part, sizeof part, "%" PRIu64 " refused", ui->tally.refused);
+			append(line, n, sep, part);
+		}
+	} else if (ui->src.per_conn && !ui->src.log) {
 		snprintf(part, sizeof part, "connection %ld of %u", ui->conn_sel + 1, ui->conn_newest + 1);
 		append(line, n, sep, part);
 	}

@@ -8,6 +8,7 @@
  */
 #include "view.h"
 
+#include <inttypes.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ void ui_free(struct ui *ui)
 	ladder_free(&ui->lad[0]);
 	ladder_free(&ui->lad[1]);
 	treeview_free(&ui->tv);
+	timeline_destroy(ui->held);
 	free(ui);
 }
 
@@ -122,7 +124,9 @@ static bool source_changed(struct ui *ui)
 /* Takes in new events: every view loads what changed. */
 bool ui_update(struct ui *ui)
 {
-	bool changed = source_changed(ui);
+	bool changed = ui->src.log && ladderview_load_log(ui);
+
+	changed |= source_changed(ui);
 
 	changed |= ladderview_ops.load(ui);
 	changed |= diagview_ops.load(ui);
@@ -167,11 +171,33 @@ static int mouse(struct ui *ui)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* [ and ] with a connection log: the previous or next kept connection. */
+static int switch_serial(struct ui *ui, int step)
+{
+	struct connlog *log = ui->src.log;
+	uint64_t n = 0;
+
+	if (step < 0 && ui->serial_sel > 1)
+		n = connlog_kept_at_or_below(log, ui->serial_sel - 1);
+	else if (step > 0 && ui->serial_sel)
+		n = connlog_kept_at_or_above(log, ui->serial_sel + 1);
+	if (n && ladderview_show_serial(ui, n)) {
+		ui->follow = n == ui->serial_newest;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (step < 0 && ui->serial_sel > 1)
+		snprintf(ui->msg, sizeof ui->msg, "connection %" PRIu64 " and older are no longer kept (--keep %u)",
+			 ui->serial_sel - 1, connlog_keep(log));
+	return UI_HANDLED | UI_REDRAW;
+}
+
 /* [ and ]: server mode shows the previous or next connection. */
 static int switch_conn(struct ui *ui, int step)
 {
 	long c = ui->conn_sel + step;
 
+	if (ui->src.log)
+		return switch_serial(ui, step);
 	if (!ui->src.per_conn) {
 		snprintf(ui->msg, sizeof ui->msg, "[ and ] switch connections in server mode");
 		return UI_HANDLED | UI_REDRAW;

@@ -7,6 +7,7 @@
  * the step gate, which has no pipe; it redraws nothing by itself.
  */
 #include "view.h"
+#include "tlsladder/waker.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +98,7 @@ static int wait_input(struct ui *ui, int wake)
 	if (FD_ISSET(sig_pipe[0], &rf))
 		return UI_QUIT;
 	if (FD_ISSET(wake, &rf))
-		timeline_drain_wake(ui->src.tl);
+		ui->src.log ? waker_drain(connlog_waker(ui->src.log)) : timeline_drain_wake(ui->src.tl);
 	for (int k = 0; k < 64 && !(f & UI_QUIT) && (ch = getch()) != ERR; k++)
 		f |= ui_key(ui, ch);
 	return f;
@@ -108,7 +109,7 @@ int ui_run(const struct ui_source *src, const struct ui_opts *o)
 {
 	struct run_signals sigs;
 	struct ui *ui;
-	int wake = timeline_wake_fd(src->tl), f = UI_REDRAW;
+	int wake = src->log ? waker_fd(connlog_waker(src->log)) : timeline_wake_fd(src->tl), f = UI_REDRAW;
 
 	if (!catch_signals(&sigs))
 		return UI_QUIT;

@@ -20,6 +20,7 @@
 #include "actions.h"
 #include "paint.h"
 #include "treeview.h"
+#include "tlsladder/connlog.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/ladder.h"
 #include "tlsladder/summary.h"
@@ -68,6 +69,12 @@ struct ui {
 	bool wire;
 	long conn_sel;                  /* per_conn: the connection shown */
 	unsigned conn_newest;           /* per_conn: the newest connection seen */
+	/* server mode with a connection log: src.tl is the connection shown */
+	struct timeline *held;          /* its timeline, held while shown */
+	uint64_t serial_sel;            /* its number (0: none yet; the server's own timeline) */
+	uint64_t serial_newest;         /* the newest kept connection */
+	uint64_t log_gen;               /* the log as last taken in */
+	struct connlog_tally tally;
 	size_t cur, top;
 	bool follow;
 	bool focus_tree;
@@ -117,6 +124,10 @@ size_t ladderview_selected(struct ui *ui);
 int ladderview_select(struct ui *ui, long r);
 /* Server mode: shows connection conn (rows start over). */
 void ladderview_show_conn(struct ui *ui, long conn);
+/* Server mode with a log: shows connection number n's own timeline; false when it is not kept. */
+bool ladderview_show_serial(struct ui *ui, uint64_t n);
+/* Server mode with a log: takes in new connections (following the newest); true when anything changed. */
+bool ladderview_load_log(struct ui *ui);
 /* The row title used by search, the ladder and the details. */
 void ladderview_title(const struct tl_event *ev, char *buf, size_t n);
 /* A key while the search prompt is open. */

@@ -200,7 +200,7 @@ static void every_option_documented(void **state)
 static const char *sample_value(const struct cli_option *o, const char *pass_file)
 {
 	static const struct { const char *arg, *value; } samples[] = {
-		{ "SECONDS", "5" }, { "MS", "100" }, { "PORT", "4443" }, { "MODE", "strict" }, { "NAME|PATH", "mono" },
+		{ "SECONDS", "5" }, { "MS", "100" }, { "PORT", "4443" }, { "MODE", "strict" }, { "NAME|PATH", "mono" }, { "N", "20" },
 	};
 
 	if (o->name && strcmp(o->name, "p12-pass-file") == 0)
