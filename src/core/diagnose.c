@@ -699,12 +699,15 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	case TL_EXIT_TIMEOUT:
 		d = finding(out, max, n, DIAG_TIMEOUT);
 		say_error(d, err, "The peer did not answer before the deadline");
-		fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+		fix(d, f->self_side == TL_SERVER ? "Check that the client speaks TLS to this port and finishes in time; "
+						   "--timeout gives it longer."
+						 : "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
 		break;
 	case TL_EXIT_RESET:
 		d = finding(out, max, n, DIAG_CONNECTION_RESET);
 		say_error(d, err, "The connection was reset");
-		fix(d, "A firewall, a proxy or the server dropped the connection; check the server's log.");
+		fix(d, f->self_side == TL_SERVER ? "A firewall, a proxy or the client dropped the connection; check the client's log."
+						 : "A firewall, a proxy or the server dropped the connection; check the server's log.");
 		break;
 	case TL_EXIT_NOT_TLS:
 		diagnose_not_tls(f, out, max, n);
@@ -721,7 +724,8 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		}
 		d = finding(out, max, n, DIAG_CONNECTION_CLOSED);
 		say_error(d, err, "The peer closed the connection during the handshake");
-		fix(d, "Check the server's log: it ended the connection without saying why.");
+		fix(d, f->self_side == TL_SERVER ? "Check the client's log: it ended the connection without saying why."
+						 : "Check the server's log: it ended the connection without saying why.");
 		break;
 	case TL_EXIT_FILES:
 		if (f->preflight[PF_KEY_MISMATCH] >= 0) {

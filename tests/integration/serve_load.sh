@@ -96,7 +96,8 @@ if true; then
 		has "$tmp/many.tail" '^tlsladder serve: connection 65541 \(exit code 0\)$' "connection 65,541 is reported ok"
 		has "$tmp/many.tail" '^Summary of connection 65541$' "... with its summary under its own number"
 		has "$tmp/many.tail" '^tlsladder serve: connection 65542 \(exit code 1\)$' "connection 65,542, which closed at once, is not reported ok"
-		has "$tmp/many.tail" '^diagnosis: connection-closed: ' "... and has its diagnosis"
+		has "$tmp/many.tail" '^diagnosis: connection-closed: The client closed the connection without answering\. \(evidence: step 2\)$' "... and has its diagnosis"
+		has "$tmp/many.tail" "^fix: Check the client's log: it ended the connection without saying why\.$" "... whose fix points at the client, which closed it"
 		has "$tmp/many.log" '^tlsladder: 65542 connections: 1 ok, 65541 failed, 0 refused$' "the count on stopping"
 	fi
 fi

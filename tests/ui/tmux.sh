@@ -254,6 +254,24 @@ wait_for 'connection 2 of 2' "] goes to the next one"
 keys q
 rc_is serve 0
 
+# --- server mode keeps the last --keep connections in full --------------------
+sport=$(free_port)
+start servekeep 140x40 "$U" "$bin" serve "$sport" --keep 2
+wait_for 'listening on 127.0.0.1 port' "serve --keep 2: listening"
+for ((i = 0; i < 3; i++)); do
+	"$bin" --text --cafile "$certs/root-ca.pem" localhost -p "$sport" >"$tmp/k$i.out" 2>&1 </dev/null
+done
+wait_for 'connection 3 of 3' "serve --keep 2: the newest of 3 is shown"
+keys '['
+wait_for 'connection 2 of 3' "[ goes to connection 2, kept"
+wait_for 'connection 2 from 127.0.0.1' "its ladder is its own"
+keys '['
+wait_for 'connection 1 and older are no longer kept \(--keep 2\)' "connection 1 is no longer kept, and the status line says so"
+keys ']'
+wait_for 'connection 3 of 3' "] goes back to the newest"
+keys q
+rc_is servekeep 0
+
 # --- a bad theme file: file:line message, default theme, no crash -----------
 printf 'color header red default\ncolour arrow blue default\n' >"$tmp/bad.theme"
 start badtheme 120x30 "$U" "$bin" demo tls13 --theme "$tmp/bad.theme"
