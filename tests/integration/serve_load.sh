@@ -46,8 +46,15 @@ if start_server cap no serve_text --timeout 30 --max-conns 3; then
 	pids+=("$ipid")
 	for ((i = 0; i < 100; i++)); do grep -q '^open' "$tmp/cap.out" && break; sleep 0.05; done
 	sleep 0.3
-	expect_rc 1 "a fourth client is refused: the server closed the connection" -- \
-		"$bin" --text --timeout 3 "${ca[@]}" localhost -p "$port"
+	# closed at once: whether the kernel says FIN or RST depends on whether the
+	# ClientHello had arrived, so either is right; each is said as what it was
+	"$bin" --text --timeout 3 "${ca[@]}" localhost -p "$port" >"$tmp/out" 2>&1 </dev/null
+	rc=$?
+	case $rc in
+	1) has "$tmp/out" '^diagnosis: connection-closed: The server closed the connection without answering\.' "a fourth client is refused: closed (exit 1)" ;;
+	13) has "$tmp/out" '^diagnosis: connection-reset: The server reset the connection without answering\.' "a fourth client is refused: reset (exit 13)" ;;
+	*) bad "a fourth client is refused: exit $rc, wanted 1 or 13"; cat "$tmp/out" ;;
+	esac
 	has "$tmp/cap.log" '^tlsladder: connection 4 from 127\.0\.0\.1 port [0-9]+ refused: 3 connections are in flight, the most allowed \(--max-conns 3\)$' \
 		"the refusal is logged with its reason"
 	stop_server "$ipid"
@@ -59,7 +66,10 @@ if start_server cap no serve_text --timeout 30 --max-conns 3; then
 fi
 
 # ---------------------------------------------------------------- the largest ClientHellos
-if start_server big no serve_text --timeout 10; then
+# (AddressSanitizer holds freed memory in quarantine: RSS says nothing there)
+if grep -q __asan_init "$bin"; then
+	echo "skip the RSS check: this tlsladder is built with AddressSanitizer"
+elif start_server big no serve_text --timeout 10; then
 	python3 "$load" bighello "$port" 200 "$srv" >"$tmp/big.out" 2>&1
 	has "$tmp/big.out" '^body 130575$' "ClientHellos of 130,575 bytes were sent"
 	has "$tmp/big.log" 'ClientHello  130575 B' "the server took them whole"
