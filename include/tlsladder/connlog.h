@@ -16,6 +16,7 @@
 #define TLSLADDER_CONNLOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct timeline;
@@ -49,8 +50,11 @@ uint64_t connlog_number(struct connlog *log);
 void connlog_add(struct connlog *log, uint64_t number, struct timeline *tl);
 /* Connection number ended with exit code rc. */
 void connlog_finish(struct connlog *log, uint64_t number, int rc);
-/* Connection number was refused (added before, it no longer counts in flight). */
-void connlog_refuse(struct connlog *log, uint64_t number);
+/* Connection number was refused (added before, it no longer counts in
+ * flight); why is kept as the latest refusal's words (one, not a list). */
+void connlog_refuse(struct connlog *log, uint64_t number, const char *why);
+/* The latest refusal's words ("" when none); returns buf. */
+char *connlog_last_refusal(struct connlog *log, char *buf, size_t n);
 
 /* The timeline of connection number, held for the caller (release it with
  * timeline_destroy); NULL when it is no longer kept, was refused or never was. */

@@ -46,8 +46,9 @@ struct serve_opts {
 };
 
 /*
- * Serves until cancelled (or one connection with once). Notes about the
- * server itself (listening, refusals) go to tl. Returns the exit code of
+ * Serves until cancelled (or one connection with once). The note that it
+ * listens goes to tl; refusals go to the log (connlog_refuse) and the
+ * refused callback. Returns the exit code of
  * the newest connection that ended (TL_EXIT_OK when none came), or an
  * enum tl_exit value with err set when it could not listen.
  */

@@ -9,6 +9,7 @@
 #include "tlsladder/waker.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct slot {
@@ -23,6 +24,7 @@ struct connlog {
 	struct connlog_tally tally;
 	uint64_t generation;
 	struct waker *waker;
+	char last_refusal[320];
 };
 
 /* Makes an empty log. */
@@ -135,12 +137,13 @@ void connlog_finish(struct connlog *log, uint64_t number, int rc)
 }
 
 /* A connection was refused. */
-void connlog_refuse(struct connlog *log, uint64_t number)
+void connlog_refuse(struct connlog *log, uint64_t number, const char *why)
 {
 	struct timeline *old;
 
 	pthread_mutex_lock(&log->lock);
 	log->tally.refused++;
+	snprintf(log->last_refusal, sizeof log->last_refusal, "%s", why ? why : "");
 	if (log->slots[number % log->keep].number == number && log->slots[number % log->keep].tl &&
 	    log->tally.in_flight)
 		log->tally.in_flight--;          /* it was added before it was refused */
@@ -198,6 +201,15 @@ uint64_t connlog_kept_at_or_above(struct connlog *log, uint64_t number)
 			found = number;
 	pthread_mutex_unlock(&log->lock);
 	return found;
+}
+
+/* The latest refusal's words. */
+char *connlog_last_refusal(struct connlog *log, char *buf, size_t n)
+{
+	pthread_mutex_lock(&log->lock);
+	snprintf(buf, n, "%s", log->last_refusal);
+	pthread_mutex_unlock(&log->lock);
+	return buf;
 }
 
 /* The counts. */

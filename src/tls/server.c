@@ -186,7 +186,8 @@ static bool hand_over(struct pool *p, struct job *j, char *why, size_t n)
 
 	pthread_mutex_lock(&p->lock);
 	if (p->in_flight >= p->cap) {
-		snprintf(why, n, "%u connections are in flight, the most allowed (--max-conns %u)", p->in_flight, p->cap);
+		snprintf(why, n, "%u connection%s in flight, the most allowed (--max-conns %u)", p->in_flight,
+			 p->in_flight == 1 ? " is" : "s are", p->cap);
 		ok = false;
 	} else if (p->idle > 0) {
 		p->idle--;
@@ -222,12 +223,13 @@ static int wait_accept(const struct serve_opts *o, int lfd)
 }
 
 /* Accepts one connection and hands it to a worker (or refuses it); false when serving must stop. */
-static bool accept_one(struct pool *p, int lfd, struct timeline *tl)
+static bool accept_one(struct pool *p, int lfd)
 {
 	const struct serve_opts *o = p->o;
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof peer;
 	char who[96], note[400], why[200];
+	uint64_t number;
 	struct job *j;
 	int fd, one = 1;
 
@@ -240,30 +242,27 @@ static bool accept_one(struct pool *p, int lfd, struct timeline *tl)
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	peer_text(&peer, who, sizeof who);
+	number = connlog_number(o->log);
 	j = calloc(1, sizeof *j);
-	if (j) {
+	if (j && (j->tl = timeline_create(false)) != NULL) {
 		j->fd = fd;
-		j->number = connlog_number(o->log);
-		j->tl = timeline_create(false);
-	}
-	if (!j || !j->tl) {
-		snprintf(why, sizeof why, "out of memory");
-	} else {
+		j->number = number;
 		if (o->waker)
 			timeline_set_waker(j->tl, o->waker);
-		snprintf(note, sizeof note, "connection %" PRIu64 " from %s", j->number, who);
+		snprintf(note, sizeof note, "connection %" PRIu64 " from %s", number, who);
 		timeline_note(j->tl, TL_EV_NOTE, TL_SERVER, 0, note);
-		connlog_add(o->log, j->number, j->tl);
+		connlog_add(o->log, number, j->tl);
 		if (hand_over(p, j, why, sizeof why))
 			return !o->once;
+	} else {
+		snprintf(why, sizeof why, "out of memory");
 	}
 	close(fd);
-	snprintf(note, sizeof note, "connection %" PRIu64 " from %s refused: %s", j ? j->number : 0, who, why);
-	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, note);
-	if (j)
-		connlog_refuse(o->log, j->number);
+	/* said once, not kept per refusal: a flood of them costs no memory */
+	snprintf(note, sizeof note, "connection %" PRIu64 " from %s refused: %s", number, who, why);
+	connlog_refuse(o->log, number, note);
 	if (o->refused)
-		o->refused(o->arg, j ? j->number : 0, note);
+		o->refused(o->arg, number, note);
 	if (j)
 		timeline_destroy(j->tl);
 	free(j);
@@ -300,7 +299,7 @@ int serve_run(const struct serve_opts *o, struct timeline *tl, struct tl_error *
 	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, note);
 	if (o->listening)
 		o->listening(o->arg);
-	while (wait_accept(o, lfd) && accept_one(&p, lfd, tl))
+	while (wait_accept(o, lfd) && accept_one(&p, lfd))
 		;
 	close(lfd);
 	pthread_mutex_lock(&p.lock);

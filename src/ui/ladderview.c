@@ -95,10 +95,16 @@ bool ladderview_load_log(struct ui *ui)
 	uint64_t gen = connlog_generation(ui->src.log), newest;
 	bool at_newest = ui->serial_sel == ui->serial_newest;
 
+	uint64_t refused = ui->tally.refused;
+
 	if (gen == ui->log_gen)
 		return false;
 	ui->log_gen = gen;
 	connlog_tally(ui->src.log, &ui->tally);
+	if (ui->tally.refused != refused) {
+		char why[320];
+		ui_message(ui, connlog_last_refusal(ui->src.log, why, sizeof why));
+	}
 	newest = connlog_kept_at_or_below(ui->src.log, ui->tally.numbered);
 	if (newest > ui->serial_newest) {
 		ui->serial_newest = newest;

@@ -272,6 +272,22 @@ wait_for 'connection 3 of 3' "] goes back to the newest"
 keys q
 rc_is servekeep 0
 
+# --- server mode: a connection beyond --max-conns is refused, and said so -------
+sport=$(free_port)
+start servecap 140x40 "$U" "$bin" serve "$sport" --max-conns 1 --timeout 20
+wait_for 'listening on 127.0.0.1 port' "serve --max-conns 1: listening"
+python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', $sport)); time.sleep(6)" &
+idle=$!
+pids+=("$idle")
+wait_for '1 in flight' "the silent connection is in flight"
+"$bin" --text --timeout 3 --cafile "$certs/root-ca.pem" localhost -p "$sport" >"$tmp/r.out" 2>&1 </dev/null
+wait_for 'connection 2 from 127\.0\.0\.1 port [0-9]+ refused: 1 connection is in flight, the most allowed \(--max-conns 1\)' \
+	"the refusal and its reason are on the status line"
+wait_for 'connection 1 of 2 ─ 1 in flight ─ 1 refused' "the header counts it"
+keys q
+rc_is servecap 8
+stop_server "$idle"
+
 # --- a bad theme file: file:line message, default theme, no crash -----------
 printf 'color header red default\ncolour arrow blue default\n' >"$tmp/bad.theme"
 start badtheme 120x30 "$U" "$bin" demo tls13 --theme "$tmp/bad.theme"

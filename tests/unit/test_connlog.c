@@ -74,7 +74,7 @@ static void test_refused(void **state)
 	(void)state;
 	add_conn(log);
 	r = connlog_number(log);
-	connlog_refuse(log, r);
+	connlog_refuse(log, r, "connection 2 refused: too many");
 	add_conn(log);
 	assert_int_equal(r, 2);
 	assert_null(connlog_get(log, 2));
@@ -84,6 +84,10 @@ static void test_refused(void **state)
 	assert_int_equal(t.numbered, 3);
 	assert_int_equal(t.refused, 1);
 	assert_int_equal(t.in_flight, 2);
+	{
+		char why[64];
+		assert_string_equal(connlog_last_refusal(log, why, sizeof why), "connection 2 refused: too many");
+	}
 	connlog_free(log);
 }
 
