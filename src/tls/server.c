@@ -99,6 +99,7 @@ struct pool {
 	unsigned in_flight;          /* accepted, not ended */
 	unsigned idle;               /* workers waiting, not yet promised a job */
 	unsigned nthreads, cap;
+	unsigned max_threads;        /* cap; 1 with --step: one handshake at the gate at a time, the rest wait in order */
 	pthread_t *threads;
 	bool stop;
 	const struct serve_opts *o;
@@ -168,7 +169,7 @@ static bool spawn_locked(struct pool *p)
 	pthread_attr_t attr;
 	bool ok;
 
-	if (p->nthreads == p->cap)
+	if (p->nthreads == p->max_threads)
 		return false;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, WORKER_STACK);
@@ -191,6 +192,8 @@ static bool hand_over(struct pool *p, struct job *j, char *why, size_t n)
 		ok = false;
 	} else if (p->idle > 0) {
 		p->idle--;
+	} else if (p->nthreads == p->max_threads && p->max_threads < p->cap) {
+		/* --step: the one worker takes it after the ones before it */
 	} else if (!spawn_locked(p)) {
 		snprintf(why, n, "no worker thread could be started (%u are running)", p->nthreads);
 		ok = false;
@@ -279,7 +282,8 @@ int serve_run(const struct serve_opts *o, struct timeline *tl, struct tl_error *
 	memset(&p, 0, sizeof p);
 	p.o = o;
 	p.cap = o->max_conns ? o->max_conns : SERVE_MAX_CONNS_DEFAULT;
-	p.threads = calloc(p.cap, sizeof *p.threads);
+	p.max_threads = o->gate ? 1 : p.cap;
+	p.threads = calloc(p.max_threads, sizeof *p.threads);
 	if (!p.threads)
 		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory");
 	p.ep = endpoint_new(&o->tls, err);
