@@ -272,6 +272,24 @@ wait_for 'connection 3 of 3' "] goes back to the newest"
 keys q
 rc_is servekeep 0
 
+# --- serve --step: one handshake at the gate, the next waits its turn ----------
+sport=$(free_port)
+start servestep 140x40 "$U" "$bin" serve "$sport" --step --timeout 30
+wait_for 'listening on 127.0.0.1 port' "serve --step: listening"
+"$bin" --text --timeout 30 --cafile "$certs/root-ca.pem" localhost -p "$sport" >"$tmp/s1.out" 2>&1 </dev/null &
+c1=$!
+wait_for 'the server is about to send ServerHello: Space lets it go' "the first client's handshake waits at the gate"
+"$bin" --text --timeout 30 --cafile "$certs/root-ca.pem" localhost -p "$sport" >"$tmp/s2.out" 2>&1 </dev/null &
+c2=$!
+wait_for 'connection 2 of 2 ─ 2 in flight' "the second connection waits its turn"
+for ((i = 0; i < 12; i++)); do keys Space; sleep 0.3; kill -0 "$c2" 2>/dev/null || break; done
+wait "$c1"; r1=$?
+wait "$c2"; r2=$?
+if [ "$r1" = 0 ] && [ "$r2" = 0 ]; then ok "both clients were served, one after the other (exit 0, 0)"
+else bad "serve --step: clients exited $r1 and $r2"; cat "$tmp/s1.out" "$tmp/s2.out"; fi
+keys q
+rc_is servestep 0
+
 # --- server mode: a connection beyond --max-conns is refused, and said so -------
 sport=$(free_port)
 start servecap 140x40 "$U" "$bin" serve "$sport" --max-conns 1 --timeout 20
