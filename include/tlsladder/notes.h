@@ -8,6 +8,7 @@
 #define TLSLADDER_NOTES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tlsladder/sniff.h"
 
@@ -19,6 +20,7 @@ enum tl_note_code {
 	TL_NOTE_HTTP_ANSWER,          /* the server's HTTP answer: status (0: no status line, or nothing) */
 	TL_NOTE_HTTP_SERVED,          /* this server answered a client's HTTP request with 200 OK */
 	TL_NOTE_APP_DATA,             /* count bytes of application data arrived */
+	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE               /* an error: fail says which kind */
 };
@@ -34,6 +36,17 @@ enum tl_fail {
 	TL_FAIL_OTHER
 };
 
+/* How the server's reading of the client's application data ended (TL_NOTE_DATA_READ). */
+enum tl_read_end {
+	TL_READ_CLOSED = 0,           /* the client sent close_notify */
+	TL_READ_EOF,                  /* the client closed the TCP connection without close_notify */
+	TL_READ_ALERT,                /* the client sent a fatal alert */
+	TL_READ_DEADLINE_SENDING,     /* the deadline passed while the client was still sending */
+	TL_READ_DEADLINE_IDLE,        /* the deadline passed; the client had stopped sending, not closed */
+	TL_READ_CANCELLED,            /* the user stopped the run */
+	TL_READ_ERROR                 /* reading failed (reset, a record that failed its integrity check, ...) */
+};
+
 struct tl_note {
 	enum tl_note_code code;
 	enum tl_fail fail;            /* TL_NOTE_FAILURE */
@@ -41,12 +54,15 @@ struct tl_note {
 	unsigned count;               /* CA names listed (certificate notes), bytes (TL_NOTE_APP_DATA) */
 	unsigned alert;               /* the alert that came with a failure (0: none) */
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
+	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
+	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
 };
 
 /*
  * The sentence of a typed note, into buf: arg is the one thing it quotes
  * (the issuer for certificate notes, the status line for TL_NOTE_HTTP_ANSWER,
- * "server"/"client" for TL_NOTE_WAITING; for TL_NOTE_FAILURE the sentence of
+ * "server"/"client" for TL_NOTE_WAITING, the error in words for
+ * TL_NOTE_DATA_READ ending in TL_READ_ERROR; for TL_NOTE_FAILURE the sentence of
  * the classification, which tls/ renders from the same facts), or NULL.
  * Returns buf.
  */

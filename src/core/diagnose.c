@@ -699,9 +699,14 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	case TL_EXIT_TIMEOUT:
 		d = finding(out, max, n, DIAG_TIMEOUT);
 		say_error(d, err, "The peer did not answer before the deadline");
-		fix(d, f->self_side == TL_SERVER ? "Check that the client speaks TLS to this port and finishes in time; "
-						   "--timeout gives it longer."
-						 : "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+		if (f->self.handshake_ok)   /* serve: the deadline cut the client's data short */
+			fix(d, "The handshake completed; data was still arriving when the deadline passed: --timeout "
+			       "gives it longer.");
+		else if (f->self_side == TL_SERVER)
+			fix(d, "Check that the client speaks TLS to this port and finishes in time; --timeout gives it "
+			       "longer.");
+		else
+			fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
 		break;
 	case TL_EXIT_RESET:
 		d = finding(out, max, n, DIAG_CONNECTION_RESET);

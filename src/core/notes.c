@@ -3,7 +3,66 @@
  */
 #include "tlsladder/notes.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+
+/* v with a comma between groups of three digits (67,108,864), into out. */
+static const char *grouped(uint64_t v, char *out, size_t len)
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%" PRIu64, v);
+	size_t k = 0;
+
+	for (int i = 0; i < n && k + 1 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0 && k + 2 < len)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* The sentence of a TL_NOTE_DATA_READ: the bytes the client sent, and how reading ended. */
+static void data_read(const struct tl_note *n, const char *arg, char *buf, size_t len)
+{
+	static const char *const ends[] = {
+		[TL_READ_CLOSED] = "closed the connection",
+		[TL_READ_EOF] = "closed the connection without close_notify",
+		[TL_READ_ALERT] = "ended the connection with an alert",
+	};
+	char num[32];
+	const char *unit = n->bytes == 1 ? "byte" : "bytes";
+
+	grouped(n->bytes, num, sizeof num);
+	switch (n->end) {
+	case TL_READ_CLOSED:
+	case TL_READ_EOF:
+	case TL_READ_ALERT:
+		if (n->bytes == 0)
+			snprintf(buf, len, "the client sent no application data, then %s", ends[n->end]);
+		else
+			snprintf(buf, len, "the client sent %s %s of application data, then %s", num, unit, ends[n->end]);
+		break;
+	case TL_READ_DEADLINE_SENDING:
+		snprintf(buf, len, "stopped reading after the time limit: %s %s read; the client was still sending", num, unit);
+		break;
+	case TL_READ_DEADLINE_IDLE:
+		if (n->bytes == 0) {
+			snprintf(buf, len, "stopped reading after the time limit: the client sent no application data and had "
+					   "not closed the connection");
+			break;
+		}
+		snprintf(buf, len, "stopped reading after the time limit: %s %s read; the client had stopped sending but "
+				   "had not closed the connection", num, unit);
+		break;
+	case TL_READ_CANCELLED:
+		snprintf(buf, len, "stopped reading when the run was stopped: %s %s read", num, unit);
+		break;
+	default:
+		snprintf(buf, len, "stopped reading after an error: %s %s read (%s)", num, unit, arg ? arg : "?");
+		break;
+	}
+}
 
 /* The sentence of a typed note. */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len)
@@ -30,6 +89,7 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 		break;
 	case TL_NOTE_HTTP_SERVED: snprintf(buf, len, "the client sent an HTTP request; answered 200 OK"); break;
 	case TL_NOTE_APP_DATA: snprintf(buf, len, "the server sent %u bytes of application data", n->count); break;
+	case TL_NOTE_DATA_READ: data_read(n, arg, buf, len); break;
 	case TL_NOTE_WAITING: snprintf(buf, len, "waiting for the %s: no answer for 1 s", a); break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);

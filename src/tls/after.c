@@ -3,19 +3,29 @@
  * reads for the grace period until the server's verdict is known (TLS 1.3
  * servers judge a client certificate after the client's Finished), and
  * with --http sends GET / and records the first response line; the server
- * reads until the client closes, answering a browser's request.
+ * reads until the client closes or the deadline passes, counting the bytes
+ * it reads (no count cap; the data is not kept), and says how it ended. It
+ * answers a browser's request.
  */
 #include "conn.h"
 #include "tls_internal.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/sniff.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* How long the peer stays quiet before its flight counts as over (ms). */
 #define SETTLE_MS 2
+/* serve: one read takes a whole record (16 KiB of plaintext at most) */
+#define SERVE_BUF 16384
+/* serve: data that came within this long before the deadline: the client was still sending (us) */
+#define SERVE_QUIET_US 1000000
+/* serve: reads in a row that return no data before reading gives up (each waits until the deadline) */
+#define SERVE_IDLE_ROUNDS 1000
 
 /* Client after the handshake: reads for the grace period until the outcome is known. */
 int after_client_grace(struct conn *c, enum tl_grace_end *why)
@@ -146,43 +156,117 @@ int after_client_http(struct conn *c)
 	return 0;
 }
 
-/* Server after the handshake: reads until the client closes or the deadline. */
-int after_server_serve(struct conn *c)
+/* Server: answers a browser's or curl's HTTP request, so it does not wait for the deadline. */
+static int serve_http(struct conn *c)
 {
-	char buf[4096];
-	bool answered = false;
+	static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
+	char resp[256], note[96];
+	struct tl_note fact = { .code = TL_NOTE_HTTP_SERVED };
+	int len = snprintf(resp, sizeof resp,
+			   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+			   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
+	int rc;
 
-	for (int rounds = 0; rounds < 10000; rounds++) {
-		int rc;
+	timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
+	do {
+		rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
+	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	return rc < 0 ? rc : 0;
+}
 
-		if (transport_remaining_ms(c) <= 0)
-			return GNUTLS_E_TIMEDOUT;
+/* Server, at the deadline: the client was still sending if bytes were waiting
+ * (in GnuTLS, in a record begun, or in the socket) or some arrived within the
+ * last second. */
+static bool serve_still_sending(struct conn *c, int64_t last_data_us)
+{
+	struct recstream_record r;
+	size_t have;
+	char b;
+
+	if (last_data_us >= 0 && timeline_now(c->tl) - last_data_us < SERVE_QUIET_US)
+		return true;
+	return gnutls_record_check_pending(c->s) > 0 || recstream_partial(&c->rs[DIR_IN], &r, &have) ||
+	       recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+/* Server: how reading the client's data ended, from the last read's code. */
+static enum tl_read_end serve_end(struct conn *c, int rc, int64_t last_data_us)
+{
+	if (c->cancelled)
+		return TL_READ_CANCELLED;
+	if (rc == 0)
+		return TL_READ_CLOSED;
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		return TL_READ_ALERT;
+	if (c->timed_out || rc == GNUTLS_E_TIMEDOUT || transport_remaining_ms(c) <= 0)
+		return serve_still_sending(c, last_data_us) ? TL_READ_DEADLINE_SENDING : TL_READ_DEADLINE_IDLE;
+	if (c->in_ended && c->last_errno != ECONNRESET &&
+	    (rc == GNUTLS_E_PREMATURE_TERMINATION || rc == GNUTLS_E_UNEXPECTED_PACKET_LENGTH))
+		return TL_READ_EOF;
+	return TL_READ_ERROR;
+}
+
+/* Server: records how many bytes the client sent and how reading ended (a
+ * client that sent none and closed cleanly gets no note); when the deadline
+ * cut the client's data short, that is the connection's error. */
+static void serve_report(struct conn *c, struct tl_result *r, enum tl_read_end end, uint64_t bytes, int rc)
+{
+	struct tl_note fact = { .code = TL_NOTE_DATA_READ, .bytes = bytes, .end = end };
+	const char *why = c->last_errno == ECONNRESET ? "the client reset the connection" : tls_record_error_words(rc);
+	char text[sizeof r->error];
+
+	if (end == TL_READ_CLOSED && bytes == 0)
+		return;                      /* the usual end of a handshake-only client: nothing to say */
+	notes_render(&fact, end == TL_READ_ERROR ? why : NULL, text, sizeof text);
+	if (end != TL_READ_DEADLINE_SENDING) {
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, text, &fact);
+		return;
+	}
+	c->read_cut = true;
+	r->code = GNUTLS_E_TIMEDOUT;
+	snprintf(r->error, sizeof r->error, "%s", text);
+	timeline_note_fact(c->tl, TL_EV_ERROR, c->self, c->conn, text, &fact);
+}
+
+/*
+ * Server after the handshake: reads until the client closes or the deadline,
+ * counting the application data (not keeping it), and records how it ended.
+ * Bounded by the deadline: each round reads data or waits for it (at most
+ * SERVE_IDLE_ROUNDS rounds in a row without data). An HTTP request first is
+ * answered. Returns 0 when the client closed with close_notify.
+ */
+int after_server_serve(struct conn *c, struct tl_result *r)
+{
+	char buf[SERVE_BUF];
+	uint64_t bytes = 0;
+	int64_t last_data_us = -1;
+	int rc = GNUTLS_E_AGAIN;
+
+	for (int idle = 0; idle < SERVE_IDLE_ROUNDS; idle++) {
+		if (transport_remaining_ms(c) <= 0) {
+			rc = GNUTLS_E_TIMEDOUT;
+			break;
+		}
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
-		if (rc > 0 && !answered && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST) {
-			/* a browser or curl: answer, so it does not wait for the deadline */
-			static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
-			char resp[256], note[96];
-			struct tl_note fact = { .code = TL_NOTE_HTTP_SERVED };
-			int len = snprintf(resp, sizeof resp,
-					   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-					   "Connection: close\r\n\r\n%s", sizeof body - 1, body);
-			answered = true;
-			timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
-			do {
-				rc = (int)gnutls_record_send(c->s, resp, (size_t)len);
-			} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
-			return rc < 0 ? rc : 0;
+		if (rc > 0) {
+			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST)
+				return serve_http(c);
+			bytes += (uint64_t)rc;
+			last_data_us = timeline_now(c->tl);
+			idle = -1;           /* data: the count of empty rounds starts again */
+			continue;
 		}
-		if (rc > 0 || rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
 			hooks_note_incoming_alert(c, rc);
 			continue;
 		}
-		if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
-			hooks_note_incoming_alert(c, rc);
-		return rc;
+		break;
 	}
-	return GNUTLS_E_SUCCESS;
+	if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		hooks_note_incoming_alert(c, rc);
+	serve_report(c, r, serve_end(c, rc, last_data_us), bytes, rc);
+	return rc;
 }

@@ -108,6 +108,7 @@ struct conn {
 	int last_in_type;               /* the last handshake message received (-1: none) */
 	bool waiting_noted;             /* "waiting for the server" was recorded */
 	bool post_fail;                 /* the connection broke right after the handshake (TLS 1.3 verdict lost) */
+	bool read_cut;                  /* server: the deadline passed while the client was still sending */
 	unsigned offered[8];            /* server: the versions the client offered */
 	int noffered;
 };
@@ -165,8 +166,9 @@ int transport_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms);
 int after_client_grace(struct conn *c, enum tl_grace_end *why);
 /* Client: a minimal HTTP request; the first response line becomes a note. Returns a GnuTLS code. */
 int after_client_http(struct conn *c);
-/* Server after the handshake: reads until the client closes or the deadline. */
-int after_server_serve(struct conn *c);
+/* Server after the handshake: reads until the client closes or the deadline, and says how it ended
+ * (in r when the deadline cut the client's data short). 0 when the client closed with close_notify. */
+int after_server_serve(struct conn *c, struct tl_result *r);
 
 /* ---- peercheck.c ---- */
 /* Checks the peer's certificate chain and describes the result in r. */

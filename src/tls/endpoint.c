@@ -295,7 +295,7 @@ static void handshake_done(struct conn *c, struct tl_result *r)
 		client_outcome(c, r);
 		if (!c->alert_in && !c->cancelled && !c->post_fail)
 			client_close(c);
-	} else if (after_server_serve(c) == 0) {
+	} else if (after_server_serve(c, r) == 0) {
 		hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
 		gnutls_bye(c->s, GNUTLS_SHUT_WR);
 		c->pending_out_alert = false;

@@ -236,5 +236,7 @@ int outcome_exit(const struct conn *c, const struct tl_result *r)
 		return c->last_errno == ECONNRESET ? TL_EXIT_RESET : TL_EXIT_HANDSHAKE;
 	if (r->verify_done && !r->verified)
 		return TL_EXIT_VERIFY;
+	if (c->read_cut)
+		return TL_EXIT_TIMEOUT;      /* serve: the deadline cut the client's data short */
 	return TL_EXIT_OK;
 }
