@@ -16,6 +16,9 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -299,6 +302,16 @@ int serve_run(const struct serve_opts *o, struct timeline *tl, struct tl_error *
 	}
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.work, NULL);
+#ifdef __GLIBC__
+	/* Large blocks (a 130 KB ClientHello, its copy) come from mmap and go
+	 * back to the system when freed, whichever worker's arena they were in;
+	 * by default glibc raises this threshold after the first such free and
+	 * each worker's arena then keeps its high-water mark. */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	/* Each arena keeps the high-water mark of the connections it served
+	 * (freed small blocks are reused, not returned): a few arenas bound it. */
+	mallopt(M_ARENA_MAX, 4);
+#endif
 	snprintf(note, sizeof note, "listening on %s port %s", o->listen, o->port);
 	timeline_note(tl, TL_EV_NOTE, TL_SERVER, 0, note);
 	if (o->listening)

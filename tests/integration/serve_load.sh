@@ -76,8 +76,9 @@ elif start_server big no serve_text --timeout 10; then
 	first=$(awk '$1 == "rss" && $2 == 2 { print $3 }' "$tmp/big.out")
 	last=$(awk '$1 == "rss" && $2 == 10 { print $3 }' "$tmp/big.out")
 	echo "     RSS after 40 ClientHellos: ${first:-?} KiB; after 200: ${last:-?} KiB"
-	if [ -n "$first" ] && [ -n "$last" ] && ((last - first < 4096)); then
-		ok "160 more of the largest ClientHellos add less than 4 MiB ($((last - first)) KiB)"
+	# kept, 160 of them would add 20 MB; freed, RSS only wobbles as workers' arenas reach their high-water mark
+	if [ -n "$first" ] && [ -n "$last" ] && ((last - first < 8192)); then
+		ok "160 more of the largest ClientHellos add less than 8 MiB ($((last - first)) KiB)"
 	else
 		bad "memory grew with the ClientHellos: ${first:-?} -> ${last:-?} KiB"
 		cat "$tmp/big.out"
