@@ -118,16 +118,16 @@ class Server:
         self.wait_ready()
 
     def wait_ready(self):
-        """tlsladder says so on stderr; gnutls-serv is probed with connect()."""
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        """tlsladder says so on stderr (else, after 2 s, a probe); gnutls-serv is probed with connect()."""
+        start = time.monotonic()
+        while time.monotonic() < start + 10:
             if self.p.poll() is not None:
                 die(f"{self.name} exited ({self.p.returncode}) at start; see {self.log}")
             if self.name == "tlsladder":
                 with open(self.log, errors="replace") as f:
                     if "listening on" in f.read():
                         return
-            else:
+            if self.name != "tlsladder" or time.monotonic() > start + 2:
                 try:
                     socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                     return
@@ -136,9 +136,6 @@ class Server:
             time.sleep(0.02)
         self.stop()
         die(f"{self.name} did not start listening on port {self.port}; see {self.log}")
-
-    def alive(self):
-        return self.p.poll() is None
 
     def stop(self):
         """Stops it by its pid; returns its exit status (None if it had died before)."""
@@ -499,23 +496,25 @@ def options():
                     help="1 s runs, 10,000 connections, 20 latency samples (about a minute)")
     ap.add_argument("--sections", default="rate,soak,idle", help="comma-separated: rate,soak,idle (and loader: is serve_load the limit?)")
     ap.add_argument("--clients", default="1,20,100", help="(a) concurrency levels")
-    ap.add_argument("--seconds", type=int, default=3, help="(a) seconds per run")
+    ap.add_argument("--seconds", type=int, help="(a) seconds per run (3; --quick 1)")
     ap.add_argument("--rounds", type=int, default=3, help="(a) rounds per level")
     ap.add_argument("--threads", type=int, default=max(1, (os.cpu_count() or 2) // 2),
                     help="serve_load event loops (default: half the CPUs)")
-    ap.add_argument("--conns", type=int, default=100000, help="(b) connections per server")
+    ap.add_argument("--conns", type=int, help="(b) connections per server (100000; --quick 10000)")
     ap.add_argument("--soak-clients", type=int, default=10, help="(b) concurrent clients")
-    ap.add_argument("--soak-limit", type=int, default=90, help="(b) at most this many seconds per server")
+    ap.add_argument("--soak-limit", type=int, help="(b) at most this many seconds per server (90; --quick 40)")
     ap.add_argument("--no-soak-reference", dest="soak_reference", action="store_false",
                     help="(b) run tlsladder only, not gnutls-serv as well")
     ap.add_argument("--idle", type=int, default=200, help="(c) idle sockets")
-    ap.add_argument("--latency-n", type=int, default=50, help="(c) handshakes per median")
+    ap.add_argument("--latency-n", type=int, help="(c) handshakes per median (50; --quick 20)")
     ap.add_argument("--latency-timeout", type=int, default=3000, help="(c) ms before a handshake gives up")
     ap.add_argument("--idle-timeout", type=int, default=300, help="(c) tlsladder serve --timeout, seconds")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs)")
     a = ap.parse_args()
-    if a.quick:
-        a.seconds, a.conns, a.latency_n, a.soak_limit = 1, min(a.conns, 10000), 20, min(a.soak_limit, 40)
+    for name, full, quick in (("seconds", 3, 1), ("conns", 100000, 10000), ("soak_limit", 90, 40),
+                              ("latency_n", 50, 20)):
+        if getattr(a, name) is None:
+            setattr(a, name, quick if a.quick else full)
     a.sections = [s for s in a.sections.split(",") if s]
     for s in a.sections:
         if s not in ("loader", "rate", "soak", "idle"):
