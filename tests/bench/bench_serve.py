@@ -198,6 +198,7 @@ def run_loader(a, srv, clients, extra, on_mark=None, limit_s=60):
     r = parse_loader(lines)
     span = max(r["elapsed"], 1e-3)
     r["srv_cpu"] = (cpu1 - cpu0) / span if cpu0 is not None and cpu1 is not None else float("nan")
+    r["cpu_ms"] = r["srv_cpu"] * span * 1000 / r["ok"] if r["ok"] else float("nan")
     r["load_cpu"] = (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / span
     r["idle"] = (idle1[0] - idle0[0]) / max(1, idle1[1] - idle0[1])
     r["rate"] = r["ok"] / span
@@ -251,8 +252,9 @@ def section_rate(a, tmp, fails):
     print(f"\n=============== (a) handshakes/s: {a.seconds} s per run, median of {a.rounds} rounds, "
           f"the order alternates ===============")
     print("  one fresh server per run; each client verifies nothing but the handshake's own signatures")
+    print(f"  {'':7} {'handshakes/s':>22} {'':13}   {'CPU ms/handshake':>16}   {'CPU use':>20}")
     print(f"  {'clients':>7} {'tlsladder':>10} {'gnutls-serv':>11} {'ratio':>6} {'paired':>6}   "
-          f"{'tl cpu':>6} {'gs cpu':>6} {'load cpu':>8} {'idle':>5}   failed tl / gs")
+          f"{'tl':>5} {'gs':>5} {'ratio':>5}   {'tl':>4} {'gs':>4} {'load':>4} {'idle':>4}   failed tl / gs")
     results = {}
     for li, c in enumerate(levels):
         runs = {n: [] for n in SERVERS}
@@ -269,11 +271,13 @@ def section_rate(a, tmp, fails):
                       if g["rate"] > 0])
         ratio = rate["tlsladder"] / rate["gnutls-serv"] if rate["gnutls-serv"] > 0 else float("nan")
         cpu = {n: med([x["srv_cpu"] for x in runs[n]]) for n in SERVERS}
+        ms = {n: med([x["cpu_ms"] for x in runs[n]]) for n in SERVERS}
         load = med([x["load_cpu"] for x in runs["tlsladder"] + runs["gnutls-serv"]])
         idle = med([x["idle"] for x in runs["tlsladder"] + runs["gnutls-serv"]])
         nfail = {n: sum(x["fail"] for x in runs[n]) for n in SERVERS}
         print(f"  {c:7d} {rate['tlsladder']:10.1f} {rate['gnutls-serv']:11.1f} {ratio:6.2f} {paired:6.2f}   "
-              f"{cpu['tlsladder']:6.0%} {cpu['gnutls-serv']:6.0%} {load:8.0%} {idle:5.0%}   "
+              f"{ms['tlsladder']:5.2f} {ms['gnutls-serv']:5.2f} {ms['tlsladder'] / ms['gnutls-serv']:5.2f}   "
+              f"{cpu['tlsladder']:4.0%} {cpu['gnutls-serv']:4.0%} {load:4.0%} {idle:4.0%}   "
               f"{nfail['tlsladder']} / {nfail['gnutls-serv']}")
         for n in SERVERS:
             kinds = sorted({k for x in runs[n] for k in x["fails"]})
@@ -283,8 +287,10 @@ def section_rate(a, tmp, fails):
     if 100 in results:
         print(f"  goal: >= 1.0x gnutls-serv's rate at 100 clients: "
               f"{'MET' if results[100] >= 1.0 else 'MISSED'} ({results[100]:.2f}x)")
-    print("  cpu: share of one CPU used by the server / by serve_load during the run; idle: of the whole")
-    print("  machine. A server near 100% (one thread) is at its limit; idle near 0% means the machine is.")
+    print("  CPU ms/handshake: the server's CPU time (all threads) per successful handshake; it moves")
+    print("  less than handshakes/s when other work shares the machine. CPU use: of one CPU by each server")
+    print("  and by serve_load (load), and how idle the whole machine was: a one-thread server near 100%")
+    print("  is at its limit; idle near 0% means the machine is.")
     return results
 
 
@@ -324,10 +330,10 @@ def soak_one(a, tmp, fails, name):
     """One server over a.conns connections: the time and VmRSS at every 0.1% of them."""
     srv = Server(a, name, tmp)
     step = max(1, a.conns // 1000)
-    marks = [(0, 0, 0.0, proc_rss_kb(srv.p.pid) or 0)]
+    marks = [(0, 0, 0.0, proc_rss_kb(srv.p.pid) or 0, proc_cpu(srv.p.pid) or 0.0)]
 
     def on_mark(done, ok, t_us):
-        marks.append((done, ok, t_us / 1e6, proc_rss_kb(srv.p.pid) or 0))
+        marks.append((done, ok, t_us / 1e6, proc_rss_kb(srv.p.pid) or 0, proc_cpu(srv.p.pid) or 0.0))
 
     res = run_loader(a, srv, a.soak_clients,
                      ["--count", a.conns, "--seconds", a.soak_limit, "--mark", step, "--timeout", 10000,
@@ -354,29 +360,36 @@ def soak_figures(pts):
     """Rate of the first and of the last tenth, and RSS growth per 10,000 after the first tenth."""
     nan = float("nan")
     if not pts:
-        return {"first": nan, "last": nan, "growth": nan}
-    (d1, ok1, t1, r1), (d9, ok9, t9, _), (d10, ok10, t10, r10) = pts[1], pts[9], pts[10]
+        return {"first": nan, "last": nan, "growth": nan, "cpu_first": nan, "cpu_last": nan}
+    (d0, ok0, t0, r0, c0), (d1, ok1, t1, r1, c1) = pts[0], pts[1]
+    (d9, ok9, t9, r9, c9), (d10, ok10, t10, r10, c10) = pts[9], pts[10]
     return {"first": ok1 / t1 if t1 > 0 else nan,
             "last": (ok10 - ok9) / (t10 - t9) if t10 > t9 else nan,
-            "growth": (r10 - r1) / 1024 / ((d10 - d1) / 10000) if d10 > d1 else nan}
+            "growth": (r10 - r1) / 1024 / ((d10 - d1) / 10000) if d10 > d1 else nan,
+            "cpu_first": (c1 - c0) * 1000 / (ok1 - ok0) if ok1 > ok0 else nan,
+            "cpu_last": (c10 - c9) * 1000 / (ok10 - ok9) if ok10 > ok9 else nan}
 
 
 def soak_table(names, data):
     """Every tenth of each server's connections: count, time, rate over the tenth, RSS."""
-    print("  " + "".join(f"{n:>38} " for n in names))
-    print("  " + "".join(f"{'tenth':>5} {'conns':>8} {'s':>7} {'hs/s':>6} {'RSS MiB':>8} " for _ in names))
+    print("  " + "".join(f"{n:>45} " for n in names))
+    print("  " + "".join(f"{'tenth':>5} {'conns':>8} {'s':>7} {'hs/s':>6} {'cpu ms':>6} {'RSS MiB':>8} "
+                         for _ in names))
     for k in range(11):
         row = "  "
         for n in names:
             pts = data[n][1]
             if not pts:
-                row += f"{k * 10:4d}% {'-':>8} {'-':>7} {'-':>6} {'-':>8} "
+                row += f"{k * 10:4d}% {'-':>8} {'-':>7} {'-':>6} {'-':>6} {'-':>8} "
                 continue
-            d, ok, t, rss = pts[k]
-            rate = f"{(ok - pts[k - 1][1]) / (t - pts[k - 1][2]):6.0f}" if k and t > pts[k - 1][2] else f"{'-':>6}"
-            row += f"{k * 10:4d}% {d:8d} {t:7.1f} {rate} {rss / 1024:8.1f} "
+            d, ok, t, rss, cpu = pts[k]
+            _, ok_p, t_p, _, cpu_p = pts[k - 1] if k else pts[0]
+            rate = f"{(ok - ok_p) / (t - t_p):6.0f}" if t > t_p else f"{'-':>6}"
+            cms = f"{(cpu - cpu_p) * 1000 / (ok - ok_p):6.2f}" if ok > ok_p else f"{'-':>6}"
+            row += f"{k * 10:4d}% {d:8d} {t:7.1f} {rate} {cms} {rss / 1024:8.1f} "
         print(row.rstrip())
-    print("  s: seconds since the start; hs/s: over the preceding tenth; RSS: VmRSS at that point")
+    print("  s: seconds since the start; hs/s and cpu ms (the server's CPU time per handshake): over the")
+    print("  preceding tenth; RSS: VmRSS at that point")
 
 
 def section_soak(a, tmp, fails):
@@ -397,6 +410,8 @@ def section_soak(a, tmp, fails):
         ratio = f["last"] / f["first"] if f["first"] > 0 else float("nan")
         print(f"  {n}: first 10% {f['first']:.0f} hs/s, last 10% {f['last']:.0f} hs/s, ratio {ratio:.2f}"
               f"  goal within 10% (0.90..1.10): {'MET' if 0.9 <= ratio <= 1.1 else 'MISSED'}{note}")
+        print(f"  {n}: CPU per handshake: first 10% {f['cpu_first']:.2f} ms, last 10% {f['cpu_last']:.2f} ms, "
+              f"ratio {f['cpu_last'] / f['cpu_first']:.2f}  (for reference: a busy machine moves it less)")
         print(f"  {n}: RSS {marks[0][3] / 1024:.1f} -> {marks[-1][3] / 1024:.1f} MiB; growth after the first 10%: "
               f"{f['growth']:.2f} MiB per 10,000 connections  goal <= 1 MiB: "
               f"{'MET' if f['growth'] <= 1 else 'MISSED'}; failed {res['fail']}"
