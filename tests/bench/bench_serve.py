@@ -11,7 +11,7 @@ and stopped by its pid (SIGTERM, then SIGKILL after 5 s).
   gnutls-serv  gnutls-serv -p PORT --x509certfile CHAIN --x509keyfile KEY
                --disable-client-cert                         (stdout /dev/null)
 
-The clients are serve_load (tests/bench/serve_load.c), a GnuTLS load
+The clients are handshake_load (tests/bench/handshake_load.c), a GnuTLS load
 generator: N clients in epoll loops, each doing complete handshakes back to
 back (connect, handshake, close_notify, read to the server's close, close).
 
@@ -171,7 +171,7 @@ def parse_loader(lines):
 
 
 def run_loader(a, srv, clients, extra, on_mark=None, limit_s=60):
-    """Runs serve_load against srv; returns its result, with the CPU shares of the run."""
+    """Runs handshake_load against srv; returns its result, with the CPU shares of the run."""
     cmd = loader_cmd(a, srv.port, clients, extra)
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu0, idle0 = proc_cpu(srv.p.pid), machine_idle()
@@ -203,7 +203,7 @@ def run_loader(a, srv, clients, extra, on_mark=None, limit_s=60):
     r["idle"] = (idle1[0] - idle0[0]) / max(1, idle1[1] - idle0[1])
     r["rate"] = r["ok"] / span
     if p.returncode != 0:
-        die(f"serve_load exited {p.returncode}: {' '.join(cmd)}")
+        die(f"handshake_load exited {p.returncode}: {' '.join(cmd)}")
     return r
 
 
@@ -289,15 +289,15 @@ def section_rate(a, tmp, fails):
               f"{'MET' if results[100] >= 1.0 else 'MISSED'} ({results[100]:.2f}x)")
     print("  CPU ms/handshake: the server's CPU time (all threads) per successful handshake; it moves")
     print("  less than handshakes/s when other work shares the machine. CPU use: of one CPU by each server")
-    print("  and by serve_load (load), and how idle the whole machine was: a one-thread server near 100%")
+    print("  and by handshake_load (load), and how idle the whole machine was: a one-thread server near 100%")
     print("  is at its limit; idle near 0% means the machine is.")
     return results
 
 
 def section_loader(a, tmp, fails):
-    """Is serve_load the limit? gnutls-serv at the top concurrency with 1 and 2 event loops."""
+    """Is handshake_load the limit? gnutls-serv at the top concurrency with 1 and 2 event loops."""
     c = max(int(x) for x in a.clients.split(",") if x)
-    print(f"\n=============== serve_load check: gnutls-serv at {c} clients, 1 vs 2 event loops, "
+    print(f"\n=============== handshake_load check: gnutls-serv at {c} clients, 1 vs 2 event loops, "
           f"median of {a.rounds} ===============")
     keep, runs = a.threads, {1: [], 2: []}
     try:
@@ -307,13 +307,13 @@ def section_loader(a, tmp, fails):
                 srv = Server(a, "gnutls-serv", tmp)
                 runs[t].append(run_loader(a, srv, c, ["--seconds", a.seconds, "--timeout", 10000],
                                           limit_s=a.seconds))
-                fails.check(srv, "the serve_load check")
+                fails.check(srv, "the handshake_load check")
     finally:
         a.threads = keep
     for t in (1, 2):
         x = runs[t]
         print(f"  {t} loop(s): {med([y['rate'] for y in x]):8.1f} hs/s   gnutls-serv cpu "
-              f"{med([y['srv_cpu'] for y in x]):4.0%}   serve_load cpu {med([y['load_cpu'] for y in x]):4.0%}"
+              f"{med([y['srv_cpu'] for y in x]):4.0%}   handshake_load cpu {med([y['load_cpu'] for y in x]):4.0%}"
               f"   machine idle {med([y['idle'] for y in x]):4.0%}")
     gain = med([y["rate"] for y in runs[2]]) / max(1e-9, med([y["rate"] for y in runs[1]]))
     idle = med([y["idle"] for y in runs[1] + runs[2]])
@@ -489,32 +489,32 @@ def section_idle(a, tmp, fails):
 
 
 def build_loader(a, tmp):
-    """The serve_load next to the build's tests, or compiled into tmp."""
+    """The handshake_load next to the build's tests, or compiled into tmp."""
     if a.loader and os.access(a.loader, os.X_OK):
         return os.path.abspath(a.loader)
-    out = os.path.join(tmp, "serve_load")
-    src = os.path.join(ROOT, "tests", "bench", "serve_load.c")
+    out = os.path.join(tmp, "handshake_load")
+    src = os.path.join(ROOT, "tests", "bench", "handshake_load.c")
     cc = os.environ.get("CC", "cc")
     if subprocess.run([cc, "-std=c11", "-O2", "-pthread", "-I", os.path.dirname(src), "-o", out, src,
                        "-lgnutls"]).returncode != 0:
-        die("could not compile serve_load (needs libgnutls28-dev)")
+        die("could not compile handshake_load (needs libgnutls28-dev)")
     return out
 
 
 def options():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tlsladder", default=os.path.join(ROOT, "build", "tlsladder"))
-    ap.add_argument("--loader", default=os.path.join(ROOT, "build", "tests", "serve_load"),
-                    help="serve_load binary (compiled into a temporary directory if missing)")
+    ap.add_argument("--loader", default=os.path.join(ROOT, "build", "tests", "handshake_load"),
+                    help="handshake_load binary (compiled into a temporary directory if missing)")
     ap.add_argument("--certs", default=os.path.join(ROOT, "certs"))
     ap.add_argument("--quick", action="store_true",
                     help="1 s runs, 10,000 connections, 20 latency samples (about a minute)")
-    ap.add_argument("--sections", default="rate,soak,idle", help="comma-separated: rate,soak,idle (and loader: is serve_load the limit?)")
+    ap.add_argument("--sections", default="rate,soak,idle", help="comma-separated: rate,soak,idle (and loader: is handshake_load the limit?)")
     ap.add_argument("--clients", default="1,20,100", help="(a) concurrency levels")
     ap.add_argument("--seconds", type=int, help="(a) seconds per run (3; --quick 1)")
     ap.add_argument("--rounds", type=int, default=3, help="(a) rounds per level")
     ap.add_argument("--threads", type=int, default=max(1, (os.cpu_count() or 2) // 2),
-                    help="serve_load event loops (default: half the CPUs)")
+                    help="handshake_load event loops (default: half the CPUs)")
     ap.add_argument("--conns", type=int, help="(b) connections per server (100000; --quick 10000)")
     ap.add_argument("--soak-clients", type=int, default=10, help="(b) concurrent clients")
     ap.add_argument("--soak-limit", type=int, help="(b) at most this many seconds per server (90; --quick 40)")
@@ -548,7 +548,7 @@ def header(a, cert):
     busy = 1 - (i1 - i0) / max(1, t1 - t0)
     print(f"== tlsladder serve vs {ver[0] if ver else 'gnutls-serv'}: {os.cpu_count()} CPUs, "
           f"{os.uname().sysname} {os.uname().release}, loopback")
-    print(f"   same server certificate (demo ECDSA chain, sha256 {cert}...); serve_load with "
+    print(f"   same server certificate (demo ECDSA chain, sha256 {cert}...); handshake_load with "
           f"{a.threads} event loop(s)")
     print(f"   CPU busy before the start: {busy:.0%} of all CPUs" +
           ("  (other work is running: the figures will be noisy)" if busy > 0.15 else ""))

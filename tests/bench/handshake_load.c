@@ -1,5 +1,5 @@
 /*
- * tests/bench/serve_load.c: a TLS handshake load generator for
+ * tests/bench/handshake_load.c: a TLS handshake load generator for
  * tests/bench/bench_serve.py.
  *
  * CLIENTS clients, spread over THREADS event loops (epoll, non-blocking
@@ -22,7 +22,7 @@
  *   fail KIND COUNT [LAST_ERROR]   one line per kind of failure that happened
  * The latencies are connect() to handshake done, of the successful ones.
  *
- * Usage: serve_load [--clients N] [--threads N] [--count N] [--seconds S]
+ * Usage: handshake_load [--clients N] [--threads N] [--count N] [--seconds S]
  *                   [--timeout MS] [--linger MS] [--mark N] [--max-fail N]
  *                   [--cafile FILE] [--sni NAME] HOST PORT
  * Exit codes: 0 ran (failures are reported, not an error), 2 bad usage or setup.
@@ -291,7 +291,7 @@ static long num_arg(const char *opt, const char *v)
 	long x = strtol(v, &end, 10);
 
 	if (*v == '\0' || *end != '\0' || x < 0) {
-		fprintf(stderr, "serve_load: %s: not a number: %s\n", opt, v);
+		fprintf(stderr, "handshake_load: %s: not a number: %s\n", opt, v);
 		exit(2);
 	}
 	return x;
@@ -305,13 +305,13 @@ static int setup(const char *host, const char *port, const char *cafile)
 	int r = getaddrinfo(host, port, &hints, &g.ai);
 
 	if (r != 0) {
-		fprintf(stderr, "serve_load: %s port %s: %s (numeric addresses only)\n", host, port, gai_strerror(r));
+		fprintf(stderr, "handshake_load: %s port %s: %s (numeric addresses only)\n", host, port, gai_strerror(r));
 		return -1;
 	}
 	if (gnutls_certificate_allocate_credentials(&g.cred) < 0)
 		return -1;
 	if (cafile && gnutls_certificate_set_x509_trust_file(g.cred, cafile, GNUTLS_X509_FMT_PEM) <= 0) {
-		fprintf(stderr, "serve_load: %s: no CA certificates\n", cafile);
+		fprintf(stderr, "handshake_load: %s: no CA certificates\n", cafile);
 		return -1;
 	}
 	g.verify = cafile != NULL;
@@ -351,7 +351,7 @@ static void report(struct loop *loops, unsigned nthreads, int64_t elapsed)
 }
 
 static const char usage[] =
-	"usage: serve_load [--clients N] [--threads N] [--count N] [--seconds S] [--timeout MS]\n"
+	"usage: handshake_load [--clients N] [--threads N] [--count N] [--seconds S] [--timeout MS]\n"
 	"                  [--linger MS] [--mark N] [--max-fail N] [--cafile FILE] [--sni NAME] HOST PORT\n";
 
 int main(int argc, char **argv)
