@@ -64,6 +64,11 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
+def div(x, y):
+    """x / y, or NaN when y is zero or not a number."""
+    return x / y if y and y == y else float("nan")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -269,14 +274,14 @@ def section_rate(a, tmp, fails):
         rate = {n: med([x["rate"] for x in runs[n]]) for n in SERVERS}
         paired = med([t["rate"] / g["rate"] for t, g in zip(runs["tlsladder"], runs["gnutls-serv"])
                       if g["rate"] > 0])
-        ratio = rate["tlsladder"] / rate["gnutls-serv"] if rate["gnutls-serv"] > 0 else float("nan")
+        ratio = div(rate["tlsladder"], rate["gnutls-serv"])
         cpu = {n: med([x["srv_cpu"] for x in runs[n]]) for n in SERVERS}
         ms = {n: med([x["cpu_ms"] for x in runs[n]]) for n in SERVERS}
         load = med([x["load_cpu"] for x in runs["tlsladder"] + runs["gnutls-serv"]])
         idle = med([x["idle"] for x in runs["tlsladder"] + runs["gnutls-serv"]])
         nfail = {n: sum(x["fail"] for x in runs[n]) for n in SERVERS}
         print(f"  {c:7d} {rate['tlsladder']:10.1f} {rate['gnutls-serv']:11.1f} {ratio:6.2f} {paired:6.2f}   "
-              f"{ms['tlsladder']:5.2f} {ms['gnutls-serv']:5.2f} {ms['tlsladder'] / ms['gnutls-serv']:5.2f}   "
+              f"{ms['tlsladder']:5.2f} {ms['gnutls-serv']:5.2f} {div(ms['tlsladder'], ms['gnutls-serv']):5.2f}   "
               f"{cpu['tlsladder']:4.0%} {cpu['gnutls-serv']:4.0%} {load:4.0%} {idle:4.0%}   "
               f"{nfail['tlsladder']} / {nfail['gnutls-serv']}")
         for n in SERVERS:
@@ -407,11 +412,11 @@ def section_soak(a, tmp, fails):
         f, done = soak_figures(pts), marks[-1][0]
         note = "" if done >= a.conns else \
             f"  (the time limit stopped it after {done:,} of {a.conns:,}: tenths of those)"
-        ratio = f["last"] / f["first"] if f["first"] > 0 else float("nan")
+        ratio = div(f["last"], f["first"])
         print(f"  {n}: first 10% {f['first']:.0f} hs/s, last 10% {f['last']:.0f} hs/s, ratio {ratio:.2f}"
               f"  goal within 10% (0.90..1.10): {'MET' if 0.9 <= ratio <= 1.1 else 'MISSED'}{note}")
         print(f"  {n}: CPU per handshake: first 10% {f['cpu_first']:.2f} ms, last 10% {f['cpu_last']:.2f} ms, "
-              f"ratio {f['cpu_last'] / f['cpu_first']:.2f}  (for reference: a busy machine moves it less)")
+              f"ratio {div(f['cpu_last'], f['cpu_first']):.2f}  (for reference: a busy machine moves it less)")
         print(f"  {n}: RSS {marks[0][3] / 1024:.1f} -> {marks[-1][3] / 1024:.1f} MiB; growth after the first 10%: "
               f"{f['growth']:.2f} MiB per 10,000 connections  goal <= 1 MiB: "
               f"{'MET' if f['growth'] <= 1 else 'MISSED'}; failed {res['fail']}"
@@ -508,7 +513,7 @@ def options():
                     help="handshake_load binary (compiled into a temporary directory if missing)")
     ap.add_argument("--certs", default=os.path.join(ROOT, "certs"))
     ap.add_argument("--quick", action="store_true",
-                    help="1 s runs, 10,000 connections, 20 latency samples (about a minute)")
+                    help="1 s runs, 10,000 connections, 20 latency samples (under 2 minutes)")
     ap.add_argument("--sections", default="rate,soak,idle", help="comma-separated: rate,soak,idle (and loader: is handshake_load the limit?)")
     ap.add_argument("--clients", default="1,20,100", help="(a) concurrency levels")
     ap.add_argument("--seconds", type=int, help="(a) seconds per run (3; --quick 1)")
