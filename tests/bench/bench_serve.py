@@ -466,7 +466,8 @@ def section_idle(a, tmp, fails):
           f"with {a.idle} idle sockets vs none ===============")
     print(f"  tlsladder runs with --timeout {a.idle_timeout}; each handshake gives up after "
           f"{a.latency_timeout} ms, the run after 3 such failures")
-    print(f"  {'server':<12} {'no idle ms':>10} {f'{a.idle} idle ms':>22} {'added ms':>9} {'connected':>9}   goal < 50 ms")
+    print(f"  {'server':<12} {'no idle ms':>10} {f'{a.idle} idle ms':>22} {'added ms':>9} "
+          f"{'connected':>9}   goal < 50 ms")
     out = {}
     for name in SERVERS:
         srv = Server(a, name, tmp, ["--timeout", str(a.idle_timeout)] if name == "tlsladder" else [])
@@ -514,7 +515,8 @@ def options():
     ap.add_argument("--certs", default=os.path.join(ROOT, "certs"))
     ap.add_argument("--quick", action="store_true",
                     help="1 s runs, 10,000 connections, 20 latency samples (under 2 minutes)")
-    ap.add_argument("--sections", default="rate,soak,idle", help="comma-separated: rate,soak,idle (and loader: is handshake_load the limit?)")
+    ap.add_argument("--sections", default="rate,soak,idle",
+                    help="comma-separated: rate,soak,idle (and loader: is handshake_load the limit?)")
     ap.add_argument("--clients", default="1,20,100", help="(a) concurrency levels")
     ap.add_argument("--seconds", type=int, help="(a) seconds per run (3; --quick 1)")
     ap.add_argument("--rounds", type=int, default=3, help="(a) rounds per level")

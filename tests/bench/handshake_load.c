@@ -411,5 +411,14 @@ int main(int argc, char **argv)
 	for (long t = 0; t < threads; t++)
 		pthread_join(loops[t].th, NULL);
 	report(loops, (unsigned)threads, now_ns() - g.start);
+	for (long t = 0; t < threads; t++) {
+		close(loops[t].ep);
+		free(loops[t].slots);
+		free(loops[t].lat);
+	}
+	free(loops);
+	gnutls_certificate_free_credentials(g.cred);
+	freeaddrinfo(g.ai);
+	gnutls_global_deinit();
 	return 0;
 }
