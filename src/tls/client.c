@@ -5,6 +5,8 @@
 #include "tlsladder/client.h"
 #include "tlsladder/credcheck.h"
 
+#include "creds.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -239,8 +241,11 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	int64_t deadline;
 	int fd = -1, rc, last_errno = 0;
 
+	/* a PKCS#12 file's keys are derived once, for the checks and the endpoint alike */
+	creds_share_begin();
 	credcheck_record(tl, 0, &o->tls, NULL);      /* pre-flight: what can be known before connecting */
 	ep = endpoint_new(&o->tls, err);
+	creds_share_end();
 	if (!ep)
 		return err->code;
 	/* the network's deadline starts once the local work (PKCS#12 key
