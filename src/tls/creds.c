@@ -156,10 +156,11 @@ static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const ch
 		c->nkeys++;
 		if (c->nkeys > 1)
 			return 0;
-		if (type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY &&
-		    !p12_spend(rounds, gnutls_pkcs8_info(d, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL),
-			       iter))
-			return GNUTLS_E_CONSTRAINT_ERROR;
+		if (type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY) {
+			int info = gnutls_pkcs8_info(d, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL);
+			if (!p12_spend(rounds, info, iter))
+				return GNUTLS_E_CONSTRAINT_ERROR;
+		}
 		if ((rc = gnutls_x509_privkey_init(&c->key)) < 0) {
 			c->key = NULL;
 			return rc;
@@ -193,11 +194,10 @@ static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass, unsi
 			gnutls_pkcs12_bag_deinit(bag);
 			return rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? bad : rc;
 		}
-		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
-		    !p12_spend(rounds, gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, NULL, NULL, &iter, NULL), iter))
-			rc = GNUTLS_E_CONSTRAINT_ERROR;
-		else if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED)
-			rc = gnutls_pkcs12_bag_decrypt(bag, pass);
+		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+			int info = gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, NULL, NULL, &iter, NULL);
+			rc = p12_spend(rounds, info, iter) ? gnutls_pkcs12_bag_decrypt(bag, pass) : GNUTLS_E_CONSTRAINT_ERROR;
+		}
 		if (rc < 0) {
 			gnutls_pkcs12_bag_deinit(bag);
 			return rc;
@@ -372,7 +372,8 @@ static bool p12_derive(struct creds *c, const char *path, const char *pass, stru
 			gnutls_pkcs12_deinit(p12);
 		return failed(st, CREDS_UNPARSABLE, 0, rc);
 	}
-	if (p12_spend(&rounds, gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, NULL), iter))
+	rc = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, NULL);
+	if (p12_spend(&rounds, rc, iter))
 		rc = gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED ? GNUTLS_E_MAC_VERIFY_FAILED
 											: p12_walk(c, p12, pass, &rounds);
 	else
