@@ -21,6 +21,7 @@
 #include "x509_internal.h"
 #include "tlsladder/chain.h"
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <limits.h>
@@ -153,12 +154,15 @@ static _Thread_local struct {
 	uint8_t fp[CLEAN_LINKS_MAX][2][32];
 } clean_links;
 
-/* The SHA-256 fingerprint of crt into fp; false if it cannot be had. */
+/* The SHA-256 of crt's DER into fp (GnuTLS hands out the DER it was imported from); false if it cannot be had. */
 static bool fingerprint(gnutls_x509_crt_t crt, uint8_t fp[32])
 {
-	size_t n = 32;
+	gnutls_datum_t der = { NULL, 0 };
+	bool ok = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) == 0 &&
+		  gnutls_hash_get_len(GNUTLS_DIG_SHA256) == 32 && gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, fp) == 0;
 
-	return gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, fp, &n) == 0 && n == 32;
+	gnutls_free(der.data);
+	return ok;
 }
 
 /* Starts keeping the links GnuTLS's verification finds clean (this thread). */
