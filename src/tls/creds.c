@@ -619,6 +619,28 @@ static int load_trust(struct endpoint *ep, struct tl_error *err)
 }
 
 /*
+ * Hands a chain and its key to the credentials. GnuTLS checks that they
+ * belong together by signing a test text with the key and verifying it
+ * with the certificate (a signature and its check, the costliest step of
+ * loading). When the key's public half is the certificate's public key
+ * (the same SHA-256 key id) that test can only also find a key file whose
+ * private half does not fit its own public half, which the handshake's
+ * CertificateVerify shows anyway; so it is skipped then. When the key ids
+ * differ or cannot be read, GnuTLS's test runs and gives its verdict
+ * (GNUTLS_E_CERTIFICATE_KEY_MISMATCH) as before.
+ */
+static int set_key(struct endpoint *ep, gnutls_x509_crt_t *chain, unsigned n, gnutls_x509_privkey_t key)
+{
+	int rc;
+
+	if (n > 0 && key && creds_key_matches(key, chain[0]) == 1)
+		gnutls_certificate_set_flags(ep->cred, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
+	rc = gnutls_certificate_set_x509_key(ep->cred, chain, n, key);
+	gnutls_certificate_set_flags(ep->cred, 0);
+	return rc;
+}
+
+/*
  * Hands the chain of a loaded PKCS#12 file to the credentials: the leaf
  * (the certificate of the key) and the issuers the file holds above it, a
  * self-signed root left out (as gnutls_pkcs12_simple_parse does). 0, or a
@@ -637,7 +659,7 @@ static int set_p12_chain(struct endpoint *ep, struct creds *c)
 		n--;
 	for (size_t i = 0; i < n; i++)
 		chain[i] = c->certs[c->chain[i]];
-	return gnutls_certificate_set_x509_key(ep->cred, chain, (unsigned)n, c->key);
+	return set_key(ep, chain, (unsigned)n, c->key);
 }
 
 /* Loads the own chain and key from a PKCS#12 file (DER, else PEM) through the file loader. */
@@ -687,7 +709,7 @@ static int load_pem_creds(struct endpoint *ep, struct creds *c, struct tl_error 
 		return file_error(cfg->cert_file, false, &st, err);
 	if (!creds_load_key(c, cfg->key_file, &st))
 		return file_error(cfg->key_file, true, &st, err);
-	rc = gnutls_certificate_set_x509_key(ep->cred, c->certs, (unsigned)c->ncerts, c->key);
+	rc = set_key(ep, c->certs, (unsigned)c->ncerts, c->key);
 	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH && cfg->allow_key_mismatch && cfg->side == TL_CLIENT)
 		return load_mismatched(ep, c, err);
 	if (rc < 0) {
