@@ -65,6 +65,7 @@ struct pending {
 #define PENDING_MAX 64
 #define LEFTOVER_READS 16               /* reads of what the peer left in the socket after a failed write */
 #define INBUF_SIZE 8192                 /* bytes read ahead from the socket in one recv */
+#define CANCEL_LOOK_US 50000            /* while reads never block, the cancel descriptor is looked at this often */
 
 /* One connection in progress. */
 struct conn {
@@ -92,6 +93,7 @@ struct conn {
 	size_t in_off, in_len;
 	bool in_eof;
 	int in_err;
+	int64_t cancel_looked_us;       /* when the cancel descriptor was last looked at while data kept coming */
 	bool cut_recorded;              /* the record it ended inside was recorded */
 	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
 	bool fin[2];                    /* Finished seen in that direction (hook) */

@@ -278,13 +278,40 @@ ssize_t transport_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
 	}
 }
 
+/*
+ * Whether the cancel descriptor fired, looked at once per CANCEL_LOOK_US
+ * while reads never block (a wait looks at it each time): a stream that
+ * never pauses is still stopped within that time.
+ */
+static bool cancel_due(struct conn *c)
+{
+	struct pollfd pf = { .fd = c->o->cancel_fd, .events = POLLIN };
+	int64_t now;
+
+	if (c->o->cancel_fd < 0)
+		return false;
+	now = timeline_now(c->tl);
+	if (c->cancel_looked_us == 0 || now - c->cancel_looked_us < CANCEL_LOOK_US) {
+		if (c->cancel_looked_us == 0)
+			c->cancel_looked_us = now;
+		return false;
+	}
+	c->cancel_looked_us = now;
+	return poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN);
+}
+
 /* Pull timeout: data ready (>0), timed out (0), or error (-1). Reads first; waits only if it would block. */
 int transport_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
 {
 	struct conn *c = ptr;
 
-	if (fill(c))
-		return 1;
+	if (fill(c)) {
+		if (!cancel_due(c))
+			return 1;
+		c->cancelled = true;
+		errno = ECANCELED;
+		return -1;
+	}
 	return wait_fd(c, POLLIN, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)(ms > 0x7fffffffu ? 0x7fffffffu : ms));
 }
 
