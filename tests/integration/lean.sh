@@ -93,6 +93,39 @@ if start_server gnutls-serv yes gnutls_serv --x509certfile "$certs/server-ecdsa-
 		"-6 127.0.0.1: the same error as before"
 	threads "-4 ::1 (an IPv6 address, IPv4 asked for)" -- -4 "${ca[@]}" ::1 -p "$port"
 
+	# each signature checked once: callgrind counts the ECDSA verifications
+	# (everything in the demo PKI is ECDSA P-256). With a client certificate: the
+	# server's CertificateVerify, the server's chain (leaf by intermediate,
+	# intermediate by the CA file's root; GnuTLS's check, not again link by
+	# link), and the own chain in the pre-flight checks (leaf by intermediate,
+	# intermediate by root): 5 (before: 8, with the chain judged twice and
+	# GnuTLS's sign-and-verify test of the own key). Not in the sanitizer build.
+	if have valgrind && ! ldd "$bin" 2>/dev/null | grep -q libasan; then
+		verifies() {
+			valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$bin" --text "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+			python3 - "$tmp/cg.out" <<'PY'
+import re, sys
+names, cur, total = {}, None, 0
+for line in open(sys.argv[1]):
+    m = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?$", line.strip())
+    if m:
+        if m.group(3):
+            names[m.group(2)] = m.group(3)
+        cur = names.get(m.group(2)) if m.group(1) == "cfn" else None
+    elif line.startswith("calls=") and cur == "nettle_ecdsa_verify":
+        total += int(line.split("=")[1].split()[0])
+print(total)
+PY
+		}
+		n=$(verifies "${ca[@]}" "${mine[@]}" 127.0.0.1 -p "$port")
+		[ "$n" = 5 ] && ok "with a client certificate: 5 signature checks" ||
+			{ bad "with a client certificate: $n signature checks, wanted 5"; cat "$tmp/out"; }
+		has "$tmp/out" "server certificate: trusted: 2 sent, path of 3 to tlsladder Demo Root CA, name matches '127.0.0.1'" \
+			"the chain's verdict is the same"
+	else
+		ok "signature checks not counted (no valgrind, or the sanitizer build)"
+	fi
+
 	# reads first, waits only when a read would block
 	trace -f -qq -e trace=poll,ppoll,recvfrom,recvmsg,read -o "$tmp/reads.trace" "$bin" --text "${ca[@]}" "${mine[@]}" \
 		127.0.0.1 -p "$port" >"$tmp/out" 2>"$tmp/err" </dev/null
