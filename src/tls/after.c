@@ -58,13 +58,12 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 				waited_peer = true;
 			}
 			if (gnutls_record_check_pending(c->s) == 0) {
-				struct pollfd pf = { .fd = c->fd, .events = POLLIN };
 				/* the verdict (a first ticket) came after a wait for it: more
 				 * of that flight may still be arriving (servers write each
 				 * ticket on its own), and a short quiet spell marks its end;
 				 * in the demo the server has settled already */
 				int idle_ms = c->o->sync || !awaited ? 0 : left < SETTLE_MS ? left : SETTLE_MS;
-				if (poll(&pf, 1, idle_ms) <= 0) {
+				if (!transport_in_ready(c, idle_ms)) {
 					*why = c->tls13 && (c->sent_cert || c->cert_requested) ? TL_GRACE_ACCEPTED
 											      : TL_GRACE_DRAINED;
 					break;

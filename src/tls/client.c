@@ -5,6 +5,8 @@
 #include "tlsladder/client.h"
 #include "tlsladder/credcheck.h"
 
+#include "creds.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +122,49 @@ static void *lookup_main(void *arg)
 	return NULL;
 }
 
+/* A failed lookup (getaddrinfo's rc, errno e) as the run's error; returns its exit code. */
+static int lookup_failed(const struct client_opts *o, int rc, int e, struct tl_error *err)
+{
+	if (rc == EAI_SERVICE)
+		tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a port number", o->port);
+	else if (rc == EAI_SYSTEM)
+		tl_error_set(err, TL_EXIT_RESOLVE, "the host name %s could not be looked up: %s", o->host, strerror(e));
+	else
+		tl_error_set(err, TL_EXIT_RESOLVE, "the host name %s does not resolve (%s)", o->host, gai_strerror(rc));
+	return err->code;
+}
+
+/*
+ * An address (IPv4, IPv6) needs no lookup: it is converted in the calling
+ * thread, with no thread, no pipe and no wait. Returns 1 when host is an
+ * address (then rc is getaddrinfo's final answer, *res set when 0), 0 when
+ * it is a name.
+ */
+static int resolve_numeric(const struct client_opts *o, struct addrinfo **res, int *rc)
+{
+	struct addrinfo hints, *probe = NULL;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = o->family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	*rc = getaddrinfo(o->host, o->port, &hints, res);
+	if (*rc == 0)
+		return 1;
+	*res = NULL;
+	/* not for this family or port: still an address if it parses as one in any family */
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(o->host, NULL, &hints, &probe) != 0)
+		return 0;
+	freeaddrinfo(probe);
+	hints.ai_family = o->family;
+	*rc = getaddrinfo(o->host, o->port, &hints, res);
+	if (*rc != 0)
+		*res = NULL;
+	return 1;
+}
+
 /*
  * Resolves host:port before the deadline. Returns 0 with *res (the caller
  * frees it), or an enum tl_exit value with err set.
@@ -128,19 +173,12 @@ static int resolve(const struct client_opts *o, struct timeline *tl, int64_t dea
 		   struct tl_error *err)
 {
 	struct lookup *l;
-	struct addrinfo hints;
 	pthread_t th;
 	int ret;
 
 	*res = NULL;
-	/* an address needs no lookup: no thread, no wait */
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = o->family;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if (getaddrinfo(o->host, o->port, &hints, res) == 0)
-		return 0;
-	*res = NULL;
+	if (resolve_numeric(o, res, &ret))
+		return ret == 0 ? 0 : lookup_failed(o, ret, errno, err);
 	l = calloc(1, sizeof *l);
 	if (!l || pipe(l->done_pipe) != 0) {
 		free(l);
@@ -183,15 +221,7 @@ static int resolve(const struct client_opts *o, struct timeline *tl, int64_t dea
 			break;
 	}
 	if (l->rc != 0) {
-		if (l->rc == EAI_SERVICE)
-			tl_error_set(err, TL_EXIT_USAGE, "\"%s\" is not a port number", o->port);
-		else if (l->rc == EAI_SYSTEM)
-			tl_error_set(err, TL_EXIT_RESOLVE, "the host name %s could not be looked up: %s", o->host,
-				     strerror(l->err));
-		else
-			tl_error_set(err, TL_EXIT_RESOLVE, "the host name %s does not resolve (%s)", o->host,
-				     gai_strerror(l->rc));
-		ret = err->code;
+		ret = lookup_failed(o, l->rc, l->err, err);
 		lookup_unref(l);
 		return ret;
 	}
@@ -211,8 +241,11 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	int64_t deadline;
 	int fd = -1, rc, last_errno = 0;
 
+	/* a PKCS#12 file's keys are derived once, for the checks and the endpoint alike */
+	creds_share_begin();
 	credcheck_record(tl, 0, &o->tls, NULL);      /* pre-flight: what can be known before connecting */
 	ep = endpoint_new(&o->tls, err);
+	creds_share_end();
 	if (!ep)
 		return err->code;
 	/* the network's deadline starts once the local work (PKCS#12 key

@@ -64,6 +64,8 @@ struct pending {
 
 #define PENDING_MAX 64
 #define LEFTOVER_READS 16               /* reads of what the peer left in the socket after a failed write */
+#define INBUF_SIZE 8192                 /* bytes read ahead from the socket in one recv */
+#define CANCEL_LOOK_US 50000            /* while reads never block, the cancel descriptor is looked at this often */
 
 /* One connection in progress. */
 struct conn {
@@ -84,6 +86,14 @@ struct conn {
 	enum tl_undelivered_cause out_fail;   /* why the last write failed (NONE: none did) */
 	bool leftovers_read;            /* what the peer left in the socket was read after a failed write */
 	bool in_ended;                  /* the incoming stream ended (end of file or error) */
+	/* read ahead: bytes taken from the socket and not yet handed to GnuTLS
+	 * (they reach the record parser only when GnuTLS pulls them), and how
+	 * the last read ended: end of file, or an error still to report */
+	uint8_t inbuf[INBUF_SIZE];
+	size_t in_off, in_len;
+	bool in_eof;
+	int in_err;
+	int64_t cancel_looked_us;       /* when the cancel descriptor was last looked at while data kept coming */
 	bool cut_recorded;              /* the record it ended inside was recorded */
 	unsigned ccs_announced[2];      /* CCS events recorded ahead of their record (TLS 1.2 outgoing) */
 	bool fin[2];                    /* Finished seen in that direction (hook) */
@@ -160,6 +170,11 @@ int transport_remaining_ms(const struct conn *c);
 ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len);
 ssize_t transport_pull(gnutls_transport_ptr_t ptr, void *data, size_t len);
 int transport_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms);
+/* Whether something is there to read (bytes, end of file or an error), reading the socket first, then
+ * waiting up to ms (no deadline, no cancel: for short quiet spells). */
+bool transport_in_ready(struct conn *c, int ms);
+/* Moves up to n read-ahead bytes GnuTLS did not take into out (for the sniffer); returns how many. */
+size_t transport_take_buffered(struct conn *c, uint8_t *out, size_t n);
 
 /* ---- after.c ---- */
 /* Client after the handshake: reads for the grace period until the outcome is known. */

@@ -246,6 +246,11 @@ static void report_p12(struct sink *s, const char *path, const struct creds_stat
 		       trimmed(p12_parse_words(st->rc), words, sizeof words));
 	else if (st->fail == CREDS_P12_PASSWORD)
 		report_p12_password(s, path);
+	else if (st->fail == CREDS_P12_TOO_COSTLY)
+		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again with fewer key-derivation iterations (e.g. "
+		       "openssl pkcs12 -export -iter 600000 -maciter).",
+		       "The PKCS#12 file '%s' asks for more than %lu key-derivation rounds in all (%lu counted); it was not "
+		       "opened.", p, CREDS_P12_MAX_ROUNDS, st->rounds);
 	else if (st->fail == CREDS_P12_DAMAGED)
 		report(s, CREDCHECK_UNREADABLE, "Export the PKCS#12 file again from the certificate chain and its key.",
 		       "The PKCS#12 file '%s' is damaged: %s.", p, trimmed(tls_error_words(st->rc), words, sizeof words));
@@ -288,7 +293,7 @@ static void report_load(struct sink *s, enum file_kind kind, const char *path, c
 /* Loads the credentials the input names into c, reporting what cannot be used; false when no certificate is usable. */
 static bool load_input(struct creds *c, const struct credcheck_input *in, struct sink *s)
 {
-	struct creds_status st = { CREDS_OK, 0, 0 };
+	struct creds_status st = { CREDS_OK, 0, 0, 0 };
 
 	if (in->p12_file) {
 		if (creds_load_p12(c, in->p12_file, in->p12_password, &st))

@@ -16,9 +16,11 @@
 
 #include <errno.h>
 #include <gnutls/pkcs12.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- files ---- */
 
@@ -119,8 +121,22 @@ int creds_parse_certs(const gnutls_datum_t *d, gnutls_x509_crt_t *out, size_t ma
 	return rc;
 }
 
+/*
+ * Counts a key derivation of iter rounds against the file's budget before
+ * it runs; false (with *rounds past the limit) when the file asks for more
+ * than CREDS_P12_MAX_ROUNDS in all. A derivation whose parameters cannot
+ * be read counts as none: GnuTLS cannot run it either.
+ */
+static bool p12_spend(unsigned long *rounds, int info_rc, unsigned iter)
+{
+	if (info_rc < 0)
+		return true;
+	*rounds += iter;
+	return *rounds <= CREDS_P12_MAX_ROUNDS;
+}
+
 /* Takes one bag element: a certificate into the pool, or a key (the first one kept). Returns a GnuTLS code. */
-static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const char *pass)
+static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const char *pass, unsigned long *rounds)
 {
 	int rc = 0;
 
@@ -136,9 +152,15 @@ static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const ch
 		}
 		c->certs[c->ncerts++] = crt;
 	} else if (type == GNUTLS_BAG_PKCS8_KEY || type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY) {
+		unsigned schema, cipher, iter = 0;
 		c->nkeys++;
 		if (c->nkeys > 1)
 			return 0;
+		if (type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY) {
+			int info = gnutls_pkcs8_info(d, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL);
+			if (!p12_spend(rounds, info, iter))
+				return GNUTLS_E_CONSTRAINT_ERROR;
+		}
 		if ((rc = gnutls_x509_privkey_init(&c->key)) < 0) {
 			c->key = NULL;
 			return rc;
@@ -154,13 +176,15 @@ static int p12_take(struct creds *c, int type, const gnutls_datum_t *d, const ch
 	return rc;
 }
 
-/* Walks the bags of a PKCS#12 structure into c; returns a GnuTLS code (the first failure). */
-static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass)
+/* Walks the bags of a PKCS#12 structure into c; returns a GnuTLS code (the first failure;
+ * GNUTLS_E_CONSTRAINT_ERROR: over the rounds budget). */
+static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass, unsigned long *rounds)
 {
 	int bad = 0;
 
 	for (int i = 0; i < 1024; i++) {
 		gnutls_pkcs12_bag_t bag;
+		unsigned schema, cipher, iter = 0;
 		int rc, count;
 
 		if ((rc = gnutls_pkcs12_bag_init(&bag)) < 0)
@@ -170,8 +194,11 @@ static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass)
 			gnutls_pkcs12_bag_deinit(bag);
 			return rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? bad : rc;
 		}
-		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
-		    (rc = gnutls_pkcs12_bag_decrypt(bag, pass)) < 0) {
+		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+			int info = gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, NULL, NULL, &iter, NULL);
+			rc = p12_spend(rounds, info, iter) ? gnutls_pkcs12_bag_decrypt(bag, pass) : GNUTLS_E_CONSTRAINT_ERROR;
+		}
+		if (rc < 0) {
 			gnutls_pkcs12_bag_deinit(bag);
 			return rc;
 		}
@@ -181,7 +208,11 @@ static int p12_walk(struct creds *c, gnutls_pkcs12_t p12, const char *pass)
 			int type = gnutls_pkcs12_bag_get_type(bag, (unsigned)j);
 			if (type < 0 || gnutls_pkcs12_bag_get_data(bag, (unsigned)j, &d) < 0)
 				continue;
-			rc = p12_take(c, type, &d, pass);
+			rc = p12_take(c, type, &d, pass, rounds);
+			if (rc == GNUTLS_E_CONSTRAINT_ERROR) {
+				gnutls_pkcs12_bag_deinit(bag);
+				return rc;
+			}
 			if (rc < 0 && bad == 0)
 				bad = rc;
 		}
@@ -321,16 +352,15 @@ bool creds_load_key(struct creds *c, const char *path, struct creds_status *st)
 	return true;
 }
 
-/* Loads a PKCS#12 file: its certificates into the pool, its first key. */
-bool creds_load_p12(struct creds *c, const char *path, const char *password, struct creds_status *st)
+/* Derives a PKCS#12 file: its certificates into the pool, its first key; within the rounds budget. */
+static bool p12_derive(struct creds *c, const char *path, const char *pass, struct creds_status *st)
 {
-	const char *pass = password ? password : "";
 	gnutls_pkcs12_t p12 = NULL;
 	gnutls_datum_t d;
+	unsigned mac, iter = 0;
+	unsigned long rounds = 0;
 	int err = 0, rc;
 
-	c->p12 = true;
-	c->file = path;
 	if (!creds_read_file(path, &d, &err))
 		return failed(st, CREDS_UNOPENABLE, err, 0);
 	rc = gnutls_pkcs12_init(&p12);
@@ -342,12 +372,16 @@ bool creds_load_p12(struct creds *c, const char *path, const char *password, str
 			gnutls_pkcs12_deinit(p12);
 		return failed(st, CREDS_UNPARSABLE, 0, rc);
 	}
-	if (gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED) {
-		gnutls_pkcs12_deinit(p12);
-		return failed(st, CREDS_P12_PASSWORD, 0, GNUTLS_E_MAC_VERIFY_FAILED);
-	}
-	rc = p12_walk(c, p12, pass);
+	rc = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, NULL);
+	if (p12_spend(&rounds, rc, iter))
+		rc = gnutls_pkcs12_verify_mac(p12, pass) == GNUTLS_E_MAC_VERIFY_FAILED ? GNUTLS_E_MAC_VERIFY_FAILED
+											: p12_walk(c, p12, pass, &rounds);
+	else
+		rc = GNUTLS_E_CONSTRAINT_ERROR;
 	gnutls_pkcs12_deinit(p12);
+	st->rounds = rounds;
+	if (rc == GNUTLS_E_CONSTRAINT_ERROR)
+		return failed(st, CREDS_P12_TOO_COSTLY, 0, rc);
 	if (rc == GNUTLS_E_DECRYPTION_FAILED || rc == GNUTLS_E_MAC_VERIFY_FAILED)
 		return failed(st, CREDS_P12_PASSWORD, 0, rc);
 	if (rc < 0)
@@ -355,6 +389,121 @@ bool creds_load_p12(struct creds *c, const char *path, const char *password, str
 	if (c->ncerts == 0)
 		return failed(st, CREDS_P12_NO_CERT, 0, 0);
 	return true;
+}
+
+/* ---- one derivation shared by the loads of a run (creds_share_begin .. end) ---- */
+
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool on, have;             /* sharing; a result is kept */
+	char *path, *pass;         /* what it was loaded from (the password wiped when forgotten) */
+	struct stat id;            /* the file it was: device, inode, size, modification time */
+	bool ok;
+	struct creds_status st;
+	struct creds c;            /* its result (when ok) */
+} memo;
+
+/* Copies loaded credentials (certificates re-imported from DER, the key copied); false on failure. */
+static bool creds_copy(struct creds *to, const struct creds *from)
+{
+	*to = *from;
+	to->ncerts = 0;
+	to->key = NULL;
+	for (size_t i = 0; i < from->ncerts; i++) {
+		gnutls_datum_t der = { NULL, 0 };
+		bool ok = gnutls_x509_crt_init(&to->certs[i]) >= 0;
+		if (ok && (gnutls_x509_crt_export2(from->certs[i], GNUTLS_X509_FMT_DER, &der) < 0 ||
+			   gnutls_x509_crt_import(to->certs[i], &der, GNUTLS_X509_FMT_DER) < 0)) {
+			gnutls_x509_crt_deinit(to->certs[i]);
+			ok = false;
+		}
+		gnutls_free(der.data);
+		if (!ok)
+			return false;
+		to->ncerts = i + 1;
+	}
+	if (from->key && (gnutls_x509_privkey_init(&to->key) < 0 || gnutls_x509_privkey_cpy(to->key, from->key) < 0)) {
+		if (to->key)
+			gnutls_x509_privkey_deinit(to->key);
+		to->key = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Whether the kept result is that of path with pass, as the file is now (id). Called locked. */
+static bool memo_matches(const char *path, const char *pass, const struct stat *id)
+{
+	return memo.have && strcmp(memo.path, path) == 0 && strcmp(memo.pass, pass) == 0 && memo.id.st_dev == id->st_dev &&
+	       memo.id.st_ino == id->st_ino && memo.id.st_size == id->st_size &&
+	       memo.id.st_mtim.tv_sec == id->st_mtim.tv_sec && memo.id.st_mtim.tv_nsec == id->st_mtim.tv_nsec;
+}
+
+/* Keeps the result of a derivation for the later loads of the run. Called locked. */
+static void memo_keep(const char *path, const char *pass, const struct stat *id, bool ok, const struct creds *c,
+		      const struct creds_status *st)
+{
+	memo.path = strdup(path);
+	memo.pass = strdup(pass);
+	if (!memo.path || !memo.pass || (ok && !creds_copy(&memo.c, c))) {
+		creds_free(&memo.c);
+		free(memo.path);
+		free(memo.pass);
+		memo.path = memo.pass = NULL;
+		return;
+	}
+	memo.id = *id;
+	memo.ok = ok;
+	memo.st = *st;
+	memo.have = true;
+}
+
+/* Starts sharing one derivation among the loads of the same PKCS#12 file. */
+void creds_share_begin(void)
+{
+	pthread_mutex_lock(&memo_lock);
+	memo.on = true;
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* Ends the sharing and forgets the kept result (the password wiped). */
+void creds_share_end(void)
+{
+	pthread_mutex_lock(&memo_lock);
+	if (memo.have) {
+		creds_free(&memo.c);
+		gnutls_memset(memo.pass, 0, strlen(memo.pass));
+		free(memo.pass);
+		free(memo.path);
+	}
+	memset(&memo, 0, sizeof memo);
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* Loads a PKCS#12 file: its certificates into the pool, its first key (derived once while sharing). */
+bool creds_load_p12(struct creds *c, const char *path, const char *password, struct creds_status *st)
+{
+	const char *pass = password ? password : "";
+	struct stat id;
+	bool ok, known = stat(path, &id) == 0;
+
+	c->p12 = true;
+	c->file = path;
+	pthread_mutex_lock(&memo_lock);
+	if (known && memo_matches(path, pass, &id)) {
+		*st = memo.st;
+		ok = memo.ok && creds_copy(c, &memo.c);
+		c->file = path;
+		pthread_mutex_unlock(&memo_lock);
+		return ok;
+	}
+	pthread_mutex_unlock(&memo_lock);
+	ok = p12_derive(c, path, pass, st);
+	pthread_mutex_lock(&memo_lock);
+	if (known && memo.on && !memo.have)
+		memo_keep(path, pass, &id, ok, c, st);
+	pthread_mutex_unlock(&memo_lock);
+	return ok;
 }
 
 /* The leaf: the first certificate of a PEM file; in a PKCS#12 file, the certificate of the first key
@@ -470,6 +619,28 @@ static int load_trust(struct endpoint *ep, struct tl_error *err)
 }
 
 /*
+ * Hands a chain and its key to the credentials. GnuTLS checks that they
+ * belong together by signing a test text with the key and verifying it
+ * with the certificate (a signature and its check, the costliest step of
+ * loading). When the key's public half is the certificate's public key
+ * (the same SHA-256 key id) that test can only also find a key file whose
+ * private half does not fit its own public half, which the handshake's
+ * CertificateVerify shows anyway; so it is skipped then. When the key ids
+ * differ or cannot be read, GnuTLS's test runs and gives its verdict
+ * (GNUTLS_E_CERTIFICATE_KEY_MISMATCH) as before.
+ */
+static int set_key(struct endpoint *ep, gnutls_x509_crt_t *chain, unsigned n, gnutls_x509_privkey_t key)
+{
+	int rc;
+
+	if (n > 0 && key && creds_key_matches(key, chain[0]) == 1)
+		gnutls_certificate_set_flags(ep->cred, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
+	rc = gnutls_certificate_set_x509_key(ep->cred, chain, n, key);
+	gnutls_certificate_set_flags(ep->cred, 0);
+	return rc;
+}
+
+/*
  * Hands the chain of a loaded PKCS#12 file to the credentials: the leaf
  * (the certificate of the key) and the issuers the file holds above it, a
  * self-signed root left out (as gnutls_pkcs12_simple_parse does). 0, or a
@@ -488,7 +659,7 @@ static int set_p12_chain(struct endpoint *ep, struct creds *c)
 		n--;
 	for (size_t i = 0; i < n; i++)
 		chain[i] = c->certs[c->chain[i]];
-	return gnutls_certificate_set_x509_key(ep->cred, chain, (unsigned)n, c->key);
+	return set_key(ep, chain, (unsigned)n, c->key);
 }
 
 /* Loads the own chain and key from a PKCS#12 file (DER, else PEM) through the file loader. */
@@ -496,7 +667,7 @@ static int load_p12_file(struct endpoint *ep, struct tl_error *err)
 {
 	const struct session_config *cfg = &ep->cfg;
 	struct creds c;
-	struct creds_status st = { CREDS_OK, 0, 0 };
+	struct creds_status st = { CREDS_OK, 0, 0, 0 };
 	int rc = 0;
 
 	memset(&c, 0, sizeof c);
@@ -506,6 +677,9 @@ static int load_p12_file(struct endpoint *ep, struct tl_error *err)
 			return tl_error_set(err, TL_EXIT_FILES, "%s: wrong password for this PKCS#12 file", cfg->p12_file);
 		if (st.fail == CREDS_UNOPENABLE)
 			return tl_error_set(err, TL_EXIT_FILES, "%s: the file could not be read", cfg->p12_file);
+		if (st.fail == CREDS_P12_TOO_COSTLY)
+			return tl_error_set(err, TL_EXIT_FILES, "%s: its key derivations ask for more than %lu rounds in all; "
+					    "export it again with fewer iterations", cfg->p12_file, CREDS_P12_MAX_ROUNDS);
 		return tl_error_set(err, TL_EXIT_FILES, "%s: not a PKCS#12 file (.p12/.pfx) that can be used", cfg->p12_file);
 	}
 	creds_free(&c);
@@ -528,14 +702,14 @@ static int file_error(const char *path, bool is_key, const struct creds_status *
 static int load_pem_creds(struct endpoint *ep, struct creds *c, struct tl_error *err)
 {
 	const struct session_config *cfg = &ep->cfg;
-	struct creds_status st = { CREDS_OK, 0, 0 };
+	struct creds_status st = { CREDS_OK, 0, 0, 0 };
 	int rc;
 
 	if (!creds_load_certs(c, cfg->cert_file, &st))
 		return file_error(cfg->cert_file, false, &st, err);
 	if (!creds_load_key(c, cfg->key_file, &st))
 		return file_error(cfg->key_file, true, &st, err);
-	rc = gnutls_certificate_set_x509_key(ep->cred, c->certs, (unsigned)c->ncerts, c->key);
+	rc = set_key(ep, c->certs, (unsigned)c->ncerts, c->key);
 	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH && cfg->allow_key_mismatch && cfg->side == TL_CLIENT)
 		return load_mismatched(ep, c, err);
 	if (rc < 0) {

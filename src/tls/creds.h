@@ -10,6 +10,17 @@
  * certificates the file holds, each link checked by name and signature.
  * A load that fails says why in a struct creds_status; the words are the
  * caller's.
+ *
+ * PKCS#12 key derivation is the slow part of local work (each of the MAC
+ * and the encrypted bags costs the iteration count the file asks for:
+ * 600,000 rounds of SHA-256 take about 75 ms here). It is bounded by its
+ * own check: the rounds a file asks for are read before each derivation
+ * and a file that asks for more than CREDS_P12_MAX_ROUNDS in all is
+ * refused (CREDS_P12_TOO_COSTLY) without deriving. Between
+ * creds_share_begin() and creds_share_end() a PKCS#12 file is derived
+ * once and each later load of the same file (path, password, size, inode,
+ * modification time) gets a copy of that result: the client's pre-flight
+ * checks and its endpoint share one derivation.
  */
 #ifndef TLSLADDER_TLS_CREDS_H
 #define TLSLADDER_TLS_CREDS_H
@@ -24,6 +35,7 @@
 
 #define CREDS_MAX_CERTS 16
 #define CREDS_MAX_FILE (16u * 1024 * 1024)
+#define CREDS_P12_MAX_ROUNDS 16000000ul             /* key-derivation rounds a PKCS#12 file may ask for in all */
 
 /* The credentials as loaded. */
 struct creds {
@@ -44,13 +56,15 @@ enum creds_fail {
 	CREDS_UNPARSABLE,      /* no certificate / key / PKCS#12 structure in it: rc */
 	CREDS_P12_PASSWORD,    /* the PKCS#12 file does not open with the password given */
 	CREDS_P12_DAMAGED,     /* a bag of the PKCS#12 file cannot be read: rc */
-	CREDS_P12_NO_CERT      /* the PKCS#12 file holds no certificate */
+	CREDS_P12_NO_CERT,     /* the PKCS#12 file holds no certificate */
+	CREDS_P12_TOO_COSTLY   /* its key derivations ask for more than CREDS_P12_MAX_ROUNDS rounds: rounds */
 };
 
 struct creds_status {
 	enum creds_fail fail;
 	int sys_err;           /* an errno value (UNOPENABLE) */
 	int rc;                /* a GnuTLS error code (UNPARSABLE, P12_DAMAGED) */
+	unsigned long rounds;  /* P12_TOO_COSTLY: the rounds asked for, counted up to the one over the limit */
 };
 
 /* Reads a whole file (at most CREDS_MAX_FILE) into d (malloc'd data); false with *err set (an errno value). */
@@ -63,6 +77,10 @@ bool creds_load_certs(struct creds *c, const char *path, struct creds_status *st
 bool creds_load_key(struct creds *c, const char *path, struct creds_status *st);
 /* Loads a PKCS#12 file (DER or PEM; password NULL: ""); false with *st set. */
 bool creds_load_p12(struct creds *c, const char *path, const char *password, struct creds_status *st);
+/* From here to creds_share_end(), loading the same PKCS#12 file again reuses the first derivation. */
+void creds_share_begin(void);
+/* Ends the sharing and forgets the kept result. */
+void creds_share_end(void);
 /* Chooses the leaf and walks the chain from it (fills c->chain); c->ncerts > 0. */
 void creds_order(struct creds *c);
 /* Frees what was loaded (c may be partly filled). */

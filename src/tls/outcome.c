@@ -87,11 +87,14 @@ void outcome_sniff_more(struct conn *c)
 	for (int rounds = 0; rounds < 10 && c->first_in_len < sizeof c->first_in; rounds++) {
 		struct pollfd pf = { .fd = c->fd, .events = POLLIN };
 		int left = (int)((end - timeline_now(c->tl)) / 1000);
-		ssize_t n;
+		ssize_t n = (ssize_t)transport_take_buffered(c, c->first_in + c->first_in_len,
+							     sizeof c->first_in - c->first_in_len);
 
-		if (left <= 0 || poll(&pf, 1, left) <= 0)
+		/* what was read ahead first, then the socket */
+		if (n == 0 && (left <= 0 || poll(&pf, 1, left) <= 0))
 			return;
-		n = recv(c->fd, c->first_in + c->first_in_len, sizeof c->first_in - c->first_in_len, MSG_DONTWAIT);
+		if (n == 0)
+			n = recv(c->fd, c->first_in + c->first_in_len, sizeof c->first_in - c->first_in_len, MSG_DONTWAIT);
 		if (n <= 0)
 			return;
 		c->first_in_len += (unsigned)n;

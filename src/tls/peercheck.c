@@ -5,6 +5,7 @@
  */
 #include "conn.h"
 #include "tls_internal.h"
+#include "x509_internal.h"
 #include "tlsladder/chain.h"
 
 #include <stdio.h>
@@ -122,11 +123,16 @@ void peercheck_run(struct conn *c, struct tl_result *r)
 		data[k].type = GNUTLS_DT_KEY_PURPOSE_OID;
 		data[k].data = (unsigned char *)(c->self == TL_CLIENT ? GNUTLS_KP_TLS_WWW_SERVER : GNUTLS_KP_TLS_WWW_CLIENT);
 		data[k++].size = 0;
+		/* the links this check finds clean need no second signature check in judge_chain */
+		x509chain_links_begin();
+		gnutls_session_set_verify_output_function(c->s, x509chain_gnutls_link);
 		rc = gnutls_certificate_verify_peers(c->s, data, k, &status);
+		gnutls_session_set_verify_output_function(c->s, NULL);
 	}
 	r->peer_chain_len = n;
 	if (rc < 0) {
 		judge_chain(c, rc, status, r);
+		x509chain_links_end();
 		return;
 	}
 	r->verify_flags = status_flags(status);
@@ -142,4 +148,5 @@ void peercheck_run(struct conn *c, struct tl_result *r)
 		n = 1;
 	}
 	judge_chain(c, rc, status, r);
+	x509chain_links_end();
 }

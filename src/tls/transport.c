@@ -4,6 +4,13 @@
  * delivery of outgoing events (delivery.c). Every wait is bounded by the
  * run's deadline and the cancel descriptor. After a write fails because
  * the peer closed, what the peer left in the socket is read (its alert).
+ *
+ * Reads try the socket first and wait only when it would block: GnuTLS
+ * asks whether data is there before each record header and each body; the
+ * answer is one recv of up to INBUF_SIZE bytes, read ahead into the
+ * connection, and later pulls are served from it. The bytes reach the
+ * record parser when GnuTLS pulls them, in the order and pieces it asks
+ * for, so the ladder is the same as with one read per pull.
  */
 #include "conn.h"
 #include "tls_internal.h"
@@ -95,32 +102,75 @@ static int transport_again(struct conn *c, short events, int timeout_errno)
 	return 1;
 }
 
+/* Bytes read ahead and not handed to GnuTLS yet. */
+static size_t buffered(const struct conn *c)
+{
+	return c->in_len - c->in_off;
+}
+
+/*
+ * One read of the socket into the empty read-ahead buffer, never waiting.
+ * Returns 1 when it holds bytes, or when the stream ended or failed (in_eof
+ * or in_err say so, for the next pull to report); 0 when the read would
+ * block (or was interrupted).
+ */
+static int fill(struct conn *c)
+{
+	ssize_t n;
+
+	if (buffered(c) > 0 || c->in_eof || c->in_err)
+		return 1;
+	n = recv(c->fd, c->inbuf, sizeof c->inbuf, MSG_DONTWAIT);
+	c->in_off = 0;
+	c->in_len = n > 0 ? (size_t)n : 0;
+	if (n > 0)
+		return 1;
+	if (n == 0) {
+		c->in_eof = true;
+		return 1;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return 0;
+	c->in_err = errno;
+	return 1;
+}
+
+/* Hands up to len read-ahead bytes to data (through the record parser when parse); returns how many. */
+static size_t take(struct conn *c, uint8_t *data, size_t len, bool parse)
+{
+	size_t n = buffered(c) < len ? buffered(c) : len;
+
+	memcpy(data, c->inbuf + c->in_off, n);
+	c->in_off += n;
+	if (parse && n > 0)
+		hooks_took_in(c, data, n);
+	return n;
+}
+
 /*
  * A write failed because the peer closed or reset the connection: the peer
  * usually said why first, and its alert may be waiting in the socket's
- * receive buffer. Reads what is already there (never waits) through the
- * record parser, once. The handshake is over (a failed push is fatal to
- * it), so GnuTLS will not read these bytes itself.
+ * receive buffer (or already read ahead). Reads what is already there
+ * (never waits) through the record parser, once. The handshake is over (a
+ * failed push is fatal to it), so GnuTLS will not read these bytes itself.
  */
 static void read_leftovers(struct conn *c)
 {
-	uint8_t buf[4096];
-
 	if (c->leftovers_read)
 		return;
 	c->leftovers_read = true;
 	for (int i = 0; i < LEFTOVER_READS && transport_remaining_ms(c) > 0; i++) {
-		ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n > 0) {
-			hooks_took_in(c, buf, (size_t)n);
+		uint8_t buf[INBUF_SIZE];
+
+		if (!fill(c))
+			break;
+		if (buffered(c) > 0) {
+			take(c, buf, sizeof buf, true);
 			continue;
 		}
-		if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
-			c->in_ended = true;
-			hooks_record_cut(c);
-		}
-		if (n == 0 || errno != EINTR)
-			break;
+		c->in_ended = true;
+		hooks_record_cut(c);
+		break;
 	}
 }
 
@@ -203,35 +253,80 @@ ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 	return (ssize_t)len;
 }
 
-/* Pull: reads what is there and records the incoming records. */
+/* Pull: hands over what was read ahead, else reads the socket (waiting within the deadline). */
 ssize_t transport_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
 {
 	struct conn *c = ptr;
 
 	for (;;) {
-		ssize_t n = recv(c->fd, data, len, MSG_DONTWAIT);
-		if (n > 0) {
-			hooks_took_in(c, data, (size_t)n);
-			return n;
+		if (fill(c) == 0) {
+			errno = EAGAIN;
+			if (transport_again(c, POLLIN, EAGAIN) < 0)
+				return -1;
+			continue;
 		}
-		if (n == 0) {
-			c->in_ended = true;
-			hooks_record_cut(c);
+		if (buffered(c) > 0)
+			return (ssize_t)take(c, data, len, true);
+		c->in_ended = true;
+		hooks_record_cut(c);
+		if (c->in_eof)
 			return 0;
-		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			c->in_ended = true;
-			hooks_record_cut(c);
-		}
-		if (transport_again(c, POLLIN, EAGAIN) < 0)
-			return -1;
+		errno = c->in_err;      /* a real error: recorded for GnuTLS, reported once */
+		c->in_err = 0;
+		transport_again(c, POLLIN, EAGAIN);
+		return -1;
 	}
 }
 
-/* Pull timeout: data ready (>0), timed out (0), or error (-1). */
+/*
+ * Whether the cancel descriptor fired, looked at once per CANCEL_LOOK_US
+ * while reads never block (a wait looks at it each time): a stream that
+ * never pauses is still stopped within that time.
+ */
+static bool cancel_due(struct conn *c)
+{
+	struct pollfd pf = { .fd = c->o->cancel_fd, .events = POLLIN };
+	int64_t now;
+
+	if (c->o->cancel_fd < 0)
+		return false;
+	now = timeline_now(c->tl);
+	if (c->cancel_looked_us == 0 || now - c->cancel_looked_us < CANCEL_LOOK_US) {
+		if (c->cancel_looked_us == 0)
+			c->cancel_looked_us = now;
+		return false;
+	}
+	c->cancel_looked_us = now;
+	return poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN);
+}
+
+/* Pull timeout: data ready (>0), timed out (0), or error (-1). Reads first; waits only if it would block. */
 int transport_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
 {
 	struct conn *c = ptr;
 
+	if (fill(c)) {
+		if (!cancel_due(c))
+			return 1;
+		c->cancelled = true;
+		errno = ECANCELED;
+		return -1;
+	}
 	return wait_fd(c, POLLIN, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)(ms > 0x7fffffffu ? 0x7fffffffu : ms));
+}
+
+/* Whether something is there to read, reading the socket first, then waiting up to ms (no deadline, no cancel). */
+bool transport_in_ready(struct conn *c, int ms)
+{
+	struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+
+	if (fill(c))
+		return true;
+	return ms > 0 && poll(&pf, 1, ms) > 0;
+}
+
+/* Moves up to n read-ahead bytes GnuTLS did not take into out (not parsed: for the sniffer). */
+size_t transport_take_buffered(struct conn *c, uint8_t *out, size_t n)
+{
+	return take(c, out, n, false);
 }

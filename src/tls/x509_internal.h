@@ -80,6 +80,12 @@ struct chain_result;
  * the handshake's, and it is the verdict. (x509view_judge in
  * tls_internal.h is this, under the name session.c calls.)
  */
+/* GnuTLS's chain verification reports each link it checked here (gnutls_session_set_verify_output_function):
+ * between x509chain_links_begin() and x509chain_links_end() on one thread, the links it found
+ * wholly clean are kept, and x509chain_judge on that thread does not check their signature again. */
+int x509chain_gnutls_link(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gnutls_x509_crl_t crl, unsigned out);
+void x509chain_links_begin(void);
+void x509chain_links_end(void);
 void x509chain_judge(struct chain_result *c, const gnutls_datum_t *peers, unsigned count,
 		     const struct x509view_judge_in *in);
 /*

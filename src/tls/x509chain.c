@@ -21,6 +21,7 @@
 #include "x509_internal.h"
 #include "tlsladder/chain.h"
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <limits.h>
@@ -135,18 +136,96 @@ static bool crt_self_signed(gnutls_x509_crt_t crt)
 	return !(status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND));
 }
 
+/*
+ * Links GnuTLS's own verification of this handshake's chain found clean,
+ * by the SHA-256 fingerprints of the certificate and its issuer. GnuTLS
+ * (verify_crt, lib/x509/verify.c) reports each (certificate, issuer) pair
+ * it checked, with that check's status; 0 means the issuer was found, may
+ * sign (CA, key usage, constraints, path length), the signature verified
+ * under the issuer's key, its algorithm is accepted, and the dates hold.
+ * Those are a superset of what check_signature() asks (it turns off the
+ * time checks), except the algorithm: a session may accept SHA-1, so a
+ * link signed with an algorithm GnuTLS calls insecure is checked again.
+ */
+#define CLEAN_LINKS_MAX (CHAIN_MAX_LINKS + 2)
+static _Thread_local struct {
+	bool on;
+	unsigned n;
+	uint8_t fp[CLEAN_LINKS_MAX][2][32];
+} clean_links;
+
+/* The SHA-256 of crt's DER into fp (GnuTLS hands out the DER it was imported from); false if it cannot be had. */
+static bool fingerprint(gnutls_x509_crt_t crt, uint8_t fp[32])
+{
+	gnutls_datum_t der = { NULL, 0 };
+	bool ok = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) == 0 &&
+		  gnutls_hash_get_len(GNUTLS_DIG_SHA256) == 32 && gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, fp) == 0;
+
+	gnutls_free(der.data);
+	return ok;
+}
+
+/* Starts keeping the links GnuTLS's verification finds clean (this thread). */
+void x509chain_links_begin(void)
+{
+	memset(&clean_links, 0, sizeof clean_links);
+	clean_links.on = true;
+}
+
+/* Forgets them. */
+void x509chain_links_end(void)
+{
+	memset(&clean_links, 0, sizeof clean_links);
+}
+
+/* GnuTLS's report of one link it checked (gnutls_verify_output_function); keeps it when clean. */
+int x509chain_gnutls_link(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gnutls_x509_crl_t crl, unsigned out)
+{
+	unsigned k = clean_links.n;
+
+	if (!clean_links.on || crl || out != 0 || !cert || !issuer || k >= CLEAN_LINKS_MAX)
+		return 0;
+	/* a certificate trusted as itself is not a signature GnuTLS checked */
+	if (fingerprint(cert, clean_links.fp[k][0]) && fingerprint(issuer, clean_links.fp[k][1]) &&
+	    memcmp(clean_links.fp[k][0], clean_links.fp[k][1], 32) != 0)
+		clean_links.n = k + 1;
+	return 0;
+}
+
+/* True when GnuTLS found this very link (the same two certificates, byte for byte) clean, under a secure algorithm. */
+static bool checked_clean(gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer)
+{
+	uint8_t a[32], b[32];
+	int sig = gnutls_x509_crt_get_signature_algorithm(crt);
+
+	if (clean_links.n == 0 || sig < 0 || !gnutls_sign_is_secure2((gnutls_sign_algorithm_t)sig, 0) ||
+	    !fingerprint(crt, a) || !fingerprint(issuer, b))
+		return false;
+	for (unsigned k = 0; k < clean_links.n; k++)
+		if (memcmp(clean_links.fp[k][0], a, 32) == 0 && memcmp(clean_links.fp[k][1], b, 32) == 0)
+			return true;
+	return false;
+}
+
 /* Checks link i's signature under issuer's key and that the issuer may sign (i: 1-based). */
 static void check_signature(struct chain_link *l, gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer, unsigned i,
 			    struct faults *fs)
 {
 	unsigned status = 0;
 	char sb[128];
-	int rc = gnutls_x509_crt_verify(crt, &issuer, 1,
-					GNUTLS_VERIFY_DO_NOT_ALLOW_SAME | GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-						GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-					&status);
+	int rc;
 
 	snprintf(l->sig_alg, sizeof l->sig_alg, "%s", x509facts_sig_name(crt, sb, sizeof sb));
+	if (checked_clean(crt, issuer)) {
+		/* the handshake's own verification checked this very link and found it clean (see clean_links) */
+		l->signature = CHAIN_SIG_VALID;
+		l->issuer_ca = CHAIN_CA_YES;
+		return;
+	}
+	rc = gnutls_x509_crt_verify(crt, &issuer, 1,
+				    GNUTLS_VERIFY_DO_NOT_ALLOW_SAME | GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+					    GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+				    &status);
 	if (rc < 0) {
 		l->signature = CHAIN_SIG_ERROR;
 		fault(fs, CHAIN_FAULT_SIGNATURE_ERROR, i);

@@ -12,16 +12,23 @@ in round-robin (the order rotates every round):
                          -servername localhost -brief [-cert C -key K -cert_chain I]
   minimal     minimal_client [--cert C --key K] CA localhost PORT
   (floor      /bin/true: spawn, exit and reap; for reference only)
+  (tl-base    with --baseline PATH: another tlsladder build, e.g. the commit
+              before a change, run in the same rounds so that both see the
+              same machine load)
 
 stdin, stdout and stderr of every client are /dev/null. Each run is spawned
 by a tiny C runner (compiled on the fly) that times fork..wait4 with
-CLOCK_MONOTONIC and reports the child's ru_maxrss: spawning straight from
+CLOCK_MONOTONIC and reports the child's ru_maxrss and CPU time (user +
+system, from the same wait4): spawning straight from
 Python would charge Python's own resident set to the child, since Linux
 carries the old address space's peak across exec.
 
 Then one `tlsladder --text` run per case: the largest gap between
 consecutive ladder events ("time ms" column), and the wait after the
 client's Finished (tickets / the server's verdict, up to the 300 ms grace).
+With --syscalls (needs strace), one `strace -f -c` run of tlsladder, minimal
+(and tl-base) per case: system calls in all, waits (poll/ppoll) and reads
+(recvfrom/read), and threads started (clone/clone3).
 
 Exit status: 0 when every run succeeded (targets are informational),
 1 when a run failed or the setup did not work.
@@ -50,7 +57,7 @@ RUNNER_C = r"""
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-/* runner TIMEOUT_MS CMD ARGS...: prints "wall_ns maxrss_kb status" */
+/* runner TIMEOUT_MS CMD ARGS...: prints "wall_ns maxrss_kb status cpu_us" */
 static pid_t child;
 static void on_alarm(int s) { (void)s; if (child > 0) kill(child, SIGKILL); }
 int main(int argc, char **argv)
@@ -73,8 +80,9 @@ int main(int argc, char **argv)
 	setitimer(ITIMER_REAL, &it, NULL);
 	while (wait4(child, &st, 0, &ru) < 0) ;
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("%lld %ld %d\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec),
-	       ru.ru_maxrss, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	printf("%lld %ld %d %ld\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec),
+	       ru.ru_maxrss, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	return 0;
 }
 """
@@ -87,6 +95,7 @@ CASES = {
     "tls12-cert": ("NORMAL:-VERS-TLS1.3", True),
 }
 CLIENTS = ["tlsladder", "gnutls-cli", "openssl", "minimal", "floor"]
+TARGET_OSSL, TARGET_MIN = 0.70, 1.10      # tlsladder's wall time against openssl s_client, minimal
 LADDER_RE = re.compile(r"^\s*(\d+)\s+(\d+\.\d+)\s+(.*?)\s*$")
 
 
@@ -119,7 +128,10 @@ def commands(a, port, cert):
     tl += ["localhost", "-p", str(port)]
     gc += ["-p", str(port), "localhost", "--logfile=/dev/null"]
     mc += [ca, "localhost", str(port)]
-    return {"tlsladder": tl, "gnutls-cli": gc, "openssl": os_, "minimal": mc, "floor": ["/bin/true"]}
+    cmds = {"tlsladder": tl, "gnutls-cli": gc, "openssl": os_, "minimal": mc, "floor": ["/bin/true"]}
+    if a.baseline:
+        cmds["tl-base"] = [a.baseline] + tl[1:]
+    return cmds
 
 
 def start_server(a, port, prio, cert, log):
@@ -158,9 +170,27 @@ def stop_server(p):
 
 
 def run_once(runner, cmd, timeout_ms):
+    """One run: wall ms, max RSS KB, exit status, CPU ms."""
     out = subprocess.run([runner, str(timeout_ms)] + cmd, stdout=subprocess.PIPE, check=True).stdout
-    ns, rss, st = out.split()
-    return int(ns) / 1e6, int(rss), int(st)
+    ns, rss, st, cpu = out.split()
+    return int(ns) / 1e6, int(rss), int(st), int(cpu) / 1e3
+
+
+def syscalls(cmd, tmp):
+    """One `strace -f -c` run: (all calls, waits, reads, threads started), or None."""
+    out = os.path.join(tmp, "strace.txt")
+    p = subprocess.run(["strace", "-f", "-qq", "-c", "-o", out] + cmd, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    if p.returncode != 0 or not os.path.exists(out):
+        return None
+    calls = {}
+    with open(out) as f:
+        for line in f:
+            m = re.match(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\S+)\s*$", line)
+            if m:
+                calls[m.group(2)] = int(m.group(1))
+    get = lambda *names: sum(calls.get(n, 0) for n in names)
+    return calls.get("total", 0), get("poll", "ppoll"), get("recvfrom", "read"), get("clone", "clone3")
 
 
 def ladder(cmd):
@@ -206,16 +236,22 @@ def main():
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated: " + ",".join(CASES))
     ap.add_argument("--timeout-ms", type=int, default=10000, help="per run")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    ap.add_argument("--baseline", help="another tlsladder build, run in the same rounds (tl-base)")
+    ap.add_argument("--syscalls", action="store_true", help="count system calls once per case (needs strace)")
     a = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
     for tool in ("gnutls-serv", "gnutls-cli", "openssl"):
         if not shutil.which(tool):
             die(f"{tool} not found (Debian: gnutls-bin / openssl)")
-    for f in (a.tlsladder, a.minimal):
+    for f in (a.tlsladder, a.minimal) + ((a.baseline,) if a.baseline else ()):
         if not os.access(f, os.X_OK):
             die(f"{f}: not an executable")
+    if a.syscalls and not shutil.which("strace"):
+        die("--syscalls needs strace (Debian: strace)")
     a.tlsladder, a.minimal = os.path.abspath(a.tlsladder), os.path.abspath(a.minimal)
+    if a.baseline:
+        a.baseline = os.path.abspath(a.baseline)
     cases = [c for c in a.cases.split(",") if c]
     for c in cases:
         if c not in CASES:
@@ -248,6 +284,7 @@ def run_cases(a, cases, tmp):
               ("  (other work is running: the numbers will be noisy; rerun when idle)" if busy > 15 else ""))
     failures = 0
     summary = []
+    clients = CLIENTS + (["tl-base"] if a.baseline else [])
     for case in cases:
         prio, cert = CASES[case]
         port = free_port()
@@ -262,28 +299,32 @@ def run_cases(a, cases, tmp):
             if rc != 0 or not outcome or "handshake completed" not in outcome.group(1):
                 print(f"!! {case}: tlsladder exit {rc}: {outcome.group(1) if outcome else text[-300:]}")
                 failures += 1
-            for name in CLIENTS:
-                _, _, st = run_once(runner, cmds[name], a.timeout_ms)
+            for name in clients:
+                _, _, st, _ = run_once(runner, cmds[name], a.timeout_ms)
                 if st != 0:
                     print(f"!! {case}: {name} exited {st}: {' '.join(cmds[name])}")
                     failures += 1
-            wall = {n: [] for n in CLIENTS}
-            rss = {n: [] for n in CLIENTS}
-            bad = {n: 0 for n in CLIENTS}
-            by_round = {n: {} for n in CLIENTS}
+            wall = {n: [] for n in clients}
+            rss = {n: [] for n in clients}
+            cpu = {n: [] for n in clients}
+            bad = {n: 0 for n in clients}
+            by_round = {n: {} for n in clients}
             for r in range(-a.warmup, a.rounds):
-                order = CLIENTS[r % len(CLIENTS):] + CLIENTS[:r % len(CLIENTS)]
+                order = clients[r % len(clients):] + clients[:r % len(clients)]
                 for name in order:
-                    ms, kb, st = run_once(runner, cmds[name], a.timeout_ms)
+                    ms, kb, st, cms = run_once(runner, cmds[name], a.timeout_ms)
                     if st != 0:
                         bad[name] += 1
                         continue
                     if r >= 0:
                         wall[name].append(ms)
                         rss[name].append(kb)
+                        cpu[name].append(cms)
                         by_round[name][r] = ms
             # one more ladder for the timeline facts (after the warm-up)
             ev, rc2, _ = ladder(cmds["tlsladder"])
+            counts = {n: syscalls(cmds[n], tmp) for n in ("tlsladder", "minimal", "tl-base")
+                      if a.syscalls and n in cmds}
         finally:
             stop_server(srv)
             log.close()
@@ -291,12 +332,12 @@ def run_cases(a, cases, tmp):
         print()
         print(f"=============== {case}: {ver.group(1) if ver else '?'}, "
               f"{'client certificate required' if cert else 'no client certificate'} ===============")
-        print(f"  {'client':<11} {'wall ms':>8} {'p90':>8} {'min':>7} {'RSS KB':>7}  failed")
-        for n in CLIENTS:
+        print(f"  {'client':<11} {'wall ms':>8} {'p90':>8} {'min':>7} {'cpu ms':>7} {'RSS KB':>7}  failed")
+        for n in clients:
             w = sorted(wall[n])
             p90 = w[int(0.9 * (len(w) - 1))] if w else float("nan")
             print(f"  {n:<11} {med(w):8.3f} {p90:8.3f} {min(w) if w else float('nan'):7.3f} "
-                  f"{med(rss[n]):7.0f}  {bad[n]}")
+                  f"{med(cpu[n]):7.3f} {med(rss[n]):7.0f}  {bad[n]}")
             failures += bad[n]
         t = med(wall["tlsladder"])
         r_os = t / med(wall["openssl"])
@@ -309,9 +350,19 @@ def run_cases(a, cases, tmp):
             return med([tl_r[r] / b_r[r] for r in tl_r if r in b_r])
 
         print(f"  tlsladder/openssl    wall {r_os:5.2f}  (paired {paired('openssl'):5.2f})  "
-              f"target <= 0.75: {'PASS' if r_os <= 0.75 else 'over target'}")
+              f"target <= {TARGET_OSSL:.2f}: {'PASS' if r_os <= TARGET_OSSL else 'over target'}")
         print(f"  tlsladder/minimal    wall {r_mc:5.2f}  (paired {paired('minimal'):5.2f})  "
-              f"target <= 1.15: {'PASS' if r_mc <= 1.15 else 'over target'}")
+              f"target <= {TARGET_MIN:.2f}: {'PASS' if r_mc <= TARGET_MIN else 'over target'}")
+        if a.baseline:
+            b = med(wall["tl-base"])
+            print(f"  tl-base/openssl      wall {b / med(wall['openssl']):5.2f}  "
+                  f"tl-base/minimal wall {b / med(wall['minimal']):5.2f}  "
+                  f"tlsladder/tl-base wall {t / b:5.2f} (paired {paired('tl-base'):5.2f})  "
+                  f"cpu {med(cpu['tlsladder']) / med(cpu['tl-base']):5.2f}")
+        for n, c in counts.items():
+            if c:
+                print(f"  system calls, {n:<9}  {c[0]:4d} in all: {c[1]:3d} waits (poll), {c[2]:3d} reads, "
+                      f"{c[3]} threads started")
         print(f"  tlsladder/gnutls-cli wall {r_gc:5.2f}  (paired {paired('gnutls-cli'):5.2f})  (for reference)")
         print(f"  tlsladder/gnutls-cli RSS  {rss_t / rss_g:5.2f}  ({rss_t:.0f} vs {rss_g:.0f} KB)  "
               f"target <= 1.00: {'PASS' if rss_t <= rss_g else 'over target'}")
@@ -336,15 +387,22 @@ def run_cases(a, cases, tmp):
             print("  one ladder: no events parsed")
             failures += 1
         summary.append((case, t, med(wall["gnutls-cli"]), med(wall["openssl"]), med(wall["minimal"]),
-                        r_os, r_mc, rss_t, rss_g, gap))
+                        r_os, r_mc, rss_t, rss_g, gap,
+                        med(wall["tl-base"]) if a.baseline else None))
 
     print()
     print("=============== summary (medians) ===============")
     print(f"  {'case':<11} {'tl ms':>7} {'gc ms':>7} {'ossl ms':>7} {'min ms':>7} "
           f"{'tl/ossl':>7} {'tl/min':>7} {'tl KB':>6} {'gc KB':>6} {'gap ms':>7}")
-    for c, t, g, o, m, ro, rm, rt, rg, gap in summary:
+    for c, t, g, o, m, ro, rm, rt, rg, gap, b in summary:
         print(f"  {c:<11} {t:7.3f} {g:7.3f} {o:7.3f} {m:7.3f} {ro:7.2f} {rm:7.2f} {rt:6.0f} {rg:6.0f} {gap:7.3f}")
-    print("  targets: tl/ossl <= 0.75, tl/min <= 1.15, tl KB <= gc KB, gap < 5 ms (informational)")
+    print(f"  targets: tl/ossl <= {TARGET_OSSL:.2f}, tl/min <= {TARGET_MIN:.2f}, tl KB <= gc KB, gap < 5 ms "
+          "(informational)")
+    if a.baseline:
+        print("  tl-base (the --baseline build), same rounds:")
+        print(f"  {'case':<11} {'base ms':>7} {'tl ms':>7} {'tl/base':>7} {'base/ossl':>9} {'base/min':>8}")
+        for c, t, g, o, m, ro, rm, rt, rg, gap, b in summary:
+            print(f"  {c:<11} {b:7.3f} {t:7.3f} {t / b:7.2f} {b / o:9.2f} {b / m:8.2f}")
     return 1 if failures else 0
 
 
