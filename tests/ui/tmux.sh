@@ -294,7 +294,7 @@ rc_is servestep 0
 sport=$(free_port)
 start servecap 140x40 "$U" "$bin" serve "$sport" --max-conns 1 --timeout 20
 wait_for 'listening on 127.0.0.1 port' "serve --max-conns 1: listening"
-python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', $sport)); time.sleep(6)" &
+python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', $sport)); time.sleep(30)" &
 idle=$!
 pids+=("$idle")
 wait_for '1 in flight' "the silent connection is in flight"
