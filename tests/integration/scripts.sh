@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# scripts/run and scripts/test (scripts/lib.sh) as a user meets them on a
+# fresh machine:
+#  - while another apt run holds the package lists' lock or dpkg's lock,
+#    they wait for it (bounded), saying what they wait for, instead of
+#    failing with apt's error; real apt-get, on a scratch apt directory
+#    (APT_CONFIG), as root only;
+set -u
+src="${TLSLADDER_SRC:?}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+
+# ---------------------------------------------------------------- apt's locks
+# hold FILE SECONDS: another process holds apt's lock FILE (fcntl, as apt
+# does) for SECONDS; returns once it is held; its pid in $holder
+hold() {
+	local i
+	rm -f "$tmp/held"
+	python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))' "$1" "$tmp/held" "$2" &
+	holder=$!
+	pids+=("$holder")
+	for ((i = 0; i < 100; i++)); do [ -e "$tmp/held" ] && return 0; sleep 0.05; done
+	bad "the lock on $1 was not taken"
+}
+# ensure WAIT: scripts/lib.sh's ensure_packages for a package that does not
+# exist, with APT_LOCK_WAIT=WAIT; output in $tmp/out, exit code in $rc,
+# seconds taken in $took
+ensure() {
+	local t0=$SECONDS
+	(. "$src/scripts/lib.sh" && APT_LOCK_WAIT="$1" ensure_packages tlsladder-no-such-package) >"$tmp/out" 2>&1
+	rc=$?
+	took=$((SECONDS - t0))
+}
+if [ "$(id -u)" -ne 0 ] || ! have python3; then
+	echo "skip apt's locks: needs root and python3"
+else
+	a="$tmp/apt"
+	mkdir -p "$a/state" "$a/lists/partial" "$a/dpkg/updates" "$a/cache/archives/partial" "$a/sources.list.d" "$a/conf.d"
+	: >"$a/dpkg/status"
+	: >"$a/sources.list"
+	: >"$a/apt.conf.main"
+	# apt's state, cache, logs, sources and configuration, all in $a: no network, nothing of the machine's touched
+	cat >"$a/apt.conf" <<-EOF
+		Dir::State "$a/state"; Dir::State::Lists "$a/lists"; Dir::State::status "$a/dpkg/status";
+		Dir::Cache "$a/cache"; Dir::Log "$a/log";
+		Dir::Etc::sourcelist "$a/sources.list"; Dir::Etc::sourceparts "$a/sources.list.d";
+		Dir::Etc::parts "$a/conf.d"; Dir::Etc::main "$a/apt.conf.main";
+	EOF
+	export APT_CONFIG="$a/apt.conf"
+
+	# another apt run updating the package lists for 3 s
+	hold "$a/lists/lock" 3
+	ensure 20
+	has "$tmp/out" "^==> waiting \(at most 20 s\) for another apt run to finish updating the package lists: $a/lists/lock is held by process $holder \(python3\)\$" \
+		"apt-get update waits for the package lists' lock, naming it and its holder"
+	has "$tmp/out" '^E: Unable to locate package tlsladder-no-such-package$' "then updates and installs (apt looked the package up)"
+	if [ "$took" -ge 2 ] && [ "$took" -le 10 ]; then ok "it waited ${took} s for a lock held 3 s"; else bad "it took $took s for a lock held 3 s"; fi
+	if [ "$rc" -ne 0 ]; then ok "a package that does not exist fails (exit $rc)"; else bad "exit 0 for a package that does not exist"; fi
+	wait_exit "$holder" 10
+
+	# another apt or dpkg run holding dpkg's frontend lock for 3 s
+	hold "$a/dpkg/lock-frontend" 3
+	ensure 20
+	has "$tmp/out" "^==> waiting \(at most 20 s\) for another apt or dpkg run to finish: $a/dpkg/lock-frontend is held by process $holder \(python3\)\$" \
+		"apt-get install waits for dpkg's lock, naming it and its holder"
+	has "$tmp/out" '^E: Unable to locate package tlsladder-no-such-package$' "then installs (apt looked the package up)"
+	hasnt "$tmp/out" 'Waiting for cache lock|gave up' "apt's own waiting lines are not shown, and it did not give up"
+	if [ "$took" -ge 2 ] && [ "$took" -le 10 ]; then ok "it waited ${took} s for a lock held 3 s"; else bad "it took $took s for a lock held 3 s"; fi
+	wait_exit "$holder" 10
+
+	# the waits are bounded
+	hold "$a/lists/lock" 8
+	ensure 1
+	has "$tmp/out" "^==> gave up after 1 s: another apt run still updates the package lists \($a/lists/lock is held by process $holder \(python3\)\); run this again when it has finished\$" \
+		"apt-get update gives up after APT_LOCK_WAIT, saying why"
+	hasnt "$tmp/out" 'Unable to locate' "nothing is installed after giving up"
+	if [ "$rc" -ne 0 ] && [ "$took" -le 4 ]; then ok "gave up in $took s, exit $rc"; else bad "exit $rc after $took s"; fi
+	stop_server "$holder"
+	hold "$a/dpkg/lock-frontend" 8
+	ensure 1
+	has "$tmp/out" "^E: Unable to acquire the dpkg frontend lock \($a/dpkg/lock-frontend\), is another process using it\?\$" "apt says which lock it could not take"
+	has "$tmp/out" '^==> gave up after 1 s: another apt or dpkg run still holds its lock; run this again when it has finished$' \
+		"apt-get install gives up after APT_LOCK_WAIT, saying why"
+	if [ "$rc" -ne 0 ] && [ "$took" -le 4 ]; then ok "gave up in $took s, exit $rc"; else bad "exit $rc after $took s"; fi
+	stop_server "$holder"
+	unset APT_CONFIG
+fi
+
+finish scripts
