@@ -102,10 +102,15 @@ ensure_packages() {
 	apt_get_update && apt_get_install "${missing[@]}"
 }
 
-# Configures and builds into $1 (a directory under TOP); extra args go to cmake.
+# build_into DIR WERROR SANITIZE: configures and builds into DIR (under TOP)
+# with TLSLADDER_WERROR and TLSLADDER_SANITIZE set to ON or OFF as given,
+# every time, so no option stays in DIR's CMake cache from an earlier run.
+# Each script has trees of its own: scripts/run build/, scripts/test
+# build-test/ and build-asan/.
 build_into() {
 	local dir="$1"
-	shift
-	cmake -S "$TOP" -B "$TOP/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-	cmake --build "$TOP/$dir" -j "$(nproc)" >/dev/null || cmake --build "$TOP/$dir" -j 1
+	say "building into $dir/ (TLSLADDER_WERROR=$2, TLSLADDER_SANITIZE=$3)"
+	cmake -S "$TOP" -B "$TOP/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DTLSLADDER_WERROR="$2" -DTLSLADDER_SANITIZE="$3" >/dev/null &&
+		{ cmake --build "$TOP/$dir" -j "$(nproc)" >/dev/null || cmake --build "$TOP/$dir" -j 1; }
 }

@@ -5,6 +5,10 @@
 #    they wait for it (bounded), saying what they wait for, instead of
 #    failing with apt's error; real apt-get, on a scratch apt directory
 #    (APT_CONFIG), as root only;
+#  - each script builds in trees of its own with the options it wants, set
+#    every time: scripts/test's TLSLADDER_WERROR=ON never reaches
+#    scripts/run's build/. Real cmake configures a copy of the source tree;
+#    the compiling, ctest, valgrind and the fuzzer are stand-ins here.
 set -u
 src="${TLSLADDER_SRC:?}"
 . "$(dirname "${BASH_SOURCE[0]}")/common.bash"
@@ -88,5 +92,70 @@ else
 	stop_server "$holder"
 	unset APT_CONFIG
 fi
+
+# ---------------------------------------------------------------- build trees
+top="$tmp/top"
+fake="$tmp/fake"
+mkdir -p "$top/tests/fuzz" "$fake"
+for f in CMakeLists.txt include src certs themes docs README.md LICENSE; do ln -s "$src/$f" "$top/$f"; done
+cp -r "$src/scripts" "$top/scripts"
+: >"$top/tests/CMakeLists.txt"
+printf 'echo "fuzz stand-in ok: 1"\n' >"$top/tests/fuzz/run"
+printf 'echo "valgrind_serve stand-in $*" >>"%s/calls"\n' "$tmp" >"$top/tests/valgrind_serve.sh"
+real_cmake=$(command -v cmake)
+# cmake configures for real; "cmake --build DIR" leaves a stand-in program in DIR
+printf '#!/bin/sh\necho "tlsladder stand-in $*"\n[ "$1" != demo ] || echo "  tls13  a scenario"\n' >"$tmp/standin"
+cat >"$fake/cmake" <<-EOF
+	#!/bin/sh
+	if [ "\$1" = --build ]; then
+		install -m 755 "$tmp/standin" "\$2/tlsladder"
+		echo "build \$2" >>"$tmp/calls"
+		exit 0
+	fi
+	exec "$real_cmake" "\$@"
+EOF
+cat >"$fake/ctest" <<-EOF
+	#!/bin/sh
+	echo "ctest \$*" >>"$tmp/calls"
+	echo "100% tests passed, 0 tests failed out of 1"
+EOF
+printf '#!/bin/sh\necho "valgrind $*" >>"%s/calls"\n' "$tmp" >"$fake/valgrind"
+printf '#!/bin/sh\nprintf "install ok installed"\n' >"$fake/dpkg-query"
+chmod +x "$fake"/*
+# cache DIR OPTION: the option's value in DIR's CMake cache
+cache() { sed -n "s/^$2:BOOL=//p" "$top/$1/CMakeCache.txt" 2>/dev/null; }
+# the compile flags of DIR's core library
+flags() { cat "$top/$1/CMakeFiles/tl_core.dir/flags.make" 2>/dev/null; }
+runs() { env -u CI PATH="$fake:$PATH" "$@" </dev/null; }
+
+# build/ as an earlier scripts/test left it: warnings as errors
+"$real_cmake" -S "$top" -B "$top/build" -DTLSLADDER_WERROR=ON >/dev/null 2>&1
+[ "$(cache build TLSLADDER_WERROR)" = ON ] && ok "build/ starts with TLSLADDER_WERROR=ON" || bad "could not configure build/"
+runs "$top/scripts/run" --version >"$tmp/out" 2>&1
+has "$tmp/out" '^==> building into build/ \(TLSLADDER_WERROR=OFF, TLSLADDER_SANITIZE=OFF\)$' "scripts/run says which tree and options"
+has "$tmp/out" '^tlsladder stand-in --version$' "scripts/run runs build/tlsladder with its arguments"
+[ "$(cache build TLSLADDER_WERROR)" = OFF ] && ok "scripts/run: build/ has TLSLADDER_WERROR=OFF" ||
+	bad "scripts/run: build/ has TLSLADDER_WERROR=$(cache build TLSLADDER_WERROR)"
+flags build | grep -q -- '-Werror' && bad "scripts/run compiles with -Werror" || ok "scripts/run compiles without -Werror"
+
+touch -d '2000-01-01' "$top/build/CMakeCache.txt"
+touch "$tmp/mark"
+: >"$tmp/calls"
+runs "$top/scripts/test" >"$tmp/out" 2>&1
+has "$tmp/out" '^==> building into build-test/ \(TLSLADDER_WERROR=ON, TLSLADDER_SANITIZE=OFF\)$' "scripts/test builds build-test/ with warnings as errors"
+has "$tmp/out" '^==> building into build-asan/ \(TLSLADDER_WERROR=ON, TLSLADDER_SANITIZE=ON\)$' "scripts/test builds build-asan/ with the sanitizers"
+[ "$(cache build-test TLSLADDER_WERROR)/$(cache build-test TLSLADDER_SANITIZE)" = ON/OFF ] && ok "build-test/: WERROR=ON SANITIZE=OFF" || bad "build-test/'s cache"
+[ "$(cache build-asan TLSLADDER_WERROR)/$(cache build-asan TLSLADDER_SANITIZE)" = ON/ON ] && ok "build-asan/: WERROR=ON SANITIZE=ON" || bad "build-asan/'s cache"
+flags build-test | grep -q -- '-Werror' && ok "build-test/ compiles with -Werror" || bad "build-test/ compiles without -Werror"
+has "$tmp/calls" "^ctest --test-dir $top/build-test " "ctest runs on build-test/"
+has "$tmp/calls" "^ctest --test-dir $top/build-asan " "ctest runs on build-asan/"
+has "$tmp/calls" "^valgrind .* $top/build-test/tlsladder demo tls13 " "valgrind runs build-test/'s program"
+has "$tmp/calls" "^valgrind_serve stand-in $top/build-test/tlsladder\$" "valgrind_serve.sh runs build-test/'s program"
+hasnt "$tmp/calls" "$top/build( |/|\$)" "scripts/test does not touch build/"
+if [ -z "$(find "$top/build/CMakeCache.txt" -newer "$tmp/mark")" ] && [ "$(cache build TLSLADDER_WERROR)" = OFF ]; then
+	ok "build/'s cache is as scripts/run left it"
+else bad "scripts/test changed build/'s cache"; fi
+runs "$top/scripts/run" >/dev/null 2>&1
+[ "$(cache build TLSLADDER_WERROR)" = OFF ] && ok "scripts/run after scripts/test: build/ has TLSLADDER_WERROR=OFF" || bad "build/ has WERROR=ON after scripts/test"
 
 finish scripts
