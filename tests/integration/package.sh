@@ -65,9 +65,9 @@ dpkg-deb -c "$deb" >"$tmp/contents"
 	for f in "$src"/certs/*.pem "$src"/certs/*.key "$src"/certs/*.p12 "$src"/certs/README.md; do
 		echo "usr/share/tlsladder/certs/${f##*/}"
 	done
-	for f in "$src"/README.md "$src"/LICENSE "$src"/docs/*.md "$src"/docs/*.json; do
-		[ -f "$f" ] && echo "usr/share/doc/tlsladder/${f##*/}"
-	done
+	echo usr/share/doc/tlsladder/README.md
+	echo usr/share/doc/tlsladder/LICENSE
+	(cd "$src/docs" && find . -type f \( -name '*.md' -o -name '*.json' \)) | sed 's|^\./|usr/share/doc/tlsladder/|'
 } | sort >"$tmp/want"
 awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' "$tmp/contents" | sort >"$tmp/have"
 missing=$(comm -23 "$tmp/want" "$tmp/have")
@@ -101,6 +101,7 @@ has "$tmp/out" "^ +trust store: CA file $root/usr/bin/\\.\\./share/tlsladder/cer
 if have tmux; then
 	sock="tlsladder-package-$$"
 	T() { LANG=C.UTF-8 LC_ALL=C.UTF-8 tmux -u -L "$sock" "$@"; }
+	trap 'T kill-server 2>/dev/null; cleanup' EXIT
 	# screen_after THEME: the screen once the demo is done (bounded: 15 s)
 	screen_after() {
 		local i
