@@ -1,14 +1,87 @@
-# Shared by scripts/run and scripts/test: install what is missing, configure, build.
+# Shared by scripts/run and scripts/test: install what is missing (waiting
+# for another apt run to finish), configure, build.
 # Sourced, not run. Sets TOP (the repository root).
 
 TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian packages needed to build and run.
-BUILD_PACKAGES=(build-essential cmake pkg-config libgnutls28-dev libncurses-dev libcmocka-dev)
+# Debian packages needed to build and run (dpkg-dev: dpkg-shlibdeps, for cpack -G DEB).
+BUILD_PACKAGES=(build-essential cmake pkg-config libgnutls28-dev libncurses-dev libcmocka-dev dpkg-dev)
 # ... and to run the whole test suite.
 TEST_PACKAGES=(gnutls-bin openssl tmux valgrind python3 clang libclang-rt-14-dev nginx curl tshark strace)
 
 say() { printf '==> %s\n' "$*" >&2; }
+
+# How long apt-get waits for another apt or dpkg run to release its lock (on a
+# fresh machine the daily package-list update and unattended upgrades often
+# run at first boot); then it gives up.
+APT_LOCK_WAIT=${APT_LOCK_WAIT:-300}
+# apt-get, as run here (ensure_packages puts sudo in front when not root).
+APT_GET=(env DEBIAN_FRONTEND=noninteractive apt-get)
+
+# The lock and its holder, from apt's "Could not get lock L. It is held by
+# process N (NAME)" in file $1.
+lock_holder() {
+	local pre='^(E: )?Could not get lock '
+	if grep -q 'It is held by' "$1"; then
+		sed -nE "s/${pre}([^ ]+)\\. It is held by (process [0-9]+ \\([^)]*\\)).*/\\2 is held by \\3/p; T; q" "$1"
+	else
+		sed -nE "s/${pre}([^ ]+).*/\\2 is taken/p; T; q" "$1"
+	fi
+}
+
+# apt-get update, waiting while another apt run holds the package lists'
+# lock. DPkg::Lock::Timeout covers dpkg's locks only: apt 2.6 (Debian 12)
+# fails at once on /var/lib/apt/lists/lock, so this retries every 2 s, for
+# at most APT_LOCK_WAIT seconds.
+apt_get_update() {
+	local err start now said=""
+	err=$(mktemp)
+	start=$(date +%s)
+	while ! "${APT_GET[@]}" -qq -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" update 2>"$err"; do
+		now=$(date +%s)
+		if ! grep -q 'Could not get lock' "$err"; then
+			cat "$err" >&2
+			rm -f "$err"
+			return 1
+		fi
+		if [ "$((now - start))" -ge "$APT_LOCK_WAIT" ]; then
+			say "gave up after $APT_LOCK_WAIT s: another apt run still updates the package lists ($(lock_holder "$err")); run this again when it has finished"
+			rm -f "$err"
+			return 1
+		fi
+		if [ -z "$said" ]; then
+			say "waiting (at most $APT_LOCK_WAIT s) for another apt run to finish updating the package lists: $(lock_holder "$err")"
+			said=1
+		fi
+		sleep "$(((APT_LOCK_WAIT - (now - start)) < 2 ? APT_LOCK_WAIT - (now - start) : 2))"
+	done
+	rm -f "$err"
+}
+
+# apt-get install "$@", quietly. apt-get itself waits at most APT_LOCK_WAIT
+# seconds for another apt or dpkg run to release its lock
+# (DPkg::Lock::Timeout); while it waits, this says so once, naming the lock
+# and its holder. apt's output is shown when it fails.
+apt_get_install() {
+	local - log rc=0
+	set -o pipefail
+	log=$(mktemp)
+	"${APT_GET[@]}" -q -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" install -y --no-install-recommends "$@" 2>&1 |
+		tee "$log" | while IFS= read -r line; do
+			if [[ $line == *"Waiting for cache lock: "* && ! -e $log.said ]]; then
+				printf '%s\n' "${line#*Waiting for cache lock: }" >"$log.said"
+				say "waiting (at most $APT_LOCK_WAIT s) for another apt or dpkg run to finish: $(lock_holder "$log.said")"
+			fi
+		done || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		grep -v 'Waiting for cache lock: ' "$log" | tail -n 20 >&2
+		if grep -qE '^E: (Unable to acquire the dpkg frontend lock|Could not get lock)' "$log"; then
+			say "gave up after $APT_LOCK_WAIT s: another apt or dpkg run still holds its lock; run this again when it has finished"
+		fi
+	fi
+	rm -f "$log" "$log.said"
+	return "$rc"
+}
 
 # Installs the Debian packages named in "$@" that are not installed yet.
 ensure_packages() {
@@ -18,23 +91,26 @@ ensure_packages() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "installing missing Debian packages: ${missing[*]}"
-	local sudo=()
 	if [ "$(id -u)" -ne 0 ]; then
 		if command -v sudo >/dev/null 2>&1; then
-			sudo=(sudo)
+			APT_GET=(sudo "${APT_GET[@]}")
 		else
 			echo "scripts: please install as root: apt-get install ${missing[*]}" >&2
 			return 1
 		fi
 	fi
-	"${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt_get_update && apt_get_install "${missing[@]}"
 }
 
-# Configures and builds into $1 (a directory under TOP); extra args go to cmake.
+# build_into DIR WERROR SANITIZE: configures and builds into DIR (under TOP)
+# with TLSLADDER_WERROR and TLSLADDER_SANITIZE set to ON or OFF as given,
+# every time, so no option stays in DIR's CMake cache from an earlier run.
+# Each script has trees of its own: scripts/run build/, scripts/test
+# build-test/ and build-asan/.
 build_into() {
 	local dir="$1"
-	shift
-	cmake -S "$TOP" -B "$TOP/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-	cmake --build "$TOP/$dir" -j "$(nproc)" >/dev/null || cmake --build "$TOP/$dir" -j 1
+	say "building into $dir/ (TLSLADDER_WERROR=$2, TLSLADDER_SANITIZE=$3)"
+	cmake -S "$TOP" -B "$TOP/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DTLSLADDER_WERROR="$2" -DTLSLADDER_SANITIZE="$3" >/dev/null &&
+		{ cmake --build "$TOP/$dir" -j "$(nproc)" >/dev/null || cmake --build "$TOP/$dir" -j 1; }
 }
