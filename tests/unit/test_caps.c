@@ -121,9 +121,11 @@ static void big_body_keeps_its_first_part(void **state)
 	assert_string_equal(t->value, "client -> server, 129041 bytes");
 	assert_string_equal(t->first->label, "stored");
 	assert_string_equal(t->first->value, "the first 65,536 of 129,041 bytes; the rest was not kept");
+	assert_non_null(t->first->first);
 	assert_string_equal(t->first->first->label, "decoded");
 	assert_string_equal(t->first->first->value,
 			    "up to offset 64041: the fields from there on lie in the bytes not kept");
+	assert_non_null(tree_find(t, "cipher suites"));
 	assert_string_equal(tree_find(t, "cipher suites")->value, "32000 suites");
 	assert_false(any_error(t));
 	tree_free(t);
@@ -166,11 +168,32 @@ static void cut_body_malformed_before_the_cut(void **state)
 	body[35] = 64000 >> 8;               /* the cut inside a sub-vector reaching the end: the cut */
 	body[36] = 64000 & 0xff;
 	t = decode_handshake_stored(1, body, 40000, BIG, NULL);
+	assert_non_null(t->first->first);
 	assert_string_equal(t->first->first->value,
 			    "up to offset 37: the fields from there on lie in the bytes not kept");
 	assert_false(any_error(t));
 	tree_free(t);
 	free(body);
+}
+
+/* A length running past its own vector, not past the kept bytes, is a fault even in a body kept in part. */
+static void short_inside_a_vector_is_malformed(void **state)
+{
+	static const uint8_t head[] = { 3, 3 };
+	static const uint8_t tail[] = { 0, 0, 2, 0x13, 0x01, 1, 0, 0, 8, 0xab, 0xcd, 0, 100, 0, 0, 0, 0 };
+	uint8_t body[200];
+	struct tree_node *t;
+
+	(void)state;
+	memset(body, 0, sizeof body);
+	memcpy(body, head, sizeof head);
+	memcpy(body + 34, tail, sizeof tail);       /* an extension of 100 bytes in a block of 8 */
+	t = decode_handshake_stored(1, body, sizeof body, 1000, NULL);
+	assert_string_equal(t->first->label, "stored");
+	assert_null(t->first->first);
+	assert_string_equal(t->last->label, "malformed");
+	assert_string_equal(t->last->value, "at offset 47: length runs past the end of the data");
+	tree_free(t);
 }
 
 static void event_limit_counts_the_rest(void **state)
@@ -278,6 +301,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(big_body_keeps_its_first_part),
 		cmocka_unit_test(cut_body_malformed_before_the_cut),
+		cmocka_unit_test(short_inside_a_vector_is_malformed),
 		cmocka_unit_test(event_limit_counts_the_rest),
 		cmocka_unit_test(byte_budget_per_connection),
 	};
