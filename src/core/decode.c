@@ -983,7 +983,7 @@ static void add_unstored(struct tree_node *t, const struct timeline *tl, unsigne
 	char line[400];
 
 	if (timeline_conn_unstored(tl, conn, &u) && timeline_unstored_text(&u, line, sizeof line)[0])
-		tree_add(t, "not stored", line);
+		tree_add(t, "so far", line);
 }
 
 /* The tree for timeline event i. */

@@ -236,7 +236,7 @@ static void event_limit_counts_the_rest(void **state)
 	/* the marker's tree gives the counts as they are */
 	{
 		struct tree_node *t = decode_event(tl, 4096);
-		assert_string_equal(tree_find(t, "not stored")->value, buf);
+		assert_string_equal(tree_find(t, "so far")->value, buf);
 		tree_free(t);
 	}
 	timeline_set_result(tl, TL_SERVER, 0, &r);
