@@ -267,8 +267,8 @@ size_t explain_event(const struct timeline *tl, size_t i, char *buf, size_t n)
 	if (timeline_body_cut(&c.ev)) {
 		char kept[160];
 		/* what follows is read from the bytes kept: say so before any value drawn from them */
-		strbuf_printf(&o, "Stored: %s (a body this long is kept only in part); what follows is read from the "
-			      "bytes kept. ", timeline_stored_text(&c.ev, kept, sizeof kept));
+		strbuf_printf(&o, "Only part of this message was stored (%s): what follows is read from the bytes "
+			      "kept. ", timeline_stored_text(&c.ev, kept, sizeof kept));
 	}
 	switch (c.ev.kind) {
 	case TL_EV_HANDSHAKE: handshake(&o, &c); break;

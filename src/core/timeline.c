@@ -235,7 +235,7 @@ static bool fit_locked(struct conn_info *ci, const struct tl_event *ev, size_t b
 	room = ci->stored < body_budget ? body_budget - ci->stored : 0;
 	if (*body_keep > room)
 		*body_keep = room;
-	room = TL_CONN_MAX_STORED - ci->stored - *body_keep;
+	room = ci->stored + *body_keep < TL_CONN_MAX_STORED ? TL_CONN_MAX_STORED - ci->stored - *body_keep : 0;
 	if (*text_keep > room)
 		*text_keep = room;
 	if (*body_keep < body_len || *text_keep < text_len) {
