@@ -1026,6 +1026,12 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 			tree_flag(t, TREE_ERROR);
 		if (ev.note.code == TL_NOTE_NOT_STORED)
 			add_unstored(t, tl, ev.conn);
+		if (ev.text && ev.text_total > strlen(ev.text)) {
+			char kept[32], total[32];
+			tree_addf(t, "stored", "the first %s of %s bytes; the rest was not kept",
+				  timeline_grouped(strlen(ev.text), kept, sizeof kept),
+				  timeline_grouped(ev.text_total, total, sizeof total));
+		}
 		return t;
 	}
 	t = tree_new("unknown event", NULL);

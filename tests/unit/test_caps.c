@@ -285,6 +285,25 @@ static void byte_budget_per_connection(void **state)
 	assert_null(got.body);
 	assert_string_equal(timeline_stored_text(&got, buf, sizeof buf),
 			    "none of its 60,000 bytes; the connection's limit of stored bytes was reached");
+	/* a text past the budget keeps its first part, and says so */
+	{
+		struct timeline *t2 = timeline_create(false);
+		char *big = malloc(300000), line[768];      /* as text_write() */
+		struct tree_node *t;
+		memset(big, 'a', 299999);
+		big[299999] = '\0';
+		assert_int_equal(timeline_note(t2, TL_EV_NOTE, TL_SERVER, 0, big), 0);
+		assert_true(timeline_get(t2, 0, &got));
+		assert_int_equal(strlen(got.text), 262144);
+		assert_int_equal(got.text_total, 299999);
+		t = decode_event(t2, 0);
+		assert_string_equal(tree_find(t, "stored")->value, "the first 262,144 of 299,999 bytes; the rest was not kept");
+		tree_free(t);
+		text_event_line(&got, 1, 0, line, sizeof line);
+		assert_non_null(strstr(line, "aaa [stored: the first 262,144 of 299,999 bytes; the rest was not kept]"));
+		free(big);
+		timeline_destroy(t2);
+	}
 	/* the texts' reserve: a note is still kept whole */
 	assert_int_equal(timeline_note(tl, TL_EV_ERROR, TL_SERVER, 0, "the handshake failed"), 5);
 	assert_true(timeline_get(tl, 5, &got));
