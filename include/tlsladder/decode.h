@@ -51,6 +51,16 @@ struct decode_ctx {
  * NULL only when out of memory.
  */
 struct tree_node *decode_handshake(unsigned hs_type, const uint8_t *p, size_t n, const struct decode_ctx *ctx);
+/*
+ * The same for a body of which only the first n of its total bytes were
+ * kept (tl_event.body_total): the root's value gives the total, a first
+ * child "stored" says what was kept ("the first 65,536 of 131,072 bytes;
+ * the rest was not kept"), and decoding that stops where the kept bytes
+ * end is no fault: the "stored" node gets a child "decoded" ("up to offset
+ * N: ...") instead of a "malformed" node. total <= n: decode_handshake().
+ */
+struct tree_node *decode_handshake_stored(unsigned hs_type, const uint8_t *p, size_t n, size_t total,
+					  const struct decode_ctx *ctx);
 /* An alert: level, description with its IANA name, meaning. */
 struct tree_node *decode_alert(unsigned level, unsigned desc);
 /* Where a ChangeCipherSpec stands in its handshake: what it does depends on it. */

@@ -56,7 +56,8 @@ enum finished_reason {
 	FINISHED_SECRET_LENGTH,        /* the base secret has the wrong length (secret_len) */
 	FINISHED_DERIVATION_REFUSED,   /* the library refused the key derivation */
 	FINISHED_OUT_OF_MEMORY,
-	FINISHED_LENGTH_DIFFERS        /* MISMATCH: verify_data has another length than expected */
+	FINISHED_LENGTH_DIFFERS,       /* MISMATCH: verify_data has another length than expected */
+	FINISHED_BODY_CUT              /* a message was kept only in part (bad_index; timeline.h's limits) */
 };
 
 #define FINISHED_MAX_HASH 64

@@ -23,6 +23,9 @@ struct reader {
 	bool failed;
 	size_t fail_off;    /* absolute offset where the first read failed */
 	const char *why;    /* static text: what was being read */
+	size_t end;         /* absolute end of the outermost buffer */
+	bool past_end;      /* the first failed read wanted bytes past the end of the outermost buffer,
+			     * in a window reaching it (a body kept only in part ends there) */
 };
 
 void reader_init(struct reader *r, const uint8_t *p, size_t n);

@@ -101,8 +101,12 @@ struct tl_event {
 	unsigned alert_level;     /* TL_EV_ALERT */
 	unsigned alert_desc;      /* TL_EV_ALERT */
 	const uint8_t *body;      /* handshake body as the hook delivered it (no 4-byte header) */
-	size_t body_len;
+	size_t body_len;          /* bytes at body: the whole body, or its first part (see body_total) */
+	size_t body_total;        /* stored events: the body's whole length; more than body_len when
+				   * only its first body_len bytes were kept (timeline_body_cut) */
 	const char *text;         /* notes, errors, diagnosis; may hold peer bytes: sanitize to show */
+	size_t text_total;        /* stored events: the text's whole length (strlen); more than
+				   * strlen(text) when only its start was kept */
 	int code;                 /* errors: the enum tl_exit value; pre-flight findings: a credcheck code + 1 */
 	/* observations */
 	bool sent_seen;           /* the sender's side saw it leave */
@@ -174,6 +178,29 @@ struct tl_result {
 	int64_t grace_us;         /* how long the grace period lasted */
 };
 
+/*
+ * What one connection may store (bytes kept for the life of the timeline).
+ * A real handshake stays whole: a ClientHello is at most ~128 KiB by its
+ * own length fields, but real ones are under 2 KiB; a Certificate with a
+ * chain of six RSA-4096 certificates is about 12 KiB. Beyond the limits
+ * the event is still stored, with only the first part of its body (its
+ * body_total says how long it was), or, past the event limits, counted
+ * per kind and not stored (timeline_conn_unstored).
+ */
+#define TL_MAX_BODY_STORED 65536u        /* bytes of one message body */
+#define TL_CONN_MAX_STORED 262144u       /* bytes of bodies and texts of one connection */
+#define TL_CONN_TEXT_RESERVE 32768u      /* ... of which bodies leave this much to notes and errors */
+#define TL_CONN_MAX_EVENTS 4096u         /* messages, records, alerts, CCS of one connection */
+#define TL_CONN_MAX_NOTES 256u           /* notes, errors, diagnoses of one connection */
+#define TL_KIND_COUNT 7                  /* enum tl_kind values */
+
+/* What a connection did not store (all zero when everything was kept). */
+struct tl_unstored {
+	unsigned long events[TL_KIND_COUNT];   /* events not stored at all, per enum tl_kind */
+	unsigned long long body_bytes;         /* body and text bytes not kept: of those events and of cut ones */
+	unsigned long cut;                     /* stored events whose body or text was kept only in part */
+};
+
 struct timeline;
 
 /* merge: combine both sides' observations of one message into one event (demo). */
@@ -190,8 +217,10 @@ int64_t timeline_now(const struct timeline *tl);
  * Records one side's observation, stamped with the current time (the
  * caller's t_us is ignored). outgoing: the observing side sent it
  * (ev->from must be the observer); otherwise it received it (ev->from is the
- * peer). The body and text are copied. Returns the event's seq, or -1 when
- * memory ran out (the run goes on; the event is lost and counted).
+ * peer). The body and text are copied, within the connection's limits
+ * (above). Returns the event's seq, or -1 when it was not stored: past the
+ * limits (counted, timeline_conn_unstored), or memory ran out (the run goes
+ * on; the event is lost and counted, timeline_dropped).
  */
 int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoing);
 /* Settles the delivery of event seq (the one change besides the receive
@@ -220,6 +249,18 @@ size_t timeline_count(const struct timeline *tl);
 bool timeline_get(const struct timeline *tl, size_t i, struct tl_event *out);
 /* Events lost to memory exhaustion. */
 unsigned timeline_dropped(const struct timeline *tl);
+/* What connection conn did not store, past the limits above; false when it stored everything. */
+bool timeline_conn_unstored(const struct timeline *tl, unsigned conn, struct tl_unstored *out);
+/* The events a connection did not store, in words: "1,204 further records were not stored
+ * (limit 4,096 events per connection)"; empty when it stored every event. Returns buf. */
+char *timeline_unstored_text(const struct tl_unstored *u, char *buf, size_t n);
+/* True when only the first part of the event's body was kept. */
+bool timeline_body_cut(const struct tl_event *ev);
+/* What was kept of a cut body: "the first 65,536 of 131,072 bytes; the rest was not kept";
+ * empty when the body is whole. Returns buf. */
+char *timeline_stored_text(const struct tl_event *ev, char *buf, size_t n);
+/* n with a comma between thousands ("131,072"). Returns buf. */
+char *timeline_grouped(unsigned long long n, char *buf, size_t len);
 
 void timeline_add_secret(struct timeline *tl, const struct tl_secret *s);
 size_t timeline_secret_count(const struct timeline *tl);

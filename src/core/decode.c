@@ -56,6 +56,7 @@ bool decode_fail_from(struct reader *r, const struct reader *sub)
 		r->failed = true;
 		r->fail_off = sub->fail_off;
 		r->why = sub->why;
+		r->past_end = sub->past_end;
 	} else if (!r->failed) {
 		reader_fail(r, "malformed content");
 	}
@@ -754,6 +755,44 @@ static bool body_is_hrr(const uint8_t *p, size_t n)
 /* Decodes a handshake body. */
 struct tree_node *decode_handshake(unsigned hs_type, const uint8_t *p, size_t n, const struct decode_ctx *ctx)
 {
+	return decode_handshake_stored(hs_type, p, n, n, ctx);
+}
+
+/* Closes a decoded tree: what was kept of a cut body, where decoding stopped, a fault, bytes left over. */
+static void close_tree(struct tree_node *root, const struct reader *r, size_t n, size_t total)
+{
+	struct tree_node *stored = NULL;
+
+	if (total > n) {
+		struct tl_event ev;
+		char words[160];
+		memset(&ev, 0, sizeof ev);
+		ev.body_len = n;
+		ev.body_total = total;
+		stored = tree_new("stored", timeline_stored_text(&ev, words, sizeof words));
+		tree_adopt_first(root, stored);
+	}
+	if (r->failed && stored && r->past_end) {
+		tree_addf(stored, "decoded", "up to offset %zu: the fields from there on lie in the bytes not kept",
+			  r->fail_off);
+	} else if (r->failed) {
+		tree_range(tree_flag(tree_addf(root, "malformed", "at offset %zu: %s", r->fail_off,
+					       r->why ? r->why : "malformed"),
+				     TREE_ERROR),
+			   r->fail_off, r->fail_off < n ? n - r->fail_off : 0);
+	} else if (reader_left(r) > 0) {
+		size_t left = reader_left(r), at = reader_pos(r);
+		tree_range(tree_flag(tree_addf(root, "trailing data", "%zu unexpected byte%s at offset %zu", left,
+					       left == 1 ? "" : "s", at),
+				     TREE_ERROR),
+			   at, left);
+	}
+}
+
+/* A handshake body of which the first n of total bytes were kept. */
+struct tree_node *decode_handshake_stored(unsigned hs_type, const uint8_t *p, size_t n, size_t total,
+					  const struct decode_ctx *ctx)
+{
 	static const struct decode_ctx none = { 0, TL_CLIENT, DECODE_KX_UNKNOWN };
 	static const uint8_t no_bytes[1] = { 0 };
 	const struct decode_ctx *c = ctx ? ctx : &none;
@@ -778,26 +817,17 @@ struct tree_node *decode_handshake(unsigned hs_type, const uint8_t *p, size_t n,
 	root = tree_new(name ? name : label, NULL);
 	if (!root)
 		return NULL;
+	if (total < n)
+		total = n;
 	if (ctx)
-		decode_set_value(root, "%s, %zu byte%s", direction(c->from), n, n == 1 ? "" : "s");
+		decode_set_value(root, "%s, %zu byte%s", direction(c->from), total, total == 1 ? "" : "s");
 	else
-		decode_set_value(root, "%zu byte%s", n, n == 1 ? "" : "s");
+		decode_set_value(root, "%zu byte%s", total, total == 1 ? "" : "s");
 	tree_range(root, 0, n);
 	reader_init(&r, p, n);
-	if (!fn(root, &r, c) || r.failed) {
-		if (!r.failed)
-			reader_fail(&r, "malformed content");
-		tree_range(tree_flag(tree_addf(root, "malformed", "at offset %zu: %s", r.fail_off,
-					       r.why ? r.why : "malformed"),
-				     TREE_ERROR),
-			   r.fail_off, r.fail_off < n ? n - r.fail_off : 0);
-	} else if (reader_left(&r) > 0) {
-		size_t left = reader_left(&r), at = reader_pos(&r);
-		tree_range(tree_flag(tree_addf(root, "trailing data", "%zu unexpected byte%s at offset %zu", left,
-					       left == 1 ? "" : "s", at),
-				     TREE_ERROR),
-			   at, left);
-	}
+	if (!fn(root, &r, c) && !r.failed)
+		reader_fail(&r, "malformed content");
+	close_tree(root, &r, n, total);
 	return root;
 }
 
@@ -946,6 +976,16 @@ static void prefix_direction(struct tree_node *root, enum tl_side from)
 	}
 }
 
+/* What connection conn did not store so far, under the note that marks where it began. */
+static void add_unstored(struct tree_node *t, const struct timeline *tl, unsigned conn)
+{
+	struct tl_unstored u;
+	char line[400];
+
+	if (timeline_conn_unstored(tl, conn, &u) && timeline_unstored_text(&u, line, sizeof line)[0])
+		tree_add(t, "so far", line);
+}
+
 /* The tree for timeline event i. */
 struct tree_node *decode_event(const struct timeline *tl, size_t i)
 {
@@ -965,7 +1005,7 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 		ctx.version = s.version;
 		ctx.from = ev.from;
 		ctx.kx = decode_kx_of(&s);
-		return decode_handshake(ev.hs_type, ev.body, ev.body_len, &ctx);
+		return decode_handshake_stored(ev.hs_type, ev.body, ev.body_len, ev.body_total, &ctx);
 	case TL_EV_CCS:
 		t = decode_ccs(decode_ccs_role(tl, i), ev.from);
 		prefix_direction(t, ev.from);
@@ -984,6 +1024,14 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 		t = tree_new(timeline_event_name(&ev), ev.text ? ev.text : "");
 		if (ev.kind == TL_EV_ERROR)
 			tree_flag(t, TREE_ERROR);
+		if (ev.note.code == TL_NOTE_NOT_STORED)
+			add_unstored(t, tl, ev.conn);
+		if (ev.text && ev.text_total > strlen(ev.text)) {
+			char kept[32], total[32];
+			tree_addf(t, "stored", "the first %s of %s bytes; the rest was not kept",
+				  timeline_grouped(strlen(ev.text), kept, sizeof kept),
+				  timeline_grouped(ev.text_total, total, sizeof total));
+		}
 		return t;
 	}
 	t = tree_new("unknown event", NULL);

@@ -125,7 +125,7 @@ struct tree_node *explain_decoded(const struct explain_ctx *c, const struct tl_e
 	d.version = c->version;
 	d.from = ev->from;
 	d.kx = decode_kx_of(&c->s);
-	t = decode_handshake(ev->hs_type, ev->body, ev->body_len, &d);
+	t = decode_handshake_stored(ev->hs_type, ev->body, ev->body_len, ev->body_total, &d);
 	*ok = t != NULL;
 	for (const struct tree_node *k = t ? t->first : NULL; k; k = k->next)
 		if (k->flags & TREE_ERROR)
@@ -210,11 +210,11 @@ static void other_handshake(struct strbuf *o, const struct explain_ctx *c)
 	if (name)
 		strbuf_printf(o, "A %s message from the %s (handshake type %u), which this tool shows without a "
 			      "detailed explanation; its %zu bytes are in the detail view.", name, c->side,
-			      c->ev.hs_type, c->ev.body_len);
+			      c->ev.hs_type, c->ev.body_total);
 	else
 		strbuf_printf(o, "A handshake message of type %u from the %s, which this tool does not know: it may "
 			      "belong to an extension of TLS or a newer version. Its %zu bytes are in the detail "
-			      "view.", c->ev.hs_type, c->side, c->ev.body_len);
+			      "view.", c->ev.hs_type, c->side, c->ev.body_total);
 }
 
 /* Handshake messages by type. */
@@ -250,6 +250,8 @@ size_t explain_event(const struct timeline *tl, size_t i, char *buf, size_t n)
 		return 0;
 	if (!c.ev.body)
 		c.ev.body_len = 0;
+	if (c.ev.body_total < c.ev.body_len)
+		c.ev.body_total = c.ev.body_len;
 	c.tl = tl;
 	c.i = i;
 	summary_build(tl, c.ev.conn, &c.s);
@@ -261,6 +263,12 @@ size_t explain_event(const struct timeline *tl, size_t i, char *buf, size_t n)
 		/* what follows describes the message's purpose, not what happened to it */
 		strbuf_printf(&o, "This never reached the %s (%s); what follows says what it is for. ", c.peer,
 			      timeline_delivery_text(&c.ev, why, sizeof why));
+	}
+	if (timeline_body_cut(&c.ev)) {
+		char kept[160];
+		/* what follows is read from the bytes kept: say so before any value drawn from them */
+		strbuf_printf(&o, "Only part of this message was stored (%s): what follows is read from the bytes "
+			      "kept. ", timeline_stored_text(&c.ev, kept, sizeof kept));
 	}
 	switch (c.ev.kind) {
 	case TL_EV_HANDSHAKE: handshake(&o, &c); break;

@@ -108,8 +108,8 @@ void explain_kx_server_done(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, ")");
 	}
 	strbuf_printf(o, " and now waits for the client.");
-	if (c->ev.body_len > 0)
-		strbuf_printf(o, " This one unexpectedly carries %zu bytes.", c->ev.body_len);
+	if (c->ev.body_total > 0)
+		strbuf_printf(o, " This one unexpectedly carries %zu bytes.", c->ev.body_total);
 	strbuf_printf(o, " In TLS 1.2 this ends the first round trip: the client answers with %s, "
 		      "ChangeCipherSpec and Finished.",
 		      cr ? "its Certificate, ClientKeyExchange, CertificateVerify" : "its ClientKeyExchange");

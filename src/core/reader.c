@@ -16,6 +16,8 @@ void reader_init(struct reader *r, const uint8_t *p, size_t n)
 	r->failed = false;
 	r->fail_off = 0;
 	r->why = NULL;
+	r->end = r->n;
+	r->past_end = false;
 }
 
 /* Bytes left in the window. */
@@ -46,8 +48,10 @@ static bool need(struct reader *r, size_t len)
 {
 	if (r->failed)
 		return false;
-	if (len > r->n - r->off)
+	if (len > r->n - r->off) {
+		r->past_end = r->base + r->n == r->end;
 		return reader_fail(r, "length runs past the end of the data");
+	}
 	return true;
 }
 
@@ -108,10 +112,12 @@ bool reader_sub(struct reader *r, size_t len, struct reader *sub)
 		sub->failed = true;
 		sub->fail_off = r->fail_off;
 		sub->why = r->why;
+		sub->past_end = r->past_end;
 		return false;
 	}
 	reader_init(sub, r->p + r->off, len);
 	sub->base = r->base + r->off;
+	sub->end = r->end;
 	r->off += len;
 	return true;
 }
@@ -133,6 +139,7 @@ bool reader_vec(struct reader *r, unsigned lenbytes, struct reader *sub)
 		sub->failed = true;
 		sub->fail_off = r->fail_off;
 		sub->why = r->why;
+		sub->past_end = r->past_end;
 		return false;
 	}
 	return reader_sub(r, len, sub);

@@ -4,6 +4,12 @@
  * Events live in individually allocated blocks referenced from a growable
  * array of pointers, so a block never moves once appended and the body/text
  * pointers handed out in copies stay valid until timeline_destroy().
+ *
+ * What a connection stores is bounded (the limits in timeline.h): a body
+ * is kept up to TL_MAX_BODY_STORED bytes and what is left of the
+ * connection's byte budget, events past the event limits are counted per
+ * kind in its struct conn_info and not stored; the first message refused
+ * leaves one note (TL_NOTE_NOT_STORED) at the place it happened.
  */
 #include "tlsladder/timeline.h"
 #include "tlsladder/chain.h"
@@ -31,6 +37,9 @@ struct conn_info {
 	size_t nfin, capfin;
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
+	size_t nmsgs, nnotes;            /* events stored: messages, records, alerts, CCS; notes, errors, diagnoses */
+	size_t stored;                   /* bytes of bodies and texts stored */
+	struct tl_unstored un;           /* what it did not store */
 };
 
 /* The lock lives outside the struct so that readers holding a const
@@ -185,11 +194,118 @@ static struct conn_info *conn_locked(struct timeline *tl, unsigned conn)
 	return &tl->conns[conn];
 }
 
-/* Appends a copy of ev. Lock held. Returns seq or -1. */
-static int append_locked(struct timeline *tl, const struct tl_event *ev)
+/* True for the kinds that carry a text (they have their own limit). */
+static bool text_kind(enum tl_kind k)
 {
+	return k == TL_EV_NOTE || k == TL_EV_ERROR || k == TL_EV_DIAGNOSIS;
+}
+
+/* Length of the first at most n bytes of text, not ending inside a UTF-8 sequence. */
+static size_t text_cut_at(const char *text, size_t n)
+{
+	size_t len = strlen(text);
+
+	if (len <= n)
+		return len;
+	while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * What connection ci may keep of ev (its body and text of body_len and
+ * text_len bytes): false when the event is not stored at all (it is counted
+ * when count is set); else *body_keep and *text_keep bytes. Lock held.
+ */
+static bool fit_locked(struct conn_info *ci, const struct tl_event *ev, size_t body_len, size_t text_len, bool count,
+		       size_t *body_keep, size_t *text_keep)
+{
+	const size_t body_budget = TL_CONN_MAX_STORED - TL_CONN_TEXT_RESERVE;
+	size_t room;
+
+	*body_keep = body_len < TL_MAX_BODY_STORED ? body_len : TL_MAX_BODY_STORED;
+	*text_keep = text_len;
+	if (!ci)
+		return true;
+	if (text_kind(ev->kind) ? ci->nnotes >= TL_CONN_MAX_NOTES : ci->nmsgs >= TL_CONN_MAX_EVENTS) {
+		if (count && (unsigned)ev->kind < TL_KIND_COUNT) {
+			ci->un.events[ev->kind]++;
+			ci->un.body_bytes += body_len + text_len;
+		}
+		return false;
+	}
+	room = ci->stored < body_budget ? body_budget - ci->stored : 0;
+	if (*body_keep > room)
+		*body_keep = room;
+	room = ci->stored + *body_keep < TL_CONN_MAX_STORED ? TL_CONN_MAX_STORED - ci->stored - *body_keep : 0;
+	if (*text_keep > room)
+		*text_keep = room;
+	if (*body_keep < body_len || *text_keep < text_len) {
+		ci->un.cut++;
+		ci->un.body_bytes += (body_len - *body_keep) + (text_len - *text_keep);
+	}
+	return true;
+}
+
+/* Takes what connection ci stores of stored event e into its counts. Lock held. */
+static void conn_took_locked(struct conn_info *ci, const struct tl_event *e)
+{
+	if (!ci)
+		return;
+	if (!ci->any)
+		ci->first = e->seq;
+	ci->any = true;
+	ci->end = e->seq + 1;
+	if (text_kind(e->kind))
+		ci->nnotes++;
+	else
+		ci->nmsgs++;
+	ci->stored += e->body_len + (e->text ? strlen(e->text) : 0);
+}
+
+static int append_locked(struct timeline *tl, const struct tl_event *ev, bool count);
+
+/* Marks the place where connection ci first refused a message: one note. Lock held. */
+static void mark_unstored_locked(struct timeline *tl, const struct conn_info *ci, const struct tl_event *ev)
+{
+	struct tl_event m;
+	unsigned long refused = 0;
+	char lim[16], text[160];
+
+	for (int k = 0; k < TL_KIND_COUNT; k++)
+		if (!text_kind((enum tl_kind)k))
+			refused += ci->un.events[k];
+	if (text_kind(ev->kind) || refused != 1)
+		return;
+	memset(&m, 0, sizeof m);
+	m.kind = TL_EV_NOTE;
+	m.from = ev->from;
+	m.conn = ev->conn;
+	m.t_us = ev->t_us;
+	m.note.code = TL_NOTE_NOT_STORED;
+	snprintf(text, sizeof text, "from here on, this connection's further messages and records are not stored "
+		 "(limit %s events per connection)", timeline_grouped(TL_CONN_MAX_EVENTS, lim, sizeof lim));
+	m.text = text;
+	append_locked(tl, &m, true);
+}
+
+/* Appends a copy of ev within its connection's limits (count: count what is not stored).
+ * Lock held. Returns seq, or -1 when it was not stored. */
+static int append_locked(struct timeline *tl, const struct tl_event *ev, bool count)
+{
+	struct conn_info *ci = conn_locked(tl, ev->conn);
+	size_t body_len = ev->body ? ev->body_len : 0, text_len = ev->text ? strlen(ev->text) : 0;
+	size_t body_keep, text_keep;
 	struct tl_event *e;
 	bool ok = true;
+	char *text;
+
+	if (!fit_locked(ci, ev, body_len, text_len, count, &body_keep, &text_keep)) {
+		tl->generation++;
+		if (count)
+			mark_unstored_locked(tl, ci, ev);
+		return -1;
+	}
 
 	if (tl->count == tl->cap) {
 		size_t ncap = tl->cap ? tl->cap * 2 : 64;
@@ -203,9 +319,17 @@ static int append_locked(struct timeline *tl, const struct tl_event *ev)
 	if (!e)
 		goto fail;
 	*e = *ev;
-	e->body = dup_bytes(ev->body, ev->body_len, &ok);
-	e->body_len = e->body ? ev->body_len : 0;
-	e->text = ev->text ? dup_bytes(ev->text, strlen(ev->text) + 1, &ok) : NULL;
+	e->body = dup_bytes(ev->body, body_keep, &ok);
+	e->body_len = e->body ? body_keep : 0;
+	e->body_total = ev->body_total > body_len ? ev->body_total : body_len;
+	text = ev->text ? malloc(text_cut_at(ev->text, text_keep) + 1) : NULL;
+	if (text) {
+		memcpy(text, ev->text, text_cut_at(ev->text, text_keep));
+		text[text_cut_at(ev->text, text_keep)] = '\0';
+	}
+	ok = ok && (text || !ev->text);
+	e->text = text;
+	e->text_total = ev->text_total > text_len ? ev->text_total : text_len;
 	if (!ok) {
 		free_const(e->body);
 		free_const(e->text);
@@ -214,15 +338,7 @@ static int append_locked(struct timeline *tl, const struct tl_event *ev)
 	}
 	e->seq = (unsigned)tl->count;
 	tl->ev[tl->count++] = e;
-	{
-		struct conn_info *ci = conn_locked(tl, e->conn);
-		if (ci) {
-			if (!ci->any)
-				ci->first = e->seq;
-			ci->any = true;
-			ci->end = tl->count;
-		}
-	}
+	conn_took_locked(ci, e);
 	changed_locked(tl);
 	return (int)e->seq;
 fail:
@@ -267,8 +383,8 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 			e->recv_seen = true;
 			e->recv_us = copy.t_us;
 			if (ev->kind == TL_EV_HANDSHAKE &&
-			    (e->body_len != ev->body_len ||
-			     (e->body_len && memcmp(e->body, ev->body, e->body_len) != 0)))
+			    (e->body_total != ev->body_len || (e->body_len && (!ev->body || ev->body_len < e->body_len ||
+									       memcmp(e->body, ev->body, e->body_len) != 0))))
 				e->recv_differs = true;
 			changed_locked(tl);
 			seq = (int)e->seq;
@@ -281,7 +397,8 @@ int timeline_observe(struct timeline *tl, const struct tl_event *ev, bool outgoi
 	copy.sent_us = outgoing ? copy.t_us : 0;
 	copy.recv_us = outgoing ? 0 : copy.t_us;
 	copy.recv_differs = false;
-	seq = append_locked(tl, &copy);
+	/* in a merged run the sender's observation already counted a message not stored */
+	seq = append_locked(tl, &copy, outgoing || !tl->merge);
 	pthread_mutex_unlock(&tl->sync->lock);
 	return seq;
 }
@@ -308,7 +425,7 @@ int timeline_append_raw(struct timeline *tl, const struct tl_event *ev)
 	int seq;
 
 	pthread_mutex_lock(&tl->sync->lock);
-	seq = append_locked(tl, ev);
+	seq = append_locked(tl, ev, true);
 	pthread_mutex_unlock(&tl->sync->lock);
 	return seq;
 }
@@ -354,7 +471,7 @@ static int note_append(struct timeline *tl, enum tl_kind kind, enum tl_side side
 	ev.note = *fact;
 	pthread_mutex_lock(&tl->sync->lock);
 	ev.t_us = timeline_now(tl);
-	seq = append_locked(tl, &ev);
+	seq = append_locked(tl, &ev, true);
 	pthread_mutex_unlock(&tl->sync->lock);
 	if (tl->note_hook && (kind == TL_EV_NOTE || kind == TL_EV_ERROR))
 		tl->note_hook(tl->note_arg, &ev);
@@ -791,5 +908,123 @@ char *timeline_delivery_text(const struct tl_event *ev, char *buf, size_t n)
 		snprintf(buf, n, "incomplete: %s after %u of its %u bytes",
 			 ev->cause == TL_CAUSE_NOT_READ ? "reading stopped" : "the connection ended", ev->deliv_bytes, whole);
 	}
+	return buf;
+}
+
+/* What a connection did not store. */
+bool timeline_conn_unstored(const struct timeline *tl, unsigned conn, struct tl_unstored *out)
+{
+	const struct timeline *m = tl;
+	bool any = false;
+
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&m->sync->lock);
+	if (conn < m->conncap)
+		*out = m->conns[conn].un;
+	pthread_mutex_unlock(&m->sync->lock);
+	for (int k = 0; k < TL_KIND_COUNT; k++)
+		any |= out->events[k] > 0;
+	return any || out->cut > 0;
+}
+
+/* n with commas between thousands. */
+char *timeline_grouped(unsigned long long n, char *buf, size_t len)
+{
+	char digits[32];
+	size_t nd = (size_t)snprintf(digits, sizeof digits, "%llu", n), o = 0;
+
+	for (size_t i = 0; i < nd && o + 1 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0 && o + 2 < len)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	if (len > 0)
+		buf[o < len ? o : len - 1] = '\0';
+	return buf;
+}
+
+/* The plural and singular names of the events of a kind that were not stored. */
+static const char *const unstored_names[TL_KIND_COUNT][2] = {
+	[TL_EV_HANDSHAKE] = { "handshake messages", "handshake message" },
+	[TL_EV_CCS] = { "ChangeCipherSpec messages", "ChangeCipherSpec message" },
+	[TL_EV_ALERT] = { "alerts", "alert" },
+	[TL_EV_RECORD] = { "records", "record" },
+	[TL_EV_NOTE] = { "notes", "note" },
+	[TL_EV_ERROR] = { "errors", "error" },
+	[TL_EV_DIAGNOSIS] = { "diagnoses", "diagnosis" },
+};
+
+/* The first kind with events not stored. */
+static int first_kind(const struct tl_unstored *u)
+{
+	int k = 0;
+
+	while (k < TL_KIND_COUNT - 1 && !u->events[k])
+		k++;
+	return k;
+}
+
+/* The events a connection did not store, in words. */
+char *timeline_unstored_text(const struct tl_unstored *u, char *buf, size_t n)
+{
+	size_t used = 0, kinds = 0, done = 0;
+	bool msgs = false, notes = false;
+	char num[32];
+
+	if (n == 0)
+		return buf;
+	buf[0] = '\0';
+	for (int k = 0; k < TL_KIND_COUNT; k++)
+		if (u->events[k]) {
+			kinds++;
+			if (text_kind((enum tl_kind)k))
+				notes = true;
+			else
+				msgs = true;
+		}
+	for (int k = 0; k < TL_KIND_COUNT && kinds; k++) {
+		if (!u->events[k])
+			continue;
+		done++;
+		used += (size_t)snprintf(buf + used, used < n ? n - used : 0, "%s%s further %s",
+					 done == 1 ? "" : done == kinds ? " and " : ", ",
+					 timeline_grouped(u->events[k], num, sizeof num), unstored_names[k][u->events[k] == 1]);
+	}
+	if (kinds) {
+		char lim_ev[16], lim_notes[16], lim[64];
+		timeline_grouped(TL_CONN_MAX_EVENTS, lim_ev, sizeof lim_ev);
+		timeline_grouped(TL_CONN_MAX_NOTES, lim_notes, sizeof lim_notes);
+		if (msgs && notes)
+			snprintf(lim, sizeof lim, "limits %s events and %s notes", lim_ev, lim_notes);
+		else
+			snprintf(lim, sizeof lim, "limit %s %s", msgs ? lim_ev : lim_notes, msgs ? "events" : "notes");
+		snprintf(buf + (used < n ? used : n - 1), used < n ? n - used : 1, " %s not stored (%s per connection)",
+			 kinds == 1 && u->events[first_kind(u)] == 1 ? "was" : "were", lim);
+	}
+	return buf;
+}
+
+/* True when only the first part of the body was kept. */
+bool timeline_body_cut(const struct tl_event *ev)
+{
+	return ev->body_total > ev->body_len;
+}
+
+/* What was kept of a cut body, in words. */
+char *timeline_stored_text(const struct tl_event *ev, char *buf, size_t n)
+{
+	char kept[32], total[32];
+
+	if (n == 0)
+		return buf;
+	buf[0] = '\0';
+	if (!timeline_body_cut(ev))
+		return buf;
+	timeline_grouped(ev->body_len, kept, sizeof kept);
+	timeline_grouped(ev->body_total, total, sizeof total);
+	if (ev->body_len == 0)
+		snprintf(buf, n, "none of its %s bytes; the connection's limit of stored bytes was reached", total);
+	else
+		snprintf(buf, n, "the first %s of %s bytes; the rest was not kept", kept, total);
 	return buf;
 }

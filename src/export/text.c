@@ -30,7 +30,8 @@ static void event_label(const struct tl_event *ev, char *buf, size_t n)
 
 	switch (ev->kind) {
 	case TL_EV_HANDSHAKE:
-		snprintf(buf, n, "%s  %zu B", name, ev->body_len);
+		/* the size on the wire, also when only part of the body was kept */
+		snprintf(buf, n, "%s  %zu B", name, ev->body_total > ev->body_len ? ev->body_total : ev->body_len);
 		break;
 	case TL_EV_ALERT: {
 		const char *lvl = names_alert_level(ev->alert_level);
@@ -76,10 +77,22 @@ static void draw_arrow(const struct tl_event *ev, char *arrow)
 		arrow[from] = cut ? 'x' : '<';
 }
 
+/* What was kept of a note's text cut at the connection's limit, after the text ("" when whole). */
+static void text_kept(const struct tl_event *ev, char *buf, size_t n)
+{
+	size_t len = ev->text ? strlen(ev->text) : 0;
+	char kept[32], total[32];
+
+	buf[0] = '\0';
+	if (ev->text_total > len)
+		snprintf(buf, n, " [stored: the first %s of %s bytes; the rest was not kept]",
+			 timeline_grouped(len, kept, sizeof kept), timeline_grouped(ev->text_total, total, sizeof total));
+}
+
 /* Formats one event's line. */
 char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, char *buf, size_t n)
 {
-	char arrow[ARROW + 1], safe[512], fate[160];
+	char arrow[ARROW + 1], safe[512], fate[160], kept[160];
 	double ms = (double)(ev->t_us - t0_us) / 1000.0;
 
 	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS) {
@@ -89,14 +102,17 @@ char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, c
 			      ev->text ? (ev->kind == TL_EV_DIAGNOSIS && strchr(ev->text, '\n') ? (size_t)(strchr(ev->text, '\n') - ev->text)
 										       : strlen(ev->text))
 				       : 0);
-		snprintf(buf, n, "%4u %9.3f  -- %s (%s): %s", step, ms, what, ev->from == TL_CLIENT ? "client" : "server",
-			 safe);
+		text_kept(ev, kept, sizeof kept);
+		snprintf(buf, n, "%4u %9.3f  -- %s (%s): %s%s", step, ms, what, ev->from == TL_CLIENT ? "client" : "server",
+			 safe, kept);
 		return buf;
 	}
 	draw_arrow(ev, arrow);
 	timeline_delivery_text(ev, fate, sizeof fate);
-	snprintf(buf, n, "%4u %9.3f  |%s|%s%s%s%s", step, ms, arrow, ev->encrypted ? "  encrypted" : "",
-		 ev->recv_differs ? "  RECEIVED BYTES DIFFER" : "", fate[0] ? "  " : "", fate);
+	timeline_stored_text(ev, kept, sizeof kept);
+	snprintf(buf, n, "%4u %9.3f  |%s|%s%s%s%s%s%s", step, ms, arrow, ev->encrypted ? "  encrypted" : "",
+		 ev->recv_differs ? "  RECEIVED BYTES DIFFER" : "", fate[0] ? "  " : "", fate, kept[0] ? "  stored: " : "",
+		 kept);
 	return buf;
 }
 
@@ -344,6 +360,25 @@ static void write_diagnosis(FILE *f, const struct timeline *tl, unsigned conn, c
 	}
 }
 
+/* Says what connection conn did not store, past the limits (timeline.h); nothing when it stored everything. */
+static void write_unstored(FILE *f, const struct timeline *tl, unsigned conn)
+{
+	struct tl_unstored u;
+	char line[400], num[32], per[32], all[32];
+
+	if (!timeline_conn_unstored(tl, conn, &u))
+		return;
+	timeline_unstored_text(&u, line, sizeof line);
+	if (line[0])
+		fprintf(f, "note (connection %u): %s\n", conn + 1, line);
+	if (u.cut)
+		fprintf(f, "note (connection %u): %s event%s kept only the first part of %s body or text (limits %s "
+			   "bytes per message, %s per connection)\n", conn + 1, timeline_grouped(u.cut, num, sizeof num),
+			u.cut == 1 ? "" : "s", u.cut == 1 ? "its" : "their",
+			timeline_grouped(TL_MAX_BODY_STORED, per, sizeof per),
+			timeline_grouped(TL_CONN_MAX_STORED, all, sizeof all));
+}
+
 /* Writes the ladder and the summaries. */
 void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 {
@@ -396,6 +431,7 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 	}
 	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
 		if (o->only_conn < 0 || c == (unsigned long)o->only_conn) {
+			write_unstored(f, tl, c);
 			write_summary(f, tl, c, o);
 			write_diagnosis(f, tl, c, o, steps);
 		}

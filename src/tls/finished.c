@@ -327,6 +327,11 @@ static enum finished_reason transcript_build(const struct timeline *tl, const st
 				r->bad_index = j;
 			return FINISHED_UNFRAMEABLE;
 		}
+		if (timeline_body_cut(&ev)) {
+			if (r)
+				r->bad_index = j;
+			return FINISHED_BODY_CUT;     /* its bytes are not all here: no verdict either way */
+		}
 		if (ev.hs_type == TL_HS_HELLO_RETRY_REQUEST && tls13) {
 			enum finished_reason why = transcript_message_hash(p, t, r);
 			if (why != FINISHED_REASON_NONE)
@@ -635,6 +640,10 @@ char *finished_reason_text(const struct finished_result *r, char *buf, size_t n)
 	case FINISHED_OUT_OF_MEMORY: snprintf(buf, n, "out of memory"); break;
 	case FINISHED_LENGTH_DIFFERS:
 		snprintf(buf, n, "verify_data is %zu bytes, %zu expected", r->received_len, r->recomputed_len);
+		break;
+	case FINISHED_BODY_CUT:
+		snprintf(buf, n, "message %zu was not kept whole (the limits of what a connection stores), so the "
+			 "transcript cannot be rebuilt", r->bad_index);
 		break;
 	}
 	return buf;

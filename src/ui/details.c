@@ -18,8 +18,13 @@ static struct tree_node *basic_tree(const struct timeline *tl, size_t i)
 	if (!timeline_get(tl, i, &ev))
 		return NULL;
 	t = tree_new(timeline_event_name(&ev), NULL);
-	if (ev.kind == TL_EV_HANDSHAKE)
-		tree_add_hex(tree_addf(t, "body", "%zu bytes", ev.body_len), "bytes", ev.body, ev.body_len);
+	if (ev.kind == TL_EV_HANDSHAKE) {
+		char kept[160];
+		struct tree_node *b = tree_addf(t, "body", "%zu bytes", ev.body_total);
+		if (timeline_body_cut(&ev))
+			tree_add(b, "stored", timeline_stored_text(&ev, kept, sizeof kept));
+		tree_add_hex(b, "bytes", ev.body, ev.body_len);
+	}
 	if (ev.text)
 		tree_add(t, "text", ev.text);
 	return t;
@@ -62,16 +67,20 @@ static void info_line(const struct ui *ui, const struct tl_event *ev, char *info
 			   : ev->keys == TL_KEYS_APPLICATION ? ", encrypted (application keys)"
 			   : ev->keys == TL_KEYS_TLS12 ? ", encrypted"
 						       : "";
-	char why[160];
+	char why[160], kept[200] = "";
 
+	if (timeline_body_cut(ev)) {
+		char words[160];
+		snprintf(kept, sizeof kept, ", stored: %s", timeline_stored_text(ev, words, sizeof words));
+	}
 	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS)
 		snprintf(info, n, "about the %s, at +%.3f ms", from, (double)ev->t_us / 1000.0);
 	else if (timeline_undelivered(ev))
 		snprintf(info, n, "%s %s %s, %s, at +%.3f ms", from, arrow, to, timeline_delivery_text(ev, why, sizeof why),
 			 (double)ev->t_us / 1000.0);
 	else
-		snprintf(info, n, "%s %s %s%s, at +%.3f ms%s", from, arrow, to, keys, (double)ev->t_us / 1000.0,
-			 ev->recv_differs ? ", RECEIVED BYTES DIFFER" : "");
+		snprintf(info, n, "%s %s %s%s, at +%.3f ms%s%s", from, arrow, to, keys, (double)ev->t_us / 1000.0,
+			 ev->recv_differs ? ", RECEIVED BYTES DIFFER" : "", kept);
 }
 
 /* The details pane. */

@@ -200,7 +200,7 @@ static void row_label(struct ui *ui, size_t row, char *label, size_t n)
 	timeline_get(ui->src.tl, r->ev, &ev);
 	ladderview_title(&ev, label, n);
 	if (ev.kind == TL_EV_HANDSHAKE) {
-		snprintf(extra, sizeof extra, " %zu B", ev.body_len);
+		snprintf(extra, sizeof extra, " %zu B%s", ev.body_total, timeline_body_cut(&ev) ? " (cut)" : "");
 		strncat(label, extra, n - strlen(label) - 1);
 	} else if (ev.kind == TL_EV_RECORD && r->ncarry && ev.rec_type != WIRE_CT_CHANGE_CIPHER_SPEC &&
 		   ev.rec_type != WIRE_CT_ALERT) {

@@ -6,7 +6,9 @@
  * sanitizes every value) and freed. Beyond "no crash, no leak, no read
  * past the buffer" (ASan, UBSan) it checks the tree's promises: every
  * node's range lies inside the body, and an error node, if any, is the
- * root's last child. Alerts and records take bytes of the input too.
+ * root's last child. The body is decoded again as the first part of a
+ * longer one (decode_handshake_stored): its tree starts with "stored".
+ * Alerts and records take bytes of the input too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t = decode_handshake(type, body, n, &ctx);
 	if (t) {
 		check_tree(t, n);
+		if (sink())
+			tree_print(sink(), t, 0, true, true);
+		tree_free(t);
+	}
+	/* the same bytes as the first part of a body kept only in part (tl_event.body_total) */
+	t = decode_handshake_stored(type, body, n, n + 1 + (n >> 1), &ctx);
+	if (t) {
+		check_tree(t, n);
+		if (!t->first || strcmp(t->first->label, "stored") != 0) {
+			fprintf(stderr, "a body kept in part has no \"stored\" node first\n");
+			abort();
+		}
 		if (sink())
 			tree_print(sink(), t, 0, true, true);
 		tree_free(t);

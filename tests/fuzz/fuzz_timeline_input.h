@@ -7,7 +7,9 @@
  *   0 event:  kind(1, % 7)  flags(1)  conn(1, % 4)  hs_type(2)  version(2)
  *             alert_level(1)  alert_desc(1)  code(1, signed)  len(2)  bytes[len]
  *             flags: bit 0 from the server, 1 encrypted, 2 sent_seen,
- *             3 recv_seen, 4 recv_differs, bits 5-6 keys (enum tl_keys).
+ *             3 recv_seen, 4 recv_differs, bits 5-6 keys (enum tl_keys),
+ *             7 the bytes are the first part of a body (or text) twice as
+ *             long (tl_event.body_total, text_total: kept only in part).
  *             The bytes are the body; for notes, errors and diagnoses the
  *             text (cut at a NUL). A record (the wire view) has no bytes:
  *             rec_type = hs_type & 0xff, rec_version = version,
@@ -131,6 +133,7 @@ static inline bool fuzz_tl_event(struct fuzz_cur *c, struct timeline *tl, unsign
 			text[k] = (char)body[k];
 		text[k] = '\0';
 		ev.text = text;
+		ev.text_total = (flags & 128) ? 2 * k + 1 : 0;
 	} else if (ev.kind == TL_EV_RECORD) {
 		ev.rec_type = ev.hs_type & 0xff;
 		ev.rec_version = ev.version;
@@ -139,6 +142,7 @@ static inline bool fuzz_tl_event(struct fuzz_cur *c, struct timeline *tl, unsign
 	} else {
 		ev.body = body;
 		ev.body_len = len;
+		ev.body_total = (flags & 128) ? 2 * (size_t)len + 1 : 0;
 	}
 	timeline_append_raw(tl, &ev);
 	return true;

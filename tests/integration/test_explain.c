@@ -539,6 +539,9 @@ static size_t add_hs(struct timeline *tl, unsigned type, enum tl_side from, unsi
 	ev.encrypted = version == 0x0304 && type != 1 && type != 2 && type != TL_HS_HELLO_RETRY_REQUEST;
 	ev.body = body;
 	ev.body_len = len;
+	/* a connection stores at most TL_CONN_MAX_EVENTS events and TL_CONN_MAX_STORED bytes: the
+	 * hundreds of hand-made bodies of one test fill connections of 32 */
+	ev.conn = (unsigned)(timeline_count(tl) / 32);
 	return add(tl, &ev);
 }
 

@@ -801,6 +801,44 @@ static void renders_stored(void **state)
 	timeline_destroy(tl);
 }
 
+/*
+ * A ClientHello kept only in part (timeline.h's limits; here its last 10
+ * bytes) leaves the Finished unchecked, with the reason: its transcript
+ * cannot be rebuilt, so neither MATCH nor MISMATCH is true.
+ */
+static void body_kept_in_part(void **state)
+{
+	struct timeline *tl = run(demo_find("tls13")), *c = timeline_create(false);
+	size_t ch = find_message(tl, 0, 1), fin = find_message(tl, 0, 20);
+	struct tree_node *t;
+	char want[200];
+
+	(void)state;
+	assert_true(finished_matches(tl, fin));
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		assert_true(timeline_get(tl, i, &ev));
+		if (i == ch) {
+			ev.body_total = ev.body_len;
+			ev.body_len -= 10;
+		}
+		assert_int_equal(timeline_append_raw(c, &ev), (int)i);
+	}
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret s;
+		assert_true(timeline_get_secret(tl, i, &s));
+		timeline_add_secret(c, &s);
+	}
+	t = finished_check(c, fin);
+	snprintf(want, sizeof want, "cannot recompute: message %zu was not kept whole (the limits of what a connection "
+		 "stores), so the transcript cannot be rebuilt", ch);
+	assert_string_equal(t->value, want);
+	tree_free(t);
+	assert_false(finished_matches(c, fin));
+	timeline_destroy(c);
+	timeline_destroy(tl);
+}
+
 /* Finds the demo certificates and starts GnuTLS. */
 static int setup(void **state)
 {
@@ -828,6 +866,7 @@ int main(void)
 		cmocka_unit_test(schedule_details), cmocka_unit_test(not_finished),
 		cmocka_unit_test(schedule_existing_secrets), cmocka_unit_test(schedule_early_data_offered),
 		cmocka_unit_test(tls12_key_block),  cmocka_unit_test(repeated_handshake),
+		cmocka_unit_test(body_kept_in_part),
 		cmocka_unit_test(renders_stored),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

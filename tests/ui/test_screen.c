@@ -251,8 +251,8 @@ static void compare_golden(const char *name, char *got)
 }
 
 
-/* Draws (after feeding keys) at cols x lines and compares with golden/<name>.txt. */
-static void check_screen(const char *name, int cols, int lines, bool ascii, const int *keys)
+/* The screen of shown at cols x lines after feeding keys (malloc'd text). */
+static char *draw_screen(int cols, int lines, bool ascii, const int *keys)
 {
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
 	SCREEN *scr;
@@ -286,8 +286,13 @@ static void check_screen(const char *name, int cols, int lines, bool ascii, cons
 	delscreen(scr);
 	fclose(out);
 	fclose(in);
+	return got;
+}
 
-	compare_golden(name, got);
+/* Draws (after feeding keys) at cols x lines and compares with golden/<name>.txt. */
+static void check_screen(const char *name, int cols, int lines, bool ascii, const int *keys)
+{
+	compare_golden(name, draw_screen(cols, lines, ascii, keys));
 }
 
 static void wide_first_step(void **state)
@@ -608,6 +613,59 @@ static void header_follows_results(void **state)
 	free(after);
 }
 
+/* Fails showing the screen when it lacks a line holding want. */
+static void screen_has(const char *screen, const char *want)
+{
+	if (!strstr(screen, want))
+		fail_msg("no \"%s\" on the screen:\n%s", want, screen);
+}
+
+/*
+ * What a connection did not keep shows in the UI: a ClientHello of
+ * 129,041 bytes kept in part (the ladder row, the details line and tree),
+ * and 5,000 records past the event limit: the note marking where they
+ * began, whose details give the count so far.
+ */
+static void cut_and_not_stored(void **state)
+{
+	struct timeline *tl = timeline_create(false);
+	uint8_t *body = calloc(1, 129041);
+	static const int first[] = { 'g', 0 }, note[] = { 'g', 'n', 0 };
+	struct tl_event ev;
+	char *got;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_HANDSHAKE;
+	ev.hs_type = 1;
+	ev.body = body;
+	ev.body_len = 129041;
+	body[0] = body[1] = 3;
+	ev.sent_seen = true;
+	assert_int_equal(timeline_append_raw(tl, &ev), 0);          /* at +0.000 ms */
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_RECORD;
+	ev.rec_type = 23;
+	ev.rec_version = 0x0303;
+	ev.rec_length = 1;
+	for (int i = 0; i < 5000; i++)
+		timeline_observe(tl, &ev, true);
+	shown = tl;
+	got = draw_screen(200, 40, true, first);
+	screen_has(got, "ClientHello 129041 B (cut)");
+	screen_has(got, "client -> server, at +0.000 ms, stored: the first 65,536 of 129,041 bytes; the rest was not kept");
+	screen_has(got, "stored: the first 65,536 of 129,041 bytes; the rest was not kept");
+	free(got);
+	got = draw_screen(200, 40, true, note);
+	screen_has(got, "from here on, this connection's further messages and records are not stored (limit 4,096 events "
+			"per connection)");
+	screen_has(got, "so far: 905 further records were not stored (limit 4,096 events per connection)");
+	free(got);
+	shown = fixture;
+	free(body);
+	timeline_destroy(tl);
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -646,6 +704,7 @@ int main(void)
 		cmocka_unit_test(live_verdict_golden),
 		cmocka_unit_test(live_verdict_inspect),
 		cmocka_unit_test(header_follows_results),
+		cmocka_unit_test(cut_and_not_stored),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

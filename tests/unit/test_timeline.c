@@ -204,13 +204,13 @@ static void finished_results_stored(void **state)
 	timeline_destroy(tl);
 }
 
-/* Appends PER_THREAD notes. */
+/* Appends PER_THREAD notes (over 64 connections: one stores at most TL_CONN_MAX_NOTES). */
 static void *writer(void *arg)
 {
 	struct timeline *tl = arg;
 
 	for (int i = 0; i < PER_THREAD; i++)
-		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, "concurrent");
+		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, (unsigned)i % 64, "concurrent");
 	return NULL;
 }
 
