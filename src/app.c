@@ -325,7 +325,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	}
 	r.gate = cfg->step ? step_gate_new() : NULL;
 	if (serve) {
-		r.log = connlog_new(cfg->keep ? cfg->keep : SERVE_KEEP_DEFAULT);
+		r.log = connlog_new(cfg->keep ? cfg->keep : SERVE_KEEP_DEFAULT, 0);
 		if (!r.log || !connlog_waker(r.log)) {
 			complain("out of memory or descriptors");
 			connlog_free(r.log);
@@ -548,7 +548,7 @@ static int serve_text(const struct cli_config *cfg, struct serve_opts *so)
 	struct serve_ctx sc;
 	struct tl_error err = { 0, "" };
 	struct timeline *tl = timeline_create(false);
-	struct connlog *log = connlog_new(1);
+	struct connlog *log = connlog_new(1, 0);
 	struct sigaction sa, old_int, old_term;
 	int rc;
 

@@ -123,7 +123,7 @@ static const struct cli_option options[] = {
 	  "closed at once and the refusal is logged" },
 	{ OPT_KEEP, "keep", "N", SERVE, CLI_SEC_SERVE, OWN,
 	  "interactive: keep the last N connections in full for [ and ]\n"
-	  "(default 1000); older ones leave only their counts" },
+	  "(default 1000, within 128 MiB); older ones leave only their counts" },
 
 	{ OPT_CERTS, "certs", "DIR", DEMO, CLI_SEC_DEMO, OWN,
 	  "use the demo PKI in DIR instead of the bundled one" },

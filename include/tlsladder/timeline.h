@@ -294,6 +294,9 @@ unsigned timeline_conn_count(const struct timeline *tl);
  * Whatever is derived from a timeline may be kept while both stay equal. */
 void timeline_stamp(const struct timeline *tl, uint64_t *id, unsigned *generation);
 
+/* About how many bytes of memory the timeline holds (what serve's log counts against its budget). */
+size_t timeline_footprint(const struct timeline *tl);
+
 /* Marks the run finished (no more events will come) and wakes readers. */
 void timeline_finish(struct timeline *tl);
 bool timeline_finished(const struct timeline *tl);

@@ -15,6 +15,7 @@
 struct slot {
 	uint64_t number;          /* 0: empty */
 	struct timeline *tl;      /* NULL: refused */
+	size_t bytes;             /* its footprint once it ended (0 before) */
 };
 
 struct connlog {
@@ -22,19 +23,24 @@ struct connlog {
 	unsigned keep;
 	struct slot *slots;
 	struct connlog_tally tally;
+	size_t bytes;             /* footprints of the ended connections kept */
+	size_t budget;
+	uint64_t oldest;          /* no kept connection is older than this number */
 	uint64_t generation;
 	struct waker *waker;
 	char last_refusal[320];
 };
 
 /* Makes an empty log. */
-struct connlog *connlog_new(unsigned keep)
+struct connlog *connlog_new(unsigned keep, size_t budget)
 {
 	struct connlog *log = calloc(1, sizeof *log);
 
 	if (!log)
 		return NULL;
 	log->keep = keep ? keep : 1;
+	log->budget = budget ? budget : CONNLOG_BUDGET;
+	log->oldest = 1;
 	log->slots = calloc(log->keep, sizeof *log->slots);
 	if (!log->slots) {
 		free(log);
@@ -102,8 +108,10 @@ static struct timeline *put_locked(struct connlog *log, uint64_t number, struct 
 	struct slot *s = &log->slots[number % log->keep];
 	struct timeline *old = s->tl;
 
+	log->bytes -= s->bytes;
 	s->number = number;
 	s->tl = tl;
+	s->bytes = 0;
 	changed_locked(log);
 	return old;
 }
@@ -121,10 +129,39 @@ void connlog_add(struct connlog *log, uint64_t number, struct timeline *tl)
 	timeline_destroy(old);
 }
 
+/* Lets go of the oldest kept connections that ended while the ended ones
+ * hold more than the budget (never number itself; an older one still in
+ * flight stops it until it ends). Lock held; the timelines to release go
+ * to out (at most TRIM_MAX). Returns how many. */
+#define TRIM_MAX 64
+static size_t trim_locked(struct connlog *log, uint64_t number, struct timeline **out)
+{
+	size_t n = 0;
+
+	if (log->tally.numbered > log->keep && log->oldest <= log->tally.numbered - log->keep)
+		log->oldest = log->tally.numbered - log->keep + 1;
+	for (; log->bytes > log->budget && log->oldest < number && n < TRIM_MAX; log->oldest++) {
+		struct slot *s = &log->slots[log->oldest % log->keep];
+		if (s->number == log->oldest && s->tl && !s->bytes)
+			break;               /* still in flight */
+		if (s->number != log->oldest || !s->tl)
+			continue;            /* gone, or refused */
+		log->bytes -= s->bytes;
+		out[n++] = s->tl;
+		s->tl = NULL;
+		s->bytes = 0;
+		s->number = 0;
+	}
+	return n;
+}
+
 /* A connection ended. */
 void connlog_finish(struct connlog *log, uint64_t number, int rc)
 {
-	(void)number;
+	struct slot *s;
+	struct timeline *gone[TRIM_MAX];
+	size_t ngone = 0;
+
 	pthread_mutex_lock(&log->lock);
 	if (log->tally.in_flight)
 		log->tally.in_flight--;
@@ -132,8 +169,27 @@ void connlog_finish(struct connlog *log, uint64_t number, int rc)
 		log->tally.ok++;
 	else
 		log->tally.failed++;
+	s = &log->slots[number % log->keep];
+	if (s->number == number && s->tl && !s->bytes) {
+		s->bytes = timeline_footprint(s->tl);
+		log->bytes += s->bytes;
+		ngone = trim_locked(log, number, gone);
+	}
 	changed_locked(log);
 	pthread_mutex_unlock(&log->lock);
+	for (size_t i = 0; i < ngone; i++)
+		timeline_destroy(gone[i]);
+}
+
+/* Bytes the ended connections kept hold. */
+size_t connlog_bytes(struct connlog *log)
+{
+	size_t n;
+
+	pthread_mutex_lock(&log->lock);
+	n = log->bytes;
+	pthread_mutex_unlock(&log->lock);
+	return n;
 }
 
 /* A connection was refused. */

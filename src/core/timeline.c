@@ -730,6 +730,23 @@ unsigned timeline_conn_count(const struct timeline *tl)
 	return n;
 }
 
+/* About how many bytes the timeline holds: its events, their bodies and texts, secrets and verdicts. */
+size_t timeline_footprint(const struct timeline *tl)
+{
+	size_t n;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	n = sizeof *tl + tl->cap * sizeof *tl->ev + tl->count * (sizeof(struct tl_event) + 16) +
+	    tl->capsecrets * sizeof *tl->secrets + tl->conncap * sizeof *tl->conns;
+	for (size_t i = 0; i < tl->conncap; i++) {
+		n += tl->conns[i].stored + tl->conns[i].capfin * sizeof *tl->conns[i].fin;
+		n += (tl->conns[i].chain[0] ? sizeof *tl->conns[i].chain[0] : 0) +
+		     (tl->conns[i].chain[1] ? sizeof *tl->conns[i].chain[1] : 0);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+	return n;
+}
+
 /* Marks the run finished. */
 void timeline_finish(struct timeline *tl)
 {

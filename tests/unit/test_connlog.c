@@ -33,7 +33,7 @@ static uint64_t add_conn(struct connlog *log)
 /* keep 3 of 5: the two oldest are gone, the newest three are there; counts cover all five. */
 static void test_keeps_newest(void **state)
 {
-	struct connlog *log = connlog_new(3);
+	struct connlog *log = connlog_new(3, 0);
 	struct connlog_tally t;
 	struct timeline *tl;
 
@@ -67,7 +67,7 @@ static void test_keeps_newest(void **state)
 /* A refused connection has a number, no timeline, and is skipped by [ and ]. */
 static void test_refused(void **state)
 {
-	struct connlog *log = connlog_new(10);
+	struct connlog *log = connlog_new(10, 0);
 	struct connlog_tally t;
 	uint64_t r;
 
@@ -94,7 +94,7 @@ static void test_refused(void **state)
 /* A timeline shown (held) when it leaves the log stays whole until let go. */
 static void test_held_outlives_eviction(void **state)
 {
-	struct connlog *log = connlog_new(1);
+	struct connlog *log = connlog_new(1, 0);
 	struct timeline *shown;
 	struct tl_event ev;
 
@@ -112,7 +112,7 @@ static void test_held_outlives_eviction(void **state)
 /* Past 65,536 connections numbers go on and the newest is found. */
 static void test_numbers_go_on(void **state)
 {
-	struct connlog *log = connlog_new(2);
+	struct connlog *log = connlog_new(2, 0);
 	uint64_t last = 0;
 
 	(void)state;
@@ -121,6 +121,65 @@ static void test_numbers_go_on(void **state)
 	assert_int_equal(last, 70000);
 	assert_int_equal(add_conn(log), 70001);
 	assert_int_equal(connlog_kept_at_or_below(log, 70001), 70001);
+	connlog_free(log);
+}
+
+/* Adds connection n holding a body of `bytes` bytes, and ends it. */
+static uint64_t add_ended(struct connlog *log, size_t bytes)
+{
+	static uint8_t body[60000];
+	uint64_t n = connlog_number(log);
+	struct timeline *tl = timeline_create(false);
+	struct tl_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_HANDSHAKE;
+	ev.hs_type = 1;
+	ev.body = body;
+	ev.body_len = bytes;
+	timeline_observe(tl, &ev, false);
+	connlog_add(log, n, tl);
+	timeline_destroy(tl);
+	connlog_finish(log, n, 0);
+	return n;
+}
+
+/* Over the byte budget the oldest ended connections go first, whatever keep says;
+ * one still in flight is not let go, and stops the trimming until it ends. */
+static void test_budget(void **state)
+{
+	struct connlog *probe = connlog_new(1, 0), *log;
+	struct timeline *tl;
+	uint64_t live;
+	size_t one;
+
+	(void)state;
+	add_ended(probe, 60000);
+	one = connlog_bytes(probe);          /* one such connection's footprint */
+	connlog_free(probe);
+	assert_true(one > 60000 && one < 120000);
+	log = connlog_new(100, one * 7 / 2);   /* room for 3 */
+	for (int i = 0; i < 3; i++)
+		add_ended(log, 60000);
+	assert_int_equal(connlog_bytes(log), 3 * one);
+	tl = connlog_get(log, 1);
+	assert_non_null(tl);               /* 3 fit */
+	timeline_destroy(tl);
+	add_ended(log, 60000);             /* the 4th does not: connection 1 goes */
+	assert_null(connlog_get(log, 1));
+	assert_int_equal(connlog_kept_at_or_above(log, 1), 2);
+	assert_int_equal(connlog_bytes(log), 3 * one);
+	live = connlog_number(log);        /* 5: in flight */
+	tl = timeline_create(false);
+	connlog_add(log, live, tl);
+	timeline_destroy(tl);
+	add_ended(log, 60000);             /* 6: connection 2 goes */
+	add_ended(log, 60000);             /* 7: connection 3 goes */
+	add_ended(log, 60000);             /* 8: connection 4 goes, then 5 is in flight: it stops there */
+	assert_int_equal(connlog_kept_at_or_above(log, 1), 5);
+	tl = connlog_get(log, 6);
+	assert_non_null(tl);
+	timeline_destroy(tl);
 	connlog_free(log);
 }
 
@@ -186,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_held_outlives_eviction),
 		cmocka_unit_test(test_numbers_go_on),
+		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_waker_coalesces),
 		cmocka_unit_test(test_unwatched_timeline_is_silent),
 	};
