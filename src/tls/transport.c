@@ -4,6 +4,8 @@
  * delivery of outgoing events (delivery.c). Every wait is bounded by the
  * run's deadline and the cancel descriptor. After a write fails because
  * the peer closed, what the peer left in the socket is read (its alert).
+ * The bytes that were written and read are kept in the timeline's wire
+ * (for --pcap; timeline.h).
  */
 #include "conn.h"
 #include "tls_internal.h"
@@ -95,6 +97,14 @@ static int transport_again(struct conn *c, short events, int timeout_errno)
 	return 1;
 }
 
+/* n bytes the peer sent were read: kept for the wire, then parsed. */
+static void took_in(struct conn *c, const uint8_t *p, size_t n)
+{
+	if (c->capture)
+		timeline_wire_add(c->tl, c->conn, c->peer, false, p, n);
+	hooks_took_in(c, p, n);
+}
+
 /*
  * A write failed because the peer closed or reset the connection: the peer
  * usually said why first, and its alert may be waiting in the socket's
@@ -112,7 +122,7 @@ static void read_leftovers(struct conn *c)
 	for (int i = 0; i < LEFTOVER_READS && transport_remaining_ms(c) > 0; i++) {
 		ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
 		if (n > 0) {
-			hooks_took_in(c, buf, (size_t)n);
+			took_in(c, buf, (size_t)n);
 			continue;
 		}
 		if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
@@ -188,6 +198,8 @@ ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 	seen = pushed_before(c, p, len);
 	if (seen < len)
 		hooks_feed(c, DIR_OUT, p + seen, len - seen);
+	if (c->capture)
+		timeline_wire_add(c->tl, c->conn, c->self, true, p, len);   /* before it leaves (timeline.h) */
 	while (done < len) {
 		ssize_t n = send(c->fd, p + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
 		int err = errno;
@@ -196,6 +208,8 @@ ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 			c->out_written += (uint64_t)n;
 			delivery_settle_written(c);
 		} else if (transport_again(c, POLLOUT, ETIMEDOUT) < 0) {
+			if (c->capture)
+				timeline_wire_unsent(c->tl, c->conn, c->self, len - done);
 			write_failed(c, err, p, done, len);
 			return done > 0 ? (ssize_t)done : -1;
 		}
@@ -211,7 +225,7 @@ ssize_t transport_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
 	for (;;) {
 		ssize_t n = recv(c->fd, data, len, MSG_DONTWAIT);
 		if (n > 0) {
-			hooks_took_in(c, data, (size_t)n);
+			took_in(c, data, (size_t)n);
 			return n;
 		}
 		if (n == 0) {
