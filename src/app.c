@@ -19,6 +19,7 @@
 #include "tlsladder/inspect.h"
 #include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
+#include "tlsladder/pcap.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/server.h"
 #include "tlsladder/text.h"
@@ -80,6 +81,27 @@ static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl
 	return true;
 }
 
+/* Writes the capture file when the user asked for one; false on failure (reported). */
+static bool write_pcap(const struct cli_config *cfg, const struct timeline *tl)
+{
+	struct tl_error err = { 0, "" };
+
+	if (!cfg->pcap)
+		return true;
+	if (pcap_write(tl, cfg->pcap, &err) < 0) {
+		complain(err.msg);
+		return false;
+	}
+	return true;
+}
+
+/* Keeps the bytes on the wire for the capture file, when one was asked for. */
+static void keep_wire(const struct cli_config *cfg, struct timeline *tl)
+{
+	if (cfg->pcap)
+		timeline_wire_keep(tl, TL_WIRE_LIMIT_DEFAULT);
+}
+
 /* The exit code of an interactive run: a key log that could not be written,
  * then the diagnosis of the last connection (of the client's side; in serve,
  * of the server's, once a client came). Quitting before the capture finished
@@ -89,6 +111,8 @@ static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl,
 	if (serve)
 		return rc;          /* the newest connection's code, key log included (serve_conn_done) */
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (finished)
 		rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
@@ -156,6 +180,7 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 	so->timeout_ms = cfg->timeout_ms;
 	so->once = cfg->once;
 	so->max_conns = cfg->max_conns ? cfg->max_conns : SERVE_MAX_CONNS_DEFAULT;
+	so->wire_limit = cfg->pcap ? TL_WIRE_LIMIT_DEFAULT : 0;
 	so->cancel_fd = -1;
 	so->tls.side = TL_SERVER;
 	so->tls.priority = cfg->priority;
@@ -189,6 +214,8 @@ struct serve_ctx {
 	pthread_mutex_t out;        /* one connection's ladder and key log lines at a time */
 	bool print;                 /* text mode: print each connection's ladder when it ends */
 	struct tl_error keylog_err; /* the key log could not be written (said at the end when interactive) */
+	struct pcap_out *pcap;      /* --pcap: each connection is appended as it ends */
+	struct tl_error pcap_err;   /* the capture file could not be written (said at the end when interactive) */
 };
 
 /* A connection ended (from its worker): its exit code from its diagnosis,
@@ -204,6 +231,11 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 		complain(sc->keylog_err.msg);
 	if (sc->keylog_err.msg[0] && code == TL_EXIT_OK)
 		code = TL_EXIT_FILES;
+	if (sc->pcap && !sc->pcap_err.msg[0] && pcap_add(sc->pcap, tl, number, &sc->pcap_err) < 0 && sc->print)
+		complain(sc->pcap_err.msg);
+	timeline_wire_release(tl);      /* written: the bytes are not needed any more */
+	if (sc->pcap_err.msg[0] && code == TL_EXIT_OK)
+		code = TL_EXIT_FILES;
 	if (sc->print) {
 		char title[96];
 		struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
@@ -218,7 +250,7 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 	return code;
 }
 
-/* Sets up the callbacks' state. */
+/* Sets up the callbacks' state (the capture file is created here, empty). */
 static void serve_ctx_init(struct serve_ctx *sc, const struct cli_config *cfg, const struct serve_opts *so, bool print)
 {
 	memset(sc, 0, sizeof *sc);
@@ -226,6 +258,23 @@ static void serve_ctx_init(struct serve_ctx *sc, const struct cli_config *cfg, c
 	sc->so = so;
 	sc->print = print;
 	pthread_mutex_init(&sc->out, NULL);
+	if (cfg->pcap && !(sc->pcap = pcap_create(cfg->pcap, &sc->pcap_err)) && print)
+		complain(sc->pcap_err.msg);
+}
+
+/* Closes the capture file and says what went wrong with it when the ladder was interactive; false when it failed. */
+static bool serve_ctx_end(struct serve_ctx *sc)
+{
+	bool failed = sc->pcap_err.msg[0] != '\0';
+
+	if (pcap_close(sc->pcap, failed ? &(struct tl_error){ 0, "" } : &sc->pcap_err) < 0 && !failed) {
+		complain(sc->pcap_err.msg);
+		failed = true;
+	} else if (failed && !sc->print) {
+		complain(sc->pcap_err.msg);
+	}
+	pthread_mutex_destroy(&sc->out);
+	return !failed;
 }
 
 /* ---------------------------------------------------------------- the capture runner (interactive) */
@@ -323,6 +372,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 		timeline_destroy(r.tl);
 		return TL_EXIT_INTERNAL;
 	}
+	if (!serve)
+		keep_wire(cfg, r.tl);
 	r.gate = cfg->step ? step_gate_new() : NULL;
 	if (serve) {
 		r.log = connlog_new(cfg->keep ? cfg->keep : SERVE_KEEP_DEFAULT, 0);
@@ -355,8 +406,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	if (serve && sctx.keylog_err.msg[0])
 		complain(sctx.keylog_err.msg);
 	rc = ui_exit_code(cfg, r.tl, r.rc, finished, serve != NULL);
-	if (serve)
-		pthread_mutex_destroy(&sctx.out);
+	if (serve && !serve_ctx_end(&sctx) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	connlog_free(r.log);
 	close(r.cancel[0]);
 	close(r.cancel[1]);
@@ -416,6 +467,7 @@ static int run_demo(const struct cli_config *cfg)
 		complain("out of memory");
 		return TL_EXIT_INTERNAL;
 	}
+	keep_wire(cfg, tl);
 	memset(&o, 0, sizeof o);
 	o.certs_dir = certs;
 	o.grace_ms = cfg->grace_ms;
@@ -433,6 +485,8 @@ static int run_demo(const struct cli_config *cfg)
 	text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
 	return rc;
@@ -466,6 +520,7 @@ static int run_client(const struct cli_config *cfg)
 	}
 	/* say on stderr what it is doing, as it happens */
 	timeline_set_note_hook(tl, print_note, NULL);
+	keep_wire(cfg, tl);
 	{
 		struct client_opts o;
 		client_opts_from(cfg, &o);
@@ -480,6 +535,8 @@ static int run_client(const struct cli_config *cfg)
 		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (err.msg[0])
 		complain(err.msg);
@@ -578,7 +635,8 @@ static int serve_text(const struct cli_config *cfg, struct serve_opts *so)
 		complain(err.msg);
 	else if (!so->once)
 		serve_tally(log);
-	pthread_mutex_destroy(&sc.out);
+	if (!serve_ctx_end(&sc) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	connlog_free(log);
 	timeline_destroy(tl);
 	return rc;
@@ -619,6 +677,10 @@ int app_run(const struct cli_config *cfg)
 	}
 	if (cfg->keylog && keylog_check(cfg->keylog, &err) < 0) {
 		complain(err.msg);          /* before any network work */
+		return err.code;
+	}
+	if (cfg->pcap && pcap_check(cfg->pcap, &err) < 0) {
+		complain(err.msg);
 		return err.code;
 	}
 	if (session_global_init(&err) < 0) {

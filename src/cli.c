@@ -23,7 +23,8 @@ enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
-	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP
+	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
+	OPT_PCAP
 };
 
 #define ALL CLI_IN_ALL
@@ -45,6 +46,10 @@ static const struct cli_option options[] = {
 	  "show TLS records (content type, version, length) instead of messages" },
 	{ 'v', "verbose", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "text: print each message's decoded fields under it; -vv: with hex" },
+	{ OPT_PCAP, "pcap", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "write the connections to FILE as pcapng: the TLS records in\n"
+	  "made-up TCP/IP, with the session secrets inside, so that\n"
+	  "Wireshark decrypts it alone (created mode 0600)" },
 	{ OPT_STEP, "step", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "pause before each flight until Space is pressed (interactive)" },
 	{ OPT_THEME, "theme", "NAME|PATH", ALL, CLI_SEC_OUTPUT, OWN,
@@ -480,6 +485,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_P12_PASS_FILE: cfg->p12_pass_file = arg; break;
 	case OPT_ALPN: cfg->alpn = arg; break;
 	case OPT_KEYLOG: cfg->keylog = arg; break;
+	case OPT_PCAP: cfg->pcap = arg; break;
 	case OPT_HTTP: cfg->http = true; break;
 	case OPT_LISTEN: cfg->listen = arg; break;
 	case OPT_CLIENT_CA: cfg->client_ca = arg; break;

@@ -39,6 +39,7 @@ struct cli_config {
 	unsigned max_conns;         /* --max-conns N (0: the default) */
 	unsigned keep;              /* --keep N (0: the default) */
 	const char *keylog;         /* --keylog FILE, else $SSLKEYLOGFILE */
+	const char *pcap;           /* --pcap FILE */
 	bool verify_strict;
 	bool text, wire;
 	int timeout_ms;

@@ -14,6 +14,10 @@
 /* Checks, before any network work, that path can be the key log (it is
  * created, empty, if missing). 0, or -1 with err (TL_EXIT_FILES). */
 int keylog_check(const char *path, struct tl_error *err);
+/* One secret as a key log line ("LABEL random secret\n") into buf (at
+ * least KEYLOG_LINE_MAX bytes); returns its length. */
+#define KEYLOG_LINE_MAX (48 + 1 + 64 + 1 + 128 + 2)
+size_t keylog_line(const struct tl_secret *s, char *buf);
 /* Appends every secret of the timeline to path. Returns the number of lines, or -1 with err. */
 int keylog_write(const struct timeline *tl, const char *path, struct tl_error *err);
 

@@ -35,6 +35,7 @@ struct serve_opts {
 	struct step_gate *gate;       /* step-gated mode, or NULL */
 	struct connlog *log;          /* numbers the connections and keeps the newest (required) */
 	struct waker *waker;          /* attached to each connection's timeline (a UI watches), or NULL */
+	size_t wire_limit;            /* keep each connection's bytes up to this (timeline_wire_keep); 0: not kept */
 	/* called once the socket listens (from the serving thread) */
 	void (*listening)(void *arg);
 	/* called when a connection ended, from its worker (calls may overlap);

@@ -314,6 +314,73 @@ void timeline_set_waker(struct timeline *tl, struct waker *w);
  * or the run finished, or timeout_ms passed (-1: no limit). Returns the count. */
 size_t timeline_wait(const struct timeline *tl, size_t seen, int timeout_ms);
 
+/*
+ * The bytes on the wire and where they went (for --pcap). Each side's
+ * reads and writes of a connection's socket, kept in the order they
+ * happened, as pieces of two byte streams (one per sender): only when
+ * timeline_wire_keep was called before the capture, and up to its limit
+ * per connection; what goes beyond is counted, not kept. When both sides
+ * run in one process (merge), the sender's writes are the stream and the
+ * receiver's reads are not kept again. None of this is a change readers
+ * are woken for: no view draws it.
+ */
+enum tl_ip { TL_IP_NONE = 0, TL_IP_V4, TL_IP_V6 };
+
+/* One end of a TCP connection. */
+struct tl_netaddr {
+	enum tl_ip ip;            /* TL_IP_NONE: no network address (the demo's socket pair) */
+	uint8_t addr[16];         /* network byte order: the first 4 bytes for IPv4 */
+	unsigned port;
+};
+
+/* What the timeline knows of a connection's wire. */
+struct tl_conn_wire {
+	struct tl_netaddr end[2]; /* the client's and the server's end, by enum tl_side */
+	int64_t connected_us;     /* when the addresses were recorded (the connection was made); -1: never */
+	uint64_t kept[2];         /* bytes kept of what each side sent */
+	uint64_t lost[2];         /* bytes each side sent beyond the limit (or memory): not kept */
+};
+
+/* One read or write: a piece of the stream its sender sent (len may be 0:
+ * a write that did not happen). */
+struct tl_wire_chunk {
+	unsigned conn;
+	enum tl_side from;        /* the sender */
+	int64_t t_us;             /* when it was written (just before), or read (by a receiver alone in the run) */
+	uint64_t offset;          /* where it starts in its sender's stream */
+	const uint8_t *bytes;     /* valid until timeline_wire_release or timeline_destroy */
+	size_t len;
+};
+
+/* The default limit of timeline_wire_keep, per connection. */
+#define TL_WIRE_LIMIT_DEFAULT (256u * 1024u)
+
+/* Keeps the wire from now on, up to limit bytes per connection (each read
+ * or write also counts 64 bytes of bookkeeping). Call before the capture. */
+void timeline_wire_keep(struct timeline *tl, size_t limit);
+/* A side read (outgoing false) n bytes of connection conn, or is about to
+ * write them (recorded before they leave, so that nothing the peer does in
+ * answer is recorded first); from is the sender. */
+void timeline_wire_add(struct timeline *tl, unsigned conn, enum tl_side from, bool outgoing, const uint8_t *p,
+		       size_t n);
+/* The last n bytes `from` was about to write were not written after all. */
+void timeline_wire_unsent(struct timeline *tl, unsigned conn, enum tl_side from, size_t n);
+/* Records the ends of connection conn (stamped with the current time). */
+void timeline_set_addrs(struct timeline *tl, unsigned conn, const struct tl_netaddr *client,
+			const struct tl_netaddr *server);
+/* What is known of connection conn's wire; false when nothing (no address, no byte). */
+bool timeline_wire_conn(const struct timeline *tl, unsigned conn, struct tl_conn_wire *out);
+/* Connections the wire knows anything of: highest conn + 1 (0: none). */
+unsigned timeline_wire_conn_count(const struct timeline *tl);
+/* Number of kept reads and writes (all connections, in the order they happened). */
+size_t timeline_wire_count(const struct timeline *tl);
+/* Copies piece i; false when i is out of range. */
+bool timeline_wire_get(const struct timeline *tl, size_t i, struct tl_wire_chunk *out);
+/* Frees the kept bytes (once written out); the counts stay, and nothing more is kept. */
+void timeline_wire_release(struct timeline *tl);
+/* The wall-clock time (microseconds since 1970) when the timeline was created. */
+int64_t timeline_wall_start_us(const struct timeline *tl);
+
 /* Human name of an event: "ClientHello", "ChangeCipherSpec", "Alert", ... (static). */
 const char *timeline_event_name(const struct tl_event *ev);
 /* True when the event is drawn as not delivered (not sent, or incomplete). */

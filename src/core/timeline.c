@@ -69,7 +69,11 @@ struct timeline {
 	atomic_int refs;             /* holders (timeline_hold); the last timeline_destroy frees */
 	timeline_note_hook note_hook;
 	void *note_arg;
+	struct tl_wire *wire;        /* the bytes on the wire and the addresses; NULL: none (see the end of this file) */
+	int64_t wall_start_us;       /* the wall clock at creation */
 };
+
+static void wire_free(struct tl_wire *w);
 
 /* Timeline ids: a memo keyed by (id, generation) never mistakes one timeline for another. */
 static atomic_uint_fast64_t next_id = 1;
@@ -98,6 +102,11 @@ struct timeline *timeline_create(bool merge)
 	tl->merge = merge;
 	tl->id = atomic_fetch_add(&next_id, 1);
 	clock_gettime(CLOCK_MONOTONIC, &tl->start);
+	{
+		struct timespec wall;
+		clock_gettime(CLOCK_REALTIME, &wall);
+		tl->wall_start_us = (int64_t)wall.tv_sec * 1000000 + wall.tv_nsec / 1000;
+	}
 	return tl;
 }
 
@@ -133,6 +142,7 @@ void timeline_destroy(struct timeline *tl)
 	free(tl->secrets);
 	if (tl->own_waker)
 		waker_free(tl->waker);
+	wire_free(tl->wire);
 	pthread_mutex_destroy(&tl->sync->lock);
 	pthread_cond_destroy(&tl->sync->changed);
 	free(tl->sync);
@@ -1044,4 +1054,266 @@ char *timeline_stored_text(const struct tl_event *ev, char *buf, size_t n)
 	else
 		snprintf(buf, n, "the first %s of %s bytes; the rest was not kept", kept, total);
 	return buf;
+}
+
+
+/* ---------------------------------------------------------------- the wire (timeline.h) */
+
+/* Bookkeeping each kept read or write counts against the limit. */
+#define WIRE_PIECE_COST 64u
+
+/* One kept read or write, its bytes after it. */
+struct wire_piece {
+	struct tl_wire_chunk c;
+	uint8_t bytes[];
+};
+
+/* A connection's wire, and what of the limit it used. */
+struct wire_conn {
+	struct tl_conn_wire w;
+	uint64_t used;
+	bool any;
+};
+
+/* The wire of a timeline. */
+struct tl_wire {
+	bool keep;                  /* timeline_wire_keep was called (and not released) */
+	size_t limit;               /* per connection */
+	struct wire_piece **pieces;
+	size_t count, cap;
+	struct wire_conn *conns;
+	size_t nconns;
+	unsigned nknown;            /* highest connection with anything known + 1 */
+};
+
+/* Frees the kept pieces. */
+static void wire_free_pieces(struct tl_wire *w)
+{
+	for (size_t i = 0; i < w->count; i++)
+		free(w->pieces[i]);
+	free(w->pieces);
+	w->pieces = NULL;
+	w->count = w->cap = 0;
+}
+
+/* Frees the wire. */
+static void wire_free(struct tl_wire *w)
+{
+	if (!w)
+		return;
+	wire_free_pieces(w);
+	free(w->conns);
+	free(w);
+}
+
+/* The wire, made on first use; NULL when out of memory. Lock held. */
+static struct tl_wire *wire_locked(struct timeline *tl)
+{
+	if (!tl->wire)
+		tl->wire = calloc(1, sizeof *tl->wire);
+	return tl->wire;
+}
+
+/* Connection conn's wire, growing the table; NULL when out of range or memory. Lock held. */
+static struct wire_conn *wire_conn_locked(struct tl_wire *w, unsigned conn)
+{
+	if (conn >= TL_MAX_CONN)
+		return NULL;
+	if (conn >= w->nconns) {
+		size_t ncap = w->nconns ? w->nconns : 4;
+		struct wire_conn *n;
+		while (ncap <= conn)
+			ncap *= 2;
+		n = realloc(w->conns, ncap * sizeof *n);
+		if (!n)
+			return NULL;
+		memset(n + w->nconns, 0, (ncap - w->nconns) * sizeof *n);
+		for (size_t i = w->nconns; i < ncap; i++)
+			n[i].w.connected_us = -1;
+		w->conns = n;
+		w->nconns = ncap;
+	}
+	if (conn + 1 > w->nknown)
+		w->nknown = conn + 1;
+	w->conns[conn].any = true;
+	return &w->conns[conn];
+}
+
+/* Keeps the wire from now on, up to limit bytes per connection. */
+void timeline_wire_keep(struct timeline *tl, size_t limit)
+{
+	struct tl_wire *w;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	w = wire_locked(tl);
+	if (w) {
+		w->keep = true;
+		w->limit = limit;
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* Keeps one piece of conn's stream from `from` (what fits the limit), and counts the rest lost. Lock held. */
+static void wire_add_locked(struct timeline *tl, struct tl_wire *w, struct wire_conn *wc, unsigned conn,
+			    enum tl_side from, const uint8_t *p, size_t n)
+{
+	struct wire_piece *piece = NULL;
+	size_t keep = 0;
+
+	if (wc->w.lost[from] == 0 && wc->used + WIRE_PIECE_COST < w->limit) {
+		keep = w->limit - wc->used - WIRE_PIECE_COST < n ? (size_t)(w->limit - wc->used - WIRE_PIECE_COST) : n;
+		if (w->count == w->cap) {
+			size_t ncap = w->cap ? w->cap * 2 : 64;
+			struct wire_piece **np = realloc(w->pieces, ncap * sizeof *np);
+			if (np) {
+				w->pieces = np;
+				w->cap = ncap;
+			}
+		}
+		if (w->count < w->cap)
+			piece = malloc(sizeof *piece + keep);
+	}
+	if (!piece)
+		keep = 0;     /* a stream with a hole ends where the hole starts */
+	wc->w.lost[from] += n - keep;
+	if (!piece)
+		return;
+	piece->c.conn = conn;
+	piece->c.from = from;
+	piece->c.t_us = timeline_now(tl);
+	piece->c.offset = wc->w.kept[from];
+	piece->c.bytes = piece->bytes;
+	piece->c.len = keep;
+	memcpy(piece->bytes, p, keep);
+	w->pieces[w->count++] = piece;
+	wc->w.kept[from] += keep;
+	wc->used += keep + WIRE_PIECE_COST;
+}
+
+/* A side read, or is about to write, n bytes of connection conn. */
+void timeline_wire_add(struct timeline *tl, unsigned conn, enum tl_side from, bool outgoing, const uint8_t *p,
+		       size_t n)
+{
+	struct wire_conn *wc;
+
+	if (n == 0 || (tl->merge && !outgoing))
+		return;     /* both sides in the run: the sender's writes are the stream */
+	pthread_mutex_lock(&tl->sync->lock);
+	if (tl->wire && tl->wire->keep && (wc = wire_conn_locked(tl->wire, conn)) != NULL)
+		wire_add_locked(tl, tl->wire, wc, conn, from, p, n);
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* The last n bytes `from` was about to write were not written: they leave its stream. */
+void timeline_wire_unsent(struct timeline *tl, unsigned conn, enum tl_side from, size_t n)
+{
+	struct tl_wire *w;
+	struct wire_conn *wc;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	w = tl->wire;
+	if (w && conn < w->nconns) {
+		wc = &w->conns[conn];
+		uint64_t k = n < wc->w.lost[from] ? n : wc->w.lost[from];
+		wc->w.lost[from] -= k;
+		n -= (size_t)k;
+		for (size_t i = w->count; i-- > 0 && n > 0;) {
+			struct tl_wire_chunk *c = &w->pieces[i]->c;
+			if (c->conn != conn || c->from != from)
+				continue;
+			k = n < c->len ? n : c->len;
+			c->len -= (size_t)k;
+			wc->w.kept[from] -= k;
+			wc->used -= k;
+			n -= (size_t)k;
+		}
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* Records the ends of a connection. */
+void timeline_set_addrs(struct timeline *tl, unsigned conn, const struct tl_netaddr *client,
+			const struct tl_netaddr *server)
+{
+	struct tl_wire *w;
+	struct wire_conn *wc;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	if ((w = wire_locked(tl)) != NULL && (wc = wire_conn_locked(w, conn)) != NULL) {
+		wc->w.end[TL_CLIENT] = *client;
+		wc->w.end[TL_SERVER] = *server;
+		wc->w.connected_us = timeline_now(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* What is known of a connection's wire. */
+bool timeline_wire_conn(const struct timeline *tl, unsigned conn, struct tl_conn_wire *out)
+{
+	const struct timeline *m = tl;
+	bool any = false;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (m->wire && conn < m->wire->nconns && m->wire->conns[conn].any) {
+		*out = m->wire->conns[conn].w;
+		any = true;
+	}
+	pthread_mutex_unlock(&m->sync->lock);
+	return any;
+}
+
+/* Connections the wire knows anything of. */
+unsigned timeline_wire_conn_count(const struct timeline *tl)
+{
+	const struct timeline *m = tl;
+	unsigned n;
+
+	pthread_mutex_lock(&m->sync->lock);
+	n = m->wire ? m->wire->nknown : 0;
+	pthread_mutex_unlock(&m->sync->lock);
+	return n;
+}
+
+/* Number of kept pieces. */
+size_t timeline_wire_count(const struct timeline *tl)
+{
+	const struct timeline *m = tl;
+	size_t n;
+
+	pthread_mutex_lock(&m->sync->lock);
+	n = m->wire ? m->wire->count : 0;
+	pthread_mutex_unlock(&m->sync->lock);
+	return n;
+}
+
+/* Copies piece i. */
+bool timeline_wire_get(const struct timeline *tl, size_t i, struct tl_wire_chunk *out)
+{
+	const struct timeline *m = tl;
+	bool ok = false;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (m->wire && i < m->wire->count) {
+		*out = m->wire->pieces[i]->c;
+		ok = true;
+	}
+	pthread_mutex_unlock(&m->sync->lock);
+	return ok;
+}
+
+/* Frees the kept bytes; the counts stay. */
+void timeline_wire_release(struct timeline *tl)
+{
+	pthread_mutex_lock(&tl->sync->lock);
+	if (tl->wire) {
+		wire_free_pieces(tl->wire);
+		tl->wire->keep = false;
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* The wall clock at creation. */
+int64_t timeline_wall_start_us(const struct timeline *tl)
+{
+	return tl->wall_start_us;
 }

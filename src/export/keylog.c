@@ -49,6 +49,20 @@ static int keylog_open(const char *path, struct tl_error *err)
 	return fd;
 }
 
+/* One secret as a key log line. */
+size_t keylog_line(const struct tl_secret *s, char *buf)
+{
+	size_t used = strlen(s->label) < 48 ? strlen(s->label) : 47;
+
+	memcpy(buf, s->label, used);
+	buf[used++] = ' ';
+	hex(buf, &used, s->client_random, sizeof s->client_random);
+	buf[used++] = ' ';
+	hex(buf, &used, s->secret, s->len < sizeof s->secret ? s->len : sizeof s->secret);
+	buf[used++] = '\n';
+	return used;
+}
+
 /* Checks that the key log can be written, before any network work. */
 int keylog_check(const char *path, struct tl_error *err)
 {
@@ -71,16 +85,12 @@ int keylog_write(const struct timeline *tl, const char *path, struct tl_error *e
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct tl_secret s;
-		char line[48 + 1 + 64 + 1 + 128 + 2];
+		char line[KEYLOG_LINE_MAX];
 		size_t used;
 
 		if (!timeline_get_secret(tl, i, &s))
 			continue;
-		used = (size_t)snprintf(line, sizeof line, "%s ", s.label);
-		hex(line, &used, s.client_random, sizeof s.client_random);
-		line[used++] = ' ';
-		hex(line, &used, s.secret, s.len);
-		line[used++] = '\n';
+		used = keylog_line(&s, line);
 		if (write(fd, line, used) != (ssize_t)used) {
 			int e = errno;
 			memset(line, 0, sizeof line);

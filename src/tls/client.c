@@ -4,6 +4,7 @@
  */
 #include "tlsladder/client.h"
 #include "tlsladder/credcheck.h"
+#include "tlsladder/netaddr.h"
 
 #include "creds.h"
 
@@ -299,6 +300,7 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	ro.gate = o->gate;
 	snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
 	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
+	netaddr_record(tl, 0, fd, TL_CLIENT);
 	rc = endpoint_run(ep, fd, tl, 0, &ro);
 	close(fd);
 	endpoint_free(ep);

@@ -97,6 +97,8 @@ void outcome_sniff_more(struct conn *c)
 			n = recv(c->fd, c->first_in + c->first_in_len, sizeof c->first_in - c->first_in_len, MSG_DONTWAIT);
 		if (n <= 0)
 			return;
+		if (c->capture)
+			timeline_wire_add(c->tl, c->conn, c->peer, false, c->first_in + c->first_in_len, (size_t)n);
 		c->first_in_len += (unsigned)n;
 		if (!sniff_wants_more(c->first_in, c->first_in_len))
 			return;

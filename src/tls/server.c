@@ -6,6 +6,7 @@
  */
 #include "tlsladder/server.h"
 #include "tlsladder/connlog.h"
+#include "tlsladder/netaddr.h"
 #include "tlsladder/waker.h"
 
 #include <arpa/inet.h>
@@ -257,6 +258,9 @@ static bool accept_one(struct pool *p, int lfd)
 			timeline_set_waker(j->tl, o->waker);
 		snprintf(note, sizeof note, "connection %" PRIu64 " from %s", number, who);
 		timeline_note(j->tl, TL_EV_NOTE, TL_SERVER, 0, note);
+		netaddr_record(j->tl, 0, fd, TL_SERVER);
+		if (o->wire_limit)
+			timeline_wire_keep(j->tl, o->wire_limit);
 		connlog_add(o->log, number, j->tl);
 		if (hand_over(p, j, why, sizeof why))
 			return !o->once;

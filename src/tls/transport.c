@@ -11,6 +11,9 @@
  * connection, and later pulls are served from it. The bytes reach the
  * record parser when GnuTLS pulls them, in the order and pieces it asks
  * for, so the ladder is the same as with one read per pull.
+ *
+ * The bytes that were written and read are kept in the timeline's wire
+ * (for --pcap; timeline.h).
  */
 #include "conn.h"
 #include "tls_internal.h"
@@ -102,6 +105,14 @@ static int transport_again(struct conn *c, short events, int timeout_errno)
 	return 1;
 }
 
+/* n bytes the peer sent were read: kept for the wire, then parsed. */
+static void took_in(struct conn *c, const uint8_t *p, size_t n)
+{
+	if (c->capture)
+		timeline_wire_add(c->tl, c->conn, c->peer, false, p, n);
+	hooks_took_in(c, p, n);
+}
+
 /* Bytes read ahead and not handed to GnuTLS yet. */
 static size_t buffered(const struct conn *c)
 {
@@ -143,7 +154,7 @@ static size_t take(struct conn *c, uint8_t *data, size_t len, bool parse)
 	memcpy(data, c->inbuf + c->in_off, n);
 	c->in_off += n;
 	if (parse && n > 0)
-		hooks_took_in(c, data, n);
+		took_in(c, data, n);
 	return n;
 }
 
@@ -238,6 +249,8 @@ ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 	seen = pushed_before(c, p, len);
 	if (seen < len)
 		hooks_feed(c, DIR_OUT, p + seen, len - seen);
+	if (c->capture)
+		timeline_wire_add(c->tl, c->conn, c->self, true, p, len);   /* before it leaves (timeline.h) */
 	while (done < len) {
 		ssize_t n = send(c->fd, p + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
 		int err = errno;
@@ -246,6 +259,8 @@ ssize_t transport_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
 			c->out_written += (uint64_t)n;
 			delivery_settle_written(c);
 		} else if (transport_again(c, POLLOUT, ETIMEDOUT) < 0) {
+			if (c->capture)
+				timeline_wire_unsent(c->tl, c->conn, c->self, len - done);
 			write_failed(c, err, p, done, len);
 			return done > 0 ? (ssize_t)done : -1;
 		}
