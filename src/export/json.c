@@ -154,15 +154,21 @@ static json_t *finished_json(const struct timeline *tl, bool secrets)
 	return arr;
 }
 
-/* The secrets of the key log. */
-static json_t *secrets_json(const struct timeline *tl)
+/* The secrets of the key log: with their values only when asked (else each is marked withheld). */
+static json_t *secrets_json(const struct timeline *tl, bool values)
 {
 	json_t *arr = json_array();
 	size_t n = timeline_secret_count(tl);
 
 	for (size_t i = 0; arr && i < n; i++) {
 		struct tl_secret s;
-		if (timeline_get_secret(tl, i, &s) && !push(arr, jsonfields_put(&jsonfields_secret, &s, true))) {
+		if (!timeline_get_secret(tl, i, &s))
+			continue;
+		if (!values) {
+			memset(s.secret, 0, sizeof s.secret);
+			s.withheld = true;
+		}
+		if (!push(arr, jsonfields_put(&jsonfields_secret, &s, values && !s.withheld))) {
 			json_decref(arr);
 			arr = NULL;
 		}
@@ -263,10 +269,8 @@ static json_t *doc_json(const struct timeline *tl, const struct json_run *run, b
 	json_t *doc = head_json(run, secrets, tl);
 	bool ok = set(doc, "events", events_json(tl)) && set(doc, "connections", conns_json(tl)) &&
 		  set(doc, "finished", finished_json(tl, secrets)) && set(doc, "summary", summary_json(tl)) &&
-		  set(doc, "diagnosis", diagnosis_json(tl, run->mode));
+		  set(doc, "diagnosis", diagnosis_json(tl, run->mode)) && set(doc, "secrets", secrets_json(tl, secrets));
 
-	if (ok && secrets)
-		ok = set(doc, "secrets", secrets_json(tl));
 	if (!ok) {
 		json_decref(doc);
 		return NULL;

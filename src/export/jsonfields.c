@@ -257,7 +257,8 @@ static const struct jf_field secret_rows[] = {
 	ROW(S, label, JF_STR, NULL),
 	ROW(S, client_random, JF_HEX, NULL),
 	ROW(S, len, JF_SIZE, NULL),
-	ROWN(S, secret, JF_HEXN, len, NULL),
+	SECRET(S, secret, JF_HEXN, len),
+	ROW(S, withheld, JF_BOOL, NULL),
 };
 #undef S
 TABLE(jsonfields_secret, struct tl_secret, "secret", secret_rows);

@@ -74,8 +74,8 @@ int keylog_write(const struct timeline *tl, const char *path, struct tl_error *e
 		char line[48 + 1 + 64 + 1 + 128 + 2];
 		size_t used;
 
-		if (!timeline_get_secret(tl, i, &s))
-			continue;
+		if (!timeline_get_secret(tl, i, &s) || s.withheld)
+			continue;          /* a run saved without its secrets: their values are not at hand */
 		used = (size_t)snprintf(line, sizeof line, "%s ", s.label);
 		hex(line, &used, s.client_random, sizeof s.client_random);
 		line[used++] = ' ';
