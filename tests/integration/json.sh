@@ -23,7 +23,8 @@ scenarios=$("$bin" demo --list | awk '/^  [a-z]/ { print $1 }')
 
 # same NAME LIVE REPLAY: the two outputs are equal line for line
 same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else bad "$1: the replay differs:"; diff "$2" "$3" | head -20; fi
+	if [ ! -s "$2" ]; then bad "$1: the live run printed nothing"
+	elif cmp -s "$2" "$3"; then ok "$1"; else bad "$1: the replay differs:"; diff "$2" "$3" | head -20; fi
 }
 # valid FILE...: every document matches the schema
 valid() {
@@ -54,6 +55,7 @@ for sc in $scenarios; do
 		live_rc=$?
 		"$bin" --replay "$tmp/$sc.json" --text $opts >"$tmp/replay" 2>"$tmp/replay.err"
 		rc=$?
+		[ -s "$tmp/$sc.json" ] && [ "$live_rc" -ne 2 ] || bad "demo $sc ${opts}: nothing saved (exit $live_rc)"
 		same "demo $sc ${opts:-(messages)}: replay = live" "$tmp/live" "$tmp/replay"
 		[ "$rc" -eq "$live_rc" ] && ok "demo $sc ${opts}: replay exits $rc like the live run" ||
 			bad "demo $sc ${opts}: replay exits $rc, the live run $live_rc"
