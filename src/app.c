@@ -681,7 +681,10 @@ static int run_replay(const struct cli_config *cfg)
 		memset(&r, 0, sizeof r);
 		r.tl = tl;
 		r.serve_view = serve;
-		snprintf(target, sizeof target, "%s (replay)", run.target);
+		if (serve)
+			snprintf(target, sizeof target, "%s, connection %" PRIu64 " (replay)", run.target, run.conn_number);
+		else
+			snprintf(target, sizeof target, "%s (replay)", run.target);
 		ui_show(cfg, &r, target);
 	} else if (print_text(cfg) && (run.mode != JSON_MODE_CLIENT || timeline_count(tl) > 0)) {
 		struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,

@@ -263,6 +263,14 @@ if have tmux; then
 	for ((i = 0; i < 100; i++)); do [ -s "$tmp/ui.rc" ] && break; sleep 0.05; done
 	[ "$(cat "$tmp/ui.rc" 2>/dev/null)" = 4 ] && ok "interactive replay exits 4, the saved run's code" ||
 		bad "interactive replay exit code $(cat "$tmp/ui.rc" 2>/dev/null)"
+	# a serve file: the server's view of the connection asked for
+	if [ -s "$tmp/serve.jsonl" ]; then
+		T kill-session -t ui 2>/dev/null
+		T new-session -d -s ui -x 160 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TLSLADDER_DATADIR=$src $(printf '%q' "$bin") --replay $(printf '%q' "$tmp/serve.jsonl") --conn 2; sleep 60"
+		wait_screen 'serve 127\.0\.0\.1 port [0-9]+, connection 2 \(replay\)' "interactive replay of serve: the header names connection 2"
+		wait_screen '^ +1 . note: connection 2 from 127\.0\.0\.1' "interactive replay of serve: connection 2's ladder"
+		T send-keys -t ui q
+	fi
 	T kill-server 2>/dev/null
 else
 	echo "skip tmux is not installed"
