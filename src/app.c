@@ -17,6 +17,8 @@
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/inspect.h"
+#include "tlsladder/json.h"
+#include "tlsladder/jsonload.h"
 #include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/pcap.h"
@@ -117,6 +119,44 @@ static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl,
 	if (finished)
 		rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	return finished ? rc : TL_EXIT_CANCELLED;
+}
+
+/* --json's stream (opened before any network work; serve writes a line per connection). */
+static FILE *json_out;
+
+/* Fills what a saved run says about itself besides the timeline. */
+static void json_run_of(struct json_run *run, enum json_mode mode, const char *scenario, const char *target,
+			const char *title, uint64_t number, int rc)
+{
+	memset(run, 0, sizeof *run);
+	run->mode = mode;
+	snprintf(run->scenario, sizeof run->scenario, "%s", scenario ? scenario : "");
+	snprintf(run->target, sizeof run->target, "%s", target);
+	snprintf(run->title, sizeof run->title, "%s", title);
+	run->conn_number = number;
+	run->exit_code = rc;
+}
+
+/* --json and --summary-json once a run (or a serve connection) ended; returns the exit code, TL_EXIT_FILES
+ * when the document could not be written (reported). */
+static int save_run(const struct cli_config *cfg, const struct timeline *tl, struct json_run *run)
+{
+	struct tl_error err = { 0, "" };
+
+	if (json_out && json_write(json_out, tl, run, cfg->json_secrets, &err) < 0) {
+		complain(err.msg);
+		if (run->exit_code == TL_EXIT_OK)
+			run->exit_code = TL_EXIT_FILES;
+	}
+	if (cfg->summary_json)
+		json_summary(stdout, tl, run);
+	return run->exit_code;
+}
+
+/* True when the text ladder goes to stdout (not when stdout carries JSON). */
+static bool print_text(const struct cli_config *cfg)
+{
+	return !cfg->summary_json && !(cfg->json && strcmp(cfg->json, "-") == 0);
 }
 
 /* ---------------------------------------------------------------- what the capture is given */
@@ -236,15 +276,21 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 	timeline_wire_release(tl);      /* written: the bytes are not needed any more */
 	if (sc->pcap_err.msg[0] && code == TL_EXIT_OK)
 		code = TL_EXIT_FILES;
-	if (sc->print) {
-		char title[96];
+	if (sc->print || json_out || sc->cfg->summary_json) {
+		char title[96], target[200];
 		struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
 					.tree = tree_of, .only_conn = 0, .conn_number = number };
+		struct json_run run;
 		snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
 		to.title = title;
-		text_write(stdout, tl, &to);
-		fputc('\n', stdout);
-		fflush(stdout);
+		if (sc->print && print_text(sc->cfg)) {
+			text_write(stdout, tl, &to);
+			fputc('\n', stdout);
+			fflush(stdout);
+		}
+		snprintf(target, sizeof target, "serve %s port %s", sc->so->listen, sc->so->port);
+		json_run_of(&run, JSON_MODE_SERVE, NULL, target, title, number, code);
+		code = save_run(sc->cfg, tl, &run);
 	}
 	pthread_mutex_unlock(&sc->out);
 	return code;
@@ -288,6 +334,7 @@ struct runner {
 	const struct demo_scenario *sc;
 	const char *certs;
 	struct timeline *tl;
+	bool serve_view;              /* the server's view, one connection at a time (serve, or its replay) */
 	int cancel[2];
 	struct step_gate *gate;
 	int rc;
@@ -339,7 +386,7 @@ static void ui_show(const struct cli_config *cfg, const struct runner *r, const 
 	src.explain = explain_event;
 	src.tree = tree_of;
 	src.tree_arg = NULL;
-	src.per_conn = r->serve != NULL;
+	src.per_conn = r->serve_view;
 	src.log = r->log;
 	setlocale(LC_ALL, "");      /* the interactive ladder follows the terminal's locale (UTF-8: box drawing) */
 	memset(&uo, 0, sizeof uo);
@@ -365,6 +412,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	r.cfg = cfg;
 	r.sc = sc;
 	r.serve = serve;
+	r.serve_view = serve != NULL;
 	r.certs = certs;
 	r.tl = timeline_create(sc != NULL);
 	if (!r.tl || pipe(r.cancel) != 0) {
@@ -419,7 +467,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 /* True when the interactive ladder should open. */
 static bool want_ui(const struct cli_config *cfg)
 {
-	return !cfg->text && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+	return !cfg->text && !cfg->json && !cfg->summary_json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 }
 
 /* ---------------------------------------------------------------- the modes */
@@ -482,12 +530,20 @@ static int run_demo(const struct cli_config *cfg)
 		return err.code;
 	}
 	to.title = title;
-	text_write(stdout, tl, &to);
+	if (print_text(cfg))
+		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
+	{
+		struct json_run run;
+		char target[96];
+		snprintf(target, sizeof target, "demo %s", sc->name);
+		json_run_of(&run, JSON_MODE_DEMO, sc->name, target, title, 0, rc);
+		rc = save_run(cfg, tl, &run);
+	}
 	timeline_destroy(tl);
 	return rc;
 }
@@ -531,13 +587,18 @@ static int run_client(const struct cli_config *cfg)
 	}
 	snprintf(heading, sizeof heading, "tlsladder %s", title);
 	to.title = heading;
-	if (timeline_count(tl) > 0)
+	if (timeline_count(tl) > 0 && print_text(cfg))
 		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
+	{
+		struct json_run run;
+		json_run_of(&run, JSON_MODE_CLIENT, NULL, title, heading, 0, rc);
+		rc = save_run(cfg, tl, &run);
+	}
 	if (err.msg[0])
 		complain(err.msg);
 	else if (rc != TL_EXIT_OK) {
@@ -657,6 +718,47 @@ static int run_serve(const struct cli_config *cfg)
 	return serve_text(cfg, &so);
 }
 
+/* Shows a saved run: the interactive ladder over the loaded timeline, or the
+ * text ladder as the live run printed it; exits with the saved exit code. */
+static int run_replay(const struct cli_config *cfg)
+{
+	struct tl_error err = { 0, "" };
+	struct json_run run;
+	struct timeline *tl = jsonload_file(cfg->replay, cfg->replay_conn, &run, &err);
+	bool serve = false;
+	int rc;
+
+	if (!tl) {
+		complain(err.msg);
+		return err.code;
+	}
+	serve = run.mode == JSON_MODE_SERVE;
+	if (want_ui(cfg)) {
+		struct runner r;
+		char target[400];
+		memset(&r, 0, sizeof r);
+		r.tl = tl;
+		r.serve_view = serve;
+		if (serve)
+			snprintf(target, sizeof target, "%s, connection %" PRIu64 " (replay)", run.target, run.conn_number);
+		else
+			snprintf(target, sizeof target, "%s (replay)", run.target);
+		ui_show(cfg, &r, target);
+	} else if (print_text(cfg) && (run.mode != JSON_MODE_CLIENT || timeline_count(tl) > 0)) {
+		struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,
+					.client_only = run.mode == JSON_MODE_CLIENT, .server_only = serve,
+					.only_conn = serve ? 0 : -1, .conn_number = run.conn_number };
+		text_write(stdout, tl, &to);
+		if (serve)
+			fputc('\n', stdout);
+	}
+	rc = write_keylog(cfg, tl) ? run.exit_code : TL_EXIT_FILES;
+	run.exit_code = rc;
+	rc = save_run(cfg, tl, &run);
+	timeline_destroy(tl);
+	return rc;
+}
+
 /* Runs the configured mode. */
 int app_run(const struct cli_config *cfg)
 {
@@ -687,7 +789,21 @@ int app_run(const struct cli_config *cfg)
 		complain(err.msg);
 		return err.code;
 	}
-	rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : cfg->mode == CLI_SERVE ? run_serve(cfg) : run_demo(cfg);
+	if (cfg->json && !(json_out = json_open(cfg->json, cfg->json_secrets, &err))) {
+		complain(err.msg);          /* before any network work */
+		session_global_deinit();
+		return err.code;
+	}
+	if (cfg->replay)
+		rc = run_replay(cfg);
+	else
+		rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : cfg->mode == CLI_SERVE ? run_serve(cfg) : run_demo(cfg);
+	if (!json_close(json_out, cfg->json, &err)) {
+		complain(err.msg);
+		if (rc == TL_EXIT_OK)
+			rc = TL_EXIT_FILES;
+	}
+	json_out = NULL;
 	session_global_deinit();
 	return rc;
 }

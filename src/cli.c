@@ -24,7 +24,7 @@ enum {
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
-	OPT_PCAP
+	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN
 };
 
 #define ALL CLI_IN_ALL
@@ -56,6 +56,14 @@ static const struct cli_option options[] = {
 	  "colours: default, light, mono, classroom, or a theme file" },
 	{ OPT_ASCII, "ascii", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "draw with ASCII only (no box drawing or arrows)" },
+	{ OPT_JSON, "json", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also save the run as JSON to FILE (- for stdout), for --replay;\n"
+	  "serve writes one line per connection (docs/json-format.md)" },
+	{ OPT_JSON_SECRETS, "json-secrets", NULL, ALL, CLI_SEC_OUTPUT, OWN,
+	  "put the session secrets in the JSON too (the file is created 0600)" },
+	{ OPT_SUMMARY_JSON, "summary-json", NULL, ALL, CLI_SEC_OUTPUT, OWN,
+	  "print one JSON object instead of the ladder: outcome, diagnosis\n"
+	  "codes, exit code, version, suite, chain verdicts" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
 	  "one deadline for the whole run (default 10); it starts after\n"
@@ -135,6 +143,12 @@ static const struct cli_option options[] = {
 	{ OPT_LIST, "list", NULL, DEMO, CLI_SEC_DEMO, OWN,
 	  "list the scenarios" },
 
+	{ OPT_REPLAY, "replay", "FILE", DEMO, CLI_SEC_REPLAY, OWN,
+	  "show a run saved with --json, with no network (interactive, or\n"
+	  "--text, -v, --wire); exits with the saved run's exit code" },
+	{ OPT_CONN, "conn", "N", DEMO, CLI_SEC_REPLAY, OWN,
+	  "with a file serve wrote: its connection N (default: the first)" },
+
 	{ 'h', "help", NULL, ALL, CLI_SEC_OTHER, OWN,
 	  "this text" },
 	{ 'V', "version", NULL, ALL, CLI_SEC_OTHER, OWN,
@@ -159,6 +173,7 @@ static const char *const section_titles[CLI_SEC_COUNT] = {
 	[CLI_SEC_CLIENT] = "Client mode:",
 	[CLI_SEC_SERVE] = "Server mode (tlsladder serve; default: the demo certificate on 127.0.0.1 port 4433):",
 	[CLI_SEC_DEMO] = "Demo:",
+	[CLI_SEC_REPLAY] = "Replay (tlsladder --replay FILE [--text]):",
 	[CLI_SEC_OTHER] = NULL,
 };
 
@@ -169,6 +184,7 @@ static const char usage_head[] =
 	"       tlsladder demo --list                  the demo scenarios\n"
 	"       tlsladder [OPTIONS] HOST[:PORT]        a real handshake with a server (port 443)\n"
 	"       tlsladder serve [OPTIONS] [PORT]       a TLS server showing each client's handshake\n"
+	"       tlsladder --replay FILE [OPTIONS]      a run saved with --json, with no network\n"
 	"\n"
 	"Performs a real TLS handshake with GnuTLS and shows it as a client/server\n"
 	"ladder, one line per message, then what was negotiated and verified.\n"
@@ -442,6 +458,11 @@ static int apply_valued(int c, const char *arg, struct cli_config *cfg, struct t
 			return -1;
 		cfg->grace_ms = (int)v;
 		return 0;
+	case OPT_CONN:
+		if (parse_num(arg, 1, 1000000000L, &v, "--conn", err) < 0)
+			return -1;
+		cfg->replay_conn = (unsigned long)v;
+		return 0;
 	case OPT_MAX_CONNS:
 	case OPT_KEEP:
 		if (parse_num(arg, 1, 100000, &v, c == OPT_KEEP ? "--keep" : "--max-conns", err) < 0)
@@ -497,6 +518,10 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_THEME: cfg->theme = arg; break;
 	case OPT_STEP: cfg->step = true; break;
 	case OPT_ASCII: cfg->ascii = true; break;
+	case OPT_JSON: cfg->json = arg; break;
+	case OPT_JSON_SECRETS: cfg->json_secrets = true; break;
+	case OPT_SUMMARY_JSON: cfg->summary_json = true; break;
+	case OPT_REPLAY: cfg->replay = arg; break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -541,6 +566,14 @@ static int check_options(const struct parse_state *st, struct cli_config *cfg, s
 		return tl_error_set(err, TL_EXIT_USAGE, "--p12-pass-file needs --p12");
 	if (cfg->cafile && cfg->capath)
 		return tl_error_set(err, TL_EXIT_USAGE, "use either --cafile or --capath, not both");
+	if (cfg->json_secrets && !cfg->json)
+		return tl_error_set(err, TL_EXIT_USAGE, "--json-secrets goes with --json FILE");
+	if (cfg->summary_json && cfg->json && strcmp(cfg->json, "-") == 0)
+		return tl_error_set(err, TL_EXIT_USAGE, "--summary-json and --json - cannot both write to standard output");
+	if (cfg->replay && cfg->json && strcmp(cfg->replay, cfg->json) == 0)
+		return tl_error_set(err, TL_EXIT_USAGE, "--json would overwrite the file --replay reads");
+	if (cfg->replay_conn && !cfg->replay)
+		return tl_error_set(err, TL_EXIT_USAGE, "--conn goes with --replay FILE");
 	if (!cfg->keylog && getenv("SSLKEYLOGFILE") && *getenv("SSLKEYLOGFILE"))
 		cfg->keylog = getenv("SSLKEYLOGFILE");
 	return 0;
@@ -602,6 +635,8 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 							"--once, --max-conns and --keep are for tlsladder serve");
 	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
 		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
+	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
+		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "no demo scenario called \"%s\" (tlsladder demo --list)", cfg->scenario);
 	return 0;

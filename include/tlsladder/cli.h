@@ -49,13 +49,19 @@ struct cli_config {
 	bool step;                  /* pause before each flight */
 	bool ascii;                 /* UI without box drawing */
 	int verbose;                /* text: -v trees, -vv trees with hex */
+	/* saved runs */
+	const char *json;           /* --json FILE ("-": stdout) */
+	bool json_secrets;          /* --json-secrets */
+	bool summary_json;          /* --summary-json */
+	const char *replay;         /* --replay FILE: a saved run instead of a capture */
+	unsigned long replay_conn;  /* --conn N: serve's connection N of the file (0: the first document) */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */
 enum { CLI_IN_DEMO = 1, CLI_IN_CLIENT = 2, CLI_IN_SERVE = 4, CLI_IN_ALL = 7 };
 
 /* The sections of --help that list options, in their order. */
-enum cli_section { CLI_SEC_OUTPUT, CLI_SEC_TIMING, CLI_SEC_CLIENT, CLI_SEC_SERVE, CLI_SEC_DEMO, CLI_SEC_OTHER, CLI_SEC_COUNT };
+enum cli_section { CLI_SEC_OUTPUT, CLI_SEC_TIMING, CLI_SEC_CLIENT, CLI_SEC_SERVE, CLI_SEC_DEMO, CLI_SEC_REPLAY, CLI_SEC_OTHER, CLI_SEC_COUNT };
 
 /* Where a row's name goes in --help: a line of its own; after the previous
  * row's name on its line, with ", " ("-4, -6") or " " ("--cert FILE --key

@@ -128,6 +128,8 @@ struct tl_secret {
 	uint8_t client_random[32];
 	uint8_t secret[64];
 	size_t len;
+	bool withheld;            /* known to exist, its value not at hand (a run saved without its secrets):
+				     secret[] holds nothing, and nothing is derived from it */
 };
 
 /* Why the client stopped reading after the handshake. */

@@ -88,8 +88,8 @@ int keylog_write(const struct timeline *tl, const char *path, struct tl_error *e
 		char line[KEYLOG_LINE_MAX];
 		size_t used;
 
-		if (!timeline_get_secret(tl, i, &s))
-			continue;
+		if (!timeline_get_secret(tl, i, &s) || s.withheld)
+			continue;          /* a run saved without its secrets: their values are not at hand */
 		used = keylog_line(&s, line);
 		if (write(fd, line, used) != (ssize_t)used) {
 			int e = errno;

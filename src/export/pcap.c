@@ -284,7 +284,7 @@ static void write_secrets(struct pcap_out *o, const struct timeline *tl, unsigne
 	le32(b + 8, SECRETS_TLS_KEYLOG);
 	for (size_t i = 0; i < n && used + KEYLOG_LINE_MAX + 8 < sizeof o->block; i++) {
 		struct tl_secret s;
-		if (timeline_get_secret(tl, i, &s) && s.conn == conn)
+		if (timeline_get_secret(tl, i, &s) && s.conn == conn && !s.withheld)
 			used += keylog_line(&s, (char *)b + used);
 		memset(&s, 0, sizeof s);
 	}

@@ -356,12 +356,13 @@ static enum finished_reason transcript_hash(const struct timeline *tl, const str
 	return why;
 }
 
+/* The secret by label for the connection, with its value (a withheld one is not found: see secret_withheld). */
 static bool secret_find(const struct timeline *tl, const struct conn_params *p, const char *label, struct tl_secret *out)
 {
 	size_t n = timeline_secret_count(tl);
 
 	for (size_t i = 0; i < n; i++) {
-		if (!timeline_get_secret(tl, i, out))
+		if (!timeline_get_secret(tl, i, out) || out->withheld)
 			continue;
 		if (out->conn == p->conn && strcmp(out->label, label) == 0 &&
 		    memcmp(out->client_random, p->client_random, sizeof out->client_random) == 0)
@@ -369,6 +370,24 @@ static bool secret_find(const struct timeline *tl, const struct conn_params *p, 
 	}
 	memset(out, 0, sizeof *out);
 	return false;
+}
+
+/* What the key schedule says of a secret that exists but whose value the timeline does not hold. */
+#define SECRET_WITHHELD "captured, but not in this saved run (it was saved without --json-secrets)"
+
+/* True when the connection's secret by label is known to exist, its value withheld (tl_secret.withheld). */
+static bool secret_withheld(const struct timeline *tl, const struct conn_params *p, const char *label)
+{
+	size_t n = timeline_secret_count(tl);
+	bool found = false;
+
+	for (size_t i = 0; i < n && !found; i++) {
+		struct tl_secret s;
+		found = timeline_get_secret(tl, i, &s) && s.withheld && s.conn == p->conn && strcmp(s.label, label) == 0 &&
+			memcmp(s.client_random, p->client_random, sizeof s.client_random) == 0;
+	memset(&s, 0, sizeof s);
+	}
+	return found;
 }
 
 /*
@@ -387,7 +406,7 @@ static bool master_find(const struct timeline *tl, const struct conn_params *p, 
 		return true;
 	for (size_t i = 0; p->resumed12 && i < n; i++) {
 		struct tl_secret s;
-		if (timeline_get_secret(tl, i, &s) && strcmp(s.label, "CLIENT_RANDOM") == 0 && s.conn < p->conn &&
+		if (timeline_get_secret(tl, i, &s) && !s.withheld && strcmp(s.label, "CLIENT_RANDOM") == 0 && s.conn < p->conn &&
 		    (!found || s.conn >= *from)) {
 			*out = s;
 			*from = s.conn;
@@ -775,11 +794,14 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	struct tree_node *node;
 	uint8_t out[MAX_HASH];
 
-	if (!secret_find(tl, p, label, &s)) {
+	if (secret_find(tl, p, label, &s))
+		node = add_hexline(root, label, s.secret, s.len, TREE_SECRET);
+	else if (secret_withheld(tl, p, label))
+		node = tree_add(root, label, SECRET_WITHHELD);     /* how it is derived still holds; s.len is 0 */
+	else {
 		tree_add(root, label, "not captured");
 		return;
 	}
-	node = add_hexline(root, label, s.secret, s.len, TREE_SECRET);
 	tree_add(node, "derived as", how);
 	if (ctx_upto != NO_INDEX) {
 		uint8_t h[MAX_HASH];
@@ -871,7 +893,9 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 			continue;
 		for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++)
 			listed |= strcmp(sec.label, secrets13[k].label) == 0;
-		if (!listed)
+		if (!listed && sec.withheld)
+			tree_add(root, sec.label, SECRET_WITHHELD);
+		else if (!listed)
 			add_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
 		memset(&sec, 0, sizeof sec);
 	}
@@ -970,7 +994,8 @@ static bool keys12_eval(const struct timeline *tl, const struct conn_params *pp,
 		return false;
 	}
 	if (!master_find(tl, &p, &s, &from) || s.len != 48) {
-		snprintf(why, wn, "the key log has no master secret (label CLIENT_RANDOM) for this connection");
+		snprintf(why, wn, "%s", secret_withheld(tl, &p, "CLIENT_RANDOM") ? "the master secret is " SECRET_WITHHELD
+			 : "the key log has no master secret (label CLIENT_RANDOM) for this connection");
 		memset(&s, 0, sizeof s);
 		return false;
 	}
@@ -1076,7 +1101,7 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 		if (from != p->conn)
 			tree_addf(m, "source", "connection %u, whose session this one resumes", from);
 	} else
-		tree_add(root, "master secret", "not captured");
+		tree_add(root, "master secret", secret_withheld(tl, p, "CLIENT_RANDOM") ? SECRET_WITHHELD : "not captured");
 	memset(&s, 0, sizeof s);
 	schedule_key_block(root, tl, p);
 	tree_add(root, "Finished", "PRF(master secret, \"client finished\" / \"server finished\", transcript hash), 12 bytes");
