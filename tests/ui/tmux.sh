@@ -292,9 +292,9 @@ rc_is servestep 0
 
 # --- server mode: a connection beyond --max-conns is refused, and said so -------
 sport=$(free_port)
-start servecap 140x40 "$U" "$bin" serve "$sport" --max-conns 1 --timeout 20
+start servecap 140x40 "$U" "$bin" serve "$sport" --max-conns 1 --timeout 120
 wait_for 'listening on 127.0.0.1 port' "serve --max-conns 1: listening"
-python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', $sport)); time.sleep(30)" &
+python3 -c "import socket, time; s = socket.create_connection(('127.0.0.1', $sport)); time.sleep(120)" &
 idle=$!
 pids+=("$idle")
 wait_for '1 in flight' "the silent connection is in flight"
