@@ -16,6 +16,7 @@
 #include "tlsladder/demo.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
+#include "tlsladder/export.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
@@ -78,6 +79,31 @@ static bool write_keylog(const struct cli_config *cfg, const struct timeline *tl
 		return false;
 	}
 	return true;
+}
+
+/* Writes the exports asked for (--mermaid, --markdown, --svg; number: serve's
+ * connection, in the file names); false when one failed (reported). */
+static bool write_exports(const struct cli_config *cfg, const struct timeline *tl, const struct text_opts *to,
+			  uint64_t number)
+{
+	const char *path[3] = { cfg->mermaid, cfg->markdown, cfg->svg };
+	bool ok = true;
+
+	for (int i = 0; i < 3; i++) {
+		struct tl_error err = { 0, "" };
+		if (path[i] && export_write((enum export_format)i, path[i], number, tl, to, &err) < 0) {
+			complain(err.msg);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* True when an export goes to stdout: the text ladder then does not. */
+static bool export_to_stdout(const struct cli_config *cfg)
+{
+	return (cfg->mermaid && strcmp(cfg->mermaid, "-") == 0) || (cfg->markdown && strcmp(cfg->markdown, "-") == 0) ||
+	       (cfg->svg && strcmp(cfg->svg, "-") == 0);
 }
 
 /* The exit code of an interactive run: a key log that could not be written,
@@ -210,9 +236,13 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 					.tree = tree_of, .only_conn = 0, .conn_number = number };
 		snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
 		to.title = title;
-		text_write(stdout, tl, &to);
-		fputc('\n', stdout);
-		fflush(stdout);
+		if (!export_to_stdout(sc->cfg)) {
+			text_write(stdout, tl, &to);
+			fputc('\n', stdout);
+			fflush(stdout);
+		}
+		if (!write_exports(sc->cfg, tl, &to, number) && code == TL_EXIT_OK)
+			code = TL_EXIT_FILES;
 	}
 	pthread_mutex_unlock(&sc->out);
 	return code;
@@ -368,7 +398,7 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 /* True when the interactive ladder should open. */
 static bool want_ui(const struct cli_config *cfg)
 {
-	return !cfg->text && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+	return !cfg->text && !cfg->mermaid && !cfg->markdown && !cfg->svg && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 }
 
 /* ---------------------------------------------------------------- the modes */
@@ -430,9 +460,12 @@ static int run_demo(const struct cli_config *cfg)
 		return err.code;
 	}
 	to.title = title;
-	text_write(stdout, tl, &to);
+	if (!export_to_stdout(cfg))
+		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_exports(cfg, tl, &to, 0) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
 	return rc;
@@ -476,10 +509,12 @@ static int run_client(const struct cli_config *cfg)
 	}
 	snprintf(heading, sizeof heading, "tlsladder %s", title);
 	to.title = heading;
-	if (timeline_count(tl) > 0)
+	if (timeline_count(tl) > 0 && !export_to_stdout(cfg))
 		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_exports(cfg, tl, &to, 0) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (err.msg[0])
 		complain(err.msg);
@@ -620,6 +655,13 @@ int app_run(const struct cli_config *cfg)
 	if (cfg->keylog && keylog_check(cfg->keylog, &err) < 0) {
 		complain(err.msg);          /* before any network work */
 		return err.code;
+	}
+	for (int i = 0; i < 3; i++) {
+		const char *path = i == 0 ? cfg->mermaid : i == 1 ? cfg->markdown : cfg->svg;
+		if (path && export_check(path, cfg->mode == CLI_SERVE, &err) < 0) {
+			complain(err.msg);
+			return err.code;
+		}
 	}
 	if (session_global_init(&err) < 0) {
 		complain(err.msg);

@@ -23,7 +23,8 @@ enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
-	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP
+	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
+	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG
 };
 
 #define ALL CLI_IN_ALL
@@ -51,6 +52,14 @@ static const struct cli_option options[] = {
 	  "colours: default, light, mono, classroom, or a theme file" },
 	{ OPT_ASCII, "ascii", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "draw with ASCII only (no box drawing or arrows)" },
+	{ OPT_MERMAID, "mermaid", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder as a Mermaid sequenceDiagram to FILE" },
+	{ OPT_MARKDOWN, "markdown", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder, summary and diagnosis as Markdown to FILE" },
+	{ OPT_SVG, "svg", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder as an SVG picture to FILE; for these three,\n"
+	  "- is stdout (instead of the text ladder), serve writes FILE-N.EXT\n"
+	  "for connection N, and the interactive ladder does not open" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
 	  "one deadline for the whole run (default 10); it starts after\n"
@@ -491,6 +500,9 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_THEME: cfg->theme = arg; break;
 	case OPT_STEP: cfg->step = true; break;
 	case OPT_ASCII: cfg->ascii = true; break;
+	case OPT_MERMAID: cfg->mermaid = arg; break;
+	case OPT_MARKDOWN: cfg->markdown = arg; break;
+	case OPT_SVG: cfg->svg = arg; break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -535,6 +547,9 @@ static int check_options(const struct parse_state *st, struct cli_config *cfg, s
 		return tl_error_set(err, TL_EXIT_USAGE, "--p12-pass-file needs --p12");
 	if (cfg->cafile && cfg->capath)
 		return tl_error_set(err, TL_EXIT_USAGE, "use either --cafile or --capath, not both");
+	if ((cfg->mermaid && strcmp(cfg->mermaid, "-") == 0) + (cfg->markdown && strcmp(cfg->markdown, "-") == 0) +
+	    (cfg->svg && strcmp(cfg->svg, "-") == 0) > 1)
+		return tl_error_set(err, TL_EXIT_USAGE, "only one of --mermaid, --markdown and --svg can write to standard output (-)");
 	if (!cfg->keylog && getenv("SSLKEYLOGFILE") && *getenv("SSLKEYLOGFILE"))
 		cfg->keylog = getenv("SSLKEYLOGFILE");
 	return 0;

@@ -48,6 +48,7 @@ struct cli_config {
 	bool step;                  /* pause before each flight */
 	bool ascii;                 /* UI without box drawing */
 	int verbose;                /* text: -v trees, -vv trees with hex */
+	const char *mermaid, *markdown, *svg;   /* exports (export.h): FILE, "-": stdout */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */
