@@ -4,7 +4,9 @@
  * arrow per message in ladder order, labelled with its step and size as
  * the text ladder shows them: ->> plaintext, -->> encrypted (and which
  * keys), -x / --x a message that did not reach the other side; notes and
- * errors as notes beside their side; the diagnosis as the last note.
+ * errors as notes beside their side; the diagnosis as the last note. Notes
+ * are broken into lines of about 72 characters with <br>, which tlsladder
+ * alone writes (a < from the text is always an entity code).
  */
 #ifndef TLSLADDER_MERMAID_H
 #define TLSLADDER_MERMAID_H

@@ -57,6 +57,31 @@ char *mermaid_text(char *dst, size_t n, const char *src)
 	return dst;
 }
 
+/* Breaks escaped note text into lines of about NOTE_WIDTH characters (an
+ * entity counts as one) with Mermaid's <br>, at spaces; written to f. */
+#define NOTE_WIDTH 72
+static void write_wrapped(FILE *f, const char *escaped)
+{
+	unsigned col = 0;
+
+	for (const char *p = escaped; *p; p++) {
+		if (*p == ' ' && col >= NOTE_WIDTH) {
+			fputs("<br>", f);
+			col = 0;
+			continue;
+		}
+		fputc(*p, f);
+		if (*p == '#') {
+			const char *end = strchr(p, ';');   /* mermaid_text wrote "#N;" */
+			for (; end && p < end; p++)
+				fputc(p[1], f);
+		}
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			col++;
+	}
+	fputc('\n', f);
+}
+
 /* One message arrow: "C->>S: 1. ClientHello  312 B". */
 static void write_arrow(FILE *f, const struct export_row *row)
 {
@@ -85,8 +110,8 @@ static void write_note(FILE *f, const struct export_row *row)
 	char words[2400], safe[9600];
 
 	export_note_text(&row->ev, words, sizeof words);
-	fprintf(f, "    Note %s: %u. %s\n", row->ev.from == TL_CLIENT ? "left of C" : "right of S", row->step,
-		mermaid_text(safe, sizeof safe, words));
+	fprintf(f, "    Note %s: %u. ", row->ev.from == TL_CLIENT ? "left of C" : "right of S", row->step);
+	write_wrapped(f, mermaid_text(safe, sizeof safe, words));
 }
 
 /* The diagnosis of one connection as notes over both sides. */
@@ -101,10 +126,12 @@ static void write_diagnosis(FILE *f, const struct timeline *tl, unsigned conn, c
 		snprintf(who, sizeof who, "connection %u ", conn + 1);
 	for (size_t i = 0; words && safe && i < n; i++) {
 		snprintf(words, 4096, "%sdiagnosis: %s: %s", who, diag_code_name(d[i].code), d[i].sentence);
-		fprintf(f, "    Note over C,S: %s\n", mermaid_text(safe, 16384, words));
+		fprintf(f, "    Note over C,S: ");
+		write_wrapped(f, mermaid_text(safe, 16384, words));
 		if (d[i].fix[0]) {
 			snprintf(words, 4096, "fix: %s", d[i].fix);
-			fprintf(f, "    Note over C,S: %s\n", mermaid_text(safe, 16384, words));
+			fprintf(f, "    Note over C,S: ");
+			write_wrapped(f, mermaid_text(safe, 16384, words));
 		}
 	}
 	free(d);

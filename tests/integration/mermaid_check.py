@@ -10,7 +10,8 @@ Every line must be one of:
     Note left of C: TEXT | Note right of S: TEXT | Note over C,S: TEXT
 TEXT holds only letters, digits, non-ASCII (UTF-8), space, the marks
 .,()[]_+-*'/=!?@^~|{} and entity codes #N; -- so no ; # : % < > " & $
-backslash or line break is left for Mermaid to read as syntax. Anything
+backslash or line break is left for Mermaid to read as syntax; a note's
+TEXT may be broken into lines by <br> (between two non-empty parts). Anything
 else is rejected, with its line number.
 
 Usage: mermaid_check.py FILE...   (exit 0: all valid; 1: a line was rejected)
@@ -22,7 +23,7 @@ import sys
 TEXT = r"(?:[A-Za-z0-9 .,()\[\]_+\-*'/=!?@^~|{}\u0080-\U0010ffff]|#[0-9]+;)+"
 TITLE = re.compile(r"%% " + TEXT + r"\Z")
 ARROW = re.compile(r"    ([CS])(->>|-->>|-x|--x)([CS]): (" + TEXT + r")\Z")
-NOTE = re.compile(r"    Note (left of C|right of S|over C,S): (" + TEXT + r")\Z")
+NOTE = re.compile(r"    Note (left of C|right of S|over C,S): (" + TEXT + r"(?:<br>" + TEXT + r")*)\Z")
 PARTICIPANTS = ["    participant C as Client", "    participant S as Server"]
 
 

@@ -114,7 +114,7 @@ static void mermaid_diagram_is_exact(void **state)
 		"    S->>C: 2. ServerHello  30 B\n"
 		"    S-->>C: 3. Certificate  60 B [encrypted, handshake keys]\n"
 		"    Note left of C: 4. note (client)#58; the server's certificate#58; CN=#60;/svg#62;#60;script#62;alert(#34;x#34;)"
-		"#60;/script#62;|a#92;nb #37;#37;{init}#37;#37; --#62;#62; #59;#35;#58; #38; 'q' #96;c#96; #36;m#36; #92;#92; [l](u)\n"
+		"#60;/script#62;|a#92;nb<br>#37;#37;{init}#37;#37; --#62;#62; #59;#35;#58; #38; 'q' #96;c#96; #36;m#36; #92;#92; [l](u)\n"
 		"    C--xS: 5. Finished  48 B [encrypted, handshake keys] [not sent#58; the server had closed the connection (EPIPE)]\n"
 		"    Note left of C: 6. error (client)#58; the server closed the connection\n"
 		"    Note over C,S: diagnosis#58; connection-closed#58; The server closed the connection.\n"
