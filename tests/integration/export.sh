@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # --mermaid, --markdown and --svg as a user runs them: every demo scenario's
 # exports agree with the text ladder the same run printed (export_compare.py)
-# and its Mermaid passes the strict grammar check (mermaid_check.py); "-" is
+# and its Mermaid passes the strict grammar check (mermaid_check.py), and
+# Mermaid's own parser when TLSLADDER_MERMAID_MODULES names a node_modules
+# with the npm packages mermaid and jsdom (mermaid_parse.mjs); "-" is
 # stdout instead of the text ladder; serve writes one file per connection;
 # a file that cannot be written is said before any handshake (exit 5).
 set -u
@@ -45,6 +47,14 @@ has "$tmp/out" '^%% tlsladder demo tls13#58; ' "--mermaid -: the diagram on stdo
 hasnt "$tmp/out" '^Summary' "--mermaid -: no text ladder mixed in"
 cp "$tmp/out" "$tmp/stdout.mmd"
 if python3 "$here/mermaid_check.py" "$tmp/stdout.mmd"; then ok "--mermaid -: valid"; else bad "--mermaid -: invalid"; fi
+# Mermaid's own parser too, when its npm packages are at hand (Debian has none)
+if [ -n "${TLSLADDER_MERMAID_MODULES:-}" ] && have node; then
+	if node "$here/mermaid_parse.mjs" "$TLSLADDER_MERMAID_MODULES" "$tmp"/*.mmd >"$tmp/parse" 2>&1; then
+		ok "Mermaid's parser: $(tail -n 1 "$tmp/parse")"
+	else bad "Mermaid's parser rejects:"; cat "$tmp/parse"; fi
+else
+	echo "skip Mermaid's own parser (TLSLADDER_MERMAID_MODULES: a node_modules with mermaid and jsdom)"
+fi
 expect_rc 0 "demo tls13 --svg -" -- "$bin" demo tls13 --svg -
 if python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$tmp/out"; then ok "--svg -: one XML document"
 else bad "--svg -: not XML"; fi
