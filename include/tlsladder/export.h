@@ -47,8 +47,6 @@ void export_iter_init(struct export_iter *it, const struct timeline *tl, const s
 /* The next row; false at the end. */
 bool export_iter_next(struct export_iter *it, struct export_row *row);
 void export_iter_free(struct export_iter *it);
-/* The number of steps (rows) shown. */
-unsigned export_step_count(const struct timeline *tl, const struct text_opts *o);
 
 /* True for the rows drawn as text rather than arrows (notes, errors, pre-flight findings). */
 bool export_is_note(const struct tl_event *ev);

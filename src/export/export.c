@@ -45,20 +45,6 @@ void export_iter_free(struct export_iter *it)
 	ladder_free(&it->l);
 }
 
-/* How many rows a walk gives. */
-unsigned export_step_count(const struct timeline *tl, const struct text_opts *o)
-{
-	struct export_iter it;
-	struct export_row row;
-	unsigned n = 0;
-
-	export_iter_init(&it, tl, o);
-	while (export_iter_next(&it, &row))
-		n++;
-	export_iter_free(&it);
-	return n;
-}
-
 /* True for notes, errors and pre-flight findings. */
 bool export_is_note(const struct tl_event *ev)
 {
