@@ -64,6 +64,30 @@ expect_rc 5 "an export that cannot be written" -- "$bin" demo tls13 --svg "$tmp/
 has "$tmp/err" "^tlsladder: $tmp/no/such/dir/x.svg: cannot be written: No such file or directory$" "the unwritable export is named"
 if [ ! -s "$tmp/out" ]; then ok "nothing ran before the file was checked"; else bad "the demo ran: $(head -n 3 "$tmp/out")"; fi
 
+# A message that never left: a relay in front of gnutls-serv resets the
+# connection after the server's first flight, before the DHE client's
+# Finished is written (as tests/integration/delivery.sh makes certain).
+# Its arrow is a cross in Mermaid and stops short in the SVG.
+certs="$src/certs"
+PATH="$PATH:/usr/sbin"
+if have gnutls-serv && start_server gnutls-serv-relayed yes gnutls_serv \
+	--priority "NORMAL:-VERS-ALL:+VERS-TLS1.2" --x509certfile "$certs/server-rsa-chain.pem" \
+	--x509keyfile "$certs/server-rsa.key" --require-client-cert &&
+	start_fake alert-after-done "$port"; then
+	"$bin" --text --timeout 5 --cafile "$certs/root-ca.pem" --priority "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-RSA" \
+		localhost -p "$fport" --mermaid "$tmp/cut.mmd" --svg "$tmp/cut.svg" --markdown "$tmp/cut.md" >"$tmp/cut.txt" 2>/dev/null </dev/null
+	has "$tmp/cut.txt" 'Finished  12 B =+x +\|  encrypted  not sent: ' "the client's Finished was not sent"
+	has "$tmp/cut.mmd" '^    C--xS: [0-9]+\. Finished  12 B \[encrypted, TLS 1\.2 session keys\] \[not sent#58; the server had (closed|reset) the connection' \
+		"Mermaid: the Finished that was not sent is a cross, with what became of it"
+	has "$tmp/cut.svg" '<g class="message encrypted undelivered" ' "SVG: the Finished stops short"
+	if python3 "$here/export_compare.py" "$tmp/cut.txt" "$tmp/cut.mmd" "$tmp/cut.svg" "$tmp/cut.md" 2>"$tmp/check" &&
+		python3 "$here/mermaid_check.py" "$tmp/cut.mmd" 2>>"$tmp/check"; then
+		ok "a run with an undelivered message: the exports equal its ladder"
+	else bad "a run with an undelivered message:"; cat "$tmp/check" "$tmp/cut.txt"; fi
+	stop_server "$fpid"
+	stop_server
+fi
+
 # serve: one file per connection, its number before the extension
 run_serve() {
 	local p="$1"
