@@ -16,6 +16,7 @@
 #include "tlsladder/demo.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
+#include "tlsladder/export.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/json.h"
 #include "tlsladder/jsonload.h"
@@ -102,6 +103,31 @@ static void keep_wire(const struct cli_config *cfg, struct timeline *tl)
 {
 	if (cfg->pcap)
 		timeline_wire_keep(tl, TL_WIRE_LIMIT_DEFAULT);
+}
+
+/* Writes the exports asked for (--mermaid, --markdown, --svg; number: serve's
+ * connection, in the file names); false when one failed (reported). */
+static bool write_exports(const struct cli_config *cfg, const struct timeline *tl, const struct text_opts *to,
+			  uint64_t number)
+{
+	const char *path[3] = { cfg->mermaid, cfg->markdown, cfg->svg };
+	bool ok = true;
+
+	for (int i = 0; i < 3; i++) {
+		struct tl_error err = { 0, "" };
+		if (path[i] && export_write((enum export_format)i, path[i], number, tl, to, &err) < 0) {
+			complain(err.msg);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* True when an export goes to stdout: the text ladder then does not. */
+static bool export_to_stdout(const struct cli_config *cfg)
+{
+	return (cfg->mermaid && strcmp(cfg->mermaid, "-") == 0) || (cfg->markdown && strcmp(cfg->markdown, "-") == 0) ||
+	       (cfg->svg && strcmp(cfg->svg, "-") == 0);
 }
 
 /* The exit code of an interactive run: a key log that could not be written,
@@ -283,11 +309,13 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 		struct json_run run;
 		snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
 		to.title = title;
-		if (sc->print && print_text(sc->cfg)) {
+		if (sc->print && print_text(sc->cfg) && !export_to_stdout(sc->cfg)) {
 			text_write(stdout, tl, &to);
 			fputc('\n', stdout);
 			fflush(stdout);
 		}
+		if (!write_exports(sc->cfg, tl, &to, number) && code == TL_EXIT_OK)
+			code = TL_EXIT_FILES;
 		snprintf(target, sizeof target, "serve %s port %s", sc->so->listen, sc->so->port);
 		json_run_of(&run, JSON_MODE_SERVE, NULL, target, title, number, code);
 		code = save_run(sc->cfg, tl, &run);
@@ -467,7 +495,8 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 /* True when the interactive ladder should open. */
 static bool want_ui(const struct cli_config *cfg)
 {
-	return !cfg->text && !cfg->json && !cfg->summary_json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+	return !cfg->text && !cfg->json && !cfg->summary_json && !cfg->mermaid && !cfg->markdown && !cfg->svg &&
+	       isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 }
 
 /* ---------------------------------------------------------------- the modes */
@@ -530,12 +559,14 @@ static int run_demo(const struct cli_config *cfg)
 		return err.code;
 	}
 	to.title = title;
-	if (print_text(cfg))
+	if (print_text(cfg) && !export_to_stdout(cfg))
 		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_exports(cfg, tl, &to, 0) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	{
 		struct json_run run;
@@ -587,12 +618,14 @@ static int run_client(const struct cli_config *cfg)
 	}
 	snprintf(heading, sizeof heading, "tlsladder %s", title);
 	to.title = heading;
-	if (timeline_count(tl) > 0 && print_text(cfg))
+	if (timeline_count(tl) > 0 && print_text(cfg) && !export_to_stdout(cfg))
 		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_exports(cfg, tl, &to, 0) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	{
 		struct json_run run;
@@ -744,15 +777,19 @@ static int run_replay(const struct cli_config *cfg)
 		else
 			snprintf(target, sizeof target, "%s (replay)", run.target);
 		ui_show(cfg, &r, target);
-	} else if (print_text(cfg) && (run.mode != JSON_MODE_CLIENT || timeline_count(tl) > 0)) {
-		struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,
-					.client_only = run.mode == JSON_MODE_CLIENT, .server_only = serve,
-					.only_conn = serve ? 0 : -1, .conn_number = run.conn_number };
+	}
+	struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,
+				.client_only = run.mode == JSON_MODE_CLIENT, .server_only = serve,
+				.only_conn = serve ? 0 : -1, .conn_number = run.conn_number };
+	if (!want_ui(cfg) && print_text(cfg) && !export_to_stdout(cfg) &&
+	    (run.mode != JSON_MODE_CLIENT || timeline_count(tl) > 0)) {
 		text_write(stdout, tl, &to);
 		if (serve)
 			fputc('\n', stdout);
 	}
 	rc = write_keylog(cfg, tl) ? run.exit_code : TL_EXIT_FILES;
+	if (!write_exports(cfg, tl, &to, serve ? run.conn_number : 0) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	run.exit_code = rc;
 	rc = save_run(cfg, tl, &run);
 	timeline_destroy(tl);
@@ -784,6 +821,13 @@ int app_run(const struct cli_config *cfg)
 	if (cfg->pcap && pcap_check(cfg->pcap, &err) < 0) {
 		complain(err.msg);
 		return err.code;
+	}
+	for (int i = 0; i < 3; i++) {
+		const char *path = i == 0 ? cfg->mermaid : i == 1 ? cfg->markdown : cfg->svg;
+		if (path && export_check(path, cfg->mode == CLI_SERVE, &err) < 0) {
+			complain(err.msg);
+			return err.code;
+		}
 	}
 	if (session_global_init(&err) < 0) {
 		complain(err.msg);

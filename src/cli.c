@@ -24,7 +24,8 @@ enum {
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
-	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN
+	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
+	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG
 };
 
 #define ALL CLI_IN_ALL
@@ -64,6 +65,14 @@ static const struct cli_option options[] = {
 	{ OPT_SUMMARY_JSON, "summary-json", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "print one JSON object instead of the ladder: outcome, diagnosis\n"
 	  "codes, exit code, version, suite, chain verdicts" },
+	{ OPT_MERMAID, "mermaid", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder as a Mermaid sequenceDiagram to FILE" },
+	{ OPT_MARKDOWN, "markdown", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder, summary and diagnosis as Markdown to FILE" },
+	{ OPT_SVG, "svg", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder as an SVG picture to FILE; for these three,\n"
+	  "- is stdout (instead of the text ladder), serve writes FILE-N.EXT\n"
+	  "for connection N, and the interactive ladder does not open" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
 	  "one deadline for the whole run (default 10); it starts after\n"
@@ -522,6 +531,9 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_JSON_SECRETS: cfg->json_secrets = true; break;
 	case OPT_SUMMARY_JSON: cfg->summary_json = true; break;
 	case OPT_REPLAY: cfg->replay = arg; break;
+	case OPT_MERMAID: cfg->mermaid = arg; break;
+	case OPT_MARKDOWN: cfg->markdown = arg; break;
+	case OPT_SVG: cfg->svg = arg; break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -574,6 +586,14 @@ static int check_options(const struct parse_state *st, struct cli_config *cfg, s
 		return tl_error_set(err, TL_EXIT_USAGE, "--json would overwrite the file --replay reads");
 	if (cfg->replay_conn && !cfg->replay)
 		return tl_error_set(err, TL_EXIT_USAGE, "--conn goes with --replay FILE");
+	if ((cfg->mermaid && strcmp(cfg->mermaid, "-") == 0) + (cfg->markdown && strcmp(cfg->markdown, "-") == 0) +
+	    (cfg->svg && strcmp(cfg->svg, "-") == 0) > 1)
+		return tl_error_set(err, TL_EXIT_USAGE, "only one of --mermaid, --markdown and --svg can write to standard output (-)");
+	if (((cfg->mermaid && strcmp(cfg->mermaid, "-") == 0) || (cfg->markdown && strcmp(cfg->markdown, "-") == 0) ||
+	     (cfg->svg && strcmp(cfg->svg, "-") == 0)) &&
+	    ((cfg->json && strcmp(cfg->json, "-") == 0) || cfg->summary_json))
+		return tl_error_set(err, TL_EXIT_USAGE, "--json - and --summary-json write to standard output, and so does "
+							"an export to -: give the export a file");
 	if (!cfg->keylog && getenv("SSLKEYLOGFILE") && *getenv("SSLKEYLOGFILE"))
 		cfg->keylog = getenv("SSLKEYLOGFILE");
 	return 0;

@@ -55,6 +55,7 @@ struct cli_config {
 	bool summary_json;          /* --summary-json */
 	const char *replay;         /* --replay FILE: a saved run instead of a capture */
 	unsigned long replay_conn;  /* --conn N: serve's connection N of the file (0: the first document) */
+	const char *mermaid, *markdown, *svg;   /* exports (export.h): FILE, "-": stdout */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */

@@ -12,8 +12,11 @@
  * on the buffer, the text is cut and terminated), every diagnosis has a
  * known code and terminated sentences, and the text ladder holds no
  * control byte but newlines (every string from the timeline went through
- * the sanitizer).
+ * the sanitizer). The exports (Mermaid, Markdown, SVG) hold no control
+ * byte but newlines either; the Mermaid holds no ';' or ':' outside an
+ * entity code "#N;" after its participants, and the SVG no "<script".
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +24,12 @@
 #include "tlsladder/decode.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
+#include "tlsladder/export.h"
 #include "tlsladder/ladder.h"
+#include "tlsladder/markdown.h"
+#include "tlsladder/mermaid.h"
 #include "tlsladder/summary.h"
+#include "tlsladder/svg.h"
 #include "tlsladder/text.h"
 #include "tlsladder/tree.h"
 
@@ -143,6 +150,57 @@ static void check_text(const struct timeline *tl)
 	}
 }
 
+/* True when a Mermaid diagram's body (after the participants) has a ';' that ends no entity code, or a ':' other than the one after an arrow or note. */
+static bool mermaid_unescaped(const char *m)
+{
+	const char *body = strstr(m, "participant S as Server\n");
+
+	for (const char *p = body ? body : m; *p; p++) {
+		if (*p == ';') {
+			const char *q = p;
+			while (q > m && q[-1] >= '0' && q[-1] <= '9')
+				q--;
+			if (q == p || q == m || q[-1] != '#')
+				return true;
+		}
+		if (*p == ':' && !(p[1] == ' ' && (p[-1] == 'C' || p[-1] == 'S')))
+			return true;
+	}
+	return false;
+}
+
+/* The three exports, as the text ladder's modes; aborts on a control byte or unescaped syntax. */
+static void check_exports(const struct timeline *tl)
+{
+	static const struct text_opts modes[] = {
+		{ .title = "fuzz", .only_conn = -1 },
+		{ .title = "fuzz", .server_only = true, .only_conn = 0 },
+	};
+	void (*const writers[3])(FILE *, const struct timeline *, const struct text_opts *) = {
+		mermaid_write, markdown_write, svg_write
+	};
+
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+		for (int w = 0; w < 3; w++) {
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+
+			if (!f)
+				continue;
+			writers[w](f, tl, &modes[m]);
+			fclose(f);
+			for (size_t k = 0; k < len; k++)
+				if (((unsigned char)buf[k] < 0x20 && buf[k] != '\n') || buf[k] == 0x7f)
+					fail("control byte in an export", (size_t)w);
+			if (w == 0 && mermaid_unescaped(buf))
+				fail("unescaped ; or : in the Mermaid", m);
+			if (w == 2 && strstr(buf, "<script"))
+				fail("markup from the timeline in the SVG", m);
+			free(buf);
+		}
+}
+
 /* One input: build the timeline, read it every way, free it. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -158,6 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_diagnose(tl);
 	check_ladder(tl);
 	check_text(tl);
+	check_exports(tl);
 	timeline_destroy(tl);
 	return 0;
 }
