@@ -16,6 +16,7 @@
 #include "tlsladder/demo.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
+#include "tlsladder/html.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
@@ -102,6 +103,35 @@ static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 {
 	(void)arg;
 	return inspect_event(tl, i);
+}
+
+/* Writes the HTML page when the user asked for one (serve: number > 0, the
+ * page of that connection); false on failure (said when loud). */
+static bool write_html(const struct cli_config *cfg, const struct timeline *tl, const char *title, uint64_t number,
+		       bool loud)
+{
+	struct html_opts ho = { .title = title, .wire = cfg->wire, .client_only = cfg->mode == CLI_CLIENT,
+				.server_only = cfg->mode == CLI_SERVE, .only_conn = number ? 0 : -1,
+				.conn_number = number, .tree = tree_of };
+	struct tl_error err = { 0, "" };
+	struct theme t;
+	char why[300], path[PATH_MAX];
+
+	if (!cfg->html)
+		return true;
+	theme_builtin(&t);
+	if (cfg->theme && !theme_load(cfg->theme, &t, why, sizeof why) && loud)
+		complain(why);              /* the page keeps the default colours */
+	ho.theme = &t;
+	if (number)
+		html_conn_path(cfg->html, number, path, sizeof path);
+	else
+		snprintf(path, sizeof path, "%s", cfg->html);
+	if (html_write_file(path, tl, &ho, &err) == 0)
+		return true;
+	if (loud)
+		complain(err.msg);
+	return false;
 }
 
 /* True when host is an IPv4 or IPv6 address rather than a name. */
@@ -204,11 +234,13 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 		complain(sc->keylog_err.msg);
 	if (sc->keylog_err.msg[0] && code == TL_EXIT_OK)
 		code = TL_EXIT_FILES;
+	char title[96];
+	snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
+	if (!write_html(sc->cfg, tl, title, number, sc->print) && code == TL_EXIT_OK)
+		code = TL_EXIT_FILES;
 	if (sc->print) {
-		char title[96];
 		struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
 					.tree = tree_of, .only_conn = 0, .conn_number = number };
-		snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
 		to.title = title;
 		text_write(stdout, tl, &to);
 		fputc('\n', stdout);
@@ -355,6 +387,12 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	if (serve && sctx.keylog_err.msg[0])
 		complain(sctx.keylog_err.msg);
 	rc = ui_exit_code(cfg, r.tl, r.rc, finished, serve != NULL);
+	if (!serve) {
+		char title[300];
+		snprintf(title, sizeof title, "tlsladder %s", target);
+		if (!write_html(cfg, r.tl, title, 0, true) && rc == TL_EXIT_OK)
+			rc = TL_EXIT_FILES;
+	}
 	if (serve)
 		pthread_mutex_destroy(&sctx.out);
 	connlog_free(r.log);
@@ -434,6 +472,8 @@ static int run_demo(const struct cli_config *cfg)
 	rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
+	if (!write_html(cfg, tl, title, 0, true) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	timeline_destroy(tl);
 	return rc;
 }
@@ -480,6 +520,8 @@ static int run_client(const struct cli_config *cfg)
 		text_write(stdout, tl, &to);
 	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_html(cfg, tl, heading, 0, true) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (err.msg[0])
 		complain(err.msg);

@@ -23,7 +23,8 @@ enum {
 	OPT_TEXT = 256, OPT_WIRE, OPT_TIMEOUT, OPT_GRACE, OPT_CAFILE, OPT_SNI, OPT_NO_SNI, OPT_PRIORITY, OPT_CERT,
 	OPT_KEY, OPT_CERTS, OPT_LIST, OPT_TLS12, OPT_TLS13, OPT_VERIFY, OPT_THEME, OPT_STEP, OPT_ASCII,
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
-	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP
+	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
+	OPT_HTML
 };
 
 #define ALL CLI_IN_ALL
@@ -51,6 +52,10 @@ static const struct cli_option options[] = {
 	  "colours: default, light, mono, classroom, or a theme file" },
 	{ OPT_ASCII, "ascii", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "draw with ASCII only (no box drawing or arrows)" },
+	{ OPT_HTML, "html", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder as one self-contained HTML page (each message\n"
+	  "opens to its fields and explanation; --theme's colours); serve: one\n"
+	  "page per connection, its number before FILE's extension" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
 	  "one deadline for the whole run (default 10); it starts after\n"
@@ -489,6 +494,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_WITHHOLD: cfg->withhold = true; break;
 	case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 	case OPT_THEME: cfg->theme = arg; break;
+	case OPT_HTML: cfg->html = arg; break;
 	case OPT_STEP: cfg->step = true; break;
 	case OPT_ASCII: cfg->ascii = true; break;
 	default: return apply_valued(c, arg, cfg, err);

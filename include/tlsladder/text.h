@@ -29,6 +29,9 @@ struct text_opts {
 
 /* Writes the ladder and the summaries. */
 void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o);
+/* The label a message, alert or record carries on its arrow ("ServerHello  90 B"; the
+ * arrow may show it cut); untrusted parts are names from tables, never peer bytes. */
+void text_event_label(const struct tl_event *ev, char *buf, size_t n);
 /* Formats one event's ladder line (no newline) into buf, its time relative
  * to t0_us; returns buf. */
 char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, char *buf, size_t n);

@@ -24,7 +24,7 @@
 #define STUB 40       /* the arrow of a message that was not delivered */
 
 /* The label an event carries on its arrow. */
-static void event_label(const struct tl_event *ev, char *buf, size_t n)
+void text_event_label(const struct tl_event *ev, char *buf, size_t n)
 {
 	const char *name = timeline_event_name(ev);
 
@@ -60,7 +60,7 @@ static void draw_arrow(const struct tl_event *ev, char *arrow)
 	size_t span = cut ? STUB : ARROW, from = ev->from == TL_CLIENT || !cut ? 0 : ARROW - STUB;
 	size_t len, left;
 
-	event_label(ev, label, sizeof label);
+	text_event_label(ev, label, sizeof label);
 	len = strlen(label);
 	if (len > span - 6)
 		len = span - 6;
