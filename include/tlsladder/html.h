@@ -4,7 +4,8 @@
  * The page holds everything inline: its CSS (the theme's roles mapped to
  * colours), a few lines of script (open or close every message, show the hex
  * dumps), and a Content-Security-Policy that forbids any load from the
- * network, so nothing on it can fetch even if a string slipped through.
+ * network and lets no script run but its own (by its hash), so nothing on
+ * it can fetch or run even if a string slipped through.
  * Each message is a <details> element: its ladder row opens into its
  * plain-language explanation (explain.h) and its decoded fields (the tree
  * the text ladder's -v prints). Below the ladder: each connection's

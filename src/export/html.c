@@ -202,12 +202,21 @@ static void write_style(FILE *f, const struct theme *t)
 	fputs("</style>\n", f);
 }
 
-/* The script: open or close every message, show or hide the hex dumps. */
+/* The script (its text between <script> and </script>): the buttons open or
+ * close every message, the box shows the hex dumps; data-ready says it ran.
+ * The page's policy lets only this text run: SCRIPT_HASH is its SHA-256, and
+ * tests/integration/html.sh checks that it still is. */
 static const char page_script[] =
-	"<script>\n"
-	"function tlOpen(o){document.querySelectorAll('details.ev').forEach(function(d){d.open=o;});}\n"
-	"function tlHex(on){document.body.classList.toggle('showhex',on);}\n"
-	"</script>\n";
+	"\n"
+	"document.addEventListener('DOMContentLoaded',function(){\n"
+	"var all=function(o){document.querySelectorAll('details.ev').forEach(function(d){d.open=o;});};\n"
+	"document.getElementById('open-all').addEventListener('click',function(){all(true);});\n"
+	"document.getElementById('close-all').addEventListener('click',function(){all(false);});\n"
+	"document.getElementById('hex').addEventListener('change',function(e){"
+	"document.body.classList.toggle('showhex',e.target.checked);});\n"
+	"document.body.setAttribute('data-ready','1');\n"
+	"});\n";
+#define SCRIPT_HASH "sha256-BEF85HhOLlX8dcukDu1ZAeXfDfaePEY/BSlyw2WwxQo="
 
 /* ---------------------------------------------------------------- a message's details */
 
@@ -496,19 +505,19 @@ void html_write(FILE *f, const struct timeline *tl, const struct html_opts *o)
 	}
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-	      "script-src 'unsafe-inline'; img-src 'none'; font-src 'none'; connect-src 'none'; form-action 'none'; "
+	      "script-src '" SCRIPT_HASH "'; img-src 'none'; font-src 'none'; connect-src 'none'; form-action 'none'; "
 	      "base-uri 'none'\">\n"
 	      "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
 	html_put(f, o->title ? o->title : "tlsladder");
 	fputs("</title>\n", f);
 	write_style(f, t);
-	fputs(page_script, f);
+	fprintf(f, "<script>%s</script>\n", page_script);
 	fputs("</head>\n<body>\n<h1 class=\"r-header\">", f);
 	html_put(f, o->title ? o->title : "tlsladder");
-	fputs("</h1>\n<div class=\"tools\"><button type=\"button\" onclick=\"tlOpen(true)\">open all</button>"
-	      "<button type=\"button\" onclick=\"tlOpen(false)\">close all</button>"
-	      "<label><input type=\"checkbox\" onchange=\"tlHex(this.checked)\"> hex</label>"
+	fputs("</h1>\n<div class=\"tools\"><button type=\"button\" id=\"open-all\">open all</button>"
+	      "<button type=\"button\" id=\"close-all\">close all</button>"
+	      "<label><input type=\"checkbox\" id=\"hex\"> hex</label>"
 	      "<span class=\"r-dim\">click a message to see its fields and what it means</span></div>\n", f);
 	write_ladder(f, tl, o, steps);
 	write_findings(f, tl, o, steps);

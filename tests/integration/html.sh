@@ -7,7 +7,9 @@
 # the same order (step numbers and labels), each row's field tree equal to
 # the lines -v prints under it, an explanation for every message, the named
 # fields and explanation of one message, and no element that loads anything
-# (tests/integration/htmldom.py). Then: the page's Content-Security-Policy,
+# (tests/integration/htmldom.py). Then: the page's Content-Security-Policy
+# (its script's hash, and that script ran), a server certificate whose
+# subject carries markup and a script (escaped: no script of its own runs),
 # a theme's colours, serve's page per connection, and a page that cannot be
 # written (exit 5).
 #
@@ -58,11 +60,47 @@ if have chromium; then
 	page mtls-wrong-ca
 	page server-untrusted
 	page version-mismatch
-	has "$tmp/tls13.dom" "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';" \
-		"the page forbids any load from the network"
+	has "$tmp/tls13.dom" "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" \
+		"the page forbids any load from the network, and any script but its own"
+	hash=$(python3 -c 'import base64, hashlib, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+print(base64.b64encode(hashlib.sha256(re.search(r"<script>(.*?)</script>", page, re.S).group(1).encode()).digest()).decode())' "$tmp/tls13.html")
+	has "$tmp/tls13.html" "script-src 'sha256-$hash'" "the policy's hash is the hash of the page's script"
+	has "$tmp/tls13.dom" '<body data-ready="1"' "the browser ran the page's script"
 	hasnt "$tmp/tls13.dom" "(src|href|action)=\"?(https?:|//)|url\(|@import" "no element or style names an address to load"
 else
 	skip "html: chromium is not installed (Debian package chromium): the page is not opened in a browser"
+fi
+
+# A server certificate whose subject carries markup: on the page it is text.
+subj="/CN=<\\/details><script>document.title='PWNED'<\\/script>/O=x\" onmouseover=\"document.title='PWNED2'\" y='"
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/hostile.key" \
+	-out "$tmp/hostile.pem" -days 2 -subj "$subj" >/dev/null 2>&1; then
+	run_serve_hostile() {
+		local p="$1"
+		exec "$bin" serve "$p" --once --text --cert "$tmp/hostile.pem" --key "$tmp/hostile.key"
+	}
+	if start_server hostile-serve no run_serve_hostile; then
+		"$bin" --text -v --timeout 5 --html "$tmp/hostile.html" localhost -p "$port" >"$tmp/hostile.txt" 2>"$tmp/hostile.err" </dev/null
+		wait_exit "$srv" 10
+		# (GnuTLS writes the name with RFC 4514 backslashes, which the sanitizer shows doubled)
+		has "$tmp/hostile.html" '&lt;script\\\\&gt;document\.title=&#39;PWNED&#39;\\\\&lt;/script' \
+			"the hostile subject is escaped on the page"
+		hasnt "$tmp/hostile.html" "<script>document|\" onmouseover" "no markup of the subject reaches the page"
+		if have chromium && dump hostile; then
+			[ "$(grep -o '<script' "$tmp/hostile.dom" | wc -l)" = 1 ] && ok "the browser sees one script, the page's own" \
+				|| bad "the browser sees more than the page's script"
+			hasnt "$tmp/hostile.dom" "<title>PWNED" "the subject's script did not run"
+			if python3 "$dom_check" "$tmp/hostile.txt" "$tmp/hostile.dom" >"$tmp/hostile.check"; then
+				ok "hostile subject: the browser's ladder is the text ladder ($(cat "$tmp/hostile.check"))"
+			else
+				bad "hostile subject: the browser's ladder differs from the text ladder:"
+				cat "$tmp/hostile.check"
+			fi
+		fi
+	fi
+else
+	skip "html: openssl could not make the hostile certificate"
 fi
 
 # The theme's roles are the page's colours; light terminals get a white page.

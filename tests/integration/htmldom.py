@@ -9,6 +9,8 @@ Checks, and says each failure on one line (exit 1 on any):
 - each row's field tree (its list items, hex dumps aside) equals the lines
   -v prints under that row, indentation included;
 - every message row opens to an explanation;
+- no element loads anything or carries an event handler, no script inside
+  the ladder;
 - NEEDLE: the fields or the explanation of row STEP contain this text.
 Prints "rows: N" on success.
 """
@@ -37,6 +39,11 @@ class Dom(html.parser.HTMLParser):
                 self.loads.append(f"<{tag} {k}={v}>")
         if tag in ("img", "link", "iframe", "object", "embed", "audio", "video", "source"):
             self.loads.append(f"<{tag}>")
+        for k, v in attrs:
+            if k.startswith("on"):
+                self.loads.append(f"<{tag} {k}={v}>")
+        if tag == "script" and self.rows:
+            self.loads.append("<script> in the ladder")
         if tag == "details" and "ev" in cls:
             self.rows.append({"step": a.get("data-step"), "label": "", "explain": "", "tree": [],
                               "kind": a.get("data-kind")})
@@ -129,7 +136,7 @@ def main():
         if needle not in hay:
             errors.append(f"step {step}: {needle!r} is not in its fields or explanation")
     if dom.loads:
-        errors.append("the page loads something: " + ", ".join(dom.loads))
+        errors.append("the page loads or runs something: " + ", ".join(dom.loads))
     if not got:
         errors.append("no rows on the page")
     for e in errors:
