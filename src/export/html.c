@@ -188,7 +188,7 @@ static const char css_layout[] =
 	".explain{white-space:pre-wrap;margin:0 0 .5em 0}\n"
 	"ul.tree{margin:0;padding-left:1.4em}ul.tree ul{padding-left:1.4em}\n"
 	".hex{word-break:break-all}body:not(.showhex) .hex{display:none}\n"
-	"pre{white-space:pre;overflow-x:auto}\n";
+	"pre{white-space:pre;overflow-x:auto}a{color:inherit}\n";
 
 /* Writes the <style> element: the page's default colours, the roles, the layout. */
 static void write_style(FILE *f, const struct theme *t)

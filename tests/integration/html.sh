@@ -1,7 +1,8 @@
 #!/bin/bash
 # html.sh BINARY: the --html page, opened in a real headless browser.
 #
-# For demo scenarios (successes and failures, one and two connections), the
+# For demo scenarios (successes and failures, one and two connections, one in
+# the wire view), the
 # page of a run and the text ladder of the same run (--text -v --html) are
 # compared through the DOM chromium builds (--dump-dom): the same rows in
 # the same order (step numbers and labels), each row's field tree equal to
@@ -28,11 +29,13 @@ dump() {
 		--dump-dom "file://$tmp/$1.html" >"$tmp/$1.dom" 2>"$tmp/$1.chromium.err"
 }
 
-# page SCENARIO [STEP NEEDLE...]: runs the scenario with --text -v --html, opens the page, compares
+# page SCENARIO [STEP NEEDLE...]: runs the scenario with --text -v --html (and the options in
+# $extra; the page is then NAME-wire), opens the page, compares
+extra=()
 page() {
-	local sc="$1"
+	local sc="$1${extra[0]+-wire}" scenario="$1"
 	shift
-	"$bin" demo "$sc" --text -v --html "$tmp/$sc.html" >"$tmp/$sc.txt" 2>"$tmp/$sc.err" </dev/null
+	"$bin" demo "$scenario" --text -v "${extra[@]}" --html "$tmp/$sc.html" >"$tmp/$sc.txt" 2>"$tmp/$sc.err" </dev/null
 	if [ ! -s "$tmp/$sc.html" ]; then
 		bad "$sc: no page written"
 		cat "$tmp/$sc.err"
@@ -60,6 +63,9 @@ if have chromium; then
 	page mtls-wrong-ca
 	page server-untrusted
 	page version-mismatch
+	extra=(--wire)
+	page tls12-rsa 1 "content type: handshake (22)"
+	extra=()
 	has "$tmp/tls13.dom" "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" \
 		"the page forbids any load from the network, and any script but its own"
 	hash=$(python3 -c 'import base64, hashlib, re, sys
