@@ -2,12 +2,12 @@
 # html.sh BINARY: the --html page, opened in a real headless browser.
 #
 # For demo scenarios (successes and failures, one and two connections, one in
-# the wire view), the
-# page of a run and the text ladder of the same run (--text -v --html) are
-# compared through the DOM chromium builds (--dump-dom): the same rows in
-# the same order (step numbers and labels), each row's field tree equal to
-# the lines -v prints under it, an explanation for every message, the named
-# fields and explanation of one message, and no element that loads anything
+# the wire view), the page of a run and the text ladder of the same run
+# (--text -v --html) are compared through the DOM chromium builds
+# (--dump-dom): the same rows in the same order (step numbers and labels),
+# each row's field tree equal to the lines -v prints under it, an
+# explanation for every message, the named fields and explanation of one
+# message, and no element that loads anything or carries a handler
 # (tests/integration/htmldom.py). Then: the page's Content-Security-Policy
 # (its script's hash, and that script ran), a server certificate whose
 # subject carries markup and a script (escaped: no script of its own runs),
