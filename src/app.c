@@ -17,6 +17,7 @@
 #include "tlsladder/diagnose.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/export.h"
+#include "tlsladder/html.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/json.h"
 #include "tlsladder/jsonload.h"
@@ -194,6 +195,42 @@ static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 	return inspect_event(tl, i);
 }
 
+/* Writes the HTML page when the user asked for one (serve: number > 0, the
+ * page of that connection); false on failure (said when loud). */
+static bool write_html_as(const struct cli_config *cfg, const struct timeline *tl, const char *title, uint64_t number,
+			  bool loud, bool client_only, bool server_only)
+{
+	struct html_opts ho = { .title = title, .wire = cfg->wire, .client_only = client_only,
+				.server_only = server_only, .only_conn = number ? 0 : -1,
+				.conn_number = number, .tree = tree_of };
+	struct tl_error err = { 0, "" };
+	struct theme t;
+	char why[300], path[PATH_MAX];
+
+	if (!cfg->html)
+		return true;
+	theme_builtin(&t);
+	if (cfg->theme && !theme_load(cfg->theme, &t, why, sizeof why) && loud)
+		complain(why);              /* the page keeps the default colours */
+	ho.theme = &t;
+	if (number)
+		html_conn_path(cfg->html, number, path, sizeof path);
+	else
+		snprintf(path, sizeof path, "%s", cfg->html);
+	if (html_write_file(path, tl, &ho, &err) == 0)
+		return true;
+	if (loud)
+		complain(err.msg);
+	return false;
+}
+
+/* The same for a live run: whose side the page shows follows the mode. */
+static bool write_html(const struct cli_config *cfg, const struct timeline *tl, const char *title, uint64_t number,
+		       bool loud)
+{
+	return write_html_as(cfg, tl, title, number, loud, cfg->mode == CLI_CLIENT, cfg->mode == CLI_SERVE);
+}
+
 /* True when host is an IPv4 or IPv6 address rather than a name. */
 static bool ip_literal(const char *host)
 {
@@ -290,6 +327,10 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 {
 	struct serve_ctx *sc = arg;
 	int code = exit_from_diagnosis(tl, TL_SERVER, 0, rc, sc->cfg->verify_strict);
+	struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
+				.tree = tree_of, .only_conn = 0, .conn_number = number };
+	char title[96], target[200];
+	struct json_run run;
 
 	pthread_mutex_lock(&sc->out);
 	if (sc->cfg->keylog && !sc->keylog_err.msg[0] && keylog_write(tl, sc->cfg->keylog, &sc->keylog_err) < 0 &&
@@ -302,24 +343,20 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 	timeline_wire_release(tl);      /* written: the bytes are not needed any more */
 	if (sc->pcap_err.msg[0] && code == TL_EXIT_OK)
 		code = TL_EXIT_FILES;
-	if (sc->print || json_out || sc->cfg->summary_json) {
-		char title[96], target[200];
-		struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
-					.tree = tree_of, .only_conn = 0, .conn_number = number };
-		struct json_run run;
-		snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
-		to.title = title;
-		if (sc->print && print_text(sc->cfg) && !export_to_stdout(sc->cfg)) {
-			text_write(stdout, tl, &to);
-			fputc('\n', stdout);
-			fflush(stdout);
-		}
-		if (!write_exports(sc->cfg, tl, &to, number) && code == TL_EXIT_OK)
-			code = TL_EXIT_FILES;
-		snprintf(target, sizeof target, "serve %s port %s", sc->so->listen, sc->so->port);
-		json_run_of(&run, JSON_MODE_SERVE, NULL, target, title, number, code);
-		code = save_run(sc->cfg, tl, &run);
+	snprintf(title, sizeof title, "tlsladder serve: connection %" PRIu64 " (exit code %d)", number, code);
+	to.title = title;
+	if (!write_html(sc->cfg, tl, title, number, sc->print) && code == TL_EXIT_OK)
+		code = TL_EXIT_FILES;
+	if (sc->print && print_text(sc->cfg) && !export_to_stdout(sc->cfg)) {
+		text_write(stdout, tl, &to);
+		fputc('\n', stdout);
+		fflush(stdout);
 	}
+	if (!write_exports(sc->cfg, tl, &to, number) && code == TL_EXIT_OK)
+		code = TL_EXIT_FILES;
+	snprintf(target, sizeof target, "serve %s port %s", sc->so->listen, sc->so->port);
+	json_run_of(&run, JSON_MODE_SERVE, NULL, target, title, number, code);
+	code = save_run(sc->cfg, tl, &run);
 	pthread_mutex_unlock(&sc->out);
 	return code;
 }
@@ -482,6 +519,12 @@ static int run_ui(const struct cli_config *cfg, const struct demo_scenario *sc, 
 	if (serve && sctx.keylog_err.msg[0])
 		complain(sctx.keylog_err.msg);
 	rc = ui_exit_code(cfg, r.tl, r.rc, finished, serve != NULL);
+	if (!serve) {
+		char title[300];
+		snprintf(title, sizeof title, "tlsladder %s", target);
+		if (!write_html(cfg, r.tl, title, 0, true) && rc == TL_EXIT_OK)
+			rc = TL_EXIT_FILES;
+	}
 	if (serve && !serve_ctx_end(&sctx) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	connlog_free(r.log);
@@ -568,6 +611,8 @@ static int run_demo(const struct cli_config *cfg)
 		rc = TL_EXIT_FILES;
 	if (!write_exports(cfg, tl, &to, 0) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
+	if (!write_html(cfg, tl, title, 0, true) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
 	{
 		struct json_run run;
 		char target[96];
@@ -626,6 +671,8 @@ static int run_client(const struct cli_config *cfg)
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (!write_exports(cfg, tl, &to, 0) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_html(cfg, tl, heading, 0, true) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	{
 		struct json_run run;
@@ -789,6 +836,9 @@ static int run_replay(const struct cli_config *cfg)
 	}
 	rc = write_keylog(cfg, tl) ? run.exit_code : TL_EXIT_FILES;
 	if (!write_exports(cfg, tl, &to, serve ? run.conn_number : 0) && rc == TL_EXIT_OK)
+		rc = TL_EXIT_FILES;
+	if (!write_html_as(cfg, tl, run.title, serve ? run.conn_number : 0, true, run.mode == JSON_MODE_CLIENT, serve) &&
+	    rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	run.exit_code = rc;
 	rc = save_run(cfg, tl, &run);

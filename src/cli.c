@@ -25,7 +25,7 @@ enum {
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
-	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG
+	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML
 };
 
 #define ALL CLI_IN_ALL
@@ -73,6 +73,10 @@ static const struct cli_option options[] = {
 	  "also write the ladder as an SVG picture to FILE; for these three,\n"
 	  "- is stdout (instead of the text ladder), serve writes FILE-N.EXT\n"
 	  "for connection N, and the interactive ladder does not open" },
+	{ OPT_HTML, "html", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
+	  "also write the ladder as one self-contained HTML page (each message\n"
+	  "opens to its fields and explanation; --theme's colours); serve: one\n"
+	  "page per connection, its number before FILE's extension" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
 	  "one deadline for the whole run (default 10); it starts after\n"
@@ -525,6 +529,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_WITHHOLD: cfg->withhold = true; break;
 	case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 	case OPT_THEME: cfg->theme = arg; break;
+	case OPT_HTML: cfg->html = arg; break;
 	case OPT_STEP: cfg->step = true; break;
 	case OPT_ASCII: cfg->ascii = true; break;
 	case OPT_JSON: cfg->json = arg; break;

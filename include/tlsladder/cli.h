@@ -46,6 +46,7 @@ struct cli_config {
 	int grace_ms;
 	const char *certs_dir;      /* demo: overrides the bundled certs */
 	const char *theme;          /* UI theme name or path */
+	const char *html;           /* --html FILE */
 	bool step;                  /* pause before each flight */
 	bool ascii;                 /* UI without box drawing */
 	int verbose;                /* text: -v trees, -vv trees with hex */

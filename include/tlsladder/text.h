@@ -29,7 +29,8 @@ struct text_opts {
 
 /* Writes the ladder and the summaries. */
 void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o);
-/* The label an event carries on its arrow: "ClientHello  312 B", "Alert fatal ... (42)". */
+/* The label a message, alert or record carries on its arrow ("ServerHello  90 B"; the
+ * arrow may show it cut); untrusted parts are names from tables, never peer bytes. */
 void text_event_label(const struct tl_event *ev, char *buf, size_t n);
 /* Formats one event's ladder line (no newline) into buf, its time relative
  * to t0_us; returns buf. */
