@@ -184,8 +184,9 @@ static bool spawn_locked(struct pool *p)
 	return ok;
 }
 
-/* Queues a connection for a worker; false (with why) when it must be refused. */
-static bool hand_over(struct pool *p, struct job *j, char *why, size_t n)
+/* Makes room for one more connection: a worker waiting, or a new one;
+ * false (with why) when it must be refused. */
+static bool reserve(struct pool *p, char *why, size_t n)
 {
 	bool ok = true;
 
@@ -202,17 +203,32 @@ static bool hand_over(struct pool *p, struct job *j, char *why, size_t n)
 		snprintf(why, n, "no worker thread could be started (%u are running)", p->nthreads);
 		ok = false;
 	}
-	if (ok) {
+	if (ok)
 		p->in_flight++;
-		if (p->tail)
-			p->tail->next = j;
-		else
-			p->head = j;
-		p->tail = j;
-		pthread_cond_signal(&p->work);
-	}
 	pthread_mutex_unlock(&p->lock);
 	return ok;
+}
+
+/* Gives back a reservation that no job took (out of memory). */
+static void unreserve(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->in_flight--;
+	p->idle++;                   /* the worker reserved for it waits on */
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Queues a connection for the worker reserved for it. */
+static void hand_over(struct pool *p, struct job *j)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Waits until the listening socket is readable: 1, or 0 when told to stop. */
@@ -250,8 +266,14 @@ static bool accept_one(struct pool *p, int lfd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	peer_text(&peer, who, sizeof who);
 	number = connlog_number(o->log);
-	j = calloc(1, sizeof *j);
-	if (j && (j->tl = timeline_create(false)) != NULL) {
+	/* room first: a connection that is refused never gets a timeline, so
+	 * the interactive ladder cannot show it as one being served */
+	if (!reserve(p, why, sizeof why)) {
+		j = NULL;
+	} else if ((j = calloc(1, sizeof *j)) == NULL || (j->tl = timeline_create(false)) == NULL) {
+		unreserve(p);
+		snprintf(why, sizeof why, "out of memory");
+	} else {
 		j->fd = fd;
 		j->number = number;
 		if (o->waker)
@@ -262,10 +284,8 @@ static bool accept_one(struct pool *p, int lfd)
 		if (o->wire_limit)
 			timeline_wire_keep(j->tl, o->wire_limit);
 		connlog_add(o->log, number, j->tl);
-		if (hand_over(p, j, why, sizeof why))
-			return !o->once;
-	} else {
-		snprintf(why, sizeof why, "out of memory");
+		hand_over(p, j);
+		return !o->once;
 	}
 	close(fd);
 	/* said once, not kept per refusal: a flood of them costs no memory */
