@@ -685,6 +685,8 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	struct diag_finding *d;
 	const char *err = f->self.set && f->self.error[0] ? f->self.error : NULL;
 
+	if (!f->self.set && code == TL_EXIT_OK)
+		return;      /* no outcome known (an imported capture): nothing to conclude */
 	switch (code) {
 	case TL_EXIT_RESOLVE:
 		d = finding(out, max, n, DIAG_DNS_FAILURE);

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# --replay CAPTURE: a pcapng or pcap someone else took, shown as the ladder.
+#  1. round trip: every demo scenario written with --pcap, then imported:
+#     the same messages as the live run's text ladder (what is compared: the
+#     ladder's message lines without their step number and time, per
+#     connection and per sender, in order; the interleaving of the two
+#     senders follows the capture's wire times, which the live ladder, stamped
+#     when each message was hooked before its records left, may order
+#     differently, so it is not compared);
+#  2. dumpcap captures of tlsladder's client against gnutls-serv (TLS 1.3,
+#     1.2) and openssl s_server, imported with the client's --keylog: the same
+#     messages as the live run; without a key log TLS 1.3 shows ClientHello,
+#     ServerHello, ChangeCipherSpec and encrypted records only; the same
+#     capture rewritten as a classic pcap gives the same ladder;
+#  3. --list of a capture of two connections, exactly;
+#  4. a truncated or garbage file: one line, exit 5.
+# Needs dumpcap, gnutls-serv and openssl for part 2 (skipped without them).
+set -u
+bin="$1"
+src="${TLSLADDER_SRC:?}"
+certs="$src/certs"
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+PATH="$PATH:/usr/sbin"
+
+# msgs FILE: the message lines of a text ladder, step and time cut off, each
+# prefixed by its connection and its sender ("1 C |---- ClientHello ..."); sorted
+# stably by connection and sender, so that each sender's order is kept.
+msgs() {
+	awk '/---- connection [0-9]+ ----/ { conn = $3 }
+	     /^ +[0-9]+ +[0-9.]+  \|/ {
+		line = $0; sub(/^ +[0-9]+ +[0-9.]+  /, "", line)
+		from = (line ~ /^\|<[-=]/) ? "S" : "C"
+		print (conn ? conn : 1), from, line }' "$1" | sort -s -k1,1n -k2,2
+}
+# msgs_conn FILE N: msgs of an imported connection, numbered N.
+msgs_conn() { msgs "$1" | sed -E "s/^1 /$2 /"; }
+
+# same WHAT LIVE IMPORTED...: the imported ladders' messages (connection k from
+# the k-th file) are the live ladder's. With $late_close set, the server's
+# close_notify may come last on top: a real server answers the client's
+# close_notify, on the wire, after the client stopped reading.
+same() {
+	local what="$1" live="$2" k=0 f
+	shift 2
+	: >"$tmp/imported.msgs"
+	for f in "$@"; do k=$((k + 1)); msgs_conn "$f" "$k" >>"$tmp/imported.msgs"; done
+	msgs "$live" >"$tmp/live.msgs"
+	if [ -n "${late_close:-}" ] && ! grep -q '^1 S .*close_notify' "$tmp/live.msgs" &&
+		[ "$(grep '^1 S ' "$tmp/imported.msgs" | tail -n 1 | grep -c 'Alert warning close_notify')" = 1 ]; then
+		awk '$1 == 1 && $2 == "S" { last = NR } { l[NR] = $0 } END { for (i = 1; i <= NR; i++) if (i != last) print l[i] }' \
+			"$tmp/imported.msgs" >"$tmp/imported.cut" && mv "$tmp/imported.cut" "$tmp/imported.msgs"
+		what="$what (and the server's close_notify the client did not wait for)"
+	fi
+	if [ -s "$tmp/live.msgs" ] && diff "$tmp/live.msgs" "$tmp/imported.msgs" >"$tmp/diff"; then
+		ok "$what: the same $(wc -l <"$tmp/live.msgs") messages as the live run"
+	else
+		bad "$what: the imported ladder differs from the live run's:"
+		cat "$tmp/diff"
+	fi
+}
+
+# ---------------------------------------------------------------- 1. round trip
+for sc in $("$bin" demo --list | awk '/^  [a-z]/ { print $1 }'); do
+	"$bin" demo "$sc" --pcap "$tmp/$sc.pcapng" --text >"$tmp/$sc.live" 2>/dev/null
+	"$bin" --replay "$tmp/$sc.pcapng" --text >"$tmp/$sc.imp" 2>"$tmp/$sc.err"
+	rc=$?
+	[ "$rc" -eq 0 ] || bad "demo $sc: the import exits $rc: $(cat "$tmp/$sc.err")"
+	if [ "$sc" = resumption ]; then
+		"$bin" --replay "$tmp/$sc.pcapng" --conn 2 --text >"$tmp/$sc.imp2" 2>&1
+		same "demo $sc (both connections)" "$tmp/$sc.live" "$tmp/$sc.imp" "$tmp/$sc.imp2"
+	else
+		same "demo $sc" "$tmp/$sc.live" "$tmp/$sc.imp"
+	fi
+done
+# TLS 1.2's Finished travels encrypted: it shows only because the key block opened it
+has "$tmp/tls12-ecdhe.imp" '\|=+ Finished  12 B =+>\|  encrypted' "TLS 1.2: the client's Finished decrypted with the master secret"
+has "$tmp/tls13.imp" '\|<=+ Certificate  [0-9]+ B =+\|  encrypted' "TLS 1.3: the server's Certificate decrypted with the handshake secret"
+has "$tmp/tls13.imp" '^capture .*tls13.pcapng, connection 1$' "the title names the capture and the connection"
+hasnt "$tmp/tls13.imp" '^(Summary|  server certificate:|diagnosis: ok)' "no summary, no verdict the capture cannot show"
+has "$tmp/mtls-wrong-ca.imp" '\|<=+ Alert fatal bad_certificate \(42\) =+\|' "the encrypted alert is read"
+"$bin" --replay "$tmp/tls13.pcapng" --text -v >"$tmp/tls13.v" 2>&1
+has "$tmp/tls13.v" 'MATCH' "the Finished check runs on the imported secrets"
+
+# ---------------------------------------------------------------- 3. --list
+expect_rc 0 "--list of a capture of two connections" -- "$bin" --replay "$tmp/resumption.pcapng" --list
+printf '%s\n' "1  127.0.0.1:50000 -> 127.0.0.1:443  TLS 1.3  13 messages" \
+	"2  127.0.0.1:50001 -> 127.0.0.1:443  TLS 1.3  11 messages" >"$tmp/list.want"
+if diff "$tmp/list.want" "$tmp/out" >"$tmp/diff"; then ok "--list: one exact line per connection"
+else bad "--list differs:"; cat "$tmp/diff"; fi
+expect_rc 5 "--conn past the last connection" -- "$bin" --replay "$tmp/resumption.pcapng" --conn 3 --text
+has "$tmp/err" '^tlsladder: .*: there is no TLS connection 3 in the capture \(it has 2; see --list\)$' "--conn 3 is named"
+"$bin" demo tls13 --json "$tmp/tls13.json" >/dev/null 2>&1
+expect_rc 2 "--list with a saved run" -- "$bin" --replay "$tmp/tls13.json" --list
+has "$tmp/err" '^tlsladder: --list with --replay lists the connections of a capture \(pcapng or pcap\), not of a saved run$' "--list with a saved run: said why"
+
+# ---------------------------------------------------------------- 4. damaged files
+size=$(stat -c %s "$tmp/tls13.pcapng")
+head -c $((size - 7)) "$tmp/tls13.pcapng" >"$tmp/cut.pcapng"
+expect_rc 5 "a pcapng cut short" -- "$bin" --replay "$tmp/cut.pcapng" --text
+has "$tmp/err" '^tlsladder: .*cut.pcapng: not a capture that can be read: the file ends inside the block at byte [0-9]+ \(cut short\)$' "the cut is named in one line"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && ok "one line" || bad "more than one line: $(cat "$tmp/err")"
+{ printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00'; head -c 300 /dev/urandom; } >"$tmp/garbage.pcap"
+expect_rc 5 "a pcap of garbage" -- "$bin" --replay "$tmp/garbage.pcap" --text
+has "$tmp/err" '^tlsladder: .*garbage.pcap: not a capture that can be read: ' "garbage: one clear line"
+printf '\x0a\x0d\x0d\x0a\xff\xff\xff\xff' >"$tmp/tiny.pcapng"
+expect_rc 5 "a pcapng with an impossible block length" -- "$bin" --replay "$tmp/tiny.pcapng" --text
+has "$tmp/err" 'declares a length of|cut short|byte-order' "the block length is named"
+
+# ---------------------------------------------------------------- 2. real servers
+# real NAME FUNC VERSION [SERVER ARGS]: a dumpcap capture of the client against
+# the server, imported with and without the client's key log.
+real() {
+	local name="$1" fn="$2" v="$3" i
+	start_server "$name" no "$fn" "${@:4}" || return 1
+	for ((i = 0; i < 100; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+	start_capture "$port" "$tmp/$name.pcapng" || { stop_server; return 1; }
+	"$bin" --text --timeout 10 --tls"$v" --cafile "$certs/root-ca.pem" --keylog "$tmp/$name.keys" \
+		--sni localhost "127.0.0.1:$port" >"$tmp/$name.live" 2>&1 </dev/null
+	python3 "$src/tests/integration/oracle.py" wait "$tmp/$name.pcapng" "$port" 1 10 || bad "$name: the capture is incomplete"
+	stop_capture
+	stop_server
+	"$bin" --replay "$tmp/$name.pcapng" --keylog "$tmp/$name.keys" --text >"$tmp/$name.imp" 2>&1
+	same "$name TLS $v (dumpcap, --keylog)" "$tmp/$name.live" "$tmp/$name.imp"
+	if [ "$v" = 1.3 ]; then
+		"$bin" --replay "$tmp/$name.pcapng" --text >"$tmp/$name.nokey" 2>&1
+		msgs "$tmp/$name.nokey" | cut -d' ' -f3- | grep -vE '^\|(-+ (ClientHello|ChangeCipherSpec) .*-+>|<-+ (ServerHello|ChangeCipherSpec) .*-+)\|' >"$tmp/extra"
+		if [ ! -s "$tmp/extra" ] && grep -q 'ServerHello' "$tmp/$name.nokey"; then
+			ok "$name without the key log: ClientHello, ServerHello, ChangeCipherSpec only"
+		else bad "$name without the key log shows more:"; cat "$tmp/$name.nokey"; fi
+		"$bin" --replay "$tmp/$name.pcapng" --text --wire >"$tmp/$name.nokey-wire" 2>&1
+		has "$tmp/$name.nokey-wire" 'application_data\(23\).*encrypted' "$name without the key log: the encrypted records show with --wire"
+	fi
+	if have editcap; then
+		editcap -F pcap "$tmp/$name.pcapng" "$tmp/$name.pcap" >/dev/null 2>&1
+		"$bin" --replay "$tmp/$name.pcap" --keylog "$tmp/$name.keys" --text >"$tmp/$name.pcap.imp" 2>&1
+		same "$name TLS $v as a classic pcap" "$tmp/$name.live" "$tmp/$name.pcap.imp"
+	fi
+}
+late_close=yes
+if ! can_capture; then
+	echo "skip import of real captures: $capture_why"
+else
+	if have gnutls-serv; then
+		real gnutls13 gnutls_serv 1.3 --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key"
+		real gnutls12 gnutls_serv 1.2 --x509certfile "$certs/server-ecdsa-chain.pem" --x509keyfile "$certs/server-ecdsa.key"
+	else
+		echo "skip gnutls-serv: not installed (Debian package gnutls-bin)"
+	fi
+	if have openssl; then
+		real s_server13 run_s_server 1.3 1.3
+		real s_server12 run_s_server 1.2 1.2
+	else
+		echo "skip openssl s_server: not installed"
+	fi
+fi
+
+finish import
