@@ -61,7 +61,7 @@ same() {
 
 # ---------------------------------------------------------------- 1. round trip
 for sc in $("$bin" demo --list | awk '/^  [a-z]/ { print $1 }'); do
-	"$bin" demo "$sc" --pcap "$tmp/$sc.pcapng" --text >"$tmp/$sc.live" 2>/dev/null
+	"$bin" demo "$sc" --pcap "$tmp/$sc.pcapng" --keylog "$tmp/$sc.keys" --text >"$tmp/$sc.live" 2>/dev/null
 	"$bin" --replay "$tmp/$sc.pcapng" --text >"$tmp/$sc.imp" 2>"$tmp/$sc.err"
 	rc=$?
 	[ "$rc" -eq 0 ] || bad "demo $sc: the import exits $rc: $(cat "$tmp/$sc.err")"
@@ -80,6 +80,30 @@ hasnt "$tmp/tls13.imp" '^(Summary|  server certificate:|diagnosis: ok)' "no summ
 has "$tmp/mtls-wrong-ca.imp" '\|<=+ Alert fatal bad_certificate \(42\) =+\|' "the encrypted alert is read"
 "$bin" --replay "$tmp/tls13.pcapng" --text -v >"$tmp/tls13.v" 2>&1
 has "$tmp/tls13.v" 'MATCH' "the Finished check runs on the imported secrets"
+
+# out of order and retransmitted: the server's Certificate segment arrives
+# after its CertificateVerify, and the EncryptedExtensions segment twice
+if have editcap; then
+	editcap -F pcap "$tmp/tls13.pcapng" "$tmp/tls13.pcap" >/dev/null 2>&1
+	python3 - "$tmp/tls13.pcap" "$tmp/shuffled.pcap" <<-'PY'
+		import struct, sys
+		d = open(sys.argv[1], "rb").read()
+		big = d[:4] == b"\xa1\xb2\xc3\xd4"
+		recs, at = [], 24
+		while at < len(d):
+		    cl = struct.unpack((">" if big else "<") + "I", d[at + 8:at + 12])[0]
+		    recs.append(d[at:at + 16 + cl]); at += 16 + cl
+		# the server's encrypted flight: the first segments with more than 1000 bytes and the one after it
+		cert = next(i for i, r in enumerate(recs) if len(r) > 1000)
+		recs[cert], recs[cert + 1] = recs[cert + 1], recs[cert]
+		recs.insert(cert + 2, recs[cert - 1])
+		open(sys.argv[2], "wb").write(d[:24] + b"".join(recs))
+	PY
+	# a classic pcap has no Decryption Secrets Block: the key log comes from the file
+	"$bin" --replay "$tmp/shuffled.pcap" --keylog "$tmp/tls13.keys" --text >"$tmp/shuffled.imp" 2>&1
+	same "segments out of order and retransmitted (classic pcap)" "$tmp/tls13.live" "$tmp/shuffled.imp"
+	has "$tmp/shuffled.imp" 'Certificate  [0-9]+ B' "the late Certificate is in the ladder"
+fi
 
 # ---------------------------------------------------------------- 3. --list
 expect_rc 0 "--list of a capture of two connections" -- "$bin" --replay "$tmp/resumption.pcapng" --list
