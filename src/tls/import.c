@@ -45,6 +45,7 @@ struct idir {
 	uint8_t *hs;
 	size_t hs_len, hs_cap;
 	bool ccs;
+	bool told;                /* a note said its records are not decrypted */
 	struct dkey key;
 	enum tl_side side;
 };
@@ -418,6 +419,41 @@ static void content(struct imp *im, struct idir *dr, unsigned type, const uint8_
 	}
 }
 
+/* Appends a note about a side (text only: no typed fact behind it). */
+static void note(struct imp *im, enum tl_side side, const char *text)
+{
+	struct tl_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_NOTE;
+	ev.from = side;
+	ev.text = text;
+	ev.text_total = strlen(text);
+	emit(im, &ev);
+}
+
+/* A protected record that could not be opened: says so once per direction, and
+ * for each TLS 1.2 handshake record (its messages stay unread). */
+static void unread(struct imp *im, struct idir *dr, unsigned type, size_t n)
+{
+	char text[300];
+	const char *who = dr->side == TL_CLIENT ? "client" : "server";
+	const char *why = !im->have_random ? "no ClientHello was seen"
+			  : timeline_secret_count(im->tl) == 0 ? "the key log has no secret for this connection (--keylog FILE)"
+			  : dr->key.set ? "the record did not open with the key derived from the key log"
+			  : "the key log lacks this direction's secret, or the cipher suite is not one read here";
+
+	if (!im->tls13 && type == WIRE_CT_HANDSHAKE) {
+		snprintf(text, sizeof text, "the %s's encrypted handshake message (%zu bytes on the wire; TLS 1.2 sends its "
+			 "Finished first after ChangeCipherSpec) is not decrypted: %s", who, n, why);
+		note(im, dr->side, text);
+	} else if (!dr->told) {
+		snprintf(text, sizeof text, "the %s's encrypted records are not decrypted: %s", who, why);
+		note(im, dr->side, text);
+	}
+	dr->told = true;
+}
+
 /* One whole record of a direction. */
 static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const uint8_t *p, size_t n)
 {
@@ -443,10 +479,11 @@ static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const ui
 		content(im, dr, hdr[0], p, n, false, TL_KEYS_NONE);
 		return;
 	}
-	if (!dr->key.set || n > sizeof buf)
-		return;
-	if (dr->key.tls13 ? open13(&dr->key, hdr, p, n, &o) : open12(&dr->key, hdr, p, n, &o))
+	if (dr->key.set && n <= sizeof buf &&
+	    (dr->key.tls13 ? open13(&dr->key, hdr, p, n, &o) : open12(&dr->key, hdr, p, n, &o)))
 		content(im, dr, o.type, o.p, o.n, true, keys);
+	else
+		unread(im, dr, hdr[0], n);
 	memset(buf, 0, sizeof buf);
 }
 

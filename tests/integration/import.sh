@@ -103,6 +103,18 @@ if have editcap; then
 	"$bin" --replay "$tmp/shuffled.pcap" --keylog "$tmp/tls13.keys" --text >"$tmp/shuffled.imp" 2>&1
 	same "segments out of order and retransmitted (classic pcap)" "$tmp/tls13.live" "$tmp/shuffled.imp"
 	has "$tmp/shuffled.imp" 'Certificate  [0-9]+ B' "the late Certificate is in the ladder"
+	# without a key log (a classic pcap carries none) nothing protected is read, and the ladder says so
+	editcap -F pcap "$tmp/tls12-ecdhe.pcapng" "$tmp/tls12.pcap" >/dev/null 2>&1
+	"$bin" --replay "$tmp/tls12.pcap" --text >"$tmp/tls12.nokey" 2>&1
+	has "$tmp/tls12.nokey" "^ +[0-9]+ +[0-9.]+  -- note \(client\): the client's encrypted handshake message \(40 bytes on the wire; TLS 1.2 sends its Finished first after ChangeCipherSpec\) is not decrypted: the key log has no secret for this connection \(--keylog FILE\)$" \
+		"TLS 1.2 without the key log: the encrypted Finished is named as unread"
+	hasnt "$tmp/tls12.nokey" 'Finished  ' "TLS 1.2 without the key log: no Finished is made up"
+	"$bin" --replay "$tmp/tls13.pcap" --text >"$tmp/tls13.nokey" 2>&1
+	has "$tmp/tls13.nokey" "-- note \(server\): the server's encrypted records are not decrypted: the key log has no secret for this connection \(--keylog FILE\)$" \
+		"TLS 1.3 without the key log: the ladder says why the rest is unread"
+	expect_rc 5 "--keylog naming no file" -- "$bin" --replay "$tmp/tls13.pcap" --keylog "$tmp/no-such.keys" --text
+	has "$tmp/err" '^tlsladder: .*no-such.keys: cannot be read: No such file or directory$' "the missing key log is named"
+	[ ! -e "$tmp/no-such.keys" ] && ok "the key log is read, not created" || bad "--keylog created $tmp/no-such.keys"
 fi
 
 # ---------------------------------------------------------------- 3. --list
