@@ -18,6 +18,7 @@
 #include "tlsladder/wire.h"
 
 #include <gnutls/crypto.h>
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -570,15 +571,11 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 /* An address and port in words: "127.0.0.1:4433", "[::1]:4433". */
 static void addr_text(const struct tl_netaddr *a, char *buf, size_t n)
 {
-	if (a->ip == TL_IP_V4) {
-		snprintf(buf, n, "%u.%u.%u.%u:%u", a->addr[0], a->addr[1], a->addr[2], a->addr[3], a->port);
-	} else {
-		size_t at = (size_t)snprintf(buf, n, "[");
-		for (unsigned i = 0; i < 16 && at < n; i += 2)
-			at += (size_t)snprintf(buf + at, n - at, "%s%x", i ? ":" : "", (unsigned)a->addr[i] << 8 | a->addr[i + 1]);
-		if (at < n)
-			snprintf(buf + at, n - at, "]:%u", a->port);
-	}
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->ip == TL_IP_V4 ? AF_INET : AF_INET6, a->addr, ip, sizeof ip))
+		snprintf(ip, sizeof ip, "?");
+	snprintf(buf, n, a->ip == TL_IP_V4 ? "%s:%u" : "[%s]:%u", ip, a->port);
 }
 
 /* One --list line about a TLS connection. */

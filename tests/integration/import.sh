@@ -103,6 +103,43 @@ if have editcap; then
 	"$bin" --replay "$tmp/shuffled.pcap" --keylog "$tmp/tls13.keys" --text >"$tmp/shuffled.imp" 2>&1
 	same "segments out of order and retransmitted (classic pcap)" "$tmp/tls13.live" "$tmp/shuffled.imp"
 	has "$tmp/shuffled.imp" 'Certificate  [0-9]+ B' "the late Certificate is in the ladder"
+	# other link types and file variants, made from the same packets: Linux cooked
+	# (SLL, SLL2), Ethernet with an 802.1Q tag, IPv6, a big-endian pcap with
+	# nanosecond times
+	python3 - "$tmp/tls13.pcap" "$tmp/variant" <<-'PY'
+		import struct, sys
+		d = open(sys.argv[1], "rb").read()
+		e = ">" if d[:4] == b"\xa1\xb2\xc3\xd4" else "<"
+		pkts, at = [], 24
+		while at < len(d):
+		    s, us, cl, ol = struct.unpack(e + "IIII", d[at:at + 16])
+		    pkts.append((s, us, d[at + 16:at + 16 + cl])); at += 16 + cl
+		def v6(p):
+		    ihl = (p[0] & 15) * 4
+		    tcp = p[ihl:struct.unpack(">H", p[2:4])[0]]
+		    return struct.pack(">IHBB", 6 << 28, len(tcp), 6, 64) + b"\0" * 15 + b"\1" + b"\0" * 15 + b"\1" + tcp
+		def write(name, link, wrap, big=False, nano=False):
+		    o = ">" if big else "<"
+		    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
+		    out = struct.pack(o + "IHHiIII", magic, 2, 4, 0, 0, 65535, link)
+		    for s, us, p in pkts:
+		        q = wrap(p)
+		        out += struct.pack(o + "IIII", s, us * 1000 if nano else us, len(q), len(q)) + q
+		    open(sys.argv[2] + "-" + name + ".pcap", "wb").write(out)
+		write("sll", 113, lambda p: struct.pack(">HHH8sH", 0, 772, 6, b"\0" * 8, 0x0800) + p)
+		write("sll2", 276, lambda p: struct.pack(">HHIHBB8s", 0x0800, 0, 1, 772, 0, 6, b"\0" * 8) + p)
+		write("vlan", 1, lambda p: b"\0" * 12 + struct.pack(">HHH", 0x8100, 5, 0x0800) + p)
+		write("ipv6", 1, lambda p: b"\0" * 12 + struct.pack(">H", 0x86DD) + v6(p))
+		write("be-ns", 101, lambda p: p, big=True, nano=True)
+	PY
+	for v in sll sll2 vlan ipv6 be-ns; do
+		"$bin" --replay "$tmp/variant-$v.pcap" --keylog "$tmp/tls13.keys" --text >"$tmp/variant-$v.imp" 2>&1
+		same "the same packets as $v" "$tmp/tls13.live" "$tmp/variant-$v.imp"
+	done
+	"$bin" --replay "$tmp/variant-ipv6.pcap" --keylog "$tmp/tls13.keys" --list >"$tmp/v6.list" 2>&1
+	has "$tmp/v6.list" '^1  \[::1\]:50000 -> \[::1\]:443  TLS 1.3  13 messages$' "IPv6 addresses in --list"
+	"$bin" --replay "$tmp/variant-ipv6.pcap" --list >"$tmp/v6.list" 2>&1
+	has "$tmp/v6.list" '^1  \[::1\]:50000 -> \[::1\]:443  TLS 1.3  4 messages$' "--list without the key log counts the messages it can read"
 	# without a key log (a classic pcap carries none) nothing protected is read, and the ladder says so
 	editcap -F pcap "$tmp/tls12-ecdhe.pcapng" "$tmp/tls12.pcap" >/dev/null 2>&1
 	"$bin" --replay "$tmp/tls12.pcap" --text >"$tmp/tls12.nokey" 2>&1
