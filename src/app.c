@@ -760,21 +760,40 @@ static struct capture *import_load(const char *path, struct import_conn *ics, si
 	return c;
 }
 
-/* The key log text for an import: the file --keylog names, else the capture's own (NULL: none); false with err. */
+/* The key log text for an import: the file --keylog (or $SSLKEYLOGFILE) names, then the capture's own
+ * (NULL: none); false with err. */
 static bool import_keylog(const struct cli_config *cfg, const struct capture *c, char **kl, size_t *kl_len,
 			  struct tl_error *err)
 {
+	const char *env = getenv("SSLKEYLOGFILE");
+	char *file = NULL, *all;
+	size_t file_len = 0;
+
 	*kl = NULL;
 	*kl_len = 0;
-	if (cfg->keylog)
-		return jsonload_read(cfg->keylog, kl, kl_len, err);
-	if (c->keylog_len == 0)
+	/* $SSLKEYLOGFILE names where browsers write: one that does not exist yet is no error here */
+	if (cfg->keylog && (cfg->keylog != env || access(cfg->keylog, F_OK) == 0) &&
+	    !jsonload_read(cfg->keylog, &file, &file_len, err))
+		return false;
+	if (file_len + c->keylog_len == 0) {
+		free(file);
 		return true;
-	*kl = malloc(c->keylog_len);
-	if (!*kl)
+	}
+	all = malloc(file_len + 1 + c->keylog_len);
+	if (!all) {
+		free(file);
 		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory"), false;
-	memcpy(*kl, c->keylog, c->keylog_len);
-	*kl_len = c->keylog_len;
+	}
+	if (file_len)
+		memcpy(all, file, file_len);
+	all[file_len] = '\n';
+	if (c->keylog_len)
+		memcpy(all + file_len + 1, c->keylog, c->keylog_len);
+	if (file)
+		memset(file, 0, file_len);
+	free(file);
+	*kl = all;
+	*kl_len = file_len + 1 + c->keylog_len;
 	return true;
 }
 

@@ -149,7 +149,7 @@ static const struct cli_option options[] = {
 	  "show a run saved with --json, with no network (interactive, or\n"
 	  "--text, -v, --wire); exits with the saved run's exit code. Also\n"
 	  "a capture (pcapng or pcap, e.g. from dumpcap): its TLS connection\n"
-	  "as a ladder, decrypted with the key log (--keylog FILE, or the\n"
+	  "as a ladder, decrypted with the key log (--keylog FILE, and the\n"
 	  "pcapng's own); nothing is checked that the capture cannot show" },
 	{ OPT_CONN, "conn", "N", DEMO, CLI_SEC_REPLAY, OWN,
 	  "with a file serve wrote, or a capture: its connection N\n"

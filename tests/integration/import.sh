@@ -154,6 +154,12 @@ if have editcap; then
 	"$bin" --replay "$tmp/tls13.pcap" --text >"$tmp/tls13.nokey" 2>&1
 	has "$tmp/tls13.nokey" "-- note \(server\): the server's encrypted records are not decrypted: the key log has no secret for this connection \(--keylog FILE\)$" \
 		"TLS 1.3 without the key log: the ladder says why the rest is unread"
+	echo "CLIENT_RANDOM $(printf '%064d' 0) $(printf '%096d' 0)" >"$tmp/other.keys"
+	"$bin" --replay "$tmp/tls13.pcapng" --keylog "$tmp/other.keys" --text >"$tmp/other.imp" 2>&1
+	same "--keylog of another connection, and the pcapng's own key log" "$tmp/tls13.live" "$tmp/other.imp"
+	SSLKEYLOGFILE="$tmp/browser.keys" "$bin" --replay "$tmp/tls13.pcap" --text >"$tmp/env.imp" 2>&1
+	has "$tmp/env.imp" "the key log has no secret for this connection" "\$SSLKEYLOGFILE naming no file yet: no error"
+	[ ! -e "$tmp/browser.keys" ] && ok "\$SSLKEYLOGFILE is not created" || bad "\$SSLKEYLOGFILE was created"
 	expect_rc 5 "--keylog naming no file" -- "$bin" --replay "$tmp/tls13.pcap" --keylog "$tmp/no-such.keys" --text
 	has "$tmp/err" '^tlsladder: .*no-such.keys: cannot be read: No such file or directory$' "the missing key log is named"
 	[ ! -e "$tmp/no-such.keys" ] && ok "the key log is read, not created" || bad "--keylog created $tmp/no-such.keys"
