@@ -207,7 +207,10 @@ real() {
 	done
 	"$bin" --text --timeout 10 --tls"$v" --cafile "$certs/root-ca.pem" --keylog "$tmp/$name.keys" \
 		--sni localhost "127.0.0.1:$port" >"$tmp/$name.live" 2>&1 </dev/null
-	python3 "$src/tests/integration/oracle.py" wait "$tmp/$name.pcapng" "$port" 1 10 || bad "$name: the capture is incomplete"
+	if ! python3 "$src/tests/integration/oracle.py" wait "$tmp/$name.pcapng" "$port" 1 10; then
+		bad "$name: the capture is incomplete; the client's run was:"
+		cat "$tmp/$name.live"
+	fi
 	stop_capture
 	stop_server
 	"$bin" --replay "$tmp/$name.pcapng" --keylog "$tmp/$name.keys" --text >"$tmp/$name.imp" 2>&1
