@@ -11,6 +11,7 @@
  */
 #include "tlsladder/app.h"
 #include "tlsladder/buildinfo.h"
+#include "tlsladder/capture.h"
 #include "tlsladder/client.h"
 #include "tlsladder/connlog.h"
 #include "tlsladder/demo.h"
@@ -18,6 +19,7 @@
 #include "tlsladder/explain.h"
 #include "tlsladder/export.h"
 #include "tlsladder/html.h"
+#include "tlsladder/import.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/json.h"
 #include "tlsladder/jsonload.h"
@@ -798,6 +800,159 @@ static int run_serve(const struct cli_config *cfg)
 	return serve_text(cfg, &so);
 }
 
+/* True when the file at path begins as a pcapng or pcap file (its key log option is then read, not written). */
+static bool replay_is_capture(const char *path)
+{
+	uint8_t magic[4];
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(magic, 1, sizeof magic, f) : 0;
+
+	if (f)
+		fclose(f);
+	return capture_sniff(magic, got) != CAPTURE_NOT_CAPTURE;
+}
+
+#define IMPORT_MAX_CONNS 1024u
+
+/* The capture in the file at path with its TLS connections; false with err. */
+static struct capture *import_load(const char *path, struct import_conn *ics, size_t *n, struct tl_error *err)
+{
+	char *buf = NULL, why[300];
+	size_t len = 0;
+	bool oom = false;
+	struct capture *c;
+
+	if (!jsonload_read(path, &buf, &len, err))
+		return NULL;
+	c = capture_parse((const uint8_t *)buf, len, why, sizeof why, &oom);
+	free(buf);
+	if (!c) {
+		tl_error_set(err, oom ? TL_EXIT_INTERNAL : TL_EXIT_FILES, "%s: not a capture that can be read: %s", path, why);
+		return NULL;
+	}
+	*n = import_find(c, ics, IMPORT_MAX_CONNS);
+	if (*n == 0) {
+		tl_error_set(err, TL_EXIT_FILES, "%s: no TLS connection in the capture (no ClientHello at the start of a TCP stream)",
+			     path);
+		capture_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The key log text for an import: the file --keylog (or $SSLKEYLOGFILE) names, then the capture's own
+ * (NULL: none); false with err. */
+static bool import_keylog(const struct cli_config *cfg, const struct capture *c, char **kl, size_t *kl_len,
+			  struct tl_error *err)
+{
+	const char *env = getenv("SSLKEYLOGFILE");
+	char *file = NULL, *all;
+	size_t file_len = 0;
+
+	*kl = NULL;
+	*kl_len = 0;
+	/* $SSLKEYLOGFILE names where browsers write: one that does not exist yet is no error here */
+	if (cfg->keylog && (cfg->keylog != env || access(cfg->keylog, F_OK) == 0) &&
+	    !jsonload_read(cfg->keylog, &file, &file_len, err))
+		return false;
+	if (file_len + c->keylog_len == 0) {
+		free(file);
+		return true;
+	}
+	all = malloc(file_len + 1 + c->keylog_len);
+	if (!all) {
+		free(file);
+		return tl_error_set(err, TL_EXIT_INTERNAL, "out of memory"), false;
+	}
+	if (file_len)
+		memcpy(all, file, file_len);
+	all[file_len] = '\n';
+	if (c->keylog_len)
+		memcpy(all + file_len + 1, c->keylog, c->keylog_len);
+	if (file)
+		memset(file, 0, file_len);
+	free(file);
+	*kl = all;
+	*kl_len = file_len + 1 + c->keylog_len;
+	return true;
+}
+
+/* --list for a capture: one line per TLS connection. */
+static int import_list(const struct capture *c, const struct import_conn *ics, size_t n, const char *kl,
+		       size_t kl_len)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct timeline *tl = import_timeline(c, &ics[i], kl, kl_len);
+		if (!tl) {
+			complain("out of memory");
+			return TL_EXIT_INTERNAL;
+		}
+		import_list_line(stdout, (unsigned)i + 1, c, &ics[i], tl);
+		timeline_destroy(tl);
+	}
+	return TL_EXIT_OK;
+}
+
+/* Shows the ladder of a connection imported from a capture. */
+static int import_show(const struct cli_config *cfg, struct timeline *tl, unsigned number)
+{
+	struct json_run run;
+	struct runner r;
+
+	memset(&run, 0, sizeof run);
+	run.mode = JSON_MODE_DEMO;
+	run.exit_code = TL_EXIT_OK;
+	snprintf(run.target, sizeof run.target, "%s, connection %u (capture)", cfg->replay, number);
+	snprintf(run.title, sizeof run.title, "capture %s, connection %u", cfg->replay, number);
+	if (want_ui(cfg)) {
+		memset(&r, 0, sizeof r);
+		r.tl = tl;
+		ui_show(cfg, &r, run.target);
+	} else if (print_text(cfg)) {
+		struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,
+					.only_conn = -1 };
+		text_write(stdout, tl, &to);
+	}
+	return save_run(cfg, tl, &run);
+}
+
+/* Shows a connection of a capture someone else took (or lists them with --list). */
+static int run_import(const struct cli_config *cfg)
+{
+	struct tl_error err = { 0, "" };
+	struct import_conn *ics = calloc(IMPORT_MAX_CONNS, sizeof *ics);
+	struct capture *c = NULL;
+	struct timeline *tl = NULL;
+	char *kl = NULL;
+	size_t n = 0, kl_len = 0;
+	int rc;
+
+	if (!ics || !(c = import_load(cfg->replay, ics, &n, &err)) || !import_keylog(cfg, c, &kl, &kl_len, &err)) {
+		rc = ics ? err.code : TL_EXIT_INTERNAL;
+		complain(ics ? err.msg : "out of memory");
+	} else if (cfg->mode == CLI_DEMO_LIST) {
+		rc = import_list(c, ics, n, kl, kl_len);
+	} else if (cfg->replay_conn > n) {
+		tl_error_set(&err, TL_EXIT_FILES, "%s: there is no TLS connection %lu in the capture (it has %zu; see --list)",
+			     cfg->replay, (unsigned long)cfg->replay_conn, n);
+		complain(err.msg);
+		rc = err.code;
+	} else if (!(tl = import_timeline(c, &ics[cfg->replay_conn ? cfg->replay_conn - 1 : 0], kl, kl_len))) {
+		complain("out of memory");
+		rc = TL_EXIT_INTERNAL;
+	} else {
+		rc = import_show(cfg, tl, cfg->replay_conn ? (unsigned)cfg->replay_conn : 1);
+		timeline_destroy(tl);
+	}
+	if (kl) {
+		memset(kl, 0, kl_len);
+		free(kl);
+	}
+	capture_free(c);
+	free(ics);
+	return rc;
+}
+
 /* Shows a saved run: the interactive ladder over the loaded timeline, or the
  * text ladder as the live run printed it; exits with the saved exit code. */
 static int run_replay(const struct cli_config *cfg)
@@ -850,6 +1005,7 @@ static int run_replay(const struct cli_config *cfg)
 int app_run(const struct cli_config *cfg)
 {
 	struct tl_error err = { 0, "" };
+	bool capture;
 	int rc;
 
 	switch (cfg->mode) {
@@ -860,11 +1016,14 @@ int app_run(const struct cli_config *cfg)
 		printf("tlsladder %s\n", TLSLADDER_VERSION);
 		return TL_EXIT_OK;
 	case CLI_DEMO_LIST:
-		return run_list();
+		if (!cfg->replay)
+			return run_list();
+		break;
 	default:
 		break;
 	}
-	if (cfg->keylog && keylog_check(cfg->keylog, &err) < 0) {
+	capture = cfg->replay && replay_is_capture(cfg->replay);
+	if (cfg->keylog && !capture && keylog_check(cfg->keylog, &err) < 0) {
 		complain(err.msg);          /* before any network work */
 		return err.code;
 	}
@@ -888,10 +1047,16 @@ int app_run(const struct cli_config *cfg)
 		session_global_deinit();
 		return err.code;
 	}
-	if (cfg->replay)
+	if (capture) {
+		rc = run_import(cfg);
+	} else if (cfg->replay && cfg->mode == CLI_DEMO_LIST) {
+		complain("--list with --replay lists the connections of a capture (pcapng or pcap), not of a saved run");
+		rc = TL_EXIT_USAGE;
+	} else if (cfg->replay) {
 		rc = run_replay(cfg);
-	else
+	} else {
 		rc = cfg->mode == CLI_CLIENT ? run_client(cfg) : cfg->mode == CLI_SERVE ? run_serve(cfg) : run_demo(cfg);
+	}
 	if (!json_close(json_out, cfg->json, &err)) {
 		complain(err.msg);
 		if (rc == TL_EXIT_OK)

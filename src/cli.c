@@ -123,7 +123,8 @@ static const struct cli_option options[] = {
 	  "(many mutual-TLS servers reveal a rejected certificate only there)" },
 	{ OPT_KEYLOG, "keylog", "FILE", ALL, CLI_SEC_CLIENT, OWN,
 	  "append the session secrets to FILE (NSS key log format, for\n"
-	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE" },
+	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE. With\n"
+	  "--replay CAPTURE it is read instead: the secrets to decrypt with" },
 	{ OPT_VERIFY, "verify", "MODE", ALL, CLI_SEC_CLIENT, OWN,
 	  "report (default): finish the handshake and report the verdict;\n"
 	  "strict: abort on a bad server certificate, as browsers do, and\n"
@@ -154,13 +155,18 @@ static const struct cli_option options[] = {
 	{ OPT_CERTS, "certs", "DIR", DEMO, CLI_SEC_DEMO, OWN,
 	  "use the demo PKI in DIR instead of the bundled one" },
 	{ OPT_LIST, "list", NULL, DEMO, CLI_SEC_DEMO, OWN,
-	  "list the scenarios" },
+	  "list the scenarios; with --replay CAPTURE, the capture's TLS\n"
+	  "connections, one line each" },
 
 	{ OPT_REPLAY, "replay", "FILE", DEMO, CLI_SEC_REPLAY, OWN,
 	  "show a run saved with --json, with no network (interactive, or\n"
-	  "--text, -v, --wire); exits with the saved run's exit code" },
+	  "--text, -v, --wire); exits with the saved run's exit code. Also\n"
+	  "a capture (pcapng or pcap, e.g. from dumpcap): its TLS connection\n"
+	  "as a ladder, decrypted with the key log (--keylog FILE, and the\n"
+	  "pcapng's own); nothing is checked that the capture cannot show" },
 	{ OPT_CONN, "conn", "N", DEMO, CLI_SEC_REPLAY, OWN,
-	  "with a file serve wrote: its connection N (default: the first)" },
+	  "with a file serve wrote, or a capture: its connection N\n"
+	  "(default: the first; a capture's are numbered by --list)" },
 
 	{ 'h', "help", NULL, ALL, CLI_SEC_OTHER, OWN,
 	  "this text" },
@@ -198,6 +204,8 @@ static const char usage_head[] =
 	"       tlsladder [OPTIONS] HOST[:PORT]        a real handshake with a server (port 443)\n"
 	"       tlsladder serve [OPTIONS] [PORT]       a TLS server showing each client's handshake\n"
 	"       tlsladder --replay FILE [OPTIONS]      a run saved with --json, with no network\n"
+	"       tlsladder --replay CAPTURE [--keylog FILE] [--list | --conn N]\n"
+	"                                              a pcapng or pcap capture as a ladder\n"
 	"\n"
 	"Performs a real TLS handshake with GnuTLS and shows it as a client/server\n"
 	"ladder, one line per message, then what was negotiated and verified.\n"

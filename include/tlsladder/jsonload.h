@@ -14,6 +14,7 @@
 #ifndef TLSLADDER_JSONLOAD_H
 #define TLSLADDER_JSONLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,9 @@
  */
 struct timeline *jsonload_buffer(const char *buf, size_t len, uint64_t conn_number, const char *name,
 				 struct json_run *run, struct tl_error *err);
+/* Reads the whole file at path (at most JSONLOAD_MAX_BYTES) into a new buffer *out (free it);
+ * false with err (TL_EXIT_FILES; TL_EXIT_INTERNAL when memory ran out). */
+bool jsonload_read(const char *path, char **out, size_t *out_len, struct tl_error *err);
 /* The same from the file at path. */
 struct timeline *jsonload_file(const char *path, uint64_t conn_number, struct json_run *run, struct tl_error *err);
 

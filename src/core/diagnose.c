@@ -365,14 +365,14 @@ static void cert_missing(const struct facts *f, struct diag_finding *d)
 static void cert_untrusted_issuer(const struct facts *f, struct diag_finding *d)
 {
 	char issuer[320] = "?", cas[1200];
-	struct peek_span iss, sub;
+	struct peek_span iss = { NULL, 0 }, sub = { NULL, 0 };
 
 	if (peek_cert_names(f->chain[f->nchain - 1].p, f->chain[f->nchain - 1].n, &iss, &sub))
 		dn_text(&iss, issuer, sizeof issuer);
 	listed_cas(f, cas, sizeof cas);
 	say(d, "The server does not trust the issuer of the client certificate: it was issued by '%s', but the server "
 	       "accepts only certificates from %s.", issuer, cas);
-	if (f->nchain == 1 && !(iss.n == sub.n && memcmp(iss.p, sub.p, iss.n) == 0)) {
+	if (f->nchain == 1 && !(iss.n == sub.n && (iss.n == 0 || memcmp(iss.p, sub.p, iss.n) == 0))) {
 		/* from the client alone, another CA and a missing intermediate look the same */
 		char more[480];
 		snprintf(more, sizeof more, " Only this one certificate was sent: if '%s' is an intermediate CA issued by "
@@ -685,6 +685,8 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 	struct diag_finding *d;
 	const char *err = f->self.set && f->self.error[0] ? f->self.error : NULL;
 
+	if (!f->self.set && code == TL_EXIT_OK)
+		return;      /* no outcome known (an imported capture): nothing to conclude */
 	switch (code) {
 	case TL_EXIT_RESOLVE:
 		d = finding(out, max, n, DIAG_DNS_FAILURE);

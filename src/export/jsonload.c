@@ -313,17 +313,17 @@ struct timeline *jsonload_buffer(const char *buf, size_t len, uint64_t conn_numb
 	return tl;
 }
 
-/* Loads a document from a file. */
-struct timeline *jsonload_file(const char *path, uint64_t conn_number, struct json_run *run, struct tl_error *err)
+/* Reads a whole file into a new buffer. */
+bool jsonload_read(const char *path, char **out, size_t *out_len, struct tl_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	struct timeline *tl = NULL;
+	bool ok = false;
 
 	if (!f) {
 		tl_error_set(err, TL_EXIT_FILES, "%s: cannot be read: %s", path, strerror(errno));
-		return NULL;
+		return false;
 	}
 	for (;;) {
 		size_t got;
@@ -345,9 +345,28 @@ struct timeline *jsonload_file(const char *path, uint64_t conn_number, struct js
 	if (ferror(f))
 		tl_error_set(err, TL_EXIT_FILES, "%s: cannot be read: %s", path, strerror(errno));
 	else
-		tl = jsonload_buffer(buf, len, conn_number, path, run, err);
+		ok = true;
 done:
-	free(buf);
 	fclose(f);
+	if (!ok) {
+		free(buf);
+		return false;
+	}
+	*out = buf;
+	*out_len = len;
+	return true;
+}
+
+/* Loads a document from the file at path. */
+struct timeline *jsonload_file(const char *path, uint64_t conn_number, struct json_run *run, struct tl_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct timeline *tl;
+
+	if (!jsonload_read(path, &buf, &len, err))
+		return NULL;
+	tl = jsonload_buffer(buf, len, conn_number, path, run, err);
+	free(buf);
 	return tl;
 }

@@ -418,7 +418,7 @@ static bool master_find(const struct timeline *tl, const struct conn_params *p, 
 }
 
 /* HKDF-Expand-Label(secret, label, context, len) (RFC 8446 7.1) into out. */
-static bool hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret, size_t slen, const char *label,
+bool finished_hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret, size_t slen, const char *label,
 			      const uint8_t *ctx, size_t clen, uint8_t *out, size_t len)
 {
 	uint8_t info[2 + 1 + 255 + 1 + 255];
@@ -444,7 +444,7 @@ static bool hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret,
 }
 
 /* The TLS 1.2 PRF: P_hash(secret, label || seed), n bytes into out (RFC 5246 5). */
-static bool prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret, size_t slen, const char *label,
+bool finished_prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret, size_t slen, const char *label,
 		  const uint8_t *seed, size_t seedlen, uint8_t *out, size_t n)
 {
 	uint8_t ls[64 + 2 * MAX_HASH], a[MAX_HASH], block[MAX_HASH], in[MAX_HASH + sizeof ls];
@@ -491,7 +491,7 @@ static enum finished_reason finished13(const struct timeline *tl, const struct c
 		memset(&s, 0, sizeof s);
 		return FINISHED_SECRET_LENGTH;
 	}
-	ok = hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, r->key, p->hlen) &&
+	ok = finished_hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, r->key, p->hlen) &&
 	     gnutls_hmac_fast(p->mac, r->key, p->hlen, r->transcript_hash, p->hlen, r->recomputed) >= 0;
 	memset(&s, 0, sizeof s);
 	if (!ok) {
@@ -521,7 +521,7 @@ static enum finished_reason finished12(const struct timeline *tl, const struct c
 	}
 	memcpy(r->key, s.secret, s.len);
 	r->key_len = s.len;
-	ok = prf12(p->mac, p->hlen, s.secret, s.len, r->client ? "client finished" : "server finished",
+	ok = finished_prf12(p->mac, p->hlen, s.secret, s.len, r->client ? "client finished" : "server finished",
 		   r->transcript_hash, p->hlen, r->recomputed, 12);
 	memset(&s, 0, sizeof s);
 	if (!ok)
@@ -811,11 +811,11 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 		}
 	}
 	if (s.len == p->hlen && strstr(label, "TRAFFIC_SECRET")) {
-		if (strstr(label, "HANDSHAKE") && hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, out, p->hlen))
+		if (strstr(label, "HANDSHAKE") && finished_hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, out, p->hlen))
 			add_hexline(node, "finished key", out, p->hlen, TREE_SECRET);
-		if (hkdf_expand_label(p->mac, s.secret, s.len, "key", NULL, 0, out, tls13_key_len(p->suite)))
+		if (finished_hkdf_expand_label(p->mac, s.secret, s.len, "key", NULL, 0, out, tls13_key_len(p->suite)))
 			add_hexline(node, "record key", out, tls13_key_len(p->suite), TREE_SECRET);
-		if (hkdf_expand_label(p->mac, s.secret, s.len, "iv", NULL, 0, out, 12))
+		if (finished_hkdf_expand_label(p->mac, s.secret, s.len, "iv", NULL, 0, out, 12))
 			add_hexline(node, "record IV", out, 12, TREE_SECRET);
 	}
 	memset(out, 0, sizeof out);
@@ -1002,7 +1002,7 @@ static bool keys12_eval(const struct timeline *tl, const struct conn_params *pp,
 	memcpy(seed, p.server_random, 32);
 	memcpy(seed + 32, p.client_random, 32);
 	len = 2 * (su.mac_len + su.key_len + su.iv_len);
-	ok = prf12(p.mac, p.hlen, s.secret, s.len, "key expansion", seed, sizeof seed, block, len);
+	ok = finished_prf12(p.mac, p.hlen, s.secret, s.len, "key expansion", seed, sizeof seed, block, len);
 	memset(&s, 0, sizeof s);
 	if (!ok) {
 		snprintf(why, wn, "the library refused the key derivation");

@@ -58,4 +58,11 @@ static inline unsigned char *tls_datum_bytes(const void *p)
 	return (unsigned char *)(uintptr_t)p;
 }
 
+/* HKDF-Expand-Label(secret, label, context, len) (RFC 8446 7.1) into out (finished.c). */
+bool finished_hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret, size_t slen, const char *label,
+				const uint8_t *ctx, size_t clen, uint8_t *out, size_t len);
+/* The TLS 1.2 PRF: P_hash(secret, label || seed), n bytes into out (RFC 5246 5; finished.c). */
+bool finished_prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret, size_t slen, const char *label,
+		    const uint8_t *seed, size_t seedlen, uint8_t *out, size_t n);
+
 #endif
