@@ -102,6 +102,21 @@ listening() {
 		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
 	return 1
 }
+# v4_held_by_other PID PORT: a process other than PID listens on PORT over
+# IPv4. gnutls-serv binds 0.0.0.0 and :: and goes on with :: alone when its
+# IPv4 bind fails: clients going to 127.0.0.1 would then reach the other one.
+v4_held_by_other() {
+	local pid="$1" hex ino inos fds
+	hex=$(printf ':%04X' "$2")
+	# the listeners first, then PID's descriptors: a socket PID makes in
+	# between is then among them
+	inos=$(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' /proc/net/tcp 2>/dev/null)
+	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
+	for ino in $inos; do
+		grep -q "socket:\[$ino\]\$" <<<"$fds" || return 0
+	done
+	return 1
+}
 # launch_server NAME PROBE FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the
 # background (FUNC must exec the server, so that its pid is the server's;
 # output in $tmp/NAME.log) on a random free high port until the server listens
@@ -120,6 +135,9 @@ launch_server() {
 		pids+=("$srv")
 		for ((i = 0; i < 100; i++)); do
 			kill -0 "$srv" 2>/dev/null || break
+			if v4_held_by_other "$srv" "$p"; then
+				break       # another port
+			fi
 			if listening "$srv" "$p"; then
 				if [ "$probe" != yes ] || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 					port=$p

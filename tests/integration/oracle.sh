@@ -62,19 +62,12 @@ oracle_s_server() {
 # ORACLE_ONLY=REGEX runs only the servers whose NAME matches.
 nrun=0
 begin() {
-	local i
 	name="$1"
 	runs=()
 	labels=()
 	started=no
 	[[ "$name" =~ ${ORACLE_ONLY:-.} ]] || return 1
 	start_server "$1" no "${@:2}" || return 1
-	# the clients go to 127.0.0.1: wait until a connection there is accepted
-	# (before the capture: the probe is not one of the runs)
-	for ((i = 0; i < 100; i++)); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-		sleep 0.05
-	done
 	start_capture "$port" "$tmp/$name.pcapng" || { stop_server; return 1; }
 	dest=(--sni localhost "127.0.0.1:$port")
 	started=yes
