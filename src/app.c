@@ -900,7 +900,7 @@ static int import_show(const struct cli_config *cfg, struct timeline *tl, unsign
 	struct runner r;
 
 	memset(&run, 0, sizeof run);
-	run.mode = JSON_MODE_DEMO;
+	run.mode = JSON_MODE_CAPTURE;
 	run.exit_code = TL_EXIT_OK;
 	snprintf(run.target, sizeof run.target, "%s, connection %u (capture)", cfg->replay, number);
 	snprintf(run.title, sizeof run.title, "capture %s, connection %u", cfg->replay, number);

@@ -23,7 +23,7 @@
 #define JSON_FORMAT_VERSION 1
 
 /* How a run was made, and how its ladder is shown (what the timeline does not hold). */
-enum json_mode { JSON_MODE_DEMO, JSON_MODE_CLIENT, JSON_MODE_SERVE };
+enum json_mode { JSON_MODE_DEMO, JSON_MODE_CLIENT, JSON_MODE_SERVE, JSON_MODE_CAPTURE };
 
 /* What a document says about its run besides the timeline. */
 struct json_run {

@@ -23,7 +23,7 @@
 
 #define DIAG_MAX 8
 
-static const char *const mode_names[] = { "demo", "client", "serve" };
+static const char *const mode_names[] = { "demo", "client", "serve", "capture" };
 
 /* The mode's name in a document. */
 const char *json_mode_name(enum json_mode mode)

@@ -69,11 +69,11 @@ static bool load_head(const json_t *doc, struct json_run *run, struct load *ld)
 	}
 	if (!head_string(doc, "mode", mode, sizeof mode, true))
 		return fault(ld, "\"mode\" is missing", (size_t)-1);
-	for (int m = JSON_MODE_DEMO; m <= JSON_MODE_SERVE; m++)
+	for (int m = JSON_MODE_DEMO; m <= JSON_MODE_CAPTURE; m++)
 		if (strcmp(mode, json_mode_name((enum json_mode)m)) == 0)
 			run->mode = (enum json_mode)m;
 	if (strcmp(mode, json_mode_name(run->mode)) != 0)
-		return fault(ld, "\"mode\" is not demo, client or serve", (size_t)-1);
+		return fault(ld, "\"mode\" is not demo, client, serve or capture", (size_t)-1);
 	if (!head_string(doc, "target", run->target, sizeof run->target, true) ||
 	    !head_string(doc, "title", run->title, sizeof run->title, true) ||
 	    !head_string(doc, "scenario", run->scenario, sizeof run->scenario, false))

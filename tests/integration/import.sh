@@ -84,6 +84,11 @@ has "$tmp/tls13.imp" '^capture .*tls13.pcapng, connection 1$' "the title names t
 hasnt "$tmp/tls13.imp" '^(Summary|  server certificate:|diagnosis: ok)' "no summary, no verdict the capture cannot show"
 has "$tmp/mtls-wrong-ca.imp" '\|<=+ Alert fatal bad_certificate \(42\) =+\|' "the encrypted alert is read"
 "$bin" --replay "$tmp/tls13.pcapng" --text -v >"$tmp/tls13.v" 2>&1
+# saved as JSON, an imported connection says where it came from, and replays the same
+"$bin" --replay "$tmp/tls13.pcapng" --text --json "$tmp/imp.json" >"$tmp/imp.txt" 2>&1
+"$bin" --replay "$tmp/imp.json" --text >"$tmp/imp2.txt" 2>&1
+has "$tmp/imp.json" '"mode": *"capture"' "a saved imported connection says mode capture"
+if cmp -s "$tmp/imp.txt" "$tmp/imp2.txt"; then ok "its replay prints the same ladder"; else bad "the replay of a saved import differs"; diff "$tmp/imp.txt" "$tmp/imp2.txt" | head; fi
 has "$tmp/tls13.v" 'MATCH' "the Finished check runs on the imported secrets"
 
 # out of order and retransmitted: the server's Certificate segment arrives
