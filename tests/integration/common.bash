@@ -258,6 +258,54 @@ run_nginx() {
 		    }"
 }
 
+# run_apache PORT PROTOCOL(TLSv1.2|TLSv1.3) [LOCATION_DIRECTIVES]: Apache
+# (mod_ssl) in the foreground as one process (-X), in $tmp/apache-PORT/, on
+# 127.0.0.1. The handshake asks for no client certificate; the location /
+# requires one (SSLVerifyClient require per location, as sites do for one
+# directory), so Apache asks for it after the handshake: by TLS 1.3
+# post-handshake authentication, or by a TLS 1.2 renegotiation. Its
+# error.log is $tmp/apache-PORT/error.log.
+run_apache() {
+	local p="$1" proto="$2" dir="$tmp/apache-$1" m
+	local loc="${3:-SSLVerifyClient require
+		SSLVerifyDepth 3}"
+	mkdir -p "$dir"
+	{
+		for m in mpm_prefork authz_core mime dir ssl socache_shmcb; do
+			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
+		done
+		cat <<-EOF
+			ServerRoot $dir
+			ServerName localhost
+			DefaultRuntimeDir $dir
+			PidFile $dir/apache.pid
+			ErrorLog $dir/error.log
+			LogLevel info ssl:info
+			Mutex file:$dir default
+			Listen 127.0.0.1:$p
+			TypesConfig /etc/mime.types
+			DirectoryIndex index.html
+			SSLSessionCache shmcb:$dir/ssl_scache(512000)
+			<VirtualHost 127.0.0.1:$p>
+			    DocumentRoot /usr/share/apache2/default-site
+			    SSLEngine on
+			    SSLProtocol -all +$proto
+			    SSLCertificateFile $certs/server-ecdsa-chain.pem
+			    SSLCertificateKeyFile $certs/server-ecdsa.key
+			    SSLCACertificateFile $certs/root-ca.pem
+			    <Directory /usr/share/apache2/default-site>
+			        Require all granted
+			    </Directory>
+			    <Location />
+			        $loc
+			    </Location>
+			</VirtualHost>
+		EOF
+		if [ "$(id -u)" = 0 ]; then echo "User www-data"; echo "Group www-data"; fi
+	} >"$dir/apache2.conf"
+	exec /usr/sbin/apache2 -X -d "$dir" -f "$dir/apache2.conf"
+}
+
 # ---------------------------------------------------------------- capture
 # (tests/integration/oracle.sh: a loopback capture read back by tshark)
 # dumpcap_path: where dumpcap is (Debian's wireshark-common puts it in /usr/bin)
