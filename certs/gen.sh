@@ -161,5 +161,35 @@ template server-selfsigned localhost "$GOOD_FROM" "$GOOD_UNTIL" \
     "${LOCALHOST_SANS[@]}" tls_www_server signing_key
 selfsign server-selfsigned
 
-chmod 644 ./*.pem ./*.key client.p12
+
+# --- Revoked client and the CRLs --------------------------------------------
+# A client certificate the intermediate has revoked, the intermediate's CRL that
+# lists it, and the root's CRL (listing nothing) for servers that check every CA
+# of the chain (nginx ssl_crl). Next update 2049-12-31: the CRLs never go stale
+# in the tests.
+crl() {
+    local issuer="$1" out="$2" number="$3"
+    shift 3
+    {
+        printf 'crl_number = %s\n' "$number"
+        printf 'crl_this_update_date = "%s"\n' "$GOOD_FROM"
+        printf 'crl_next_update_date = "%s"\n' "$GOOD_UNTIL"
+        printf 'crl_revocation_date = "2024-06-01 00:00:00 UTC"\n'
+    } >"$TMP/$out.tmpl"
+    local load=()
+    [ $# -gt 0 ] && load=(--load-certificate "$1")
+    certtool --generate-crl --load-ca-privkey "$issuer.key" --load-ca-certificate "$issuer.pem" \
+        "${load[@]}" --template "$TMP/$out.tmpl" --no-text --outfile "$out" 2>/dev/null
+}
+
+key client-revoked
+template client-revoked "Demo Client (revoked)" "$GOOD_FROM" "$GOOD_UNTIL" \
+    tls_www_client signing_key
+sign client-revoked intermediate-ca
+chain client-revoked
+crl intermediate-ca intermediate-ca.crl 1 client-revoked.pem
+crl root-ca root-ca.crl 1
+cat intermediate-ca.crl root-ca.crl >demo-crls.pem
+
+chmod 644 ./*.pem ./*.key ./*.crl client.p12
 echo "gen.sh: demo PKI written to $OUT"
