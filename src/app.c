@@ -266,6 +266,8 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
 	o->tls.verify_strict = cfg->verify_strict;
+	o->tls.crl_files = cfg->crl;
+	o->tls.ncrl = cfg->ncrl;
 }
 
 /* Paths of the bundled demo credentials that serve falls back to. */
@@ -307,6 +309,8 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 		so->tls.key_file = cfg->key ? cfg->key : p->key;
 	}
 	so->tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
+	so->tls.crl_files = cfg->crl;
+	so->tls.ncrl = cfg->ncrl;
 	return true;
 }
 

@@ -25,7 +25,8 @@ enum {
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
-	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML
+	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
+	OPT_CRL
 };
 
 #define ALL CLI_IN_ALL
@@ -129,6 +130,11 @@ static const struct cli_option options[] = {
 	  "report (default): finish the handshake and report the verdict;\n"
 	  "strict: abort on a bad server certificate, as browsers do, and\n"
 	  "fail (exit 14) on a legacy protocol (TLS 1.0/1.1, CBC with SHA-1)" },
+	{ OPT_CRL, "crl", "FILE", CLIENT, CLI_SEC_CLIENT, OWN,
+	  "certificate revocation lists (PEM, several per file, or DER;\n"
+	  "repeatable): before connecting, check that no certificate of the\n"
+	  "client's chain is revoked (the CRLs' signatures and dates too);\n"
+	  "the server's chain is checked against them as well" },
 
 	{ OPT_LISTEN, "listen", "ADDR", SERVE, CLI_SEC_SERVE, OWN,
 	  "address to listen on (default 127.0.0.1; :: for all IPv6 and IPv4)" },
@@ -143,6 +149,9 @@ static const struct cli_option options[] = {
 	{ OPT_CLIENT_CA, "client-ca", "FILE", SERVE, CLI_SEC_SERVE, OWN,
 	  "CA certificates that client certificates must chain to (PEM;\n"
 	  "default: the demo root CA)" },
+	{ OPT_CRL, "crl", "FILE", SERVE, CLI_SEC_SERVE, OWN,
+	  "refuse client certificates these CRLs revoke (PEM or DER;\n"
+	  "repeatable), with alert certificate_revoked (44)" },
 	{ OPT_ONCE, "once", NULL, SERVE, CLI_SEC_SERVE, OWN,
 	  "serve one connection, then exit with its result" },
 	{ OPT_MAX_CONNS, "max-conns", "N", SERVE, CLI_SEC_SERVE, OWN,
@@ -547,6 +556,11 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_MERMAID: cfg->mermaid = arg; break;
 	case OPT_MARKDOWN: cfg->markdown = arg; break;
 	case OPT_SVG: cfg->svg = arg; break;
+	case OPT_CRL:
+		if (cfg->ncrl >= CLI_MAX_CRL)
+			return tl_error_set(err, TL_EXIT_USAGE, "--crl can be given at most %d times", CLI_MAX_CRL);
+		cfg->crl[cfg->ncrl++] = arg;
+		break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -666,6 +680,8 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 	    (cfg->listen || cfg->client_ca || cfg->client_auth || cfg->once || cfg->max_conns || cfg->keep))
 		return tl_error_set(err, TL_EXIT_USAGE, "--listen, --client-ca, --request-client-cert, --require-client-cert, "
 							"--once, --max-conns and --keep are for tlsladder serve");
+	if (cfg->ncrl && cfg->mode != CLI_CLIENT && cfg->mode != CLI_SERVE)
+		return tl_error_set(err, TL_EXIT_USAGE, "--crl is for the client (HOST) and for tlsladder serve");
 	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
 		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))

@@ -11,6 +11,9 @@
 
 #include "tlsladder/errors.h"
 
+/* How many --crl FILE options one command line may give. */
+#define CLI_MAX_CRL 16
+
 enum cli_mode { CLI_DEMO, CLI_DEMO_LIST, CLI_CLIENT, CLI_SERVE, CLI_HELP, CLI_VERSION };
 
 struct cli_config {
@@ -57,6 +60,8 @@ struct cli_config {
 	const char *replay;         /* --replay FILE: a saved run instead of a capture */
 	unsigned long replay_conn;  /* --conn N: serve's connection N of the file (0: the first document) */
 	const char *mermaid, *markdown, *svg;   /* exports (export.h): FILE, "-": stdout */
+	const char *crl[CLI_MAX_CRL];           /* --crl FILE, in order (client and serve) */
+	unsigned ncrl;
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */

@@ -30,7 +30,10 @@ enum credcheck_code {
 	CREDCHECK_CHAIN_INCOMPLETE,  /* the intermediate that issued the last certificate is not in the file */
 	CREDCHECK_P12_NO_KEY,        /* the PKCS#12 file holds no private key */
 	CREDCHECK_P12_SEVERAL_KEYS,  /* the PKCS#12 file holds more than one private key */
-	CREDCHECK_UNREADABLE         /* a certificate, key or PKCS#12 file cannot be read or parsed */
+	CREDCHECK_UNREADABLE,        /* a certificate, key or PKCS#12 file cannot be read or parsed */
+	CREDCHECK_REVOKED,           /* a CRL (--crl) lists a certificate of the chain */
+	CREDCHECK_CRL_STALE,         /* a CRL is past its next update */
+	CREDCHECK_CRL_INVALID        /* a CRL does not verify under its issuer's key (it is not used) */
 };
 
 struct credcheck_finding {
@@ -48,11 +51,14 @@ struct credcheck_input {
 	const char *ca_file, *ca_path;        /* where a missing intermediate might be found (ca_path: its *.pem, *.crt) */
 	bool system_trust;                    /* also look in the system trust store */
 	time_t now;                           /* the clock dates are judged against (0: the current time) */
+	const char *const *crl_files;         /* CRL files to check the chain against (--crl), or NULL */
+	size_t ncrl;
 };
 
 /*
  * Runs every check; fills up to max findings, in this order: unreadable
- * files, PKCS#12 key count, key mismatch, dates, usage, chain. Returns how
+ * files, PKCS#12 key count, key mismatch, dates, usage, chain, then the
+ * CRLs (their signatures and dates, and the chain's revocation). Returns how
  * many were filled (0: nothing wrong found). The p12 file is used when
  * p12_file is set, else cert_file/key_file; a missing key_file skips the
  * key check. Checks that need a file that cannot be read are skipped.
@@ -61,7 +67,8 @@ size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding 
 
 /* Stable code names: "client-key-mismatch", "client-cert-expired", "client-cert-not-yet-valid",
  * "client-cert-wrong-usage", "client-cert-chain-incomplete", "client-p12-no-key",
- * "client-p12-several-keys", "client-cert-unreadable" ("unknown" for other values). */
+ * "client-p12-several-keys", "client-cert-unreadable", "client-cert-revoked", "crl-stale",
+ * "crl-invalid" ("unknown" for other values). */
 const char *credcheck_code_name(enum credcheck_code c);
 
 struct timeline;

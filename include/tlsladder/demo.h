@@ -29,6 +29,7 @@ struct demo_scenario {
 	const char *expect;            /* the diagnosis code it should produce ("ok" when NULL) */
 	const char *client_trusts;     /* CA file the client trusts for the server (default root-ca.pem) */
 	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
+	const char *crl;               /* a CRL file both sides check client certificates against (NULL: none) */
 };
 
 struct demo_opts {

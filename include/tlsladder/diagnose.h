@@ -38,7 +38,10 @@
 	X(LOCAL_FILES, "local-files") \
 	X(CANCELLED, "cancelled") \
 	X(LEGACY_PROTOCOL, "legacy-protocol") \
-	X(RECORD_INTEGRITY, "record-integrity")
+	X(RECORD_INTEGRITY, "record-integrity") \
+	X(CLIENT_CERT_REVOKED, "client-cert-revoked") \
+	X(SERVER_CERT_REVOKED, "server-cert-revoked") \
+	X(CRL_UNUSABLE, "crl-unusable")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,
@@ -62,7 +65,8 @@ const char *diag_code_name(enum diag_code c);
 /* The exit code that goes with a diagnosis (enum tl_exit). legacy-protocol is
  * a warning on a completed handshake: 0, or TL_EXIT_LEGACY with --verify strict. */
 int diag_exit_code(enum diag_code c);
-/* True for a code that warns about a completed handshake (legacy-protocol). */
+/* True for a code that warns about a completed handshake (legacy-protocol), or
+ * about a CRL given with --crl (crl-unusable, only ever after the primary cause). */
 bool diag_is_warning(enum diag_code c);
 /* The same under --verify strict (strict: true), where a warning fails. */
 int diag_exit_code_policy(enum diag_code c, bool strict);

@@ -42,6 +42,9 @@ struct session_config {
 	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
+	const char *const *crl_files;   /* CRL files (PEM, several CRLs each, or one DER CRL): the peer's chain is
+	                                 * checked against them; the client's own chain in the pre-flight checks */
+	size_t ncrl;
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

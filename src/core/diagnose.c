@@ -32,7 +32,7 @@ static const char *const code_names[DIAG_COUNT] = {
 
 /* Pre-flight finding codes as recorded (credcheck code + 1), see credcheck.h. */
 enum { PF_KEY_MISMATCH = 1, PF_EXPIRED, PF_NOT_YET_VALID, PF_WRONG_USAGE, PF_CHAIN_INCOMPLETE, PF_P12_NO_KEY,
-       PF_P12_SEVERAL, PF_UNREADABLE };
+       PF_P12_SEVERAL, PF_UNREADABLE, PF_REVOKED, PF_CRL_STALE, PF_CRL_INVALID, PF_LAST = PF_CRL_INVALID };
 
 /* The name of a code. */
 const char *diag_code_name(enum diag_code c)
@@ -48,7 +48,8 @@ int diag_exit_code(enum diag_code c)
 	case DIAG_SERVER_CERT_UNTRUSTED:
 	case DIAG_SERVER_CERT_EXPIRED:
 	case DIAG_SERVER_CERT_NAME_MISMATCH:
-	case DIAG_SERVER_CERT_SELF_SIGNED: return TL_EXIT_VERIFY;
+	case DIAG_SERVER_CERT_SELF_SIGNED:
+	case DIAG_SERVER_CERT_REVOKED: return TL_EXIT_VERIFY;
 	case DIAG_PROTOCOL_VERSION_MISMATCH:
 	case DIAG_NO_SHARED_CIPHER: return TL_EXIT_MISMATCH;
 	case DIAG_NOT_TLS: return TL_EXIT_NOT_TLS;
@@ -61,6 +62,7 @@ int diag_exit_code(enum diag_code c)
 	case DIAG_LOCAL_FILES: return TL_EXIT_FILES;
 	case DIAG_CANCELLED: return TL_EXIT_CANCELLED;
 	case DIAG_LEGACY_PROTOCOL: return TL_EXIT_OK;     /* a warning: the handshake completed and verified */
+	case DIAG_CRL_UNUSABLE: return TL_EXIT_OK;        /* a warning about a --crl file, after the primary cause */
 	default: return TL_EXIT_REJECTED;      /* client-certificate causes and other alerts */
 	}
 }
@@ -68,7 +70,7 @@ int diag_exit_code(enum diag_code c)
 /* True for a code that warns about a completed handshake. */
 bool diag_is_warning(enum diag_code c)
 {
-	return c == DIAG_LEGACY_PROTOCOL;
+	return c == DIAG_LEGACY_PROTOCOL || c == DIAG_CRL_UNUSABLE;
 }
 
 /* The exit code under the verification policy: --verify strict fails on a warning. */
@@ -98,7 +100,7 @@ struct facts {
 	int error_code;                    /* code of an error note without a result (resolve, connect) */
 	char error_text[400];              /* ... and its text */
 	struct tl_result self, peer;
-	long preflight[PF_UNREADABLE + 1]; /* event of each pre-flight finding, -1 none */
+	long preflight[PF_LAST + 1];       /* event of each pre-flight finding, -1 none */
 	long http_ev;                      /* the note with the server's HTTP answer (--http) */
 	int http_status;
 	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
@@ -176,7 +178,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = -1;
-	for (int i = 0; i <= PF_UNREADABLE; i++)
+	for (int i = 0; i <= PF_LAST; i++)
 		f->preflight[i] = -1;
 	f->self_side = side;
 	summary_build(tl, conn, &f->s);
@@ -243,7 +245,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			}
 			break;
 		case TL_EV_DIAGNOSIS:
-			if (ev.code > 0 && ev.code <= PF_UNREADABLE && f->preflight[ev.code] < 0)
+			if (ev.code > 0 && ev.code <= PF_LAST && f->preflight[ev.code] < 0)
 				f->preflight[ev.code] = (long)i;
 			break;
 		default:
@@ -412,6 +414,32 @@ static bool cert_rejected(const struct facts *f, bool http_refused, struct diag_
 	return unreadable;
 }
 
+/* Revoked: the local CRL check names it (the server's alert or HTTP refusal is evidence), or the alert does. */
+static void cert_revoked(const struct timeline *tl, const struct facts *f, struct diag_finding *d)
+{
+	char subject[320] = "?";
+	struct peek_span iss, sub;
+
+	if (!d)
+		return;
+	if (f->preflight[PF_REVOKED] >= 0) {
+		preflight_text(tl, f->preflight[PF_REVOKED], d);
+		if (f->alert_ev >= 0 && f->alert_desc == WIRE_ALERT_CERTIFICATE_REVOKED)
+			say_more(d, " The server's alert certificate_revoked (44) says the same.");
+		else if (f->alert_ev >= 0)
+			say_more(d, " The server refused it; its alert does not say why, and this revocation explains it.");
+	} else {
+		if (f->nchain > 0 && peek_cert_names(f->chain[0].p, f->chain[0].n, &iss, &sub))
+			dn_text(&sub, subject, sizeof subject);
+		say(d, "The server says the client certificate '%s' is revoked (alert certificate_revoked (44)): its CA "
+		       "withdrew it before its expiry date, and the server found it in a revocation list (CRL) or an "
+		       "OCSP answer.", subject);
+		fix(d, "Ask the CA for a new client certificate. To see the revocation here, give the CA's CRL with "
+		       "--crl FILE.");
+	}
+	cite(d, f->client_cert_ev);
+}
+
 /* What every client-certificate cause adds: the late TLS 1.3 verdict, the lost alert, the HTTP refusal. */
 static void refusal_coda(const struct facts *f, bool lost_alert, bool http_refused, bool said_unreadable,
 			 struct diag_finding *d)
@@ -479,6 +507,9 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 		d = finding(out, max, n, DIAG_CLIENT_CERT_UNTRUSTED_ISSUER);
 		if (d)
 			cert_untrusted_issuer(f, d);
+	} else if (f->preflight[PF_REVOKED] >= 0 || f->alert_desc == WIRE_ALERT_CERTIFICATE_REVOKED) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_REVOKED);
+		cert_revoked(tl, f, d);
 	} else {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_REJECTED);
 		if (d)
@@ -497,7 +528,11 @@ static bool diagnose_server_cert(const struct facts *f, struct diag_finding *out
 
 	if (!f->self.verify_done || f->self.verified || !fl)
 		return false;
-	if (fl & TL_VERIFY_EXPIRED) {
+	if (fl & TL_VERIFY_REVOKED) {
+		d = finding(out, max, n, DIAG_SERVER_CERT_REVOKED);
+		say(d, "The server's certificate is revoked: a CRL given with --crl lists it (%s).", f->self.verify);
+		fix(d, "The server's operator must replace the certificate; do not trust this one.");
+	} else if (fl & TL_VERIFY_EXPIRED) {
 		d = finding(out, max, n, DIAG_SERVER_CERT_EXPIRED);
 		say(d, "The server's certificate is expired (%s).", f->self.verify);
 		fix(d, "The server's operator must renew the certificate.");
@@ -541,7 +576,11 @@ static bool diagnose_serverside(const struct facts *f, struct diag_finding *out,
 	}
 	if (f->self.verified || !fl)
 		return false;
-	if (fl & TL_VERIFY_EXPIRED) {
+	if (fl & TL_VERIFY_REVOKED) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_REVOKED);
+		say(d, "The client's certificate is revoked: a CRL given with --crl lists it (%s).", f->self.verify);
+		fix(d, "The client needs a new certificate from its CA; a revoked certificate stays revoked.");
+	} else if (fl & TL_VERIFY_EXPIRED) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_EXPIRED);
 		say(d, "The client's certificate is expired (%s).", f->self.verify);
 		fix(d, "The client needs a renewed certificate.");
@@ -802,7 +841,7 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	if (n > 0)
 		diagnose_legacy(&f, &out[0]);
 	/* every other pre-flight finding follows the primary cause */
-	for (int k = 1; k <= PF_UNREADABLE && n < max; k++) {
+	for (int k = 1; k <= PF_LAST && n < max; k++) {
 		bool used = false;
 		if (f.preflight[k] < 0)
 			continue;
@@ -813,7 +852,8 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 			static const enum diag_code map[] = { DIAG_OK, DIAG_CLIENT_KEY_MISMATCH, DIAG_CLIENT_CERT_EXPIRED,
 							      DIAG_CLIENT_CERT_NOT_YET_VALID, DIAG_CLIENT_CERT_WRONG_USAGE,
 							      DIAG_CLIENT_CERT_CHAIN_INCOMPLETE, DIAG_LOCAL_FILES,
-							      DIAG_LOCAL_FILES, DIAG_LOCAL_FILES };
+							      DIAG_LOCAL_FILES, DIAG_LOCAL_FILES, DIAG_CLIENT_CERT_REVOKED,
+							      DIAG_CRL_UNUSABLE, DIAG_CRL_UNUSABLE };
 			struct diag_finding *d = finding(out, max, &n, map[k]);
 			preflight_text(tl, f.preflight[k], d);
 		}

@@ -66,7 +66,14 @@ static const char *alert_advice(unsigned desc)
 		return "Check the certificate's key type and size (RSA, ECDSA, Ed25519) and its key usage "
 		       "against what the peer supports.";
 	case WIRE_ALERT_CERTIFICATE_REVOKED:
-		return "The certificate must be replaced: ask its authority (CA) for a new one.";
+		return "A CA revokes a certificate before its expiry date when its key may have leaked, its owner left, "
+		       "or it was issued by mistake, and publishes the fact: in a certificate revocation list (CRL), "
+		       "a signed list of serial numbers that servers download, or through OCSP, which servers ask "
+		       "about one certificate. A server that checks found this certificate listed. Revocation cannot "
+		       "be undone: the certificate must be replaced, so ask its CA for a new one. Many servers never "
+		       "say this much: some send bad_certificate or access_denied, and nginx completes the handshake "
+		       "and answers only HTTP 400. With the CA's CRL, tlsladder --crl FILE names the revoked "
+		       "certificate before connecting.";
 	case WIRE_ALERT_CERTIFICATE_EXPIRED:
 		return "Check the certificate's validity dates (notBefore and notAfter) and the clocks of both "
 		       "machines.";

@@ -21,6 +21,7 @@
 #include "tlsladder/sanitize.h"
 
 #include "creds.h"
+#include "crl.h"
 #include "tls_internal.h"
 
 #include <dirent.h>
@@ -615,6 +616,18 @@ out:
 		gnutls_x509_crt_deinit(iss);
 }
 
+/* Revocation: the chain (as the file orders it) against the CRL files. */
+static void check_revocation(const struct creds *c, const struct credcheck_input *in, struct sink *s)
+{
+	gnutls_x509_crt_t chain[CREDS_MAX_CERTS];
+	struct crl_check_in ci = { chain, 0, in->crl_files, in->ncrl, in->ca_file, in->now ? in->now : time(NULL) };
+
+	for (size_t i = 0; i < c->nchain && i < CREDS_MAX_CERTS; i++)
+		chain[ci.nchain++] = c->certs[c->chain[i]];
+	if (s->out && s->n < s->max)
+		s->n += crl_check_chain(&ci, s->out + s->n, s->max - s->n);
+}
+
 /* Runs every check. */
 size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding *out, size_t max)
 {
@@ -634,6 +647,7 @@ size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding 
 	check_dates(&c, in->now ? in->now : time(NULL), &s);
 	check_usage(&c, &s);
 	check_chain(&c, in, &s);
+	check_revocation(&c, in, &s);
 	creds_free(&c);
 	return s.n;
 }
@@ -650,6 +664,9 @@ const char *credcheck_code_name(enum credcheck_code c)
 	case CREDCHECK_P12_NO_KEY: return "client-p12-no-key";
 	case CREDCHECK_P12_SEVERAL_KEYS: return "client-p12-several-keys";
 	case CREDCHECK_UNREADABLE: return "client-cert-unreadable";
+	case CREDCHECK_REVOKED: return "client-cert-revoked";
+	case CREDCHECK_CRL_STALE: return "crl-stale";
+	case CREDCHECK_CRL_INVALID: return "crl-invalid";
 	}
 	return "unknown";
 }
@@ -671,6 +688,8 @@ size_t credcheck_record(struct timeline *tl, unsigned conn, const struct session
 	in.ca_file = cfg->ca_file;
 	in.ca_path = cfg->ca_path ? cfg->ca_path : extra_ca_path;
 	in.system_trust = cfg->system_trust;
+	in.crl_files = cfg->crl_files;
+	in.ncrl = cfg->ncrl;
 	n = credcheck_run(&in, f, CREDCHECK_MAX_FINDINGS);
 	for (size_t i = 0; i < n; i++) {
 		char text[sizeof f[i].sentence + sizeof f[i].fix + 2];

@@ -12,6 +12,7 @@
  */
 #include "creds.h"
 #include "conn.h"
+#include "crl.h"
 #include "tls_internal.h"
 
 #include <errno.h>
@@ -742,7 +743,7 @@ int creds_load(struct endpoint *ep, struct tl_error *err)
 {
 	const struct session_config *cfg = &ep->cfg;
 
-	if (load_trust(ep, err) < 0)
+	if (load_trust(ep, err) < 0 || crl_load_creds(ep->cred, cfg, err) < 0)
 		return -1;
 	if (cfg->p12_file)
 		return load_p12_file(ep, err);

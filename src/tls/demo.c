@@ -97,6 +97,11 @@ static const struct demo_scenario scenarios[] = {
 	  .client_priority = "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305", .server_priority = "NORMAL:-CIPHER-ALL:+AES-128-GCM",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1,
 	  .failure = true, .expect = "no-shared-cipher" },
+	{ .name = "mtls-revoked", .summary = "the client certificate is revoked: its CA's CRL lists it (TLS 1.3: rejected after the handshake)",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-revoked-chain.pem", .client_key = "client-revoked.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-revoked", .crl = "intermediate-ca.crl" },
 };
 
 /* Number of scenarios. */
@@ -158,6 +163,8 @@ static bool cert_path(char *buf, size_t n, const char *dir, const char *name)
 struct demo_files {
 	char srv_cert[PATH_MAX], srv_key[PATH_MAX], cli_cert[PATH_MAX], cli_key[PATH_MAX], ca[PATH_MAX];
 	char client_ca[PATH_MAX];
+	char crl[PATH_MAX];
+	const char *crls[1];
 };
 
 /* Fills both sides' configurations from the scenario; false when a path is too long. */
@@ -171,6 +178,9 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	    (sc->client_cert && (!cert_path(fl->cli_cert, sizeof fl->cli_cert, dir, sc->client_cert) ||
 				 !cert_path(fl->cli_key, sizeof fl->cli_key, dir, sc->client_key))))
 		return false;
+	if (sc->crl && !cert_path(fl->crl, sizeof fl->crl, dir, sc->crl))
+		return false;
+	fl->crls[0] = fl->crl;
 	memset(scfg, 0, sizeof *scfg);
 	scfg->side = TL_SERVER;
 	scfg->priority = sc->server_priority;
@@ -179,6 +189,8 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	scfg->ca_file = fl->ca;
 	scfg->client_auth = sc->client_auth;
 	scfg->tickets = true;
+	scfg->crl_files = fl->crls;
+	scfg->ncrl = sc->crl ? 1 : 0;
 
 	memset(ccfg, 0, sizeof *ccfg);
 	ccfg->side = TL_CLIENT;
@@ -189,6 +201,8 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	ccfg->allow_key_mismatch = sc->key_mismatch;
 	ccfg->server_name = "localhost";
 	ccfg->send_sni = true;
+	ccfg->crl_files = fl->crls;
+	ccfg->ncrl = sc->crl ? 1 : 0;
 	return true;
 }
 

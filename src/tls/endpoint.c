@@ -162,6 +162,14 @@ static void send_failure_alert(struct conn *c, int rc)
 	desc = gnutls_error_to_alert(rc, &level);
 	if (desc < 0)
 		return;
+	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR &&
+	    (gnutls_session_get_verify_cert_status(c->s) & GNUTLS_CERT_REVOKED)) {
+		/* GnuTLS would say bad_certificate (42); RFC 8446 and 5246 name this one */
+		hooks_expect_out_alert(c, GNUTLS_AL_FATAL, GNUTLS_A_CERTIFICATE_REVOKED);
+		gnutls_alert_send(c->s, GNUTLS_AL_FATAL, GNUTLS_A_CERTIFICATE_REVOKED);
+		c->pending_out_alert = false;
+		return;
+	}
 	hooks_expect_out_alert(c, (unsigned)level, (unsigned)desc);
 	gnutls_alert_send_appropriate(c->s, rc);
 	c->pending_out_alert = false;

@@ -551,6 +551,58 @@ static void failure_scenarios(void **state)
 	assert_true(seen >= 12);
 }
 
+/* mtls-revoked: the client's own check names the revocation before connecting; the server sends
+ * certificate_revoked (44); both sides' diagnoses say client-cert-revoked, the alert as evidence. */
+static void mtls_revoked(void **state)
+{
+	const struct demo_scenario *sc = demo_find("mtls-revoked");
+	struct diag_finding d[4];
+	long preflight = -1, alert = -1;
+	char want[PATH_MAX + 1024];
+	int rc;
+	struct timeline *tl;
+
+	(void)state;
+	assert_non_null(sc);
+	tl = run(sc, &rc);
+	assert_int_equal(rc, TL_EXIT_REJECTED);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_DIAGNOSIS && ev.from == TL_CLIENT && preflight < 0)
+			preflight = (long)i;
+		if (ev.kind == TL_EV_ALERT && ev.from == TL_SERVER && ev.alert_level == 2) {
+			alert = (long)i;
+			assert_int_equal(ev.alert_desc, 44);     /* certificate_revoked, not GnuTLS's bad_certificate */
+		}
+	}
+	assert_int_equal(preflight, 0);                  /* before anything was sent */
+	assert_true(alert > 0);
+	if (diagnose(tl, 0, TL_CLIENT, d, 4) != 1)
+		fail_msg("more than one finding: %s: %s", diag_code_name(d[1].code), d[1].sentence);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-revoked");
+	assert_int_equal(diag_exit_code(d[0].code), TL_EXIT_REJECTED);
+	snprintf(want, sizeof want,
+		 "The client certificate 'CN=Demo Client (revoked),O=tlsladder demo (DEMO ONLY)' (serial "
+		 "38:40:c3:05:d2:bc:18:87:3a:49:48:66:35:b4:2a:31:b4:08:24:6e) was revoked on 2024-06-01: the CRL of "
+		 "'CN=tlsladder Demo Intermediate CA,O=tlsladder demo (DEMO ONLY)' (%s/intermediate-ca.crl, issued "
+		 "2024-01-01) lists it. The server's alert certificate_revoked (44) says the same. The handshake completed "
+		 "from the client's side; the server rejected the certificate afterwards, as TLS 1.3 allows.", certs);
+	assert_string_equal(d[0].sentence, want);
+	assert_string_equal(d[0].fix, "Ask the CA for a new client certificate (with a new key if the old one may have "
+				      "leaked): a revoked certificate stays revoked.");
+	assert_int_equal(d[0].evidence[0], (size_t)preflight);
+	assert_int_equal(d[0].evidence[d[0].nevidence - 1], (size_t)alert);
+	/* the server's view: the CRL it was given lists the client's certificate */
+	assert_true(diagnose(tl, 0, TL_SERVER, d, 4) >= 1);   /* the client's pre-flight finding may follow */
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-revoked");
+	assert_string_equal(d[0].sentence, "The client's certificate is revoked: a CRL given with --crl lists it (NOT "
+					   "trusted according to GnuTLS: The certificate is NOT trusted. The certificate "
+					   "chain is revoked; 2 sent, path of 3 to tlsladder Demo Root CA).");
+	assert_string_equal(d[0].fix, "The client needs a new certificate from its CA; a revoked certificate stays revoked.");
+	timeline_destroy(tl);
+}
+
 /* Capture off (the benchmark's baseline) records nothing but still completes. */
 static void capture_off(void **state)
 {
@@ -741,6 +793,7 @@ int main(void)
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
 		cmocka_unit_test(failure_scenarios),
+		cmocka_unit_test(mtls_revoked),
 		cmocka_unit_test(capture_off),
 		cmocka_unit_test(chain_verdicts),
 	};
