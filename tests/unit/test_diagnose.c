@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlsladder/credcheck.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/errors.h"
 #include "tlsladder/notes.h"
@@ -290,6 +291,91 @@ static void names_and_exit_codes(void **state)
 	assert_int_equal(diag_exit_code(DIAG_CLIENT_CERT_CHAIN_INCOMPLETE), TL_EXIT_REJECTED);
 }
 
+/* A timeline that starts with a pre-flight finding (credcheck code, "sentence\nfix"), then the mtls12 handshake. */
+static struct timeline *with_preflight(enum credcheck_code code, const char *text)
+{
+	struct timeline *tl = timeline_create(false);
+	struct timeline *hs = handshake();
+
+	timeline_note_code(tl, TL_EV_DIAGNOSIS, TL_CLIENT, 0, text, (int)code + 1);
+	for (size_t i = 0; i < timeline_count(hs); i++) {
+		struct tl_event ev;
+		timeline_get(hs, i, &ev);
+		timeline_observe(tl, &ev, ev.from == TL_CLIENT);
+	}
+	timeline_destroy(hs);
+	return tl;
+}
+
+#define REVOKED_TEXT "The client certificate 'CN=Demo Client' (serial 01) was revoked on 2024-06-01: the CRL of 'CN=CA' " \
+		     "(ca.crl, issued 2024-01-01) lists it."
+
+/* The local CRL finding explains a refusal whatever the alert: it is primary, the alert its evidence. */
+static void revoked_preflight_is_primary(void **state)
+{
+	static const unsigned alerts[] = { 42, 44, 46, 49 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof alerts / sizeof alerts[0]; i++) {
+		struct timeline *tl = with_preflight(CREDCHECK_REVOKED, REVOKED_TEXT "\nAsk the CA.");
+		struct diag_finding d[4];
+		size_t alert_ev = timeline_count(tl);
+
+		alert(tl, alerts[i]);
+		result(tl, false, TL_EXIT_REJECTED);
+		assert_int_equal(diagnose(tl, 0, TL_CLIENT, d, 4), 1);
+		assert_string_equal(diag_code_name(d[0].code), "client-cert-revoked");
+		assert_int_equal(diag_exit_code(d[0].code), TL_EXIT_REJECTED);
+		assert_string_equal(d[0].sentence, alerts[i] == 44 ? REVOKED_TEXT " The server's alert certificate_revoked (44) "
+									"says the same."
+								      : REVOKED_TEXT " The server refused it; its alert does "
+									"not say why, and this revocation explains it.");
+		assert_string_equal(d[0].fix, "Ask the CA.");
+		assert_int_equal(d[0].evidence[0], 0);                             /* the pre-flight finding */
+		assert_int_equal(d[0].evidence[d[0].nevidence - 1], alert_ev);     /* the alert */
+		timeline_destroy(tl);
+	}
+}
+
+/* Without a CRL, the alert certificate_revoked (44) alone names the cause, and the certificate sent. */
+static void revoked_from_the_alert(void **state)
+{
+	struct timeline *tl = handshake();
+	struct diag_finding d[4];
+
+	(void)state;
+	alert(tl, 44);
+	result(tl, false, TL_EXIT_REJECTED);
+	assert_int_equal(diagnose(tl, 0, TL_CLIENT, d, 4), 1);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-revoked");
+	assert_string_equal(d[0].sentence, "The server says the client certificate 'CN=Demo Client,O=tlsladder demo (DEMO "
+					   "ONLY)' is revoked (alert certificate_revoked (44)): its CA withdrew it before its "
+					   "expiry date, and the server found it in a revocation list (CRL) or an OCSP answer.");
+	assert_string_equal(d[0].fix, "Ask the CA for a new client certificate. To see the revocation here, give the "
+				      "CA's CRL with --crl FILE.");
+	timeline_destroy(tl);
+}
+
+/* A revoked certificate the server accepted: ok first, the finding after it; a stale CRL is a warning. */
+static void revoked_but_accepted(void **state)
+{
+	struct timeline *tl = with_preflight(CREDCHECK_REVOKED, REVOKED_TEXT "\nAsk the CA.");
+	struct diag_finding d[4];
+
+	(void)state;
+	timeline_note_code(tl, TL_EV_DIAGNOSIS, TL_CLIENT, 0, "The CRL of 'CN=CA' in ca.crl is stale.\nFetch it.",
+			   (int)CREDCHECK_CRL_STALE + 1);
+	result(tl, true, TL_EXIT_OK);
+	assert_int_equal(diagnose(tl, 0, TL_CLIENT, d, 4), 3);
+	assert_string_equal(diag_code_name(d[0].code), "ok");
+	assert_string_equal(diag_code_name(d[1].code), "client-cert-revoked");
+	assert_string_equal(d[1].sentence, REVOKED_TEXT);
+	assert_string_equal(diag_code_name(d[2].code), "crl-unusable");
+	assert_true(diag_is_warning(d[2].code));
+	assert_int_equal(diag_exit_code(d[2].code), TL_EXIT_OK);
+	timeline_destroy(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +390,9 @@ int main(void)
 		cmocka_unit_test(not_tls_from_the_sniffer),
 		cmocka_unit_test(causes_start_with_a_capital),
 		cmocka_unit_test(names_and_exit_codes),
+		cmocka_unit_test(revoked_preflight_is_primary),
+		cmocka_unit_test(revoked_from_the_alert),
+		cmocka_unit_test(revoked_but_accepted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
