@@ -7,7 +7,7 @@ TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages needed to build and run (dpkg-dev: dpkg-shlibdeps, for cpack -G DEB).
 BUILD_PACKAGES=(build-essential cmake pkg-config libgnutls28-dev libncurses-dev libcmocka-dev libjansson-dev dpkg-dev)
 # ... and to run the whole test suite.
-TEST_PACKAGES=(gnutls-bin openssl tmux valgrind python3 clang libclang-rt-14-dev nginx curl tshark strace python3-jsonschema chromium apache2)
+TEST_PACKAGES=(gnutls-bin openssl tmux valgrind python3 clang libclang-rt-14-dev nginx curl tshark strace python3-jsonschema chromium apache2 faketime)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

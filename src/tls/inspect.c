@@ -40,12 +40,30 @@ static struct tree_node *chain_node(const struct timeline *tl, const struct tl_e
 	return tree_new("chain", line);
 }
 
+/*
+ * The moment a Certificate message's dates are judged at: the one its
+ * receiver's chain verdict used, else the moment the message was recorded.
+ * Never the moment of rendering, so every view (and a replay) says the same
+ * day counts as the verdict.
+ */
+static time_t judged_at(const struct timeline *tl, const struct tl_event *ev)
+{
+	enum tl_side judge = ev->from == TL_SERVER ? TL_CLIENT : TL_SERVER;
+	struct chain_result *c = malloc(sizeof *c);
+	time_t when = (time_t)((timeline_wall_start_us(tl) + ev->t_us) / 1000000);
+
+	if (c && timeline_get_chain(tl, judge, ev->conn, c) && c->now > 0)
+		when = (time_t)c->now;
+	free(c);
+	return when;
+}
+
 /* Opens each certificate of a Certificate message, and adds the chain verdict its receiver reached. */
 static void add_certificates(const struct timeline *tl, struct tree_node *root, const struct tl_event *ev)
 {
 	struct tree_node *list = tree_find_mut(root, "certificates");
 	size_t count = 0;
-	time_t now = time(NULL);
+	time_t now = judged_at(tl, ev);
 
 	if (!list)
 		return;

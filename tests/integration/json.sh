@@ -69,6 +69,19 @@ for sc in $scenarios; do
 done
 valid "every demo scenario's saved runs" "$tmp"/*.json
 
+# A replay days later says the day counts of the run: a certificate's dates
+# are judged at the moment its verdict was reached, never at rendering.
+if have faketime; then
+	"$bin" demo tls13 --text -v --json "$tmp/later.json" >"$tmp/live" 2>/dev/null
+	faketime -f '+3d' "$bin" --replay "$tmp/later.json" --text -v >"$tmp/replay" 2>/dev/null
+	days=$(grep -m1 -oE 'validity: valid for [0-9]+ more days' "$tmp/live")
+	[ -n "$days" ] && [ "$(grep -c -- "$days" "$tmp/replay")" = "$(grep -c -- "$days" "$tmp/live")" ] &&
+		ok "a replay 3 days later: '$days', as in the run" ||
+		bad "a replay 3 days later changed the day counts: $(grep -m1 -oE 'validity: .*' "$tmp/replay") (run: $days)"
+else
+	echo "skip faketime is not installed (Debian package faketime)"
+fi
+
 # ---------------------------------------------------------------- secrets
 "$bin" demo tls13 --json "$tmp/plain.json" >/dev/null
 "$bin" demo tls13 --json "$tmp/secret.json" --json-secrets >/dev/null
