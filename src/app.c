@@ -262,6 +262,7 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
 	o->tls.alpn = cfg->alpn;
 	o->tls.http = cfg->http;
+	o->tls.key_update = cfg->key_update;
 	o->tls.withhold_unmatched = cfg->withhold;
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */

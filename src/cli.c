@@ -25,8 +25,11 @@ enum {
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
-	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML
+	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML, OPT_KEY_UPDATE
 };
+
+/* The priority string of --tls1.2. */
+#define PRIO_TLS12_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 
 #define ALL CLI_IN_ALL
 #define DEMO CLI_IN_DEMO
@@ -121,6 +124,11 @@ static const struct cli_option options[] = {
 	{ OPT_HTTP, "http", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
 	  "after the handshake send GET / and show the first response line\n"
 	  "(many mutual-TLS servers reveal a rejected certificate only there)" },
+	{ OPT_KEY_UPDATE, "key-update", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
+	  "TLS 1.3: after the grace period send a KeyUpdate asking the server\n"
+	  "to update too, and read until its KeyUpdate arrives (with --http the\n"
+	  "request follows it); over TLS 1.2 a note says there is none, and\n"
+	  "--key-update with --tls1.2 is a usage error" },
 	{ OPT_KEYLOG, "keylog", "FILE", ALL, CLI_SEC_CLIENT, OWN,
 	  "append the session secrets to FILE (NSS key log format, for\n"
 	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE. With\n"
@@ -517,7 +525,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_SNI: cfg->sni = arg; break;
 	case OPT_NO_SNI: cfg->no_sni = true; break;
 	case OPT_PRIORITY: cfg->priority = arg; break;
-	case OPT_TLS12: st->version_prio = "NORMAL:-VERS-ALL:+VERS-TLS1.2"; break;
+	case OPT_TLS12: st->version_prio = PRIO_TLS12_ONLY; break;
 	case OPT_TLS13: st->version_prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3"; break;
 	case OPT_CERT: cfg->cert = arg; break;
 	case OPT_KEY: cfg->key = arg; break;
@@ -529,6 +537,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_KEYLOG: cfg->keylog = arg; break;
 	case OPT_PCAP: cfg->pcap = arg; break;
 	case OPT_HTTP: cfg->http = true; break;
+	case OPT_KEY_UPDATE: cfg->key_update = true; break;
 	case OPT_LISTEN: cfg->listen = arg; break;
 	case OPT_CLIENT_CA: cfg->client_ca = arg; break;
 	case OPT_REQUEST_CC: cfg->client_auth = TL_AUTH_REQUEST; break;
@@ -668,6 +677,10 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 							"--once, --max-conns and --keep are for tlsladder serve");
 	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
 		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
+	if (cfg->key_update && cfg->mode != CLI_CLIENT)
+		return tl_error_set(err, TL_EXIT_USAGE, "--key-update is for the client (the demo has the scenario key-update)");
+	if (cfg->key_update && st->version_prio && strcmp(st->version_prio, PRIO_TLS12_ONLY) == 0)
+		return tl_error_set(err, TL_EXIT_USAGE, "--key-update needs TLS 1.3: TLS 1.2 has no KeyUpdate (drop --tls1.2)");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

@@ -31,6 +31,7 @@ struct cli_config {
 	const char *alpn;
 	bool http;
 	bool withhold;              /* --withhold-unmatched-cert */
+	bool key_update;            /* --key-update */
 	/* serve */
 	const char *listen;         /* --listen ADDR (default 127.0.0.1) */
 	const char *client_ca;      /* --client-ca FILE */

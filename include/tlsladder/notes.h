@@ -23,7 +23,10 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_DATA_SENT,            /* count bytes of application data sent (arg: "client"/"server") */
+	TL_NOTE_KEY_UPDATE_TLS12,     /* --key-update over TLS 1.2: no KeyUpdate exists there */
+	TL_NOTE_KEY_UPDATE_UNANSWERED /* our KeyUpdate asked the peer to update; no answer came in time */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */

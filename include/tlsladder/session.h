@@ -42,6 +42,9 @@ struct session_config {
 	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
+	bool key_update;            /* client: after the grace period, a TLS 1.3 KeyUpdate asking the peer to update
+				     * too (--key-update); server: answer data after a client's KeyUpdate once */
+	bool key_update_data;       /* client: send a line of application data before and after its KeyUpdate */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

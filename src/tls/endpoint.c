@@ -240,7 +240,22 @@ static void rejected_after(struct conn *c, struct tl_result *r, int rc)
 	timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
 }
 
-/* Client: waits for the server's verdict (grace period), and with --http asks for a page. */
+/* Client, --key-update: the KeyUpdate exchange (keyupdate.c); a failure there is the client's error. */
+static void key_update_step(struct conn *c, struct tl_result *r)
+{
+	int rc = keyupdate_client(c);
+
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		rejected_after(c, r, rc);
+	} else if (rc < 0) {
+		r->code = rc;
+		snprintf(r->error, sizeof r->error, "the KeyUpdate exchange failed: %s", tls_record_error_words(rc));
+		timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
+	}
+}
+
+/* Client: waits for the server's verdict (grace period), with --key-update updates the keys,
+ * and with --http asks for a page. */
 static void client_outcome(struct conn *c, struct tl_result *r)
 {
 	int64_t t = timeline_now(c->tl);
@@ -260,6 +275,8 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 			 c->last_errno == ECONNRESET ? "reset" : "closed");
 		timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
 	}
+	if (c->ep->cfg.key_update && !c->alert_in && !c->cancelled && !c->post_fail)
+		key_update_step(c, r);
 	if (c->ep->cfg.http && !c->alert_in && !c->cancelled && !c->post_fail) {
 		int hr = after_client_http(c);
 		if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED)

@@ -11,6 +11,8 @@
 #               --verify-client-cert --x509cafile root-ca.pem
 #   openssl s_server -www -Verify 1 -verify_return_error -CAfile root-ca.pem
 #   nginx       ssl_verify_client on, TLS 1.2 and TLS 1.3 each
+#   --key-update: against s_server (with --http) both KeyUpdates, against
+#               gnutls-serv the client's; the alerts after them use the next secrets
 # TLS 1.2 and 1.3 against each: a client certificate (success), none, one from
 # another CA, and an untrusted server certificate (--verify report).
 # Capturing needs root or CAP_NET_RAW: without it (or without dumpcap or
@@ -177,6 +179,13 @@ if have gnutls-serv; then
 		done
 		end
 	fi
+	# KeyUpdate: gnutls-serv answers it only with its next data (it sends none here), so
+	# only the client's goes; Wireshark derives the next secret from CLIENT_TRAFFIC_SECRET_0
+	# itself, and the client's close_notify after the update must decrypt
+	if begin gnutls-serv-echo oracle_gnutls; then
+		run "TLS 1.3 --key-update (unanswered)" --tls1.3 "${ca[@]}" --key-update "${dest[@]}"
+		end
+	fi
 else
 	bad "gnutls-serv is not installed (Debian package gnutls-bin)"
 fi
@@ -190,6 +199,7 @@ if have openssl; then
 			run "TLS $v no client certificate" --tls$v "${ca[@]}" "${dest[@]}"
 			run "TLS $v client certificate from another CA" --tls$v "${ca[@]}" "${theirs[@]}" "${dest[@]}"
 		done
+		run "TLS 1.3 --key-update --http" --tls1.3 "${ca[@]}" "${mine[@]}" --key-update --http "${dest[@]}"
 		end
 	fi
 else
