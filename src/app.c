@@ -308,6 +308,12 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 		so->tls.key_file = cfg->key ? cfg->key : p->key;
 	}
 	so->tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
+	so->tls.alpn = cfg->alpn;
+	for (unsigned i = 0; i < cfg->nmore_cert && i < SESSION_MAX_CERT_PAIRS - 1; i++) {
+		so->tls.more_cert[i] = cfg->more_cert[i];
+		so->tls.more_key[i] = cfg->more_key[i];
+	}
+	so->tls.nmore = cfg->nmore_cert;
 	return true;
 }
 

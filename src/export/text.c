@@ -316,8 +316,8 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		fprintf(f, "\nSummary\n");
 	summary_params(f, &s);
 	summary_signature(f, &s, res);
-	if (s.client.alpn[0])
-		kv(f, "application:", s.client.alpn);
+	if (s.client.alpn[0] || s.server.alpn[0])     /* serve has only the server's side */
+		kv(f, "application:", s.client.alpn[0] ? s.client.alpn : s.server.alpn);
 	if (s.hrr)
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
 	if (res)

@@ -44,6 +44,10 @@ struct endpoint {
 	unsigned npcerts;
 	gnutls_x509_crt_t *crts;        /* the same chain, for its issuer names */
 	gnutls_privkey_t privkey;
+	/* server with several certificate/key pairs (vhost.c): [0] is this endpoint's own cred */
+	struct endpoint *vhost[SESSION_MAX_CERT_PAIRS];    /* [1..]: the more_cert pairs, each loaded alone */
+	gnutls_x509_crt_t vhost_leaf[SESSION_MAX_CERT_PAIRS];
+	unsigned nvhost;
 };
 
 /*
@@ -128,6 +132,7 @@ struct conn {
 	unsigned ku_in;                 /* KeyUpdates received */
 	bool ku_in_requested;           /* ... the last one asked us to update too */
 	bool ku_answered;               /* server: the data after the client's KeyUpdate was answered */
+	bool vhost_noted;               /* server: the certificate chosen by SNI was noted (vhost.c) */
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
@@ -203,6 +208,21 @@ int keyupdate_server_answer(struct conn *c);
 void keyupdate_hooked(struct conn *c, int dir, const gnutls_datum_t *msg);
 /* The generation of the application traffic secret protecting a record in direction dir. */
 unsigned keyupdate_record_gen(struct conn *c, int dir, enum tl_keys keys, bool is_record);
+
+/* ---- endpoint.c ---- */
+/* Offers (client) or accepts (server, flags GNUTLS_ALPN_SERVER_PRECEDENCE) the comma-separated
+ * protocols in list by ALPN; with s NULL only checks the list. 0, or -1 for a list that is not valid. */
+int endpoint_set_alpn(gnutls_session_t s, const char *list, unsigned flags);
+
+/* ---- vhost.c ---- */
+/* Server: loads the more_cert/more_key pairs, each with the endpoint's trust; -1 with err. */
+int vhost_load(struct endpoint *ep, struct tl_error *err);
+/* Frees what vhost_load made. */
+void vhost_free(struct endpoint *ep);
+/* Server: sets ALPN (the server's preference) and the certificate choice by SNI on a new session. */
+int vhost_setup(struct conn *c, struct tl_error *err);
+/* Server, the handshake done: a note when ALPN was asked for and none was agreed. */
+void vhost_after_handshake(struct conn *c);
 
 /* ---- peercheck.c ---- */
 /* Checks the peer's certificate chain and describes the result in r. */

@@ -11,7 +11,7 @@
 #               --verify-client-cert --x509cafile root-ca.pem
 #   openssl s_server -www -Verify 1 -verify_return_error -CAfile root-ca.pem
 #   nginx       ssl_verify_client on, TLS 1.2 and TLS 1.3 each
-#   --key-update: against s_server (with --http) both KeyUpdates, against
+#   --key-update: against s_server (sending a line) both KeyUpdates, against
 #               gnutls-serv the client's; the alerts after them use the next secrets
 # TLS 1.2 and 1.3 against each: a client certificate (success), none, one from
 # another CA, and an untrusted server certificate (--verify report).
@@ -57,6 +57,14 @@ oracle_s_server() {
 	exec openssl s_server -accept "127.0.0.1:$1" -www \
 		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
 		-CAfile "$certs/root-ca.pem" -Verify 1 -verify_return_error
+}
+
+# oracle_s_server_data PORT: s_server (no -www, TLS 1.3) that sends one line from its
+# standard input 2 s after it starts (it reads it then), and keeps the input open
+oracle_s_server_data() {
+	exec openssl s_server -accept "127.0.0.1:$1" -tls1_3 \
+		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
+		< <(sleep 2; echo "data from s_server"; sleep 20)
 }
 
 # ---------------------------------------------------------------- one server, its runs
@@ -199,7 +207,13 @@ if have openssl; then
 			run "TLS $v no client certificate" --tls$v "${ca[@]}" "${dest[@]}"
 			run "TLS $v client certificate from another CA" --tls$v "${ca[@]}" "${theirs[@]}" "${dest[@]}"
 		done
-		run "TLS 1.3 --key-update --http" --tls1.3 "${ca[@]}" "${mine[@]}" --key-update --http "${dest[@]}"
+		end
+	fi
+	# KeyUpdate both ways: s_server answers the client's (update_requested) with its own before
+	# the line it then sends from its standard input; Wireshark derives the next secrets from
+	# the *_TRAFFIC_SECRET_0 itself, and what follows the updates (the alerts) must decrypt
+	if begin s_server-keyupdate oracle_s_server_data; then
+		run "TLS 1.3 --key-update, the server's answer with its data" --tls1.3 "${ca[@]}" --key-update --grace 8000 "${dest[@]}"
 		end
 	fi
 else
