@@ -155,6 +155,13 @@ template server-wrong-name wrong.example "$GOOD_FROM" "$GOOD_UNTIL" \
 sign server-wrong-name intermediate-ca
 chain server-wrong-name
 
+# --- Server certificate for a wildcard name (serve picks it by SNI) ---------
+key server-wildcard
+template server-wildcard "*.vhost.example" "$GOOD_FROM" "$GOOD_UNTIL" \
+    'dns_name = "*.vhost.example"' tls_www_server signing_key
+sign server-wildcard intermediate-ca
+chain server-wildcard
+
 # --- Self-signed server (not a CA) -----------------------------------------
 key server-selfsigned
 template server-selfsigned localhost "$GOOD_FROM" "$GOOD_UNTIL" \

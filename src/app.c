@@ -262,6 +262,7 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
 	o->tls.alpn = cfg->alpn;
 	o->tls.http = cfg->http;
+	o->tls.key_update = cfg->key_update;
 	o->tls.withhold_unmatched = cfg->withhold;
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
@@ -311,6 +312,12 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 	so->tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
 	so->tls.crl_files = cfg->crl;
 	so->tls.ncrl = cfg->ncrl;
+	so->tls.alpn = cfg->alpn;
+	for (unsigned i = 0; i < cfg->nmore_cert && i < SESSION_MAX_CERT_PAIRS - 1; i++) {
+		so->tls.more_cert[i] = cfg->more_cert[i];
+		so->tls.more_key[i] = cfg->more_key[i];
+	}
+	so->tls.nmore = cfg->nmore_cert;
 	return true;
 }
 

@@ -26,8 +26,11 @@ enum {
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
 	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
-	OPT_CRL
+	OPT_CRL, OPT_KEY_UPDATE
 };
+
+/* The priority string of --tls1.2. */
+#define PRIO_TLS12_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 
 #define ALL CLI_IN_ALL
 #define DEMO CLI_IN_DEMO
@@ -122,6 +125,11 @@ static const struct cli_option options[] = {
 	{ OPT_HTTP, "http", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
 	  "after the handshake send GET / and show the first response line\n"
 	  "(many mutual-TLS servers reveal a rejected certificate only there)" },
+	{ OPT_KEY_UPDATE, "key-update", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
+	  "TLS 1.3: after the grace period send a KeyUpdate asking the server\n"
+	  "to update too, and read until its KeyUpdate arrives (with --http the\n"
+	  "request follows it); over TLS 1.2 a note says there is none, and\n"
+	  "--key-update with --tls1.2 is a usage error" },
 	{ OPT_KEYLOG, "keylog", "FILE", ALL, CLI_SEC_CLIENT, OWN,
 	  "append the session secrets to FILE (NSS key log format, for\n"
 	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE. With\n"
@@ -139,9 +147,17 @@ static const struct cli_option options[] = {
 	{ OPT_LISTEN, "listen", "ADDR", SERVE, CLI_SEC_SERVE, OWN,
 	  "address to listen on (default 127.0.0.1; :: for all IPv6 and IPv4)" },
 	{ OPT_CERT, "cert", "FILE", SERVE, CLI_SEC_SERVE, OWN,
-	  "the server's certificate chain and key" },
+	  "the server's certificate chain and key; up to 8 pairs, each\n"
+	  "--cert right before its --key: the client's SNI picks the pair\n"
+	  "whose certificate names it (SAN DNS names, wildcards too), else\n"
+	  "the first, and a note says which and why" },
 	{ OPT_KEY, "key", "FILE", SERVE, CLI_SEC_SERVE, SPACE, NULL },
 	{ OPT_P12, "p12", "FILE", SERVE, CLI_SEC_SERVE, COMMA, NULL },
+	{ OPT_ALPN, "alpn", "LIST", SERVE, CLI_SEC_SERVE, OWN,
+	  "accept these application protocols by ALPN, in this order of\n"
+	  "preference (h2,http/1.1); a client offering none of them goes on\n"
+	  "without ALPN, as nginx and openssl s_server do, and a note says so\n"
+	  "(RFC 7301 also allows refusing with no_application_protocol)" },
 	{ OPT_REQUEST_CC, "request-client-cert", NULL, SERVE, CLI_SEC_SERVE, OWN,
 	  "ask clients for a certificate (they may send none)" },
 	{ OPT_REQUIRE_CC, "require-client-cert", NULL, SERVE, CLI_SEC_SERVE, OWN,
@@ -510,6 +526,20 @@ static int apply_valued(int c, const char *arg, struct cli_config *cfg, struct t
 	}
 }
 
+/* A --cert or --key: the first one, or (serve: several pairs) one more after it. */
+static int add_pair_file(const char **first, const char **more, unsigned *nmore, const char *arg, const char *what,
+			 struct tl_error *err)
+{
+	if (!*first) {
+		*first = arg;
+		return 0;
+	}
+	if (*nmore >= CLI_MAX_MORE_PAIRS)
+		return tl_error_set(err, TL_EXIT_USAGE, "at most %d %s files", CLI_MAX_MORE_PAIRS + 1, what);
+	more[(*nmore)++] = arg;
+	return 0;
+}
+
 /* Applies one option getopt_long returned (with its value, if any) to cfg. */
 static int apply_option(int c, const char *arg, struct parse_state *st, struct cli_config *cfg, struct tl_error *err)
 {
@@ -526,10 +556,10 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_SNI: cfg->sni = arg; break;
 	case OPT_NO_SNI: cfg->no_sni = true; break;
 	case OPT_PRIORITY: cfg->priority = arg; break;
-	case OPT_TLS12: st->version_prio = "NORMAL:-VERS-ALL:+VERS-TLS1.2"; break;
+	case OPT_TLS12: st->version_prio = PRIO_TLS12_ONLY; break;
 	case OPT_TLS13: st->version_prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3"; break;
-	case OPT_CERT: cfg->cert = arg; break;
-	case OPT_KEY: cfg->key = arg; break;
+	case OPT_CERT: return add_pair_file(&cfg->cert, cfg->more_cert, &cfg->nmore_cert, arg, "--cert", err);
+	case OPT_KEY: return add_pair_file(&cfg->key, cfg->more_key, &cfg->nmore_key, arg, "--key", err);
 	case OPT_CERTS: cfg->certs_dir = arg; break;
 	case OPT_CAPATH: cfg->capath = arg; break;
 	case OPT_P12: cfg->p12 = arg; break;
@@ -538,6 +568,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_KEYLOG: cfg->keylog = arg; break;
 	case OPT_PCAP: cfg->pcap = arg; break;
 	case OPT_HTTP: cfg->http = true; break;
+	case OPT_KEY_UPDATE: cfg->key_update = true; break;
 	case OPT_LISTEN: cfg->listen = arg; break;
 	case OPT_CLIENT_CA: cfg->client_ca = arg; break;
 	case OPT_REQUEST_CC: cfg->client_auth = TL_AUTH_REQUEST; break;
@@ -597,8 +628,10 @@ static int check_options(const struct parse_state *st, struct cli_config *cfg, s
 		return tl_error_set(err, TL_EXIT_USAGE, "--priority and --tls1.2/--tls1.3 cannot be combined");
 	if (st->version_prio)
 		cfg->priority = st->version_prio;
-	if ((cfg->cert == NULL) != (cfg->key == NULL))
+	if ((cfg->cert == NULL) != (cfg->key == NULL) || cfg->nmore_cert != cfg->nmore_key)
 		return tl_error_set(err, TL_EXIT_USAGE, "--cert and --key go together");
+	if (cfg->p12 && cfg->nmore_cert)
+		return tl_error_set(err, TL_EXIT_USAGE, "several --cert/--key pairs cannot be combined with --p12");
 	if (cfg->p12 && cfg->cert)
 		return tl_error_set(err, TL_EXIT_USAGE, "use either --p12 or --cert/--key, not both");
 	if (cfg->p12_pass_file && !cfg->p12)
@@ -682,8 +715,15 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 							"--once, --max-conns and --keep are for tlsladder serve");
 	if (cfg->ncrl && cfg->mode != CLI_CLIENT && cfg->mode != CLI_SERVE)
 		return tl_error_set(err, TL_EXIT_USAGE, "--crl is for the client (HOST) and for tlsladder serve");
-	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
-		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
+	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->sni))
+		return tl_error_set(err, TL_EXIT_USAGE, "--http and --sni are for the client");
+	if (cfg->mode != CLI_SERVE && cfg->nmore_cert)
+		return tl_error_set(err, TL_EXIT_USAGE, "several --cert/--key pairs are for tlsladder serve (a certificate "
+							"per server name)");
+	if (cfg->key_update && cfg->mode != CLI_CLIENT)
+		return tl_error_set(err, TL_EXIT_USAGE, "--key-update is for the client (the demo has the scenario key-update)");
+	if (cfg->key_update && st->version_prio && strcmp(st->version_prio, PRIO_TLS12_ONLY) == 0)
+		return tl_error_set(err, TL_EXIT_USAGE, "--key-update needs TLS 1.3: TLS 1.2 has no KeyUpdate (drop --tls1.2)");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

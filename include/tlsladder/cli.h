@@ -16,6 +16,9 @@
 
 enum cli_mode { CLI_DEMO, CLI_DEMO_LIST, CLI_CLIENT, CLI_SERVE, CLI_HELP, CLI_VERSION };
 
+/* serve: --cert/--key pairs after the first (session.h's SESSION_MAX_CERT_PAIRS - 1) */
+#define CLI_MAX_MORE_PAIRS 7
+
 struct cli_config {
 	enum cli_mode mode;
 	const char *scenario;       /* demo; NULL: the default */
@@ -27,6 +30,8 @@ struct cli_config {
 	bool no_sni;
 	const char *priority;
 	const char *cert, *key;
+	const char *more_cert[CLI_MAX_MORE_PAIRS], *more_key[CLI_MAX_MORE_PAIRS];   /* serve: the pairs after the first */
+	unsigned nmore_cert, nmore_key;
 	const char *capath;
 	const char *p12, *p12_pass_file;
 	char p12_password[256];
@@ -34,6 +39,7 @@ struct cli_config {
 	const char *alpn;
 	bool http;
 	bool withhold;              /* --withhold-unmatched-cert */
+	bool key_update;            /* --key-update */
 	/* serve */
 	const char *listen;         /* --listen ADDR (default 127.0.0.1) */
 	const char *client_ca;      /* --client-ca FILE */

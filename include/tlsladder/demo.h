@@ -30,6 +30,7 @@ struct demo_scenario {
 	const char *client_trusts;     /* CA file the client trusts for the server (default root-ca.pem) */
 	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
 	const char *crl;               /* a CRL file both sides check client certificates against (NULL: none) */
+	bool key_update;               /* after the handshake: data, a KeyUpdate asking the peer to update, data */
 };
 
 struct demo_opts {

@@ -23,7 +23,20 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_DATA_SENT,            /* count bytes of application data sent (arg: "client"/"server") */
+	TL_NOTE_KEY_UPDATE_TLS12,     /* --key-update over TLS 1.2: no KeyUpdate exists there */
+	TL_NOTE_KEY_UPDATE_UNANSWERED, /* our KeyUpdate asked the peer to update; no answer came in time */
+	TL_NOTE_CERT_CHOSEN,          /* serve, several certificates: which one (count, from 1) and why (pick); the
+				       * sentence is tls/'s, naming the SNI and the certificate (arg) */
+	TL_NOTE_ALPN_NONE             /* serve --alpn: no protocol agreed (the sentence, tls/'s, says what was offered) */
+};
+
+/* Why serve chose the certificate it sent (TL_NOTE_CERT_CHOSEN). */
+enum tl_cert_pick {
+	TL_PICK_NO_SNI = 0,           /* the client sent no server name: the first certificate */
+	TL_PICK_MATCHED,              /* the server name matched this certificate's names */
+	TL_PICK_NO_MATCH              /* no certificate has the name: the first one */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -57,6 +70,7 @@ struct tl_note {
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
 	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
+	enum tl_cert_pick pick;       /* TL_NOTE_CERT_CHOSEN: why that certificate */
 };
 
 /*

@@ -22,6 +22,9 @@
 
 enum tl_auth { TL_AUTH_NONE, TL_AUTH_REQUEST, TL_AUTH_REQUIRE };
 
+/* serve: at most this many --cert/--key pairs */
+#define SESSION_MAX_CERT_PAIRS 8
+
 struct session_config {
 	enum tl_side side;
 	const char *priority;       /* GnuTLS priority string; NULL means "NORMAL" */
@@ -31,7 +34,8 @@ struct session_config {
 	const char *ca_path;        /* ... or a directory of them */
 	const char *p12_file;       /* own credentials from a PKCS#12 (.p12/.pfx) file instead of cert/key */
 	const char *p12_password;   /* its password ("" for none) */
-	const char *alpn;           /* client: comma-separated protocols to offer, or NULL */
+	const char *alpn;           /* client: comma-separated protocols to offer; server: the ones it accepts, in its
+				     * order of preference; or NULL */
 	bool system_trust;          /* also trust the system store */
 	enum tl_auth client_auth;   /* server: ask for a client certificate */
 	const char *server_name;    /* client: name to verify (and send as SNI) */
@@ -45,6 +49,13 @@ struct session_config {
 	const char *const *crl_files;   /* CRL files (PEM, several CRLs each, or one DER CRL): the peer's chain is
 	                                 * checked against them; the client's own chain in the pre-flight checks */
 	size_t ncrl;
+	bool key_update;            /* client: after the grace period, a TLS 1.3 KeyUpdate asking the peer to update
+				     * too (--key-update); server: answer data after a client's KeyUpdate once */
+	bool key_update_data;       /* client: send a line of application data before and after its KeyUpdate */
+	/* server: more certificate/key pairs after cert_file/key_file, chosen by the client's SNI (vhost.c) */
+	const char *more_cert[SESSION_MAX_CERT_PAIRS - 1];
+	const char *more_key[SESSION_MAX_CERT_PAIRS - 1];
+	unsigned nmore;
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

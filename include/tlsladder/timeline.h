@@ -118,6 +118,8 @@ struct tl_event {
 	enum tl_delivery delivery;
 	enum tl_undelivered_cause cause;
 	unsigned deliv_bytes;     /* TL_INCOMPLETE: bytes of the record that arrived (header included) */
+	unsigned key_gen;         /* TL_KEYS_APPLICATION: which application traffic secret protected it,
+				   * N of <side>_application_traffic_secret_N (0 until a KeyUpdate) */
 };
 
 /* A secret from the keylog function (TLS 1.3 traffic secrets, TLS 1.2 master secret). */
@@ -391,5 +393,9 @@ bool timeline_undelivered(const struct tl_event *ev);
  * had closed the connection (EPIPE)"; empty when it was delivered or is
  * still pending. Returns buf. */
 char *timeline_delivery_text(const struct tl_event *ev, char *buf, size_t n);
+/* The TLS 1.3 traffic secret whose keys protected a message or record, as RFC 8446 names it
+ * ("server_handshake_traffic_secret", "client_application_traffic_secret_1"), into buf;
+ * "" for plaintext and TLS 1.2. Returns buf. */
+char *timeline_secret_name(const struct tl_event *ev, char *buf, size_t n);
 
 #endif

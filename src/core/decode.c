@@ -930,14 +930,19 @@ enum decode_ccs_role decode_ccs_role(const struct timeline *tl, size_t i)
 	return hrr ? DECODE_CCS_TLS13_AFTER_HRR : DECODE_CCS_TLS13_BEFORE_SH;
 }
 
-/* Which keys protected a record, in words. */
-static const char *keys_words(const struct tl_event *ev)
+/* Which keys protected a record, in words (TLS 1.3: the traffic secret they come from). */
+static const char *keys_words(const struct tl_event *ev, char *buf, size_t n)
 {
+	char name[64];
+
 	if (!ev->encrypted)
 		return "no (plaintext)";
 	switch (ev->keys) {
 	case TL_KEYS_HANDSHAKE: return "yes, with the TLS 1.3 handshake traffic keys";
-	case TL_KEYS_APPLICATION: return "yes, with the TLS 1.3 application traffic keys";
+	case TL_KEYS_APPLICATION:
+		snprintf(buf, n, "yes, with the TLS 1.3 application traffic keys of %s",
+			 timeline_secret_name(ev, name, sizeof name));
+		return buf;
 	case TL_KEYS_TLS12: return "yes, with the TLS 1.2 keys from the master secret";
 	default: return "yes";
 	}
@@ -948,6 +953,7 @@ struct tree_node *decode_record(const struct tl_event *ev)
 {
 	const char *ct = names_content_type(ev->rec_type), *ver = names_version(ev->rec_version);
 	struct tree_node *root = tree_new("TLS record", NULL);
+	char words[128];
 
 	decode_set_value(root, "%s, %s (%u), %u byte%s", direction(ev->from), ct ? ct : "unknown", ev->rec_type,
 			 ev->rec_length, ev->rec_length == 1 ? "" : "s");
@@ -958,7 +964,10 @@ struct tree_node *decode_record(const struct tl_event *ev)
 	if (ev->rec_version == 0x0301 || (ev->rec_version == 0x0303 && ev->version == 0x0304))
 		tree_add(root, "version note", "legacy field: TLS 1.3 negotiates the version in supported_versions");
 	tree_addf(root, "length", "%u byte%s", ev->rec_length, ev->rec_length == 1 ? "" : "s");
-	tree_add(root, "encrypted", keys_words(ev));
+	tree_add(root, "encrypted", keys_words(ev, words, sizeof words));
+	if (ev->keys == TL_KEYS_APPLICATION && ev->key_gen > 0)
+		tree_addf(root, "key generation", "%u: %u KeyUpdate%s from this side moved its keys on since the handshake",
+			  ev->key_gen, ev->key_gen, ev->key_gen == 1 ? "" : "s");
 	return root;
 }
 
@@ -986,6 +995,18 @@ static void add_unstored(struct tree_node *t, const struct timeline *tl, unsigne
 		tree_add(t, "so far", line);
 }
 
+/* A KeyUpdate's secrets: the one protecting it, and the next one its sender moves to. */
+static void add_key_update_secrets(struct tree_node *t, const struct tl_event *ev)
+{
+	const char *side = ev->from == TL_CLIENT ? "client" : "server";
+	char name[64];
+
+	tree_add(t, "protected with", timeline_secret_name(ev, name, sizeof name));
+	tree_addf(t, "sender's next secret",
+		  "%s_application_traffic_secret_%u = HKDF-Expand-Label(%s, \"traffic upd\", \"\", Hash.length)", side,
+		  ev->key_gen + 1, name);
+}
+
 /* The tree for timeline event i. */
 struct tree_node *decode_event(const struct timeline *tl, size_t i)
 {
@@ -1005,7 +1026,10 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 		ctx.version = s.version;
 		ctx.from = ev.from;
 		ctx.kx = decode_kx_of(&s);
-		return decode_handshake_stored(ev.hs_type, ev.body, ev.body_len, ev.body_total, &ctx);
+		t = decode_handshake_stored(ev.hs_type, ev.body, ev.body_len, ev.body_total, &ctx);
+		if (t && ev.hs_type == HS_KEY_UPDATE && ev.keys == TL_KEYS_APPLICATION)
+			add_key_update_secrets(t, &ev);
+		return t;
 	case TL_EV_CCS:
 		t = decode_ccs(decode_ccs_role(tl, i), ev.from);
 		prefix_direction(t, ev.from);

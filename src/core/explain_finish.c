@@ -153,12 +153,20 @@ void explain_finish_key_update(struct strbuf *o, const struct explain_ctx *c)
 	tree_free(t);
 	strbuf_printf(o, "The %s switches to new traffic keys for what it sends, derived from its current ones; "
 		      "the %s switches its receiving key to match.", c->side, c->peer);
+	if (c->ev.keys == TL_KEYS_APPLICATION)
+		strbuf_printf(o, " This message still travels under %s_application_traffic_secret_%u; everything the %s "
+			      "sends after it uses %s_application_traffic_secret_%u = HKDF-Expand-Label(%s_application_"
+			      "traffic_secret_%u, \"traffic upd\", \"\", Hash.length).", c->side, c->ev.key_gen, c->side,
+			      c->side, c->ev.key_gen + 1, c->side, c->ev.key_gen);
 	if (!ok)
 		explain_unreadable(o, "KeyUpdate");
 	else if (req == WIRE_KEY_UPDATE_REQUESTED)
-		strbuf_printf(o, " It also asks the %s to update its own sending keys (update_requested).", c->peer);
+		strbuf_printf(o, " It also asks the %s to update its own sending keys (update_requested): the %s must "
+			      "answer with a KeyUpdate of its own before it next sends application data.", c->peer, c->peer);
 	else
-		strbuf_printf(o, " It does not ask the %s to update its own keys (update_not_requested).", c->peer);
+		strbuf_printf(o, " It does not ask the %s to update its own keys (update_not_requested); this is also "
+			      "how a side answers a KeyUpdate that asked it to update.", c->peer);
+	strbuf_printf(o, " KeyUpdate is not part of the handshake transcript: no Finished covers it.");
 	strbuf_printf(o, " Long-lived connections do this to limit how much data is encrypted under one key, so "
 		      "that a key leaked later exposes less.");
 }

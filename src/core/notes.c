@@ -91,6 +91,16 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 	case TL_NOTE_APP_DATA: snprintf(buf, len, "the server sent %u bytes of application data", n->count); break;
 	case TL_NOTE_DATA_READ: data_read(n, arg, buf, len); break;
 	case TL_NOTE_WAITING: snprintf(buf, len, "waiting for the %s: no answer for 1 s", a); break;
+	case TL_NOTE_DATA_SENT: snprintf(buf, len, "the %s sent %u bytes of application data", a, n->count); break;
+	case TL_NOTE_KEY_UPDATE_TLS12:
+		snprintf(buf, len, "TLS 1.2 has no KeyUpdate; --key-update did nothing (TLS 1.2 gets new keys only by a "
+				   "new handshake)");
+		break;
+	case TL_NOTE_KEY_UPDATE_UNANSWERED:
+		snprintf(buf, len, "the %s did not answer the KeyUpdate with its own before the grace period ended "
+				   "(RFC 8446 lets it wait until it next sends application data, as GnuTLS and OpenSSL do; --http "
+				   "makes a web server send some)", a);
+		break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;

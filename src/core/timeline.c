@@ -1317,3 +1317,18 @@ int64_t timeline_wall_start_us(const struct timeline *tl)
 {
 	return tl->wall_start_us;
 }
+
+/* The TLS 1.3 traffic secret whose keys protected a message or record, as RFC 8446 names it. */
+char *timeline_secret_name(const struct tl_event *ev, char *buf, size_t n)
+{
+	const char *side = ev->from == TL_CLIENT ? "client" : "server";
+
+	if (n == 0)
+		return buf;
+	buf[0] = '\0';
+	if (ev->keys == TL_KEYS_HANDSHAKE)
+		snprintf(buf, n, "%s_handshake_traffic_secret", side);
+	else if (ev->keys == TL_KEYS_APPLICATION)
+		snprintf(buf, n, "%s_application_traffic_secret_%u", side, ev->key_gen);
+	return buf;
+}

@@ -28,7 +28,9 @@ NAMES(delivery_names, "delivered", "pending", "not_sent", "incomplete");
 NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "write_failed", "stopped",
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
-      "app_data", "data_read", "waiting", "failure", "not_stored");
+      "app_data", "data_read", "waiting", "failure", "not_stored", "data_sent", "key_update_tls12",
+      "key_update_unanswered", "cert_chosen", "alpn_none");
+NAMES(pick_names, "no_sni", "matched", "no_match");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
 NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
@@ -59,7 +61,8 @@ LAST(kind_names, TL_EV_DIAGNOSIS);
 LAST(keys_names, TL_KEYS_TLS12);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_NOT_STORED);
+LAST(note_names, TL_NOTE_ALPN_NONE);
+LAST(pick_names, TL_PICK_NO_MATCH);
 LAST(read_end_names, TL_READ_ERROR);
 LAST(fail_names, TL_FAIL_OTHER);
 LAST(sniff_names, SNIFF_UNKNOWN);
@@ -101,6 +104,7 @@ static const struct jf_field note_rows[] = {
 	ROW(S, spoke, JF_STRUCT, &sniff_table),
 	ROW(S, bytes, JF_I64, NULL),
 	ROW(S, end, JF_ENUM, &read_end_names),
+	ROW(S, pick, JF_ENUM, &pick_names),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);
@@ -135,6 +139,7 @@ static const struct jf_field event_rows[] = {
 	ROW(S, delivery, JF_ENUM, &delivery_names),
 	ROW(S, cause, JF_ENUM, &cause_names),
 	ROW(S, deliv_bytes, JF_UINT, NULL),
+	ROW(S, key_gen, JF_UINT, NULL),
 };
 #undef S
 TABLE(jsonfields_event, struct tl_event, "event", event_rows);

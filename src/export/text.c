@@ -92,7 +92,7 @@ static void text_kept(const struct tl_event *ev, char *buf, size_t n)
 /* Formats one event's line. */
 char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, char *buf, size_t n)
 {
-	char arrow[ARROW + 1], safe[512], fate[160], kept[160];
+	char arrow[ARROW + 1], safe[512], fate[160], kept[160], enc[96], secret[64];
 	double ms = (double)(ev->t_us - t0_us) / 1000.0;
 
 	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS) {
@@ -110,7 +110,12 @@ char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, c
 	draw_arrow(ev, arrow);
 	timeline_delivery_text(ev, fate, sizeof fate);
 	timeline_stored_text(ev, kept, sizeof kept);
-	snprintf(buf, n, "%4u %9.3f  |%s|%s%s%s%s%s%s", step, ms, arrow, ev->encrypted ? "  encrypted" : "",
+	/* after a KeyUpdate: which application traffic secret */
+	if (ev->encrypted && ev->keys == TL_KEYS_APPLICATION && ev->key_gen > 0)
+		snprintf(enc, sizeof enc, "  encrypted (%s)", timeline_secret_name(ev, secret, sizeof secret));
+	else
+		snprintf(enc, sizeof enc, "%s", ev->encrypted ? "  encrypted" : "");
+	snprintf(buf, n, "%4u %9.3f  |%s|%s%s%s%s%s%s", step, ms, arrow, enc,
 		 ev->recv_differs ? "  RECEIVED BYTES DIFFER" : "", fate[0] ? "  " : "", fate, kept[0] ? "  stored: " : "",
 		 kept);
 	return buf;
@@ -311,8 +316,8 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		fprintf(f, "\nSummary\n");
 	summary_params(f, &s);
 	summary_signature(f, &s, res);
-	if (s.client.alpn[0])
-		kv(f, "application:", s.client.alpn);
+	if (s.client.alpn[0] || s.server.alpn[0])     /* serve has only the server's side */
+		kv(f, "application:", s.client.alpn[0] ? s.client.alpn : s.server.alpn);
 	if (s.hrr)
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
 	if (res)

@@ -252,6 +252,8 @@ int after_server_serve(struct conn *c, struct tl_result *r)
 			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST)
 				return serve_http(c);
 			bytes += (uint64_t)rc;
+			if ((rc = keyupdate_server_answer(c)) < 0)
+				break;
 			last_data_us = timeline_now(c->tl);
 			idle = -1;           /* data: the count of empty rounds starts again */
 			continue;

@@ -44,6 +44,10 @@ struct endpoint {
 	unsigned npcerts;
 	gnutls_x509_crt_t *crts;        /* the same chain, for its issuer names */
 	gnutls_privkey_t privkey;
+	/* server with several certificate/key pairs (vhost.c): [0] is this endpoint's own cred */
+	struct endpoint *vhost[SESSION_MAX_CERT_PAIRS];    /* [1..]: the more_cert pairs, each loaded alone */
+	gnutls_x509_crt_t vhost_leaf[SESSION_MAX_CERT_PAIRS];
+	unsigned nvhost;
 };
 
 /*
@@ -121,6 +125,14 @@ struct conn {
 	bool read_cut;                  /* server: the deadline passed while the client was still sending */
 	unsigned offered[8];            /* server: the versions the client offered */
 	int noffered;
+	/* TLS 1.3 KeyUpdate (keyupdate.c): the application traffic secret generation of each
+	 * direction, our KeyUpdate hooked and its record not yet written, the peer's seen */
+	unsigned key_gen[2];
+	bool ku_out_pending;
+	unsigned ku_in;                 /* KeyUpdates received */
+	bool ku_in_requested;           /* ... the last one asked us to update too */
+	bool ku_answered;               /* server: the data after the client's KeyUpdate was answered */
+	bool vhost_noted;               /* server: the certificate chosen by SNI was noted (vhost.c) */
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
@@ -184,6 +196,33 @@ int after_client_http(struct conn *c);
 /* Server after the handshake: reads until the client closes or the deadline, and says how it ended
  * (in r when the deadline cut the client's data short). 0 when the client closed with close_notify. */
 int after_server_serve(struct conn *c, struct tl_result *r);
+
+/* ---- keyupdate.c ---- */
+/* Client, --key-update: after the grace period, updates its keys asking the peer to update too,
+ * and reads until the peer's answer arrives (or the grace period ends). Returns a GnuTLS code. */
+int keyupdate_client(struct conn *c);
+/* Server (the key-update demo): after the client's KeyUpdate, data from the client is answered
+ * once, so the server's own KeyUpdate (GnuTLS sends it with its next data) goes out. */
+int keyupdate_server_answer(struct conn *c);
+/* The hook saw a KeyUpdate in direction dir (body as hooked): the generations move on. */
+void keyupdate_hooked(struct conn *c, int dir, const gnutls_datum_t *msg);
+/* The generation of the application traffic secret protecting a record in direction dir. */
+unsigned keyupdate_record_gen(struct conn *c, int dir, enum tl_keys keys, bool is_record);
+
+/* ---- endpoint.c ---- */
+/* Offers (client) or accepts (server, flags GNUTLS_ALPN_SERVER_PRECEDENCE) the comma-separated
+ * protocols in list by ALPN; with s NULL only checks the list. 0, or -1 for a list that is not valid. */
+int endpoint_set_alpn(gnutls_session_t s, const char *list, unsigned flags);
+
+/* ---- vhost.c ---- */
+/* Server: loads the more_cert/more_key pairs, each with the endpoint's trust; -1 with err. */
+int vhost_load(struct endpoint *ep, struct tl_error *err);
+/* Frees what vhost_load made. */
+void vhost_free(struct endpoint *ep);
+/* Server: sets ALPN (the server's preference) and the certificate choice by SNI on a new session. */
+int vhost_setup(struct conn *c, struct tl_error *err);
+/* Server, the handshake done: a note when ALPN was asked for and none was agreed. */
+void vhost_after_handshake(struct conn *c);
 
 /* ---- peercheck.c ---- */
 /* Checks the peer's certificate chain and describes the result in r. */

@@ -42,6 +42,9 @@ static const struct demo_scenario scenarios[] = {
 	{ .name = "resumption", .summary = "TLS 1.3 full handshake, then a resumed one with the session ticket (no certificate)",
 	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 2 },
+	{ .name = "key-update", .summary = "TLS 1.3 KeyUpdate: the client moves to new keys and asks the server to do the same; data flows under both",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1, .key_update = true },
 
 	/* failures: each teaches one */
 	{ .name = "mtls-wrong-ca", .summary = "client certificate from a CA the server does not trust (TLS 1.3: rejected after the handshake)",
@@ -191,6 +194,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	scfg->tickets = true;
 	scfg->crl_files = fl->crls;
 	scfg->ncrl = sc->crl ? 1 : 0;
+	scfg->key_update = sc->key_update;
 
 	memset(ccfg, 0, sizeof *ccfg);
 	ccfg->side = TL_CLIENT;
@@ -203,6 +207,8 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	ccfg->send_sni = true;
 	ccfg->crl_files = fl->crls;
 	ccfg->ncrl = sc->crl ? 1 : 0;
+	ccfg->key_update = sc->key_update;
+	ccfg->key_update_data = sc->key_update;
 	return true;
 }
 

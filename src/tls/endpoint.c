@@ -42,6 +42,8 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 	}
 	if (cfg->side == TL_CLIENT && (cfg->cert_file || cfg->p12_file) && ep->npcerts == 0 && creds_client_chain(ep, err) < 0)
 		goto fail;
+	if (cfg->side == TL_SERVER && vhost_load(ep, err) < 0)
+		goto fail;
 	if (cfg->side == TL_SERVER && cfg->tickets &&
 	    (rc = gnutls_session_ticket_key_generate(&ep->ticket_key)) < 0) {
 		tl_error_set(err, TL_EXIT_INTERNAL, "could not make a session ticket key: %s", gnutls_strerror(rc));
@@ -58,6 +60,7 @@ void endpoint_free(struct endpoint *ep)
 {
 	if (!ep)
 		return;
+	vhost_free(ep);
 	if (ep->cred)
 		gnutls_certificate_free_credentials(ep->cred);
 	if (ep->prio)
@@ -79,8 +82,9 @@ void endpoint_free(struct endpoint *ep)
 	free(ep);
 }
 
-/* Offers the comma-separated protocols in list by ALPN. */
-static int set_alpn(gnutls_session_t s, const char *list)
+/* Offers (client) or accepts (server, flags GNUTLS_ALPN_SERVER_PRECEDENCE) the comma-separated
+ * protocols in list by ALPN; with s NULL only checks the list. 0, or -1 for a list that is not valid. */
+int endpoint_set_alpn(gnutls_session_t s, const char *list, unsigned flags)
 {
 	gnutls_datum_t protos[16];
 	unsigned n = 0;
@@ -97,7 +101,9 @@ static int set_alpn(gnutls_session_t s, const char *list)
 	}
 	if (n == 0 || *p)
 		return -1;
-	return gnutls_alpn_set_protocols(s, protos, n, 0) < 0 ? -1 : 0;
+	if (!s)
+		return 0;
+	return gnutls_alpn_set_protocols(s, protos, n, flags) < 0 ? -1 : 0;
 }
 
 /* Sets up the GnuTLS session of a connection. */
@@ -119,7 +125,7 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 			return tl_error_set(err, TL_EXIT_USAGE, "the server name \"%s\" cannot be sent", name);
 		if (ep->cfg.verify_strict)
 			gnutls_session_set_verify_cert(c->s, name, 0);
-		if (ep->cfg.alpn && set_alpn(c->s, ep->cfg.alpn) < 0)
+		if (ep->cfg.alpn && endpoint_set_alpn(c->s, ep->cfg.alpn, 0) < 0)
 			return tl_error_set(err, TL_EXIT_USAGE, "the ALPN list \"%s\" is not valid", ep->cfg.alpn);
 		if (ep->saved_session.data)
 			gnutls_session_set_data(c->s, ep->saved_session.data, ep->saved_session.size);
@@ -136,6 +142,8 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 		}
 		if (ep->ticket_key.data)
 			gnutls_session_ticket_enable_server(c->s, &ep->ticket_key);
+		if (vhost_setup(c, err) < 0)
+			return -1;
 	}
 	if (c->capture) {
 		gnutls_handshake_set_hook_function(c->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_PRE, hooks_handshake);
@@ -248,7 +256,22 @@ static void rejected_after(struct conn *c, struct tl_result *r, int rc)
 	timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
 }
 
-/* Client: waits for the server's verdict (grace period), and with --http asks for a page. */
+/* Client, --key-update: the KeyUpdate exchange (keyupdate.c); a failure there is the client's error. */
+static void key_update_step(struct conn *c, struct tl_result *r)
+{
+	int rc = keyupdate_client(c);
+
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		rejected_after(c, r, rc);
+	} else if (rc < 0) {
+		r->code = rc;
+		snprintf(r->error, sizeof r->error, "the KeyUpdate exchange failed: %s", tls_record_error_words(rc));
+		timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
+	}
+}
+
+/* Client: waits for the server's verdict (grace period), with --key-update updates the keys,
+ * and with --http asks for a page. */
 static void client_outcome(struct conn *c, struct tl_result *r)
 {
 	int64_t t = timeline_now(c->tl);
@@ -268,6 +291,8 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 			 c->last_errno == ECONNRESET ? "reset" : "closed");
 		timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
 	}
+	if (c->ep->cfg.key_update && !c->alert_in && !c->cancelled && !c->post_fail)
+		key_update_step(c, r);
 	if (c->ep->cfg.http && !c->alert_in && !c->cancelled && !c->post_fail) {
 		int hr = after_client_http(c);
 		if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED)
@@ -303,10 +328,13 @@ static void handshake_done(struct conn *c, struct tl_result *r)
 		client_outcome(c, r);
 		if (!c->alert_in && !c->cancelled && !c->post_fail)
 			client_close(c);
-	} else if (after_server_serve(c, r) == 0) {
-		hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
-		gnutls_bye(c->s, GNUTLS_SHUT_WR);
-		c->pending_out_alert = false;
+	} else {
+		vhost_after_handshake(c);
+		if (after_server_serve(c, r) == 0) {
+			hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
+			gnutls_bye(c->s, GNUTLS_SHUT_WR);
+			c->pending_out_alert = false;
+		}
 	}
 	r->closed_cleanly = c->close_in;
 }

@@ -7,7 +7,9 @@
  *    direction (core/recstream.c; the hook never reports ChangeCipherSpec);
  *  - encrypted alerts: from what we asked GnuTLS to send (outgoing) and
  *    from the error codes it returns (incoming);
- *  - secrets: the keylog function.
+ *  - secrets: the keylog function;
+ *  - which application traffic secret (its generation, moved on by
+ *    KeyUpdate: keyupdate.c) protects each message and record.
  * An outgoing event is recorded pending; delivery.c settles it once its
  * records are written. Hooks only record; they never print.
  */
@@ -72,6 +74,7 @@ static int record_alert(struct conn *c, int dir, unsigned level, unsigned desc, 
 	ev.alert_desc = desc;
 	ev.encrypted = encrypted;
 	ev.keys = record_keys(c, dir, encrypted);
+	ev.key_gen = keyupdate_record_gen(c, dir, ev.keys, false);
 	if (dir == DIR_OUT)
 		return delivery_observe_out(c, &ev, false, false, 0, end);
 	seq = timeline_observe(c->tl, &ev, false);
@@ -138,6 +141,7 @@ static void record_done(void *arg, const struct recstream_record *r)
 	ev.rec_length = r->length;
 	ev.encrypted = r->encrypted;
 	ev.keys = record_keys(c, fc->dir, r->encrypted);
+	ev.key_gen = keyupdate_record_gen(c, fc->dir, ev.keys, r->encrypted && r->type == RECSTREAM_APPLICATION_DATA);
 	if (fc->dir == DIR_OUT) {
 		delivery_observe_out(c, &ev, false, false, 0, r->end);
 		record_out(c, r);
@@ -184,6 +188,7 @@ void hooks_record_cut(struct conn *c)
 	ev.rec_length = r.length;
 	ev.encrypted = r.encrypted;
 	ev.keys = record_keys(c, DIR_IN, r.encrypted);
+	ev.key_gen = keyupdate_record_gen(c, DIR_IN, ev.keys, false);
 	ev.delivery = TL_INCOMPLETE;
 	ev.cause = c->in_ended ? TL_CAUSE_CLOSED_INSIDE : TL_CAUSE_NOT_READ;
 	ev.deliv_bytes = (unsigned)have;
@@ -271,6 +276,7 @@ static void record_message(struct conn *c, unsigned type, int dir, const gnutls_
 	else
 		ev.encrypted = recstream_ccs_seen(&c->rs[dir]) || c->ccs_announced[dir] > 0 || type == WIRE_HS_FINISHED;
 	ev.keys = keys_now(c, dir, ev.encrypted);
+	ev.key_gen = keyupdate_record_gen(c, dir, ev.keys, false);
 	if (dir == DIR_IN)
 		timeline_observe(c->tl, &ev, false);   /* read whole: GnuTLS hooks a message once all of it arrived */
 	else
@@ -322,6 +328,8 @@ int hooks_handshake(gnutls_session_t s, unsigned htype, unsigned when, unsigned 
 		announce_ccs(c);
 	record_message(c, type, dir, msg);
 	note_message(c, s, type, dir, msg);
+	if (type == WIRE_HS_KEY_UPDATE)
+		keyupdate_hooked(c, dir, msg);
 	return 0;
 }
 

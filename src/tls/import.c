@@ -49,6 +49,11 @@ struct idir {
 	bool told;                /* a note said its records are not decrypted */
 	struct dkey key;
 	enum tl_side side;
+	/* TLS 1.3 application keys: the traffic secret they come from and its generation (KeyUpdate) */
+	uint8_t secret[64];
+	size_t secret_len;
+	unsigned gen;
+	unsigned rec_gen;         /* the generation of the record being read */
 };
 
 /* The import of one connection. */
@@ -204,24 +209,61 @@ static void key_set(struct dkey *k, gnutls_cipher_algorithm_t ca, const uint8_t 
 	k->keys = keys;
 }
 
-/* TLS 1.3: a direction's key from the traffic secret of a label. */
-static void key13(struct imp *im, struct idir *dr, const char *label, enum tl_keys keys)
+/* TLS 1.3: a direction's key from a traffic secret (kept for a KeyUpdate when it is an application one). */
+static void key13_from(struct imp *im, struct idir *dr, const uint8_t *secret, size_t len, enum tl_keys keys)
 {
 	gnutls_cipher_algorithm_t ca;
 	gnutls_mac_algorithm_t mac;
 	size_t klen;
-	struct tl_secret s;
 	uint8_t key[32], iv[12];
 
 	key_drop(&dr->key);
 	dr->key.keys = keys;
-	if (!suite13(im->suite, &ca, &mac, &klen) || !secret_get(im, label, &s))
+	if (!suite13(im->suite, &ca, &mac, &klen) || len > sizeof dr->secret)
 		return;
-	if (finished_hkdf_expand_label(mac, s.secret, s.len, "key", NULL, 0, key, klen) &&
-	    finished_hkdf_expand_label(mac, s.secret, s.len, "iv", NULL, 0, iv, 12))
+	if (keys == TL_KEYS_APPLICATION && secret != dr->secret) {
+		memcpy(dr->secret, secret, len);
+		dr->secret_len = len;
+	}
+	if (finished_hkdf_expand_label(mac, secret, len, "key", NULL, 0, key, klen) &&
+	    finished_hkdf_expand_label(mac, secret, len, "iv", NULL, 0, iv, 12))
 		key_set(&dr->key, ca, key, klen, iv, 12, true, keys);
 	memset(key, 0, sizeof key);
+}
+
+/* TLS 1.3: a direction's key from the traffic secret of a label. */
+static void key13(struct imp *im, struct idir *dr, const char *label, enum tl_keys keys)
+{
+	struct tl_secret s;
+
+	if (!secret_get(im, label, &s)) {
+		key_drop(&dr->key);
+		dr->key.keys = keys;
+		return;
+	}
+	key13_from(im, dr, s.secret, s.len, keys);
 	memset(&s, 0, sizeof s);
+}
+
+/* TLS 1.3 KeyUpdate from this direction: its next application traffic secret (RFC 8446 7.2),
+ * HKDF-Expand-Label(secret, "traffic upd", "", Hash.length), and the keys from it. */
+static void key_update13(struct imp *im, struct idir *dr)
+{
+	gnutls_cipher_algorithm_t ca;
+	gnutls_mac_algorithm_t mac;
+	size_t klen;
+	uint8_t next[64];
+
+	dr->gen++;
+	if (dr->secret_len == 0 || !suite13(im->suite, &ca, &mac, &klen) ||
+	    !finished_hkdf_expand_label(mac, dr->secret, dr->secret_len, "traffic upd", NULL, 0, next, dr->secret_len)) {
+		key_drop(&dr->key);
+		dr->key.keys = TL_KEYS_APPLICATION;
+		return;
+	}
+	memcpy(dr->secret, next, dr->secret_len);
+	memset(next, 0, sizeof next);
+	key13_from(im, dr, dr->secret, dr->secret_len, TL_KEYS_APPLICATION);
 }
 
 /* TLS 1.2: a direction's key from the master secret's key block (AEAD suites only). */
@@ -334,6 +376,8 @@ static void after_message(struct imp *im, struct idir *dr, unsigned type, const 
 	} else if (type == WIRE_HS_FINISHED && im->tls13) {
 		key13(im, dr, dr->side == TL_CLIENT ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0",
 		      TL_KEYS_APPLICATION);
+	} else if (type == WIRE_HS_KEY_UPDATE && im->tls13 && dr->key.keys == TL_KEYS_APPLICATION) {
+		key_update13(im, dr);
 	}
 }
 
@@ -354,6 +398,7 @@ static void messages(struct imp *im, struct idir *dr, bool encrypted, enum tl_ke
 		ev.hs_type = shown_type(h[0], h + 4, len);
 		ev.encrypted = encrypted;
 		ev.keys = keys;
+		ev.key_gen = keys == TL_KEYS_APPLICATION ? dr->rec_gen : 0;
 		ev.body = h + 4;
 		ev.body_len = ev.body_total = len;
 		if (h[0] != WIRE_HS_SERVER_HELLO && h[0] != WIRE_HS_CLIENT_HELLO)
@@ -401,6 +446,7 @@ static void content(struct imp *im, struct idir *dr, unsigned type, const uint8_
 	ev.from = dr->side;
 	ev.encrypted = encrypted;
 	ev.keys = keys;
+	ev.key_gen = keys == TL_KEYS_APPLICATION ? dr->rec_gen : 0;
 	if (type == WIRE_CT_CHANGE_CIPHER_SPEC) {
 		ev.kind = TL_EV_CCS;
 		ev.encrypted = false;
@@ -475,6 +521,8 @@ static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const ui
 	ev.rec_length = (unsigned)n;
 	ev.encrypted = encrypted;
 	ev.keys = keys;
+	dr->rec_gen = dr->gen;
+	ev.key_gen = keys == TL_KEYS_APPLICATION ? dr->rec_gen : 0;
 	emit(im, &ev);
 	if (!encrypted) {
 		content(im, dr, hdr[0], p, n, false, TL_KEYS_NONE);
@@ -561,6 +609,7 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 	for (unsigned k = 0; k < 2; k++) {
 		key_drop(&im.dir[k].key);
 		free(im.dir[k].hs);
+		memset(im.dir[k].secret, 0, sizeof im.dir[k].secret);
 	}
 	memset(im.client_random, 0, sizeof im.client_random);
 	finished_settle(im.tl, 0);

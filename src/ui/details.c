@@ -67,7 +67,13 @@ static void info_line(const struct ui *ui, const struct tl_event *ev, char *info
 			   : ev->keys == TL_KEYS_APPLICATION ? ", encrypted (application keys)"
 			   : ev->keys == TL_KEYS_TLS12 ? ", encrypted"
 						       : "";
-	char why[160], kept[200] = "";
+	char why[160], kept[200] = "", gen[96], secret[64];
+
+	if (ev->keys == TL_KEYS_APPLICATION && ev->key_gen > 0) {
+		/* after a KeyUpdate: name the secret generation */
+		snprintf(gen, sizeof gen, ", encrypted (%s)", timeline_secret_name(ev, secret, sizeof secret));
+		keys = gen;
+	}
 
 	if (timeline_body_cut(ev)) {
 		char words[160];

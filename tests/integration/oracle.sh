@@ -11,6 +11,8 @@
 #               --verify-client-cert --x509cafile root-ca.pem
 #   openssl s_server -www -Verify 1 -verify_return_error -CAfile root-ca.pem
 #   nginx       ssl_verify_client on, TLS 1.2 and TLS 1.3 each
+#   --key-update: against s_server (sending a line) both KeyUpdates, against
+#               gnutls-serv the client's; the alerts after them use the next secrets
 # TLS 1.2 and 1.3 against each: a client certificate (success), none, one from
 # another CA, and an untrusted server certificate (--verify report).
 # Capturing needs root or CAP_NET_RAW: without it (or without dumpcap or
@@ -55,6 +57,14 @@ oracle_s_server() {
 	exec openssl s_server -accept "127.0.0.1:$1" -www \
 		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
 		-CAfile "$certs/root-ca.pem" -Verify 1 -verify_return_error
+}
+
+# oracle_s_server_data PORT: s_server (no -www, TLS 1.3) that sends one line from its
+# standard input 2 s after it starts (it reads it then), and keeps the input open
+oracle_s_server_data() {
+	exec openssl s_server -accept "127.0.0.1:$1" -tls1_3 \
+		-cert "$certs/server-ecdsa.pem" -cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" \
+		< <(sleep 2; echo "data from s_server"; sleep 20)
 }
 
 # ---------------------------------------------------------------- one server, its runs
@@ -177,6 +187,13 @@ if have gnutls-serv; then
 		done
 		end
 	fi
+	# KeyUpdate: gnutls-serv answers it only with its next data (it sends none here), so
+	# only the client's goes; Wireshark derives the next secret from CLIENT_TRAFFIC_SECRET_0
+	# itself, and the client's close_notify after the update must decrypt
+	if begin gnutls-serv-echo oracle_gnutls; then
+		run "TLS 1.3 --key-update (unanswered)" --tls1.3 "${ca[@]}" --key-update "${dest[@]}"
+		end
+	fi
 else
 	bad "gnutls-serv is not installed (Debian package gnutls-bin)"
 fi
@@ -190,6 +207,13 @@ if have openssl; then
 			run "TLS $v no client certificate" --tls$v "${ca[@]}" "${dest[@]}"
 			run "TLS $v client certificate from another CA" --tls$v "${ca[@]}" "${theirs[@]}" "${dest[@]}"
 		done
+		end
+	fi
+	# KeyUpdate both ways: s_server answers the client's (update_requested) with its own before
+	# the line it then sends from its standard input; Wireshark derives the next secrets from
+	# the *_TRAFFIC_SECRET_0 itself, and what follows the updates (the alerts) must decrypt
+	if begin s_server-keyupdate oracle_s_server_data; then
+		run "TLS 1.3 --key-update, the server's answer with its data" --tls1.3 "${ca[@]}" --key-update --grace 8000 "${dest[@]}"
 		end
 	fi
 else

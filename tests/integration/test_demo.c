@@ -17,6 +17,7 @@
 
 #include "tlsladder/demo.h"
 #include "tlsladder/diagnose.h"
+#include "tlsladder/finished.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/names.h"
 #include "tlsladder/paths.h"
@@ -123,7 +124,8 @@ static void check_events(const struct timeline *tl, bool tls13)
 			if (ev.encrypted != expect_enc)
 				fail_msg("%s: encrypted=%d, expected %d", timeline_event_name(&ev), ev.encrypted, expect_enc);
 			if (tls13 && expect_enc)
-				assert_int_equal(ev.keys, ev.hs_type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE);
+				assert_int_equal(ev.keys, ev.hs_type == 4 || ev.hs_type == 24 ? TL_KEYS_APPLICATION
+											     : TL_KEYS_HANDSHAKE);
 		}
 		if (ev.kind == TL_EV_RECORD) {
 			if (tls13)
@@ -342,6 +344,68 @@ static void resumption(void **state)
 	assert_true(s.psk);
 	assert_true(summary_build(tl, 0, &s));
 	assert_false(s.resumed);
+	timeline_destroy(tl);
+}
+
+/* The key generations of one side's records and messages under application keys, in order, into out:
+ * kind letter (R record, H handshake, A alert) and generation, space separated. */
+static void generations(const struct timeline *tl, enum tl_side from, char *out, size_t n)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+
+		timeline_get(tl, i, &ev);
+		if (ev.from != from || ev.keys != TL_KEYS_APPLICATION)
+			continue;
+		used += (size_t)snprintf(out + used, n - used, "%s%c%u", used ? " " : "",
+					 ev.kind == TL_EV_RECORD ? 'R' : ev.kind == TL_EV_HANDSHAKE ? 'H' : 'A', ev.key_gen);
+	}
+}
+
+/* key-update: each side's KeyUpdate is its own row (the client's asks, the server's answers), the
+ * records after each use the next application traffic secret, and the Finished checks still match. */
+static void key_update(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("key-update"), &rc);
+	char got[512];
+	unsigned kus = 0, fins = 0;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ChangeCipherSpec Finished KeyUpdate Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished "
+	       "NewSessionTicket NewSessionTicket KeyUpdate Alert:close_notify");
+	check_events(tl, true);
+	check_results(tl, 0, false);
+	/* client: data, its KeyUpdate (under _0), data and close_notify under _1 */
+	generations(tl, TL_CLIENT, got, sizeof got);
+	assert_string_equal(got, "R0 H0 R0 R1 R1 A1");
+	/* server: two tickets, its KeyUpdate (under _0), data and close_notify under _1 */
+	generations(tl, TL_SERVER, got, sizeof got);
+	assert_string_equal(got, "H0 H0 R0 R0 H0 R0 R1 R1 A1");
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct finished_result fr;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (ev.hs_type == 24) {
+			assert_int_equal(ev.body_len, 1);
+			/* the client's update_requested (1), the server's update_not_requested (0) */
+			assert_int_equal(ev.body[0], ev.from == TL_CLIENT ? 1 : 0);
+			kus++;
+		} else if (ev.hs_type == 20) {
+			assert_int_equal(finished_result_get(tl, i, &fr), FINISHED_MATCH);
+			fins++;
+		}
+	}
+	assert_int_equal(kus, 2);
+	assert_int_equal(fins, 2);
 	timeline_destroy(tl);
 }
 
@@ -789,6 +853,7 @@ int main(void)
 		cmocka_unit_test(hrr),
 		cmocka_unit_test(resumption),
 		cmocka_unit_test(resumption_summary),
+		cmocka_unit_test(key_update),
 		cmocka_unit_test(resumption_mtls12_summary),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
