@@ -25,7 +25,7 @@ enum {
 	OPT_CAPATH, OPT_P12, OPT_P12_PASS_FILE, OPT_ALPN, OPT_KEYLOG, OPT_HTTP, OPT_LISTEN, OPT_CLIENT_CA,
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
-	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML
+	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML, OPT_NO_PHA, OPT_CERT_LATER
 };
 
 #define ALL CLI_IN_ALL
@@ -121,6 +121,10 @@ static const struct cli_option options[] = {
 	{ OPT_HTTP, "http", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
 	  "after the handshake send GET / and show the first response line\n"
 	  "(many mutual-TLS servers reveal a rejected certificate only there)" },
+	{ OPT_NO_PHA, "no-post-handshake-auth", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
+	  "TLS 1.3: do not offer post-handshake authentication (offered by\n"
+	  "default: a server may then ask for the client certificate after\n"
+	  "the handshake, and gets it, or an empty answer without --cert)" },
 	{ OPT_KEYLOG, "keylog", "FILE", ALL, CLI_SEC_CLIENT, OWN,
 	  "append the session secrets to FILE (NSS key log format, for\n"
 	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE. With\n"
@@ -140,6 +144,10 @@ static const struct cli_option options[] = {
 	  "ask clients for a certificate (they may send none)" },
 	{ OPT_REQUIRE_CC, "require-client-cert", NULL, SERVE, CLI_SEC_SERVE, OWN,
 	  "require one; the handshake fails without a valid one" },
+	{ OPT_CERT_LATER, "request-client-cert-later", NULL, SERVE, CLI_SEC_SERVE, OWN,
+	  "TLS 1.3: complete the handshake without asking; once the client's\n"
+	  "first data came, require a client certificate by post-handshake\n"
+	  "authentication, as Apache does (the client must have offered it)" },
 	{ OPT_CLIENT_CA, "client-ca", "FILE", SERVE, CLI_SEC_SERVE, OWN,
 	  "CA certificates that client certificates must chain to (PEM;\n"
 	  "default: the demo root CA)" },
@@ -222,7 +230,8 @@ static const char usage_tail[] =
 	"  1  the handshake failed: the peer closed the connection or broke the protocol\n"
 	"  2  bad command line\n"
 	"  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
-	"  4  the peer rejected the connection with an alert (also after a TLS 1.3 handshake)\n"
+	"  4  the peer rejected the connection: an alert (also after a TLS 1.3 handshake), a refused\n"
+	"     post-handshake certificate request, or an HTTP 4xx/5xx answer to --http\n"
 	"  5  a certificate, key or data file could not be used\n"
 	"  6  the connection could not be made (refused, unreachable)\n"
 	"  7  the deadline passed: the peer never answered, or stopped answering (serve: or was still\n"
@@ -535,6 +544,8 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_REQUIRE_CC: cfg->client_auth = TL_AUTH_REQUIRE; break;
 	case OPT_ONCE: cfg->once = true; break;
 	case OPT_WITHHOLD: cfg->withhold = true; break;
+	case OPT_NO_PHA: cfg->no_pha = true; break;
+	case OPT_CERT_LATER: cfg->cert_later = true; break;
 	case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 	case OPT_THEME: cfg->theme = arg; break;
 	case OPT_HTML: cfg->html = arg; break;
@@ -668,6 +679,11 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 							"--once, --max-conns and --keep are for tlsladder serve");
 	if (cfg->mode == CLI_SERVE && (cfg->http || cfg->alpn || cfg->sni))
 		return tl_error_set(err, TL_EXIT_USAGE, "--http, --alpn and --sni are for the client");
+	if (cfg->cert_later && (cfg->mode != CLI_SERVE || cfg->client_auth))
+		return tl_error_set(err, TL_EXIT_USAGE, "--request-client-cert-later is for tlsladder serve, without "
+							"--request-client-cert or --require-client-cert");
+	if (cfg->no_pha && cfg->mode != CLI_CLIENT)
+		return tl_error_set(err, TL_EXIT_USAGE, "--no-post-handshake-auth is for the client");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

@@ -38,7 +38,11 @@
 	X(LOCAL_FILES, "local-files") \
 	X(CANCELLED, "cancelled") \
 	X(LEGACY_PROTOCOL, "legacy-protocol") \
-	X(RECORD_INTEGRITY, "record-integrity")
+	X(RECORD_INTEGRITY, "record-integrity") \
+	X(HTTP_REFUSED, "http-refused") \
+	X(POST_HANDSHAKE_AUTH_NOT_OFFERED, "post-handshake-auth-not-offered") \
+	X(CLIENT_CERT_MISSING_AFTER_HANDSHAKE, "client-cert-missing-after-handshake") \
+	X(POST_HANDSHAKE_AUTH_UNANSWERED, "post-handshake-auth-unanswered")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

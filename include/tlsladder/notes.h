@@ -23,7 +23,8 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_PHA_NOT_OFFERED       /* serve --request-client-cert-later: the client did not offer post_handshake_auth */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */

@@ -42,6 +42,9 @@ struct session_config {
 	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
+	bool no_post_handshake_auth; /* client: do not offer post_handshake_auth (TLS 1.3; offered by default) */
+	bool request_cert_later;    /* server: TLS 1.3, ask for the client's certificate (required) only after
+	                             * the handshake, by post-handshake authentication */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

@@ -91,6 +91,10 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 	case TL_NOTE_APP_DATA: snprintf(buf, len, "the server sent %u bytes of application data", n->count); break;
 	case TL_NOTE_DATA_READ: data_read(n, arg, buf, len); break;
 	case TL_NOTE_WAITING: snprintf(buf, len, "waiting for the %s: no answer for 1 s", a); break;
+	case TL_NOTE_PHA_NOT_OFFERED:
+		snprintf(buf, len, "the client did not offer post_handshake_auth: this server cannot ask for its "
+				   "certificate after the handshake");
+		break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;
