@@ -29,6 +29,8 @@ struct demo_scenario {
 	const char *expect;            /* the diagnosis code it should produce ("ok" when NULL) */
 	const char *client_trusts;     /* CA file the client trusts for the server (default root-ca.pem) */
 	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
+	bool cert_later;               /* TLS 1.3: the client sends GET / (--http); the server then asks for its
+	                                * certificate by post-handshake auth (serve --request-client-cert-later) */
 };
 
 struct demo_opts {

@@ -142,15 +142,17 @@ int after_client_http(struct conn *c)
 
 	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
 		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
+	{
+		/* noted before the write: a server answers the request at once (a post-handshake
+		 * CertificateRequest may arrive before the write call returns) */
+		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
+	}
 	do {
 		rc = (int)gnutls_record_send(c->s, req, strlen(req));
 	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 	if (rc < 0)
 		return rc;
-	{
-		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
-		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
-	}
 	for (int rounds = 0; rounds < 1000 && have < sizeof buf - 1; rounds++) {
 		char *eol;
 
