@@ -118,14 +118,13 @@ static void late_request(struct strbuf *o, const struct explain_ctx *c)
 	size_t len = context_hex(c, hex, sizeof hex);
 
 	strbuf_printf(o, " This request comes after the handshake: TLS 1.3 post-handshake authentication (RFC 8446 "
-		      "4.6.2), which the client allowed by offering post_handshake_auth in its ClientHello. Servers "
-		      "such as Apache ask this way when a request reaches a location that requires a certificate.");
+		      "4.6.2), allowed because the client offered post_handshake_auth; Apache asks this way when a "
+		      "request reaches a location that requires a certificate.");
 	if (len)
-		strbuf_printf(o, " Its certificate_request_context is %zu byte%s (%s), fresh for this request: the "
-			      "client's Certificate must echo it, which ties the answer to this request.", len,
-			      len == 1 ? "" : "s", hex);
-	strbuf_printf(o, " The client answers with Certificate, CertificateVerify (when it has a certificate) and "
-		      "Finished, under the application traffic keys.");
+		strbuf_printf(o, " Its certificate_request_context, %zu byte%s (%s), is fresh: the client's Certificate "
+			      "must echo it.", len, len == 1 ? "" : "s", hex);
+	strbuf_printf(o, " The client answers with Certificate, CertificateVerify (with a certificate) and Finished, "
+		      "under the application traffic keys.");
 }
 
 /* CertificateRequest (TLS 1.3 and 1.2). */
@@ -153,8 +152,10 @@ void explain_cert_request(struct strbuf *o, const struct explain_ctx *c)
 			strbuf_printf(o, ", and names no particular certificate authority, so the client may send any "
 				      "certificate it has.");
 	}
-	if (after_client_finished(c))
+	if (after_client_finished(c)) {
 		late_request(o, c);
+		return;
+	}
 	strbuf_printf(o, " This is mutual TLS: without this request the client would stay anonymous, and the "
 		      "server would have to identify users some other way, such as a password.");
 }
