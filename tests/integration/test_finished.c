@@ -219,8 +219,11 @@ static void check_stored(struct timeline *tl, unsigned conns)
 		assert_int_equal(stored.verdict, FINISHED_MATCH);
 		assert_int_equal(stored.recomputed_len, ev.body_len);
 		assert_memory_equal(stored.recomputed, ev.body, ev.body_len);
+		/* a client Finished after the client's handshake Finished ends a post-handshake authentication */
 		assert_string_equal(stored.base_secret, ev.version == 0x0304 ? (ev.from == TL_CLIENT
-						? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET")
+						? (stored.post_handshake ? "CLIENT_TRAFFIC_SECRET_0"
+									 : "CLIENT_HANDSHAKE_TRAFFIC_SECRET")
+						: "SERVER_HANDSHAKE_TRAFFIC_SECRET")
 					  : "CLIENT_RANDOM");
 		assert_true(stored.hash_len == 32 || stored.hash_len == 48);
 	}
