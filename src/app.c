@@ -264,6 +264,7 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.http = cfg->http;
 	o->tls.key_update = cfg->key_update;
 	o->tls.withhold_unmatched = cfg->withhold;
+	o->tls.no_post_handshake_auth = cfg->no_pha;
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
 	o->tls.verify_strict = cfg->verify_strict;
@@ -294,9 +295,10 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 	so->tls.priority = cfg->priority;
 	so->tls.tickets = true;
 	so->tls.client_auth = (enum tl_auth)cfg->client_auth;
+	so->tls.request_cert_later = cfg->cert_later;
 	so->tls.p12_file = cfg->p12;
 	so->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
-	if ((!cfg->cert && !cfg->p12) || (cfg->client_auth && !cfg->client_ca)) {
+	if ((!cfg->cert && !cfg->p12) || ((cfg->client_auth || cfg->cert_later) && !cfg->client_ca)) {
 		if (!paths_data_dir("certs", "root-ca.pem", certs, sizeof certs)) {
 			complain("the bundled demo certificates were not found (use --cert/--key and --client-ca)");
 			return false;
@@ -309,7 +311,7 @@ static bool serve_opts_from(const struct cli_config *cfg, struct serve_opts *so,
 		so->tls.cert_file = cfg->cert ? cfg->cert : p->cert;
 		so->tls.key_file = cfg->key ? cfg->key : p->key;
 	}
-	so->tls.ca_file = cfg->client_auth ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
+	so->tls.ca_file = cfg->client_auth || cfg->cert_later ? (cfg->client_ca ? cfg->client_ca : p->ca) : cfg->cafile;
 	so->tls.crl_files = cfg->crl;
 	so->tls.ncrl = cfg->ncrl;
 	so->tls.alpn = cfg->alpn;

@@ -26,7 +26,7 @@ enum {
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
 	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
-	OPT_CRL, OPT_KEY_UPDATE
+	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER
 };
 
 /* The priority string of --tls1.2. */
@@ -130,6 +130,10 @@ static const struct cli_option options[] = {
 	  "to update too, and read until its KeyUpdate arrives (with --http the\n"
 	  "request follows it); over TLS 1.2 a note says there is none, and\n"
 	  "--key-update with --tls1.2 is a usage error" },
+	{ OPT_NO_PHA, "no-post-handshake-auth", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
+	  "TLS 1.3: do not offer post-handshake authentication (offered by\n"
+	  "default: a server may then ask for the client certificate after\n"
+	  "the handshake, and gets it, or an empty answer without --cert)" },
 	{ OPT_KEYLOG, "keylog", "FILE", ALL, CLI_SEC_CLIENT, OWN,
 	  "append the session secrets to FILE (NSS key log format, for\n"
 	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE. With\n"
@@ -162,6 +166,10 @@ static const struct cli_option options[] = {
 	  "ask clients for a certificate (they may send none)" },
 	{ OPT_REQUIRE_CC, "require-client-cert", NULL, SERVE, CLI_SEC_SERVE, OWN,
 	  "require one; the handshake fails without a valid one" },
+	{ OPT_CERT_LATER, "request-client-cert-later", NULL, SERVE, CLI_SEC_SERVE, OWN,
+	  "TLS 1.3: complete the handshake without asking; once the client's\n"
+	  "first data came, require a client certificate by post-handshake\n"
+	  "authentication, as Apache does (the client must have offered it)" },
 	{ OPT_CLIENT_CA, "client-ca", "FILE", SERVE, CLI_SEC_SERVE, OWN,
 	  "CA certificates that client certificates must chain to (PEM;\n"
 	  "default: the demo root CA)" },
@@ -247,7 +255,8 @@ static const char usage_tail[] =
 	"  1  the handshake failed: the peer closed the connection or broke the protocol\n"
 	"  2  bad command line\n"
 	"  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
-	"  4  the peer rejected the connection with an alert (also after a TLS 1.3 handshake)\n"
+	"  4  the peer rejected the connection: an alert (also after a TLS 1.3 handshake), a refused\n"
+	"     post-handshake certificate request, or an HTTP 4xx/5xx answer to --http\n"
 	"  5  a certificate, key or data file could not be used\n"
 	"  6  the connection could not be made (refused, unreachable)\n"
 	"  7  the deadline passed: the peer never answered, or stopped answering (serve: or was still\n"
@@ -575,6 +584,8 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_REQUIRE_CC: cfg->client_auth = TL_AUTH_REQUIRE; break;
 	case OPT_ONCE: cfg->once = true; break;
 	case OPT_WITHHOLD: cfg->withhold = true; break;
+	case OPT_NO_PHA: cfg->no_pha = true; break;
+	case OPT_CERT_LATER: cfg->cert_later = true; break;
 	case OPT_LIST: cfg->mode = CLI_DEMO_LIST; break;
 	case OPT_THEME: cfg->theme = arg; break;
 	case OPT_HTML: cfg->html = arg; break;
@@ -724,6 +735,11 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 		return tl_error_set(err, TL_EXIT_USAGE, "--key-update is for the client (the demo has the scenario key-update)");
 	if (cfg->key_update && st->version_prio && strcmp(st->version_prio, PRIO_TLS12_ONLY) == 0)
 		return tl_error_set(err, TL_EXIT_USAGE, "--key-update needs TLS 1.3: TLS 1.2 has no KeyUpdate (drop --tls1.2)");
+	if (cfg->cert_later && (cfg->mode != CLI_SERVE || cfg->client_auth))
+		return tl_error_set(err, TL_EXIT_USAGE, "--request-client-cert-later is for tlsladder serve, without "
+							"--request-client-cert or --require-client-cert");
+	if (cfg->no_pha && cfg->mode != CLI_CLIENT)
+		return tl_error_set(err, TL_EXIT_USAGE, "--no-post-handshake-auth is for the client");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

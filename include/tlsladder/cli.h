@@ -40,6 +40,8 @@ struct cli_config {
 	bool http;
 	bool withhold;              /* --withhold-unmatched-cert */
 	bool key_update;            /* --key-update */
+	bool no_pha;                /* --no-post-handshake-auth */
+	bool cert_later;            /* serve --request-client-cert-later */
 	/* serve */
 	const char *listen;         /* --listen ADDR (default 127.0.0.1) */
 	const char *client_ca;      /* --client-ca FILE */

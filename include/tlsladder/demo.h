@@ -31,6 +31,8 @@ struct demo_scenario {
 	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
 	const char *crl;               /* a CRL file both sides check client certificates against (NULL: none) */
 	bool key_update;               /* after the handshake: data, a KeyUpdate asking the peer to update, data */
+	bool cert_later;               /* TLS 1.3: the client sends GET / (--http); the server then asks for its
+	                                * certificate by post-handshake auth (serve --request-client-cert-later) */
 };
 
 struct demo_opts {

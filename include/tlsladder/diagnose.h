@@ -41,7 +41,11 @@
 	X(RECORD_INTEGRITY, "record-integrity") \
 	X(CLIENT_CERT_REVOKED, "client-cert-revoked") \
 	X(SERVER_CERT_REVOKED, "server-cert-revoked") \
-	X(CRL_UNUSABLE, "crl-unusable")
+	X(CRL_UNUSABLE, "crl-unusable") \
+	X(HTTP_REFUSED, "http-refused") \
+	X(POST_HANDSHAKE_AUTH_NOT_OFFERED, "post-handshake-auth-not-offered") \
+	X(CLIENT_CERT_MISSING_AFTER_HANDSHAKE, "client-cert-missing-after-handshake") \
+	X(POST_HANDSHAKE_AUTH_UNANSWERED, "post-handshake-auth-unanswered")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

@@ -11,7 +11,8 @@ enum tl_exit {
 	TL_EXIT_HANDSHAKE = 1,   /* the handshake failed: the peer closed the connection or broke the protocol */
 	TL_EXIT_USAGE = 2,       /* bad command line */
 	TL_EXIT_VERIFY = 3,      /* a certificate did not verify (strict mode: the handshake was aborted) */
-	TL_EXIT_REJECTED = 4,    /* the peer rejected us with an alert (also the late TLS 1.3 one) */
+	TL_EXIT_REJECTED = 4,    /* the peer rejected us: an alert (also the late TLS 1.3 one), a refused post-handshake
+	                          * certificate request, an HTTP 4xx/5xx answer to --http */
 	TL_EXIT_FILES = 5,       /* a certificate, key or data file could not be used */
 	TL_EXIT_NETWORK = 6,     /* the connection could not be made (refused, unreachable) */
 	TL_EXIT_TIMEOUT = 7,     /* the deadline passed (the peer never answered, or stopped answering) */

@@ -91,6 +91,7 @@ struct finished_result {
 	size_t recomputed_len;           /* 0: not recomputed */
 	size_t received_len;             /* length of the verify_data it carries */
 	size_t bad_index;                /* FINISHED_UNFRAMEABLE: the message */
+	bool post_handshake;             /* TLS 1.3: the client's Finished of a post-handshake authentication */
 };
 
 /*

@@ -29,7 +29,8 @@ enum tl_note_code {
 	TL_NOTE_KEY_UPDATE_UNANSWERED, /* our KeyUpdate asked the peer to update; no answer came in time */
 	TL_NOTE_CERT_CHOSEN,          /* serve, several certificates: which one (count, from 1) and why (pick); the
 				       * sentence is tls/'s, naming the SNI and the certificate (arg) */
-	TL_NOTE_ALPN_NONE             /* serve --alpn: no protocol agreed (the sentence, tls/'s, says what was offered) */
+	TL_NOTE_ALPN_NONE,            /* serve --alpn: no protocol agreed (the sentence, tls/'s, says what was offered) */
+	TL_NOTE_PHA_NOT_OFFERED       /* serve --request-client-cert-later: the client did not offer post_handshake_auth */
 };
 
 /* Why serve chose the certificate it sent (TL_NOTE_CERT_CHOSEN). */

@@ -56,6 +56,9 @@ struct session_config {
 	const char *more_cert[SESSION_MAX_CERT_PAIRS - 1];
 	const char *more_key[SESSION_MAX_CERT_PAIRS - 1];
 	unsigned nmore;
+	bool no_post_handshake_auth; /* client: do not offer post_handshake_auth (TLS 1.3; offered by default) */
+	bool request_cert_later;    /* server: TLS 1.3, ask for the client's certificate (required) only after
+	                             * the handshake, by post-handshake authentication */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

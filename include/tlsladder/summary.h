@@ -71,6 +71,10 @@ struct summary {
 	int origin_conn;          /* resumed: the earlier connection of this run that issued the
 				     ticket or session it resumes; -1 none or unknown */
 	struct tl_result client, server;
+	bool pha_offered;         /* TLS 1.3: the ClientHello offered post_handshake_auth */
+	bool cert_requested_late; /* TLS 1.3: a CertificateRequest came after the client's Finished (post-handshake auth) */
+	bool late_answered;       /* ... and the client answered it (its Finished followed) */
+	int http_status;          /* --http: the status of the server's answer (0: none, or no status line) */
 };
 
 /* Fills s for connection conn. False when the connection has no events. */

@@ -105,6 +105,9 @@ struct facts {
 	int http_status;
 	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
 	enum tl_side self_side;
+	long ch_ev;                        /* the ClientHello */
+	long late_cr_ev;                   /* TLS 1.3: a CertificateRequest after the client's Finished (post-handshake auth) */
+	long pha_none_ev;                  /* serve: the note that the client did not offer post_handshake_auth */
 };
 
 /* Starts a finding. */
@@ -178,6 +181,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = -1;
+	f->ch_ev = f->late_cr_ev = f->pha_none_ev = -1;
 	for (int i = 0; i <= PF_LAST; i++)
 		f->preflight[i] = -1;
 	f->self_side = side;
@@ -193,6 +197,10 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			continue;
 		switch (ev.kind) {
 		case TL_EV_HANDSHAKE:
+			if (ev.hs_type == WIRE_HS_CERTIFICATE_REQUEST && f->tls13 && f->client_fin_ev >= 0 && f->late_cr_ev < 0)
+				f->late_cr_ev = (long)i;
+			if (ev.hs_type == WIRE_HS_CLIENT_HELLO && f->ch_ev < 0)
+				f->ch_ev = (long)i;
 			if (ev.hs_type == 13 && f->cr_ev < 0) {
 				f->cr_ev = (long)i;
 				f->ncas = peek_cr_ca_names(ev.body, ev.body_len, f->tls13, f->cas, MAX_CAS);
@@ -227,6 +235,8 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 		case TL_EV_NOTE:
 			if (ev.note.code == TL_NOTE_CERT_WITHHELD)
 				f->withheld_ev = (long)i;
+			if (ev.note.code == TL_NOTE_PHA_NOT_OFFERED && f->pha_none_ev < 0)
+				f->pha_none_ev = (long)i;
 			if (ev.note.code == TL_NOTE_HTTP_ANSWER && ev.note.status > 0) {
 				f->http_ev = (long)i;
 				f->http_status = ev.note.status;
@@ -520,6 +530,197 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 	return true;
 }
 
+/* The reason phrase of an HTTP status a server may refuse with ("" for others). */
+static const char *http_reason(int status)
+{
+	switch (status) {
+	case 400: return " (Bad Request)";
+	case 401: return " (Unauthorized)";
+	case 403: return " (Forbidden)";
+	case 404: return " (Not Found)";
+	case 421: return " (Misdirected Request)";
+	case 495: return " (SSL Certificate Error, nginx)";
+	case 496: return " (SSL Certificate Required, nginx)";
+	case 500: return " (Internal Server Error)";
+	case 502: return " (Bad Gateway)";
+	case 503: return " (Service Unavailable)";
+	default: return "";
+	}
+}
+
+/* How the server refused the client after its late answer, in words ("" when it did not). */
+static void late_refusal_words(const struct facts *f, char *buf, size_t n)
+{
+	const char *name = names_alert(f->alert_desc);
+
+	if (f->http_ev >= 0 && f->http_status >= 400)
+		snprintf(buf, n, "it answered the request with HTTP status %d%s", f->http_status, http_reason(f->http_status));
+	else if (f->alert_ev >= 0)
+		snprintf(buf, n, "it sent alert %s (%u)", name ? name : "unknown", f->alert_desc);
+	else if (f->self.rejected_after || !f->self.closed_cleanly)
+		snprintf(buf, n, "it ended the connection");
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * TLS 1.3 post-handshake authentication from the client's side: the server
+ * asked for a certificate after the handshake, and the client left the
+ * request unanswered, or answered with an empty Certificate and was refused.
+ * (A certificate sent and refused is the client-certificate causes' business.)
+ */
+static bool diagnose_late_request(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d;
+	char how[200], cas[1200] = "";
+
+	if (f->late_cr_ev < 0)
+		return false;
+	if (!f->s.late_answered) {
+		d = finding(out, max, n, DIAG_POST_HANDSHAKE_AUTH_UNANSWERED);
+		say(d, "The server asked for a client certificate after the handshake (a CertificateRequest in TLS 1.3 "
+		       "post-handshake authentication), and the client did not answer it before the connection "
+		       "ended%s%s%s", f->self.error[0] ? ": " : ".", f->self.error, f->self.error[0] ? period(f->self.error) : "");
+		fix(d, "Give the run more time (--timeout) and look at the client's error above; until the client answers, "
+		       "the server holds back what it guards.");
+		cite(d, f->late_cr_ev);
+		cite(d, f->error_ev);
+		return true;
+	}
+	if (cert_sent(f))
+		return false;
+	late_refusal_words(f, how, sizeof how);
+	if (!how[0])
+		return false;          /* the server took the empty answer: nothing refused */
+	d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING_AFTER_HANDSHAKE);
+	say(d, "The server asked for a client certificate after the handshake (TLS 1.3 post-handshake "
+	       "authentication) and the client had none: it answered with an empty Certificate, and the server "
+	       "refused: %s.", how);
+	if (f->ncas > 0)
+		listed_cas(f, cas, sizeof cas);
+	fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server trusts%s%s%s.",
+	    cas[0] ? " (it lists " : "", cas, cas[0] ? ")" : "");
+	cite(d, f->late_cr_ev);
+	cite(d, f->client_cert_ev);
+	cite(d, f->alert_ev);
+	cite(d, f->http_ev);
+	return true;
+}
+
+/* What to do about an HTTP status a server refused the request with. */
+static const char *http_fix(int status)
+{
+	switch (status) {
+	case 400: return "The server could not use the request: check its log (nginx answers 400 for a bad or missing "
+			 "client certificate).";
+	case 401: return "The server wants credentials: HTTP authentication, or a client certificate it trusts.";
+	case 403: return "The server's access rules refuse this client: check its configuration and log (which client "
+			 "certificates, addresses or paths it allows).";
+	case 404: return "The page / does not exist on this server: the TLS side is fine.";
+	case 421: return "The server does not serve this name on this connection: connect with the name it serves "
+			 "(--sni NAME).";
+	case 495: case 496:
+		return "Give the client a certificate and key (--cert and --key) issued by a CA the server trusts.";
+	default: return status >= 500 ? "The server failed to handle the request: check its log."
+				      : "Check the server's log for why it refused the request.";
+	}
+}
+
+/*
+ * TLS 1.3, client side: the client did not offer post_handshake_auth, the
+ * server never asked for a certificate, and after the handshake it refused
+ * the client (HTTP 401/403, or alert certificate_required): a server that
+ * wants a certificate only later could not ask.
+ */
+static bool diagnose_pha_not_offered(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d;
+	bool http = f->http_ev >= 0 && (f->http_status == 401 || f->http_status == 403);
+	bool alert = f->alert_ev >= 0 && f->alert_after_fin && f->alert_desc == WIRE_ALERT_CERTIFICATE_REQUIRED;
+	char how[120];
+
+	if (!f->tls13 || f->s.pha_offered || f->cr_ev >= 0 || !f->self.handshake_ok || !(http || alert))
+		return false;
+	if (http)
+		snprintf(how, sizeof how, "answered the request with HTTP status %d%s", f->http_status,
+			 http_reason(f->http_status));
+	else
+		snprintf(how, sizeof how, "ended the connection with alert certificate_required (116)");
+	d = finding(out, max, n, DIAG_POST_HANDSHAKE_AUTH_NOT_OFFERED);
+	say(d, "The server %s without ever asking for a client certificate: this client did not offer "
+	       "post_handshake_auth, so a TLS 1.3 server that wants a certificate only after the handshake (as Apache "
+	       "does for a location with SSLVerifyClient require) cannot ask for it. That is the likely cause; the "
+	       "server's log says for certain.", how);
+	fix(d, "Leave out --no-post-handshake-auth, so that the client offers post-handshake authentication, and give "
+	       "it a certificate and key (--cert and --key) the server trusts.");
+	cite(d, f->ch_ev);
+	cite(d, http ? f->http_ev : f->alert_ev);
+	return true;
+}
+
+/* serve --request-client-cert-later: why the certificate asked for after the handshake was not obtained. */
+static bool serverside_late(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d;
+
+	if (f->pha_none_ev >= 0) {
+		d = finding(out, max, n, DIAG_POST_HANDSHAKE_AUTH_NOT_OFFERED);
+		say(d, "The client did not offer post_handshake_auth in its ClientHello, so this server "
+		       "(--request-client-cert-later) could not ask for its certificate after the handshake, and refused "
+		       "it with alert certificate_required (116).");
+		fix(d, "The client must offer TLS 1.3 post-handshake authentication (tlsladder does by default; openssl "
+		       "s_client -enable_pha; gnutls-cli --post-handshake-auth), or the server must ask during the "
+		       "handshake (--require-client-cert).");
+		cite(d, f->ch_ev);
+		cite(d, f->pha_none_ev);
+		return true;
+	}
+	if (f->late_cr_ev < 0 || f->self.peer_sent_cert)
+		return false;
+	if (f->client_cert_ev > f->late_cr_ev) {
+		d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING_AFTER_HANDSHAKE);
+		say(d, "The client answered this server's request for a certificate after the handshake (TLS 1.3 "
+		       "post-handshake authentication) with an empty Certificate: it has none, and this server requires one.");
+		fix(d, "The client must be given a certificate issued by one of the CAs this server lists (--client-ca).");
+		cite(d, f->late_cr_ev);
+		cite(d, f->client_cert_ev);
+		return true;
+	}
+	d = finding(out, max, n, DIAG_POST_HANDSHAKE_AUTH_UNANSWERED);
+	say(d, "The client did not answer this server's request for a certificate after the handshake (TLS 1.3 "
+	       "post-handshake authentication)%s%s%s", f->self.error[0] ? ": " : ".", f->self.error,
+	    f->self.error[0] ? period(f->self.error) : "");
+	fix(d, "Check the client: it offered post-handshake authentication, so it must answer the request with its "
+	       "certificate (or an empty one) before it closes.");
+	cite(d, f->late_cr_ev);
+	cite(d, f->error_ev);
+	return true;
+}
+
+/* --http: the server answered with a 4xx or 5xx status: the handshake completed, the request was refused. */
+static bool diagnose_http(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d;
+	int st = f->http_status;
+
+	if (f->http_ev < 0 || st < 400)
+		return false;
+	d = finding(out, max, n, DIAG_HTTP_REFUSED);
+	say(d, "The TLS handshake completed, but the server refused the request: HTTP status %d%s.", st, http_reason(st));
+	if (cert_sent(f))
+		say_more(d, f->late_cr_ev >= 0 ? " The client had sent the certificate the server asked for after the "
+						 "handshake, and the server did not refuse it at the TLS level."
+					       : " The client had sent the certificate the server asked for, and the server "
+						 "did not refuse it at the TLS level.");
+	else if (f->cr_ev >= 0)
+		say_more(d, " The server had asked for a client certificate and got none.");
+	fix(d, "%s", http_fix(st));
+	cite(d, f->late_cr_ev);
+	cite(d, f->client_cert_ev);
+	cite(d, f->http_ev);
+	return true;
+}
+
 /* The server-certificate causes (client side). */
 static bool diagnose_server_cert(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
 {
@@ -561,6 +762,8 @@ static bool diagnose_serverside(const struct facts *f, struct diag_finding *out,
 	struct diag_finding *d;
 	unsigned fl = f->self.verify_flags;
 
+	if (serverside_late(f, out, max, n))
+		return true;
 	if (f->cr_ev < 0)
 		return false;
 	if (!f->self.peer_sent_cert && (f->nchain == 0 || f->client_cert_ev < 0)) {
@@ -835,7 +1038,9 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	if (side == TL_SERVER) {
 		if (!diagnose_serverside(&f, out, max, &n))
 			diagnose_connection(tl, &f, out, max, &n);
-	} else if (!diagnose_client_cert(tl, &f, out, max, &n) && !diagnose_server_cert(&f, out, max, &n)) {
+	} else if (!diagnose_late_request(&f, out, max, &n) && !diagnose_pha_not_offered(&f, out, max, &n) &&
+		   !diagnose_client_cert(tl, &f, out, max, &n) &&
+		   !diagnose_server_cert(&f, out, max, &n) && !diagnose_http(&f, out, max, &n)) {
 		diagnose_connection(tl, &f, out, max, &n);
 	}
 	if (n > 0)

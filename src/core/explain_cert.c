@@ -73,6 +73,60 @@ bool explain_cert_count(const struct explain_ctx *c, const struct tl_event *ev, 
 	return ok;
 }
 
+/* TLS 1.3: true when event c->i came after the client's Finished in its connection (post-handshake). */
+static bool after_client_finished(const struct explain_ctx *c)
+{
+	if (c->version != WIRE_TLS13)
+		return false;
+	for (size_t j = c->i; j-- > 0;) {
+		struct tl_event e;
+		if (!timeline_get(c->tl, j, &e) || e.conn != c->ev.conn)
+			break;
+		if (e.kind == TL_EV_HANDSHAKE && e.hs_type == WIRE_HS_FINISHED && e.from == TL_CLIENT)
+			return true;
+		if (e.kind == TL_EV_HANDSHAKE && e.hs_type == WIRE_HS_CLIENT_HELLO)
+			return false;
+	}
+	return false;
+}
+
+/* The certificate_request_context of a TLS 1.3 CertificateRequest or Certificate: its length, and its first
+ * bytes in hex into buf ("" when empty or unreadable). */
+static size_t context_hex(const struct explain_ctx *c, char *buf, size_t n)
+{
+	bool ok;
+	struct tree_node *t = explain_decoded(c, &c->ev, &ok);
+	const struct tree_node *k = tree_find(t, "certificate_request_context");
+	size_t len = explain_vec_len(k, 1), used = 0;
+
+	buf[0] = '\0';
+	if (k && k->off <= c->ev.body_len && k->len <= c->ev.body_len - k->off)
+		for (size_t b = 0; b < len && b < 16 && used + 3 < n; b++)
+			used += (size_t)snprintf(buf + used, n - used, "%02x", c->ev.body[k->off + 1 + b]);
+	else
+		len = 0;
+	if (len > 16 && used + 4 < n)
+		snprintf(buf + used, n - used, "...");
+	tree_free(t);
+	return len;
+}
+
+/* A CertificateRequest after the handshake: post-handshake authentication, with its context. */
+static void late_request(struct strbuf *o, const struct explain_ctx *c)
+{
+	char hex[40];
+	size_t len = context_hex(c, hex, sizeof hex);
+
+	strbuf_printf(o, " This request comes after the handshake: TLS 1.3 post-handshake authentication (RFC 8446 "
+		      "4.6.2), allowed because the client offered post_handshake_auth; Apache asks this way when a "
+		      "request reaches a location that requires a certificate.");
+	if (len)
+		strbuf_printf(o, " Its certificate_request_context, %zu byte%s (%s), is fresh: the client's Certificate "
+			      "must echo it.", len, len == 1 ? "" : "s", hex);
+	strbuf_printf(o, " The client answers with Certificate, CertificateVerify (with a certificate) and Finished, "
+		      "under the application traffic keys.");
+}
+
 /* CertificateRequest (TLS 1.3 and 1.2). */
 void explain_cert_request(struct strbuf *o, const struct explain_ctx *c)
 {
@@ -97,6 +151,10 @@ void explain_cert_request(struct strbuf *o, const struct explain_ctx *c)
 		else
 			strbuf_printf(o, ", and names no particular certificate authority, so the client may send any "
 				      "certificate it has.");
+	}
+	if (after_client_finished(c)) {
+		late_request(o, c);
+		return;
 	}
 	strbuf_printf(o, " This is mutual TLS: without this request the client would stay anonymous, and the "
 		      "server would have to identify users some other way, such as a password.");
@@ -156,10 +214,26 @@ static void server_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, 
 	strbuf_printf(o, " Without it the client could not tell the real server from an impostor.");
 }
 
+/* A client Certificate answering a request made after the handshake: the context it echoes. */
+static void late_answer(struct strbuf *o, const struct explain_ctx *c)
+{
+	char hex[40];
+	size_t len = context_hex(c, hex, sizeof hex);
+
+	strbuf_printf(o, " It answers a CertificateRequest the server sent after the handshake (post-handshake "
+		      "authentication)");
+	if (len)
+		strbuf_printf(o, " and echoes its certificate_request_context, %zu byte%s (%s), so the server can match "
+			      "the answer to its request.", len, len == 1 ? "" : "s", hex);
+	else
+		strbuf_printf(o, ".");
+}
+
 /* Certificate from the client. */
 static void client_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, unsigned count)
 {
 	bool tls13 = c->version == WIRE_TLS13;
+	bool late = after_client_finished(c);
 
 	if (ok && count == 0) {
 		strbuf_printf(o, "The client sent an empty Certificate message: no certificate sent. It had no "
@@ -169,6 +243,8 @@ static void client_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, 
 			      "handshake with an alert (%s), and if it only asked for one the client goes on "
 			      "anonymously.",
 			      tls13 ? "certificate_required in TLS 1.3" : "usually handshake_failure in TLS 1.2");
+		if (late)
+			late_answer(o, c);
 		return;
 	}
 	if (ok)
@@ -182,6 +258,8 @@ static void client_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, 
 	strbuf_printf(o, " The server checks it against the authorities (CAs) it trusts, and the client proves "
 		      "it holds the private key in the CertificateVerify that follows.");
 	out_verdict(o, c, TL_SERVER);
+	if (late)
+		late_answer(o, c);
 	strbuf_printf(o, "%s", tls13 ? " It travels encrypted, so an eavesdropper cannot see who the client is."
 				     : " In TLS 1.2 it travels in the clear, so an eavesdropper can see who the "
 				       "client is.");

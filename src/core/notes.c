@@ -101,6 +101,10 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 				   "(RFC 8446 lets it wait until it next sends application data, as GnuTLS and OpenSSL do; --http "
 				   "makes a web server send some)", a);
 		break;
+	case TL_NOTE_PHA_NOT_OFFERED:
+		snprintf(buf, len, "the client did not offer post_handshake_auth: this server cannot ask for its "
+				   "certificate after the handshake");
+		break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;

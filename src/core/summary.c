@@ -8,6 +8,7 @@
 #include "tlsladder/summary.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/tree.h"
 #include "tlsladder/wire.h"
@@ -20,6 +21,7 @@ struct scan {
 	/* messages decoded: the first ones only, whatever follows (a connection holds one handshake; a
 	 * built or hostile timeline may hold thousands, and reading each would make a summary cost grow) */
 	unsigned ch_seen, sh_seen, ee_seen, ccert_seen, cv_seen;
+	unsigned client_fins;       /* client Finished messages seen so far (a second: post-handshake auth) */
 	uint8_t ch_sid[32];
 	size_t ch_sid_len;
 	struct peek_server_hello sh;
@@ -79,6 +81,8 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 	peek_client_hello_session_id_tree(t, ev->body, ev->body_len, sc->ch_sid, &sc->ch_sid_len);
 	if (tree_find(t, "extensions/early_data"))
 		s->early_data_offered = true;
+	if (tree_find(t, "extensions/post_handshake_auth"))
+		s->pha_offered = true;
 	if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), &sc->psk_id,
 			&sc->psk_id_len) &&
 	    !node_bytes(ev, tree_find(t, "extensions/session_ticket/ticket/hex"), &sc->psk_id, &sc->psk_id_len))
@@ -132,9 +136,12 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 	case WIRE_HS_CERTIFICATE:
 		if (ev->from == TL_SERVER) {
 			s->server_cert_msg = true;
-		} else if (sc->ccert_seen++ == 0) {
-			s->client_cert_msg = true;
-			peek_certificate_count(ev->body, ev->body_len, s->version == WIRE_TLS13, &s->client_certs);
+		} else {
+			s->late_answered |= s->cert_requested_late;   /* the answer to a late request */
+			if (sc->ccert_seen++ == 0) {
+				s->client_cert_msg = true;
+				peek_certificate_count(ev->body, ev->body_len, s->version == WIRE_TLS13, &s->client_certs);
+			}
 		}
 		break;
 	case WIRE_HS_SERVER_KEY_EXCHANGE: {
@@ -155,14 +162,22 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 		}
 		break;
 	}
-	case WIRE_HS_CERTIFICATE_REQUEST: s->cert_requested = true; break;
+	case WIRE_HS_CERTIFICATE_REQUEST:
+		s->cert_requested = true;
+		/* TLS 1.3: after the client's Finished, a request by post-handshake authentication */
+		s->cert_requested_late |= s->version == WIRE_TLS13 && sc->client_fins > 0;
+		break;
 	case WIRE_HS_SERVER_HELLO_DONE: sc->saw_shd = true; break;
 	case WIRE_HS_CERTIFICATE_VERIFY:
 		if (ev->from == TL_SERVER && sc->cv_seen++ == 0)
 			peek_cert_verify(ev->body, ev->body_len, &s->sigscheme);
 		break;
 	case WIRE_HS_CLIENT_KEY_EXCHANGE: sc->saw_cke = true; break;
-	case WIRE_HS_FINISHED: sc->saw_server_fin |= ev->from == TL_SERVER; break;
+	case WIRE_HS_FINISHED:
+		sc->saw_server_fin |= ev->from == TL_SERVER;
+		if (ev->from == TL_CLIENT && sc->client_fins++ > 0 && s->cert_requested_late)
+			s->late_answered = true;
+		break;
 	default: break;
 	}
 }
@@ -271,6 +286,8 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 		any = true;
 		if (ev.kind == TL_EV_HANDSHAKE)
 			scan_message(&ev, s, &sc);
+		else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_HTTP_ANSWER && !s->http_status)
+			s->http_status = ev.note.status;
 	}
 	timeline_get_result(tl, TL_CLIENT, conn, &s->client);
 	timeline_get_result(tl, TL_SERVER, conn, &s->server);

@@ -29,7 +29,7 @@ NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "writ
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
       "app_data", "data_read", "waiting", "failure", "not_stored", "data_sent", "key_update_tls12",
-      "key_update_unanswered", "cert_chosen", "alpn_none");
+      "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered");
 NAMES(pick_names, "no_sni", "matched", "no_match");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
 NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
@@ -54,14 +54,15 @@ NAMES(freason_names, "none", "not_finished", "no_client_hello", "no_server_hello
       "length_differs");
 /* the static strings a finished_result points to (src/tls/finished.c) */
 NAMES(hash_names, "SHA-256", "SHA-384");
-NAMES(base_secret_names, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_RANDOM");
+NAMES(base_secret_names, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_RANDOM",
+      "CLIENT_TRAFFIC_SECRET_0", "CLIENT_TRAFFIC_SECRET_N");
 
 #define LAST(list, value) _Static_assert(sizeof list##_list / sizeof list##_list[0] == (size_t)(value) + 1, #list)
 LAST(kind_names, TL_EV_DIAGNOSIS);
 LAST(keys_names, TL_KEYS_TLS12);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_ALPN_NONE);
+LAST(note_names, TL_NOTE_PHA_NOT_OFFERED);
 LAST(pick_names, TL_PICK_NO_MATCH);
 LAST(read_end_names, TL_READ_ERROR);
 LAST(fail_names, TL_FAIL_OTHER);
@@ -257,6 +258,7 @@ static const struct jf_field finished_rows[] = {
 	ROWN(S, recomputed, JF_HEXN, recomputed_len, NULL),
 	ROW(S, received_len, JF_SIZE, NULL),
 	ROW(S, bad_index, JF_SIZE, NULL),
+	ROW(S, post_handshake, JF_BOOL, NULL),
 };
 #undef S
 TABLE(jsonfields_finished, struct finished_result, "finished", finished_rows);

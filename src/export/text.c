@@ -261,6 +261,35 @@ static void summary_signature(FILE *f, const struct summary *s, const struct res
 	}
 }
 
+/* The client certificate line when the server asked for it after the handshake (TLS 1.3 post-handshake
+ * auth): what the client answered, the server's verdict on the chain (verdict, "" unknown), and how the
+ * server took it (its HTTP answer, or an alert). */
+static void late_request_line(const struct summary *s, const char *verdict, char *buf, size_t n)
+{
+	size_t k = (size_t)snprintf(buf, n, "requested after the handshake (post-handshake auth); ");
+	const struct tl_result *c = &s->client;
+
+	if (k >= n)
+		return;
+	if (!s->late_answered)
+		k += (size_t)snprintf(buf + k, n - k, "left unanswered");
+	else if (s->client_cert_msg && s->client_certs > 0)
+		k += (size_t)snprintf(buf + k, n - k, "sent a chain of %u certificate%s", s->client_certs,
+				      s->client_certs == 1 ? "" : "s");
+	else
+		k += (size_t)snprintf(buf + k, n - k, "answered with an empty Certificate (none configured)");
+	if (k < n && verdict[0])
+		k += (size_t)snprintf(buf + k, n - k, "; %s", verdict);
+	if (k >= n)
+		return;
+	if (s->http_status >= 400)
+		snprintf(buf + k, n - k, "; refused (HTTP %d)", s->http_status);
+	else if (s->http_status >= 200)
+		snprintf(buf + k, n - k, "; accepted (HTTP %d)", s->http_status);
+	else if (c->set && c->rejected_after)
+		snprintf(buf + k, n - k, "; refused with an alert");
+}
+
 /* The two certificate lines: each side's verdict on its peer's chain (rw: a resumption's words, or NULL). */
 static void summary_certificates(FILE *f, const struct timeline *tl, const struct summary *s,
 				 const struct resumed_words *rw, const struct text_opts *o)
@@ -278,6 +307,12 @@ static void summary_certificates(FILE *f, const struct timeline *tl, const struc
 		kv(f, "server certificate:", "not checked");
 	if (rw) {
 		kv(f, "client certificate:", rw->client_cert);
+	} else if (s->cert_requested_late) {
+		char verdict[600] = "";
+		if (!o->client_only && s->server.set && s->server.verify[0])
+			cert_verdict(tl, s->conn, TL_SERVER, &s->server, verdict, sizeof verdict);
+		late_request_line(s, verdict, buf, sizeof buf);
+		kv(f, "client certificate:", buf);
 	} else if (!o->client_only && s->server.set && s->server.verify[0]) {
 		cert_verdict(tl, s->conn, TL_SERVER, &s->server, buf, sizeof buf);
 		kv(f, "client certificate:", buf);

@@ -11,6 +11,7 @@
 #include "tls_internal.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/sniff.h"
+#include "tlsladder/wire.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -27,6 +28,35 @@
 /* serve: reads in a row that return no data before reading gives up (each waits until the deadline) */
 #define SERVE_IDLE_ROUNDS 1000
 
+/* Client: the server sent a CertificateRequest after the handshake (TLS 1.3 post-handshake
+ * authentication; the hook recorded it): answers with Certificate, CertificateVerify (with a
+ * certificate) and Finished, through gnutls_reauth, within the deadline. Returns a GnuTLS code. */
+static int answer_reauth(struct conn *c)
+{
+	int rc;
+
+	gnutls_handshake_set_timeout(c->s, transport_remaining_ms(c) > 0 ? (unsigned)transport_remaining_ms(c) : 1);
+	do {
+		rc = gnutls_reauth(c->s, 0);
+	} while ((rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) && transport_remaining_ms(c) > 0);
+	if (rc == 0)
+		c->pha_answered = true;
+	return rc;
+}
+
+/* Client: a read returned *rc; when it is the server asking for something after the handshake,
+ * answers it (true: go on reading). Each kind of request has its branch. */
+bool after_client_asked(struct conn *c, int *rc)
+{
+	switch (*rc) {
+	case GNUTLS_E_REAUTH_REQUEST:
+		*rc = answer_reauth(c);
+		return *rc == 0;
+	default:
+		return false;
+	}
+}
+
 /* Client after the handshake: reads for the grace period until the outcome is known. */
 int after_client_grace(struct conn *c, enum tl_grace_end *why)
 {
@@ -40,7 +70,8 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		int left = (int)((end - now) / 1000);
 		/* TLS 1.3 with a certificate request: the server judges our
 		 * Certificate (even an empty one) only after our Finished */
-		bool awaiting_verdict = c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin;
+		bool awaiting_verdict = (c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin) ||
+					c->pha_answered;
 		int rc;
 
 		awaited = awaited || awaiting_verdict;
@@ -72,11 +103,14 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		}
 		gnutls_record_set_timeout(c->s, (unsigned)(left < transport_remaining_ms(c) ? left : transport_remaining_ms(c)));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (after_client_asked(c, &rc))
+			continue;
 		if (rc > 0) {
 			char note[96];
 			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
 			timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
 			c->nst_after_fin = true;     /* data after our Finished: the server accepted us */
+			c->pha_answered = false;     /* ... and our answer to its late request */
 			continue;
 		}
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
@@ -108,15 +142,17 @@ int after_client_http(struct conn *c)
 
 	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
 		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
+	{
+		/* noted before the write: a server answers the request at once (a post-handshake
+		 * CertificateRequest may arrive before the write call returns) */
+		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
+	}
 	do {
 		rc = (int)gnutls_record_send(c->s, req, strlen(req));
 	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 	if (rc < 0)
 		return rc;
-	{
-		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
-		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
-	}
 	for (int rounds = 0; rounds < 1000 && have < sizeof buf - 1; rounds++) {
 		char *eol;
 
@@ -124,6 +160,8 @@ int after_client_http(struct conn *c)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf + have, sizeof buf - 1 - have);
+		if (after_client_asked(c, &rc))
+			continue;
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
@@ -155,8 +193,85 @@ int after_client_http(struct conn *c)
 	return 0;
 }
 
+/* Server: application data arrived while it waited for the client's answer to its late request: takes it
+ * (counted, not kept), noting whether it began with an HTTP request (answered once the question is settled). */
+static int take_data_meanwhile(struct conn *c, bool *http_req, uint64_t *bytes)
+{
+	char buf[SERVE_BUF];
+	int rc;
+
+	gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
+	rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+	if (rc > 0) {
+		if (*bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST)
+			*http_req = true;
+		*bytes += (uint64_t)rc;
+		return 0;
+	}
+	return rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED ? 0 : rc;
+}
+
+/* Server: waits for the client's first application data (within the deadline); true when some came. */
+static bool first_data(struct conn *c, bool *http_req, uint64_t *bytes, int *rc)
+{
+	*rc = 0;
+	for (int rounds = 0; rounds < SERVE_IDLE_ROUNDS && *bytes == 0 && *rc == 0; rounds++) {
+		if (transport_remaining_ms(c) <= 0)
+			return false;
+		*rc = take_data_meanwhile(c, http_req, bytes);
+	}
+	return *bytes > 0;
+}
+
+/*
+ * serve --request-client-cert-later (TLS 1.3), as Apache does for a
+ * location with SSLVerifyClient require: the handshake asks for nothing;
+ * once the client's first application data (its request) arrived, the
+ * server requires the client's certificate by post-handshake
+ * authentication (CertificateRequest; the client answers with
+ * Certificate, CertificateVerify and Finished), verified against
+ * --client-ca. A client that did not offer post_handshake_auth cannot be
+ * asked: that is noted (typed), and the server refuses it with
+ * certificate_required (c->pha_not_offered). *http_req: the data was an
+ * HTTP request (answered once the certificate is in). Returns 0 when the
+ * certificate was obtained, 1 when nothing was asked (TLS 1.2, or no data
+ * came), or the GnuTLS error that ended the exchange.
+ */
+int after_server_ask_cert(struct conn *c, bool *http_req)
+{
+	uint64_t bytes = 0;
+	int rc = 0;
+
+	*http_req = false;
+	if (!c->tls13)
+		return 1;            /* TLS 1.2 has no post-handshake authentication */
+	if (!first_data(c, http_req, &bytes, &rc))
+		return 1;            /* how reading ended is after_server_serve's to say */
+	if (!(gnutls_session_get_flags(c->s) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH)) {
+		struct tl_note fact = { .code = TL_NOTE_PHA_NOT_OFFERED };
+		char note[160];
+		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
+		hooks_expect_out_alert(c, WIRE_ALERT_FATAL, WIRE_ALERT_CERTIFICATE_REQUIRED);
+		gnutls_alert_send(c->s, GNUTLS_AL_FATAL, GNUTLS_A_CERTIFICATE_REQUIRED);
+		c->pending_out_alert = false;
+		c->pha_not_offered = true;
+		return GNUTLS_E_CERTIFICATE_REQUIRED;
+	}
+	gnutls_certificate_server_set_request(c->s, GNUTLS_CERT_REQUIRE);
+	gnutls_handshake_set_timeout(c->s, transport_remaining_ms(c) > 0 ? (unsigned)transport_remaining_ms(c) : 1);
+	rc = GNUTLS_E_AGAIN;
+	for (int rounds = 0; rounds < SERVE_IDLE_ROUNDS && transport_remaining_ms(c) > 0; rounds++) {
+		rc = gnutls_reauth(c->s, 0);
+		if (rc == GNUTLS_E_GOT_APPLICATION_DATA && (rc = take_data_meanwhile(c, http_req, &bytes)) == 0)
+			rc = GNUTLS_E_AGAIN;
+		if (rc != GNUTLS_E_AGAIN && rc != GNUTLS_E_INTERRUPTED)
+			break;
+	}
+	return rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED ? GNUTLS_E_TIMEDOUT : rc;
+}
+
 /* Server: answers a browser's or curl's HTTP request, so it does not wait for the deadline. */
-static int serve_http(struct conn *c)
+int after_serve_http(struct conn *c)
 {
 	static const char body[] = "tlsladder: the TLS handshake is complete; tlsladder recorded it.\n";
 	char resp[256], note[96];
@@ -250,7 +365,7 @@ int after_server_serve(struct conn *c, struct tl_result *r)
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
 		if (rc > 0) {
 			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST)
-				return serve_http(c);
+				return after_serve_http(c);
 			bytes += (uint64_t)rc;
 			if ((rc = keyupdate_server_answer(c)) < 0)
 				break;

@@ -123,6 +123,10 @@ struct conn {
 	bool waiting_noted;             /* "waiting for the server" was recorded */
 	bool post_fail;                 /* the connection broke right after the handshake (TLS 1.3 verdict lost) */
 	bool read_cut;                  /* server: the deadline passed while the client was still sending */
+	bool pha_answered;              /* client: answered a CertificateRequest after the handshake; the server's
+					 * verdict (data or an alert) is awaited */
+	bool pha_failed;                /* server: the certificate asked for after the handshake was not obtained */
+	bool pha_not_offered;           /* server: ... because the client did not offer post_handshake_auth (alert sent) */
 	unsigned offered[8];            /* server: the versions the client offered */
 	int noffered;
 	/* TLS 1.3 KeyUpdate (keyupdate.c): the application traffic secret generation of each
@@ -193,6 +197,16 @@ size_t transport_take_buffered(struct conn *c, uint8_t *out, size_t n);
 int after_client_grace(struct conn *c, enum tl_grace_end *why);
 /* Client: a minimal HTTP request; the first response line becomes a note. Returns a GnuTLS code. */
 int after_client_http(struct conn *c);
+/* Client: a read returned *rc; if it is the server asking for something after the handshake (TLS 1.3
+ * post-handshake authentication), answers it: true when answered (reading goes on), false otherwise
+ * (*rc then holds the error of a failed answer, or is unchanged). */
+bool after_client_asked(struct conn *c, int *rc);
+/* serve --request-client-cert-later: after a TLS 1.3 handshake, once the client's first data came, requires
+ * its certificate by post-handshake authentication (*http_req: that data was an HTTP request). 0: obtained;
+ * 1: nothing asked (TLS 1.2, no data); else the GnuTLS error. */
+int after_server_ask_cert(struct conn *c, bool *http_req);
+/* Server: answers a client's HTTP request with 200 OK. */
+int after_serve_http(struct conn *c);
 /* Server after the handshake: reads until the client closes or the deadline, and says how it ended
  * (in r when the deadline cut the client's data short). 0 when the client closed with close_notify. */
 int after_server_serve(struct conn *c, struct tl_result *r);

@@ -45,6 +45,11 @@ static const struct demo_scenario scenarios[] = {
 	{ .name = "key-update", .summary = "TLS 1.3 KeyUpdate: the client moves to new keys and asks the server to do the same; data flows under both",
 	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1, .key_update = true },
+	{ .name = "post-handshake-auth", .summary = "TLS 1.3: no certificate asked in the handshake; after the client's "
+	  "request the server asks for one (post-handshake auth) and accepts it",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-chain.pem", .client_key = "client.key", .cert_later = true, .connections = 1 },
 
 	/* failures: each teaches one */
 	{ .name = "mtls-wrong-ca", .summary = "client certificate from a CA the server does not trust (TLS 1.3: rejected after the handshake)",
@@ -191,6 +196,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	scfg->key_file = fl->srv_key;
 	scfg->ca_file = fl->ca;
 	scfg->client_auth = sc->client_auth;
+	scfg->request_cert_later = sc->cert_later;
 	scfg->tickets = true;
 	scfg->crl_files = fl->crls;
 	scfg->ncrl = sc->crl ? 1 : 0;
@@ -203,6 +209,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	ccfg->key_file = sc->client_cert ? fl->cli_key : NULL;
 	ccfg->ca_file = fl->client_ca;
 	ccfg->allow_key_mismatch = sc->key_mismatch;
+	ccfg->http = sc->cert_later;
 	ccfg->server_name = "localhost";
 	ccfg->send_sni = true;
 	ccfg->crl_files = fl->crls;

@@ -113,6 +113,11 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 	unsigned flags = (c->self == TL_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_SIGNAL;
 	int rc;
 
+	/* TLS 1.3 post-handshake authentication: the client offers it (unless told not to), so a server
+	 * that wants a certificate only later can ask (and it answers, an empty Certificate if it has
+	 * none); serve --request-client-cert-later asks */
+	if (c->self == TL_CLIENT ? !ep->cfg.no_post_handshake_auth : ep->cfg.request_cert_later)
+		flags |= GNUTLS_POST_HANDSHAKE_AUTH;
 	if ((rc = gnutls_init(&c->s, flags)) < 0)
 		return tl_error_set(err, TL_EXIT_INTERNAL, "the TLS library could not start a session: %s", gnutls_strerror(rc));
 	gnutls_session_set_ptr(c->s, c);
@@ -134,7 +139,7 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 			gnutls_certificate_server_set_request(c->s, ep->cfg.client_auth == TL_AUTH_REQUIRE ? GNUTLS_CERT_REQUIRE
 													    : GNUTLS_CERT_REQUEST);
 		}
-		if (ep->cfg.client_auth == TL_AUTH_REQUIRE) {
+		if (ep->cfg.client_auth == TL_AUTH_REQUIRE || ep->cfg.request_cert_later) {
 			/* verify the client's chain, including that it is meant for TLS clients */
 			static gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID,
 								 (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
@@ -319,6 +324,31 @@ static void client_close(struct conn *c)
 	c->pending_out_alert = false;
 }
 
+/* serve --request-client-cert-later: asks for the client's certificate once its first data came (after.c),
+ * then serves as usual (an HTTP request that came first is answered now). A failure is recorded as the
+ * connection's error (the client was told by an alert). Returns as after_server_serve does (0: close). */
+static int server_asks_later(struct conn *c, struct tl_result *r)
+{
+	bool http_req = false;
+	int rc = after_server_ask_cert(c, &http_req);
+
+	if (rc == 0 && http_req)
+		return after_serve_http(c);
+	if (rc >= 0)
+		return after_server_serve(c, r);
+	hooks_note_incoming_alert(c, rc);
+	if (!c->pha_not_offered && !c->alert_in && !c->in_ended)
+		send_failure_alert(c, rc);
+	c->pha_failed = true;
+	r->code = rc;
+	snprintf(r->error, sizeof r->error, "the client certificate asked for after the handshake was not obtained: %s",
+		 c->pha_not_offered ? "the client did not offer post_handshake_auth"
+		 : rc == GNUTLS_E_CERTIFICATE_REQUIRED && !c->peer_sent_cert ? "the client sent none"
+									       : gnutls_strerror(rc));
+	timeline_note(c->tl, TL_EV_ERROR, c->self, c->conn, r->error);
+	return rc;
+}
+
 /* The handshake succeeded: what each side does until the connection ends. */
 static void handshake_done(struct conn *c, struct tl_result *r)
 {
@@ -330,7 +360,7 @@ static void handshake_done(struct conn *c, struct tl_result *r)
 			client_close(c);
 	} else {
 		vhost_after_handshake(c);
-		if (after_server_serve(c, r) == 0) {
+		if ((c->ep->cfg.request_cert_later ? server_asks_later(c, r) : after_server_serve(c, r)) == 0) {
 			hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
 			gnutls_bye(c->s, GNUTLS_SHUT_WR);
 			c->pending_out_alert = false;

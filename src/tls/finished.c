@@ -128,6 +128,9 @@ struct conn_params {
 	size_t sh_index;                /* timeline index of the ServerHello */
 	size_t cke_index;               /* ClientKeyExchange (TLS 1.2), or NO_INDEX */
 	size_t server_fin_index;        /* the server's Finished, or NO_INDEX */
+	/* TLS 1.3 post-handshake authentication: the transcript leaves out [skip_from, skip_to) (what
+	 * came between the client's handshake Finished and this exchange's CertificateRequest) */
+	size_t skip_from, skip_to;
 };
 
 /* The handshake type an event counts as in the transcript (an HRR is a ServerHello on the wire). */
@@ -241,6 +244,7 @@ static enum finished_reason params_get(const struct timeline *tl, unsigned conn,
 	memset(p, 0, sizeof *p);
 	p->conn = conn;
 	p->start = start;
+	p->skip_from = p->skip_to = NO_INDEX;
 	p->sh_index = p->cke_index = p->server_fin_index = NO_INDEX;
 	timeline_conn_range(tl, conn, &first, &end);
 	for (size_t j = start > first ? start : first; j < end && j < stop && fins < 2; j++) {
@@ -317,6 +321,8 @@ static enum finished_reason transcript_build(const struct timeline *tl, const st
 
 		if (!timeline_get(tl, j, &ev) || ev.conn != p->conn || ev.kind != TL_EV_HANDSHAKE)
 			continue;
+		if (p->skip_from != NO_INDEX && j >= p->skip_from && j < p->skip_to)
+			continue;                     /* before this post-handshake exchange */
 		type = wire_type(&ev);
 		if (type == WIRE_HS_HELLO_REQUEST)
 			continue;                     /* HelloRequest is never part of it */
@@ -483,7 +489,8 @@ static enum finished_reason finished13(const struct timeline *tl, const struct c
 	struct tl_secret s;
 	bool ok;
 
-	r->base_secret = r->client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET";
+	if (!r->post_handshake)
+		r->base_secret = r->client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET";
 	if (!secret_find(tl, p, r->base_secret, &s))
 		return FINISHED_NO_SECRET;
 	if (s.len != p->hlen) {
@@ -530,6 +537,43 @@ static enum finished_reason finished12(const struct timeline *tl, const struct c
 	return FINISHED_REASON_NONE;
 }
 
+/*
+ * TLS 1.3: a client Finished after the client's handshake Finished ends a
+ * post-handshake authentication (RFC 8446 4.4): its transcript is the
+ * handshake through the client's Finished, then this exchange's
+ * CertificateRequest, Certificate and CertificateVerify; its base secret
+ * is the client's application traffic secret in force,
+ * CLIENT_TRAFFIC_SECRET_0 unless the client updated its keys since (then
+ * CLIENT_TRAFFIC_SECRET_N, which the key log does not hold). Sets the
+ * skipped range in p; false for a handshake Finished.
+ */
+static bool post_handshake_auth(const struct timeline *tl, struct conn_params *p, size_t i, struct finished_result *r)
+{
+	size_t cfin = NO_INDEX, cr = NO_INDEX;
+	bool updated = false;
+
+	if (p->version != WIRE_TLS13 || !r->client)
+		return false;
+	for (size_t j = p->start; j < i; j++) {
+		struct tl_event ev;
+		if (!timeline_get(tl, j, &ev) || ev.conn != p->conn || ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (ev.hs_type == WIRE_HS_FINISHED && ev.from == TL_CLIENT && cfin == NO_INDEX)
+			cfin = j;
+		else if (cfin != NO_INDEX && ev.hs_type == WIRE_HS_CERTIFICATE_REQUEST)
+			cr = j;
+		else if (cfin != NO_INDEX && ev.hs_type == WIRE_HS_KEY_UPDATE && ev.from == TL_CLIENT)
+			updated = true;
+	}
+	if (cfin == NO_INDEX)
+		return false;
+	r->post_handshake = true;
+	r->base_secret = updated ? "CLIENT_TRAFFIC_SECRET_N" : "CLIENT_TRAFFIC_SECRET_0";
+	p->skip_from = cfin + 1;
+	p->skip_to = cr != NO_INDEX ? cr : i;
+	return true;
+}
+
 /* Recomputes the Finished at index i into r (the one function every result comes from). */
 static void finished_compute(const struct timeline *tl, size_t i, struct finished_result *r)
 {
@@ -553,6 +597,7 @@ static void finished_compute(const struct timeline *tl, size_t i, struct finishe
 		return;
 	r->hash_name = p.hash_name;
 	r->hash_len = p.hlen;
+	post_handshake_auth(tl, &p, i, r);
 	r->reason = transcript_hash(tl, &p, i, r->transcript_hash, r);
 	if (r->reason != FINISHED_REASON_NONE)
 		return;
@@ -678,10 +723,17 @@ static void render_transcript(struct tree_node *root, const struct timeline *tl,
 		return;
 	if (r->have_transcript)
 		list->value = hex_str(r->transcript_hash, r->hash_len);
-	tree_add(list, "covers", r->version == WIRE_TLS13 ? "every handshake message before this Finished except "
-							    "NewSessionTicket and KeyUpdate, each as type || length || body"
-							  : "every handshake message before this Finished (a NewSessionTicket "
-							    "included), each as type || length || body");
+	if (r->post_handshake)
+		tree_add(list, "covers", "post-handshake authentication (RFC 8446 4.4): the handshake through the "
+					 "client's Finished, then this exchange's CertificateRequest, Certificate and "
+					 "CertificateVerify (NewSessionTicket and KeyUpdate left out), each as type || "
+					 "length || body");
+	else
+		tree_add(list, "covers", r->version == WIRE_TLS13 ? "every handshake message before this Finished "
+								    "except NewSessionTicket and KeyUpdate, each as type "
+								    "|| length || body"
+								  : "every handshake message before this Finished (a "
+								    "NewSessionTicket included), each as type || length || body");
 	for (unsigned k = 0; k < shown; k++) {
 		struct tl_event ev;
 		if (!timeline_get(tl, r->msgs[k], &ev))

@@ -373,7 +373,9 @@ static void after_message(struct imp *im, struct idir *dr, unsigned type, const 
 			key13(im, &im->dir[1], im->dir[1].side == TL_CLIENT ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET"
 									  : "SERVER_HANDSHAKE_TRAFFIC_SECRET", TL_KEYS_HANDSHAKE);
 		}
-	} else if (type == WIRE_HS_FINISHED && im->tls13) {
+	} else if (type == WIRE_HS_FINISHED && im->tls13 && dr->key.keys != TL_KEYS_APPLICATION) {
+		/* the direction's handshake Finished; a later one (post-handshake authentication) keeps the
+		 * application keys and their sequence number */
 		key13(im, dr, dr->side == TL_CLIENT ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0",
 		      TL_KEYS_APPLICATION);
 	} else if (type == WIRE_HS_KEY_UPDATE && im->tls13 && dr->key.keys == TL_KEYS_APPLICATION) {

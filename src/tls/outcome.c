@@ -235,7 +235,7 @@ int outcome_exit(const struct conn *c, const struct tl_result *r)
 		struct tl_note fact;
 		return outcome_classify(c, r->code, ignored, sizeof ignored, &fact);
 	}
-	if (r->rejected_after)
+	if (r->rejected_after || c->pha_failed)
 		return TL_EXIT_REJECTED;
 	if (c->post_fail)
 		return c->last_errno == ECONNRESET ? TL_EXIT_RESET : TL_EXIT_HANDSHAKE;

@@ -120,6 +120,14 @@ def main():
     seed("compressed-cert", 25, ctx(0x0304, server=True), b"\x00\x01" + b"\x00\x10\x00" + vec(3, b"\x78\x9c"))
     seed("message-hash", 254, ctx(0x0304), b"\x66" * 48)
     seed("cr12-any-ca", 13, ctx(0x0303, server=True), vec(1, b"\x01\x40") + vec(2, b"\x04\x03") + vec(2, b""))
+    # TLS 1.3 post-handshake authentication: a CertificateRequest after the handshake carries a
+    # non-empty certificate_request_context, which the client's Certificate echoes (empty or not)
+    phactx = bytes(range(0x20, 0x40))
+    seed("cr13-post-handshake", 13, ctx(0x0304, server=True),
+         vec(1, phactx) + vec(2, ext(13, vec(2, b"\x04\x03\x08\x04")) +
+                              ext(47, vec(2, vec(2, name((b"\x55\x04\x03", 0x0c, b"Demo Root")))))))
+    seed("cert13-post-handshake-empty", 11, ctx(0x0304), vec(1, phactx) + vec(3, b""))
+    seed("cert13-post-handshake-context-only", 11, ctx(0x0304), vec(1, phactx))
 
 
 if __name__ == "__main__":

@@ -13,12 +13,14 @@
 #   nginx       ssl_verify_client on, TLS 1.2 and TLS 1.3 each
 #   --key-update: against s_server (sending a line) both KeyUpdates, against
 #               gnutls-serv the client's; the alerts after them use the next secrets
+#   Apache      TLS 1.3, a client certificate asked for after the handshake
+#               (post-handshake auth): with one, and without
 # TLS 1.2 and 1.3 against each: a client certificate (success), none, one from
 # another CA, and an untrusted server certificate (--verify report).
 # Capturing needs root or CAP_NET_RAW: without it (or without dumpcap or
 # tshark) the test is skipped and says so.
 # Needs tshark (Debian package tshark, with dumpcap from wireshark-common),
-# gnutls-serv, openssl, nginx, python3.
+# gnutls-serv, openssl, nginx, apache2, python3.
 set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
@@ -233,6 +235,19 @@ if have nginx; then
 	done
 else
 	bad "nginx is not installed (Debian package nginx)"
+fi
+
+# ---------------------------------------------------------------- Apache, TLS 1.3 post-handshake auth
+# The CertificateRequest after the handshake and the client's answer
+# (Certificate, CertificateVerify, Finished under the application keys).
+if have apache2; then
+	if begin apache-pha run_apache TLSv1.3; then
+		run "TLS 1.3 post-handshake auth, client certificate" --http "${ca[@]}" "${mine[@]}" "${dest[@]}"
+		run "TLS 1.3 post-handshake auth, no client certificate" --http "${ca[@]}" "${dest[@]}"
+		end
+	fi
+else
+	bad "apache2 is not installed (Debian package apache2)"
 fi
 
 can_fail

@@ -88,6 +88,7 @@ declare -A want=(
 	[hrr]=$'0 C 1 1 20\n0 S 2 2 8 11 15 20 4 4'
 	[resumption]=$'0 C 1 20\n0 S 2 8 11 15 20 4 4\n1 C 1 20\n1 S 2 8 20 4 4'
 	[key-update]=$'0 C 1 20 24\n0 S 2 8 11 15 20 4 4 24'
+	[post-handshake-auth]=$'0 C 1 20 11 15 20\n0 S 2 8 11 15 20 4 4 13'
 	[mtls-wrong-ca]=$'0 C 1 11 15 20\n0 S 2 8 13 11 15 20'
 	[mtls-no-cert]=$'0 C 1 11 20\n0 S 2 8 13 11 15 20'
 	[mtls12-no-cert]=$'0 C 1 11 16 20\n0 S 2 11 12 13 14'

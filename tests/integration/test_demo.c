@@ -481,6 +481,52 @@ static void resumption_summary(void **state)
 	timeline_destroy(tl);
 }
 
+/* TLS 1.3 post-handshake authentication: no certificate in the handshake; after the client's request the
+ * server sends a CertificateRequest (non-empty context), the client answers with Certificate, CertificateVerify
+ * and Finished under its application keys; that Finished recomputes (transcript: the handshake through the
+ * client's Finished + CertificateRequest + Certificate + CertificateVerify; key from CLIENT_TRAFFIC_SECRET_0). */
+static void post_handshake_auth(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("post-handshake-auth"), &rc);
+	char *text = text_of(tl);
+	unsigned fins = 0;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0, "ClientHello ChangeCipherSpec Finished Certificate CertificateVerify Finished Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished "
+	       "NewSessionTicket NewSessionTicket CertificateRequest Alert:close_notify");
+	/* check_events, for the messages: the server answers the request and closes at once, so the client's
+	 * close_notify crossing its own is never read */
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct finished_result r;
+		timeline_get(tl, i, &ev);
+		if (ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		assert_true(ev.sent_seen && ev.recv_seen && !ev.recv_differs);
+		assert_int_equal(ev.encrypted, ev.hs_type != 1 && ev.hs_type != 2);
+		if (ev.encrypted)     /* after the client's Finished: its application keys (and the server's) */
+			assert_int_equal(ev.keys, ev.hs_type == 4 || ev.hs_type == 13 || fins > 0 ? TL_KEYS_APPLICATION
+												 : TL_KEYS_HANDSHAKE);
+		if (ev.hs_type != 20 || ev.from != TL_CLIENT)
+			continue;
+		assert_int_equal(finished_result_get(tl, i, &r), FINISHED_MATCH);
+		assert_int_equal(r.post_handshake, fins == 1);
+		assert_string_equal(r.base_secret, fins == 1 ? "CLIENT_TRAFFIC_SECRET_0" : "CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+		if (fins == 1)
+			assert_int_equal(r.nmsgs, 10);   /* CH SH EE Cert CV Fin Fin, then CR Cert CV */
+		fins++;
+	}
+	assert_int_equal(fins, 2);
+	has_line(text, "  client certificate: requested after the handshake (post-handshake auth); sent a chain of 2 "
+		       "certificates; trusted: 2 sent, path of 3 to tlsladder Demo Root CA; accepted (HTTP 200)");
+	has_line(text, "diagnosis: ok: The handshake completed and everything checked out.");
+	free(text);
+	timeline_destroy(tl);
+}
+
 /* TLS 1.2 mutual TLS, then a resumption with the ticket: connection 2 names the chain connection 1 sent. */
 static void resumption_mtls12_summary(void **state)
 {
@@ -812,7 +858,8 @@ static void chain_verdicts(void **state)
 
 static void catalogue(void **state)
 {
-	const char *required[] = { "tls13", "tls12-ecdhe", "tls12-rsa", "mtls13", "mtls12", "hrr", "resumption" };
+	const char *required[] = { "tls13", "tls12-ecdhe", "tls12-rsa", "mtls13", "mtls12", "hrr", "resumption",
+				   "post-handshake-auth" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
@@ -855,6 +902,7 @@ int main(void)
 		cmocka_unit_test(resumption_summary),
 		cmocka_unit_test(key_update),
 		cmocka_unit_test(resumption_mtls12_summary),
+		cmocka_unit_test(post_handshake_auth),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
 		cmocka_unit_test(failure_scenarios),

@@ -429,6 +429,39 @@ static void mutual_tls(void **state)
 	assert_has(buf, "its Certificate, ClientKeyExchange, CertificateVerify");
 }
 
+/* Post-handshake authentication: the late CertificateRequest says when and how it came, with the context
+ * it carries; the client's Certificate says it echoes that context; a request in the handshake says neither. */
+static void post_handshake_request(void **state)
+{
+	const struct timeline *tl = timeline_of("post-handshake-auth");
+	char buf[1024], ctx[40], want[300];
+	struct tl_event cr;
+	size_t i = find_hs(tl, 0, 13, TL_SERVER, 0);
+
+	(void)state;
+	timeline_get(tl, i, &cr);
+	assert_true(cr.body_len > 1 && cr.body[0] > 0 && cr.body[0] <= 16 && cr.body_len > cr.body[0]);
+	for (unsigned k = 0; k < cr.body[0]; k++)     /* GnuTLS's context: 12 bytes, all shown */
+		snprintf(ctx + 2 * k, sizeof ctx - 2 * k, "%02x", cr.body[1 + k]);
+	explained(tl, i, buf, sizeof buf);
+	assert_has(buf, "This request comes after the handshake: TLS 1.3 post-handshake authentication (RFC 8446 "
+			"4.6.2), allowed because the client offered post_handshake_auth;");
+	snprintf(want, sizeof want, "Its certificate_request_context, %u bytes (%s), is fresh: the client's "
+		 "Certificate must echo it.", cr.body[0], ctx);
+	assert_has(buf, want);
+	assert_lacks(buf, "This is mutual TLS");
+	explained(tl, find_hs(tl, 0, 11, TL_CLIENT, 0), buf, sizeof buf);
+	snprintf(want, sizeof want, "It answers a CertificateRequest the server sent after the handshake "
+		 "(post-handshake authentication) and echoes its certificate_request_context, %u bytes (%s),",
+		 cr.body[0], ctx);
+	assert_has(buf, want);
+	tl = timeline_of("mtls13");
+	explained(tl, find_hs(tl, 0, 13, TL_SERVER, 0), buf, sizeof buf);
+	assert_lacks(buf, "after the handshake");
+	explained(tl, find_hs(tl, 0, 11, TL_CLIENT, 0), buf, sizeof buf);
+	assert_lacks(buf, "after the handshake");
+}
+
 /* A real rejection: the server's fatal alert is named and explained. */
 static void real_rejection(void **state)
 {
@@ -845,6 +878,7 @@ int main(void)
 		cmocka_unit_test(ccs_roles),
 		cmocka_unit_test(resumption_ticket),
 		cmocka_unit_test(mutual_tls),
+		cmocka_unit_test(post_handshake_request),
 		cmocka_unit_test(real_rejection),
 		cmocka_unit_test(certificate_verdicts),
 		cmocka_unit_test(legacy_key_exchange),

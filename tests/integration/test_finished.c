@@ -219,8 +219,11 @@ static void check_stored(struct timeline *tl, unsigned conns)
 		assert_int_equal(stored.verdict, FINISHED_MATCH);
 		assert_int_equal(stored.recomputed_len, ev.body_len);
 		assert_memory_equal(stored.recomputed, ev.body, ev.body_len);
+		/* a client Finished after the client's handshake Finished ends a post-handshake authentication */
 		assert_string_equal(stored.base_secret, ev.version == 0x0304 ? (ev.from == TL_CLIENT
-						? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET")
+						? (stored.post_handshake ? "CLIENT_TRAFFIC_SECRET_0"
+									 : "CLIENT_HANDSHAKE_TRAFFIC_SECRET")
+						: "SERVER_HANDSHAKE_TRAFFIC_SECRET")
 					  : "CLIENT_RANDOM");
 		assert_true(stored.hash_len == 32 || stored.hash_len == 48);
 	}
@@ -322,7 +325,8 @@ static void check_scenario(const struct demo_scenario *sc, unsigned conns)
 		struct tree_node *ks = finished_key_schedule(tl, c);
 		struct summary s;
 
-		if (seen[c][TL_CLIENT] != 1 || seen[c][TL_SERVER] != 1)
+		/* post-handshake authentication: the client's answer ends with a second Finished */
+		if (seen[c][TL_CLIENT] != (sc->cert_later ? 2u : 1u) || seen[c][TL_SERVER] != 1)
 			fail_msg("%s conn %u: %u client and %u server Finished", sc->name, c, seen[c][TL_CLIENT],
 				 seen[c][TL_SERVER]);
 		assert_true(summary_build(tl, c, &s));

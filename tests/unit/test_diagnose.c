@@ -279,6 +279,84 @@ static void causes_start_with_a_capital(void **state)
 	timeline_destroy(tl);
 }
 
+/* A TLS 1.3 handshake without client authentication (mtls13's messages, its CertificateRequest and the
+ * client's answer left out), then the server's CertificateRequest after the client's Finished. */
+static struct timeline *late_request(void)
+{
+	static const char *const names[] = { "00-client-ClientHello", "01-server-ServerHello",
+					     "02-server-EncryptedExtensions", "04-server-Certificate",
+					     "05-server-CertificateVerify", "06-server-Finished", "09-client-Finished",
+					     "03-server-CertificateRequest" };
+	static const unsigned hs[] = { 1, 2, 8, 11, 15, 20, 20, 13 };
+	struct timeline *tl = timeline_create(false);
+	const char *dir = getenv("TLSLADDER_DATADIR");
+
+	assert_non_null(dir);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[PATH_MAX];
+		uint8_t buf[8192];
+		struct tl_event ev;
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/tests/fixtures/mtls13/%s.bin", dir, names[i]);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		memset(&ev, 0, sizeof ev);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.hs_type = hs[i];
+		ev.from = strstr(names[i], "client") ? TL_CLIENT : TL_SERVER;
+		ev.version = 0x0304;
+		ev.body = buf;
+		ev.body_len = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		timeline_observe(tl, &ev, ev.from == TL_CLIENT);
+	}
+	return tl;
+}
+
+/* TLS 1.3 post-handshake authentication: a late request left unanswered is never ok; answered with an
+ * empty Certificate and refused, it is client-cert-missing-after-handshake. */
+static void late_request_never_ok(void **state)
+{
+	struct timeline *tl = late_request();
+	struct diag_finding d[4];
+	struct tl_result r;
+	struct tl_event ev;
+	static const uint8_t empty13[] = { 0, 0, 0, 0 };
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	snprintf(r.error, sizeof r.error, "the deadline passed");
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "post-handshake-auth-unanswered");
+	assert_string_equal(d[0].sentence, "The server asked for a client certificate after the handshake (a "
+			    "CertificateRequest in TLS 1.3 post-handshake authentication), and the client did not answer "
+			    "it before the connection ended: the deadline passed.");
+	assert_int_equal(diag_exit_code(d[0].code), TL_EXIT_REJECTED);
+	timeline_destroy(tl);
+
+	tl = late_request();
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_HANDSHAKE;
+	ev.hs_type = 11;
+	ev.from = TL_CLIENT;
+	ev.version = 0x0304;
+	ev.body = empty13;
+	ev.body_len = sizeof empty13;
+	timeline_observe(tl, &ev, true);
+	alert(tl, 116);
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	r.rejected_after = true;
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-missing-after-handshake");
+	assert_non_null(strstr(d[0].sentence, "the server refused: it sent alert certificate_required (116)."));
+	timeline_destroy(tl);
+}
+
 static void names_and_exit_codes(void **state)
 {
 	(void)state;
@@ -393,6 +471,7 @@ int main(void)
 		cmocka_unit_test(revoked_preflight_is_primary),
 		cmocka_unit_test(revoked_from_the_alert),
 		cmocka_unit_test(revoked_but_accepted),
+		cmocka_unit_test(late_request_never_ok),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
