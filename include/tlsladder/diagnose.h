@@ -38,7 +38,10 @@
 	X(LOCAL_FILES, "local-files") \
 	X(CANCELLED, "cancelled") \
 	X(LEGACY_PROTOCOL, "legacy-protocol") \
-	X(RECORD_INTEGRITY, "record-integrity")
+	X(RECORD_INTEGRITY, "record-integrity") \
+	X(CLIENT_CERT_WEAK_KEY, "client-cert-weak-key") \
+	X(CLIENT_CERT_WEAK_SIGNATURE, "client-cert-weak-signature") \
+	X(CLIENT_CERT_KEY_NOT_ACCEPTED, "client-cert-key-not-accepted")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

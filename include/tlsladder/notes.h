@@ -7,6 +7,7 @@
 #ifndef TLSLADDER_NOTES_H
 #define TLSLADDER_NOTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,24 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_CERT_KEY_NOT_ACCEPTED /* the client's key fits none of the signature schemes the server's
+				       * CertificateRequest lists: key says which key, withheld whether the
+				       * certificate was left out (TLS 1.3) or sent anyway (TLS 1.2) */
+};
+
+/* The kind of a certificate's public key, as the signature schemes tell them apart. */
+enum tl_key_kind {
+	TL_KEY_UNKNOWN = 0,
+	TL_KEY_RSA,                   /* rsaEncryption: rsa_pkcs1_* (TLS 1.2), rsa_pss_rsae_* */
+	TL_KEY_RSA_PSS,               /* id-RSASSA-PSS: rsa_pss_pss_* */
+	TL_KEY_DSA,
+	TL_KEY_EC_P256,               /* ECDSA on secp256r1 */
+	TL_KEY_EC_P384,
+	TL_KEY_EC_P521,
+	TL_KEY_EC_OTHER,              /* ECDSA on another curve */
+	TL_KEY_ED25519,
+	TL_KEY_ED448
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -57,16 +75,21 @@ struct tl_note {
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
 	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
+	enum tl_key_kind key_kind;    /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the client's key */
+	bool withheld;                /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the certificate was not sent */
 };
 
 /*
  * The sentence of a typed note, into buf: arg is the one thing it quotes
  * (the issuer for certificate notes, the status line for TL_NOTE_HTTP_ANSWER,
  * "server"/"client" for TL_NOTE_WAITING, the error in words for
- * TL_NOTE_DATA_READ ending in TL_READ_ERROR; for TL_NOTE_FAILURE the sentence of
+ * TL_NOTE_DATA_READ ending in TL_READ_ERROR; the schemes the server listed for
+ * TL_NOTE_CERT_KEY_NOT_ACCEPTED; for TL_NOTE_FAILURE the sentence of
  * the classification, which tls/ renders from the same facts), or NULL.
  * Returns buf.
  */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len);
+/* A key kind in words: "RSA", "ECDSA P-256", "Ed25519" (static; "unknown" for TL_KEY_UNKNOWN). */
+const char *notes_key_kind(enum tl_key_kind k);
 
 #endif
