@@ -181,6 +181,21 @@ static void dn_text(const struct peek_span *dn, char *buf, size_t n)
 	free(s);
 }
 
+/* The facts of note event i. */
+static void gather_note(struct facts *f, size_t i, const struct tl_note *note)
+{
+	if (note->code == TL_NOTE_CERT_WITHHELD)
+		f->withheld_ev = (long)i;
+	if (note->code == TL_NOTE_CERT_KEY_NOT_ACCEPTED && f->key_na_ev < 0) {
+		f->key_na_ev = (long)i;
+		f->key_na = *note;
+	}
+	if (note->code == TL_NOTE_HTTP_ANSWER && note->status > 0) {
+		f->http_ev = (long)i;
+		f->http_status = note->status;
+	}
+}
+
 /* Gathers the facts of one connection. */
 static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, struct facts *f)
 {
@@ -234,16 +249,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			}
 			break;
 		case TL_EV_NOTE:
-			if (ev.note.code == TL_NOTE_CERT_WITHHELD)
-				f->withheld_ev = (long)i;
-			if (ev.note.code == TL_NOTE_CERT_KEY_NOT_ACCEPTED && f->key_na_ev < 0) {
-				f->key_na_ev = (long)i;
-				f->key_na = ev.note;
-			}
-			if (ev.note.code == TL_NOTE_HTTP_ANSWER && ev.note.status > 0) {
-				f->http_ev = (long)i;
-				f->http_status = ev.note.status;
-			}
+			gather_note(f, i, &ev.note);
 			break;
 		case TL_EV_ERROR:
 			if (ev.note.code == TL_NOTE_FAILURE) {
