@@ -198,5 +198,32 @@ crl intermediate-ca intermediate-ca.crl 1 client-revoked.pem
 crl root-ca root-ca.crl 1
 cat intermediate-ca.crl root-ca.crl >demo-crls.pem
 
+# --- Clients that servers at OpenSSL's security level 2 refuse ------------
+# (added after the files above; they were made by running this section alone)
+# RSA 1024: under the 2048 bits security level 2 asks for.
+certtool --generate-privkey --key-type rsa --bits 1024 \
+    --no-text --outfile client-weak-key.key 2>/dev/null
+template client-weak-key "Demo Client (RSA 1024)" "$GOOD_FROM" "$GOOD_UNTIL" \
+    tls_www_client signing_key
+sign client-weak-key intermediate-ca
+chain client-weak-key
+
+# Signed by the intermediate with SHA-1 (ecdsa-with-SHA1).
+key client-sha1
+template client-sha1 "Demo Client (SHA-1 signature)" "$GOOD_FROM" "$GOOD_UNTIL" \
+    tls_www_client signing_key
+certtool --generate-certificate --load-privkey client-sha1.key --hash SHA1 \
+    --load-ca-certificate intermediate-ca.pem --load-ca-privkey intermediate-ca.key \
+    --template "$TMP/client-sha1.tmpl" --no-text --outfile client-sha1.pem 2>/dev/null
+chain client-sha1
+
+# An Ed25519 key: a key type many servers do not accept.
+certtool --generate-privkey --key-type ed25519 \
+    --no-text --outfile client-ed25519.key 2>/dev/null
+template client-ed25519 "Demo Client (Ed25519)" "$GOOD_FROM" "$GOOD_UNTIL" \
+    tls_www_client signing_key
+sign client-ed25519 intermediate-ca
+chain client-ed25519
+
 chmod 644 ./*.pem ./*.key ./*.crl client.p12
 echo "gen.sh: demo PKI written to $OUT"

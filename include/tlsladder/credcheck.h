@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "tlsladder/notes.h"
+
 /* More findings than this are never produced by one run (an array this long always suffices). */
 #define CREDCHECK_MAX_FINDINGS 16
 
@@ -33,7 +35,11 @@ enum credcheck_code {
 	CREDCHECK_UNREADABLE,        /* a certificate, key or PKCS#12 file cannot be read or parsed */
 	CREDCHECK_REVOKED,           /* a CRL (--crl) lists a certificate of the chain */
 	CREDCHECK_CRL_STALE,         /* a CRL is past its next update */
-	CREDCHECK_CRL_INVALID        /* a CRL does not verify under its issuer's key (it is not used) */
+	CREDCHECK_CRL_INVALID,       /* a CRL does not verify under its issuer's key (it is not used) */
+	CREDCHECK_WEAK_KEY,          /* a key of the chain is below OpenSSL's default security level 2:
+				      * RSA or DSA under 2048 bits, EC under 224 */
+	CREDCHECK_WEAK_SIGNATURE,    /* a certificate of the chain (not a trust anchor) is signed with SHA-1 or MD5 */
+	CREDCHECK_KEY_TYPE_RARE      /* a warning: the client key is Ed25519 or Ed448, which many servers do not accept */
 };
 
 struct credcheck_finding {
@@ -43,6 +49,10 @@ struct credcheck_finding {
 	char sentence[512];
 	char fix[256];              /* one plain sentence: what to do (sanitized) */
 	char missing_issuer[256];   /* CHAIN_INCOMPLETE: the DN of the intermediate to send (sanitized); else "" */
+	unsigned depth;             /* WEAK_KEY, WEAK_SIGNATURE: the certificate's place in the chain (0: the client's own) */
+	enum tl_key_kind key;       /* WEAK_KEY, KEY_TYPE_RARE: the kind of key */
+	unsigned key_bits;          /* WEAK_KEY: its size */
+	bool sha1;                  /* WEAK_SIGNATURE: SHA-1 (false: MD5) */
 };
 
 struct credcheck_input {
@@ -58,7 +68,8 @@ struct credcheck_input {
 /*
  * Runs every check; fills up to max findings, in this order: unreadable
  * files, PKCS#12 key count, key mismatch, dates, usage, chain, then the
- * CRLs (their signatures and dates, and the chain's revocation). Returns how
+ * CRLs (their signatures and dates, and the chain's revocation), key
+ * strength and signatures (weakest first), key type. Returns how
  * many were filled (0: nothing wrong found). The p12 file is used when
  * p12_file is set, else cert_file/key_file; a missing key_file skips the
  * key check. Checks that need a file that cannot be read are skipped.
@@ -68,7 +79,8 @@ size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding 
 /* Stable code names: "client-key-mismatch", "client-cert-expired", "client-cert-not-yet-valid",
  * "client-cert-wrong-usage", "client-cert-chain-incomplete", "client-p12-no-key",
  * "client-p12-several-keys", "client-cert-unreadable", "client-cert-revoked", "crl-stale",
- * "crl-invalid" ("unknown" for other values). */
+ * "crl-invalid", "client-cert-weak-key", "client-cert-weak-signature", "client-key-type-warning"
+ * ("unknown" for other values). */
 const char *credcheck_code_name(enum credcheck_code c);
 
 struct timeline;

@@ -45,7 +45,10 @@
 	X(HTTP_REFUSED, "http-refused") \
 	X(POST_HANDSHAKE_AUTH_NOT_OFFERED, "post-handshake-auth-not-offered") \
 	X(CLIENT_CERT_MISSING_AFTER_HANDSHAKE, "client-cert-missing-after-handshake") \
-	X(POST_HANDSHAKE_AUTH_UNANSWERED, "post-handshake-auth-unanswered")
+	X(POST_HANDSHAKE_AUTH_UNANSWERED, "post-handshake-auth-unanswered") \
+	X(CLIENT_CERT_WEAK_KEY, "client-cert-weak-key") \
+	X(CLIENT_CERT_WEAK_SIGNATURE, "client-cert-weak-signature") \
+	X(CLIENT_CERT_KEY_NOT_ACCEPTED, "client-cert-key-not-accepted")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

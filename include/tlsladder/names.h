@@ -15,6 +15,8 @@
 
 #include <stdbool.h>
 
+#include "tlsladder/notes.h"
+
 /* Handshake message type (RFC 8446 / RFC 5246 numbering), in the CamelCase
  * used by RFC prose: 1 "ClientHello", 2 "ServerHello", 11 "Certificate",
  * 20 "Finished", 254 "MessageHash", ... */
@@ -65,6 +67,10 @@ const char *names_group(unsigned id);
  * signature 1..3) get a "<sig>_<hash>" name such as 0x0402 "dsa_sha256" or
  * 0x0101 "rsa_md5".  GREASE values give "GREASE". */
 const char *names_sigscheme(unsigned id);
+/* True when a key of this kind can sign with the scheme: in TLS 1.3 an ECDSA scheme names the
+ * key's curve and RSA signs with PSS only; in TLS 1.2 any ECDSA hash fits any curve, and
+ * rsa_pkcs1_* fits RSA. Unknown keys fit every scheme (nothing is claimed about them). */
+bool names_sigscheme_fits_key(unsigned scheme, enum tl_key_kind key, bool tls13);
 
 /* Extension type, IANA name: 0 "server_name", 10 "supported_groups",
  * 43 "supported_versions", 51 "key_share", 0xff01 "renegotiation_info",

@@ -7,6 +7,7 @@
 #ifndef TLSLADDER_NOTES_H
 #define TLSLADDER_NOTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +31,10 @@ enum tl_note_code {
 	TL_NOTE_CERT_CHOSEN,          /* serve, several certificates: which one (count, from 1) and why (pick); the
 				       * sentence is tls/'s, naming the SNI and the certificate (arg) */
 	TL_NOTE_ALPN_NONE,            /* serve --alpn: no protocol agreed (the sentence, tls/'s, says what was offered) */
-	TL_NOTE_PHA_NOT_OFFERED       /* serve --request-client-cert-later: the client did not offer post_handshake_auth */
+	TL_NOTE_PHA_NOT_OFFERED,      /* serve --request-client-cert-later: the client did not offer post_handshake_auth */
+	TL_NOTE_CERT_KEY_NOT_ACCEPTED /* the client's key fits none of the signature schemes the server's
+				       * CertificateRequest lists: key says which key, withheld whether the
+				       * certificate was left out (TLS 1.3) or sent anyway (TLS 1.2) */
 };
 
 /* Why serve chose the certificate it sent (TL_NOTE_CERT_CHOSEN). */
@@ -38,6 +42,20 @@ enum tl_cert_pick {
 	TL_PICK_NO_SNI = 0,           /* the client sent no server name: the first certificate */
 	TL_PICK_MATCHED,              /* the server name matched this certificate's names */
 	TL_PICK_NO_MATCH              /* no certificate has the name: the first one */
+};
+
+/* The kind of a certificate's public key, as the signature schemes tell them apart. */
+enum tl_key_kind {
+	TL_KEY_UNKNOWN = 0,
+	TL_KEY_RSA,                   /* rsaEncryption: rsa_pkcs1_* (TLS 1.2), rsa_pss_rsae_* */
+	TL_KEY_RSA_PSS,               /* id-RSASSA-PSS: rsa_pss_pss_* */
+	TL_KEY_DSA,
+	TL_KEY_EC_P256,               /* ECDSA on secp256r1 */
+	TL_KEY_EC_P384,
+	TL_KEY_EC_P521,
+	TL_KEY_EC_OTHER,              /* ECDSA on another curve */
+	TL_KEY_ED25519,
+	TL_KEY_ED448
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -72,16 +90,21 @@ struct tl_note {
 	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
 	enum tl_cert_pick pick;       /* TL_NOTE_CERT_CHOSEN: why that certificate */
+	enum tl_key_kind key_kind;    /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the client's key */
+	bool withheld;                /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the certificate was not sent */
 };
 
 /*
  * The sentence of a typed note, into buf: arg is the one thing it quotes
  * (the issuer for certificate notes, the status line for TL_NOTE_HTTP_ANSWER,
  * "server"/"client" for TL_NOTE_WAITING, the error in words for
- * TL_NOTE_DATA_READ ending in TL_READ_ERROR; for TL_NOTE_FAILURE the sentence of
+ * TL_NOTE_DATA_READ ending in TL_READ_ERROR; the schemes the server listed for
+ * TL_NOTE_CERT_KEY_NOT_ACCEPTED; for TL_NOTE_FAILURE the sentence of
  * the classification, which tls/ renders from the same facts), or NULL.
  * Returns buf.
  */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len);
+/* A key kind in words: "RSA", "ECDSA P-256", "Ed25519" (static; "unknown" for TL_KEY_UNKNOWN). */
+const char *notes_key_kind(enum tl_key_kind k);
 
 #endif

@@ -56,6 +56,9 @@ struct peek_span {
 /* The CA names (DER Names) a CertificateRequest lists: TLS 1.2 certificate_authorities
  * field, TLS 1.3 extension 47. Returns how many were stored (up to max); -1 when malformed. */
 int peek_cr_ca_names(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max);
+/* The signature schemes (wire codes) a CertificateRequest accepts: TLS 1.2 supported_signature_algorithms,
+ * TLS 1.3 extension signature_algorithms. Returns how many were stored (up to max); -1 when malformed. */
+int peek_cr_sigschemes(const uint8_t *p, size_t n, bool tls13, unsigned *out, int max);
 /* The certificates (DER) of a Certificate message, leaf first. Returns how many (up to max); -1 malformed. */
 int peek_certificates(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max);
 /* The issuer and subject Names (DER, tag included) of a certificate; false when malformed. */

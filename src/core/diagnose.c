@@ -32,7 +32,18 @@ static const char *const code_names[DIAG_COUNT] = {
 
 /* Pre-flight finding codes as recorded (credcheck code + 1), see credcheck.h. */
 enum { PF_KEY_MISMATCH = 1, PF_EXPIRED, PF_NOT_YET_VALID, PF_WRONG_USAGE, PF_CHAIN_INCOMPLETE, PF_P12_NO_KEY,
-       PF_P12_SEVERAL, PF_UNREADABLE, PF_REVOKED, PF_CRL_STALE, PF_CRL_INVALID, PF_LAST = PF_CRL_INVALID };
+       PF_P12_SEVERAL, PF_UNREADABLE, PF_REVOKED, PF_CRL_STALE, PF_CRL_INVALID, PF_WEAK_KEY, PF_WEAK_SIGNATURE,
+       PF_KEY_TYPE_RARE, PF_LAST = PF_KEY_TYPE_RARE };
+
+/* The diagnosis each pre-flight finding gives when it is not the primary cause (DIAG_OK: none, a warning). */
+static const enum diag_code preflight_codes[PF_LAST + 1] = {
+	[PF_KEY_MISMATCH] = DIAG_CLIENT_KEY_MISMATCH, [PF_EXPIRED] = DIAG_CLIENT_CERT_EXPIRED,
+	[PF_NOT_YET_VALID] = DIAG_CLIENT_CERT_NOT_YET_VALID, [PF_WRONG_USAGE] = DIAG_CLIENT_CERT_WRONG_USAGE,
+	[PF_CHAIN_INCOMPLETE] = DIAG_CLIENT_CERT_CHAIN_INCOMPLETE, [PF_P12_NO_KEY] = DIAG_LOCAL_FILES,
+	[PF_P12_SEVERAL] = DIAG_LOCAL_FILES, [PF_UNREADABLE] = DIAG_LOCAL_FILES, [PF_REVOKED] = DIAG_CLIENT_CERT_REVOKED,
+	[PF_CRL_STALE] = DIAG_CRL_UNUSABLE, [PF_CRL_INVALID] = DIAG_CRL_UNUSABLE, [PF_WEAK_KEY] = DIAG_CLIENT_CERT_WEAK_KEY,
+	[PF_WEAK_SIGNATURE] = DIAG_CLIENT_CERT_WEAK_SIGNATURE, [PF_KEY_TYPE_RARE] = DIAG_OK,
+};
 
 /* The name of a code. */
 const char *diag_code_name(enum diag_code c)
@@ -101,6 +112,8 @@ struct facts {
 	char error_text[400];              /* ... and its text */
 	struct tl_result self, peer;
 	long preflight[PF_LAST + 1];       /* event of each pre-flight finding, -1 none */
+	long key_na_ev;                    /* the client's key fits none of the server's schemes (TL_NOTE_CERT_KEY_NOT_ACCEPTED) */
+	struct tl_note key_na;
 	long http_ev;                      /* the note with the server's HTTP answer (--http) */
 	int http_status;
 	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
@@ -175,12 +188,29 @@ static void dn_text(const struct peek_span *dn, char *buf, size_t n)
 	free(s);
 }
 
+/* The facts of note event i. */
+static void gather_note(struct facts *f, size_t i, const struct tl_note *note)
+{
+	if (note->code == TL_NOTE_CERT_WITHHELD)
+		f->withheld_ev = (long)i;
+	if (note->code == TL_NOTE_PHA_NOT_OFFERED && f->pha_none_ev < 0)
+		f->pha_none_ev = (long)i;
+	if (note->code == TL_NOTE_CERT_KEY_NOT_ACCEPTED && f->key_na_ev < 0) {
+		f->key_na_ev = (long)i;
+		f->key_na = *note;
+	}
+	if (note->code == TL_NOTE_HTTP_ANSWER && note->status > 0) {
+		f->http_ev = (long)i;
+		f->http_status = note->status;
+	}
+}
+
 /* Gathers the facts of one connection. */
 static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, struct facts *f)
 {
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
-	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = -1;
+	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = f->key_na_ev = -1;
 	f->ch_ev = f->late_cr_ev = f->pha_none_ev = -1;
 	for (int i = 0; i <= PF_LAST; i++)
 		f->preflight[i] = -1;
@@ -233,14 +263,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			}
 			break;
 		case TL_EV_NOTE:
-			if (ev.note.code == TL_NOTE_CERT_WITHHELD)
-				f->withheld_ev = (long)i;
-			if (ev.note.code == TL_NOTE_PHA_NOT_OFFERED && f->pha_none_ev < 0)
-				f->pha_none_ev = (long)i;
-			if (ev.note.code == TL_NOTE_HTTP_ANSWER && ev.note.status > 0) {
-				f->http_ev = (long)i;
-				f->http_status = ev.note.status;
-			}
+			gather_note(f, i, &ev.note);
 			break;
 		case TL_EV_ERROR:
 			if (ev.note.code == TL_NOTE_FAILURE) {
@@ -475,11 +498,160 @@ static void refusal_coda(const struct facts *f, bool lost_alert, bool http_refus
 	}
 }
 
+/* The schemes the CertificateRequest lists into v (up to max); how many (0 when it cannot be read). */
+static int cr_schemes(const struct timeline *tl, const struct facts *f, unsigned *v, int max)
+{
+	struct tl_event e;
+	int k = -1;
+
+	if (f->cr_ev >= 0 && timeline_get(tl, (size_t)f->cr_ev, &e))
+		k = peek_cr_sigschemes(e.body, e.body_len, f->tls13, v, max);
+	return k < 0 ? 0 : k;
+}
+
+/* The schemes as "a, b" into buf ("none" when there are none). */
+static void schemes_text(const unsigned *v, int k, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < k && used + 1 < n; i++) {
+		const char *name = names_sigscheme(v[i]);
+		int w = name ? snprintf(buf + used, n - used, "%s%s", i ? ", " : "", name)
+			     : snprintf(buf + used, n - used, "%s0x%04x", i ? ", " : "", v[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (used >= n)
+		buf[n - 1] = '\0';
+	if (!buf[0])
+		snprintf(buf, n, "none");
+}
+
+/* "a" or "an" before a key kind's name. */
+static const char *key_article(enum tl_key_kind k)
+{
+	return k == TL_KEY_DSA || k == TL_KEY_UNKNOWN ? "a" : "an";
+}
+
+/* The common key kinds that fit one of the schemes, as "ECDSA P-256 or RSA" into buf ("" when none). */
+static void fitting_keys(const unsigned *v, int k, bool tls13, char *buf, size_t n)
+{
+	static const enum tl_key_kind common[] = { TL_KEY_EC_P256, TL_KEY_RSA, TL_KEY_EC_P384, TL_KEY_ED25519 };
+	unsigned found = 0;
+
+	buf[0] = '\0';
+	for (size_t c = 0; c < sizeof common / sizeof common[0] && found < 2; c++) {
+		bool fits = false;
+		for (int i = 0; i < k && !fits; i++)
+			fits = names_sigscheme_fits_key(v[i], common[c], tls13);
+		if (fits) {
+			size_t used = strlen(buf);
+			snprintf(buf + used, n - used, "%s%s%s", found ? " or " : key_article(common[c]), found ? "" : " ",
+				 notes_key_kind(common[c]));
+			found++;
+		}
+	}
+}
+
+/* The client's key fits none of the signature schemes the server accepts. */
+static void key_not_accepted(const struct timeline *tl, const struct facts *f, struct diag_finding *d)
+{
+	enum tl_key_kind kind = f->key_na.key_kind;
+	const char *key = notes_key_kind(kind), *a = key_article(kind);
+	unsigned v[64];
+	int k = cr_schemes(tl, f, v, 64);
+	char schemes[700], fits[80];
+
+	schemes_text(v, k, schemes, sizeof schemes);
+	fitting_keys(v, k, f->tls13, fits, sizeof fits);
+	if (f->key_na.withheld)
+		say(d, "The server does not accept the client's %s key: its CertificateRequest lists only %s, and %s %s key "
+		       "can sign with none of them, so the configured certificate was not sent (an empty Certificate, "
+		       "not a missing certificate).", key, schemes, a, key);
+	else
+		say(d, "The server does not accept the client's %s key: its CertificateRequest lists only %s, and %s %s key "
+		       "can sign with none of them; the certificate was sent anyway, and the server refused it.", key,
+		    schemes, a, key);
+	if (fits[0])
+		fix(d, "Use a client certificate whose key the server accepts (for %s: %s key), or have the server "
+		       "accept %s signatures.", schemes, fits, key);
+	else
+		fix(d, "Use a client certificate whose key fits one of the schemes the server lists (%s), or have the "
+		       "server accept %s signatures.", schemes, key);
+	cite(d, f->cr_ev);
+	cite(d, f->key_na_ev);
+	cite(d, f->client_cert_ev);
+}
+
+/*
+ * The local findings that can explain a server's refusal of the client
+ * certificate, in the order of certainty: the first one present is the
+ * primary diagnosis, and the server's alert (or HTTP status) its evidence.
+ * The first rows explain why the certificate was not sent or not signed
+ * for, so they come before "missing"; the rest follow it. A pre-flight
+ * finding is a row with its pf code; the key that fits no scheme the
+ * server lists is the note the certificate callback recorded.
+ */
+enum cause_source { FROM_PREFLIGHT, FROM_KEY_NOTE };
+static const struct local_cause {
+	enum diag_code code;
+	enum cause_source source;
+	int pf;
+	bool before_missing;
+} local_causes[] = {
+	{ DIAG_CLIENT_KEY_MISMATCH, FROM_PREFLIGHT, PF_KEY_MISMATCH, true },
+	{ DIAG_CLIENT_CERT_KEY_NOT_ACCEPTED, FROM_KEY_NOTE, 0, true },
+	{ DIAG_CLIENT_CERT_EXPIRED, FROM_PREFLIGHT, PF_EXPIRED, false },
+	{ DIAG_CLIENT_CERT_NOT_YET_VALID, FROM_PREFLIGHT, PF_NOT_YET_VALID, false },
+	{ DIAG_CLIENT_CERT_WRONG_USAGE, FROM_PREFLIGHT, PF_WRONG_USAGE, false },
+	{ DIAG_CLIENT_CERT_WEAK_KEY, FROM_PREFLIGHT, PF_WEAK_KEY, false },
+	{ DIAG_CLIENT_CERT_WEAK_SIGNATURE, FROM_PREFLIGHT, PF_WEAK_SIGNATURE, false },
+};
+
+/* The event of a local cause in this connection, -1 when it is absent. */
+static long local_cause_event(const struct facts *f, const struct local_cause *c)
+{
+	return c->source == FROM_KEY_NOTE ? f->key_na_ev : f->preflight[c->pf];
+}
+
+/* The first local cause present among those before (or after) "missing"; NULL when none. */
+static const struct local_cause *primary_local_cause(const struct facts *f, bool before_missing)
+{
+	for (size_t i = 0; i < sizeof local_causes / sizeof local_causes[0]; i++)
+		if (local_causes[i].before_missing == before_missing && local_cause_event(f, &local_causes[i]) >= 0)
+			return &local_causes[i];
+	return NULL;
+}
+
+/* Writes a local cause as the finding d: its own sentence, and the server's refusal as evidence. */
+static void local_cause_text(const struct timeline *tl, const struct facts *f, const struct local_cause *c,
+			     struct diag_finding *d)
+{
+	const char *name = names_alert(f->alert_desc);
+	char more[200];
+
+	if (c->source == FROM_KEY_NOTE) {
+		key_not_accepted(tl, f, d);
+		return;
+	}
+	preflight_text(tl, local_cause_event(f, c), d);
+	if ((c->code == DIAG_CLIENT_CERT_WEAK_KEY || c->code == DIAG_CLIENT_CERT_WEAK_SIGNATURE) && f->alert_ev >= 0) {
+		snprintf(more, sizeof more, " The server refused it with alert %s (%u).", name ? name : "unknown",
+			 f->alert_desc);
+		say_more(d, more);
+	}
+	if (c->code == DIAG_CLIENT_CERT_WEAK_KEY || c->code == DIAG_CLIENT_CERT_WEAK_SIGNATURE)
+		cite(d, f->client_cert_ev);
+}
+
 /* The client-certificate causes, when the server refused the client. */
 static bool diagnose_client_cert(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				 size_t *n)
 {
 	struct diag_finding *d;
+	const struct local_cause *cause;
 	bool said_unreadable = false;
 	/* an HTTP 400/401/403/495/496 after a certificate request: nginx and others refuse at this level */
 	bool http_refused = f->http_ev >= 0 && (f->http_status == 400 || f->http_status == 401 || f->http_status == 403 ||
@@ -492,23 +664,19 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 
 	if (f->cr_ev < 0 || !(refused || lost_alert))
 		return false;
-	/* local certainties first */
-	if (f->preflight[PF_KEY_MISMATCH] >= 0) {
-		d = finding(out, max, n, DIAG_CLIENT_KEY_MISMATCH);
-		preflight_text(tl, f->preflight[PF_KEY_MISMATCH], d);
+	/* local certainties first: what explains an unsent or unsigned certificate, then what explains a refused one */
+	if ((cause = primary_local_cause(f, true)) != NULL) {
+		d = finding(out, max, n, cause->code);
+		if (d)
+			local_cause_text(tl, f, cause, d);
 	} else if (!cert_sent(f)) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_MISSING);
 		if (d)
 			cert_missing(f, d);
-	} else if (f->preflight[PF_EXPIRED] >= 0) {
-		d = finding(out, max, n, DIAG_CLIENT_CERT_EXPIRED);
-		preflight_text(tl, f->preflight[PF_EXPIRED], d);
-	} else if (f->preflight[PF_NOT_YET_VALID] >= 0) {
-		d = finding(out, max, n, DIAG_CLIENT_CERT_NOT_YET_VALID);
-		preflight_text(tl, f->preflight[PF_NOT_YET_VALID], d);
-	} else if (f->preflight[PF_WRONG_USAGE] >= 0) {
-		d = finding(out, max, n, DIAG_CLIENT_CERT_WRONG_USAGE);
-		preflight_text(tl, f->preflight[PF_WRONG_USAGE], d);
+	} else if ((cause = primary_local_cause(f, false)) != NULL) {
+		d = finding(out, max, n, cause->code);
+		if (d)
+			local_cause_text(tl, f, cause, d);
 	} else if (f->preflight[PF_CHAIN_INCOMPLETE] >= 0 && (f->ncas == 0 || !chain_meets_cas(f))) {
 		d = finding(out, max, n, DIAG_CLIENT_CERT_CHAIN_INCOMPLETE);
 		preflight_text(tl, f->preflight[PF_CHAIN_INCOMPLETE], d);
@@ -1048,18 +1216,13 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	/* every other pre-flight finding follows the primary cause */
 	for (int k = 1; k <= PF_LAST && n < max; k++) {
 		bool used = false;
-		if (f.preflight[k] < 0)
+		if (f.preflight[k] < 0 || preflight_codes[k] == DIAG_OK)
 			continue;
 		for (size_t i = 0; i < n; i++)
 			for (unsigned e = 0; e < out[i].nevidence; e++)
 				used = used || out[i].evidence[e] == (size_t)f.preflight[k];
 		if (!used) {
-			static const enum diag_code map[] = { DIAG_OK, DIAG_CLIENT_KEY_MISMATCH, DIAG_CLIENT_CERT_EXPIRED,
-							      DIAG_CLIENT_CERT_NOT_YET_VALID, DIAG_CLIENT_CERT_WRONG_USAGE,
-							      DIAG_CLIENT_CERT_CHAIN_INCOMPLETE, DIAG_LOCAL_FILES,
-							      DIAG_LOCAL_FILES, DIAG_LOCAL_FILES, DIAG_CLIENT_CERT_REVOKED,
-							      DIAG_CRL_UNUSABLE, DIAG_CRL_UNUSABLE };
-			struct diag_finding *d = finding(out, max, &n, map[k]);
+			struct diag_finding *d = finding(out, max, &n, preflight_codes[k]);
 			preflight_text(tl, f.preflight[k], d);
 		}
 	}

@@ -229,16 +229,43 @@ static void late_answer(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, ".");
 }
 
+/* The note that the client's key fits none of the server's signature schemes, in this connection before
+ * event i; false when there is none. */
+static bool key_not_accepted_note(const struct explain_ctx *c, struct tl_note *out)
+{
+	size_t first, end;
+
+	if (!timeline_conn_range(c->tl, c->ev.conn, &first, &end))
+		return false;
+	for (size_t k = first; k < end && k < c->i; k++) {
+		struct tl_event e;
+		if (timeline_get(c->tl, k, &e) && e.conn == c->ev.conn && e.kind == TL_EV_NOTE &&
+		    e.note.code == TL_NOTE_CERT_KEY_NOT_ACCEPTED) {
+			*out = e.note;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Certificate from the client. */
 static void client_cert(struct strbuf *o, const struct explain_ctx *c, bool ok, unsigned count)
 {
 	bool tls13 = c->version == WIRE_TLS13;
 	bool late = after_client_finished(c);
+	struct tl_note key;
 
 	if (ok && count == 0) {
-		strbuf_printf(o, "The client sent an empty Certificate message: no certificate sent. It had no "
-			      "certificate, or none from an authority the server named, but it must still answer "
-			      "the CertificateRequest.");
+		if (key_not_accepted_note(c, &key))
+			strbuf_printf(o, "The client sent an empty Certificate message although it has a certificate: "
+				      "its %s key can sign with none of the signature schemes the server's "
+				      "CertificateRequest accepts, so it could not make the CertificateVerify that "
+				      "must follow a certificate, and left the certificate out.",
+				      notes_key_kind(key.key_kind));
+		else
+			strbuf_printf(o, "The client sent an empty Certificate message: no certificate sent. It had no "
+				      "certificate, or none from an authority the server named, but it must still "
+				      "answer the CertificateRequest.");
 		strbuf_printf(o, " Now the server decides: if it requires a client certificate it ends the "
 			      "handshake with an alert (%s), and if it only asked for one the client goes on "
 			      "anonymously.",

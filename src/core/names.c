@@ -796,6 +796,27 @@ const char *names_sigscheme(unsigned id)
     return lookup(sigschemes, COUNT_OF(sigschemes), id);
 }
 
+/* True when a key of this kind can sign with the scheme (see names.h). */
+bool names_sigscheme_fits_key(unsigned scheme, enum tl_key_kind key, bool tls13)
+{
+    unsigned hash = scheme >> 8, sig = scheme & 0xff;
+    bool legacy = hash >= 1 && hash <= 6 && sig >= 1 && sig <= 3;    /* TLS 1.2 hash/signature pairs */
+
+    switch (key) {
+    case TL_KEY_RSA:
+        return (scheme >= 0x0804 && scheme <= 0x0806) || (!tls13 && legacy && sig == 1);
+    case TL_KEY_RSA_PSS: return scheme >= 0x0809 && scheme <= 0x080b;
+    case TL_KEY_DSA: return !tls13 && legacy && sig == 2;
+    case TL_KEY_EC_P256: return tls13 ? scheme == 0x0403 : legacy && sig == 3;
+    case TL_KEY_EC_P384: return tls13 ? scheme == 0x0503 : legacy && sig == 3;
+    case TL_KEY_EC_P521: return tls13 ? scheme == 0x0603 : legacy && sig == 3;
+    case TL_KEY_EC_OTHER: return !tls13 && legacy && sig == 3;
+    case TL_KEY_ED25519: return scheme == 0x0807;
+    case TL_KEY_ED448: return scheme == 0x0808;
+    default: return true;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Extension types (TLS ExtensionType registry, plus a few widely seen
  * unregistered codepoints: NPN and ALPS). */

@@ -105,9 +105,32 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 		snprintf(buf, len, "the client did not offer post_handshake_auth: this server cannot ask for its "
 				   "certificate after the handshake");
 		break;
+	case TL_NOTE_CERT_KEY_NOT_ACCEPTED:
+		snprintf(buf, len, "the client's %s key can make none of the signature schemes the server's "
+				   "CertificateRequest accepts (%s)%s", notes_key_kind(n->key_kind), a,
+			 n->withheld ? ", so the client cannot sign its CertificateVerify and sends an empty Certificate"
+				     : "; sending the certificate anyway, so the server's verdict shows");
+		break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;
 	}
 	return buf;
+}
+
+/* A key kind in words. */
+const char *notes_key_kind(enum tl_key_kind k)
+{
+	switch (k) {
+	case TL_KEY_RSA: return "RSA";
+	case TL_KEY_RSA_PSS: return "RSA-PSS";
+	case TL_KEY_DSA: return "DSA";
+	case TL_KEY_EC_P256: return "ECDSA P-256";
+	case TL_KEY_EC_P384: return "ECDSA P-384";
+	case TL_KEY_EC_P521: return "ECDSA P-521";
+	case TL_KEY_EC_OTHER: return "ECDSA";
+	case TL_KEY_ED25519: return "Ed25519";
+	case TL_KEY_ED448: return "Ed448";
+	default: return "unknown";
+	}
 }

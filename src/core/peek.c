@@ -199,6 +199,31 @@ int peek_cr_ca_names(const uint8_t *p, size_t n, bool tls13, struct peek_span *o
 	return count < max ? count : max;
 }
 
+/* The signature schemes a CertificateRequest accepts. */
+int peek_cr_sigschemes(const uint8_t *p, size_t n, bool tls13, unsigned *out, int max)
+{
+	struct tree_node *t = decoded(WIRE_HS_CERTIFICATE_REQUEST, p, n, tls13 ? WIRE_TLS13 : WIRE_TLS12);
+	const struct tree_node *list = tree_find(t, tls13 ? "extensions/signature_algorithms" : "signature algorithms");
+	int count = 0;
+
+	if (malformed(t)) {
+		tree_free(t);
+		return -1;
+	}
+	for (const struct tree_node *c = list ? list->first : NULL; c; c = c->next) {
+		struct peek_span s;
+		if (!node_span(c, p, n, &s) || s.n != 2) {
+			count = -1;
+			break;
+		}
+		if (count < max)
+			out[count] = (unsigned)s.p[0] << 8 | s.p[1];
+		count++;
+	}
+	tree_free(t);
+	return count < max ? count : max;
+}
+
 /* The certificates of a Certificate message. */
 int peek_certificates(const uint8_t *p, size_t n, bool tls13, struct peek_span *out, int max)
 {

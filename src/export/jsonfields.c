@@ -29,8 +29,10 @@ NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "writ
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
       "app_data", "data_read", "waiting", "failure", "not_stored", "data_sent", "key_update_tls12",
-      "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered");
+      "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered", "cert_key_not_accepted");
 NAMES(pick_names, "no_sni", "matched", "no_match");
+NAMES(key_kind_names, "unknown", "rsa", "rsa_pss", "dsa", "ec_p256", "ec_p384", "ec_p521", "ec_other", "ed25519",
+      "ed448");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
 NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
@@ -62,8 +64,9 @@ LAST(kind_names, TL_EV_DIAGNOSIS);
 LAST(keys_names, TL_KEYS_TLS12);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_PHA_NOT_OFFERED);
+LAST(note_names, TL_NOTE_CERT_KEY_NOT_ACCEPTED);
 LAST(pick_names, TL_PICK_NO_MATCH);
+LAST(key_kind_names, TL_KEY_ED448);
 LAST(read_end_names, TL_READ_ERROR);
 LAST(fail_names, TL_FAIL_OTHER);
 LAST(sniff_names, SNIFF_UNKNOWN);
@@ -106,6 +109,8 @@ static const struct jf_field note_rows[] = {
 	ROW(S, bytes, JF_I64, NULL),
 	ROW(S, end, JF_ENUM, &read_end_names),
 	ROW(S, pick, JF_ENUM, &pick_names),
+	ROW(S, key_kind, JF_ENUM, &key_kind_names),
+	ROW(S, withheld, JF_BOOL, NULL),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);

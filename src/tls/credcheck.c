@@ -23,6 +23,7 @@
 #include "creds.h"
 #include "crl.h"
 #include "tls_internal.h"
+#include "x509_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -628,6 +629,111 @@ static void check_revocation(const struct creds *c, const struct credcheck_input
 		s->n += crl_check_chain(&ci, s->out + s->n, s->max - s->n);
 }
 
+/* What OpenSSL's default security level 2 asks for, in words (one sentence tail). */
+#define LEVEL2 "OpenSSL's default security level 2, used by Debian, Ubuntu and RHEL,"
+
+/* The smallest key OpenSSL's security level 2 accepts for a kind (0: no limit known here). */
+static unsigned level2_bits(enum tl_key_kind k)
+{
+	switch (k) {
+	case TL_KEY_RSA:
+	case TL_KEY_RSA_PSS:
+	case TL_KEY_DSA: return 2048;
+	case TL_KEY_EC_P256:
+	case TL_KEY_EC_P384:
+	case TL_KEY_EC_P521:
+	case TL_KEY_EC_OTHER: return 224;
+	default: return 0;
+	}
+}
+
+/* Key strength: a key of the chain under what security level 2 accepts. */
+static void check_key_strength(gnutls_x509_crt_t crt, unsigned depth, const char *where, struct sink *s)
+{
+	unsigned bits = 0;
+	enum tl_key_kind k = x509facts_key_kind(crt, &bits);
+	unsigned need = level2_bits(k);
+	bool ec = need == 224;
+	char name[PIECE];
+	struct credcheck_finding *f;
+
+	if (!need || bits == 0 || bits >= need)
+		return;
+	crt_label(crt, name, sizeof name);
+	f = report(s, CREDCHECK_WEAK_KEY,
+		   "Make a new key (ECDSA P-256, or RSA of 2048 bits or more) and have the CA issue the certificate again "
+		   "for it.",
+		   "The %s '%s'%s has a %u-bit %s key. " LEVEL2 " refuses %s, so servers there reject it ('%s key too "
+		   "weak' in their log).", depth ? "intermediate certificate" : "client certificate", name, where, bits,
+		   notes_key_kind(k), ec ? "EC keys under 224 bits" : "RSA and DSA keys under 2048 bits",
+		   depth ? "CA certificate" : "EE certificate");
+	if (f) {
+		f->depth = depth;
+		f->key = k;
+		f->key_bits = bits;
+	}
+}
+
+/* Signature: a certificate (not a trust anchor) signed with SHA-1 or MD5. */
+static void check_signature(gnutls_x509_crt_t crt, unsigned depth, const char *where, struct sink *s)
+{
+	int sign = gnutls_x509_crt_get_signature_algorithm(crt);
+	gnutls_digest_algorithm_t dig = sign > 0 ? gnutls_sign_get_hash_algorithm((gnutls_sign_algorithm_t)sign)
+						 : GNUTLS_DIG_UNKNOWN;
+	const char *alg = sign > 0 ? gnutls_sign_get_name((gnutls_sign_algorithm_t)sign) : NULL;
+	char name[PIECE], issuer[PIECE];
+	gnutls_datum_t dn = { NULL, 0 };
+	struct credcheck_finding *f;
+
+	if (creds_self_issued(crt) || (dig != GNUTLS_DIG_SHA1 && dig != GNUTLS_DIG_MD5))
+		return;
+	crt_label(crt, name, sizeof name);
+	if (gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) >= 0 && dn.size > 0)
+		safe_piece(issuer, sizeof issuer, dn.data, dn.size);
+	else
+		snprintf(issuer, sizeof issuer, "(empty)");
+	gnutls_free(dn.data);
+	f = report(s, CREDCHECK_WEAK_SIGNATURE, "Have the CA issue the certificate again with a SHA-256 signature.",
+		   "The %s '%s'%s is signed with %s (%s) by '%s'. " LEVEL2 " refuses SHA-1 and MD5 signatures on every "
+		   "certificate but the trust anchor, so servers there reject it ('CA signature digest algorithm too "
+		   "weak' in their log).", depth ? "intermediate certificate" : "client certificate", name, where,
+		   dig == GNUTLS_DIG_SHA1 ? "SHA-1" : "MD5", alg ? alg : "?", issuer);
+	if (f) {
+		f->depth = depth;
+		f->sha1 = dig == GNUTLS_DIG_SHA1;
+	}
+}
+
+/* Strength: every key and signature of the chain the client sends (the trust anchor's signature aside). */
+static void check_strength(const struct creds *c, struct sink *s)
+{
+	const char *where = c->p12 ? " in the PKCS#12 file" : " in the certificate file";
+
+	for (size_t i = 0; i < c->nchain; i++)
+		check_key_strength(c->certs[c->chain[i]], (unsigned)i, i ? where : "", s);
+	for (size_t i = 0; i < c->nchain; i++)
+		check_signature(c->certs[c->chain[i]], (unsigned)i, i ? where : "", s);
+}
+
+/* Key type: Ed25519 and Ed448 client keys, which many servers do not accept (a warning). */
+static void check_key_type(const struct creds *c, struct sink *s)
+{
+	gnutls_x509_crt_t leaf = c->certs[c->chain[0]];
+	unsigned bits = 0;
+	enum tl_key_kind k = x509facts_key_kind(leaf, &bits);
+	char name[PIECE];
+	struct credcheck_finding *f;
+
+	if (k != TL_KEY_ED25519 && k != TL_KEY_ED448)
+		return;
+	crt_label(leaf, name, sizeof name);
+	f = report(s, CREDCHECK_KEY_TYPE_RARE, "Where a server refuses it, use an ECDSA P-256 or RSA key instead.",
+		   "Warning: the client certificate '%s' has an %s key. Many servers do not accept Ed25519 or Ed448 client "
+		   "keys: their CertificateRequest lists only RSA and ECDSA signature schemes.", name, notes_key_kind(k));
+	if (f)
+		f->key = k;
+}
+
 /* Runs every check. */
 size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding *out, size_t max)
 {
@@ -648,6 +754,8 @@ size_t credcheck_run(const struct credcheck_input *in, struct credcheck_finding 
 	check_usage(&c, &s);
 	check_chain(&c, in, &s);
 	check_revocation(&c, in, &s);
+	check_strength(&c, &s);
+	check_key_type(&c, &s);
 	creds_free(&c);
 	return s.n;
 }
@@ -667,6 +775,9 @@ const char *credcheck_code_name(enum credcheck_code c)
 	case CREDCHECK_REVOKED: return "client-cert-revoked";
 	case CREDCHECK_CRL_STALE: return "crl-stale";
 	case CREDCHECK_CRL_INVALID: return "crl-invalid";
+	case CREDCHECK_WEAK_KEY: return "client-cert-weak-key";
+	case CREDCHECK_WEAK_SIGNATURE: return "client-cert-weak-signature";
+	case CREDCHECK_KEY_TYPE_RARE: return "client-key-type-warning";
 	}
 	return "unknown";
 }

@@ -110,6 +110,26 @@ static const struct demo_scenario scenarios[] = {
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
 	  .client_cert = "client-revoked-chain.pem", .client_key = "client-revoked.key", .client_auth = TL_AUTH_REQUIRE,
 	  .connections = 1, .failure = true, .expect = "client-cert-revoked", .crl = "intermediate-ca.crl" },
+	{ .name = "mtls-weak-key", .summary = "the client certificate has a 1024-bit RSA key; the server verifies with GnuTLS's "
+	  "medium profile, as strict as OpenSSL's security level 2, and refuses it",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL:%PROFILE_MEDIUM",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-weak-key-chain.pem", .client_key = "client-weak-key.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-weak-key" },
+	{ .name = "mtls-sha1-signature", .summary = "the client certificate is signed with SHA-1; the server (GnuTLS, like OpenSSL "
+	  "at security level 2) refuses it",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-sha1-chain.pem", .client_key = "client-sha1.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-weak-signature" },
+	{ .name = "mtls-key-not-accepted", .summary = "an Ed25519 client key; the server's CertificateRequest accepts only "
+	  "rsa_pss_rsae_sha256 and ecdsa_secp256r1_sha256 (TLS 1.3)",
+	  .client_priority = TLS13_X25519,
+	  /* ECDSA-SHA256 is the TLS 1.2 name of the same wire code (0x0403): the list stays two schemes */
+	  .server_priority = "NORMAL:-SIGN-ALL:+SIGN-RSA-PSS-RSAE-SHA256:+SIGN-ECDSA-SECP256R1-SHA256:+SIGN-ECDSA-SHA256",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-ed25519-chain.pem", .client_key = "client-ed25519.key", .client_auth = TL_AUTH_REQUIRE,
+	  .connections = 1, .failure = true, .expect = "client-cert-key-not-accepted" },
 };
 
 /* Number of scenarios. */

@@ -20,6 +20,7 @@
 #include <gnutls/x509.h>
 
 #include "tls_internal.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/x509view.h"
 
 /* ---- x509facts.c: the fields of one certificate ---- */
@@ -55,6 +56,8 @@ enum x509facts_when x509facts_dates(gnutls_x509_crt_t crt, time_t now, long *day
 /* The validity in words ("valid for N more days", "expired N days ago", ...). */
 enum x509facts_when x509facts_validity_words(gnutls_x509_crt_t crt, time_t now, char *buf, size_t n,
 					      time_t *nb, time_t *na);
+/* The kind of the certificate's public key (as signature schemes tell them apart); *bits: its size. */
+enum tl_key_kind x509facts_key_kind(gnutls_x509_crt_t crt, unsigned *bits);
 /* Reads the extended key usage extension. */
 void x509facts_eku_read(gnutls_x509_crt_t crt, struct x509facts_eku *e);
 /* The IP address of a SAN in text ("127.0.0.1", "::1"), or hex if not 4/16 bytes. */

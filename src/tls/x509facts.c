@@ -361,3 +361,28 @@ int x509facts_from_der(const uint8_t *der, size_t n, gnutls_x509_crt_t *out)
 	}
 	return rc;
 }
+
+/* The kind of the certificate's public key, and its size in bits. */
+enum tl_key_kind x509facts_key_kind(gnutls_x509_crt_t crt, unsigned *bits)
+{
+	unsigned b = 0;
+	int pk = gnutls_x509_crt_get_pk_algorithm(crt, &b);
+	gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+
+	*bits = b;
+	switch (pk) {
+	case GNUTLS_PK_RSA: return TL_KEY_RSA;
+	case GNUTLS_PK_RSA_PSS: return TL_KEY_RSA_PSS;
+	case GNUTLS_PK_DSA: return TL_KEY_DSA;
+	case GNUTLS_PK_ECDSA:
+		if (gnutls_x509_crt_get_pk_ecc_raw(crt, &curve, NULL, NULL) < 0)
+			return TL_KEY_EC_OTHER;
+		return curve == GNUTLS_ECC_CURVE_SECP256R1   ? TL_KEY_EC_P256
+		       : curve == GNUTLS_ECC_CURVE_SECP384R1 ? TL_KEY_EC_P384
+		       : curve == GNUTLS_ECC_CURVE_SECP521R1 ? TL_KEY_EC_P521
+							     : TL_KEY_EC_OTHER;
+	case GNUTLS_PK_EDDSA_ED25519: return TL_KEY_ED25519;
+	case GNUTLS_PK_EDDSA_ED448: return TL_KEY_ED448;
+	default: return TL_KEY_UNKNOWN;
+	}
+}

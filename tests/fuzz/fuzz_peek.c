@@ -43,6 +43,15 @@ static void certificates(const uint8_t *p, size_t n, bool tls13)
 	k = peek_cr_ca_names(p, n, tls13, names, MAX_SPANS);
 	for (int i = 0; i < k; i++)
 		inside(&names[i], p, n, "CA name");
+	{
+		unsigned schemes[MAX_SPANS];
+		int m = peek_cr_sigschemes(p, n, tls13, schemes, MAX_SPANS);
+		if (m > MAX_SPANS || m < -1)
+			abort();
+		for (int i = 0; i < m; i++)
+			if (schemes[i] > 0xffff)
+				abort();
+	}
 	if (peek_cert_names(p, n, &issuer, &subject)) {
 		inside(&issuer, p, n, "issuer");
 		inside(&subject, p, n, "subject");

@@ -102,6 +102,9 @@ declare -A want=(
 	[version-mismatch]=$'0 C 1'
 	[no-shared-cipher]=$'0 C 1'
 	[mtls-revoked]=$'0 C 1 11 15 20\n0 S 2 8 13 11 15 20'
+	[mtls-weak-key]=$'0 C 1 11 15 20\n0 S 2 8 13 11 15 20'
+	[mtls-sha1-signature]=$'0 C 1 11 15 20\n0 S 2 8 13 11 15 20'
+	[mtls-key-not-accepted]=$'0 C 1 11 20\n0 S 2 8 13 11 15 20'
 )
 scenarios=$("$bin" demo --list | awk '/^  [a-z]/ { print $1 }')
 for s in $scenarios; do

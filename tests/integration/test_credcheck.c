@@ -233,6 +233,22 @@ static const struct row rows[] = {
 	  .codes = { CREDCHECK_UNREADABLE, CREDCHECK_EXPIRED }, .ncodes = 2, .contains = "cannot be used: it holds no private key." },
 	{ .name = "encrypted key", .cert = "client-chain.pem", .key = "T:encrypted.key", .codes = { CREDCHECK_UNREADABLE },
 	  .ncodes = 1, .contains = "cannot be used: the key is encrypted, and an unencrypted key is needed." },
+	{ .name = "RSA 1024", .cert = "client-weak-key-chain.pem", .key = "client-weak-key.key", .ca_file = "root-ca.pem",
+	  .codes = { CREDCHECK_WEAK_KEY }, .ncodes = 1,
+	  .sentence = "The client certificate 'CN=Demo Client (RSA 1024)' has a 1024-bit RSA key. OpenSSL's default "
+		      "security level 2, used by Debian, Ubuntu and RHEL, refuses RSA and DSA keys under 2048 bits, so "
+		      "servers there reject it ('EE certificate key too weak' in their log)." },
+	{ .name = "SHA-1 signature", .cert = "client-sha1-chain.pem", .key = "client-sha1.key", .ca_file = "root-ca.pem",
+	  .codes = { CREDCHECK_WEAK_SIGNATURE }, .ncodes = 1,
+	  .sentence = "The client certificate 'CN=Demo Client (SHA-1 signature)' is signed with SHA-1 (ECDSA-SHA1) by "
+		      "'" INTERMEDIATE_DN "'. OpenSSL's default security level 2, used by Debian, Ubuntu and RHEL, "
+		      "refuses SHA-1 and MD5 signatures on every certificate but the trust anchor, so servers there "
+		      "reject it ('CA signature digest algorithm too weak' in their log)." },
+	{ .name = "Ed25519", .cert = "client-ed25519-chain.pem", .key = "client-ed25519.key", .ca_file = "root-ca.pem",
+	  .codes = { CREDCHECK_KEY_TYPE_RARE }, .ncodes = 1,
+	  .sentence = "Warning: the client certificate 'CN=Demo Client (Ed25519)' has an Ed25519 key. Many servers do "
+		      "not accept Ed25519 or Ed448 client keys: their CertificateRequest lists only RSA and ECDSA "
+		      "signature schemes." },
 	{ .name = "not a p12", .p12 = "client.pem", .pass = "demo", .codes = { CREDCHECK_UNREADABLE }, .ncodes = 1,
 	  .contains = "is not a PKCS#12 file GnuTLS can read: it is neither DER nor PEM PKCS#12 data." },
 };
@@ -288,6 +304,34 @@ static void run_row(const struct row *r)
 		fail_msg("%s: \"%s\" does not hold \"%s\"", r->name, f[0].sentence, r->contains);
 	if (r->missing)
 		assert_string_equal(f[0].missing_issuer, r->missing);
+}
+
+/* The typed facts of the strength findings: which certificate, which key, which hash. */
+static void strength_facts(void **state)
+{
+	char cert[PATH_MAX + 64], key[PATH_MAX + 64];
+	struct credcheck_input in = { .now = NOW };
+	struct credcheck_finding f[MAXF];
+
+	(void)state;
+	in.cert_file = path_of("client-weak-key-chain.pem", cert, sizeof cert);
+	in.key_file = path_of("client-weak-key.key", key, sizeof key);
+	assert_int_equal(credcheck_run(&in, f, MAXF), 1);
+	assert_int_equal(f[0].depth, 0);
+	assert_int_equal(f[0].key, TL_KEY_RSA);
+	assert_int_equal(f[0].key_bits, 1024);
+	assert_string_equal(credcheck_code_name(f[0].code), "client-cert-weak-key");
+	in.cert_file = path_of("client-sha1-chain.pem", cert, sizeof cert);
+	in.key_file = path_of("client-sha1.key", key, sizeof key);
+	assert_int_equal(credcheck_run(&in, f, MAXF), 1);
+	assert_int_equal(f[0].depth, 0);
+	assert_true(f[0].sha1);
+	assert_string_equal(credcheck_code_name(f[0].code), "client-cert-weak-signature");
+	in.cert_file = path_of("client-ed25519-chain.pem", cert, sizeof cert);
+	in.key_file = path_of("client-ed25519.key", key, sizeof key);
+	assert_int_equal(credcheck_run(&in, f, MAXF), 1);
+	assert_int_equal(f[0].key, TL_KEY_ED25519);
+	assert_string_equal(credcheck_code_name(f[0].code), "client-key-type-warning");
 }
 
 /* Every row of the table. */
@@ -485,6 +529,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
+		cmocka_unit_test(strength_facts),
 		cmocka_unit_test(names_and_limits),
 		cmocka_unit_test(hostile),
 	};

@@ -713,6 +713,132 @@ static void mtls_revoked(void **state)
 	timeline_destroy(tl);
 }
 
+/* The index of the first event of kind (and, for notes, note code; -1: any), or -1. */
+static long first_event(const struct timeline *tl, enum tl_kind kind, int note)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == kind && (note < 0 || (int)ev.note.code == note))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* True when finding d cites event ev. */
+static bool cites(const struct diag_finding *d, long ev)
+{
+	for (unsigned i = 0; i < d->nevidence; i++)
+		if ((long)d->evidence[i] == ev)
+			return true;
+	return false;
+}
+
+/* A weak key, a SHA-1 signature: the pre-flight finding is the primary cause, the server's alert its evidence. */
+static void weak_credentials(void **state)
+{
+	static const struct {
+		const char *scenario, *code, *sentence;
+	} cases[] = {
+		{ "mtls-weak-key", "client-cert-weak-key",
+		  "The client certificate 'CN=Demo Client (RSA 1024)' has a 1024-bit RSA key. OpenSSL's default security "
+		  "level 2, used by Debian, Ubuntu and RHEL, refuses RSA and DSA keys under 2048 bits, so servers there reject "
+		  "it ('EE certificate key too weak' in their log). The server refused it with alert bad_certificate (42). "
+		  "The handshake completed from the client's side; the server rejected the certificate afterwards, as TLS 1.3 "
+		  "allows." },
+		{ "mtls-sha1-signature", "client-cert-weak-signature",
+		  "The client certificate 'CN=Demo Client (SHA-1 signature)' is signed with SHA-1 (ECDSA-SHA1) by "
+		  "'CN=tlsladder Demo Intermediate CA,O=tlsladder demo (DEMO ONLY)'. OpenSSL's default security level 2, used "
+		  "by Debian, Ubuntu and RHEL, refuses SHA-1 and MD5 signatures on every certificate but the trust anchor, so "
+		  "servers there reject it ('CA signature digest algorithm too weak' in their log). The server refused it "
+		  "with alert bad_certificate (42). The handshake completed from the client's side; the server rejected the "
+		  "certificate afterwards, as TLS 1.3 allows." },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct diag_finding d[4];
+		struct tl_result server;
+		int rc;
+		struct timeline *tl = run(demo_find(cases[i].scenario), &rc);
+
+		assert_int_equal(rc, 4);
+		expect(tl, 0, "ClientHello ChangeCipherSpec Certificate CertificateVerify Finished",
+		       "ServerHello ChangeCipherSpec EncryptedExtensions CertificateRequest Certificate CertificateVerify "
+		       "Finished Alert:bad_certificate");
+		timeline_get_result(tl, TL_SERVER, 0, &server);
+		assert_true(server.verify_done && !server.verified);      /* the server itself refused it */
+		assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+		assert_string_equal(diag_code_name(d[0].code), cases[i].code);
+		assert_string_equal(d[0].sentence, cases[i].sentence);
+		assert_true(cites(&d[0], first_event(tl, TL_EV_DIAGNOSIS, -1)));
+		assert_true(cites(&d[0], first_event(tl, TL_EV_ALERT, -1)));
+		timeline_destroy(tl);
+	}
+}
+
+/* An Ed25519 key the server's schemes do not fit: not sent, said why, and never called missing. */
+static void key_not_accepted(void **state)
+{
+	struct diag_finding d[4];
+	struct tl_event ev;
+	int rc;
+	struct timeline *tl = run(demo_find("mtls-key-not-accepted"), &rc);
+	long note = first_event(tl, TL_EV_NOTE, TL_NOTE_CERT_KEY_NOT_ACCEPTED);
+
+	(void)state;
+	assert_int_equal(rc, 4);
+	expect(tl, 0, "ClientHello ChangeCipherSpec Certificate Finished",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions CertificateRequest Certificate CertificateVerify Finished "
+	       "Alert:certificate_required");
+	assert_true(note >= 0);
+	timeline_get(tl, (size_t)note, &ev);
+	assert_int_equal(ev.note.key_kind, TL_KEY_ED25519);
+	assert_true(ev.note.withheld);
+	assert_int_equal(ev.note.count, 2);
+	assert_string_equal(ev.text, "the client's Ed25519 key can make none of the signature schemes the server's "
+				     "CertificateRequest accepts (rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256), so the "
+				     "client cannot sign its CertificateVerify and sends an empty Certificate");
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-key-not-accepted");
+	assert_string_equal(d[0].sentence,
+			    "The server does not accept the client's Ed25519 key: its CertificateRequest lists only "
+			    "rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, and an Ed25519 key can sign with none of them, so "
+			    "the configured certificate was not sent (an empty Certificate, not a missing certificate). The "
+			    "handshake completed from the client's side; the server judged the empty Certificate afterwards "
+			    "and ended the connection, as TLS 1.3 allows.");
+	assert_string_equal(d[0].fix, "Use a client certificate whose key the server accepts (for rsa_pss_rsae_sha256, "
+				      "ecdsa_secp256r1_sha256: an ECDSA P-256 or RSA key), or have the server accept "
+				      "Ed25519 signatures.");
+	assert_true(cites(&d[0], note));
+	assert_int_equal(diag_exit_code(d[0].code), 4);
+	timeline_destroy(tl);
+}
+
+/* The same over TLS 1.2, where GnuTLS alone would end the handshake itself: the certificate is left out,
+ * and the server's verdict on the empty Certificate shows. */
+static void key_not_accepted_tls12(void **state)
+{
+	struct demo_scenario sc = *demo_find("mtls-key-not-accepted");
+	struct diag_finding d[4];
+	int rc;
+	struct timeline *tl;
+
+	(void)state;
+	sc.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+	tl = run(&sc, &rc);
+	assert_int_equal(rc, 4);
+	expect(tl, 0, "ClientHello Certificate ClientKeyExchange ChangeCipherSpec Finished",
+	       "ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone Alert:decode_error");
+	assert_true(first_event(tl, TL_EV_NOTE, TL_NOTE_CERT_KEY_NOT_ACCEPTED) >= 0);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-key-not-accepted");
+	assert_non_null(strstr(d[0].sentence, "its CertificateRequest lists only rsa_pss_rsae_sha256, "
+					      "ecdsa_secp256r1_sha256, and an Ed25519 key can sign with none of them, so the "
+					      "configured certificate was not sent"));
+	timeline_destroy(tl);
+}
+
 /* Capture off (the benchmark's baseline) records nothing but still completes. */
 static void capture_off(void **state)
 {
@@ -909,6 +1035,9 @@ int main(void)
 		cmocka_unit_test(mtls_revoked),
 		cmocka_unit_test(capture_off),
 		cmocka_unit_test(chain_verdicts),
+		cmocka_unit_test(weak_credentials),
+		cmocka_unit_test(key_not_accepted),
+		cmocka_unit_test(key_not_accepted_tls12),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

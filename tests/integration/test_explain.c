@@ -27,7 +27,7 @@
 #include "tlsladder/reader.h"
 #include "tlsladder/timeline.h"
 
-#define MAX_RUNS 24
+#define MAX_RUNS 32
 #define UNREADABLE "could not be decoded"
 
 struct run {
@@ -462,6 +462,23 @@ static void post_handshake_request(void **state)
 	assert_lacks(buf, "after the handshake");
 }
 
+/* A configured certificate left out because the server accepts no scheme its key can make: said so, not "had none". */
+static void key_not_accepted(void **state)
+{
+	const struct timeline *tl = timeline_of("mtls-key-not-accepted");
+	char buf[1024];
+
+	(void)state;
+	explained(tl, find_hs(tl, 0, 11, TL_CLIENT, 0), buf, sizeof buf);
+	assert_has(buf, "The client sent an empty Certificate message although it has a certificate: its Ed25519 key "
+			"can sign with none of the signature schemes the server's CertificateRequest accepts, so it could "
+			"not make the CertificateVerify that must follow a certificate, and left the certificate out.");
+	assert_lacks(buf, "It had no certificate");
+	tl = timeline_of("mtls-no-cert");
+	explained(tl, find_hs(tl, 0, 11, TL_CLIENT, 0), buf, sizeof buf);
+	assert_has(buf, "It had no certificate");
+}
+
 /* A real rejection: the server's fatal alert is named and explained. */
 static void real_rejection(void **state)
 {
@@ -880,6 +897,7 @@ int main(void)
 		cmocka_unit_test(mutual_tls),
 		cmocka_unit_test(post_handshake_request),
 		cmocka_unit_test(real_rejection),
+		cmocka_unit_test(key_not_accepted),
 		cmocka_unit_test(certificate_verdicts),
 		cmocka_unit_test(legacy_key_exchange),
 		cmocka_unit_test(alerts),

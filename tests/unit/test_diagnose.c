@@ -2,7 +2,8 @@
  * test_diagnose.c: the diagnosis over timelines built from captured
  * messages (tests/fixtures/mtls12), for the causes a live run on this
  * machine cannot easily produce: a refusal with no local explanation, a
- * certificate not valid yet, an alert lost to a reset, an HTTP-level refusal.
+ * certificate not valid yet, an alert lost to a reset, an HTTP-level refusal,
+ * and which local finding is the primary cause of a refusal.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,6 +167,142 @@ static void note_text_decides_nothing(void **state)
 	result(tl, true, TL_EXIT_OK);
 	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
 	assert_string_equal(diag_code_name(d[0].code), "ok");
+	timeline_destroy(tl);
+}
+
+/* A name for a pre-flight finding's code, for its made-up text. */
+static const char *pf_name(int c)
+{
+	switch (c) {
+	case CREDCHECK_KEY_MISMATCH: return "client-key-mismatch";
+	case CREDCHECK_EXPIRED: return "client-cert-expired";
+	case CREDCHECK_WEAK_KEY: return "client-cert-weak-key";
+	case CREDCHECK_WEAK_SIGNATURE: return "client-cert-weak-signature";
+	case CREDCHECK_KEY_TYPE_RARE: return "client-key-type-warning";
+	default: return "other";
+	}
+}
+
+/* A timeline: the pre-flight findings (credcheck codes, in the order given; the end of
+ * the list: -1), then the mtls12 handshake; the client's Certificate empty when empty. */
+static struct timeline *with_findings(const int *codes, bool empty)
+{
+	struct timeline *tl = timeline_create(false);
+	struct timeline *hs = handshake();
+	static const uint8_t no_certs[3] = { 0, 0, 0 };
+
+	for (const int *c = codes; *c >= 0; c++) {
+		char text[80];
+		snprintf(text, sizeof text, "Finding %s.\nFix %s.", pf_name(*c), pf_name(*c));
+		timeline_note_code(tl, TL_EV_DIAGNOSIS, TL_CLIENT, 0, text, *c + 1);
+	}
+	for (size_t i = 0; i < timeline_count(hs); i++) {
+		struct tl_event ev;
+		timeline_get(hs, i, &ev);
+		if (empty && ev.kind == TL_EV_HANDSHAKE && ev.hs_type == 11 && ev.from == TL_CLIENT) {
+			ev.body = no_certs;
+			ev.body_len = sizeof no_certs;
+		}
+		timeline_observe(tl, &ev, ev.from == TL_CLIENT);
+	}
+	timeline_destroy(hs);
+	return tl;
+}
+
+/* The code of each finding, "a b c" into buf. */
+static const char *codes_of(const struct diag_finding *d, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", diag_code_name(d[i].code));
+	return buf;
+}
+
+/* The rule: the first local finding that explains a refusal is the primary cause, whatever the refusal. */
+static void primary_local_finding(void **state)
+{
+	static const struct {
+		int codes[4];
+		unsigned alert;          /* 0: an HTTP 400 after a completed handshake instead */
+		const char *want;
+	} cases[] = {
+		{ { CREDCHECK_WEAK_SIGNATURE, CREDCHECK_WEAK_KEY, -1 }, 42, "client-cert-weak-key client-cert-weak-signature" },
+		{ { CREDCHECK_WEAK_KEY, CREDCHECK_WEAK_SIGNATURE, -1 }, 0, "client-cert-weak-key client-cert-weak-signature" },
+		{ { CREDCHECK_WEAK_SIGNATURE, -1 }, 48, "client-cert-weak-signature" },
+		{ { CREDCHECK_WEAK_KEY, CREDCHECK_EXPIRED, -1 }, 45, "client-cert-expired client-cert-weak-key" },
+		{ { CREDCHECK_WEAK_KEY, CREDCHECK_KEY_MISMATCH, -1 }, 51, "client-key-mismatch client-cert-weak-key" },
+		/* a warning is never a cause, nor a finding of its own */
+		{ { CREDCHECK_KEY_TYPE_RARE, -1 }, 42, "client-cert-rejected" },
+		{ { CREDCHECK_KEY_TYPE_RARE, CREDCHECK_WEAK_KEY, -1 }, 42, "client-cert-weak-key" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct timeline *tl = with_findings(cases[i].codes, false);
+		struct diag_finding d[4];
+		struct tl_note answer = { .code = TL_NOTE_HTTP_ANSWER, .status = 400 };
+		char got[200];
+		size_t n;
+
+		if (cases[i].alert) {
+			alert(tl, cases[i].alert);
+			result(tl, false, TL_EXIT_REJECTED);
+		} else {
+			timeline_note_fact(tl, TL_EV_NOTE, TL_SERVER, 0, "the server answered: HTTP/1.1 400 Bad Request", &answer);
+			result(tl, true, TL_EXIT_OK);
+		}
+		n = diagnose(tl, 0, TL_CLIENT, d, 4);
+		if (strcmp(codes_of(d, n, got, sizeof got), cases[i].want) != 0)
+			fail_msg("case %zu: %s, expected %s", i, got, cases[i].want);
+		assert_int_equal(diag_exit_code(d[0].code), TL_EXIT_REJECTED);
+		if (d[0].code == DIAG_CLIENT_CERT_WEAK_KEY) {
+			char want[200];
+			snprintf(want, sizeof want, "Finding client-cert-weak-key.%s", cases[i].alert ?
+				 " The server refused it with alert bad_certificate (42)." :
+				 " The TLS handshake itself completed; the server refused the request at the HTTP level "
+				 "(status 400).");
+			assert_string_equal(d[0].sentence, want);
+			assert_string_equal(d[0].fix, "Fix client-cert-weak-key.");
+		}
+		timeline_destroy(tl);
+	}
+}
+
+/* A key the server's schemes do not fit: the typed note explains the empty Certificate, which is never "missing". */
+static void key_not_accepted_is_not_missing(void **state)
+{
+	static const int none[] = { -1 };
+	struct timeline *tl = with_findings(none, true);
+	struct diag_finding d[4];
+	struct tl_note fact = { .code = TL_NOTE_CERT_KEY_NOT_ACCEPTED, .key_kind = TL_KEY_DSA, .withheld = true,
+				.count = 16 };
+
+	(void)state;
+	/* without the fact (its words alone decide nothing): missing */
+	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, "the client's DSA key can make none of the signature schemes");
+	alert(tl, 40);
+	result(tl, false, TL_EXIT_REJECTED);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-missing");
+	timeline_destroy(tl);
+
+	tl = with_findings(none, true);
+	timeline_note_fact(tl, TL_EV_NOTE, TL_CLIENT, 0, "(its words)", &fact);
+	alert(tl, 40);
+	result(tl, false, TL_EXIT_REJECTED);
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "client-cert-key-not-accepted");
+	assert_string_equal(d[0].sentence,
+			    "The server does not accept the client's DSA key: its CertificateRequest lists only "
+			    "rsa_pkcs1_sha256, rsa_pss_pss_sha256, rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519, "
+			    "rsa_pkcs1_sha384, rsa_pss_pss_sha384, rsa_pss_rsae_sha384, ecdsa_secp384r1_sha384, ed448, "
+			    "rsa_pkcs1_sha512, rsa_pss_pss_sha512, rsa_pss_rsae_sha512, ecdsa_secp521r1_sha512, "
+			    "rsa_pkcs1_sha1, ecdsa_sha1, and a DSA key can sign with none of them, so the configured "
+			    "certificate was not sent (an empty Certificate, not a missing certificate).");
+	assert_non_null(strstr(d[0].fix, ": an ECDSA P-256 or RSA key), or have the server accept DSA signatures."));
+	assert_int_equal(diag_exit_code(d[0].code), TL_EXIT_REJECTED);
 	timeline_destroy(tl);
 }
 
@@ -472,6 +609,8 @@ int main(void)
 		cmocka_unit_test(revoked_from_the_alert),
 		cmocka_unit_test(revoked_but_accepted),
 		cmocka_unit_test(late_request_never_ok),
+		cmocka_unit_test(primary_local_finding),
+		cmocka_unit_test(key_not_accepted_is_not_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -408,6 +408,36 @@ static void test_ranges(void **state)
     assert_true(suites >= 300);
 }
 
+/* Which keys can sign with which schemes, in TLS 1.3 and TLS 1.2. */
+static void test_sigscheme_fits_key(void **state)
+{
+    static const struct {
+        unsigned scheme;
+        enum tl_key_kind key;
+        bool tls13, fits;
+    } rows[] = {
+        {0x0804, TL_KEY_RSA, true, true},      {0x0401, TL_KEY_RSA, true, false},
+        {0x0401, TL_KEY_RSA, false, true},     {0x0201, TL_KEY_RSA, false, true},
+        {0x0809, TL_KEY_RSA, true, false},     {0x0809, TL_KEY_RSA_PSS, true, true},
+        {0x0804, TL_KEY_RSA_PSS, false, false},
+        {0x0403, TL_KEY_EC_P256, true, true},  {0x0503, TL_KEY_EC_P256, true, false},
+        {0x0503, TL_KEY_EC_P256, false, true}, {0x0203, TL_KEY_EC_P384, false, true},
+        {0x0503, TL_KEY_EC_P384, true, true},  {0x0603, TL_KEY_EC_P521, true, true},
+        {0x0403, TL_KEY_EC_OTHER, true, false}, {0x0403, TL_KEY_EC_OTHER, false, true},
+        {0x0807, TL_KEY_ED25519, true, true},  {0x0804, TL_KEY_ED25519, true, false},
+        {0x0403, TL_KEY_ED25519, false, false}, {0x0808, TL_KEY_ED448, true, true},
+        {0x0807, TL_KEY_ED448, true, false},   {0x0402, TL_KEY_DSA, false, true},
+        {0x0402, TL_KEY_DSA, true, false},     {0x0804, TL_KEY_DSA, false, false},
+        {0x1234, TL_KEY_UNKNOWN, true, true},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (names_sigscheme_fits_key(rows[i].scheme, rows[i].key, rows[i].tls13) != rows[i].fits)
+            fail_msg("0x%04x, key %d, TLS 1.%d: expected %s", rows[i].scheme, (int)rows[i].key, rows[i].tls13 ? 3 : 2,
+                     rows[i].fits ? "fits" : "does not fit");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_sigscheme_tls12_pairs),
         cmocka_unit_test(test_alert_meanings),
         cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_sigscheme_fits_key),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

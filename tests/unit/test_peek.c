@@ -161,13 +161,35 @@ static void test_certificates(void **state)
 	assert_int_equal(peek_cr_ca_names(body, n - 1, false, sp, 4), -1);
 }
 
+/* The signature schemes of a CertificateRequest: TLS 1.2 field, TLS 1.3 extension. */
+static void test_cr_sigschemes(void **state)
+{
+	static const unsigned want[] = { 0x0401, 0x0809, 0x0804, 0x0403, 0x0807, 0x0501, 0x080a, 0x0805,
+					 0x0503, 0x0808, 0x0601, 0x080b, 0x0806, 0x0603, 0x0201, 0x0203 };
+	unsigned v[32];
+	size_t n;
+
+	(void)state;
+	n = fixture("mtls12/04-server-CertificateRequest.bin");
+	assert_int_equal(peek_cr_sigschemes(body, n, false, v, 32), 16);
+	assert_memory_equal(v, want, sizeof want);
+	assert_int_equal(peek_cr_sigschemes(body, n, false, v, 3), 3);
+	assert_int_equal(peek_cr_sigschemes(body, n - 1, false, v, 32), -1);
+	n = fixture("mtls13/03-server-CertificateRequest.bin");
+	assert_int_equal(peek_cr_sigschemes(body, n, true, v, 32), 16);
+	assert_memory_equal(v, want, sizeof want);
+	assert_int_equal(peek_cr_sigschemes(body, n - 1, true, v, 32), -1);
+	/* a TLS 1.3 CertificateRequest without signature_algorithms lists none */
+	assert_int_equal(peek_cr_sigschemes((const uint8_t *)"\0\0\0", 3, true, v, 32), 0);
+}
+
 /* Runs the tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_hello), cmocka_unit_test(test_server_hello_tree),
 		cmocka_unit_test(test_client_hello), cmocka_unit_test(test_signatures),
-		cmocka_unit_test(test_certificates),
+		cmocka_unit_test(test_certificates), cmocka_unit_test(test_cr_sigschemes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
