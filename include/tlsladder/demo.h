@@ -29,6 +29,7 @@ struct demo_scenario {
 	const char *expect;            /* the diagnosis code it should produce ("ok" when NULL) */
 	const char *client_trusts;     /* CA file the client trusts for the server (default root-ca.pem) */
 	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
+	const char *early_data;        /* connection 2 sends this as early data (0-RTT); the server accepts it */
 };
 
 struct demo_opts {

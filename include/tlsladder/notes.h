@@ -23,7 +23,19 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_RESUME_OFFER,         /* --resume: a new connection to the same address offers offer */
+	TL_NOTE_NO_TICKET,            /* --resume: the server issued nothing to resume with (offer TL_OFFER_NONE) */
+	TL_NOTE_EARLY_DATA_SENT,      /* the client sent bytes of early data (0-RTT) before the server's answer */
+	TL_NOTE_EARLY_DATA_READ       /* the server read bytes of early data (0-RTT) */
+};
+
+/* What a client offers to resume with (TL_NOTE_RESUME_OFFER). */
+enum tl_resume_offer {
+	TL_OFFER_NONE = 0,
+	TL_OFFER_TICKET13,            /* a TLS 1.3 ticket, as a pre_shared_key identity */
+	TL_OFFER_TICKET12,            /* a TLS 1.2 session ticket (RFC 5077 SessionTicket extension) */
+	TL_OFFER_SESSION_ID           /* a TLS 1.2 session ID (the server's session cache) */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -57,6 +69,8 @@ struct tl_note {
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
 	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
+	enum tl_resume_offer offer;   /* TL_NOTE_RESUME_OFFER; TL_NOTE_NO_TICKET: the version (ticket13: TLS 1.3) */
+	unsigned early_max;           /* TL_NOTE_EARLY_DATA_SENT: the ticket's max_early_data_size (count: bytes asked) */
 };
 
 /*

@@ -42,6 +42,7 @@ struct session_config {
 	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
+	unsigned early_data_max;    /* server: accept this many bytes of TLS 1.3 early data (0-RTT); 0: none */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */
@@ -62,7 +63,11 @@ struct run_opts {
 	int cancel_fd;              /* readable means stop now; -1 for none */
 	struct session_sync *sync;  /* demo only; NULL otherwise */
 	struct step_gate *gate;     /* step-gated mode; NULL otherwise */
+	bool await_ticket;          /* client (--resume): TLS 1.3, the grace period lasts until a ticket came */
+	const uint8_t *early_data;  /* client: early data (0-RTT) to send when resuming; NULL: none */
+	size_t early_len;
 };
+
 
 struct endpoint;
 
@@ -74,6 +79,8 @@ void endpoint_free(struct endpoint *ep);
  * the side's tl_result into tl. Returns an enum tl_exit value for this side.
  */
 int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn, const struct run_opts *o);
+/* Client: what the last connection left to resume with (enum tl_resume_offer; TL_OFFER_NONE: nothing). */
+int endpoint_resume_offer(const struct endpoint *ep);
 
 /* Initialises GnuTLS once per process. 0 or -1 with err. */
 int session_global_init(struct tl_error *err);

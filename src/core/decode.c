@@ -939,6 +939,7 @@ static const char *keys_words(const struct tl_event *ev)
 	case TL_KEYS_HANDSHAKE: return "yes, with the TLS 1.3 handshake traffic keys";
 	case TL_KEYS_APPLICATION: return "yes, with the TLS 1.3 application traffic keys";
 	case TL_KEYS_TLS12: return "yes, with the TLS 1.2 keys from the master secret";
+	case TL_KEYS_EARLY: return "yes, with the TLS 1.3 early data keys (client_early_traffic_secret)";
 	default: return "yes";
 	}
 }

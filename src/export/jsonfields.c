@@ -23,12 +23,14 @@
 
 NAMES(kind_names, "handshake", "change_cipher_spec", "alert", "record", "note", "error", "diagnosis");
 NAMES(side_names, "client", "server");
-NAMES(keys_names, "none", "handshake", "application", "tls12");
+NAMES(keys_names, "none", "handshake", "application", "tls12", "early");
 NAMES(delivery_names, "delivered", "pending", "not_sent", "incomplete");
 NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "write_failed", "stopped",
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
-      "app_data", "data_read", "waiting", "failure", "not_stored");
+      "app_data", "data_read", "waiting", "failure", "not_stored", "resume_offer", "no_ticket", "early_data_sent",
+      "early_data_read");
+NAMES(offer_names, "none", "ticket13", "ticket12", "session_id");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
 NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
@@ -56,10 +58,11 @@ NAMES(base_secret_names, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TR
 
 #define LAST(list, value) _Static_assert(sizeof list##_list / sizeof list##_list[0] == (size_t)(value) + 1, #list)
 LAST(kind_names, TL_EV_DIAGNOSIS);
-LAST(keys_names, TL_KEYS_TLS12);
+LAST(keys_names, TL_KEYS_EARLY);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_NOT_STORED);
+LAST(note_names, TL_NOTE_EARLY_DATA_READ);
+LAST(offer_names, TL_OFFER_SESSION_ID);
 LAST(read_end_names, TL_READ_ERROR);
 LAST(fail_names, TL_FAIL_OTHER);
 LAST(sniff_names, SNIFF_UNKNOWN);
@@ -101,6 +104,8 @@ static const struct jf_field note_rows[] = {
 	ROW(S, spoke, JF_STRUCT, &sniff_table),
 	ROW(S, bytes, JF_I64, NULL),
 	ROW(S, end, JF_ENUM, &read_end_names),
+	ROW(S, offer, JF_ENUM, &offer_names),
+	ROW(S, early_max, JF_UINT, NULL),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);
