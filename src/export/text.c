@@ -303,9 +303,10 @@ static void summary_ticket(FILE *f, const struct summary *s)
 		snprintf(age, sizeof age, "; ticket age %" PRIu32 " ms (obfuscated_ticket_age - ticket_age_add, mod 2^32), "
 			 "%.1f ms on this timeline since that ticket arrived", s->ticket_age_ms,
 			 (double)s->ticket_elapsed_us / 1000.0);
-	k = snprintf(buf, sizeof buf, "the %s offered is the ticket of NewSessionTicket %u of connection %d (lifetime "
+	k = snprintf(buf, sizeof buf, "the %s offered is the ticket of NewSessionTicket %u of connection %d (lifetime%s "
 		     "%" PRIu32 " s", s->resume_offer == TL_OFFER_TICKET12 ? "SessionTicket" : "PSK identity",
-		     s->issuer_ticket, s->issuer_conn + 1, s->ticket_lifetime_s);
+		     s->issuer_ticket, s->issuer_conn + 1, s->issuer_version == WIRE_TLS13 ? "" : " hint",
+		     s->ticket_lifetime_s);
 	if (k > 0 && (size_t)k < sizeof buf && s->ticket_early)
 		k += snprintf(buf + k, sizeof buf - (size_t)k, ", early data up to %" PRIu32 " bytes", s->ticket_max_early);
 	if (k > 0 && (size_t)k < sizeof buf)
