@@ -144,13 +144,30 @@ if start_server s-early yes s_server_early -early_data; then
 			-Y 'tls' -T fields -e tcp.stream -e tls.handshake.type -e tls.app_data \
 			>"$tmp/early.tshark" 2>&1
 		hex=$(printf '%s' "$early" | od -An -tx1 | tr -d ' \n')
+		# (without CLIENT_EARLY_TRAFFIC_SECRET in the key log tshark shows no such data)
 		if tshark -n -r "$tmp/early.pcapng" -o "tls.keylog_file:$tmp/early.keylog" -d "tcp.port==$port,tls" \
-			-x 2>/dev/null | tr -d ' \n' | grep -q "$hex" ||
-			tshark -n -r "$tmp/early.pcapng" -o "tls.keylog_file:$tmp/early.keylog" -d "tcp.port==$port,tls" \
-				-T fields -e data.data -e tls.segment.data -Y 'tls' 2>/dev/null | grep -q "$hex"; then
+			-T fields -e data.data -e tls.segment.data -Y 'tls' 2>/dev/null | grep -q "$hex"; then
 			ok "tshark decrypts the early data with the key log: \"$early\""
 		else bad "tshark did not decrypt the early data:"; head -20 "$tmp/early.tshark"; fi
 		has "$tmp/early.tshark" '^1[[:space:]]+([0-9,]*,)?5(,|[[:space:]]|$)' "tshark sees EndOfEarlyData (type 5) in connection 2"
+		# and the same handshake messages as the ladder, per connection and direction
+		wire=$(tshark -n -r "$tmp/early.pcapng" -o "tls.keylog_file:$tmp/early.keylog" -d "tcp.port==$port,tls" \
+			-Y tls.handshake -T fields -e tcp.stream -e tcp.srcport -e tls.handshake.type 2>/dev/null | tee "$tmp/early.hs" |
+			awk -v sp="$port" '{ d = ($2 == sp) ? "S" : "C"; gsub(",", " ", $3); l[$1 " " d] = l[$1 " " d] " " $3 }
+				END { for (k in l) print k l[k] }' | sort)
+		ladder=$(awk 'BEGIN { t["ClientHello"] = 1; t["ServerHello"] = 2; t["NewSessionTicket"] = 4; t["EndOfEarlyData"] = 5
+				t["EncryptedExtensions"] = 8; t["Certificate"] = 11; t["CertificateRequest"] = 13
+				t["CertificateVerify"] = 15; t["Finished"] = 20 }
+			BEGIN { c = 0 } /---- connection 2 ----/ { c = 1 }
+			/\|[-=].*>\|/ || /\|<.*[-=]\|/ { d = /\|</ ? "S" : "C"
+				for (i = 1; i <= NF; i++) if ($i in t) { l[c " " d] = l[c " " d] " " t[$i]; break } }
+			END { for (k in l) print k l[k] }' "$tmp/out" | sort)
+		# (a server's NewSessionTickets after the client's Finished may come after the client
+		# stopped reading: on the wire, not read; the trailing ones are left out on both sides)
+		wire=$(sed -E 's/( 4)+$//' <<<"$wire")
+		ladder=$(sed -E 's/( 4)+$//' <<<"$ladder")
+		if [ -n "$wire" ] && [ "$wire" = "$ladder" ]; then ok "tshark sees the ladder's messages: $(tr '\n' ';' <<<"$wire")"
+		else bad "tshark's messages differ from the ladder's:"; echo "wire:   $wire"; echo "ladder: $ladder"; cat "$tmp/early.hs"; fi
 	fi
 	stop_server
 fi
