@@ -313,6 +313,7 @@ static int client_resume(const struct client_opts *o, struct endpoint *ep, struc
 	struct tl_result r1;
 	struct tl_note fact = { .code = TL_NOTE_RESUME_OFFER };
 	char text[300];
+	int rc;
 
 	timeline_get_result(tl, TL_CLIENT, 0, &r1);
 	if (!r1.set || !r1.handshake_ok || r1.rejected_after || first_rc == TL_EXIT_CANCELLED)
@@ -326,7 +327,19 @@ static int client_resume(const struct client_opts *o, struct endpoint *ep, struc
 	}
 	timeline_note_fact(tl, TL_EV_NOTE, TL_CLIENT, 1, notes_render(&fact, NULL, text, sizeof text), &fact);
 	ro->await_ticket = false;
-	return client_connection(o, ep, tl, 1, res, ro, err);
+	rc = client_connection(o, ep, tl, 1, res, ro, err);
+	if (err->msg[0]) {
+		/* it could not connect: connection 2's error and result, not the run's (connection 1 stands) */
+		struct tl_result r2;
+		memset(&r2, 0, sizeof r2);
+		snprintf(r2.error, sizeof r2.error, "%s", err->msg);
+		r2.code = -1;
+		r2.exit_code = err->code;
+		timeline_note_code(tl, TL_EV_ERROR, TL_CLIENT, 1, err->msg, err->code);
+		timeline_set_result(tl, TL_CLIENT, 1, &r2);
+		err->msg[0] = '\0';
+	}
+	return rc;
 }
 
 /* Runs the client. */

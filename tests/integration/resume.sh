@@ -116,6 +116,18 @@ if start_server s-12-nocache yes s_server -tls1_2 -no_ticket -no_cache; then
 	stop_server
 fi
 
+# One connection only (-naccept 1): connection 2 fails, and the run's exit code is its failure
+# (reset or refused, depending on how fast s_server goes), not connection 1's success.
+if start_server s-once no s_server -tls1_3 -naccept 1; then
+	"${client[@]}" "${ca[@]}" 127.0.0.1 -p "$port" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ "$rc" -eq 13 ] || [ "$rc" -eq 6 ]; then ok "connection 2 fails: the run exits $rc, the worse of the two"
+	else bad "connection 2 fails: exit $rc, wanted 13 (reset) or 6 (refused)"; cat "$tmp/out" "$tmp/err"; fi
+	has "$tmp/out" '^diagnosis: ok: ' "connection 2 fails: connection 1 was ok"
+	has "$tmp/out" '^diagnosis: connection-(reset|refused)' "connection 2 fails: its diagnosis says how"
+	wait_exit "$srv" 5
+fi
+
 # ---------------------------------------------------------------- early data (0-RTT)
 # s_server reads its terminal: a FIFO opened read-write never ends, so it stays up.
 mkfifo "$tmp/stdin"
