@@ -31,6 +31,7 @@
 #include "tlsladder/text.h"
 #include "tlsladder/ui.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
@@ -65,6 +66,20 @@ static int exit_from_diagnosis(const struct timeline *tl, enum tl_side side, uns
 	if (diagnose(tl, conn, side, &d, 1) == 0)
 		return rc;
 	return diag_exit_code_policy(d.code, strict);
+}
+
+/* The client's exit code over every connection of the run (--resume makes
+ * two): the first that is not ok, in connection order. */
+static int client_exit(const struct timeline *tl, int rc, bool strict)
+{
+	unsigned n = timeline_conn_count(tl);
+
+	for (unsigned conn = 0; conn + 1 < n; conn++) {
+		int e = exit_from_diagnosis(tl, TL_CLIENT, conn, rc, strict);
+		if (e != TL_EXIT_OK)
+			return e;
+	}
+	return exit_from_diagnosis(tl, TL_CLIENT, n > 0 ? n - 1 : 0, rc, strict);
 }
 
 /* The last connection of the timeline (0 when there is none). */
@@ -145,7 +160,9 @@ static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl,
 		rc = TL_EXIT_FILES;
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
-	if (finished)
+	if (finished && cfg->mode == CLI_CLIENT)
+		rc = client_exit(tl, rc, cfg->verify_strict);
+	else if (finished)
 		rc = exit_from_diagnosis(tl, TL_CLIENT, last_conn(tl), rc, cfg->verify_strict);
 	return finished ? rc : TL_EXIT_CANCELLED;
 }
@@ -241,10 +258,52 @@ static bool ip_literal(const char *host)
 	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
+/* --early-data: at most this many bytes (a record's worth) */
+#define EARLY_DATA_MAX 16384
+/* --early-data's bytes, read once before any network work */
+static struct {
+	uint8_t data[EARLY_DATA_MAX];
+	size_t len;
+} early;
+
+/* Reads --early-data STRING|@FILE into early; 0, or -1 with err (TL_EXIT_FILES for the file). */
+static int load_early_data(const char *arg, struct tl_error *err)
+{
+	FILE *f;
+	size_t n;
+
+	if (arg[0] != '@') {
+		if (strlen(arg) > EARLY_DATA_MAX)
+			return tl_error_set(err, TL_EXIT_USAGE, "--early-data: at most %d bytes", EARLY_DATA_MAX);
+		early.len = strlen(arg);
+		memcpy(early.data, arg, early.len);
+		return 0;
+	}
+	if (!(f = fopen(arg + 1, "rb")))
+		return tl_error_set(err, TL_EXIT_FILES, "--early-data: cannot read %s: %s", arg + 1, strerror(errno));
+	n = fread(early.data, 1, sizeof early.data, f);
+	if (ferror(f)) {
+		fclose(f);
+		return tl_error_set(err, TL_EXIT_FILES, "--early-data: cannot read %s: %s", arg + 1, strerror(errno));
+	}
+	if (n == sizeof early.data && fgetc(f) != EOF) {
+		fclose(f);
+		return tl_error_set(err, TL_EXIT_FILES, "--early-data: %s is larger than %d bytes", arg + 1, EARLY_DATA_MAX);
+	}
+	fclose(f);
+	if (n == 0)
+		return tl_error_set(err, TL_EXIT_FILES, "--early-data: %s is empty", arg + 1);
+	early.len = n;
+	return 0;
+}
+
 /* Fills client options from the command line. */
 static void client_opts_from(const struct cli_config *cfg, struct client_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->resume = cfg->resume;
+	o->early_data = cfg->early_data ? early.data : NULL;
+	o->early_len = cfg->early_data ? early.len : 0;
 	o->host = cfg->host;
 	o->port = cfg->port;
 	o->family = cfg->family;
@@ -680,7 +739,7 @@ static int run_client(const struct cli_config *cfg)
 	to.title = heading;
 	if (timeline_count(tl) > 0 && print_text(cfg) && !export_to_stdout(cfg))
 		text_write(stdout, tl, &to);
-	rc = exit_from_diagnosis(tl, TL_CLIENT, 0, rc, cfg->verify_strict);
+	rc = client_exit(tl, rc, cfg->verify_strict);
 	if (!write_keylog(cfg, tl) && rc == TL_EXIT_OK)
 		rc = TL_EXIT_FILES;
 	if (!write_pcap(cfg, tl) && rc == TL_EXIT_OK)
@@ -1034,6 +1093,10 @@ int app_run(const struct cli_config *cfg)
 		break;
 	default:
 		break;
+	}
+	if (cfg->mode == CLI_CLIENT && cfg->early_data && load_early_data(cfg->early_data, &err) < 0) {
+		complain(err.msg);          /* before any network work */
+		return err.code;
 	}
 	capture = cfg->replay && replay_is_capture(cfg->replay);
 	if (cfg->keylog && !capture && keylog_check(cfg->keylog, &err) < 0) {

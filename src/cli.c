@@ -26,7 +26,7 @@ enum {
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
 	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
-	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER
+	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER, OPT_RESUME, OPT_EARLY_DATA
 };
 
 /* The priority string of --tls1.2. */
@@ -138,6 +138,13 @@ static const struct cli_option options[] = {
 	  "append the session secrets to FILE (NSS key log format, for\n"
 	  "Wireshark; created mode 0600); also $SSLKEYLOGFILE. With\n"
 	  "--replay CAPTURE it is read instead: the secrets to decrypt with" },
+	{ OPT_RESUME, "resume", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
+	  "connect twice: the second connection offers the session of the\n"
+	  "first (TLS 1.3 ticket, TLS 1.2 session ticket or session ID), and\n"
+	  "the summary says whether the server resumed it, and if not, why" },
+	{ OPT_EARLY_DATA, "early-data", "STRING|@FILE", CLIENT, CLI_SEC_CLIENT, OWN,
+	  "with --resume: send STRING (or FILE's bytes, at most 16 KiB) as\n"
+	  "TLS 1.3 early data (0-RTT) in the second connection" },
 	{ OPT_VERIFY, "verify", "MODE", ALL, CLI_SEC_CLIENT, OWN,
 	  "report (default): finish the handshake and report the verdict;\n"
 	  "strict: abort on a bad server certificate, as browsers do, and\n"
@@ -612,6 +619,8 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 			return tl_error_set(err, TL_EXIT_USAGE, "--crl can be given at most %d times", CLI_MAX_CRL);
 		cfg->crl[cfg->ncrl++] = arg;
 		break;
+	case OPT_RESUME: cfg->resume = true; break;
+	case OPT_EARLY_DATA: cfg->early_data = arg; break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -749,6 +758,12 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 							"--request-client-cert or --require-client-cert");
 	if (cfg->no_pha && cfg->mode != CLI_CLIENT)
 		return tl_error_set(err, TL_EXIT_USAGE, "--no-post-handshake-auth is for the client");
+	if (cfg->mode != CLI_CLIENT && (cfg->resume || cfg->early_data))
+		return tl_error_set(err, TL_EXIT_USAGE, "--resume and --early-data are for the client (HOST[:PORT])");
+	if (cfg->early_data && !cfg->resume)
+		return tl_error_set(err, TL_EXIT_USAGE, "--early-data needs --resume: early data rides on a resumed session");
+	if (cfg->early_data && !cfg->early_data[0])
+		return tl_error_set(err, TL_EXIT_USAGE, "--early-data needs some data (a STRING, or @FILE)");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

@@ -70,6 +70,8 @@ struct cli_config {
 	const char *mermaid, *markdown, *svg;   /* exports (export.h): FILE, "-": stdout */
 	const char *crl[CLI_MAX_CRL];           /* --crl FILE, in order (client and serve) */
 	unsigned ncrl;
+	bool resume;                /* --resume: a second connection resumes the first */
+	const char *early_data;     /* --early-data STRING|@FILE (with --resume) */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */

@@ -1,7 +1,8 @@
 /*
  * client: tlsladder as a TLS client against any HOST:PORT. Resolves,
- * connects (TCP_NODELAY), runs one recorded connection, all within one
- * deadline the program enforces itself.
+ * connects (TCP_NODELAY), runs one recorded connection (with --resume,
+ * a second one that resumes the first), all within one deadline the
+ * program enforces itself.
  */
 #ifndef TLSLADDER_CLIENT_H
 #define TLSLADDER_CLIENT_H
@@ -19,6 +20,9 @@ struct client_opts {
 	int timeout_ms;
 	int cancel_fd;                /* -1 for none */
 	struct step_gate *gate;       /* step-gated mode, or NULL */
+	bool resume;                  /* --resume: a second connection offers the first one's session */
+	const uint8_t *early_data;    /* --early-data: sent as 0-RTT data in the second connection; NULL: none */
+	size_t early_len;
 };
 
 /*

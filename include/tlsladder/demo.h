@@ -33,6 +33,7 @@ struct demo_scenario {
 	bool key_update;               /* after the handshake: data, a KeyUpdate asking the peer to update, data */
 	bool cert_later;               /* TLS 1.3: the client sends GET / (--http); the server then asks for its
 	                                * certificate by post-handshake auth (serve --request-client-cert-later) */
+	const char *early_data;        /* connection 2 sends this as early data (0-RTT); the server accepts it */
 };
 
 struct demo_opts {

@@ -32,9 +32,13 @@ enum tl_note_code {
 				       * sentence is tls/'s, naming the SNI and the certificate (arg) */
 	TL_NOTE_ALPN_NONE,            /* serve --alpn: no protocol agreed (the sentence, tls/'s, says what was offered) */
 	TL_NOTE_PHA_NOT_OFFERED,      /* serve --request-client-cert-later: the client did not offer post_handshake_auth */
-	TL_NOTE_CERT_KEY_NOT_ACCEPTED /* the client's key fits none of the signature schemes the server's
+	TL_NOTE_CERT_KEY_NOT_ACCEPTED, /* the client's key fits none of the signature schemes the server's
 				       * CertificateRequest lists: key says which key, withheld whether the
 				       * certificate was left out (TLS 1.3) or sent anyway (TLS 1.2) */
+	TL_NOTE_RESUME_OFFER,         /* --resume: a new connection to the same address offers offer */
+	TL_NOTE_NO_TICKET,            /* --resume: the server issued nothing to resume with (offer TL_OFFER_NONE) */
+	TL_NOTE_EARLY_DATA_SENT,      /* the client sent bytes of early data (0-RTT) before the server's answer */
+	TL_NOTE_EARLY_DATA_READ       /* the server read bytes of early data (0-RTT) */
 };
 
 /* Why serve chose the certificate it sent (TL_NOTE_CERT_CHOSEN). */
@@ -56,6 +60,14 @@ enum tl_key_kind {
 	TL_KEY_EC_OTHER,              /* ECDSA on another curve */
 	TL_KEY_ED25519,
 	TL_KEY_ED448
+};
+
+/* What a client offers to resume with (TL_NOTE_RESUME_OFFER). */
+enum tl_resume_offer {
+	TL_OFFER_NONE = 0,
+	TL_OFFER_TICKET13,            /* a TLS 1.3 ticket, as a pre_shared_key identity */
+	TL_OFFER_TICKET12,            /* a TLS 1.2 session ticket (RFC 5077 SessionTicket extension) */
+	TL_OFFER_SESSION_ID           /* a TLS 1.2 session ID (the server's session cache) */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -92,6 +104,8 @@ struct tl_note {
 	enum tl_cert_pick pick;       /* TL_NOTE_CERT_CHOSEN: why that certificate */
 	enum tl_key_kind key_kind;    /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the client's key */
 	bool withheld;                /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the certificate was not sent */
+	enum tl_resume_offer offer;   /* TL_NOTE_RESUME_OFFER; TL_NOTE_NO_TICKET: the version (ticket13: TLS 1.3) */
+	unsigned early_max;           /* TL_NOTE_EARLY_DATA_SENT: the ticket's max_early_data_size (count: bytes asked) */
 };
 
 /*

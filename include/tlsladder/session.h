@@ -59,6 +59,7 @@ struct session_config {
 	bool no_post_handshake_auth; /* client: do not offer post_handshake_auth (TLS 1.3; offered by default) */
 	bool request_cert_later;    /* server: TLS 1.3, ask for the client's certificate (required) only after
 	                             * the handshake, by post-handshake authentication */
+	unsigned early_data_max;    /* server: accept this many bytes of TLS 1.3 early data (0-RTT); 0: none */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */
@@ -79,7 +80,11 @@ struct run_opts {
 	int cancel_fd;              /* readable means stop now; -1 for none */
 	struct session_sync *sync;  /* demo only; NULL otherwise */
 	struct step_gate *gate;     /* step-gated mode; NULL otherwise */
+	bool await_ticket;          /* client (--resume): TLS 1.3, the grace period lasts until a ticket came */
+	const uint8_t *early_data;  /* client: early data (0-RTT) to send when resuming; NULL: none */
+	size_t early_len;
 };
+
 
 struct endpoint;
 
@@ -91,6 +96,8 @@ void endpoint_free(struct endpoint *ep);
  * the side's tl_result into tl. Returns an enum tl_exit value for this side.
  */
 int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn, const struct run_opts *o);
+/* Client: what the last connection left to resume with (enum tl_resume_offer; TL_OFFER_NONE: nothing). */
+int endpoint_resume_offer(const struct endpoint *ep);
 
 /* Initialises GnuTLS once per process. 0 or -1 with err. */
 int session_global_init(struct tl_error *err);

@@ -11,7 +11,10 @@
 
 #include <stdbool.h>
 
+#include <stdint.h>
+
 #include "tlsladder/names.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/timeline.h"
 
 /* How the connection's keys were agreed. */
@@ -46,6 +49,21 @@ enum summary_secret {
 	SUMMARY_SECRET_MASTER = 1u << 7            /* TLS 1.2 master secret (key log label CLIENT_RANDOM) */
 };
 
+/*
+ * A connection's resumption: none tried, accepted, or why the server did
+ * not resume what the client offered (the reasons are tried in this order:
+ * the first that the messages show).
+ */
+enum summary_resume {
+	SUMMARY_RESUME_NONE,          /* nothing offered (a first connection) */
+	SUMMARY_RESUME_ACCEPTED,      /* the server resumed the session offered */
+	SUMMARY_RESUME_FULL,          /* the server ignored the ticket and did a full handshake */
+	SUMMARY_RESUME_EXPIRED,       /* TLS 1.3: the ticket's age exceeded its lifetime */
+	SUMMARY_RESUME_SID_NOT_ECHOED,/* TLS 1.2 session ID: the ServerHello carries another session ID */
+	SUMMARY_RESUME_VERSION,       /* the version differs from the connection that issued the session */
+	SUMMARY_RESUME_NO_TICKET      /* (the issuing connection) the server left nothing to resume with */
+};
+
 struct summary {
 	unsigned conn;
 	bool have_server_hello;
@@ -75,6 +93,24 @@ struct summary {
 	bool cert_requested_late; /* TLS 1.3: a CertificateRequest came after the client's Finished (post-handshake auth) */
 	bool late_answered;       /* ... and the client answered it (its Finished followed) */
 	int http_status;          /* --http: the status of the server's answer (0: none, or no status line) */
+	/* resumption (--resume, the demos): what was offered, the verdict, the ticket's story */
+	enum tl_resume_offer resume_offer;  /* what the ClientHello offered (TL_OFFER_NONE: nothing) */
+	enum summary_resume resume;
+	int issuer_conn;          /* the earlier connection that issued what was offered; -1 unknown */
+	unsigned issuer_ticket;   /* ... its Nth NewSessionTicket (1-based) whose ticket bytes are the
+				     identity offered; 0 for a session ID */
+	unsigned issuer_version;  /* the version of the issuing connection */
+	bool ticket_age_known;    /* TLS 1.3: obfuscated_ticket_age and ticket_age_add both read */
+	uint32_t ticket_age_ms;   /* ... the age the client claims: obfuscated - ticket_age_add mod 2^32 */
+	int64_t ticket_elapsed_us;/* the timeline's time from that NewSessionTicket to this ClientHello */
+	uint32_t ticket_lifetime_s; /* the ticket's lifetime (TLS 1.3) or lifetime hint (TLS 1.2) */
+	bool ticket_early;        /* the ticket allows early data (early_data in its NewSessionTicket) */
+	uint32_t ticket_max_early;/* ... max_early_data_size */
+	bool early_data_eoed;     /* the client sent EndOfEarlyData */
+	bool early_sent_known;    /* the client recorded its early data (TL_NOTE_EARLY_DATA_SENT) */
+	uint64_t early_sent;      /* ... bytes sent (0: the ticket allowed none) */
+	bool early_read_known;    /* the server recorded the early data it read (TL_NOTE_EARLY_DATA_READ) */
+	uint64_t early_read;      /* ... bytes */
 };
 
 /* Fills s for connection conn. False when the connection has no events. */
@@ -87,6 +123,9 @@ bool summary_build(const struct timeline *tl, unsigned conn, struct summary *s);
  * not resumed or the origin is not in this timeline.
  */
 bool summary_origin(const struct timeline *tl, const struct summary *s, struct summary *out);
+
+/* The resumption verdict in words ("the server ignored the ticket and did a full handshake"); NULL for NONE. */
+const char *summary_resume_words(enum summary_resume r);
 
 /* The key exchange in words: "ECDHE", "PSK with ECDHE", "resumed (abbreviated handshake)"; NULL for unknown. */
 const char *summary_kx_name(enum summary_kx kx);

@@ -55,7 +55,8 @@ enum tl_keys {
 	TL_KEYS_NONE,          /* plaintext */
 	TL_KEYS_HANDSHAKE,     /* TLS 1.3 handshake traffic secret */
 	TL_KEYS_APPLICATION,   /* TLS 1.3 application traffic secret */
-	TL_KEYS_TLS12          /* TLS 1.2 keys from the master secret (after ChangeCipherSpec) */
+	TL_KEYS_TLS12,         /* TLS 1.2 keys from the master secret (after ChangeCipherSpec) */
+	TL_KEYS_EARLY          /* TLS 1.3 client_early_traffic_secret (0-RTT data, EndOfEarlyData) */
 };
 
 /*

@@ -944,6 +944,7 @@ static const char *keys_words(const struct tl_event *ev, char *buf, size_t n)
 			 timeline_secret_name(ev, name, sizeof name));
 		return buf;
 	case TL_KEYS_TLS12: return "yes, with the TLS 1.2 keys from the master secret";
+	case TL_KEYS_EARLY: return "yes, with the TLS 1.3 early data keys (client_early_traffic_secret)";
 	default: return "yes";
 	}
 }

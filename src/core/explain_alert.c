@@ -6,12 +6,14 @@
  * copied raw and ended with a full stop).
  */
 #include "explain_internal.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <string.h>
 
 /* ChangeCipherSpec: what it does depends on where it stands (decode_ccs_role). */
@@ -207,4 +209,14 @@ void explain_alert_note(struct strbuf *o, const struct explain_ctx *c)
 	strbuf_raw(o, (const uint8_t *)t, len);
 	if (t[len - 1] != '.' && t[len - 1] != '!' && t[len - 1] != '?')
 		strbuf_printf(o, ".");
+	if ((c->ev.note.code == TL_NOTE_EARLY_DATA_SENT || c->ev.note.code == TL_NOTE_EARLY_DATA_READ) && c->ev.note.bytes)
+		strbuf_printf(o, " These %" PRIu64 " bytes of early data (0-RTT) were sent before the server had "
+			      "answered, protected only by the ticket's secret: an attacker who recorded them can replay "
+			      "them with the same ClientHello, and the server may act on them twice; and they have no "
+			      "forward secrecy (whoever later steals the server's ticket key can decrypt them). %s",
+			      c->ev.note.bytes,
+			      c->s.early_data_accepted ? "This server accepted them: it should act only on requests "
+							 "that are safe to repeat (idempotent, like a GET)."
+						       : "Servers should accept in early data only requests that are safe "
+							 "to repeat (idempotent, like a GET).");
 }

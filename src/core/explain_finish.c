@@ -12,6 +12,7 @@
 #include "tlsladder/names.h"
 
 #include <stdbool.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 /* Extension types of an EncryptedExtensions body. False when malformed. */
@@ -42,6 +43,16 @@ void explain_finish_ee(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, " Here it carries %u extension%s: ", count, count == 1 ? "" : "s");
 		explain_names(o, ids, count < MAX_IDS ? count : MAX_IDS, names_extension);
 		strbuf_printf(o, "%s.", count > MAX_IDS ? " and more" : "");
+	}
+	if (explain_list_has(ids, count, WIRE_EXT_EARLY_DATA)) {
+		strbuf_printf(o, " Its early_data says the server accepted the client's early data (0-RTT)");
+		if (c->s.early_read_known)
+			strbuf_printf(o, ": it read %" PRIu64 " bytes, sent before it had answered", c->s.early_read);
+		strbuf_printf(o, "; the client will end them with EndOfEarlyData.");
+	} else if (c->s.early_data_offered) {
+		strbuf_printf(o, " It carries no early_data: the server rejected the client's early data (0-RTT) and "
+			      "skipped those records unread; the client must send that data again, now after the "
+			      "handshake.");
 	}
 	strbuf_printf(o, " In TLS 1.2 such answers travelled in the clear inside ServerHello; now an eavesdropper "
 		      "cannot read them, for example which application protocol (ALPN) was chosen.");
@@ -101,7 +112,7 @@ static void duration(unsigned long sec, char *buf, size_t n)
 /* NewSessionTicket. */
 void explain_finish_ticket(struct strbuf *o, const struct explain_ctx *c)
 {
-	unsigned long lifetime = 0;
+	unsigned long lifetime = 0, early_max = 0;
 	char life[32];
 	bool tls13 = c->version == WIRE_TLS13;
 	bool ok;
@@ -109,6 +120,8 @@ void explain_finish_ticket(struct strbuf *o, const struct explain_ctx *c)
 	size_t ticket = explain_vec_len(tree_find(t, "ticket"), 2);
 
 	explain_node_uint(&c->ev, tree_find(t, tls13 ? "ticket_lifetime" : "ticket_lifetime_hint"), 4, &lifetime);
+	if (tls13)
+		explain_node_uint(&c->ev, tree_find(t, "extensions/early_data/max_early_data_size"), 4, &early_max);
 	tree_free(t);
 	ok = ok && ticket > 0;
 	duration(lifetime, life, sizeof life);
@@ -126,6 +139,10 @@ void explain_finish_ticket(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, " Next time the client can present it to resume with a shorter handshake (no "
 			      "certificate needed); servers often send several so each is used only once, which keeps "
 			      "separate connections from being linked.");
+		if (early_max)
+			strbuf_printf(o, " Its early_data extension allows the client to send up to %lu bytes of early "
+				      "data (0-RTT, max_early_data_size) with the ClientHello that offers this ticket.",
+				      early_max);
 		return;
 	}
 	strbuf_printf(o, "The server gives the client a session ticket");

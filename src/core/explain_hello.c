@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <string.h>
 
 #define MAX_SNI_SHOWN 64  /* longest host name copied into a paragraph */
@@ -32,6 +33,7 @@ struct hello_offer {
 	size_t sni_len;
 	bool psk;                           /* pre_shared_key: a TLS 1.3 ticket */
 	bool ticket;                        /* a non-empty TLS 1.2 session_ticket */
+	bool early;                         /* early_data: 0-RTT data follows */
 };
 
 /* Reads what a ClientHello offers. False when it is malformed. */
@@ -60,6 +62,7 @@ static bool hello_offer_read(const struct explain_ctx *c, const struct tl_event 
 		}
 		h->psk = tree_find(t, "extensions/pre_shared_key") != NULL;
 		h->ticket = tree_find(t, "extensions/session_ticket/ticket") != NULL;
+		h->early = tree_find(t, "extensions/early_data") != NULL;
 	}
 	tree_free(t);
 	return ok;
@@ -136,6 +139,36 @@ static void out_versions(struct strbuf *o, const struct hello_offer *h)
 	explain_names(o, h->versions, shown, names_version);
 }
 
+/* ClientHello offering a ticket (psk: TLS 1.3 pre_shared_key): which one, and the ticket age it claims. */
+static void client_resumes(struct strbuf *o, const struct explain_ctx *c, bool psk)
+{
+	const struct summary *s = &c->s;
+
+	if (s->issuer_conn < 0 || !s->issuer_ticket) {
+		strbuf_printf(o, psk ? " It also offers a session ticket from an earlier connection (pre_shared_key), "
+				       "hoping to resume without a full handshake."
+				     : " It also offers a session ticket from an earlier connection, hoping to resume "
+				       "the session with a shorter handshake.");
+		return;
+	}
+	strbuf_printf(o, " To resume, it offers the ticket of NewSessionTicket %u of connection %d (%s)",
+		      s->issuer_ticket, s->issuer_conn + 1, psk ? "pre_shared_key" : "SessionTicket");
+	if (s->ticket_age_known)
+		strbuf_printf(o, ", aged %" PRIu32 " ms: obfuscated_ticket_age - ticket_age_add, mod 2^32 (%.1f ms on "
+			      "the timeline; lifetime %" PRIu32 " s)", s->ticket_age_ms, (double)s->ticket_elapsed_us / 1000.0,
+			      s->ticket_lifetime_s);
+	strbuf_printf(o, ".");
+}
+
+/* ClientHello with early_data: 0-RTT data follows (its note explains the replay risk). */
+static void client_early(struct strbuf *o, const struct explain_ctx *c)
+{
+	strbuf_printf(o, " With early_data, application data follows right behind it");
+	if (c->s.early_sent_known && c->s.early_sent)
+		strbuf_printf(o, " (%" PRIu64 " bytes)", c->s.early_sent);
+	strbuf_printf(o, ", before any answer: 0-RTT, which a recorder can replay (see the note that follows).");
+}
+
 /* ClientHello. */
 void explain_hello_client(struct strbuf *o, const struct explain_ctx *c)
 {
@@ -172,12 +205,10 @@ void explain_hello_client(struct strbuf *o, const struct explain_ctx *c)
 		explain_names(o, h.shares, shares, names_group);
 		strbuf_printf(o, ", so that a TLS 1.3 handshake can finish in one round trip.");
 	}
-	if (h.psk)
-		strbuf_printf(o, " It also offers a session ticket from an earlier connection (pre_shared_key), "
-			      "hoping to resume without a full handshake.");
-	else if (h.ticket)
-		strbuf_printf(o, " It also offers a session ticket from an earlier connection, hoping to resume "
-			      "the session with a shorter handshake.");
+	if (h.psk || h.ticket)
+		client_resumes(o, c, h.psk);
+	if (h.early)
+		client_early(o, c);
 	if (h.sni) {
 		strbuf_printf(o, " It names the server it wants, \"");
 		strbuf_raw(o, h.sni, h.sni_len < MAX_SNI_SHOWN ? h.sni_len : MAX_SNI_SHOWN);

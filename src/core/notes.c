@@ -64,6 +64,34 @@ static void data_read(const struct tl_note *n, const char *arg, char *buf, size_
 	}
 }
 
+/* TL_NOTE_RESUME_OFFER: what the new connection offers. */
+static void resume_offer(const struct tl_note *n, char *buf, size_t len)
+{
+	const char *what = n->offer == TL_OFFER_TICKET13   ? "the session ticket from connection 1 (TLS 1.3: a "
+							     "pre_shared_key identity)"
+			   : n->offer == TL_OFFER_TICKET12 ? "the session ticket from connection 1 (TLS 1.2: the "
+							     "SessionTicket extension)"
+			   : n->offer == TL_OFFER_SESSION_ID ? "the session ID from connection 1"
+							     : "nothing to resume with";
+
+	snprintf(buf, len, "a new connection to the same address: the client offers %s", what);
+}
+
+/* TL_NOTE_EARLY_DATA_SENT: how much early data went out, and why not all of it. */
+static void early_sent(const struct tl_note *n, char *buf, size_t len)
+{
+	if (n->bytes == 0)
+		snprintf(buf, len, "no early data sent: the ticket allows none (its NewSessionTicket carried no "
+				   "early_data extension)");
+	else if (n->bytes < n->count)
+		snprintf(buf, len, "the client sent %" PRIu64 " bytes of early data (0-RTT), the first %" PRIu64 " of %u: "
+				   "the ticket's max_early_data_size is %u; encrypted with the client_early_traffic_secret, "
+				   "before any answer from the server", n->bytes, n->bytes, n->count, n->early_max);
+	else
+		snprintf(buf, len, "the client sent %" PRIu64 " bytes of early data (0-RTT), encrypted with the "
+				   "client_early_traffic_secret, before any answer from the server", n->bytes);
+}
+
 /* The sentence of a typed note. */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len)
 {
@@ -110,6 +138,16 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 				   "CertificateRequest accepts (%s)%s", notes_key_kind(n->key_kind), a,
 			 n->withheld ? ", so the client cannot sign its CertificateVerify and sends an empty Certificate"
 				     : "; sending the certificate anyway, so the server's verdict shows");
+		break;
+	case TL_NOTE_RESUME_OFFER: resume_offer(n, buf, len); break;
+	case TL_NOTE_NO_TICKET:
+		snprintf(buf, len, "the server sent no session ticket%s; nothing to resume with",
+			 n->offer == TL_OFFER_TICKET13 ? "" : " and no session ID");
+		break;
+	case TL_NOTE_EARLY_DATA_SENT: early_sent(n, buf, len); break;
+	case TL_NOTE_EARLY_DATA_READ:
+		snprintf(buf, len, "the server read %" PRIu64 " bytes of early data (0-RTT) before the handshake "
+				   "completed", n->bytes);
 		break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);

@@ -27,6 +27,11 @@ struct scan {
 	struct peek_server_hello sh;
 	const uint8_t *psk_id;      /* the first PSK identity (1.3) or session ticket (1.2) the client offered */
 	size_t psk_id_len;          /* (inside the ClientHello's body, valid as long as the timeline) */
+	const uint8_t *obf_age;     /* its obfuscated_ticket_age (4 bytes, TLS 1.3), or NULL */
+	int64_t ch_t_us;            /* when the ClientHello was seen */
+	enum tl_resume_offer ch_offer;   /* what the ClientHello offers, by its extensions */
+	enum tl_resume_offer note_offer; /* what the client said it offers (TL_NOTE_RESUME_OFFER) */
+	bool offer_noted, no_ticket;     /* ... that note; TL_NOTE_NO_TICKET */
 };
 
 /* The decoder's tree of a handshake body (NULL when out of memory). */
@@ -83,10 +88,20 @@ static void scan_client_hello(const struct tl_event *ev, struct summary *s, stru
 		s->early_data_offered = true;
 	if (tree_find(t, "extensions/post_handshake_auth"))
 		s->pha_offered = true;
-	if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), &sc->psk_id,
-			&sc->psk_id_len) &&
-	    !node_bytes(ev, tree_find(t, "extensions/session_ticket/ticket/hex"), &sc->psk_id, &sc->psk_id_len))
+	sc->ch_t_us = ev->t_us;
+	sc->ch_offer = TL_OFFER_NONE;
+	if (node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/identity"), &sc->psk_id,
+		       &sc->psk_id_len)) {
+		size_t n;
+		sc->ch_offer = TL_OFFER_TICKET13;
+		if (!node_bytes(ev, tree_find(t, "extensions/pre_shared_key/identities/identity 1/obfuscated_ticket_age"),
+				&sc->obf_age, &n) || n != 4)
+			sc->obf_age = NULL;
+	} else if (node_bytes(ev, tree_find(t, "extensions/session_ticket/ticket/hex"), &sc->psk_id, &sc->psk_id_len)) {
+		sc->ch_offer = TL_OFFER_TICKET12;
+	} else {
 		sc->psk_id_len = 0;
+	}
 	tree_free(t);
 }
 
@@ -178,6 +193,7 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 		if (ev->from == TL_CLIENT && sc->client_fins++ > 0 && s->cert_requested_late)
 			s->late_answered = true;
 		break;
+	case WIRE_HS_END_OF_EARLY_DATA: s->early_data_eoed |= ev->from == TL_CLIENT; break;
 	default: break;
 	}
 }
@@ -237,9 +253,10 @@ static bool issued(const struct tl_event *ev, unsigned version, const struct sca
 		yes = n && n->len == sc->psk_id_len && n->off <= ev->body_len && n->len <= ev->body_len - n->off &&
 		      memcmp(ev->body + n->off, sc->psk_id, n->len) == 0;
 		tree_free(t);
-	} else if (ev->hs_type == WIRE_HS_SERVER_HELLO && version == WIRE_TLS12 && sc->sh.session_id_len &&
-		   peek_server_hello(ev->body, ev->body_len, &sh) && sh.session_id_len == sc->sh.session_id_len) {
-		yes = memcmp(sh.session_id, sc->sh.session_id, sh.session_id_len) == 0;
+	} else if (ev->hs_type == WIRE_HS_SERVER_HELLO && !sc->psk_id_len && sc->ch_sid_len &&
+		   (version == WIRE_TLS12 || sc->note_offer == TL_OFFER_SESSION_ID) &&
+		   peek_server_hello(ev->body, ev->body_len, &sh) && sh.session_id_len == sc->ch_sid_len) {
+		yes = memcmp(sh.session_id, sc->ch_sid, sh.session_id_len) == 0;   /* the session ID it offers */
 	}
 	return yes;
 }
@@ -250,7 +267,8 @@ static bool issued(const struct tl_event *ev, unsigned version, const struct sca
  * that a long-running server's history does not make each summary slower.
  */
 #define ORIGIN_LOOKBACK 20000
-static int find_origin(const struct timeline *tl, const struct summary *s, const struct scan *sc)
+static int find_origin(const struct timeline *tl, const struct summary *s, const struct scan *sc, struct tl_event *out,
+		       size_t *at)
 {
 	size_t first, end, stop;
 
@@ -260,10 +278,98 @@ static int find_origin(const struct timeline *tl, const struct summary *s, const
 	for (size_t i = first; i-- > stop;) {
 		struct tl_event ev;
 		if (timeline_get(tl, i, &ev) && ev.kind == TL_EV_HANDSHAKE && ev.conn < s->conn &&
-		    issued(&ev, s->version, sc))
+		    issued(&ev, s->version, sc)) {
+			*out = ev;
+			*at = i;
 			return (int)ev.conn;
+		}
 	}
 	return -1;
+}
+
+/* A 4-byte big-endian field a tree node covers. */
+static bool node_u32(const struct tl_event *ev, const struct tree_node *n, uint32_t *v)
+{
+	const uint8_t *p;
+	size_t len;
+
+	if (!node_bytes(ev, n, &p, &len) || len != 4)
+		return false;
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return true;
+}
+
+/* The NewSessionTicket nst (event index at) that issued the offered ticket: which one of its
+ * connection, its lifetime, early data allowance, and the ticket age the ClientHello claims. */
+static void ticket_facts(const struct timeline *tl, const struct tl_event *nst, size_t at, struct summary *s,
+			 const struct scan *sc)
+{
+	struct decode_ctx ctx = { s->issuer_version, TL_SERVER, DECODE_KX_UNKNOWN };
+	struct tree_node *t = decode_handshake(nst->hs_type, nst->body, nst->body_len, &ctx);
+	size_t first, end;
+	uint32_t add = 0;
+
+	if (timeline_conn_range(tl, nst->conn, &first, &end))
+		for (size_t i = first; i <= at && i < end && s->issuer_ticket < 1000; i++) {
+			struct tl_event ev;
+			if (timeline_get(tl, i, &ev) && ev.conn == nst->conn && ev.kind == TL_EV_HANDSHAKE &&
+			    ev.hs_type == WIRE_HS_NEW_SESSION_TICKET && ev.from == TL_SERVER)
+				s->issuer_ticket++;
+		}
+	if (!node_u32(nst, tree_find(t, "ticket_lifetime"), &s->ticket_lifetime_s))
+		node_u32(nst, tree_find(t, "ticket_lifetime_hint"), &s->ticket_lifetime_s);
+	s->ticket_early = node_u32(nst, tree_find(t, "extensions/early_data/max_early_data_size"), &s->ticket_max_early);
+	if (sc->obf_age && node_u32(nst, tree_find(t, "ticket_age_add"), &add)) {
+		uint32_t obf = (uint32_t)sc->obf_age[0] << 24 | (uint32_t)sc->obf_age[1] << 16 |
+			       (uint32_t)sc->obf_age[2] << 8 | sc->obf_age[3];
+		s->ticket_age_known = true;
+		s->ticket_age_ms = obf - add;           /* RFC 8446 4.2.11.1: mod 2^32 */
+		s->ticket_elapsed_us = sc->ch_t_us - nst->t_us;
+	}
+	tree_free(t);
+}
+
+/* The previous connection's version (the one that issued the session). */
+static unsigned version_of(const struct timeline *tl, unsigned conn)
+{
+	struct summary o;
+
+	return summary_build(tl, conn, &o) ? o.version : 0;
+}
+
+/* The resumption verdict: what was offered, where it came from, whether the server took it, and if not, why. */
+static void settle_resume(const struct timeline *tl, struct summary *s, const struct scan *sc)
+{
+	struct tl_event ev;
+	size_t at = 0;
+
+	s->resume_offer = sc->offer_noted ? sc->note_offer : sc->ch_offer;
+	if (sc->no_ticket) {
+		s->resume = SUMMARY_RESUME_NO_TICKET;
+		return;
+	}
+	if (s->resume_offer == TL_OFFER_NONE && !s->resumed)
+		return;
+	s->issuer_conn = find_origin(tl, s, sc, &ev, &at);
+	if (s->resumed)
+		s->origin_conn = s->issuer_conn;
+	if (s->issuer_conn >= 0) {
+		s->issuer_version = version_of(tl, (unsigned)s->issuer_conn);
+		if (ev.hs_type == WIRE_HS_NEW_SESSION_TICKET)
+			ticket_facts(tl, &ev, at, s, sc);
+	}
+	if (s->resumed)
+		s->resume = SUMMARY_RESUME_ACCEPTED;
+	else if (s->issuer_version && s->version && s->issuer_version != s->version)
+		s->resume = SUMMARY_RESUME_VERSION;
+	else if (s->ticket_age_known && s->ticket_lifetime_s &&
+		 (uint64_t)s->ticket_age_ms > (uint64_t)s->ticket_lifetime_s * 1000)
+		s->resume = SUMMARY_RESUME_EXPIRED;
+	else if (s->resume_offer == TL_OFFER_SESSION_ID && s->have_server_hello &&
+		 (sc->sh.session_id_len != sc->ch_sid_len || memcmp(sc->sh.session_id, sc->ch_sid, sc->ch_sid_len) != 0))
+		s->resume = SUMMARY_RESUME_SID_NOT_ECHOED;
+	else if (s->have_server_hello)
+		s->resume = SUMMARY_RESUME_FULL;
 }
 
 /* Reads connection conn's events into s. */
@@ -288,6 +394,18 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 			scan_message(&ev, s, &sc);
 		else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_HTTP_ANSWER && !s->http_status)
 			s->http_status = ev.note.status;
+		else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_RESUME_OFFER) {
+			sc.offer_noted = true;
+			sc.note_offer = ev.note.offer;
+		} else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_NO_TICKET) {
+			sc.no_ticket = true;
+		} else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_EARLY_DATA_SENT) {
+			s->early_sent_known = true;
+			s->early_sent = ev.note.bytes;
+		} else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_EARLY_DATA_READ) {
+			s->early_read_known = true;
+			s->early_read = ev.note.bytes;
+		}
 	}
 	timeline_get_result(tl, TL_CLIENT, conn, &s->client);
 	timeline_get_result(tl, TL_SERVER, conn, &s->server);
@@ -295,8 +413,8 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 	if (s->client.resumed || s->server.resumed)
 		s->resumed = true;
 	s->secrets = settle_secrets(s, &sc);
-	if (s->resumed)
-		s->origin_conn = find_origin(tl, s, &sc);
+	s->issuer_conn = -1;
+	settle_resume(tl, s, &sc);
 	return any;
 }
 
@@ -348,6 +466,22 @@ bool summary_origin(const struct timeline *tl, const struct summary *s, struct s
 		at = out->origin_conn;
 	}
 	return false;
+}
+
+/* The resumption verdict in words. */
+const char *summary_resume_words(enum summary_resume r)
+{
+	switch (r) {
+	case SUMMARY_RESUME_ACCEPTED: return "the server resumed the session offered";
+	case SUMMARY_RESUME_FULL: return "the server ignored the ticket and did a full handshake";
+	case SUMMARY_RESUME_EXPIRED: return "the ticket was older than its lifetime: the server did a full handshake";
+	case SUMMARY_RESUME_SID_NOT_ECHOED:
+		return "the server did not echo the session ID (it no longer has the session): a full handshake";
+	case SUMMARY_RESUME_VERSION: return "the protocol version changed since the session was made: a full handshake";
+	case SUMMARY_RESUME_NO_TICKET: return "the server sent no session ticket; nothing to resume with";
+	case SUMMARY_RESUME_NONE: break;
+	}
+	return NULL;
 }
 
 /* The key exchange in words. */

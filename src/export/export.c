@@ -69,6 +69,7 @@ const char *export_keys_name(enum tl_keys k)
 	case TL_KEYS_HANDSHAKE: return "handshake keys";
 	case TL_KEYS_APPLICATION: return "application keys";
 	case TL_KEYS_TLS12: return "TLS 1.2 session keys";
+	case TL_KEYS_EARLY: return "early data keys";
 	default: return "";
 	}
 }

@@ -23,16 +23,18 @@
 
 NAMES(kind_names, "handshake", "change_cipher_spec", "alert", "record", "note", "error", "diagnosis");
 NAMES(side_names, "client", "server");
-NAMES(keys_names, "none", "handshake", "application", "tls12");
+NAMES(keys_names, "none", "handshake", "application", "tls12", "early");
 NAMES(delivery_names, "delivered", "pending", "not_sent", "incomplete");
 NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "write_failed", "stopped",
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
       "app_data", "data_read", "waiting", "failure", "not_stored", "data_sent", "key_update_tls12",
-      "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered", "cert_key_not_accepted");
+      "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered", "cert_key_not_accepted",
+      "resume_offer", "no_ticket", "early_data_sent", "early_data_read");
 NAMES(pick_names, "no_sni", "matched", "no_match");
 NAMES(key_kind_names, "unknown", "rsa", "rsa_pss", "dsa", "ec_p256", "ec_p384", "ec_p521", "ec_other", "ed25519",
       "ed448");
+NAMES(offer_names, "none", "ticket13", "ticket12", "session_id");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
 NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
@@ -61,12 +63,13 @@ NAMES(base_secret_names, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TR
 
 #define LAST(list, value) _Static_assert(sizeof list##_list / sizeof list##_list[0] == (size_t)(value) + 1, #list)
 LAST(kind_names, TL_EV_DIAGNOSIS);
-LAST(keys_names, TL_KEYS_TLS12);
+LAST(keys_names, TL_KEYS_EARLY);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_CERT_KEY_NOT_ACCEPTED);
+LAST(note_names, TL_NOTE_EARLY_DATA_READ);
 LAST(pick_names, TL_PICK_NO_MATCH);
 LAST(key_kind_names, TL_KEY_ED448);
+LAST(offer_names, TL_OFFER_SESSION_ID);
 LAST(read_end_names, TL_READ_ERROR);
 LAST(fail_names, TL_FAIL_OTHER);
 LAST(sniff_names, SNIFF_UNKNOWN);
@@ -111,6 +114,8 @@ static const struct jf_field note_rows[] = {
 	ROW(S, pick, JF_ENUM, &pick_names),
 	ROW(S, key_kind, JF_ENUM, &key_kind_names),
 	ROW(S, withheld, JF_BOOL, NULL),
+	ROW(S, offer, JF_ENUM, &offer_names),
+	ROW(S, early_max, JF_UINT, NULL),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);

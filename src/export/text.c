@@ -14,6 +14,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/summary.h"
+#include "tlsladder/wire.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -327,6 +328,81 @@ static void summary_certificates(FILE *f, const struct timeline *tl, const struc
 	}
 }
 
+/* The ticket line: which NewSessionTicket the identity offered came from, and its age. */
+static void summary_ticket(FILE *f, const struct summary *s)
+{
+	char buf[600], age[200] = "";
+	int k;
+
+	if (s->issuer_conn < 0 || !s->issuer_ticket) {
+		if (s->resume_offer == TL_OFFER_TICKET13 || s->resume_offer == TL_OFFER_TICKET12)
+			kv(f, "ticket:", "offered; the NewSessionTicket it came from is not in this run");
+		return;
+	}
+	if (s->ticket_age_known)
+		snprintf(age, sizeof age, "; ticket age %" PRIu32 " ms (obfuscated_ticket_age - ticket_age_add, mod 2^32), "
+			 "%.1f ms on this timeline since that ticket arrived", s->ticket_age_ms,
+			 (double)s->ticket_elapsed_us / 1000.0);
+	k = snprintf(buf, sizeof buf, "the %s offered is the ticket of NewSessionTicket %u of connection %d (lifetime%s "
+		     "%" PRIu32 " s", s->resume_offer == TL_OFFER_TICKET12 ? "SessionTicket" : "PSK identity",
+		     s->issuer_ticket, s->issuer_conn + 1, s->issuer_version == WIRE_TLS13 ? "" : " hint",
+		     s->ticket_lifetime_s);
+	if (k > 0 && (size_t)k < sizeof buf && s->ticket_early)
+		k += snprintf(buf + k, sizeof buf - (size_t)k, ", early data up to %" PRIu32 " bytes", s->ticket_max_early);
+	if (k > 0 && (size_t)k < sizeof buf)
+		snprintf(buf + k, sizeof buf - (size_t)k, ")%s", age);
+	kv(f, "ticket:", buf);
+}
+
+/* The early data (0-RTT) line: offered, sent, accepted or rejected, read. */
+static void summary_early(FILE *f, const struct summary *s)
+{
+	char buf[400], sent[80] = "", read[80] = "";
+
+	if (!s->early_data_offered)
+		return;
+	if (s->early_sent_known)
+		snprintf(sent, sizeof sent, " (%" PRIu64 " bytes sent)", s->early_sent);
+	if (s->early_read_known)
+		snprintf(read, sizeof read, "; the server read %" PRIu64 " bytes", s->early_read);
+	if (s->early_data_accepted)
+		snprintf(buf, sizeof buf, "offered%s and accepted (early_data in EncryptedExtensions)%s%s", sent, read,
+			 s->early_data_eoed ? "; the client ended it with EndOfEarlyData" : "");
+	else if (s->have_server_hello)
+		snprintf(buf, sizeof buf, "offered%s and rejected: no early_data in EncryptedExtensions; the server "
+			 "skipped it unread", sent);
+	else
+		snprintf(buf, sizeof buf, "offered%s; no answer from the server", sent);
+	kv(f, "early data:", buf);
+}
+
+/* The resumption lines: whether the server resumed what was offered, and if not, why. */
+static void summary_resumption(FILE *f, const struct summary *s, const struct resumed_words *rw)
+{
+	char buf[400];
+
+	if (s->resume == SUMMARY_RESUME_NO_TICKET) {
+		snprintf(buf, sizeof buf, "nothing to resume: the server sent no session ticket%s; no second connection",
+			 s->version == WIRE_TLS13 ? "" : " and no session ID");
+		kv(f, "resumption:", buf);
+	} else if (rw) {
+		kv(f, "resumed:", rw->resumed);
+	} else if (s->resumed) {
+		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
+	} else if (s->resume != SUMMARY_RESUME_NONE) {
+		snprintf(buf, sizeof buf, "no: %s", summary_resume_words(s->resume));
+		kv(f, "resumed:", buf);
+	}
+	if (s->resume_offer == TL_OFFER_SESSION_ID && s->issuer_conn >= 0) {
+		snprintf(buf, sizeof buf, "the ClientHello offered the session ID of connection %d's ServerHello; the "
+			 "server %s", s->issuer_conn + 1, s->resumed ? "echoed it" : "answered with another");
+		kv(f, "session ID:", buf);
+	}
+	if (s->resume != SUMMARY_RESUME_NONE && s->resume != SUMMARY_RESUME_NO_TICKET)
+		summary_ticket(f, s);
+	summary_early(f, s);
+}
+
 /* Writes the summary of one connection. */
 static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
 {
@@ -355,10 +431,7 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		kv(f, "application:", s.client.alpn[0] ? s.client.alpn : s.server.alpn);
 	if (s.hrr)
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
-	if (res)
-		kv(f, "resumed:", rw.resumed);
-	else if (s.resumed)
-		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
+	summary_resumption(f, &s, res);
 	summary_certificates(f, tl, &s, res, o);
 	if (!o->server_only) {
 		side_outcome(&s.client, buf, sizeof buf);

@@ -67,14 +67,19 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 	*why = TL_GRACE_EXPIRED;
 	for (int rounds = 0; rounds < 1000; rounds++) {
 		int64_t now = timeline_now(c->tl);
-		int left = (int)((end - now) / 1000);
+		int left;
 		/* TLS 1.3 with a certificate request: the server judges our
 		 * Certificate (even an empty one) only after our Finished */
 		bool awaiting_verdict = (c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin) ||
 					c->pha_answered;
+		bool awaiting_ticket = c->o->await_ticket && c->tls13 && c->tickets_in == 0;
 		int rc;
 
-		awaited = awaited || awaiting_verdict;
+		if (awaiting_ticket)
+			end = now + (int64_t)transport_remaining_ms(c) * 1000;   /* --resume: a ticket, or the deadline */
+		left = (int)((end - now) / 1000);
+
+		awaited = awaited || awaiting_verdict || awaiting_ticket;
 
 		if (c->alert_in) {
 			*why = TL_GRACE_ALERT;
@@ -82,7 +87,7 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		}
 		if (left <= 0 || transport_remaining_ms(c) <= 0)
 			break;
-		if (!awaiting_verdict) {
+		if (!awaiting_verdict && !awaiting_ticket) {
 			/* drain what is already in flight, then stop */
 			if (c->o->sync && !waited_peer) {
 				session_sync_wait(c->o->sync, left);

@@ -7,6 +7,9 @@
 #include "tlsladder/netaddr.h"
 
 #include "creds.h"
+#include "tlsladder/notes.h"
+#include "tlsladder/session.h"
+#include "tlsladder/wire.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -232,15 +235,122 @@ static int resolve(const struct client_opts *o, struct timeline *tl, int64_t dea
 	return 0;
 }
 
+/* A failed connect (errno e) as the run's error; returns its exit code. */
+static int connect_failed(const struct client_opts *o, int e, struct tl_error *err)
+{
+	if (e == ECANCELED)
+		tl_error_set(err, TL_EXIT_CANCELLED, "stopped by the user");
+	else if (e == ETIMEDOUT)
+		tl_error_set(err, TL_EXIT_TIMEOUT, "%s port %s did not accept the connection within %d s", o->host, o->port,
+			     o->timeout_ms / 1000);
+	else if (e == ECONNREFUSED)
+		tl_error_set(err, TL_EXIT_NETWORK, "connection refused: nothing listens on %s port %s", o->host, o->port);
+	else if (e == ENETUNREACH || e == EHOSTUNREACH)
+		tl_error_set(err, TL_EXIT_NETWORK, "%s port %s cannot be reached: %s", o->host, o->port, strerror(e));
+	else
+		tl_error_set(err, TL_EXIT_NETWORK, "could not connect to %s port %s: %s", o->host, o->port, strerror(e));
+	return err->code;
+}
+
+/*
+ * Connects to the first address of res that accepts, recording each try
+ * as connection conn's notes. Returns the socket, or -1 with err set; *used
+ * is the address connected to.
+ */
+static int connect_any(const struct client_opts *o, struct timeline *tl, unsigned conn, const struct addrinfo *res,
+		       int64_t deadline, const struct addrinfo **used, struct tl_error *err)
+{
+	char addr[INET6_ADDRSTRLEN + 2], note[512];
+	int fd = -1, last_errno = 0;
+
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		addr_text(ai, addr, sizeof addr);
+		snprintf(note, sizeof note, "connecting to %s port %s", addr, o->port);
+		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn, note);
+		fd = connect_one(ai, tl, deadline, o->cancel_fd);
+		if (fd >= 0) {
+			*used = ai;
+			return fd;
+		}
+		last_errno = errno;
+		snprintf(note, sizeof note, "could not connect to %s port %s: %s", addr, o->port, strerror(last_errno));
+		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn, note);
+		if (last_errno == ETIMEDOUT || last_errno == ECANCELED)
+			break;
+	}
+	connect_failed(o, last_errno, err);
+	return -1;
+}
+
+/* One connection over an address that accepted: connects, handshakes; returns its exit code. */
+static int client_connection(const struct client_opts *o, struct endpoint *ep, struct timeline *tl, unsigned conn,
+			     const struct addrinfo *res, const struct run_opts *ro, struct tl_error *err)
+{
+	const struct addrinfo *ai = NULL;
+	char addr[INET6_ADDRSTRLEN + 2], note[512];
+	int fd = connect_any(o, tl, conn, res, ro->deadline_us, &ai, err), rc;
+
+	if (fd < 0)
+		return err->code;
+	addr_text(ai, addr, sizeof addr);
+	snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
+	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn, note);
+	netaddr_record(tl, conn, fd, TL_CLIENT);
+	rc = endpoint_run(ep, fd, tl, conn, ro);
+	close(fd);
+	return rc;
+}
+
+/*
+ * --resume: after connection 1, connection 2 to the same address offers
+ * what connection 1 left (a ticket or a session ID), or, when the server
+ * issued nothing, connection 1 says so and there is no second connection.
+ * Returns the second connection's exit code, or first_rc.
+ */
+static int client_resume(const struct client_opts *o, struct endpoint *ep, struct timeline *tl,
+			 const struct addrinfo *res, struct run_opts *ro, int first_rc, struct tl_error *err)
+{
+	struct tl_result r1;
+	struct tl_note fact = { .code = TL_NOTE_RESUME_OFFER };
+	char text[300];
+	int rc;
+
+	timeline_get_result(tl, TL_CLIENT, 0, &r1);
+	if (!r1.set || !r1.handshake_ok || r1.rejected_after || first_rc == TL_EXIT_CANCELLED)
+		return first_rc;                 /* connection 1 failed: nothing to resume */
+	fact.offer = (enum tl_resume_offer)endpoint_resume_offer(ep);
+	if (fact.offer == TL_OFFER_NONE) {
+		fact.code = TL_NOTE_NO_TICKET;
+		fact.offer = r1.version == WIRE_TLS13 ? TL_OFFER_TICKET13 : TL_OFFER_NONE;
+		timeline_note_fact(tl, TL_EV_NOTE, TL_CLIENT, 0, notes_render(&fact, NULL, text, sizeof text), &fact);
+		return first_rc;
+	}
+	timeline_note_fact(tl, TL_EV_NOTE, TL_CLIENT, 1, notes_render(&fact, NULL, text, sizeof text), &fact);
+	ro->await_ticket = false;
+	rc = client_connection(o, ep, tl, 1, res, ro, err);
+	if (err->msg[0]) {
+		/* it could not connect: connection 2's error and result, not the run's (connection 1 stands) */
+		struct tl_result r2;
+		memset(&r2, 0, sizeof r2);
+		snprintf(r2.error, sizeof r2.error, "%s", err->msg);
+		r2.code = -1;
+		r2.exit_code = err->code;
+		timeline_note_code(tl, TL_EV_ERROR, TL_CLIENT, 1, err->msg, err->code);
+		timeline_set_result(tl, TL_CLIENT, 1, &r2);
+		err->msg[0] = '\0';
+	}
+	return rc;
+}
+
 /* Runs the client. */
 int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error *err)
 {
-	struct addrinfo *res = NULL, *ai;
+	struct addrinfo *res = NULL;
 	struct endpoint *ep;
 	struct run_opts ro;
-	char addr[INET6_ADDRSTRLEN + 2], note[512];
+	char note[512];
 	int64_t deadline;
-	int fd = -1, rc, last_errno = 0;
+	int rc, rc2;
 
 	/* a PKCS#12 file's keys are derived once, for the checks and the endpoint alike */
 	creds_share_begin();
@@ -259,50 +369,23 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 		endpoint_free(ep);
 		return rc;
 	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		addr_text(ai, addr, sizeof addr);
-		snprintf(note, sizeof note, "connecting to %s port %s", addr, o->port);
-		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
-		fd = connect_one(ai, tl, deadline, o->cancel_fd);
-		if (fd >= 0)
-			break;
-		last_errno = errno;
-		snprintf(note, sizeof note, "could not connect to %s port %s: %s", addr, o->port, strerror(last_errno));
-		timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
-		if (last_errno == ETIMEDOUT || last_errno == ECANCELED)
-			break;
-	}
-	if (fd >= 0)
-		addr_text(ai, addr, sizeof addr);
-	freeaddrinfo(res);
-	if (fd < 0) {
-		if (last_errno == ECANCELED)
-			tl_error_set(err, TL_EXIT_CANCELLED, "stopped by the user");
-		else if (last_errno == ETIMEDOUT)
-			tl_error_set(err, TL_EXIT_TIMEOUT, "%s port %s did not accept the connection within %d s", o->host,
-				     o->port, o->timeout_ms / 1000);
-		else if (last_errno == ECONNREFUSED)
-			tl_error_set(err, TL_EXIT_NETWORK, "connection refused: nothing listens on %s port %s", o->host, o->port);
-		else if (last_errno == ENETUNREACH || last_errno == EHOSTUNREACH)
-			tl_error_set(err, TL_EXIT_NETWORK, "%s port %s cannot be reached: %s", o->host, o->port,
-				     strerror(last_errno));
-		else
-			tl_error_set(err, TL_EXIT_NETWORK, "could not connect to %s port %s: %s", o->host, o->port,
-				     strerror(last_errno));
-		endpoint_free(ep);
-		return err->code;
-	}
 	memset(&ro, 0, sizeof ro);
 	ro.grace_ms = o->grace_ms;
 	ro.deadline_us = deadline;
 	ro.capture = true;
 	ro.cancel_fd = o->cancel_fd;
 	ro.gate = o->gate;
-	snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
-	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
-	netaddr_record(tl, 0, fd, TL_CLIENT);
-	rc = endpoint_run(ep, fd, tl, 0, &ro);
-	close(fd);
+	ro.await_ticket = o->resume;
+	ro.early_data = o->early_data;
+	ro.early_len = o->early_len;
+	rc = client_connection(o, ep, tl, 0, res, &ro, err);
+	if (o->resume && rc >= 0) {
+		/* the worse of the two: a failed second connection fails the run */
+		rc2 = client_resume(o, ep, tl, res, &ro, rc, err);
+		if (rc2 != TL_EXIT_OK)
+			rc = rc2;
+	}
+	freeaddrinfo(res);
 	endpoint_free(ep);
 	return rc;
 }

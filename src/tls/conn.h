@@ -9,6 +9,7 @@
  *  - delivery.c   whether an outgoing event's records were written;
  *  - transport.c  push/pull over the socket, waits and the deadline;
  *  - after.c      after the handshake: the client's grace period, --http, serving;
+ *  - resume.c     resumption (the saved session, what it offers) and early data (0-RTT);
  *  - peercheck.c  the peer's chain, judged with the handshake's own trust list;
  *  - outcome.c    what was negotiated, why a handshake failed, the exit code.
  *
@@ -39,6 +40,10 @@ struct endpoint {
 	gnutls_priority_t prio;
 	gnutls_datum_t ticket_key;      /* server: shared by all its connections */
 	gnutls_datum_t saved_session;   /* client: for resumption on the next run */
+	int resume_offer;               /* client: what saved_session resumes with (enum tl_resume_offer) */
+	uint32_t ticket_early_max;      /* ... the early data its ticket allows (0: none) */
+	gnutls_anti_replay_t anti_replay;   /* server accepting early data: GnuTLS requires one (resume.c) */
+	struct replay_store *replays;   /* ... and the ClientHellos it recorded */
 	/* client credentials, handed out by the retrieve callback */
 	gnutls_pcert_st *pcerts;
 	unsigned npcerts;
@@ -137,9 +142,32 @@ struct conn {
 	bool ku_in_requested;           /* ... the last one asked us to update too */
 	bool ku_answered;               /* server: the data after the client's KeyUpdate was answered */
 	bool vhost_noted;               /* server: the certificate chosen by SNI was noted (vhost.c) */
+	unsigned tickets_in;            /* client: NewSessionTickets received */
+	uint32_t ticket_early_max;      /* ... the last one's max_early_data_size (0: no early_data) */
+	size_t early_sent;              /* client: bytes of early data queued before the handshake (resume.c) */
+	bool early_noted;               /* ... and recorded as sent */
+	bool eoed_pending, eoed_out;    /* EndOfEarlyData hooked; then its record written (early keys end) */
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
+
+/* ---- resume.c ---- */
+/* Server accepting early data: the anti-replay state. 0, or -1 with err. */
+int resume_endpoint_init(struct endpoint *ep, struct tl_error *err);
+/* Frees what resume_endpoint_init made. */
+void resume_endpoint_free(struct endpoint *ep);
+/* gnutls_init flags for resumption and early data. */
+unsigned resume_init_flags(const struct conn *c);
+/* Session set-up: the saved session and early data (client), the early data limit (server). */
+int resume_setup(struct conn *c, struct tl_error *err);
+/* Client: the early data went out with the ClientHello; records it once (before the server's first answer). */
+void resume_note_early_sent(struct conn *c);
+/* Client: a NewSessionTicket arrived (its body): counts it, reads the early data it allows. */
+void resume_ticket_in(struct conn *c, const uint8_t *body, size_t n);
+/* Client, closing: saves the session and what it can be resumed with. */
+void resume_save(struct conn *c);
+/* Server: reads the early data the client sent, and records how much. */
+void resume_read_early(struct conn *c);
 
 /* ---- certcb.c ---- */
 /* The client's certificate callback (gnutls_certificate_set_retrieve_function2). */

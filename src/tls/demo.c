@@ -17,6 +17,8 @@
 /* x25519 first, as most clients on the web offer it */
 #define TLS13_X25519 TLS13_ONLY ":-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1"
 #define TLS12_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+/* early-data: the server's max_early_data_size (announced in its tickets) */
+#define DEMO_EARLY_MAX 16384
 
 static const struct demo_scenario scenarios[] = {
 	{ .name = "tls13", .summary = "TLS 1.3, ECDHE (x25519), ECDSA server certificate, 1 round trip",
@@ -42,6 +44,10 @@ static const struct demo_scenario scenarios[] = {
 	{ .name = "resumption", .summary = "TLS 1.3 full handshake, then a resumed one with the session ticket (no certificate)",
 	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 2 },
+	{ .name = "early-data", .summary = "TLS 1.3 resumption with early data (0-RTT): a request sent before the server answers",
+	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 2,
+	  .early_data = "GET /news HTTP/1.1\r\nHost: localhost\r\n\r\n" },
 	{ .name = "key-update", .summary = "TLS 1.3 KeyUpdate: the client moves to new keys and asks the server to do the same; data flows under both",
 	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 1, .key_update = true },
@@ -221,6 +227,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	scfg->crl_files = fl->crls;
 	scfg->ncrl = sc->crl ? 1 : 0;
 	scfg->key_update = sc->key_update;
+	scfg->early_data_max = sc->early_data ? DEMO_EARLY_MAX : 0;
 
 	memset(ccfg, 0, sizeof *ccfg);
 	ccfg->side = TL_CLIENT;
@@ -299,10 +306,14 @@ int demo_run(const struct demo_scenario *sc, const struct demo_opts *o, struct t
 	ro.cancel_fd = o->cancel_fd;
 	ro.sync = sync;
 	ro.gate = o->gate;
+	ro.early_data = (const uint8_t *)sc->early_data;
+	ro.early_len = sc->early_data ? strlen(sc->early_data) : 0;
 	for (unsigned conn = 0; conn < sc->connections; conn++) {
 		if (conn > 0 && o->capture)
 			timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn,
-				      "a new connection: the client offers the session ticket from the first one");
+				      sc->early_data ? "a new connection: the client offers the session ticket from the "
+						       "first one, and sends early data with its ClientHello"
+						     : "a new connection: the client offers the session ticket from the first one");
 		ret = demo_connection(sep, cep, tl, conn, &ro, &server_rc, err);
 		if (ret < 0 || (ret != TL_EXIT_OK && server_rc != TL_EXIT_OK))
 			break;

@@ -49,6 +49,8 @@ struct endpoint *endpoint_new(const struct session_config *cfg, struct tl_error 
 		tl_error_set(err, TL_EXIT_INTERNAL, "could not make a session ticket key: %s", gnutls_strerror(rc));
 		goto fail;
 	}
+	if (resume_endpoint_init(ep, err) < 0)
+		goto fail;
 	return ep;
 fail:
 	endpoint_free(ep);
@@ -71,6 +73,7 @@ void endpoint_free(struct endpoint *ep)
 	}
 	if (ep->saved_session.data)
 		gnutls_free(ep->saved_session.data);
+	resume_endpoint_free(ep);
 	for (unsigned i = 0; i < ep->npcerts; i++) {
 		gnutls_pcert_deinit(&ep->pcerts[i]);
 		gnutls_x509_crt_deinit(ep->crts[i]);
@@ -110,7 +113,7 @@ int endpoint_set_alpn(gnutls_session_t s, const char *list, unsigned flags)
 static int conn_setup(struct conn *c, struct tl_error *err)
 {
 	struct endpoint *ep = c->ep;
-	unsigned flags = (c->self == TL_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_SIGNAL;
+	unsigned flags = (c->self == TL_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_SIGNAL | resume_init_flags(c);
 	int rc;
 
 	/* TLS 1.3 post-handshake authentication: the client offers it (unless told not to), so a server
@@ -132,8 +135,6 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 			gnutls_session_set_verify_cert(c->s, name, 0);
 		if (ep->cfg.alpn && endpoint_set_alpn(c->s, ep->cfg.alpn, 0) < 0)
 			return tl_error_set(err, TL_EXIT_USAGE, "the ALPN list \"%s\" is not valid", ep->cfg.alpn);
-		if (ep->saved_session.data)
-			gnutls_session_set_data(c->s, ep->saved_session.data, ep->saved_session.size);
 	} else {
 		if (ep->cfg.client_auth != TL_AUTH_NONE) {
 			gnutls_certificate_server_set_request(c->s, ep->cfg.client_auth == TL_AUTH_REQUIRE ? GNUTLS_CERT_REQUIRE
@@ -160,7 +161,7 @@ static int conn_setup(struct conn *c, struct tl_error *err)
 	} else {
 		gnutls_transport_set_int(c->s, c->fd);
 	}
-	return 0;
+	return resume_setup(c, err);
 }
 
 /* After a failed handshake: tell the peer why, as GnuTLS does not by itself. */
@@ -308,14 +309,9 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 /* Client: saves the session for a later resumption, then says goodbye. */
 static void client_close(struct conn *c)
 {
-	struct endpoint *ep = c->ep;
 	const struct run_opts *o = c->o;
 
-	if (ep->saved_session.data) {
-		gnutls_free(ep->saved_session.data);
-		ep->saved_session.data = NULL;
-	}
-	gnutls_session_get_data2(c->s, &ep->saved_session);
+	resume_save(c);
 	hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
 	gnutls_record_set_timeout(c->s, (unsigned)(o->grace_ms < transport_remaining_ms(c) ? o->grace_ms
 											     : transport_remaining_ms(c)));
@@ -360,6 +356,7 @@ static void handshake_done(struct conn *c, struct tl_result *r)
 			client_close(c);
 	} else {
 		vhost_after_handshake(c);
+		resume_read_early(c);
 		if ((c->ep->cfg.request_cert_later ? server_asks_later(c, r) : after_server_serve(c, r)) == 0) {
 			hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
 			gnutls_bye(c->s, GNUTLS_SHUT_WR);

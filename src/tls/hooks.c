@@ -44,6 +44,8 @@ static enum tl_keys keys_now(const struct conn *c, int dir, bool encrypted)
 {
 	if (!encrypted)
 		return TL_KEYS_NONE;
+	if (dir == DIR_OUT && c->early_sent && c->version == 0)
+		return TL_KEYS_EARLY;            /* 0-RTT: early data, before the ServerHello */
 	if (!c->tls13)
 		return TL_KEYS_TLS12;
 	return c->fin[dir] ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
@@ -58,6 +60,8 @@ static enum tl_keys keys_now(const struct conn *c, int dir, bool encrypted)
  */
 static enum tl_keys record_keys(const struct conn *c, int dir, bool encrypted)
 {
+	if (encrypted && dir == DIR_OUT && c->eoed_pending && !c->eoed_out)
+		return TL_KEYS_EARLY;            /* the record of EndOfEarlyData */
 	if (!encrypted || !c->tls13 || dir == DIR_IN)
 		return keys_now(c, dir, encrypted);
 	return c->app_out ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
@@ -142,9 +146,13 @@ static void record_done(void *arg, const struct recstream_record *r)
 	ev.encrypted = r->encrypted;
 	ev.keys = record_keys(c, fc->dir, r->encrypted);
 	ev.key_gen = keyupdate_record_gen(c, fc->dir, ev.keys, r->encrypted && r->type == RECSTREAM_APPLICATION_DATA);
+	if (ev.keys == TL_KEYS_EARLY && c->eoed_pending)
+		c->eoed_out = true;              /* EndOfEarlyData's record: the early keys end here */
 	if (fc->dir == DIR_OUT) {
 		delivery_observe_out(c, &ev, false, false, 0, r->end);
 		record_out(c, r);
+		if (ev.keys == TL_KEYS_EARLY && !c->eoed_out)
+			resume_note_early_sent(c);   /* the 0-RTT data is on its way, right behind the ClientHello */
 	} else {
 		timeline_observe(c->tl, &ev, false);
 		record_in(c, r);
@@ -273,9 +281,11 @@ static void record_message(struct conn *c, unsigned type, int dir, const gnutls_
 	ev.body_len = msg->size;
 	if (c->tls13)
 		ev.encrypted = type != WIRE_HS_CLIENT_HELLO && type != WIRE_HS_SERVER_HELLO && type != TL_HS_HELLO_RETRY_REQUEST;
+	else if (type == WIRE_HS_END_OF_EARLY_DATA)
+		ev.encrypted = true;
 	else
 		ev.encrypted = recstream_ccs_seen(&c->rs[dir]) || c->ccs_announced[dir] > 0 || type == WIRE_HS_FINISHED;
-	ev.keys = keys_now(c, dir, ev.encrypted);
+	ev.keys = type == WIRE_HS_END_OF_EARLY_DATA && dir == DIR_OUT ? TL_KEYS_EARLY : keys_now(c, dir, ev.encrypted);
 	ev.key_gen = keyupdate_record_gen(c, dir, ev.keys, false);
 	if (dir == DIR_IN)
 		timeline_observe(c->tl, &ev, false);   /* read whole: GnuTLS hooks a message once all of it arrived */
@@ -301,8 +311,11 @@ static void note_message(struct conn *c, gnutls_session_t s, unsigned type, int 
 		c->fin[dir] = true;
 		if (!c->tls13 && gnutls_session_is_resumed(s))
 			keylog_resumed_master(s);
-	} else if (type == WIRE_HS_NEW_SESSION_TICKET && incoming && c->fin[DIR_OUT]) {
-		c->nst_after_fin = true;
+	} else if (type == WIRE_HS_END_OF_EARLY_DATA && !incoming) {
+		c->eoed_pending = true;        /* its record (the next one written) still uses the early keys */
+	} else if (type == WIRE_HS_NEW_SESSION_TICKET && incoming) {
+		resume_ticket_in(c, msg->data, msg->size);
+		c->nst_after_fin = c->nst_after_fin || c->fin[DIR_OUT];
 	}
 }
 
@@ -326,6 +339,10 @@ int hooks_handshake(gnutls_session_t s, unsigned htype, unsigned when, unsigned 
 		c->app_out = true;     /* a message after our Finished: that flight is out */
 	if (type == WIRE_HS_FINISHED && !c->tls13 && !incoming)
 		announce_ccs(c);
+	if (incoming && c->self == TL_CLIENT)
+		resume_note_early_sent(c);     /* the early data left with the ClientHello, before this answer */
+	if (incoming && c->self == TL_SERVER && type == WIRE_HS_END_OF_EARLY_DATA)
+		resume_read_early(c);          /* all of it arrived before this marker */
 	record_message(c, type, dir, msg);
 	note_message(c, s, type, dir, msg);
 	if (type == WIRE_HS_KEY_UPDATE)

@@ -54,6 +54,8 @@ struct idir {
 	size_t secret_len;
 	unsigned gen;
 	unsigned rec_gen;         /* the generation of the record being read */
+	unsigned early_records;   /* client: TLS 1.3 early data records (before any ServerHello) */
+	bool early_over;          /* ... and the record after the ServerHello that may end them was read */
 };
 
 /* The import of one connection. */
@@ -503,6 +505,54 @@ static void unread(struct imp *im, struct idir *dr, unsigned type, size_t n)
 	dr->told = true;
 }
 
+/* A client record of application data before any ServerHello: TLS 1.3 early data (0-RTT),
+ * under the client_early_traffic_secret. Shown as such, not decrypted (its suite is not known yet). */
+static void early_record(struct imp *im, struct idir *dr, const uint8_t *hdr, size_t n)
+{
+	struct tl_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_RECORD;
+	ev.from = dr->side;
+	ev.rec_type = hdr[0];
+	ev.rec_version = (unsigned)hdr[1] << 8 | hdr[2];
+	ev.rec_length = (unsigned)n;
+	ev.encrypted = true;
+	ev.keys = TL_KEYS_EARLY;
+	emit(im, &ev);
+	dr->early_records++;
+}
+
+/* After early data, the client's first encrypted record after the ServerHello: EndOfEarlyData under
+ * the early keys when the server accepted it (then true, the record taken), else the handshake keys. */
+static bool end_of_early(struct imp *im, struct idir *dr, const uint8_t *hdr, const uint8_t *p, size_t n)
+{
+	uint8_t buf[MAX_RECORD];
+	struct opened o = { 0, buf, 0 };
+	struct tl_event ev;
+	bool ok;
+
+	dr->early_over = true;
+	key13(im, dr, "CLIENT_EARLY_TRAFFIC_SECRET", TL_KEYS_EARLY);
+	dr->key.seq = dr->early_records;          /* the early data records used the first numbers */
+	ok = dr->key.set && n <= sizeof buf && open13(&dr->key, hdr, p, n, &o);
+	if (ok) {
+		memset(&ev, 0, sizeof ev);
+		ev.kind = TL_EV_RECORD;
+		ev.from = dr->side;
+		ev.rec_type = hdr[0];
+		ev.rec_version = (unsigned)hdr[1] << 8 | hdr[2];
+		ev.rec_length = (unsigned)n;
+		ev.encrypted = true;
+		ev.keys = TL_KEYS_EARLY;
+		emit(im, &ev);
+		content(im, dr, o.type, o.p, o.n, true, TL_KEYS_EARLY);
+	}
+	key13(im, dr, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", TL_KEYS_HANDSHAKE);
+	memset(buf, 0, sizeof buf);
+	return ok;
+}
+
 /* One whole record of a direction. */
 static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const uint8_t *p, size_t n)
 {
@@ -513,6 +563,12 @@ static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const ui
 	uint8_t buf[MAX_RECORD];
 	struct opened o = { 0, buf, 0 };
 
+	if (dr->side == TL_CLIENT && !im->version && im->have_random && hdr[0] == WIRE_CT_APPLICATION_DATA) {
+		early_record(im, dr, hdr, n);
+		return;
+	}
+	if (encrypted && im->tls13 && dr->early_records && !dr->early_over && end_of_early(im, dr, hdr, p, n))
+		return;
 	if (encrypted && keys == TL_KEYS_NONE)
 		keys = TL_KEYS_HANDSHAKE;
 	memset(&ev, 0, sizeof ev);

@@ -66,6 +66,7 @@ static void info_line(const struct ui *ui, const struct tl_event *ev, char *info
 	const char *keys = ev->keys == TL_KEYS_HANDSHAKE ? ", encrypted (handshake keys)"
 			   : ev->keys == TL_KEYS_APPLICATION ? ", encrypted (application keys)"
 			   : ev->keys == TL_KEYS_TLS12 ? ", encrypted"
+			   : ev->keys == TL_KEYS_EARLY ? ", encrypted (early data keys)"
 						       : "";
 	char why[160], kept[200] = "", gen[96], secret[64];
 

@@ -70,7 +70,7 @@ for sc in $("$bin" demo --list | awk '/^  [a-z]/ { print $1 }'); do
 	"$bin" --replay "$tmp/$sc.pcapng" --text >"$tmp/$sc.imp" 2>"$tmp/$sc.err"
 	rc=$?
 	[ "$rc" -eq 0 ] || bad "demo $sc: the import exits $rc: $(cat "$tmp/$sc.err")"
-	if [ "$sc" = resumption ]; then
+	if [ "$sc" = resumption ] || [ "$sc" = early-data ]; then
 		"$bin" --replay "$tmp/$sc.pcapng" --conn 2 --text >"$tmp/$sc.imp2" 2>&1
 		same "demo $sc (both connections)" "$tmp/$sc.live" "$tmp/$sc.imp" "$tmp/$sc.imp2"
 	else

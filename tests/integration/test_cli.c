@@ -238,6 +238,7 @@ static void parse_one(const struct cli_option *o, unsigned in, const char *pass_
 	static const char *const needs[][3] = {
 		{ "cert", "--key", "k.pem" }, { "key", "--cert", "c.pem" }, { "p12-pass-file", "--p12", "c.p12" },
 		{ "json-secrets", "--json", "run.json" }, { "conn", "--replay", "run.json" },
+		{ "early-data", "--resume", "--resume" },
 	};
 	static char store[8][PATH_MAX];
 	char *argv[8], opt[64];

@@ -558,6 +558,59 @@ static void resumption_mtls12_summary(void **state)
 	timeline_destroy(tl);
 }
 
+/* Early data: connection 2 resumes and sends its request as 0-RTT data, which the
+ * server accepts and reads; the summary and the notes say so, with the exact bytes. */
+static void early_data(void **state)
+{
+	const struct demo_scenario *sc = demo_find("early-data");
+	int rc;
+	struct timeline *tl;
+	char *text, *c1, *c2, line[200];
+	struct summary s;
+	size_t len;
+
+	(void)state;
+	assert_non_null(sc);
+	len = strlen(sc->early_data);
+	tl = run(sc, &rc);
+	text = text_of(tl);
+	assert_int_equal(rc, 0);
+	assert_int_equal(timeline_conn_count(tl), 2);
+	expect(tl, 1, "ClientHello EndOfEarlyData Finished Alert:close_notify",
+	       "ServerHello ChangeCipherSpec EncryptedExtensions Finished NewSessionTicket NewSessionTicket "
+	       "Alert:close_notify");
+	assert_true(summary_build(tl, 1, &s));
+	assert_true(s.resumed);
+	assert_int_equal(s.resume, SUMMARY_RESUME_ACCEPTED);
+	assert_true(s.early_data_offered);
+	assert_true(s.early_data_accepted);
+	assert_true(s.early_data_eoed);
+	assert_true(s.early_sent_known && s.early_read_known);
+	assert_int_equal(s.early_sent, len);
+	assert_int_equal(s.early_read, len);
+	assert_true(s.ticket_early);
+	assert_int_equal(s.ticket_max_early, 16384);
+	assert_int_equal(s.issuer_conn, 0);
+	assert_true(s.issuer_ticket == 1 || s.issuer_ticket == 2);
+	assert_true(s.ticket_age_known);
+	assert_true((int64_t)s.ticket_age_ms <= s.ticket_elapsed_us / 1000 + 1);
+	c2 = summary_part(text, 1);
+	c1 = summary_part(text, 0);
+	assert_null(strstr(c1, "early data:"));
+	snprintf(line, sizeof line, "  early data:         offered (%zu bytes sent) and accepted (early_data in "
+		 "EncryptedExtensions); the server read %zu bytes; the client ended it with EndOfEarlyData", len, len);
+	has_line(c2, line);
+	has_line(c2, "  resumed:            yes, the session of connection 1; no certificate was exchanged in this "
+		     "connection");
+	snprintf(line, sizeof line, "the client sent %zu bytes of early data (0-RTT), encrypted with the "
+		 "client_early_traffic_secret, before any answer from the server", len);
+	assert_non_null(strstr(text, line));
+	snprintf(line, sizeof line, "the server read %zu bytes of early data (0-RTT) before the handshake completed", len);
+	assert_non_null(strstr(text, line));
+	free(text);
+	timeline_destroy(tl);
+}
+
 /* TLS 1.3: a client certificate from an unknown CA. The client's handshake
  * "succeeds"; the rejection arrives as an alert during the grace period. */
 static void late_tls13_rejection(void **state)
@@ -1029,6 +1082,7 @@ int main(void)
 		cmocka_unit_test(key_update),
 		cmocka_unit_test(resumption_mtls12_summary),
 		cmocka_unit_test(post_handshake_auth),
+		cmocka_unit_test(early_data),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
 		cmocka_unit_test(failure_scenarios),
