@@ -38,7 +38,8 @@
 	X(LOCAL_FILES, "local-files") \
 	X(CANCELLED, "cancelled") \
 	X(LEGACY_PROTOCOL, "legacy-protocol") \
-	X(RECORD_INTEGRITY, "record-integrity")
+	X(RECORD_INTEGRITY, "record-integrity") \
+	X(RENEGOTIATION_UNSAFE, "renegotiation-unsafe")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

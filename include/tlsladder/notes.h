@@ -23,7 +23,12 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_RENEGOTIATION,        /* TLS 1.2: a renegotiation begins: handshake number count, inside the
+				       * encrypted connection (the rows of that handshake follow) */
+	TL_NOTE_RENEG_FAILED          /* TLS 1.2: renegotiation count did not complete; alert: the alert that
+				       * ended it (0: none read); fail: TL_FAIL_UNSAFE_RENEGOTIATION when the client
+				       * refused because the server lacks RFC 5746, else TL_FAIL_OTHER */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -34,7 +39,8 @@ enum tl_fail {
 	TL_FAIL_CIPHER,               /* no cipher suite, group or key exchange in common (known for certain) */
 	TL_FAIL_NOTHING_IN_COMMON,    /* the peer's alert says nothing was in common, not which part */
 	TL_FAIL_RECORD_INTEGRITY,     /* a record from the peer failed decryption (its integrity check) */
-	TL_FAIL_OTHER
+	TL_FAIL_OTHER,
+	TL_FAIL_UNSAFE_RENEGOTIATION  /* the client refused to renegotiate: the server does not support RFC 5746 */
 };
 
 /* How the server's reading of the client's application data ended (TL_NOTE_DATA_READ). */

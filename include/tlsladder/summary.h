@@ -46,6 +46,28 @@ enum summary_secret {
 	SUMMARY_SECRET_MASTER = 1u << 7            /* TLS 1.2 master secret (key log label CLIENT_RANDOM) */
 };
 
+/* RFC 5746 renegotiation_info in a hello, or the client's SCSV for it. */
+enum summary_ri {
+	SUMMARY_RI_ABSENT = 0,    /* neither: the peer does not support secure renegotiation */
+	SUMMARY_RI_EMPTY,         /* empty: a first handshake, secure renegotiation supported */
+	SUMMARY_RI_SCSV,          /* the client's TLS_EMPTY_RENEGOTIATION_INFO_SCSV cipher value (0x00ff) */
+	SUMMARY_RI_MATCH,         /* a renegotiation's: equal to the previous handshake's Finished verify_data */
+	SUMMARY_RI_MISMATCH       /* ... not equal */
+};
+
+/* TLS 1.2 renegotiation: the handshakes after the connection's first (tl_event.handshake > 1). */
+struct summary_reneg {
+	unsigned handshakes;      /* handshakes on the connection: 1, or more when it was renegotiated */
+	bool hello_request;       /* the server asked for it (HelloRequest) */
+	bool cert_requested;      /* the last renegotiation's server asked for a client certificate */
+	bool client_cert_msg;     /* ... the client answered with a Certificate message */
+	unsigned client_certs;    /* ... holding this many certificates (0: empty) */
+	bool client_fin, server_fin; /* ... both Finished: it completed */
+	enum summary_ri first_client, first_server;  /* RFC 5746 in the first handshake's hellos */
+	enum summary_ri client_ri, server_ri;        /* ... in the last renegotiation's hellos (MATCH: the verify_data
+						       * equals the previous handshake's Finished) */
+};
+
 struct summary {
 	unsigned conn;
 	bool have_server_hello;
@@ -71,6 +93,7 @@ struct summary {
 	int origin_conn;          /* resumed: the earlier connection of this run that issued the
 				     ticket or session it resumes; -1 none or unknown */
 	struct tl_result client, server;
+	struct summary_reneg reneg;
 };
 
 /* Fills s for connection conn. False when the connection has no events. */

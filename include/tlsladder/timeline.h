@@ -118,6 +118,9 @@ struct tl_event {
 	enum tl_delivery delivery;
 	enum tl_undelivered_cause cause;
 	unsigned deliv_bytes;     /* TL_INCOMPLETE: bytes of the record that arrived (header included) */
+	unsigned handshake;       /* which handshake of its connection it belongs to: 2 the first TLS 1.2
+				   * renegotiation, 3 the next, ...; 0 or 1 the first handshake (and what
+				   * follows it: events built or saved without the field say 0) */
 };
 
 /* A secret from the keylog function (TLS 1.3 traffic secrets, TLS 1.2 master secret). */

@@ -64,6 +64,16 @@ static void data_read(const struct tl_note *n, const char *arg, char *buf, size_
 	}
 }
 
+/* TL_NOTE_RENEG_FAILED: why the renegotiation did not complete (arg: the error in words). */
+static void reneg_failed(const struct tl_note *n, const char *arg, char *buf, size_t len)
+{
+	if (n->fail == TL_FAIL_UNSAFE_RENEGOTIATION)
+		snprintf(buf, len, "the client refused to renegotiate (handshake %u): the server does not support secure "
+				   "renegotiation (RFC 5746)", n->count);
+	else
+		snprintf(buf, len, "the renegotiation (handshake %u) failed: %s", n->count, arg ? arg : "?");
+}
+
 /* The sentence of a typed note. */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len)
 {
@@ -91,6 +101,10 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 	case TL_NOTE_APP_DATA: snprintf(buf, len, "the server sent %u bytes of application data", n->count); break;
 	case TL_NOTE_DATA_READ: data_read(n, arg, buf, len); break;
 	case TL_NOTE_WAITING: snprintf(buf, len, "waiting for the %s: no answer for 1 s", a); break;
+	case TL_NOTE_RENEGOTIATION:
+		snprintf(buf, len, "renegotiation (handshake %u, inside the encrypted connection)", n->count);
+		break;
+	case TL_NOTE_RENEG_FAILED: reneg_failed(n, arg, buf, len); break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;

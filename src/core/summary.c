@@ -25,6 +25,9 @@ struct scan {
 	struct peek_server_hello sh;
 	const uint8_t *psk_id;      /* the first PSK identity (1.3) or session ticket (1.2) the client offered */
 	size_t psk_id_len;          /* (inside the ClientHello's body, valid as long as the timeline) */
+	const uint8_t *fin[2];      /* the latest Finished verify_data of each side (client, server) */
+	size_t fin_len[2];
+	unsigned ri_hellos;         /* hellos whose renegotiation_info was read (bounded like the others) */
 };
 
 /* The decoder's tree of a handshake body (NULL when out of memory). */
@@ -167,6 +170,75 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 	}
 }
 
+/* RFC 5746 in a hello: absent, empty (or the SCSV), or whether it repeats the previous Finished verify_data. */
+static enum summary_ri hello_ri(const struct tl_event *ev, const struct scan *sc)
+{
+	struct tree_node *t = decoded(ev, 0);
+	const struct tree_node *ri = tree_find(t, "extensions/renegotiation_info");
+	const uint8_t *p;
+	size_t n;
+	enum summary_ri v = SUMMARY_RI_ABSENT;
+
+	if (ri && node_bytes(ev, tree_find(t, "extensions/renegotiation_info/renegotiated_connection"), &p, &n)) {
+		bool server = ev->hs_type == WIRE_HS_SERVER_HELLO;
+		size_t want = sc->fin_len[0] + (server ? sc->fin_len[1] : 0);
+		v = sc->fin[0] && (!server || sc->fin[1]) && n == want && memcmp(p, sc->fin[0], sc->fin_len[0]) == 0 &&
+			    (!server || memcmp(p + sc->fin_len[0], sc->fin[1], sc->fin_len[1]) == 0)
+			? SUMMARY_RI_MATCH
+			: SUMMARY_RI_MISMATCH;
+	} else if (ri) {
+		v = SUMMARY_RI_EMPTY;
+	} else if (ev->hs_type == WIRE_HS_CLIENT_HELLO && tree_find(t, "cipher suites/TLS_EMPTY_RENEGOTIATION_INFO_SCSV")) {
+		v = SUMMARY_RI_SCSV;
+	}
+	tree_free(t);
+	return v;
+}
+
+/* A message of a renegotiation (handshake 2 and later), and the renegotiation_info of every hello. */
+static void scan_reneg(const struct tl_event *ev, struct summary *s, struct scan *sc)
+{
+	struct summary_reneg *r = &s->reneg;
+	bool hello = ev->hs_type == WIRE_HS_CLIENT_HELLO || ev->hs_type == WIRE_HS_SERVER_HELLO;
+	bool later = ev->handshake > 1;
+
+	if (hello && sc->ri_hellos++ < 8) {
+		enum summary_ri v = hello_ri(ev, sc);
+		enum summary_ri *slot = ev->hs_type == WIRE_HS_CLIENT_HELLO ? (later ? &r->client_ri : &r->first_client)
+									   : (later ? &r->server_ri : &r->first_server);
+		*slot = v;
+	}
+	if (ev->hs_type == WIRE_HS_FINISHED) {
+		int k = ev->from == TL_SERVER;
+		sc->fin[k] = ev->body;
+		sc->fin_len[k] = ev->body_len;
+	}
+	if (!later)
+		return;
+	if (ev->handshake > r->handshakes) {        /* a new renegotiation: its facts start over */
+		r->handshakes = ev->handshake;
+		r->cert_requested = r->client_cert_msg = r->client_fin = r->server_fin = false;
+		r->client_certs = 0;
+	}
+	switch (ev->hs_type) {
+	case WIRE_HS_HELLO_REQUEST: r->hello_request = true; break;
+	case WIRE_HS_CERTIFICATE_REQUEST: r->cert_requested = true; break;
+	case WIRE_HS_CERTIFICATE:
+		if (ev->from == TL_CLIENT) {
+			r->client_cert_msg = true;
+			peek_certificate_count(ev->body, ev->body_len, false, &r->client_certs);
+		}
+		break;
+	case WIRE_HS_FINISHED:
+		if (ev->from == TL_CLIENT)
+			r->client_fin = true;
+		else
+			r->server_fin = true;
+		break;
+	default: break;
+	}
+}
+
 /* The key exchange and resumption, once every message was seen. */
 static void settle_kx(struct summary *s, const struct scan *sc)
 {
@@ -262,6 +334,7 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 	memset(&sc, 0, sizeof sc);
 	s->conn = conn;
 	s->origin_conn = -1;
+	s->reneg.handshakes = 1;
 	timeline_conn_range(tl, conn, &first, &end);
 	for (size_t i = first; i < end; i++) {
 		struct tl_event ev;
@@ -269,8 +342,12 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 		if (!timeline_get(tl, i, &ev) || ev.conn != conn)
 			continue;
 		any = true;
-		if (ev.kind == TL_EV_HANDSHAKE)
+		if (ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (ev.handshake <= 1)
 			scan_message(&ev, s, &sc);
+		if (s->version != WIRE_TLS13)
+			scan_reneg(&ev, s, &sc);
 	}
 	timeline_get_result(tl, TL_CLIENT, conn, &s->client);
 	timeline_get_result(tl, TL_SERVER, conn, &s->server);

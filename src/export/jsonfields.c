@@ -28,9 +28,10 @@ NAMES(delivery_names, "delivered", "pending", "not_sent", "incomplete");
 NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "write_failed", "stopped",
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
-      "app_data", "data_read", "waiting", "failure", "not_stored");
+      "app_data", "data_read", "waiting", "failure", "not_stored", "renegotiation", "renegotiation_failed");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
-NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
+NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other",
+      "unsafe_renegotiation");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
       "imap", "pop3", "unknown");
 NAMES(grace_names, "not_run", "drained", "accepted", "alert", "expired", "error");
@@ -59,9 +60,9 @@ LAST(kind_names, TL_EV_DIAGNOSIS);
 LAST(keys_names, TL_KEYS_TLS12);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_NOT_STORED);
+LAST(note_names, TL_NOTE_RENEG_FAILED);
 LAST(read_end_names, TL_READ_ERROR);
-LAST(fail_names, TL_FAIL_OTHER);
+LAST(fail_names, TL_FAIL_UNSAFE_RENEGOTIATION);
 LAST(sniff_names, SNIFF_UNKNOWN);
 LAST(grace_names, TL_GRACE_ERROR);
 LAST(fault_names, CHAIN_FAULT_LIBRARY_ERROR);
@@ -135,6 +136,7 @@ static const struct jf_field event_rows[] = {
 	ROW(S, delivery, JF_ENUM, &delivery_names),
 	ROW(S, cause, JF_ENUM, &cause_names),
 	ROW(S, deliv_bytes, JF_UINT, NULL),
+	ROW(S, handshake, JF_UINT, NULL),
 };
 #undef S
 TABLE(jsonfields_event, struct tl_event, "event", event_rows);

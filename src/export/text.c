@@ -287,6 +287,42 @@ static void summary_certificates(FILE *f, const struct timeline *tl, const struc
 	}
 }
 
+/* RFC 5746 in words: what the renegotiation's hellos carried. */
+static const char *reneg_ri_words(const struct summary_reneg *r)
+{
+	if (r->first_server == SUMMARY_RI_ABSENT)
+		return "not supported by the server (no renegotiation_info in its ServerHello): renegotiation without "
+		       "RFC 5746 is open to the 2009 prefix-injection attack (CVE-2009-3555)";
+	if (r->handshakes < 2 || r->server_ri == SUMMARY_RI_ABSENT)
+		return "supported by both (renegotiation_info in the first handshake's hellos)";
+	if (r->client_ri == SUMMARY_RI_MATCH && r->server_ri == SUMMARY_RI_MATCH)
+		return "renegotiation_info in both hellos of the renegotiation carries the first handshake's Finished "
+		       "verify_data: MATCH";
+	return "renegotiation_info in the renegotiation does not repeat the first handshake's Finished verify_data: "
+	       "MISMATCH";
+}
+
+/* TLS 1.2 renegotiation: who asked, with or without a client certificate, and how it ended. */
+static void summary_reneg(FILE *f, const struct summary *s)
+{
+	const struct summary_reneg *r = &s->reneg;
+	char buf[400];
+	const char *cert = !r->cert_requested ? "without a client certificate (none asked)"
+			   : r->client_certs > 0 ? "with a client certificate"
+						 : "without a client certificate (the server asked for one; the Certificate "
+						   "message is empty)";
+	bool done = r->client_fin && r->server_fin && !s->client.rejected_after;
+
+	if (r->handshakes < 2)
+		return;
+	snprintf(buf, sizeof buf, "%s; a %s handshake %s: %s",
+		 r->hello_request ? "the server asked (HelloRequest) after the handshake" : "the client renegotiated",
+		 r->handshakes == 2 ? "second" : "further", cert,
+		 done ? "accepted" : s->client.rejected_after || s->server.rejected_after ? "refused" : "not completed");
+	kv(f, "renegotiation:", buf);
+	kv(f, "RFC 5746:", reneg_ri_words(r));
+}
+
 /* Writes the summary of one connection. */
 static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
 {
@@ -320,6 +356,7 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 	else if (s.resumed)
 		kv(f, "resumed:", "yes (no certificate: the keys come from the earlier session)");
 	summary_certificates(f, tl, &s, res, o);
+	summary_reneg(f, &s);
 	if (!o->server_only) {
 		side_outcome(&s.client, buf, sizeof buf);
 		kv(f, o->client_only ? "outcome:" : "client outcome:", buf);

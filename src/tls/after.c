@@ -27,6 +27,23 @@
 /* serve: reads in a row that return no data before reading gives up (each waits until the deadline) */
 #define SERVE_IDLE_ROUNDS 1000
 
+/* What became of a read's error code that may be the server asking for something after the handshake. */
+enum after_ask {
+	AFTER_ASK_NONE,        /* it was not: the caller handles the code */
+	AFTER_ASK_ANSWERED,    /* it was, and was answered: reading goes on */
+	AFTER_ASK_FAILED       /* it was, and answering failed (recorded): *rc is the failure, reading stops */
+};
+
+/* Client: a read returned *rc; when the server asked for something after the handshake, answers it. */
+static enum after_ask after_server_asks(struct conn *c, int *rc)
+{
+	if (*rc == GNUTLS_E_REHANDSHAKE) {         /* TLS 1.2: a HelloRequest */
+		*rc = reneg_client_answer(c);
+		return *rc == 0 ? AFTER_ASK_ANSWERED : AFTER_ASK_FAILED;
+	}
+	return AFTER_ASK_NONE;
+}
+
 /* Client after the handshake: reads for the grace period until the outcome is known. */
 int after_client_grace(struct conn *c, enum tl_grace_end *why)
 {
@@ -42,6 +59,7 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		 * Certificate (even an empty one) only after our Finished */
 		bool awaiting_verdict = c->tls13 && (c->sent_cert || c->cert_requested) && !c->nst_after_fin;
 		int rc;
+		enum after_ask asked;
 
 		awaited = awaited || awaiting_verdict;
 
@@ -72,6 +90,12 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		}
 		gnutls_record_set_timeout(c->s, (unsigned)(left < transport_remaining_ms(c) ? left : transport_remaining_ms(c)));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc < 0 && (asked = after_server_asks(c, &rc)) != AFTER_ASK_NONE) {
+			if (asked == AFTER_ASK_ANSWERED)
+				continue;
+			*why = TL_GRACE_ERROR;
+			return rc;
+		}
 		if (rc > 0) {
 			char note[96];
 			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
@@ -105,6 +129,7 @@ int after_client_http(struct conn *c)
 	size_t have = 0;
 	const char *host = c->ep->cfg.server_name ? c->ep->cfg.server_name : "localhost";
 	int rc;
+	enum after_ask asked;
 
 	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
 		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
@@ -124,6 +149,11 @@ int after_client_http(struct conn *c)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf + have, sizeof buf - 1 - have);
+		if (rc < 0 && (asked = after_server_asks(c, &rc)) != AFTER_ASK_NONE) {
+			if (asked == AFTER_ASK_ANSWERED)
+				continue;
+			return rc;
+		}
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {

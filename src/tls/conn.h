@@ -121,6 +121,10 @@ struct conn {
 	bool read_cut;                  /* server: the deadline passed while the client was still sending */
 	unsigned offered[8];            /* server: the versions the client offered */
 	int noffered;
+	/* TLS 1.2 renegotiation (reneg.c) */
+	unsigned handshake;             /* the handshake in progress or last done: 1 the first, 2 a renegotiation, ... */
+	bool reneg_ccs_out;             /* this renegotiation's outgoing ChangeCipherSpec was recorded */
+	int reneg_fail;                 /* the GnuTLS code a renegotiation failed with (0: none failed) */
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
@@ -146,6 +150,8 @@ void hooks_record_cut(struct conn *c);
 void hooks_expect_out_alert(struct conn *c, unsigned level, unsigned desc);
 /* An API call returned rc: record an incoming alert it reports, if the record layer could not. */
 void hooks_note_incoming_alert(struct conn *c, int rc);
+/* A HelloRequest was sent or received (GnuTLS hooks neither): records it, in the handshake it opens. */
+void hooks_hello_request(struct conn *c, int dir);
 
 /* ---- delivery.c ---- */
 /* Records an outgoing event as pending (its records are not written yet); returns its seq. */
@@ -184,6 +190,16 @@ int after_client_http(struct conn *c);
 /* Server after the handshake: reads until the client closes or the deadline, and says how it ended
  * (in r when the deadline cut the client's data short). 0 when the client closed with close_notify. */
 int after_server_serve(struct conn *c, struct tl_result *r);
+
+/* ---- reneg.c ---- */
+/* Client: the server sent a HelloRequest (GNUTLS_E_REHANDSHAKE from a read): records it and runs the
+ * next handshake inside the encrypted connection. Returns its GnuTLS code (0: renegotiated). */
+int reneg_client_answer(struct conn *c);
+/* Server: asks for a renegotiation (HelloRequest) and runs it, requesting a client certificate as auth
+ * says (TLS 1.2 only). Returns the handshake's GnuTLS code (0: renegotiated). */
+int reneg_server_request(struct conn *c, enum tl_auth auth);
+/* Client: a renegotiation failed (c->reneg_fail): the connection was refused after the handshake; says so in r. */
+void reneg_result(struct conn *c, struct tl_result *r);
 
 /* ---- peercheck.c ---- */
 /* Checks the peer's certificate chain and describes the result in r. */

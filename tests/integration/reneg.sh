@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# TLS 1.2 renegotiation against Apache (mod_ssl) whose location / requires a
+# client certificate after the handshake (run_apache PORT TLSv1.2): the
+# server sends a HelloRequest after the client's request and asks for the
+# certificate in a second handshake inside the encrypted connection.
+#  - with the client certificate: the nested flight is on the ladder, the
+#    server answers 200, the summary says accepted, exit 0;
+#  - without: client-cert-missing naming the renegotiation, exit 4, never ok.
+# Needs apache2 (mod_ssl) (Debian package apache2).
+set -u
+bin="$1"
+src="${TLSLADDER_SRC:?}"
+certs="$src/certs"
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+
+start_server apache no run_apache TLSv1.2 || { finish reneg; exit 1; }
+alog="$tmp/apache-$port/error.log"
+client=("$bin" --text --timeout 10 --cafile "$certs/root-ca.pem" --sni localhost --http)
+
+# ---------------------------------------------------------------- with a certificate
+expect_rc 0 "with a certificate" -- "${client[@]}" --cert "$certs/client-chain.pem" --key "$certs/client.key" "127.0.0.1:$port"
+has "$tmp/out" '^ +[0-9]+ +[0-9.]+ +-- note \(client\): renegotiation \(handshake 2, inside the encrypted connection\)$' "the nested flight's header row"
+# the second handshake's rows, in order, each encrypted under the first handshake's keys
+want=(HelloRequest ClientHello ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone
+	Certificate ClientKeyExchange CertificateVerify ChangeCipherSpec Finished ChangeCipherSpec Finished)
+got=$(sed -n '/renegotiation (handshake 2/,$p' "$tmp/out" | grep -E '^ +[0-9]+ +[0-9.]+ +\|' |
+	grep -oE '(HelloRequest|ClientHello|ServerHello|Certificate|ServerKeyExchange|CertificateRequest|ServerHelloDone|ClientKeyExchange|CertificateVerify|ChangeCipherSpec|Finished)( |$)' | tr -d ' ' | tr '\n' ' ')
+if [ "$got" = "${want[*]} " ]; then ok "the renegotiation's 14 messages, in order"; else bad "renegotiation rows: got '$got', wanted '${want[*]} '"; cat "$tmp/out"; fi
+n=$(sed -n '/renegotiation (handshake 2/,/the server answered/p' "$tmp/out" | grep -cE '^ +[0-9]+ +[0-9.]+ +\|<?=+ .*=+>?\| +encrypted')
+if [ "$n" -eq 14 ]; then ok "all 14 travel encrypted (= arrows)"; else bad "$n of 14 renegotiation rows encrypted"; cat "$tmp/out"; fi
+has "$tmp/out" '\|<=+ HelloRequest  0 B =+\|  encrypted$' "the HelloRequest comes from the server, encrypted"
+has "$tmp/out" '\|=+ Certificate  1036 B =+>\|  encrypted$' "the client's certificate goes in the renegotiation"
+has "$tmp/out" '^ +[0-9]+ +[0-9.]+ +-- note \(server\): the server answered: HTTP/1.1 200 OK$' "Apache answers 200"
+has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake with a client certificate: accepted$' "summary: accepted"
+has "$tmp/out" "^  RFC 5746: +renegotiation_info in both hellos of the renegotiation carries the first handshake's Finished verify_data: MATCH$" "summary: RFC 5746 MATCH"
+has "$tmp/out" '^diagnosis: ok: ' "diagnosis ok"
+has "$alog" 'AH02221: Requesting connection re-negotiation' "Apache asked for the renegotiation"
+hasnt "$alog" 'Re-negotiation handshake failed' "Apache's renegotiation succeeded"
+
+# both handshakes' Finished recompute (each over its own transcript, the second with the new master secret)
+expect_rc 0 "with a certificate (saved)" -- "${client[@]}" --cert "$certs/client-chain.pem" --key "$certs/client.key" --json "$tmp/run.json" "127.0.0.1:$port"
+python3 - "$tmp/run.json" >"$tmp/fin" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+evs = {e["seq"]: e for e in d["events"]}
+for f in d["finished"]:
+    e = evs[f["index"]]
+    print(e["from"], e.get("handshake"), f["verdict"], len(f["msgs"]) if "msgs" in f else "")
+PY
+want_fin="client 0 match
+server 0 match
+client 2 match
+server 2 match"
+if [ "$(cut -d' ' -f1-3 "$tmp/fin")" = "$want_fin" ]; then
+	ok "Finished MATCH in both handshakes; the saved run keeps the handshake number"
+else
+	bad "saved Finished checks:"; cat "$tmp/fin"
+fi
+"$bin" --text --replay "$tmp/run.json" >"$tmp/replay" 2>&1
+has "$tmp/replay" 'renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake with a client certificate: accepted$' "the replay keeps the renegotiation"
+
+# ---------------------------------------------------------------- without a certificate
+: >"$alog"
+expect_rc 4 "without a certificate" -- "${client[@]}" "127.0.0.1:$port"
+has "$tmp/out" '^diagnosis: client-cert-missing: The server asked for a client certificate during a renegotiation \(handshake 2, after the handshake completed: it sent a HelloRequest, as a web server does for a directory that requires one\) and none was sent \(the Certificate message is empty\)\.' "diagnosis names the renegotiation"
+hasnt "$tmp/out" '^diagnosis: ok' "never ok"
+has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake without a client certificate \(the server asked for one; the Certificate message is empty\): refused$' "summary: refused"
+has "$tmp/out" '\|=+ Certificate  3 B =+>\|  encrypted$' "the empty Certificate in the renegotiation"
+has "$alog" 'Re-negotiation handshake failed' "Apache: the renegotiation failed"
+
+finish reneg
