@@ -29,6 +29,8 @@ struct demo_scenario {
 	const char *expect;            /* the diagnosis code it should produce ("ok" when NULL) */
 	const char *client_trusts;     /* CA file the client trusts for the server (default root-ca.pem) */
 	bool key_mismatch;             /* send the client certificate with a key that does not belong to it */
+	enum tl_auth reneg_auth;       /* TLS 1.2: the client sends GET /, the server renegotiates asking for a
+				        * client certificate as this says, then answers */
 };
 
 struct demo_opts {

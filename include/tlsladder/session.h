@@ -42,6 +42,8 @@ struct session_config {
 	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */
+	enum tl_auth reneg_auth;    /* server, TLS 1.2: on the client's HTTP request, renegotiate (HelloRequest)
+	                             * asking for a client certificate as this says, then answer */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

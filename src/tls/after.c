@@ -279,8 +279,12 @@ int after_server_serve(struct conn *c, struct tl_result *r)
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
 		if (rc > 0) {
-			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST)
+			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST) {
+				if (c->ep->cfg.reneg_auth != TL_AUTH_NONE && c->handshake == 1 && !c->tls13 &&
+				    (rc = reneg_server_request(c, c->ep->cfg.reneg_auth)) < 0)
+					return rc;        /* recorded (reneg.c) */
 				return serve_http(c);
+			}
 			bytes += (uint64_t)rc;
 			last_data_us = timeline_now(c->tl);
 			idle = -1;           /* data: the count of empty rounds starts again */

@@ -42,6 +42,10 @@ static const struct demo_scenario scenarios[] = {
 	{ .name = "resumption", .summary = "TLS 1.3 full handshake, then a resumed one with the session ticket (no certificate)",
 	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .connections = 2 },
+	{ .name = "renegotiation", .summary = "TLS 1.2: after the client's request the server renegotiates (HelloRequest) and asks for a client certificate",
+	  .client_priority = TLS12_ONLY, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-chain.pem", .client_key = "client.key", .reneg_auth = TL_AUTH_REQUIRE, .connections = 1 },
 
 	/* failures: each teaches one */
 	{ .name = "mtls-wrong-ca", .summary = "client certificate from a CA the server does not trust (TLS 1.3: rejected after the handshake)",
@@ -178,6 +182,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	scfg->key_file = fl->srv_key;
 	scfg->ca_file = fl->ca;
 	scfg->client_auth = sc->client_auth;
+	scfg->reneg_auth = sc->reneg_auth;
 	scfg->tickets = true;
 
 	memset(ccfg, 0, sizeof *ccfg);
@@ -189,6 +194,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	ccfg->allow_key_mismatch = sc->key_mismatch;
 	ccfg->server_name = "localhost";
 	ccfg->send_sni = true;
+	ccfg->http = sc->reneg_auth != TL_AUTH_NONE;     /* the request the server answers by renegotiating */
 	return true;
 }
 

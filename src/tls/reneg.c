@@ -26,7 +26,8 @@ static void reneg_begin(struct conn *c)
 	c->reneg_ccs_out = false;
 	c->last_hook_out = false;
 	fact.count = c->handshake;
-	if (c->capture)
+	/* the demo records both sides on one ladder: the server, which starts it, heads the flight */
+	if (c->capture && !(c->o->sync && c->self == TL_CLIENT))
 		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&fact, NULL, text, sizeof text), &fact);
 }
 
@@ -92,7 +93,7 @@ static void reneg_no_tickets(struct conn *c)
 		gnutls_priority_set_direct(c->s, prio, NULL);
 }
 
-/* Client: the server sent a HelloRequest; records it and runs the next handshake. */
+/* Client: the server sent a HelloRequest (GnuTLS hooks none on this side); records it and runs the next handshake. */
 int reneg_client_answer(struct conn *c)
 {
 	int rc;
@@ -129,8 +130,8 @@ int reneg_server_request(struct conn *c, enum tl_auth auth)
 		gnutls_session_set_verify_cert2(c->s, &purpose, 1, 0);
 	}
 	reneg_begin(c);
-	hooks_hello_request(c, DIR_OUT);
-	do {
+	reneg_no_tickets(c);     /* GnuTLS would send one unasked, as the first handshake's ticket state stays */
+	do {        /* the handshake hook records the HelloRequest going out (GnuTLS hooks it on this side) */
 		rc = gnutls_rehandshake(c->s);
 	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
 	if (rc == 0)

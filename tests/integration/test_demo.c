@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "tlsladder/demo.h"
+#include "tlsladder/finished.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/names.h"
@@ -707,6 +708,68 @@ static void catalogue(void **state)
 		assert_true(strlen(demo_get(i)->summary) > 10);
 }
 
+/* TLS 1.2 renegotiation: after the client's request the server sends a
+ * HelloRequest and asks for the client certificate in a second handshake
+ * inside the encrypted connection; every message of it carries handshake 2,
+ * travels encrypted, and both handshakes' Finished recompute. */
+static void renegotiation(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("renegotiation"), &rc);
+	struct summary s;
+	unsigned fins = 0, in2 = 0, notes = 0;
+	char *text;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0,
+	       "ClientHello ClientKeyExchange ChangeCipherSpec Finished "
+	       "ClientHello Certificate ClientKeyExchange CertificateVerify ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello Certificate ServerKeyExchange ServerHelloDone NewSessionTicket ChangeCipherSpec Finished "
+	       "HelloRequest ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone "
+	       "ChangeCipherSpec Finished Alert:close_notify");
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct finished_result fr;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_RENEGOTIATION) {
+			notes++;
+			assert_int_equal(ev.note.count, 2);
+			assert_string_equal(ev.text, "renegotiation (handshake 2, inside the encrypted connection)");
+		}
+		if (ev.kind != TL_EV_HANDSHAKE && ev.kind != TL_EV_CCS)
+			continue;
+		assert_true(ev.recv_seen && ev.sent_seen && !ev.recv_differs);
+		if (ev.handshake == 2) {
+			in2++;
+			assert_true(ev.encrypted);           /* all under the first handshake's keys, or its own */
+		}
+		if (ev.kind == TL_EV_HANDSHAKE && ev.hs_type == 20) {
+			fins++;
+			if (finished_result_get(tl, i, &fr) != FINISHED_MATCH)
+				fail_msg("Finished %zu (handshake %u) does not match", i, ev.handshake);
+		}
+	}
+	assert_int_equal(notes, 1);
+	assert_int_equal(fins, 4);
+	assert_int_equal(in2, 14);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.reneg.handshakes, 2);
+	assert_true(s.reneg.hello_request && s.reneg.cert_requested && s.reneg.client_fin && s.reneg.server_fin);
+	assert_int_equal(s.reneg.client_certs, 2);
+	assert_int_equal(s.reneg.first_client, SUMMARY_RI_EMPTY);
+	assert_int_equal(s.reneg.first_server, SUMMARY_RI_EMPTY);
+	assert_int_equal(s.reneg.client_ri, SUMMARY_RI_MATCH);
+	assert_int_equal(s.reneg.server_ri, SUMMARY_RI_MATCH);
+	text = text_of(tl);
+	has_line(text, "  renegotiation:      the server asked (HelloRequest) after the handshake; a second handshake with "
+		       "a client certificate: accepted");
+	has_line(text, "diagnosis: ok: The handshake completed and everything checked out.");
+	free(text);
+	timeline_destroy(tl);
+}
+
 /* Finds the demo certificates before the tests. */
 static int setup(void **state)
 {
@@ -737,6 +800,7 @@ int main(void)
 		cmocka_unit_test(hrr),
 		cmocka_unit_test(resumption),
 		cmocka_unit_test(resumption_summary),
+		cmocka_unit_test(renegotiation),
 		cmocka_unit_test(resumption_mtls12_summary),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),

@@ -38,21 +38,21 @@ static char certs[PATH_MAX];
 /* Scenarios beyond the catalogue: other hashes and ciphers, HRR with client auth, TLS 1.2 resumption. */
 static const struct demo_scenario extra[] = {
 	{ "tls13-aes128", "TLS 1.3 with AES-128-GCM (SHA-256)", TLS13_ONLY ":-CIPHER-ALL:+AES-128-GCM", "NORMAL",
-	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false },
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false, TL_AUTH_NONE },
 	{ "tls13-chacha", "TLS 1.3 with ChaCha20-Poly1305 (SHA-256)", TLS13_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305",
-	  "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false },
+	  "NORMAL", "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false, TL_AUTH_NONE },
 	{ "tls12-aes128-gcm", "TLS 1.2 ECDHE with AES-128-GCM (SHA-256 PRF)", TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM",
-	  "NORMAL", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false },
+	  "NORMAL", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false, TL_AUTH_NONE },
 	{ "tls12-cbc", "TLS 1.2 with AES-128-CBC-SHA1 (SHA-256 PRF)",
 	  TLS12_ONLY ":-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1", "NORMAL", "server-rsa-chain.pem", "server-rsa.key",
-	  NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false },
+	  NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false, TL_AUTH_NONE },
 	{ "tls12-no-ems", "TLS 1.2 without the extended master secret", TLS12_ONLY ":%NO_SESSION_HASH",
-	  TLS12_ONLY ":%NO_SESSION_HASH", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false },
+	  TLS12_ONLY ":%NO_SESSION_HASH", "server-rsa-chain.pem", "server-rsa.key", NULL, NULL, TL_AUTH_NONE, 1, false, NULL, NULL, false, TL_AUTH_NONE },
 	{ "tls12-resumption", "TLS 1.2 full handshake, then an abbreviated one with the ticket", TLS12_ONLY, "NORMAL",
-	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 2, false, NULL, NULL, false },
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", NULL, NULL, TL_AUTH_NONE, 2, false, NULL, NULL, false, TL_AUTH_NONE },
 	{ "mtls13-hrr", "TLS 1.3, HelloRetryRequest, then a client certificate",
 	  TLS13_ONLY ":-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1", "NORMAL:-GROUP-ALL:+GROUP-SECP384R1",
-	  "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key", TL_AUTH_REQUIRE, 1, false, NULL, NULL, false },
+	  "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key", TL_AUTH_REQUIRE, 1, false, NULL, NULL, false, TL_AUTH_NONE },
 };
 
 /* Runs a scenario to completion. */
