@@ -276,6 +276,11 @@ static void summary_certificates(FILE *f, const struct timeline *tl, const struc
 	} else if (!o->client_only && s->server.set && s->server.verify[0]) {
 		cert_verdict(tl, s->conn, TL_SERVER, &s->server, buf, sizeof buf);
 		kv(f, "client certificate:", buf);
+	} else if (!s->cert_requested && s->reneg.cert_requested) {
+		snprintf(buf, sizeof buf, "not requested in the first handshake; requested in the renegotiation "
+					  "(handshake %u): %s", s->reneg.handshakes,
+			 s->reneg.client_certs > 0 ? "sent" : "none sent (empty Certificate message)");
+		kv(f, "client certificate:", buf);
 	} else if (!s->cert_requested) {
 		kv(f, "client certificate:", "not requested");
 	} else if (s->client_cert_msg && s->client_certs > 0) {

@@ -33,6 +33,7 @@ has "$tmp/out" '\|=+ Certificate  1036 B =+>\|  encrypted$' "the client's certif
 has "$tmp/out" '^ +[0-9]+ +[0-9.]+ +-- note \(server\): the server answered: HTTP/1.1 200 OK$' "Apache answers 200"
 has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake with a client certificate: accepted$' "summary: accepted"
 has "$tmp/out" "^  RFC 5746: +renegotiation_info in both hellos of the renegotiation carries the first handshake's Finished verify_data: MATCH$" "summary: RFC 5746 MATCH"
+has "$tmp/out" '^  client certificate: +not requested in the first handshake; requested in the renegotiation \(handshake 2\): sent$' "summary: the certificate was asked for in the renegotiation"
 has "$tmp/out" '^diagnosis: ok: ' "diagnosis ok"
 has "$alog" 'AH02221: Requesting connection re-negotiation' "Apache asked for the renegotiation"
 hasnt "$alog" 'Re-negotiation handshake failed' "Apache's renegotiation succeeded"
