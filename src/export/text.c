@@ -23,10 +23,18 @@
 #define ARROW 50
 #define STUB 40       /* the arrow of a message that was not delivered */
 
-/* The label an event carries on its arrow. */
+/* The label an event carries on its arrow; a renegotiation's ("[2] ClientHello ...") says which handshake. */
 void text_event_label(const struct tl_event *ev, char *buf, size_t n)
 {
 	const char *name = timeline_event_name(ev);
+	char mark[16] = "";
+
+	if (ev->handshake > 1 && n > 16) {
+		snprintf(mark, sizeof mark, "[%u] ", ev->handshake);
+		snprintf(buf, n, "%s", mark);
+		buf += strlen(mark);
+		n -= strlen(mark);
+	}
 
 	switch (ev->kind) {
 	case TL_EV_HANDSHAKE:

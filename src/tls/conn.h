@@ -124,6 +124,7 @@ struct conn {
 	/* TLS 1.2 renegotiation (reneg.c) */
 	unsigned handshake;             /* the handshake in progress or last done: 1 the first, 2 a renegotiation, ... */
 	bool reneg_ccs_out;             /* this renegotiation's outgoing ChangeCipherSpec was recorded */
+	bool reneg_active;              /* a renegotiation runs: events are stamped with its number */
 	int reneg_fail;                 /* the GnuTLS code a renegotiation failed with (0: none failed) */
 };
 

@@ -35,7 +35,7 @@ static void event_init(struct conn *c, struct tl_event *ev, enum tl_kind k, enum
 	ev->conn = c->conn;
 	ev->t_us = timeline_now(c->tl);
 	ev->version = c->version;
-	ev->handshake = c->handshake > 1 ? c->handshake : 0;
+	ev->handshake = c->reneg_active ? c->handshake : 0;     /* a renegotiation's messages and records */
 }
 
 /* Which keys protect a message in direction dir right now. */

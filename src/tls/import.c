@@ -86,7 +86,7 @@ static void emit(struct imp *im, struct tl_event *ev)
 	ev->sent_us = ev->recv_us = ev->t_us;
 	if (!ev->version)
 		ev->version = im->version;
-	ev->handshake = im->handshake > 1 ? im->handshake : 0;
+	ev->handshake = im->handshake > 1 && im->fins < 2 ? im->handshake : 0;   /* while a renegotiation runs */
 	timeline_append_raw(im->tl, ev);
 }
 

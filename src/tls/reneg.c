@@ -23,6 +23,7 @@ static void reneg_begin(struct conn *c)
 	char text[96];
 
 	c->handshake++;
+	c->reneg_active = true;
 	c->reneg_ccs_out = false;
 	c->last_hook_out = false;
 	fact.count = c->handshake;
@@ -43,7 +44,7 @@ static int reneg_handshake(struct conn *c)
 		if (rc >= 0 || gnutls_error_is_fatal(rc) || rc == GNUTLS_E_WARNING_ALERT_RECEIVED)
 			break;
 	}
-	return rc;
+	return rc;       /* the caller ends the renegotiation (reneg_failed, or reneg_active cleared) */
 }
 
 /* The renegotiation failed with rc: tells the peer (GnuTLS sends no alert by itself) and records why. */
@@ -106,6 +107,7 @@ int reneg_client_answer(struct conn *c)
 	rc = reneg_handshake(c);
 	if (rc < 0)
 		reneg_failed(c, rc);
+	c->reneg_active = false;
 	return rc;
 }
 
@@ -138,6 +140,7 @@ int reneg_server_request(struct conn *c, enum tl_auth auth)
 		rc = reneg_handshake(c);
 	if (rc < 0)
 		reneg_failed(c, rc);
+	c->reneg_active = false;
 	return rc;
 }
 

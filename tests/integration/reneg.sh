@@ -26,10 +26,10 @@ want=(HelloRequest ClientHello ServerHello Certificate ServerKeyExchange Certifi
 got=$(sed -n '/renegotiation (handshake 2/,$p' "$tmp/out" | grep -E '^ +[0-9]+ +[0-9.]+ +\|' |
 	grep -oE '(HelloRequest|ClientHello|ServerHello|Certificate|ServerKeyExchange|CertificateRequest|ServerHelloDone|ClientKeyExchange|CertificateVerify|ChangeCipherSpec|Finished)( |$)' | tr -d ' ' | tr '\n' ' ')
 if [ "$got" = "${want[*]} " ]; then ok "the renegotiation's 14 messages, in order"; else bad "renegotiation rows: got '$got', wanted '${want[*]} '"; cat "$tmp/out"; fi
-n=$(sed -n '/renegotiation (handshake 2/,/the server answered/p' "$tmp/out" | grep -cE '^ +[0-9]+ +[0-9.]+ +\|<?=+ .*=+>?\| +encrypted')
-if [ "$n" -eq 14 ]; then ok "all 14 travel encrypted (= arrows)"; else bad "$n of 14 renegotiation rows encrypted"; cat "$tmp/out"; fi
-has "$tmp/out" '\|<=+ HelloRequest  0 B =+\|  encrypted$' "the HelloRequest comes from the server, encrypted"
-has "$tmp/out" '\|=+ Certificate  1036 B =+>\|  encrypted$' "the client's certificate goes in the renegotiation"
+n=$(grep -cE '^ +[0-9]+ +[0-9.]+ +\|<?=+ \[2\] .*=+>?\| +encrypted$' "$tmp/out")
+if [ "$n" -eq 14 ]; then ok "14 rows marked [2], all encrypted (= arrows)"; else bad "$n rows marked [2] and encrypted, wanted 14"; cat "$tmp/out"; fi
+has "$tmp/out" '\|<=+ \[2\] HelloRequest  0 B =+\|  encrypted$' "the HelloRequest comes from the server, encrypted, marked as handshake 2"
+has "$tmp/out" '\|=+ \[2\] Certificate  1036 B =+>\|  encrypted$' "the client's certificate goes in the renegotiation"
 has "$tmp/out" '^ +[0-9]+ +[0-9.]+ +-- note \(server\): the server answered: HTTP/1.1 200 OK$' "Apache answers 200"
 has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake with a client certificate: accepted$' "summary: accepted"
 has "$tmp/out" "^  RFC 5746: +renegotiation_info in both hellos of the renegotiation carries the first handshake's Finished verify_data: MATCH$" "summary: RFC 5746 MATCH"
@@ -66,7 +66,7 @@ expect_rc 4 "without a certificate" -- "${client[@]}" "127.0.0.1:$port"
 has "$tmp/out" '^diagnosis: client-cert-missing: The server asked for a client certificate during a renegotiation \(handshake 2, after the handshake completed: it sent a HelloRequest, as a web server does for a directory that requires one\) and none was sent \(the Certificate message is empty\)\.' "diagnosis names the renegotiation"
 hasnt "$tmp/out" '^diagnosis: ok' "never ok"
 has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake without a client certificate \(the server asked for one; the Certificate message is empty\): refused$' "summary: refused"
-has "$tmp/out" '\|=+ Certificate  3 B =+>\|  encrypted$' "the empty Certificate in the renegotiation"
+has "$tmp/out" '\|=+ \[2\] Certificate  3 B =+>\|  encrypted$' "the empty Certificate in the renegotiation"
 has "$alog" 'Re-negotiation handshake failed' "Apache: the renegotiation failed"
 
 finish reneg
