@@ -63,6 +63,7 @@ struct summary_reneg {
 	bool client_cert_msg;     /* ... the client answered with a Certificate message */
 	unsigned client_certs;    /* ... holding this many certificates (0: empty) */
 	bool client_fin, server_fin; /* ... both Finished: it completed */
+	bool client_refused_unsafe;  /* the client refused it: the server lacks RFC 5746 (TL_FAIL_UNSAFE_RENEGOTIATION) */
 	enum summary_ri first_client, first_server;  /* RFC 5746 in the first handshake's hellos */
 	enum summary_ri client_ri, server_ri;        /* ... in the last renegotiation's hellos (MATCH: the verify_data
 						       * equals the previous handshake's Finished) */

@@ -342,6 +342,9 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 		if (!timeline_get(tl, i, &ev) || ev.conn != conn)
 			continue;
 		any = true;
+		if (ev.kind == TL_EV_ERROR && ev.note.code == TL_NOTE_RENEG_FAILED &&
+		    ev.note.fail == TL_FAIL_UNSAFE_RENEGOTIATION)
+			s->reneg.client_refused_unsafe = true;
 		if (ev.kind != TL_EV_HANDSHAKE)
 			continue;
 		if (ev.handshake <= 1)

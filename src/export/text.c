@@ -287,7 +287,9 @@ static void summary_certificates(FILE *f, const struct timeline *tl, const struc
 	} else if (!s->cert_requested && s->reneg.cert_requested) {
 		snprintf(buf, sizeof buf, "not requested in the first handshake; requested in the renegotiation "
 					  "(handshake %u): %s", s->reneg.handshakes,
-			 s->reneg.client_certs > 0 ? "sent" : "none sent (empty Certificate message)");
+			 s->reneg.client_certs > 0 ? "sent"
+			 : s->reneg.client_cert_msg ? "none sent (empty Certificate message)"
+						    : "no Certificate message was sent");
 		kv(f, "client certificate:", buf);
 	} else if (!s->cert_requested) {
 		kv(f, "client certificate:", "not requested");
@@ -322,8 +324,10 @@ static void summary_reneg(FILE *f, const struct summary *s)
 	char buf[400];
 	const char *cert = !r->cert_requested ? "without a client certificate (none asked)"
 			   : r->client_certs > 0 ? "with a client certificate"
-						 : "without a client certificate (the server asked for one; the Certificate "
-						   "message is empty)";
+			   : r->client_cert_msg  ? "without a client certificate (the server asked for one; the Certificate "
+						   "message is empty)"
+						 : "in which the server asked for a client certificate (the client sent no "
+						   "Certificate message)";
 	bool done = r->client_fin && r->server_fin && !s->client.rejected_after;
 
 	if (r->handshakes < 2)
@@ -331,7 +335,10 @@ static void summary_reneg(FILE *f, const struct summary *s)
 	snprintf(buf, sizeof buf, "%s; a %s handshake %s: %s",
 		 r->hello_request ? "the server asked (HelloRequest) after the handshake" : "the client renegotiated",
 		 r->handshakes == 2 ? "second" : "further", cert,
-		 done ? "accepted" : s->client.rejected_after || s->server.rejected_after ? "refused" : "not completed");
+		 done ? "accepted"
+		 : r->client_refused_unsafe ? "refused by the client (the server does not support RFC 5746)"
+		 : s->client.rejected_after || s->server.rejected_after ? "refused"
+		 : "not completed");
 	kv(f, "renegotiation:", buf);
 	kv(f, "RFC 5746:", reneg_ri_words(r));
 }

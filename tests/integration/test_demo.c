@@ -770,6 +770,47 @@ static void renegotiation(void **state)
 	timeline_destroy(tl);
 }
 
+/* A server without RFC 5746 (GnuTLS %DISABLE_SAFE_RENEGOTIATION: no renegotiation_info, and it ignores the
+ * client's) asks to renegotiate: the client refuses, as GnuTLS does by default, and the run is not ok. */
+static void renegotiation_unsafe(void **state)
+{
+	static const struct demo_scenario sc = {
+		.name = "renegotiation-unsafe", .summary = "a server without RFC 5746 asks to renegotiate",
+		.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2", .server_priority = "NORMAL:%DISABLE_SAFE_RENEGOTIATION",
+		.server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .client_cert = "client-chain.pem",
+		.client_key = "client.key", .reneg_auth = TL_AUTH_REQUIRE, .connections = 1, .failure = true,
+		.expect = "renegotiation-unsafe" };
+	int rc;
+	struct timeline *tl = run(&sc, &rc);
+	struct diag_finding d[4];
+	struct summary s;
+	char *text;
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "renegotiation-unsafe");
+	assert_int_equal(rc, diag_exit_code(d[0].code));
+	assert_int_equal(rc, TL_EXIT_REJECTED);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.reneg.first_server, SUMMARY_RI_ABSENT);
+	assert_true(s.reneg.hello_request);
+	assert_false(s.reneg.client_fin);
+	text = text_of(tl);
+	has_line(text, "  renegotiation:      the server asked (HelloRequest) after the handshake; a second handshake in which "
+		       "the server asked for a client certificate (the client sent no Certificate message): refused by "
+		       "the client (the server does not support RFC 5746)");
+	assert_non_null(strstr(text, "|==== [2] Alert warning no_renegotiation (100) ===>|  encrypted\n"));
+	has_line(text, "  RFC 5746:           not supported by the server (no renegotiation_info in its ServerHello): "
+		       "renegotiation without RFC 5746 is open to the 2009 prefix-injection attack (CVE-2009-3555)");
+	assert_non_null(strstr(text, "-- error (client): the client refused to renegotiate (handshake 2): the server does "
+				     "not support secure renegotiation (RFC 5746)\n"));
+	assert_non_null(strstr(text, "diagnosis: renegotiation-unsafe: The server asked to renegotiate (HelloRequest) but "
+				     "does not support secure renegotiation (RFC 5746: no renegotiation_info in its "
+				     "ServerHello), so the client refused, as GnuTLS does by default."));
+	free(text);
+	timeline_destroy(tl);
+}
+
 /* Finds the demo certificates before the tests. */
 static int setup(void **state)
 {
@@ -801,6 +842,7 @@ int main(void)
 		cmocka_unit_test(resumption),
 		cmocka_unit_test(resumption_summary),
 		cmocka_unit_test(renegotiation),
+		cmocka_unit_test(renegotiation_unsafe),
 		cmocka_unit_test(resumption_mtls12_summary),
 		cmocka_unit_test(late_tls13_rejection),
 		cmocka_unit_test(tls12_rejection),
