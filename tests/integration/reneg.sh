@@ -6,7 +6,11 @@
 #  - with the client certificate: the nested flight is on the ladder, the
 #    server answers 200, the summary says accepted, exit 0;
 #  - without: client-cert-missing naming the renegotiation, exit 4, never ok.
-# Needs apache2 (mod_ssl) (Debian package apache2).
+# Then openssl s_server -tls1_2 in its interactive mode: its 'R' command
+# (typed on its standard input, here a fifo) renegotiates asking for a
+# client certificate (SSL_VERIFY_PEER), and a line typed after it goes to
+# the client as data.
+# Needs apache2 (mod_ssl) and openssl (Debian packages apache2, openssl).
 set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
@@ -68,5 +72,34 @@ hasnt "$tmp/out" '^diagnosis: ok' "never ok"
 has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake without a client certificate \(the server asked for one; the Certificate message is empty\): refused$' "summary: refused"
 has "$tmp/out" '\|=+ \[2\] Certificate  3 B =+>\|  encrypted$' "the empty Certificate in the renegotiation"
 has "$alog" 'Re-negotiation handshake failed' "Apache: the renegotiation failed"
+
+# ---------------------------------------------------------------- openssl s_server 'R'
+# s_server_fifo PORT FIFO: interactive s_server (no -www), its commands read from FIFO
+s_server_fifo() {
+	exec 3<>"$2"
+	exec openssl s_server -accept "127.0.0.1:$1" -tls1_2 -cert "$certs/server-ecdsa.pem" \
+		-cert_chain "$certs/intermediate-ca.pem" -key "$certs/server-ecdsa.key" -CAfile "$certs/root-ca.pem" <&3
+}
+mkfifo "$tmp/cmd"
+exec 4<>"$tmp/cmd"            # held open here too, so s_server never reads end of file
+if start_server s_server no s_server_fifo "$tmp/cmd"; then
+	"${client[@]}" --cert "$certs/client-chain.pem" --key "$certs/client.key" "127.0.0.1:$port" >"$tmp/out" 2>"$tmp/err" </dev/null &
+	cli=$!
+	pids+=("$cli")
+	# once the request arrived: renegotiate asking for a certificate, then answer
+	for ((i = 0; i < 100; i++)); do grep -q '^GET / HTTP/1.1' "$tmp/s_server.log" && break; sleep 0.05; done
+	printf 'R\n' >&4
+	for ((i = 0; i < 100; i++)); do grep -q '^SSL_do_handshake -> 1' "$tmp/s_server.log" && break; sleep 0.05; done
+	printf 'HTTP/1.0 200 OK\n' >&4
+	wait_exit "$cli" 15
+	if [ "$rc" -eq 0 ]; then ok "s_server R: exit 0"; else bad "s_server R: exit $rc"; cat "$tmp/out" "$tmp/err"; fi
+	has "$tmp/out" '\|<=+ \[2\] HelloRequest  0 B =+\|  encrypted$' "s_server R: the HelloRequest"
+	has "$tmp/out" '\|<=+ \[2\] CertificateRequest  [0-9]+ B =+\|  encrypted$' "s_server R: the certificate request in the renegotiation"
+	has "$tmp/out" '^  renegotiation: +the server asked \(HelloRequest\) after the handshake; a second handshake with a client certificate: accepted$' "s_server R: accepted"
+	has "$tmp/out" "^  RFC 5746: +renegotiation_info in both hellos of the renegotiation carries the first handshake's Finished verify_data: MATCH$" "s_server R: RFC 5746 MATCH"
+	has "$tmp/out" '^ +[0-9]+ +[0-9.]+ +-- note \(server\): the server answered: HTTP/1.0 200 OK$' "s_server R: the line typed after it arrives"
+	has "$tmp/s_server.log" '^depth=0 O = tlsladder demo \(DEMO ONLY\), CN = Demo Client$' "s_server R: s_server got the client certificate"
+	stop_server
+fi
 
 finish reneg
