@@ -188,7 +188,7 @@ static enum summary_ri hello_ri(const struct tl_event *ev, const struct scan *sc
 			: SUMMARY_RI_MISMATCH;
 	} else if (ri) {
 		v = SUMMARY_RI_EMPTY;
-	} else if (ev->hs_type == WIRE_HS_CLIENT_HELLO && tree_find(t, "cipher suites/TLS_EMPTY_RENEGOTIATION_INFO_SCSV")) {
+	} else if (ev->hs_type == WIRE_HS_CLIENT_HELLO && tree_find(t, "cipher suites/TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff)")) {
 		v = SUMMARY_RI_SCSV;
 	}
 	tree_free(t);
