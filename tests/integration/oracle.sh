@@ -11,13 +11,12 @@
 #               --verify-client-cert --x509cafile root-ca.pem
 #   openssl s_server -www -Verify 1 -verify_return_error -CAfile root-ca.pem
 #   nginx       ssl_verify_client on, TLS 1.2 and TLS 1.3 each
-#   apache      a location requiring a client certificate: TLS 1.2 renegotiation
 # TLS 1.2 and 1.3 against each: a client certificate (success), none, one from
 # another CA, and an untrusted server certificate (--verify report).
 # Capturing needs root or CAP_NET_RAW: without it (or without dumpcap or
 # tshark) the test is skipped and says so.
 # Needs tshark (Debian package tshark, with dumpcap from wireshark-common),
-# gnutls-serv, openssl, nginx, apache2, python3.
+# gnutls-serv, openssl, nginx, python3.
 set -u
 bin="$1"
 src="${TLSLADDER_SRC:?}"
@@ -210,21 +209,6 @@ if have nginx; then
 	done
 else
 	bad "nginx is not installed (Debian package nginx)"
-fi
-
-# ---------------------------------------------------------------- apache (TLS 1.2 renegotiation)
-# The location / requires a client certificate: Apache sends a HelloRequest
-# after the request, and the second handshake runs encrypted under the
-# first one's keys; tshark opens it with the second CLIENT_RANDOM line.
-# (Without a certificate Apache's alert, encrypted under the first keys, is
-# often lost: the client's write fails first and GnuTLS reads no more.)
-if [ -x /usr/sbin/apache2 ]; then
-	if begin apache-1.2 run_apache TLSv1.2; then
-		run "TLS 1.2 renegotiation, client certificate" --http "${ca[@]}" "${mine[@]}" "${dest[@]}"
-		end
-	fi
-else
-	bad "apache2 is not installed (Debian package apache2)"
 fi
 
 can_fail
