@@ -104,7 +104,7 @@ struct facts {
 	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
 	enum tl_side self_side;
 	unsigned cr_handshake;             /* the handshake the CertificateRequest belongs to (2: a renegotiation) */
-	long reneg_fail_ev;                /* the error that ended a renegotiation (TL_NOTE_RENEG_FAILED), -1 none */
+	long reneg_fail_ev;                /* this side's error that ended a renegotiation (TL_NOTE_RENEG_FAILED), -1 none */
 	struct tl_note reneg_fail;         /* ... its fact */
 	long hello_request_ev;             /* the server's HelloRequest, -1 none */
 };
@@ -239,7 +239,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			}
 			break;
 		case TL_EV_ERROR:
-			if (ev.note.code == TL_NOTE_RENEG_FAILED && f->reneg_fail_ev < 0) {
+			if (ev.note.code == TL_NOTE_RENEG_FAILED && ev.from == side && f->reneg_fail_ev < 0) {
 				f->reneg_fail_ev = (long)i;
 				f->reneg_fail = ev.note;
 			}
