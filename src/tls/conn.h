@@ -151,8 +151,8 @@ void hooks_record_cut(struct conn *c);
 void hooks_expect_out_alert(struct conn *c, unsigned level, unsigned desc);
 /* An API call returned rc: record an incoming alert it reports, if the record layer could not. */
 void hooks_note_incoming_alert(struct conn *c, int rc);
-/* A HelloRequest was sent or received (GnuTLS hooks neither): records it, in the handshake it opens. */
-void hooks_hello_request(struct conn *c, int dir);
+/* A HelloRequest arrived (GnuTLS hooks none on this side): records it, in the handshake it opens. */
+void hooks_hello_request(struct conn *c);
 
 /* ---- delivery.c ---- */
 /* Records an outgoing event as pending (its records are not written yet); returns its seq. */

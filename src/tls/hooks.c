@@ -383,24 +383,23 @@ void hooks_note_incoming_alert(struct conn *c, int rc)
 }
 
 /*
- * A HelloRequest (RFC 5246 7.4.1.1: type 0, an empty body) went by in
- * direction dir: GnuTLS hooks neither side's, it tells the client only by
- * GNUTLS_E_REHANDSHAKE from a read. It travels encrypted under the current
- * keys and belongs to the handshake it opens (c->handshake, already counted).
+ * A HelloRequest (RFC 5246 7.4.1.1: type 0, an empty body) arrived: GnuTLS
+ * hooks none on the client's side (it tells the client only by
+ * GNUTLS_E_REHANDSHAKE from a read; the sender's hook does see its own). It
+ * travels encrypted under the current keys and belongs to the handshake it
+ * opens (c->handshake, already counted).
  */
-void hooks_hello_request(struct conn *c, int dir)
+void hooks_hello_request(struct conn *c)
 {
 	struct tl_event ev;
 
 	if (!c->capture)
 		return;
-	event_init(c, &ev, TL_EV_HANDSHAKE, dir == DIR_IN ? c->peer : c->self);
+	event_init(c, &ev, TL_EV_HANDSHAKE, c->peer);
 	ev.hs_type = WIRE_HS_HELLO_REQUEST;
 	ev.encrypted = true;
-	ev.keys = keys_now(c, dir, true);
-	c->last_hook_out = dir == DIR_OUT;
-	if (dir == DIR_IN)
-		timeline_observe(c->tl, &ev, false);
-	else
-		delivery_observe_out(c, &ev, true, false, 4, 0);
+	ev.keys = keys_now(c, DIR_IN, true);
+	c->last_hook_out = false;
+	c->last_in_type = WIRE_HS_HELLO_REQUEST;
+	timeline_observe(c->tl, &ev, false);
 }

@@ -100,7 +100,7 @@ int reneg_client_answer(struct conn *c)
 	int rc;
 
 	reneg_begin(c);
-	hooks_hello_request(c, DIR_IN);
+	hooks_hello_request(c);
 	c->cert_requested = false;
 	c->sent_cert = false;
 	reneg_no_tickets(c);
