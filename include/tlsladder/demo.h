@@ -34,6 +34,8 @@ struct demo_scenario {
 	bool cert_later;               /* TLS 1.3: the client sends GET / (--http); the server then asks for its
 	                                * certificate by post-handshake auth (serve --request-client-cert-later) */
 	const char *early_data;        /* connection 2 sends this as early data (0-RTT); the server accepts it */
+	enum tl_auth reneg_auth;       /* TLS 1.2: the client sends GET /, the server renegotiates asking for a
+				        * client certificate as this says, then answers */
 };
 
 struct demo_opts {

@@ -48,7 +48,8 @@
 	X(POST_HANDSHAKE_AUTH_UNANSWERED, "post-handshake-auth-unanswered") \
 	X(CLIENT_CERT_WEAK_KEY, "client-cert-weak-key") \
 	X(CLIENT_CERT_WEAK_SIGNATURE, "client-cert-weak-signature") \
-	X(CLIENT_CERT_KEY_NOT_ACCEPTED, "client-cert-key-not-accepted")
+	X(CLIENT_CERT_KEY_NOT_ACCEPTED, "client-cert-key-not-accepted") \
+	X(RENEGOTIATION_UNSAFE, "renegotiation-unsafe")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

@@ -153,5 +153,7 @@ struct finished_keys12 {
 
 /* Fills k for TLS 1.2 connection conn; false when not TLS 1.2, the suite is unknown, or no master secret. */
 bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_keys12 *k);
+/* The same for the handshake that timeline event i belongs to (a renegotiation has its own keys). */
+bool finished_keys12_at(const struct timeline *tl, size_t i, struct finished_keys12 *k);
 
 #endif

@@ -38,7 +38,12 @@ enum tl_note_code {
 	TL_NOTE_RESUME_OFFER,         /* --resume: a new connection to the same address offers offer */
 	TL_NOTE_NO_TICKET,            /* --resume: the server issued nothing to resume with (offer TL_OFFER_NONE) */
 	TL_NOTE_EARLY_DATA_SENT,      /* the client sent bytes of early data (0-RTT) before the server's answer */
-	TL_NOTE_EARLY_DATA_READ       /* the server read bytes of early data (0-RTT) */
+	TL_NOTE_EARLY_DATA_READ,      /* the server read bytes of early data (0-RTT) */
+	TL_NOTE_RENEGOTIATION,        /* TLS 1.2: a renegotiation begins: handshake number count, inside the
+				       * encrypted connection (the rows of that handshake follow) */
+	TL_NOTE_RENEG_FAILED          /* TLS 1.2: renegotiation count did not complete; alert: the alert that
+				       * ended it (0: none read); fail: TL_FAIL_UNSAFE_RENEGOTIATION when the client
+				       * refused because the server lacks RFC 5746, else TL_FAIL_OTHER */
 };
 
 /* Why serve chose the certificate it sent (TL_NOTE_CERT_CHOSEN). */
@@ -78,7 +83,8 @@ enum tl_fail {
 	TL_FAIL_CIPHER,               /* no cipher suite, group or key exchange in common (known for certain) */
 	TL_FAIL_NOTHING_IN_COMMON,    /* the peer's alert says nothing was in common, not which part */
 	TL_FAIL_RECORD_INTEGRITY,     /* a record from the peer failed decryption (its integrity check) */
-	TL_FAIL_OTHER
+	TL_FAIL_OTHER,
+	TL_FAIL_UNSAFE_RENEGOTIATION  /* the client refused to renegotiate: the server does not support RFC 5746 */
 };
 
 /* How the server's reading of the client's application data ended (TL_NOTE_DATA_READ). */

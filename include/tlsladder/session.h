@@ -60,6 +60,8 @@ struct session_config {
 	bool request_cert_later;    /* server: TLS 1.3, ask for the client's certificate (required) only after
 	                             * the handshake, by post-handshake authentication */
 	unsigned early_data_max;    /* server: accept this many bytes of TLS 1.3 early data (0-RTT); 0: none */
+	enum tl_auth reneg_auth;    /* server, TLS 1.2: on the client's HTTP request, renegotiate (HelloRequest)
+	                             * asking for a client certificate as this says, then answer */
 };
 
 /* Lets the demo's client know its in-process server has finished sending. */

@@ -64,6 +64,29 @@ enum summary_resume {
 	SUMMARY_RESUME_NO_TICKET      /* (the issuing connection) the server left nothing to resume with */
 };
 
+/* RFC 5746 renegotiation_info in a hello, or the client's SCSV for it. */
+enum summary_ri {
+	SUMMARY_RI_ABSENT = 0,    /* neither: the peer does not support secure renegotiation */
+	SUMMARY_RI_EMPTY,         /* empty: a first handshake, secure renegotiation supported */
+	SUMMARY_RI_SCSV,          /* the client's TLS_EMPTY_RENEGOTIATION_INFO_SCSV cipher value (0x00ff) */
+	SUMMARY_RI_MATCH,         /* a renegotiation's: equal to the previous handshake's Finished verify_data */
+	SUMMARY_RI_MISMATCH       /* ... not equal */
+};
+
+/* TLS 1.2 renegotiation: the handshakes after the connection's first (tl_event.handshake > 1). */
+struct summary_reneg {
+	unsigned handshakes;      /* handshakes on the connection: 1, or more when it was renegotiated */
+	bool hello_request;       /* the server asked for it (HelloRequest) */
+	bool cert_requested;      /* the last renegotiation's server asked for a client certificate */
+	bool client_cert_msg;     /* ... the client answered with a Certificate message */
+	unsigned client_certs;    /* ... holding this many certificates (0: empty) */
+	bool client_fin, server_fin; /* ... both Finished: it completed */
+	bool client_refused_unsafe;  /* the client refused it: the server lacks RFC 5746 (TL_FAIL_UNSAFE_RENEGOTIATION) */
+	enum summary_ri first_client, first_server;  /* RFC 5746 in the first handshake's hellos */
+	enum summary_ri client_ri, server_ri;        /* ... in the last renegotiation's hellos (MATCH: the verify_data
+						       * equals the previous handshake's Finished) */
+};
+
 struct summary {
 	unsigned conn;
 	bool have_server_hello;
@@ -111,6 +134,7 @@ struct summary {
 	uint64_t early_sent;      /* ... bytes sent (0: the ticket allowed none) */
 	bool early_read_known;    /* the server recorded the early data it read (TL_NOTE_EARLY_DATA_READ) */
 	uint64_t early_read;      /* ... bytes */
+	struct summary_reneg reneg;
 };
 
 /* Fills s for connection conn. False when the connection has no events. */

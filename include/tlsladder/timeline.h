@@ -121,6 +121,9 @@ struct tl_event {
 	unsigned deliv_bytes;     /* TL_INCOMPLETE: bytes of the record that arrived (header included) */
 	unsigned key_gen;         /* TL_KEYS_APPLICATION: which application traffic secret protected it,
 				   * N of <side>_application_traffic_secret_N (0 until a KeyUpdate) */
+	unsigned handshake;       /* which handshake of its connection it belongs to: 2 the first TLS 1.2
+				   * renegotiation, 3 the next, ...; 0 or 1 the first handshake (and what
+				   * follows it: events built or saved without the field say 0) */
 };
 
 /* A secret from the keylog function (TLS 1.3 traffic secrets, TLS 1.2 master secret). */

@@ -13,6 +13,7 @@
  */
 #include "tlsladder/decode.h"
 #include "tlsladder/names.h"
+#include "tlsladder/wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,14 +466,18 @@ static bool ext_ec_point_formats(struct tree_node *node, struct reader *r, unsig
 	return true;
 }
 
-/* renegotiation_info (RFC 5746): empty on the first handshake. */
+/*
+ * renegotiation_info (RFC 5746): empty on the first handshake; in a
+ * renegotiation the client sends its previous Finished verify_data
+ * (client_verify_data, 12 bytes in TLS 1.2) and the server both sides'
+ * (client_verify_data || server_verify_data, 24 bytes).
+ */
 static bool ext_renegotiation_info(struct tree_node *node, struct reader *r, unsigned hs)
 {
 	struct reader rc;
 	const uint8_t *p;
 	size_t n, off;
 
-	(void)hs;
 	if (!reader_vec(r, 1, &rc))
 		return false;
 	decode_take_rest(&rc, &p, &n, &off);
@@ -481,7 +486,17 @@ static bool ext_renegotiation_info(struct tree_node *node, struct reader *r, uns
 		return true;
 	}
 	decode_add_bytes(node, "renegotiated_connection", p, n, off);
-	decode_set_value(node, "renegotiation, %zu bytes of previous verify_data", n);
+	if (hs == WIRE_HS_SERVER_HELLO && n % 2 == 0) {
+		decode_add_bytes(node, "client_verify_data", p, n / 2, off);
+		decode_add_bytes(node, "server_verify_data", p + n / 2, n / 2, off + n / 2);
+		decode_set_value(node, "renegotiation: the previous handshake's Finished verify_data of both sides, %zu "
+				       "bytes", n);
+	} else if (hs == WIRE_HS_CLIENT_HELLO) {
+		decode_add_bytes(node, "client_verify_data", p, n, off);
+		decode_set_value(node, "renegotiation: the client's previous Finished verify_data, %zu bytes", n);
+	} else {
+		decode_set_value(node, "renegotiation, %zu bytes of previous verify_data", n);
+	}
 	return true;
 }
 

@@ -121,6 +121,10 @@ struct facts {
 	long ch_ev;                        /* the ClientHello */
 	long late_cr_ev;                   /* TLS 1.3: a CertificateRequest after the client's Finished (post-handshake auth) */
 	long pha_none_ev;                  /* serve: the note that the client did not offer post_handshake_auth */
+	unsigned cr_handshake;             /* the handshake the CertificateRequest belongs to (2: a renegotiation) */
+	long reneg_fail_ev;                /* this side's error that ended a renegotiation (TL_NOTE_RENEG_FAILED), -1 none */
+	struct tl_note reneg_fail;         /* ... its fact */
+	long hello_request_ev;             /* the server's HelloRequest, -1 none */
 };
 
 /* Starts a finding. */
@@ -212,6 +216,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = f->key_na_ev = -1;
 	f->ch_ev = f->late_cr_ev = f->pha_none_ev = -1;
+	f->reneg_fail_ev = f->hello_request_ev = -1;
 	for (int i = 0; i <= PF_LAST; i++)
 		f->preflight[i] = -1;
 	f->self_side = side;
@@ -231,8 +236,11 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 				f->late_cr_ev = (long)i;
 			if (ev.hs_type == WIRE_HS_CLIENT_HELLO && f->ch_ev < 0)
 				f->ch_ev = (long)i;
+			if (ev.hs_type == WIRE_HS_HELLO_REQUEST && f->hello_request_ev < 0)
+				f->hello_request_ev = (long)i;
 			if (ev.hs_type == 13 && f->cr_ev < 0) {
 				f->cr_ev = (long)i;
+				f->cr_handshake = ev.handshake;
 				f->ncas = peek_cr_ca_names(ev.body, ev.body_len, f->tls13, f->cas, MAX_CAS);
 				if (f->ncas < 0)
 					f->ncas = 0;
@@ -266,6 +274,10 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			gather_note(f, i, &ev.note);
 			break;
 		case TL_EV_ERROR:
+			if (ev.note.code == TL_NOTE_RENEG_FAILED && ev.from == side && f->reneg_fail_ev < 0) {
+				f->reneg_fail_ev = (long)i;
+				f->reneg_fail = ev.note;
+			}
 			if (ev.note.code == TL_NOTE_FAILURE) {
 				struct tl_note *slot = ev.from == side ? &f->self_fail : &f->peer_fail;
 				if (slot->code == TL_NOTE_TEXT)
@@ -387,6 +399,13 @@ static void cert_missing(const struct facts *f, struct diag_finding *d)
 		fix(d, "Use a certificate issued by one of the CAs the server lists, or leave out "
 		       "--withhold-unmatched-cert to let the server judge it.");
 		cite(d, f->withheld_ev);
+	} else if (f->cr_handshake > 1) {
+		say(d, "The server asked for a client certificate during a renegotiation (handshake %u, after the handshake "
+		       "completed: it sent a HelloRequest, as a web server does for a directory that requires one) and "
+		       "none was sent (the Certificate message is empty).", f->cr_handshake);
+		fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
+		       "trusts; the first handshake did not ask for one, so it succeeds without.");
+		cite(d, f->hello_request_ev);
 	} else {
 		say(d, "The server asked for a client certificate and none was sent (the Certificate message is empty).");
 		fix(d, "Give the client a certificate and key (--cert and --key, or --p12) issued by a CA the server "
@@ -1194,6 +1213,26 @@ static void diagnose_legacy(const struct facts *f, struct diag_finding *d)
 	cite(d, f->sh_ev);
 }
 
+/* The client refused a renegotiation because the server lacks RFC 5746; true when that is the cause. */
+static bool diagnose_unsafe_reneg(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	struct diag_finding *d;
+
+	if (f->reneg_fail_ev < 0 || f->reneg_fail.fail != TL_FAIL_UNSAFE_RENEGOTIATION)
+		return false;
+	d = finding(out, max, n, DIAG_RENEGOTIATION_UNSAFE);
+	say(d, "The server asked to renegotiate (HelloRequest) but does not support secure renegotiation (RFC 5746: "
+	       "no renegotiation_info in its ServerHello), so the client refused, as GnuTLS does by default. "
+	       "Renegotiation without RFC 5746 is open to the 2009 prefix-injection attack (CVE-2009-3555): a man in "
+	       "the middle can splice its own request in front of the client's.");
+	fix(d, "Enable secure renegotiation (RFC 5746) on the server: every maintained TLS library supports it; or "
+	       "have the server ask for the client certificate in the first handshake, or use TLS 1.3.");
+	cite(d, f->hello_request_ev);
+	cite(d, f->sh_ev);
+	cite(d, f->reneg_fail_ev);
+	return true;
+}
+
 /* Diagnoses one connection. */
 size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, struct diag_finding *out, size_t max)
 {
@@ -1206,8 +1245,8 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	if (side == TL_SERVER) {
 		if (!diagnose_serverside(&f, out, max, &n))
 			diagnose_connection(tl, &f, out, max, &n);
-	} else if (!diagnose_late_request(&f, out, max, &n) && !diagnose_pha_not_offered(&f, out, max, &n) &&
-		   !diagnose_client_cert(tl, &f, out, max, &n) &&
+	} else if (!diagnose_unsafe_reneg(&f, out, max, &n) && !diagnose_late_request(&f, out, max, &n) &&
+		   !diagnose_pha_not_offered(&f, out, max, &n) && !diagnose_client_cert(tl, &f, out, max, &n) &&
 		   !diagnose_server_cert(&f, out, max, &n) && !diagnose_http(&f, out, max, &n)) {
 		diagnose_connection(tl, &f, out, max, &n);
 	}

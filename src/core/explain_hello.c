@@ -170,6 +170,47 @@ static void client_early(struct strbuf *o, const struct explain_ctx *c)
 }
 
 /* ClientHello. */
+/*
+ * A hello of a TLS 1.2 renegotiation (handshake 2 and later): what it is,
+ * and its RFC 5746 renegotiation_info, with the verify_data it carries and
+ * the summary's check of it against the previous handshake's Finished.
+ * True when it said so (the paragraph that follows is the usual one).
+ */
+static bool reneg_hello(struct strbuf *o, const struct explain_ctx *c, bool lead)
+{
+	bool server = c->ev.hs_type == WIRE_HS_SERVER_HELLO, ok;
+	enum summary_ri v = server ? c->s.reneg.server_ri : c->s.reneg.client_ri;
+	struct tree_node *t;
+	const struct tree_node *hex;
+
+	if (c->ev.handshake < 2)
+		return false;
+	if (server)
+		strbuf_printf(o, "%sThis ServerHello belongs to a renegotiation (handshake %u).", lead ? " " : "",
+			      c->ev.handshake);
+	else
+		strbuf_printf(o, "%sThis ClientHello belongs to a renegotiation (handshake %u): a whole new handshake "
+			      "inside the encrypted connection, %s.", lead ? " " : "", c->ev.handshake,
+			      c->s.reneg.hello_request ? "answering the server's HelloRequest" : "started by the client");
+	if (v == SUMMARY_RI_ABSENT) {
+		strbuf_printf(o, " It carries no renegotiation_info (RFC 5746): nothing binds it to the handshake "
+			      "before, which is what the 2009 prefix-injection attack (CVE-2009-3555) abused.%s",
+			      lead ? "" : " ");
+		return true;
+	}
+	t = explain_decoded(c, &c->ev, &ok);
+	hex = tree_find(t, "extensions/renegotiation_info/renegotiated_connection/hex");
+	strbuf_printf(o, " Its renegotiation_info (RFC 5746) repeats %s (%s): %s.",
+		      server ? "both sides' verify_data from the previous Finished messages"
+			     : "the client's verify_data from the previous handshake's Finished",
+		      hex && hex->value ? hex->value : "?", v == SUMMARY_RI_MATCH ? "MATCH" : "MISMATCH, not those bytes");
+	strbuf_printf(o, " This binds the new handshake to the old one%s.%s",
+		      server ? "" : ", so a man in the middle cannot splice a handshake of its own in front of the "
+				    "client's (CVE-2009-3555)", lead ? "" : " ");
+	tree_free(t);
+	return true;
+}
+
 void explain_hello_client(struct strbuf *o, const struct explain_ctx *c)
 {
 	struct hello_offer h;
@@ -177,6 +218,8 @@ void explain_hello_client(struct strbuf *o, const struct explain_ctx *c)
 	bool second = find_before(c, TL_HS_HELLO_RETRY_REQUEST, TL_SERVER, &hrr);
 	bool ok = hello_offer_read(c, &c->ev, &h);
 	unsigned shares = h.nshares < MAX_IDS ? h.nshares : MAX_IDS;
+
+	reneg_hello(o, c, false);
 
 	if (!ok) {
 		strbuf_printf(o, "The client opens the handshake by listing what it can do: protocol versions, "
@@ -297,6 +340,11 @@ void explain_hello_server(struct strbuf *o, const struct explain_ctx *c)
 	else if (kx)
 		strbuf_printf(o, " This suite uses %s key exchange: the server will send signed one-time key "
 			      "parameters in a ServerKeyExchange.", kx);
+	if (reneg_hello(o, c, true)) {
+		strbuf_printf(o, " In a renegotiation the whole handshake travels encrypted under the previous "
+			      "handshake's keys, so an observer cannot read the certificates.");
+		return;
+	}
 	strbuf_printf(o, " In TLS 1.2 the handshake stays in the clear until ChangeCipherSpec, so an observer "
 		      "can read the certificate that comes next.");
 	strbuf_printf(o, " Without the ServerHello the client would not know which of its offers to use.");

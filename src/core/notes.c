@@ -92,6 +92,16 @@ static void early_sent(const struct tl_note *n, char *buf, size_t len)
 				   "client_early_traffic_secret, before any answer from the server", n->bytes);
 }
 
+/* TL_NOTE_RENEG_FAILED: why the renegotiation did not complete (arg: the error in words). */
+static void reneg_failed(const struct tl_note *n, const char *arg, char *buf, size_t len)
+{
+	if (n->fail == TL_FAIL_UNSAFE_RENEGOTIATION)
+		snprintf(buf, len, "the client refused to renegotiate (handshake %u): the server does not support secure "
+				   "renegotiation (RFC 5746)", n->count);
+	else
+		snprintf(buf, len, "the renegotiation (handshake %u) failed: %s", n->count, arg ? arg : "?");
+}
+
 /* The sentence of a typed note. */
 const char *notes_render(const struct tl_note *n, const char *arg, char *buf, size_t len)
 {
@@ -149,6 +159,10 @@ const char *notes_render(const struct tl_note *n, const char *arg, char *buf, si
 		snprintf(buf, len, "the server read %" PRIu64 " bytes of early data (0-RTT) before the handshake "
 				   "completed", n->bytes);
 		break;
+	case TL_NOTE_RENEGOTIATION:
+		snprintf(buf, len, "renegotiation (handshake %u, inside the encrypted connection)", n->count);
+		break;
+	case TL_NOTE_RENEG_FAILED: reneg_failed(n, arg, buf, len); break;
 	default:      /* TL_NOTE_TEXT, TL_NOTE_FAILURE: the sentence is the classification's own (arg) */
 		snprintf(buf, len, "%s", a);
 		break;

@@ -32,9 +32,9 @@ static bool protected_now(const struct recstream *rs, unsigned type)
 {
 	if (type == RECSTREAM_APPLICATION_DATA)
 		return true;
-	if (type == RECSTREAM_CCS || rs->tls13)
+	if (rs->tls13)
 		return false;      /* TLS 1.3 protects everything as type 23 */
-	return rs->ccs_seen;       /* TLS 1.2: everything after ChangeCipherSpec */
+	return rs->ccs_seen;       /* TLS 1.2: everything after ChangeCipherSpec (a renegotiation's own one too) */
 }
 
 /* The record in progress, as far as it is known. */

@@ -32,6 +32,9 @@ struct scan {
 	enum tl_resume_offer ch_offer;   /* what the ClientHello offers, by its extensions */
 	enum tl_resume_offer note_offer; /* what the client said it offers (TL_NOTE_RESUME_OFFER) */
 	bool offer_noted, no_ticket;     /* ... that note; TL_NOTE_NO_TICKET */
+	const uint8_t *fin[2];      /* the latest Finished verify_data of each side (client, server) */
+	size_t fin_len[2];
+	unsigned ri_hellos;         /* hellos whose renegotiation_info was read (bounded like the others) */
 };
 
 /* The decoder's tree of a handshake body (NULL when out of memory). */
@@ -194,6 +197,75 @@ static void scan_message(const struct tl_event *ev, struct summary *s, struct sc
 			s->late_answered = true;
 		break;
 	case WIRE_HS_END_OF_EARLY_DATA: s->early_data_eoed |= ev->from == TL_CLIENT; break;
+	default: break;
+	}
+}
+
+/* RFC 5746 in a hello: absent, empty (or the SCSV), or whether it repeats the previous Finished verify_data. */
+static enum summary_ri hello_ri(const struct tl_event *ev, const struct scan *sc)
+{
+	struct tree_node *t = decoded(ev, 0);
+	const struct tree_node *ri = tree_find(t, "extensions/renegotiation_info");
+	const uint8_t *p;
+	size_t n;
+	enum summary_ri v = SUMMARY_RI_ABSENT;
+
+	if (ri && node_bytes(ev, tree_find(t, "extensions/renegotiation_info/renegotiated_connection"), &p, &n)) {
+		bool server = ev->hs_type == WIRE_HS_SERVER_HELLO;
+		size_t want = sc->fin_len[0] + (server ? sc->fin_len[1] : 0);
+		v = sc->fin[0] && (!server || sc->fin[1]) && n == want && memcmp(p, sc->fin[0], sc->fin_len[0]) == 0 &&
+			    (!server || memcmp(p + sc->fin_len[0], sc->fin[1], sc->fin_len[1]) == 0)
+			? SUMMARY_RI_MATCH
+			: SUMMARY_RI_MISMATCH;
+	} else if (ri) {
+		v = SUMMARY_RI_EMPTY;
+	} else if (ev->hs_type == WIRE_HS_CLIENT_HELLO && tree_find(t, "cipher suites/TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff)")) {
+		v = SUMMARY_RI_SCSV;
+	}
+	tree_free(t);
+	return v;
+}
+
+/* A message of a renegotiation (handshake 2 and later), and the renegotiation_info of every hello. */
+static void scan_reneg(const struct tl_event *ev, struct summary *s, struct scan *sc)
+{
+	struct summary_reneg *r = &s->reneg;
+	bool hello = ev->hs_type == WIRE_HS_CLIENT_HELLO || ev->hs_type == WIRE_HS_SERVER_HELLO;
+	bool later = ev->handshake > 1;
+
+	if (hello && sc->ri_hellos++ < 8) {
+		enum summary_ri v = hello_ri(ev, sc);
+		enum summary_ri *slot = ev->hs_type == WIRE_HS_CLIENT_HELLO ? (later ? &r->client_ri : &r->first_client)
+									   : (later ? &r->server_ri : &r->first_server);
+		*slot = v;
+	}
+	if (ev->hs_type == WIRE_HS_FINISHED) {
+		int k = ev->from == TL_SERVER;
+		sc->fin[k] = ev->body;
+		sc->fin_len[k] = ev->body_len;
+	}
+	if (!later)
+		return;
+	if (ev->handshake > r->handshakes) {        /* a new renegotiation: its facts start over */
+		r->handshakes = ev->handshake;
+		r->cert_requested = r->client_cert_msg = r->client_fin = r->server_fin = false;
+		r->client_certs = 0;
+	}
+	switch (ev->hs_type) {
+	case WIRE_HS_HELLO_REQUEST: r->hello_request = true; break;
+	case WIRE_HS_CERTIFICATE_REQUEST: r->cert_requested = true; break;
+	case WIRE_HS_CERTIFICATE:
+		if (ev->from == TL_CLIENT) {
+			r->client_cert_msg = true;
+			peek_certificate_count(ev->body, ev->body_len, false, &r->client_certs);
+		}
+		break;
+	case WIRE_HS_FINISHED:
+		if (ev->from == TL_CLIENT)
+			r->client_fin = true;
+		else
+			r->server_fin = true;
+		break;
 	default: break;
 	}
 }
@@ -372,6 +444,31 @@ static void settle_resume(const struct timeline *tl, struct summary *s, const st
 		s->resume = SUMMARY_RESUME_FULL;
 }
 
+/* A note of the connection: the HTTP answer, what --resume offered, early data sent and read. */
+static void scan_note(const struct tl_event *ev, struct summary *s, struct scan *sc)
+{
+	switch (ev->note.code) {
+	case TL_NOTE_HTTP_ANSWER:
+		if (!s->http_status)
+			s->http_status = ev->note.status;
+		break;
+	case TL_NOTE_RESUME_OFFER:
+		sc->offer_noted = true;
+		sc->note_offer = ev->note.offer;
+		break;
+	case TL_NOTE_NO_TICKET: sc->no_ticket = true; break;
+	case TL_NOTE_EARLY_DATA_SENT:
+		s->early_sent_known = true;
+		s->early_sent = ev->note.bytes;
+		break;
+	case TL_NOTE_EARLY_DATA_READ:
+		s->early_read_known = true;
+		s->early_read = ev->note.bytes;
+		break;
+	default: break;
+	}
+}
+
 /* Reads connection conn's events into s. */
 static bool summary_compute(const struct timeline *tl, unsigned conn, struct summary *s)
 {
@@ -383,6 +480,7 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 	memset(&sc, 0, sizeof sc);
 	s->conn = conn;
 	s->origin_conn = -1;
+	s->reneg.handshakes = 1;
 	timeline_conn_range(tl, conn, &first, &end);
 	for (size_t i = first; i < end; i++) {
 		struct tl_event ev;
@@ -390,22 +488,17 @@ static bool summary_compute(const struct timeline *tl, unsigned conn, struct sum
 		if (!timeline_get(tl, i, &ev) || ev.conn != conn)
 			continue;
 		any = true;
-		if (ev.kind == TL_EV_HANDSHAKE)
+		if (ev.kind == TL_EV_ERROR && ev.note.code == TL_NOTE_RENEG_FAILED &&
+		    ev.note.fail == TL_FAIL_UNSAFE_RENEGOTIATION)
+			s->reneg.client_refused_unsafe = true;
+		if (ev.kind == TL_EV_NOTE)
+			scan_note(&ev, s, &sc);
+		if (ev.kind != TL_EV_HANDSHAKE)
+			continue;
+		if (ev.handshake <= 1)
 			scan_message(&ev, s, &sc);
-		else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_HTTP_ANSWER && !s->http_status)
-			s->http_status = ev.note.status;
-		else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_RESUME_OFFER) {
-			sc.offer_noted = true;
-			sc.note_offer = ev.note.offer;
-		} else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_NO_TICKET) {
-			sc.no_ticket = true;
-		} else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_EARLY_DATA_SENT) {
-			s->early_sent_known = true;
-			s->early_sent = ev.note.bytes;
-		} else if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_EARLY_DATA_READ) {
-			s->early_read_known = true;
-			s->early_read = ev.note.bytes;
-		}
+		if (s->version != WIRE_TLS13)
+			scan_reneg(&ev, s, &sc);
 	}
 	timeline_get_result(tl, TL_CLIENT, conn, &s->client);
 	timeline_get_result(tl, TL_SERVER, conn, &s->server);

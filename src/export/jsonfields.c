@@ -30,13 +30,15 @@ NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "writ
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
       "app_data", "data_read", "waiting", "failure", "not_stored", "data_sent", "key_update_tls12",
       "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered", "cert_key_not_accepted",
-      "resume_offer", "no_ticket", "early_data_sent", "early_data_read");
+      "resume_offer", "no_ticket", "early_data_sent", "early_data_read", "renegotiation",
+      "renegotiation_failed");
 NAMES(pick_names, "no_sni", "matched", "no_match");
 NAMES(key_kind_names, "unknown", "rsa", "rsa_pss", "dsa", "ec_p256", "ec_p384", "ec_p521", "ec_other", "ed25519",
       "ed448");
 NAMES(offer_names, "none", "ticket13", "ticket12", "session_id");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
-NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
+NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other",
+      "unsafe_renegotiation");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
       "imap", "pop3", "unknown");
 NAMES(grace_names, "not_run", "drained", "accepted", "alert", "expired", "error");
@@ -66,12 +68,12 @@ LAST(kind_names, TL_EV_DIAGNOSIS);
 LAST(keys_names, TL_KEYS_EARLY);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_EARLY_DATA_READ);
+LAST(note_names, TL_NOTE_RENEG_FAILED);
 LAST(pick_names, TL_PICK_NO_MATCH);
 LAST(key_kind_names, TL_KEY_ED448);
 LAST(offer_names, TL_OFFER_SESSION_ID);
 LAST(read_end_names, TL_READ_ERROR);
-LAST(fail_names, TL_FAIL_OTHER);
+LAST(fail_names, TL_FAIL_UNSAFE_RENEGOTIATION);
 LAST(sniff_names, SNIFF_UNKNOWN);
 LAST(grace_names, TL_GRACE_ERROR);
 LAST(fault_names, CHAIN_FAULT_LIBRARY_ERROR);
@@ -151,6 +153,7 @@ static const struct jf_field event_rows[] = {
 	ROW(S, cause, JF_ENUM, &cause_names),
 	ROW(S, deliv_bytes, JF_UINT, NULL),
 	ROW(S, key_gen, JF_UINT, NULL),
+	ROW(S, handshake, JF_UINT, NULL),
 };
 #undef S
 TABLE(jsonfields_event, struct tl_event, "event", event_rows);

@@ -24,10 +24,18 @@
 #define ARROW 50
 #define STUB 40       /* the arrow of a message that was not delivered */
 
-/* The label an event carries on its arrow. */
+/* The label an event carries on its arrow; a renegotiation's ("[2] ClientHello ...") says which handshake. */
 void text_event_label(const struct tl_event *ev, char *buf, size_t n)
 {
 	const char *name = timeline_event_name(ev);
+	char mark[16] = "";
+
+	if (ev->handshake > 1 && n > 16) {
+		snprintf(mark, sizeof mark, "[%u] ", ev->handshake);
+		snprintf(buf, n, "%s", mark);
+		buf += strlen(mark);
+		n -= strlen(mark);
+	}
 
 	switch (ev->kind) {
 	case TL_EV_HANDSHAKE:
@@ -317,6 +325,13 @@ static void summary_certificates(FILE *f, const struct timeline *tl, const struc
 	} else if (!o->client_only && s->server.set && s->server.verify[0]) {
 		cert_verdict(tl, s->conn, TL_SERVER, &s->server, buf, sizeof buf);
 		kv(f, "client certificate:", buf);
+	} else if (!s->cert_requested && s->reneg.cert_requested) {
+		snprintf(buf, sizeof buf, "not requested in the first handshake; requested in the renegotiation "
+					  "(handshake %u): %s", s->reneg.handshakes,
+			 s->reneg.client_certs > 0 ? "sent"
+			 : s->reneg.client_cert_msg ? "none sent (empty Certificate message)"
+						    : "no Certificate message was sent");
+		kv(f, "client certificate:", buf);
 	} else if (!s->cert_requested) {
 		kv(f, "client certificate:", "not requested");
 	} else if (s->client_cert_msg && s->client_certs > 0) {
@@ -403,6 +418,47 @@ static void summary_resumption(FILE *f, const struct summary *s, const struct re
 	summary_early(f, s);
 }
 
+/* RFC 5746 in words: what the renegotiation's hellos carried. */
+static const char *reneg_ri_words(const struct summary_reneg *r)
+{
+	if (r->first_server == SUMMARY_RI_ABSENT)
+		return "not supported by the server (no renegotiation_info in its ServerHello): renegotiation without "
+		       "RFC 5746 is open to the 2009 prefix-injection attack (CVE-2009-3555)";
+	if (r->handshakes < 2 || r->server_ri == SUMMARY_RI_ABSENT)
+		return "supported by both (renegotiation_info in the first handshake's hellos)";
+	if (r->client_ri == SUMMARY_RI_MATCH && r->server_ri == SUMMARY_RI_MATCH)
+		return "renegotiation_info in both hellos of the renegotiation carries the first handshake's Finished "
+		       "verify_data: MATCH";
+	return "renegotiation_info in the renegotiation does not repeat the first handshake's Finished verify_data: "
+	       "MISMATCH";
+}
+
+/* TLS 1.2 renegotiation: who asked, with or without a client certificate, and how it ended. */
+static void summary_reneg(FILE *f, const struct summary *s)
+{
+	const struct summary_reneg *r = &s->reneg;
+	char buf[400];
+	const char *cert = !r->cert_requested ? "without a client certificate (none asked)"
+			   : r->client_certs > 0 ? "with a client certificate"
+			   : r->client_cert_msg  ? "without a client certificate (the server asked for one; the Certificate "
+						   "message is empty)"
+						 : "in which the server asked for a client certificate (the client sent no "
+						   "Certificate message)";
+	bool done = r->client_fin && r->server_fin && !s->client.rejected_after;
+
+	if (r->handshakes < 2)
+		return;
+	snprintf(buf, sizeof buf, "%s; a %s handshake %s: %s",
+		 r->hello_request ? "the server asked (HelloRequest) after the handshake" : "the client renegotiated",
+		 r->handshakes == 2 ? "second" : "further", cert,
+		 done ? "accepted"
+		 : r->client_refused_unsafe ? "refused by the client (the server does not support RFC 5746)"
+		 : s->client.rejected_after || s->server.rejected_after ? "refused"
+		 : "not completed");
+	kv(f, "renegotiation:", buf);
+	kv(f, "RFC 5746:", reneg_ri_words(r));
+}
+
 /* Writes the summary of one connection. */
 static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o)
 {
@@ -433,6 +489,7 @@ static void write_summary(FILE *f, const struct timeline *tl, unsigned conn, con
 		kv(f, "retry:", "HelloRetryRequest (the server asked for another key share)");
 	summary_resumption(f, &s, res);
 	summary_certificates(f, tl, &s, res, o);
+	summary_reneg(f, &s);
 	if (!o->server_only) {
 		side_outcome(&s.client, buf, sizeof buf);
 		kv(f, o->client_only ? "outcome:" : "client outcome:", buf);

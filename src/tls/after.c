@@ -44,16 +44,27 @@ static int answer_reauth(struct conn *c)
 	return rc;
 }
 
-/* Client: a read returned *rc; when it is the server asking for something after the handshake,
- * answers it (true: go on reading). Each kind of request has its branch. */
-bool after_client_asked(struct conn *c, int *rc)
+/* What became of a read's error code that may be the server asking for something after the handshake. */
+enum after_ask {
+	AFTER_ASK_NONE,        /* it was not, or answering failed with *rc for the caller to read */
+	AFTER_ASK_ANSWERED,    /* it was, and was answered: reading goes on */
+	AFTER_ASK_FAILED       /* it was, and answering failed (recorded): *rc is the failure, reading stops */
+};
+
+/* Client: a read returned *rc; when the server asked for something after the handshake, answers it.
+ * Each kind of request has its branch. */
+static enum after_ask after_server_asks(struct conn *c, int *rc)
 {
 	switch (*rc) {
-	case GNUTLS_E_REAUTH_REQUEST:
+	case GNUTLS_E_REHANDSHAKE:        /* TLS 1.2: a HelloRequest */
+		*rc = reneg_client_answer(c);
+		return *rc == 0 ? AFTER_ASK_ANSWERED : AFTER_ASK_FAILED;
+	case GNUTLS_E_REAUTH_REQUEST:     /* TLS 1.3: a CertificateRequest after the handshake */
 		*rc = answer_reauth(c);
-		return *rc == 0;
+		/* a failure (an alert, a close) is read by the caller like any other read's */
+		return *rc == 0 ? AFTER_ASK_ANSWERED : AFTER_ASK_NONE;
 	default:
-		return false;
+		return AFTER_ASK_NONE;
 	}
 }
 
@@ -74,6 +85,7 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 					c->pha_answered;
 		bool awaiting_ticket = c->o->await_ticket && c->tls13 && c->tickets_in == 0;
 		int rc;
+		enum after_ask asked;
 
 		if (awaiting_ticket)
 			end = now + (int64_t)transport_remaining_ms(c) * 1000;   /* --resume: a ticket, or the deadline */
@@ -108,8 +120,12 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 		}
 		gnutls_record_set_timeout(c->s, (unsigned)(left < transport_remaining_ms(c) ? left : transport_remaining_ms(c)));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
-		if (after_client_asked(c, &rc))
-			continue;
+		if (rc < 0 && (asked = after_server_asks(c, &rc)) != AFTER_ASK_NONE) {
+			if (asked == AFTER_ASK_ANSWERED)
+				continue;
+			*why = TL_GRACE_ERROR;
+			return rc;
+		}
 		if (rc > 0) {
 			char note[96];
 			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
@@ -144,6 +160,7 @@ int after_client_http(struct conn *c)
 	size_t have = 0;
 	const char *host = c->ep->cfg.server_name ? c->ep->cfg.server_name : "localhost";
 	int rc;
+	enum after_ask asked;
 
 	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
 		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
@@ -165,8 +182,11 @@ int after_client_http(struct conn *c)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf + have, sizeof buf - 1 - have);
-		if (after_client_asked(c, &rc))
-			continue;
+		if (rc < 0 && (asked = after_server_asks(c, &rc)) != AFTER_ASK_NONE) {
+			if (asked == AFTER_ASK_ANSWERED)
+				continue;
+			return rc;
+		}
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
@@ -369,8 +389,12 @@ int after_server_serve(struct conn *c, struct tl_result *r)
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
 		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
 		if (rc > 0) {
-			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST)
+			if (bytes == 0 && sniff_bytes((const uint8_t *)buf, (size_t)rc).kind == SNIFF_HTTP_REQUEST) {
+				if (c->ep->cfg.reneg_auth != TL_AUTH_NONE && c->handshake == 1 && !c->tls13 &&
+				    (rc = reneg_server_request(c, c->ep->cfg.reneg_auth)) < 0)
+					return rc;        /* recorded (reneg.c) */
 				return after_serve_http(c);
+			}
 			bytes += (uint64_t)rc;
 			if ((rc = keyupdate_server_answer(c)) < 0)
 				break;

@@ -147,6 +147,11 @@ struct conn {
 	size_t early_sent;              /* client: bytes of early data queued before the handshake (resume.c) */
 	bool early_noted;               /* ... and recorded as sent */
 	bool eoed_pending, eoed_out;    /* EndOfEarlyData hooked; then its record written (early keys end) */
+	/* TLS 1.2 renegotiation (reneg.c) */
+	unsigned handshake;             /* the handshake in progress or last done: 1 the first, 2 a renegotiation, ... */
+	bool reneg_ccs_out;             /* this renegotiation's outgoing ChangeCipherSpec was recorded */
+	bool reneg_active;              /* a renegotiation runs: events are stamped with its number */
+	int reneg_fail;                 /* the GnuTLS code a renegotiation failed with (0: none failed) */
 };
 
 enum { DIR_OUT = 0, DIR_IN = 1 };
@@ -190,6 +195,8 @@ void hooks_record_cut(struct conn *c);
 void hooks_expect_out_alert(struct conn *c, unsigned level, unsigned desc);
 /* An API call returned rc: record an incoming alert it reports, if the record layer could not. */
 void hooks_note_incoming_alert(struct conn *c, int rc);
+/* A HelloRequest arrived (GnuTLS hooks none on this side): records it, in the handshake it opens. */
+void hooks_hello_request(struct conn *c);
 
 /* ---- delivery.c ---- */
 /* Records an outgoing event as pending (its records are not written yet); returns its seq. */
@@ -225,10 +232,6 @@ size_t transport_take_buffered(struct conn *c, uint8_t *out, size_t n);
 int after_client_grace(struct conn *c, enum tl_grace_end *why);
 /* Client: a minimal HTTP request; the first response line becomes a note. Returns a GnuTLS code. */
 int after_client_http(struct conn *c);
-/* Client: a read returned *rc; if it is the server asking for something after the handshake (TLS 1.3
- * post-handshake authentication), answers it: true when answered (reading goes on), false otherwise
- * (*rc then holds the error of a failed answer, or is unchanged). */
-bool after_client_asked(struct conn *c, int *rc);
 /* serve --request-client-cert-later: after a TLS 1.3 handshake, once the client's first data came, requires
  * its certificate by post-handshake authentication (*http_req: that data was an HTTP request). 0: obtained;
  * 1: nothing asked (TLS 1.2, no data); else the GnuTLS error. */
@@ -265,6 +268,16 @@ void vhost_free(struct endpoint *ep);
 int vhost_setup(struct conn *c, struct tl_error *err);
 /* Server, the handshake done: a note when ALPN was asked for and none was agreed. */
 void vhost_after_handshake(struct conn *c);
+
+/* ---- reneg.c ---- */
+/* Client: the server sent a HelloRequest (GNUTLS_E_REHANDSHAKE from a read): records it and runs the
+ * next handshake inside the encrypted connection. Returns its GnuTLS code (0: renegotiated). */
+int reneg_client_answer(struct conn *c);
+/* Server: asks for a renegotiation (HelloRequest) and runs it, requesting a client certificate as auth
+ * says (TLS 1.2 only). Returns the handshake's GnuTLS code (0: renegotiated). */
+int reneg_server_request(struct conn *c, enum tl_auth auth);
+/* Client: a renegotiation failed (c->reneg_fail): the connection was refused after the handshake; says so in r. */
+void reneg_result(struct conn *c, struct tl_result *r);
 
 /* ---- peercheck.c ---- */
 /* Checks the peer's certificate chain and describes the result in r. */

@@ -56,6 +56,10 @@ static const struct demo_scenario scenarios[] = {
 	  .client_priority = TLS13_X25519, .server_priority = "NORMAL",
 	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
 	  .client_cert = "client-chain.pem", .client_key = "client.key", .cert_later = true, .connections = 1 },
+	{ .name = "renegotiation", .summary = "TLS 1.2: after the client's request the server renegotiates (HelloRequest) and asks for a client certificate",
+	  .client_priority = TLS12_ONLY, .server_priority = "NORMAL",
+	  .server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key",
+	  .client_cert = "client-chain.pem", .client_key = "client.key", .reneg_auth = TL_AUTH_REQUIRE, .connections = 1 },
 
 	/* failures: each teaches one */
 	{ .name = "mtls-wrong-ca", .summary = "client certificate from a CA the server does not trust (TLS 1.3: rejected after the handshake)",
@@ -223,6 +227,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	scfg->ca_file = fl->ca;
 	scfg->client_auth = sc->client_auth;
 	scfg->request_cert_later = sc->cert_later;
+	scfg->reneg_auth = sc->reneg_auth;
 	scfg->tickets = true;
 	scfg->crl_files = fl->crls;
 	scfg->ncrl = sc->crl ? 1 : 0;
@@ -243,6 +248,7 @@ static bool demo_configs(const struct demo_scenario *sc, const char *dir, struct
 	ccfg->ncrl = sc->crl ? 1 : 0;
 	ccfg->key_update = sc->key_update;
 	ccfg->key_update_data = sc->key_update;
+	ccfg->http = ccfg->http || sc->reneg_auth != TL_AUTH_NONE;     /* the request the server answers by renegotiating */
 	return true;
 }
 

@@ -203,6 +203,7 @@ static void conn_init(struct conn *c, struct endpoint *ep, int fd, struct timeli
 	c->fd = fd;
 	c->capture = o->capture;
 	c->last_in_type = -1;
+	c->handshake = 1;
 	recstream_init(&c->rs[DIR_OUT]);
 	recstream_init(&c->rs[DIR_IN]);
 }
@@ -284,7 +285,7 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 	int rc = after_client_grace(c, &r->grace_end);
 
 	r->grace_us = timeline_now(c->tl) - t;
-	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED && !c->reneg_fail) {
 		rejected_after(c, r, rc);
 	} else if (rc < 0 && rc != GNUTLS_E_TIMEDOUT && c->tls13 && (c->sent_cert || c->cert_requested)) {
 		/* TLS 1.3: the server closed or reset while we waited for its verdict on our
@@ -299,11 +300,12 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 	}
 	if (c->ep->cfg.key_update && !c->alert_in && !c->cancelled && !c->post_fail)
 		key_update_step(c, r);
-	if (c->ep->cfg.http && !c->alert_in && !c->cancelled && !c->post_fail) {
+	if (c->ep->cfg.http && !c->alert_in && !c->cancelled && !c->post_fail && !c->reneg_fail) {
 		int hr = after_client_http(c);
-		if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED && !c->reneg_fail)
 			rejected_after(c, r, hr);
 	}
+	reneg_result(c, r);
 }
 
 /* Client: saves the session for a later resumption, then says goodbye. */
@@ -352,7 +354,7 @@ static void handshake_done(struct conn *c, struct tl_result *r)
 		session_sync_settled(c->o->sync);
 	if (c->self == TL_CLIENT) {
 		client_outcome(c, r);
-		if (!c->alert_in && !c->cancelled && !c->post_fail)
+		if (!c->alert_in && !c->cancelled && !c->post_fail && !c->reneg_fail)
 			client_close(c);
 	} else {
 		vhost_after_handshake(c);

@@ -1087,6 +1087,20 @@ bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_k
 	return keys12_eval(tl, &p, out, why, sizeof why);
 }
 
+/* The TLS 1.2 key block of the handshake that timeline event i belongs to. */
+bool finished_keys12_at(const struct timeline *tl, size_t i, struct finished_keys12 *out)
+{
+	struct conn_params p;
+	struct tl_event ev;
+	char why[200];
+
+	if (!timeline_get(tl, i, &ev) || conn_params(tl, ev.conn, i, &p) != FINISHED_REASON_NONE) {
+		memset(out, 0, sizeof *out);
+		return false;
+	}
+	return keys12_eval(tl, &p, out, why, sizeof why);
+}
+
 /* The key expansion node: the key block's parts, each a secret. */
 static void schedule_key_block(struct tree_node *root, const struct timeline *tl, const struct conn_params *p)
 {

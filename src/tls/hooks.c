@@ -37,6 +37,7 @@ static void event_init(struct conn *c, struct tl_event *ev, enum tl_kind k, enum
 	ev->conn = c->conn;
 	ev->t_us = timeline_now(c->tl);
 	ev->version = c->version;
+	ev->handshake = c->reneg_active ? c->handshake : 0;     /* a renegotiation's messages and records */
 }
 
 /* Which keys protect a message in direction dir right now. */
@@ -102,6 +103,8 @@ static void record_out(struct conn *c, const struct recstream_record *r)
 			c->ccs_announced[DIR_OUT]--;
 		} else {
 			event_init(c, &ev, TL_EV_CCS, c->self);
+			ev.encrypted = r->encrypted;
+			ev.keys = record_keys(c, DIR_OUT, r->encrypted);
 			delivery_observe_out(c, &ev, false, false, 0, r->end);
 		}
 	} else if (r->alert) {
@@ -123,6 +126,8 @@ static void record_in(struct conn *c, const struct recstream_record *r)
 	c->last_in_plain_alert = false;
 	if (r->ccs) {
 		event_init(c, &ev, TL_EV_CCS, c->peer);
+		ev.encrypted = r->encrypted;      /* a renegotiation's, under the keys in force */
+		ev.keys = record_keys(c, DIR_IN, r->encrypted);
 		timeline_observe(c->tl, &ev, false);
 	} else if (r->alert) {
 		record_alert(c, DIR_IN, r->alert_level, r->alert_desc, false, 0);
@@ -224,9 +229,13 @@ static void announce_ccs(struct conn *c)
 {
 	struct tl_event ev;
 
-	if (recstream_ccs_seen(&c->rs[DIR_OUT]) || c->ccs_announced[DIR_OUT] > 0)
+	/* in a renegotiation the first handshake's ChangeCipherSpec went by long ago */
+	if ((c->handshake > 1 ? c->reneg_ccs_out : recstream_ccs_seen(&c->rs[DIR_OUT])) || c->ccs_announced[DIR_OUT] > 0)
 		return;
+	c->reneg_ccs_out = c->handshake > 1;
 	event_init(c, &ev, TL_EV_CCS, c->self);
+	ev.encrypted = c->handshake > 1;          /* a renegotiation's goes under the keys in force */
+	ev.keys = keys_now(c, DIR_OUT, ev.encrypted);
 	delivery_observe_out(c, &ev, false, true, 0, 0);
 	c->ccs_announced[DIR_OUT]++;
 }
@@ -396,4 +405,26 @@ void hooks_note_incoming_alert(struct conn *c, int rc)
 		c->fatal_in = true;
 		c->fatal_in_desc = (unsigned)gnutls_alert_get(c->s);
 	}
+}
+
+/*
+ * A HelloRequest (RFC 5246 7.4.1.1: type 0, an empty body) arrived: GnuTLS
+ * hooks none on the client's side (it tells the client only by
+ * GNUTLS_E_REHANDSHAKE from a read; the sender's hook does see its own). It
+ * travels encrypted under the current keys and belongs to the handshake it
+ * opens (c->handshake, already counted).
+ */
+void hooks_hello_request(struct conn *c)
+{
+	struct tl_event ev;
+
+	if (!c->capture)
+		return;
+	event_init(c, &ev, TL_EV_HANDSHAKE, c->peer);
+	ev.hs_type = WIRE_HS_HELLO_REQUEST;
+	ev.encrypted = true;
+	ev.keys = keys_now(c, DIR_IN, true);
+	c->last_hook_out = false;
+	c->last_in_type = WIRE_HS_HELLO_REQUEST;
+	timeline_observe(c->tl, &ev, false);
 }

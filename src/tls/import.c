@@ -13,6 +13,7 @@
 #include "tlsladder/import.h"
 #include "tls_internal.h"
 #include "tlsladder/finished.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/reader.h"
 #include "tlsladder/wire.h"
@@ -46,6 +47,7 @@ struct idir {
 	uint8_t *hs;
 	size_t hs_len, hs_cap;
 	bool ccs;
+	bool ccs_reneg;           /* the renegotiation in progress had its ChangeCipherSpec in this direction */
 	bool told;                /* a note said its records are not decrypted */
 	struct dkey key;
 	enum tl_side side;
@@ -70,6 +72,8 @@ struct imp {
 	uint8_t client_random[32];
 	const char *keylog;
 	size_t keylog_len;
+	unsigned handshake;       /* the handshake in progress: 1, then 2, ... for each renegotiation */
+	unsigned fins;            /* Finished messages seen in it */
 };
 
 /* The record's content type as the TLS 1.3 inner type, or the TLS 1.2 type. */
@@ -89,6 +93,7 @@ static void emit(struct imp *im, struct tl_event *ev)
 	ev->sent_us = ev->recv_us = ev->t_us;
 	if (!ev->version)
 		ev->version = im->version;
+	ev->handshake = im->handshake > 1 && im->fins < 2 ? im->handshake : 0;   /* while a renegotiation runs */
 	timeline_append_raw(im->tl, ev);
 }
 
@@ -275,9 +280,12 @@ static void key12(struct imp *im, struct idir *dr)
 	bool client = dr->side == TL_CLIENT;
 	gnutls_cipher_algorithm_t ca;
 
+	size_t n = timeline_count(im->tl);
+
 	key_drop(&dr->key);
 	dr->key.keys = TL_KEYS_TLS12;
-	if (!finished_keys12(im->tl, 0, &k) || k.mac_len != 0)
+	/* the keys of the handshake in progress (a renegotiation's from its own master secret) */
+	if (n == 0 || !finished_keys12_at(im->tl, n - 1, &k) || k.mac_len != 0)
 		return;
 	if (k.iv_len == 4)
 		ca = k.key_len == 32 ? GNUTLS_CIPHER_AES_256_GCM : GNUTLS_CIPHER_AES_128_GCM;
@@ -361,8 +369,8 @@ static void after_message(struct imp *im, struct idir *dr, unsigned type, const 
 {
 	struct peek_server_hello sh;
 
-	if (type == WIRE_HS_CLIENT_HELLO && !im->have_random && n >= 34) {
-		im->have_random = true;
+	if (type == WIRE_HS_CLIENT_HELLO && n >= 34 && (!im->have_random || im->handshake > 1)) {
+		im->have_random = true;      /* a renegotiation's ClientHello brings a new random and master secret */
 		memcpy(im->client_random, body + 2, 32);
 		keylog_take(im);
 	} else if (type == WIRE_HS_SERVER_HELLO && peek_server_hello(body, n, &sh)) {
@@ -383,6 +391,28 @@ static void after_message(struct imp *im, struct idir *dr, unsigned type, const 
 	} else if (type == WIRE_HS_KEY_UPDATE && im->tls13 && dr->key.keys == TL_KEYS_APPLICATION) {
 		key_update13(im, dr);
 	}
+}
+
+/* TLS 1.2: a HelloRequest, or a ClientHello after a completed handshake, opens a renegotiation: counts it
+ * and heads it with the note a live run records. */
+static void reneg_begins(struct imp *im, struct idir *dr, unsigned type)
+{
+	struct tl_event ev;
+	char text[96];
+
+	if (im->tls13 || im->fins < 2 || (type != WIRE_HS_HELLO_REQUEST && type != WIRE_HS_CLIENT_HELLO))
+		return;
+	im->handshake = (im->handshake > 1 ? im->handshake : 1) + 1;
+	im->fins = 0;
+	im->dir[0].ccs_reneg = im->dir[1].ccs_reneg = false;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_NOTE;
+	ev.from = dr->side;
+	ev.note.code = TL_NOTE_RENEGOTIATION;
+	ev.note.count = im->handshake;
+	ev.text = notes_render(&ev.note, NULL, text, sizeof text);
+	ev.text_total = strlen(text);
+	emit(im, &ev);
 }
 
 /* Takes the whole messages gathered in a direction's handshake bytes. */
@@ -407,7 +437,9 @@ static void messages(struct imp *im, struct idir *dr, bool encrypted, enum tl_ke
 		ev.body_len = ev.body_total = len;
 		if (h[0] != WIRE_HS_SERVER_HELLO && h[0] != WIRE_HS_CLIENT_HELLO)
 			ev.version = im->version;
+		reneg_begins(im, dr, h[0]);
 		emit(im, &ev);
+		im->fins += h[0] == WIRE_HS_FINISHED;
 		after_message(im, dr, h[0], h + 4, len);
 		at += 4 + len;
 	}
@@ -452,11 +484,10 @@ static void content(struct imp *im, struct idir *dr, unsigned type, const uint8_
 	ev.keys = keys;
 	ev.key_gen = keys == TL_KEYS_APPLICATION ? dr->rec_gen : 0;
 	if (type == WIRE_CT_CHANGE_CIPHER_SPEC) {
-		ev.kind = TL_EV_CCS;
-		ev.encrypted = false;
-		ev.keys = TL_KEYS_NONE;
+		ev.kind = TL_EV_CCS;      /* a renegotiation's travels under the keys in force */
 		emit(im, &ev);
-		if (!im->tls13 && !dr->ccs) {
+		if (!im->tls13 && (!dr->ccs || (im->handshake > 1 && !dr->ccs_reneg))) {
+			dr->ccs_reneg = dr->ccs;
 			dr->ccs = true;
 			key12(im, dr);
 		}
@@ -557,8 +588,7 @@ static bool end_of_early(struct imp *im, struct idir *dr, const uint8_t *hdr, co
 static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const uint8_t *p, size_t n)
 {
 	struct tl_event ev;
-	bool encrypted = (im->tls13 && hdr[0] == WIRE_CT_APPLICATION_DATA) ||
-			 (!im->tls13 && dr->ccs && hdr[0] != WIRE_CT_CHANGE_CIPHER_SPEC);
+	bool encrypted = (im->tls13 && hdr[0] == WIRE_CT_APPLICATION_DATA) || (!im->tls13 && dr->ccs);
 	enum tl_keys keys = encrypted ? (im->tls13 ? dr->key.keys : TL_KEYS_TLS12) : TL_KEYS_NONE;
 	uint8_t buf[MAX_RECORD];
 	struct opened o = { 0, buf, 0 };

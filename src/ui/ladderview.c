@@ -199,6 +199,11 @@ static void row_label(struct ui *ui, size_t row, char *label, size_t n)
 
 	timeline_get(ui->src.tl, r->ev, &ev);
 	ladderview_title(&ev, label, n);
+	if (ev.handshake > 1 && ev.kind != TL_EV_NOTE && ev.kind != TL_EV_ERROR && ev.kind != TL_EV_DIAGNOSIS) {
+		/* a renegotiation's row: which handshake it belongs to (its header row explains) */
+		snprintf(extra, sizeof extra, "[%u] %s", ev.handshake, label);
+		snprintf(label, n, "%s", extra);
+	}
 	if (ev.kind == TL_EV_HANDSHAKE) {
 		snprintf(extra, sizeof extra, " %zu B%s", ev.body_total, timeline_body_cut(&ev) ? " (cut)" : "");
 		strncat(label, extra, n - strlen(label) - 1);

@@ -49,6 +49,17 @@ def client_hello_parts(body):
     return body[:i], body[i + 2:]
 
 
+def without_ext(exts, t):
+    """The extension bytes without extension type t."""
+    out, i = b"", 0
+    while i + 4 <= len(exts):
+        n = int.from_bytes(exts[i + 2:i + 4], "big")
+        if int.from_bytes(exts[i:i + 2], "big") != t:
+            out += exts[i:i + 4 + n]
+        i += 4 + n
+    return out
+
+
 def name(*rdns):
     out = b""
     for oid, tag, value in rdns:
@@ -128,6 +139,23 @@ def main():
                               ext(47, vec(2, vec(2, name((b"\x55\x04\x03", 0x0c, b"Demo Root")))))))
     seed("cert13-post-handshake-empty", 11, ctx(0x0304), vec(1, phactx) + vec(3, b""))
     seed("cert13-post-handshake-context-only", 11, ctx(0x0304), vec(1, phactx))
+
+    # TLS 1.2 renegotiation: the HelloRequest, and renegotiation_info (RFC 5746) carrying the previous
+    # Finished verify_data: 12 bytes from the client, 24 from the server, an odd length, and the SCSV
+    seed("hello-request", 0, ctx(0x0303, server=True), b"")
+    seed("hello-request-nonempty", 0, ctx(0x0303, server=True), b"\x00")
+    pre, exts = client_hello_parts(fixture("tls12-ecdhe/00-client-ClientHello.bin"))
+    exts = without_ext(exts, 0xff01)
+    seed("ch-reneg-info", 1, ctx(0x0303), pre + vec(2, exts + ext(0xff01, vec(1, b"\x11" * 12))))
+    i = 2 + 32 + 1 + pre[34]                      # the cipher suites: TLS_EMPTY_RENEGOTIATION_INFO_SCSV added
+    suites = pre[i + 2:i + 2 + int.from_bytes(pre[i:i + 2], "big")]
+    seed("ch-reneg-scsv", 1, ctx(0x0303), pre[:i] + vec(2, suites + b"\x00\xff") + pre[i + 2 + len(suites):] + vec(2, exts))
+    sh = fixture("tls12-ecdhe/01-server-ServerHello.bin")
+    fixed = 2 + 32 + 1 + sh[34] + 2 + 1
+    sh_exts = without_ext(sh[fixed + 2:], 0xff01)
+    seed("sh-reneg-info", 2, ctx(0x0303, server=True),
+         sh[:fixed] + vec(2, sh_exts + ext(0xff01, vec(1, b"\x11" * 12 + b"\x22" * 12))))
+    seed("sh-reneg-info-odd", 2, ctx(0x0303, server=True), sh[:fixed] + vec(2, sh_exts + ext(0xff01, vec(1, b"\x33" * 13))))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ ladder_msgs() {
 		t["ClientHello"] = 1; t["ServerHello"] = 2; t["HelloRetryRequest"] = 2; t["NewSessionTicket"] = 4
 		t["EncryptedExtensions"] = 8; t["Certificate"] = 11; t["ServerKeyExchange"] = 12
 		t["CertificateRequest"] = 13; t["ServerHelloDone"] = 14; t["CertificateVerify"] = 15
-		t["ClientKeyExchange"] = 16; t["Finished"] = 20; t["KeyUpdate"] = 24; t["EndOfEarlyData"] = 5
+		t["ClientKeyExchange"] = 16; t["Finished"] = 20; t["KeyUpdate"] = 24; t["EndOfEarlyData"] = 5; t["HelloRequest"] = 0
 	}
 	/\|[-=].*>\|/ || /\|<.*[-=]\|/ {
 		d = /\|</ ? "S" : "C"
@@ -90,6 +90,7 @@ declare -A want=(
 	[key-update]=$'0 C 1 20 24\n0 S 2 8 11 15 20 4 4 24'
 	[post-handshake-auth]=$'0 C 1 20 11 15 20\n0 S 2 8 11 15 20 4 4 13'
 	[early-data]=$'0 C 1 20\n0 S 2 8 11 15 20 4 4\n1 C 1 5 20\n1 S 2 8 20 4 4'
+	[renegotiation]=$'0 C 1 16 20 1 11 16 15 20\n0 S 2 11 12 14 4 20 0 2 11 12 13 14 20'
 	[mtls-wrong-ca]=$'0 C 1 11 15 20\n0 S 2 8 13 11 15 20'
 	[mtls-no-cert]=$'0 C 1 11 20\n0 S 2 8 13 11 15 20'
 	[mtls12-no-cert]=$'0 C 1 11 16 20\n0 S 2 11 12 13 14'

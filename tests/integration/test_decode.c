@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tlsladder/decode.h"
+#include "tlsladder/summary.h"
 #include "tlsladder/demo.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/reader.h"
@@ -669,6 +670,67 @@ static void extensions_by_name(void **state)
 	tree_free(t);
 }
 
+/* renegotiation_info (RFC 5746): the client's 12 bytes of verify_data, the server's 24 split in two,
+ * and the SCSV a client may send instead of the empty extension (read by the summary). */
+static void renegotiation_info(void **state)
+{
+	uint8_t ch[2 + 32 + 1 + 6 + 2 + 2 + 17], sh[2 + 32 + 1 + 2 + 1 + 2 + 29];
+	struct decode_ctx cc = { 0x0303, TL_CLIENT, DECODE_KX_UNKNOWN }, sc = { 0x0303, TL_SERVER, DECODE_KX_UNKNOWN };
+	struct tree_node *t;
+	const struct tree_node *n;
+	struct timeline *tl;
+	struct tl_event ev;
+	struct summary s;
+	size_t k = 0;
+
+	(void)state;
+	memset(ch, 0x42, sizeof ch);
+	ch[k++] = 3, ch[k++] = 3, k += 32;
+	ch[k++] = 0;                                            /* session id */
+	ch[k++] = 0, ch[k++] = 4, ch[k++] = 0xc0, ch[k++] = 0x2c, ch[k++] = 0x00, ch[k++] = 0xff;   /* + the SCSV */
+	ch[k++] = 1, ch[k++] = 0;                               /* compression */
+	ch[k++] = 0, ch[k++] = 17;
+	ch[k++] = 0xff, ch[k++] = 0x01, ch[k++] = 0, ch[k++] = 13, ch[k++] = 12;
+	memset(ch + k, 0x11, 12);
+	t = decode_handshake(1, ch, sizeof ch, &cc);
+	assert_false(tree_any(t, TREE_ERROR));
+	n = tree_find(t, "extensions/renegotiation_info");
+	assert_string_equal(n->value, "renegotiation: the client's previous Finished verify_data, 12 bytes");
+	assert_int_equal(tree_find(t, "extensions/renegotiation_info/client_verify_data")->len, 12);
+	assert_int_equal(tree_find(t, "extensions/renegotiation_info/client_verify_data")->off, k);
+	assert_null(tree_find(t, "extensions/renegotiation_info/server_verify_data"));
+	tree_free(t);
+
+	k = 0;
+	memset(sh, 0x42, sizeof sh);
+	sh[k++] = 3, sh[k++] = 3, k += 32;
+	sh[k++] = 0, sh[k++] = 0xc0, sh[k++] = 0x2c, sh[k++] = 0;
+	sh[k++] = 0, sh[k++] = 29;
+	sh[k++] = 0xff, sh[k++] = 0x01, sh[k++] = 0, sh[k++] = 25, sh[k++] = 24;
+	memset(sh + k, 0x11, 12);
+	memset(sh + k + 12, 0x22, 12);
+	t = decode_handshake(2, sh, sizeof sh, &sc);
+	assert_false(tree_any(t, TREE_ERROR));
+	assert_string_equal(tree_find(t, "extensions/renegotiation_info")->value,
+			    "renegotiation: the previous handshake's Finished verify_data of both sides, 24 bytes");
+	assert_int_equal(tree_find(t, "extensions/renegotiation_info/client_verify_data")->off, k);
+	assert_int_equal(tree_find(t, "extensions/renegotiation_info/server_verify_data")->off, k + 12);
+	assert_int_equal(tree_find(t, "extensions/renegotiation_info/server_verify_data")->len, 12);
+	tree_free(t);
+
+	/* a first ClientHello with the SCSV and no extension: the summary reads the signal */
+	tl = timeline_create(false);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = TL_EV_HANDSHAKE;
+	ev.hs_type = 1;
+	ev.body = ch;
+	ev.body_len = ev.body_total = sizeof ch - 2 - 17;      /* up to the compression methods: no extensions */
+	timeline_append_raw(tl, &ev);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.reneg.first_client, SUMMARY_RI_SCSV);
+	timeline_destroy(tl);
+}
+
 /* Malformed and trailing bytes: the error node, its offset and reason. */
 static void malformed_and_trailing(void **state)
 {
@@ -935,6 +997,7 @@ int main(void)
 		cmocka_unit_test(finished_lengths),
 		cmocka_unit_test(resumption_psk),
 		cmocka_unit_test(extensions_by_name),
+		cmocka_unit_test(renegotiation_info),
 		cmocka_unit_test(malformed_and_trailing),
 		cmocka_unit_test(distinguished_names),
 		cmocka_unit_test(alerts_ccs_records),

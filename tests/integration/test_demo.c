@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "tlsladder/demo.h"
+#include "tlsladder/finished.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/inspect.h"
@@ -1049,6 +1050,109 @@ static void catalogue(void **state)
 		assert_true(strlen(demo_get(i)->summary) > 10);
 }
 
+/* TLS 1.2 renegotiation: after the client's request the server sends a
+ * HelloRequest and asks for the client certificate in a second handshake
+ * inside the encrypted connection; every message of it carries handshake 2,
+ * travels encrypted, and both handshakes' Finished recompute. */
+static void renegotiation(void **state)
+{
+	int rc;
+	struct timeline *tl = run(demo_find("renegotiation"), &rc);
+	struct summary s;
+	unsigned fins = 0, in2 = 0, notes = 0;
+	char *text;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	expect(tl, 0,
+	       "ClientHello ClientKeyExchange ChangeCipherSpec Finished "
+	       "ClientHello Certificate ClientKeyExchange CertificateVerify ChangeCipherSpec Finished Alert:close_notify",
+	       "ServerHello Certificate ServerKeyExchange ServerHelloDone NewSessionTicket ChangeCipherSpec Finished "
+	       "HelloRequest ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone "
+	       "ChangeCipherSpec Finished Alert:close_notify");
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct finished_result fr;
+
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_NOTE && ev.note.code == TL_NOTE_RENEGOTIATION) {
+			notes++;
+			assert_int_equal(ev.note.count, 2);
+			assert_string_equal(ev.text, "renegotiation (handshake 2, inside the encrypted connection)");
+		}
+		if (ev.kind != TL_EV_HANDSHAKE && ev.kind != TL_EV_CCS)
+			continue;
+		assert_true(ev.recv_seen && ev.sent_seen && !ev.recv_differs);
+		if (ev.handshake == 2) {
+			in2++;
+			assert_true(ev.encrypted);           /* all under the first handshake's keys, or its own */
+		}
+		if (ev.kind == TL_EV_HANDSHAKE && ev.hs_type == 20) {
+			fins++;
+			if (finished_result_get(tl, i, &fr) != FINISHED_MATCH)
+				fail_msg("Finished %zu (handshake %u) does not match", i, ev.handshake);
+		}
+	}
+	assert_int_equal(notes, 1);
+	assert_int_equal(fins, 4);
+	assert_int_equal(in2, 14);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.reneg.handshakes, 2);
+	assert_true(s.reneg.hello_request && s.reneg.cert_requested && s.reneg.client_fin && s.reneg.server_fin);
+	assert_int_equal(s.reneg.client_certs, 2);
+	assert_int_equal(s.reneg.first_client, SUMMARY_RI_EMPTY);
+	assert_int_equal(s.reneg.first_server, SUMMARY_RI_EMPTY);
+	assert_int_equal(s.reneg.client_ri, SUMMARY_RI_MATCH);
+	assert_int_equal(s.reneg.server_ri, SUMMARY_RI_MATCH);
+	text = text_of(tl);
+	has_line(text, "  renegotiation:      the server asked (HelloRequest) after the handshake; a second handshake with "
+		       "a client certificate: accepted");
+	has_line(text, "diagnosis: ok: The handshake completed and everything checked out.");
+	free(text);
+	timeline_destroy(tl);
+}
+
+/* A server without RFC 5746 (GnuTLS %DISABLE_SAFE_RENEGOTIATION: no renegotiation_info, and it ignores the
+ * client's) asks to renegotiate: the client refuses, as GnuTLS does by default, and the run is not ok. */
+static void renegotiation_unsafe(void **state)
+{
+	static const struct demo_scenario sc = {
+		.name = "renegotiation-unsafe", .summary = "a server without RFC 5746 asks to renegotiate",
+		.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2", .server_priority = "NORMAL:%DISABLE_SAFE_RENEGOTIATION",
+		.server_cert = "server-ecdsa-chain.pem", .server_key = "server-ecdsa.key", .client_cert = "client-chain.pem",
+		.client_key = "client.key", .reneg_auth = TL_AUTH_REQUIRE, .connections = 1, .failure = true,
+		.expect = "renegotiation-unsafe" };
+	int rc;
+	struct timeline *tl = run(&sc, &rc);
+	struct diag_finding d[4];
+	struct summary s;
+	char *text;
+
+	(void)state;
+	assert_true(diagnose(tl, 0, TL_CLIENT, d, 4) >= 1);
+	assert_string_equal(diag_code_name(d[0].code), "renegotiation-unsafe");
+	assert_int_equal(rc, diag_exit_code(d[0].code));
+	assert_int_equal(rc, TL_EXIT_REJECTED);
+	assert_true(summary_build(tl, 0, &s));
+	assert_int_equal(s.reneg.first_server, SUMMARY_RI_ABSENT);
+	assert_true(s.reneg.hello_request);
+	assert_false(s.reneg.client_fin);
+	text = text_of(tl);
+	has_line(text, "  renegotiation:      the server asked (HelloRequest) after the handshake; a second handshake in which "
+		       "the server asked for a client certificate (the client sent no Certificate message): refused by "
+		       "the client (the server does not support RFC 5746)");
+	assert_non_null(strstr(text, "|==== [2] Alert warning no_renegotiation (100) ===>|  encrypted\n"));
+	has_line(text, "  RFC 5746:           not supported by the server (no renegotiation_info in its ServerHello): "
+		       "renegotiation without RFC 5746 is open to the 2009 prefix-injection attack (CVE-2009-3555)");
+	assert_non_null(strstr(text, "-- error (client): the client refused to renegotiate (handshake 2): the server does "
+				     "not support secure renegotiation (RFC 5746)\n"));
+	assert_non_null(strstr(text, "diagnosis: renegotiation-unsafe: The server asked to renegotiate (HelloRequest) but "
+				     "does not support secure renegotiation (RFC 5746: no renegotiation_info in its "
+				     "ServerHello), so the client refused, as GnuTLS does by default."));
+	free(text);
+	timeline_destroy(tl);
+}
+
 /* Finds the demo certificates before the tests. */
 static int setup(void **state)
 {
@@ -1080,6 +1184,8 @@ int main(void)
 		cmocka_unit_test(resumption),
 		cmocka_unit_test(resumption_summary),
 		cmocka_unit_test(key_update),
+		cmocka_unit_test(renegotiation),
+		cmocka_unit_test(renegotiation_unsafe),
 		cmocka_unit_test(resumption_mtls12_summary),
 		cmocka_unit_test(post_handshake_auth),
 		cmocka_unit_test(early_data),

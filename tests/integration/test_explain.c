@@ -401,6 +401,36 @@ static void resumption_ticket(void **state)
 	assert_lacks(buf, "resumed");
 }
 
+/* Renegotiation: the second hellos say they are handshake 2, quote the verify_data their
+ * renegotiation_info carries (the first handshake's Finished) and that it matches. */
+static void renegotiation_hellos(void **state)
+{
+	const struct timeline *tl = timeline_of("renegotiation");
+	char buf[1024], want[256];
+	struct tl_event fin;
+
+	(void)state;
+	timeline_get(tl, find_hs(tl, 0, 20, TL_CLIENT, 0), &fin);
+	assert_int_equal(fin.body_len, 12);
+	explained(tl, find_hs(tl, 0, 1, TL_CLIENT, 1), buf, sizeof buf);
+	assert_has(buf, "This ClientHello belongs to a renegotiation (handshake 2): a whole new handshake inside the "
+			"encrypted connection, answering the server's HelloRequest.");
+	snprintf(want, sizeof want, "from the previous handshake's Finished (%02x%02x %02x%02x", fin.body[0], fin.body[1],
+		 fin.body[2], fin.body[3]);
+	assert_has(buf, want);
+	assert_has(buf, "): MATCH. This binds the new handshake to the old one");
+	explained(tl, find_hs(tl, 0, 2, TL_SERVER, 1), buf, sizeof buf);
+	assert_has(buf, "This ServerHello belongs to a renegotiation (handshake 2).");
+	assert_has(buf, "both sides' verify_data from the previous Finished messages (");
+	assert_has(buf, "): MATCH.");
+	assert_has(buf, "In a renegotiation the whole handshake travels encrypted under the previous handshake's keys");
+	assert_lacks(buf, "an observer can read the certificate");
+	explained(tl, find_hs(tl, 0, 1, TL_CLIENT, 0), buf, sizeof buf);
+	assert_lacks(buf, "renegotiation");
+	explained(tl, find_hs(tl, 0, 0, TL_SERVER, 0), buf, sizeof buf);
+	assert_has(buf, "The server asks the client to start a new handshake");
+}
+
 /* mtls13 and mtls12: the request asks the client to prove its identity; the client's certificate. */
 static void mutual_tls(void **state)
 {
@@ -896,6 +926,7 @@ int main(void)
 		cmocka_unit_test(resumption_ticket),
 		cmocka_unit_test(mutual_tls),
 		cmocka_unit_test(post_handshake_request),
+		cmocka_unit_test(renegotiation_hellos),
 		cmocka_unit_test(real_rejection),
 		cmocka_unit_test(key_not_accepted),
 		cmocka_unit_test(certificate_verdicts),

@@ -145,6 +145,18 @@ static size_t find_message(const struct timeline *tl, unsigned conn, unsigned ty
 	return SIZE_MAX;
 }
 
+/* The ClientHello of the Finished's own handshake (a renegotiation's is not the connection's first). */
+static size_t find_hello(const struct timeline *tl, const struct tl_event *fin)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		timeline_get(tl, i, &ev);
+		if (ev.kind == TL_EV_HANDSHAKE && ev.conn == fin->conn && ev.hs_type == 1 && ev.handshake == fin->handshake)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
 /* The same check, field by field: the stored result and the one computed on demand agree. */
 static void assert_same_result(const struct finished_result *a, const struct finished_result *b)
 {
@@ -235,7 +247,7 @@ static void check_tampering(const struct timeline *tl, size_t i, const struct tl
 {
 	struct timeline *c;
 	struct tree_node *t;
-	size_t ch = find_message(tl, fin->conn, 1);
+	size_t ch = find_hello(tl, fin);
 	size_t prev = SIZE_MAX;
 
 	/* verify_data itself */
@@ -247,6 +259,15 @@ static void check_tampering(const struct timeline *tl, size_t i, const struct tl
 	tree_free(t);
 	check_stored_mismatch(c, tl, i, fin->conn);
 	timeline_destroy(c);
+
+	/* a renegotiation's transcript starts at its own ClientHello: the first handshake's does not count */
+	if (fin->handshake > 1) {
+		size_t first_ch = find_message(tl, fin->conn, 1);
+		assert_true(first_ch < ch);
+		c = copy_timeline(tl, first_ch, 0, true, true);
+		assert_true(finished_matches(c, i));
+		timeline_destroy(c);
+	}
 
 	/* the last byte of the ClientHello (never the random, which indexes the key log) */
 	assert_true(ch != SIZE_MAX && ch < i);
@@ -325,8 +346,12 @@ static void check_scenario(const struct demo_scenario *sc, unsigned conns)
 		struct tree_node *ks = finished_key_schedule(tl, c);
 		struct summary s;
 
-		/* post-handshake authentication: the client's answer ends with a second Finished */
-		if (seen[c][TL_CLIENT] != (sc->cert_later ? 2u : 1u) || seen[c][TL_SERVER] != 1)
+		struct summary rs;
+		/* one Finished per side in each handshake (a renegotiation adds a handshake); post-handshake
+		 * authentication: the client's answer ends with one more Finished */
+		unsigned hs = summary_build(tl, c, &rs) ? rs.reneg.handshakes : 1;
+
+		if (seen[c][TL_CLIENT] != hs + (sc->cert_later ? 1u : 0u) || seen[c][TL_SERVER] != hs)
 			fail_msg("%s conn %u: %u client and %u server Finished", sc->name, c, seen[c][TL_CLIENT],
 				 seen[c][TL_SERVER]);
 		assert_true(summary_build(tl, c, &s));
