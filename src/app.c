@@ -266,6 +266,8 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.server_name = cfg->sni ? cfg->sni : cfg->host;
 	o->tls.send_sni = !cfg->no_sni && (cfg->sni || !ip_literal(cfg->host));   /* RFC 6066: no addresses in SNI */
 	o->tls.verify_strict = cfg->verify_strict;
+	o->starttls = (enum tl_starttls_proto)cfg->starttls;
+	o->xmpp_host = cfg->xmpp_host;
 }
 
 /* Paths of the bundled demo credentials that serve falls back to. */

@@ -57,6 +57,8 @@ struct cli_config {
 	const char *replay;         /* --replay FILE: a saved run instead of a capture */
 	unsigned long replay_conn;  /* --conn N: serve's connection N of the file (0: the first document) */
 	const char *mermaid, *markdown, *svg;   /* exports (export.h): FILE, "-": stdout */
+	int starttls;               /* --starttls PROTO: an enum tl_starttls_proto (0: none) */
+	const char *xmpp_host;      /* --xmpp-host NAME */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */

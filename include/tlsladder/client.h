@@ -7,6 +7,7 @@
 #define TLSLADDER_CLIENT_H
 
 #include "tlsladder/errors.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/session.h"
 #include "tlsladder/timeline.h"
 
@@ -19,6 +20,8 @@ struct client_opts {
 	int timeout_ms;
 	int cancel_fd;                /* -1 for none */
 	struct step_gate *gate;       /* step-gated mode, or NULL */
+	enum tl_starttls_proto starttls;   /* --starttls: the plaintext exchange before TLS (TL_STARTTLS_NONE: none) */
+	const char *xmpp_host;        /* --xmpp-host, else the server name */
 };
 
 /*

@@ -7,6 +7,7 @@
 #ifndef TLSLADDER_NOTES_H
 #define TLSLADDER_NOTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,8 @@ enum tl_note_code {
 	TL_NOTE_DATA_READ,            /* serve: bytes of application data read from the client, and how reading ended */
 	TL_NOTE_WAITING,              /* no answer for 1 s */
 	TL_NOTE_FAILURE,              /* an error: fail says which kind */
-	TL_NOTE_NOT_STORED            /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_NOT_STORED,           /* the connection's first message past its event limit (timeline.h) */
+	TL_NOTE_PLAIN                 /* a TL_EV_PLAIN row: proto, role, offered say what it is */
 };
 
 /* What kind of failure an error event reports (the facts behind its sentence). */
@@ -34,7 +36,30 @@ enum tl_fail {
 	TL_FAIL_CIPHER,               /* no cipher suite, group or key exchange in common (known for certain) */
 	TL_FAIL_NOTHING_IN_COMMON,    /* the peer's alert says nothing was in common, not which part */
 	TL_FAIL_RECORD_INTEGRITY,     /* a record from the peer failed decryption (its integrity check) */
-	TL_FAIL_OTHER
+	TL_FAIL_OTHER,
+	TL_FAIL_STARTTLS_NOT_OFFERED, /* the server's capabilities do not list STARTTLS (proto) */
+	TL_FAIL_STARTTLS_REFUSED,     /* the server answered the STARTTLS request with a refusal */
+	TL_FAIL_STARTTLS_UNEXPECTED   /* a reply that makes no sense at that point of the protocol */
+};
+
+/* The application protocols tlsladder reaches TLS through with STARTTLS (--starttls). */
+enum tl_starttls_proto {
+	TL_STARTTLS_NONE = 0,
+	TL_STARTTLS_SMTP, TL_STARTTLS_LMTP, TL_STARTTLS_IMAP, TL_STARTTLS_POP3, TL_STARTTLS_FTP,
+	TL_STARTTLS_XMPP, TL_STARTTLS_POSTGRES, TL_STARTTLS_LDAP, TL_STARTTLS_SIEVE
+};
+
+/* What a plaintext row (TL_EV_PLAIN) is in the STARTTLS exchange. */
+enum tl_plain_role {
+	TL_PLAIN_OTHER = 0,
+	TL_PLAIN_GREETING,            /* server: its greeting (220 ..., * OK ..., +OK ...) */
+	TL_PLAIN_HELLO,               /* client: asks for the capabilities (EHLO, CAPABILITY, CAPA, FEAT, stream header) */
+	TL_PLAIN_CAPS,                /* server: one line of its capability list (offered: STARTTLS is in the list) */
+	TL_PLAIN_STARTTLS,            /* client: the request to start TLS (STARTTLS, STLS, AUTH TLS, SSLRequest, ...) */
+	TL_PLAIN_READY,               /* server: go ahead, TLS starts now */
+	TL_PLAIN_REFUSED,             /* server: it will not start TLS */
+	TL_PLAIN_UNEXPECTED,          /* server: a reply that makes no sense here */
+	TL_PLAIN_QUIT                 /* client: ends the session politely */
 };
 
 /* How the server's reading of the client's application data ended (TL_NOTE_DATA_READ). */
@@ -57,6 +82,10 @@ struct tl_note {
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
 	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
+	enum tl_starttls_proto proto; /* TL_NOTE_PLAIN and STARTTLS failures: the application protocol */
+	enum tl_plain_role role;      /* TL_NOTE_PLAIN: what the row is */
+	bool offered;                 /* TL_PLAIN_CAPS: STARTTLS is in the server's whole capability list */
+	bool offers;                  /* TL_PLAIN_CAPS: this very line is the one that offers it */
 };
 
 /*

@@ -44,7 +44,10 @@ enum tl_kind {
 	TL_EV_RECORD,      /* one TLS record on the wire (wire view) */
 	TL_EV_NOTE,        /* text: something worth knowing, not on the wire */
 	TL_EV_ERROR,       /* text: a failure of one side */
-	TL_EV_DIAGNOSIS    /* text: a conclusion drawn from the evidence */
+	TL_EV_DIAGNOSIS,   /* text: a conclusion drawn from the evidence */
+	TL_EV_PLAIN        /* a plaintext application-protocol line or message before TLS (STARTTLS):
+			      text = the line as read (peer bytes: sanitize to show), body = its bytes
+			      on the wire, note = its typed role (notes.h) */
 };
 
 /* HelloRetryRequest is its own kind of message here; on the wire it is type 2. */
@@ -194,7 +197,7 @@ struct tl_result {
 #define TL_CONN_TEXT_RESERVE 32768u      /* ... of which bodies leave this much to notes and errors */
 #define TL_CONN_MAX_EVENTS 4096u         /* messages, records, alerts, CCS of one connection */
 #define TL_CONN_MAX_NOTES 256u           /* notes, errors, diagnoses of one connection */
-#define TL_KIND_COUNT 7                  /* enum tl_kind values */
+#define TL_KIND_COUNT 8                  /* enum tl_kind values */
 
 /* What a connection did not store (all zero when everything was kept). */
 struct tl_unstored {

@@ -870,6 +870,8 @@ const char *timeline_event_name(const struct tl_event *ev)
 		return "error";
 	case TL_EV_DIAGNOSIS:
 		return "diagnosis";
+	case TL_EV_PLAIN:
+		return "plaintext";
 	}
 	return "?";
 }
@@ -979,6 +981,7 @@ static const char *const unstored_names[TL_KIND_COUNT][2] = {
 	[TL_EV_NOTE] = { "notes", "note" },
 	[TL_EV_ERROR] = { "errors", "error" },
 	[TL_EV_DIAGNOSIS] = { "diagnoses", "diagnosis" },
+	[TL_EV_PLAIN] = { "plaintext lines", "plaintext line" },
 };
 
 /* The first kind with events not stored. */

@@ -21,16 +21,19 @@
 	static const char *const var##_list[] = { __VA_ARGS__ };                                             \
 	static const struct jf_names var = { var##_list, sizeof var##_list / sizeof var##_list[0] }
 
-NAMES(kind_names, "handshake", "change_cipher_spec", "alert", "record", "note", "error", "diagnosis");
+NAMES(kind_names, "handshake", "change_cipher_spec", "alert", "record", "note", "error", "diagnosis", "plain");
 NAMES(side_names, "client", "server");
 NAMES(keys_names, "none", "handshake", "application", "tls12");
 NAMES(delivery_names, "delivered", "pending", "not_sent", "incomplete");
 NAMES(cause_names, "none", "peer_closed", "reset", "timeout", "cancelled", "write_failed", "stopped",
       "closed_inside", "not_read");
 NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "http_answer", "http_served",
-      "app_data", "data_read", "waiting", "failure", "not_stored");
+      "app_data", "data_read", "waiting", "failure", "not_stored", "plain");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
-NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other");
+NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other",
+      "starttls_not_offered", "starttls_refused", "starttls_unexpected");
+NAMES(proto_names, "none", "smtp", "lmtp", "imap", "pop3", "ftp", "xmpp", "postgres", "ldap", "sieve");
+NAMES(role_names, "other", "greeting", "hello", "caps", "starttls", "ready", "refused", "unexpected", "quit");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
       "imap", "pop3", "unknown");
 NAMES(grace_names, "not_run", "drained", "accepted", "alert", "expired", "error");
@@ -55,13 +58,15 @@ NAMES(hash_names, "SHA-256", "SHA-384");
 NAMES(base_secret_names, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_RANDOM");
 
 #define LAST(list, value) _Static_assert(sizeof list##_list / sizeof list##_list[0] == (size_t)(value) + 1, #list)
-LAST(kind_names, TL_EV_DIAGNOSIS);
+LAST(kind_names, TL_EV_PLAIN);
 LAST(keys_names, TL_KEYS_TLS12);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_NOT_STORED);
+LAST(note_names, TL_NOTE_PLAIN);
 LAST(read_end_names, TL_READ_ERROR);
-LAST(fail_names, TL_FAIL_OTHER);
+LAST(fail_names, TL_FAIL_STARTTLS_UNEXPECTED);
+LAST(proto_names, TL_STARTTLS_SIEVE);
+LAST(role_names, TL_PLAIN_QUIT);
 LAST(sniff_names, SNIFF_UNKNOWN);
 LAST(grace_names, TL_GRACE_ERROR);
 LAST(fault_names, CHAIN_FAULT_LIBRARY_ERROR);
@@ -101,6 +106,10 @@ static const struct jf_field note_rows[] = {
 	ROW(S, spoke, JF_STRUCT, &sniff_table),
 	ROW(S, bytes, JF_I64, NULL),
 	ROW(S, end, JF_ENUM, &read_end_names),
+	ROW(S, proto, JF_ENUM, &proto_names),
+	ROW(S, role, JF_ENUM, &role_names),
+	ROW(S, offered, JF_BOOL, NULL),
+	ROW(S, offers, JF_BOOL, NULL),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);

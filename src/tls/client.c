@@ -5,6 +5,8 @@
 #include "tlsladder/client.h"
 #include "tlsladder/credcheck.h"
 #include "tlsladder/netaddr.h"
+#include "tlsladder/plainproto.h"
+#include "tlsladder/starttls.h"
 
 #include "creds.h"
 
@@ -232,6 +234,20 @@ static int resolve(const struct client_opts *o, struct timeline *tl, int64_t dea
 	return 0;
 }
 
+/* The plaintext exchange before TLS (--starttls); 0 when the handshake may begin. */
+static int run_starttls(const struct client_opts *o, int fd, struct timeline *tl, int64_t deadline, struct tl_error *err)
+{
+	struct starttls_opts so;
+
+	memset(&so, 0, sizeof so);
+	so.proto = o->starttls;
+	so.xmpp_host = o->xmpp_host ? o->xmpp_host : o->tls.server_name ? o->tls.server_name : o->host;
+	so.deadline_us = deadline;
+	so.timeout_ms = o->timeout_ms;
+	so.cancel_fd = o->cancel_fd;
+	return starttls_run(fd, tl, 0, &so, err);
+}
+
 /* Runs the client. */
 int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error *err)
 {
@@ -298,10 +314,16 @@ int client_run(const struct client_opts *o, struct timeline *tl, struct tl_error
 	ro.capture = true;
 	ro.cancel_fd = o->cancel_fd;
 	ro.gate = o->gate;
-	snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
+	if (o->starttls != TL_STARTTLS_NONE)
+		snprintf(note, sizeof note, "connected to %s port %s; %s first, then STARTTLS", addr, o->port,
+			 plainproto_of(o->starttls)->label);
+	else
+		snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
 	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, 0, note);
 	netaddr_record(tl, 0, fd, TL_CLIENT);
-	rc = endpoint_run(ep, fd, tl, 0, &ro);
+	rc = o->starttls != TL_STARTTLS_NONE ? run_starttls(o, fd, tl, deadline, err) : 0;
+	if (rc == 0)
+		rc = endpoint_run(ep, fd, tl, 0, &ro);
 	close(fd);
 	endpoint_free(ep);
 	return rc;
