@@ -38,7 +38,10 @@
 	X(LOCAL_FILES, "local-files") \
 	X(CANCELLED, "cancelled") \
 	X(LEGACY_PROTOCOL, "legacy-protocol") \
-	X(RECORD_INTEGRITY, "record-integrity")
+	X(RECORD_INTEGRITY, "record-integrity") \
+	X(STARTTLS_NOT_OFFERED, "starttls-not-offered") \
+	X(STARTTLS_REFUSED, "starttls-refused") \
+	X(STARTTLS_UNEXPECTED_REPLY, "starttls-unexpected-reply")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

@@ -77,10 +77,12 @@ struct tl_note {
 	enum tl_note_code code;
 	enum tl_fail fail;            /* TL_NOTE_FAILURE */
 	int status;                   /* TL_NOTE_HTTP_ANSWER: HTTP status 100..599, 0 none */
-	unsigned count;               /* CA names listed (certificate notes), bytes (TL_NOTE_APP_DATA) */
+	unsigned count;               /* CA names listed (certificate notes), bytes (TL_NOTE_APP_DATA);
+				         TL_FAIL_STARTTLS_UNEXPECTED: the reply went on past this many lines (0: it did not) */
 	unsigned alert;               /* the alert that came with a failure (0: none) */
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
-	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
+	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read;
+				         TL_FAIL_STARTTLS_UNEXPECTED: a line went on past this many bytes (0: none did) */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
 	enum tl_starttls_proto proto; /* TL_NOTE_PLAIN and STARTTLS failures: the application protocol */
 	enum tl_plain_role role;      /* TL_NOTE_PLAIN: what the row is */

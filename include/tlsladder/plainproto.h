@@ -80,8 +80,9 @@ enum plainproto_verdict plainproto_line(const struct plainproto *p, enum plainpr
 					struct plainproto_reply *st, const char *line, size_t n);
 /* True when a capability line offers STARTTLS. */
 bool plainproto_offers(const struct plainproto *p, const char *line, size_t n);
-/* The part of a capability line that names the capability ("STARTTLS" of "250-STARTTLS"), into buf. */
-void plainproto_cap_name(const struct plainproto *p, const char *line, size_t n, char *buf, size_t len);
+/* The capability a line of the list names ("STARTTLS" of "250-STARTTLS"), into buf; "" when the line names
+ * none (first: the list's first line, which for SMTP is the server's name; a status line; a closing tag). */
+void plainproto_cap_name(const struct plainproto *p, const char *line, size_t n, bool first, char *buf, size_t len);
 
 /* PostgreSQL: the SSLRequest message (8 bytes). */
 #define PLAINPROTO_PG_SSLREQUEST_LEN 8

@@ -163,8 +163,8 @@ static enum plainproto_verdict sieve_line(enum plainproto_step step, const char 
 /* XMPP: each tag is a "line"; the features end with </stream:features>; <proceed/> or <failure/> answers. */
 static enum plainproto_verdict xmpp_line(enum plainproto_step step, const char *s, size_t n)
 {
-	if (n == 0 || s[0] != '<')
-		return PLAINPROTO_UNEXPECTED;
+	if (n == 0 || s[0] != '<')      /* text inside an element ("PLAIN</mechanism>") */
+		return step == PLAINPROTO_STARTTLS ? PLAINPROTO_UNEXPECTED : PLAINPROTO_MORE;
 	if (starts_word(s, n, "<stream:error", ">"))
 		return step == PLAINPROTO_STARTTLS ? PLAINPROTO_REFUSED : PLAINPROTO_UNEXPECTED;
 	if (step == PLAINPROTO_STARTTLS) {
@@ -245,17 +245,46 @@ bool plainproto_offers(const struct plainproto *p, const char *line, size_t n)
 }
 
 /* The capability a line names. */
-void plainproto_cap_name(const struct plainproto *p, const char *line, size_t n, char *buf, size_t len)
+void plainproto_cap_name(const struct plainproto *p, const char *line, size_t n, bool first, char *buf, size_t len)
 {
-	size_t skip = 0;
+	size_t skip = 0, end = n;
 
-	if (p->style == PLAINPROTO_CODES && line_code(line, n))
-		skip = n > 4 ? 4 : n;
-	while (skip < n && line[skip] == ' ')
-		skip++;
-	if (p->style == PLAINPROTO_TAGGED && starts_word(line, n, "* CAPABILITY", NULL))
+	buf[0] = '\0';
+	switch (p->style) {
+	case PLAINPROTO_CODES:
+		if (line_code(line, n)) {
+			if (first || p->proto == TL_STARTTLS_FTP)
+				return;           /* SMTP: the server's name; FTP: "211-Features:", "211 End" */
+			skip = n > 4 ? 4 : n;
+		}
+		break;
+	case PLAINPROTO_TAGGED:
+		if (!starts_word(line, n, "* CAPABILITY", NULL))
+			return;
 		skip = n > 13 ? 13 : n;
-	snprintf(buf, len, "%.*s", (int)(n - skip), line + skip);
+		break;
+	case PLAINPROTO_POP3:
+		if (starts_word(line, n, "+OK", NULL) || (n == 1 && line[0] == '.'))
+			return;
+		break;
+	case PLAINPROTO_SIEVE:
+		if (n == 0 || line[0] != '"')
+			return;
+		break;
+	case PLAINPROTO_XMPP:
+		/* an opening tag's name; not the stream's own tags */
+		if (n < 2 || line[0] != '<' || line[1] == '/' || line[1] == '?' || starts_word(line, n, "<stream:", NULL) ||
+		    memchr(line, ':', strcspn(line, " />")) != NULL)
+			return;
+		skip = 1;
+		end = strcspn(line, " />");
+		break;
+	default:
+		return;
+	}
+	while (skip < end && line[skip] == ' ')
+		skip++;
+	snprintf(buf, len, "%.*s", (int)(end - skip), line + skip);
 }
 
 /* ---------------------------------------------------------------- PostgreSQL */

@@ -43,6 +43,8 @@ struct io {
 	bool eof;
 	struct unit *units;           /* PLAINPROTO_REPLY_LINES of them */
 	unsigned nunits;
+	unsigned cut_lines;           /* a reply went on past this many lines (0: none did) */
+	unsigned cut_bytes;           /* a line went on past this many bytes (0: none did) */
 };
 
 /* Records one plaintext row. */
@@ -254,6 +256,8 @@ static int fail(struct io *x, enum tl_fail kind, const char *fmt, ...)
 	fact.code = TL_NOTE_FAILURE;
 	fact.fail = kind;
 	fact.proto = x->p->proto;
+	fact.count = x->cut_lines;
+	fact.bytes = x->cut_bytes;
 	timeline_note_fact(x->tl, TL_EV_ERROR, TL_CLIENT, x->conn, text, &fact);
 	/* the client's outcome: no handshake, and why (as a failed handshake reports it) */
 	memset(&r, 0, sizeof r);
@@ -311,6 +315,7 @@ static int read_reply(struct io *x, enum plainproto_step step, enum tl_plain_rol
 		x->nunits++;
 		if (rc == 1) {
 			flush(x, role, TL_PLAIN_UNEXPECTED, false);
+			x->cut_bytes = PLAINPROTO_LINE_MAX;
 			return fail(x, TL_FAIL_STARTTLS_UNEXPECTED, "the %s server sent a line longer than %u bytes in its %s",
 				    x->p->label, PLAINPROTO_LINE_MAX, what);
 		}
@@ -326,6 +331,7 @@ static int read_reply(struct io *x, enum plainproto_step step, enum tl_plain_rol
 		}
 		if (x->nunits == PLAINPROTO_REPLY_LINES) {
 			flush(x, role, TL_PLAIN_UNEXPECTED, false);
+			x->cut_lines = PLAINPROTO_REPLY_LINES;
 			return fail(x, TL_FAIL_STARTTLS_UNEXPECTED, "the %s server's %s went on past %u lines",
 				    x->p->label, what, PLAINPROTO_REPLY_LINES);
 		}
@@ -367,19 +373,21 @@ static void goodbye(struct io *x)
 }
 
 /* The capability list's names, for the failure's text ("PIPELINING, SIZE 10240000, 8BITMIME"). */
-static void offered_list(struct io *x, size_t first, char *buf, size_t n)
+static void offered_list(struct io *x, size_t from, char *buf, size_t n)
 {
 	size_t used = 0, end = timeline_count(x->tl);
+	bool first = true;
 
 	buf[0] = '\0';
-	for (size_t i = first; i < end && used + 1 < n; i++) {
+	for (size_t i = from; i < end && used + 1 < n; i++) {
 		struct tl_event ev;
 		char cap[PLAINPROTO_LINE_MAX + 1];
 
 		if (!timeline_get(x->tl, i, &ev) || ev.kind != TL_EV_PLAIN || ev.conn != x->conn ||
 		    ev.note.role != TL_PLAIN_CAPS || !ev.text)
 			continue;
-		plainproto_cap_name(x->p, ev.text, strlen(ev.text), cap, sizeof cap);
+		plainproto_cap_name(x->p, ev.text, strlen(ev.text), first, cap, sizeof cap);
+		first = false;
 		if (cap[0])
 			used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", cap);
 	}
