@@ -344,6 +344,8 @@ struct tl_conn_wire {
 	int64_t connected_us;     /* when the addresses were recorded (the connection was made); -1: never */
 	uint64_t kept[2];         /* bytes kept of what each side sent */
 	uint64_t lost[2];         /* bytes each side sent beyond the limit (or memory): not kept */
+	uint64_t plain[2];        /* the first bytes of each side's stream that are the application protocol's
+				     plaintext before TLS (STARTTLS), not TLS records */
 };
 
 /* One read or write: a piece of the stream its sender sent (len may be 0:
@@ -370,6 +372,9 @@ void timeline_wire_add(struct timeline *tl, unsigned conn, enum tl_side from, bo
 		       size_t n);
 /* The last n bytes `from` was about to write were not written after all. */
 void timeline_wire_unsent(struct timeline *tl, unsigned conn, enum tl_side from, size_t n);
+/* The bytes kept so far of connection conn, both ways, are the application protocol's plaintext before
+ * TLS (STARTTLS): the TLS records start after them (tl_conn_wire.plain). */
+void timeline_wire_mark_plain(struct timeline *tl, unsigned conn);
 /* Records the ends of connection conn (stamped with the current time). */
 void timeline_set_addrs(struct timeline *tl, unsigned conn, const struct tl_netaddr *client,
 			const struct tl_netaddr *server);

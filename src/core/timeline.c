@@ -1234,6 +1234,20 @@ void timeline_wire_unsent(struct timeline *tl, unsigned conn, enum tl_side from,
 	pthread_mutex_unlock(&tl->sync->lock);
 }
 
+/* The bytes kept so far of a connection are plaintext before TLS. */
+void timeline_wire_mark_plain(struct timeline *tl, unsigned conn)
+{
+	struct tl_wire *w;
+	struct wire_conn *wc;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	w = tl->wire;
+	if (w && w->keep && (wc = wire_conn_locked(w, conn)) != NULL)
+		for (int s = 0; s < 2; s++)
+			wc->w.plain[s] = wc->w.kept[s];
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
 /* Records the ends of a connection. */
 void timeline_set_addrs(struct timeline *tl, unsigned conn, const struct tl_netaddr *client,
 			const struct tl_netaddr *server)

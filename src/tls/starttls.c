@@ -577,6 +577,8 @@ int starttls_run(int fd, struct timeline *tl, unsigned conn, const struct startt
 		rc = fail(x, TL_FAIL_STARTTLS_UNEXPECTED, "the %s server sent %zu more bytes after its go-ahead, before "
 			  "the TLS handshake began", x->p->label, x->len - x->off);
 	}
+	if (rc == 0)
+		timeline_wire_mark_plain(tl, conn);     /* the TLS records start here, both ways */
 	free(x->units);
 	free(x);
 	return rc;
