@@ -664,7 +664,8 @@ static void diagnose_not_tls(const struct facts *f, struct diag_finding *out, si
 	say_error(d, text, "");
 	if (k == SNIFF_SMTP || k == SNIFF_IMAP || k == SNIFF_POP3 || k == SNIFF_FTP || k == SNIFF_SMTP_OR_FTP)
 		fix(d, "Use the service's TLS port (465 for SMTP submission, 993 for IMAP, 995 for POP3, 990 for FTP), or "
-		       "a client that speaks STARTTLS; tlsladder does not.");
+		       "STARTTLS on this port: --starttls %s.", k == SNIFF_SMTP ? "smtp" : k == SNIFF_IMAP ? "imap"
+							       : k == SNIFF_POP3 ? "pop3" : k == SNIFF_FTP ? "ftp" : "smtp (or ftp)");
 	else if (k == SNIFF_SSH)
 		fix(d, "This is an SSH port: use the TLS port of the service.");
 	else if (k == SNIFF_HTTP_REQUEST)

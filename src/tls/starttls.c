@@ -445,12 +445,12 @@ static int run_text(struct io *x)
 	size_t caps_first;
 	int rc;
 
+	caps_first = timeline_count(x->tl);      /* ManageSieve: the greeting is the list */
 	if (x->p->greeting) {
 		rc = read_reply(x, PLAINPROTO_GREETING, x->p->greeting_lists ? TL_PLAIN_CAPS : TL_PLAIN_GREETING, &v);
 		if (rc != 0 || v != PLAINPROTO_OK)
 			return rc ? rc : reply_failed(x, PLAINPROTO_GREETING, v);
 	}
-	caps_first = timeline_count(x->tl);
 	if (!x->p->greeting_lists) {
 		if (x->p->style == PLAINPROTO_XMPP) {
 			char header[PLAINPROTO_LINE_MAX];
