@@ -482,6 +482,7 @@ struct tree_node *plainproto_tree(const struct tl_event *ev)
 	const struct plainproto *p = plainproto_of(ev->note.proto);
 	struct tree_node *t = tree_new("plaintext", ev->text ? ev->text : "");
 
+	tree_add(t, "line", ev->text ? ev->text : "");
 	tree_add(t, "direction", ev->from == TL_CLIENT ? "client -> server" : "server -> client");
 	tree_add(t, "protocol", p ? p->label : "unknown");
 	tree_add(t, "role", plainproto_role_words(ev->note.role));

@@ -312,6 +312,7 @@ run_apache() {
 # Needs root (master drops to the postfix user).
 run_postfix() {
 	local p="$1" dir="$tmp/postfix-$1"
+	chmod 711 "$tmp"            # the postfix user's processes reach their queue through it
 	mkdir -p "$dir/conf" "$dir/queue/pid" "$dir/queue/private" "$dir/queue/public" "$dir/data"
 	chown postfix: "$dir/queue" "$dir/queue/private" "$dir/queue/public" "$dir/data"
 	chmod 700 "$dir/queue/private"
@@ -345,8 +346,11 @@ run_postfix() {
 # and state under $tmp) with STARTTLS on IMAP at PORT, POP3 at PORT+1,
 # ManageSieve at PORT+2 and LMTP at PORT+3 (the demo server certificate); a
 # static passdb (no mail is read). Needs the dovecot and dovenull users.
+# Start it with PROBE=no: a probe connection makes a login process that holds
+# the listening socket too, which launch_server takes for another server.
 run_dovecot() {
 	local p="$1" dir="$tmp/dovecot-$1"
+	chmod 711 "$tmp"            # dovecot's unprivileged processes reach base_dir through it
 	mkdir -p "$dir/run" "$dir/state"
 	cat >"$dir/dovecot.conf" <<-EOF
 		base_dir = $dir/run
