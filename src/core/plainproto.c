@@ -272,12 +272,13 @@ void plainproto_cap_name(const struct plainproto *p, const char *line, size_t n,
 			return;
 		break;
 	case PLAINPROTO_XMPP:
-		/* an opening tag's name; not the stream's own tags */
-		if (n < 2 || line[0] != '<' || line[1] == '/' || line[1] == '?' || starts_word(line, n, "<stream:", NULL) ||
-		    memchr(line, ':', strcspn(line, " />")) != NULL)
+		/* an opening tag's name (not a prefixed one such as the stream's own tags) */
+		end = 0;
+		while (end < n && line[end] != ' ' && line[end] != '/' && line[end] != '>')
+			end++;
+		if (n < 2 || line[0] != '<' || line[1] == '/' || line[1] == '?' || memchr(line, ':', end) != NULL)
 			return;
 		skip = 1;
-		end = strcspn(line, " />");
 		break;
 	default:
 		return;
