@@ -17,7 +17,7 @@ static void caps_line(struct strbuf *o, const struct explain_ctx *c, const struc
 
 	strbuf_printf(o, "One line of the %s server's list of what it supports: \"%s\". ", p ? p->label : "", text);
 	if (c->ev.note.offers)
-		strbuf_printf(o, "This line is the offer of STARTTLS (%s): the client may ask to switch to TLS. ", offer);
+		strbuf_printf(o, "This line is the offer (%s): the client may ask to switch to TLS. ", offer);
 	else if (c->ev.note.offered)
 		strbuf_printf(o, "Another line of this list offers STARTTLS (%s). ", offer);
 	else
