@@ -73,9 +73,26 @@ smtpd_tls_CAfile = $certs/root-ca.pem"; then
 fi
 
 # ---------------------------------------------------------------- Dovecot
+# start_dovecot NAME [CONF LINES]: Dovecot on four ports in a row; one of them
+# may be taken (an ephemeral port of another test's connection), and Dovecot
+# then stops after it listened on the first: it is started again elsewhere.
+start_dovecot() {
+	local name="$1" try
+	shift
+	for try in 1 2 3 4 5; do
+		if launch_server "$name" no run_dovecot "$@"; then
+			sleep 0.5
+			kill -0 "$srv" 2>/dev/null && return 0
+			stop_server
+		fi
+	done
+	bad "$name did not start"
+	cat "$tmp/$name.log"
+	return 1
+}
 if [ "$(id -u)" != 0 ] || ! have dovecot; then
 	echo "skip dovecot: needs root and dovecot"
-elif start_server dovecot no run_dovecot; then
+elif start_dovecot dovecot; then
 	expect_rc 0 "dovecot imap: STARTTLS and a handshake" -- "${client[@]}" --starttls imap "127.0.0.1:$port"
 	row "$tmp/out" "   5  |................. a1 CAPABILITY .................>|  plain 15 B" "imap: CAPABILITY row"
 	row "$tmp/out" "   8  |.................. a2 STARTTLS ..................>|  plain 13 B" "imap: STARTTLS row"
@@ -96,7 +113,7 @@ elif start_server dovecot no run_dovecot; then
 	stop_server
 fi
 # Dovecot asking for a client certificate (verified against the demo root)
-if [ "$(id -u)" = 0 ] && have dovecot && start_server dovecot-ccert no run_dovecot "ssl_ca = <$certs/root-ca.pem
+if [ "$(id -u)" = 0 ] && have dovecot && start_dovecot dovecot-ccert "ssl_ca = <$certs/root-ca.pem
 ssl_verify_client_cert = yes
 auth_ssl_require_client_cert = yes"; then
 	expect_rc 0 "dovecot imap, client certificate: sent" -- "${client[@]}" --starttls imap \
@@ -170,6 +187,25 @@ if start_fake smtp-mute; then
 	else bad "smtp, silent: took ${ms} ms, wanted about 2 s"; fi
 	line "$tmp/out" "diagnosis: timeout: The SMTP server sent no answer to EHLO within 2 s. (evidence: step 6)" \
 		"smtp, silent: the diagnosis"
+	stop_server "$fpid"
+fi
+
+# q in the interactive ladder stops a run waiting on a silent server (exit 8), long before its deadline
+if have tmux && start_fake smtp-mute; then
+	sock="tlsladder-starttls-$$"
+	tmux -L "$sock" new-session -d -x 120 -y 40 \
+		"$(printf '%q ' "$bin" --timeout 30 --starttls smtp "127.0.0.1:$fport"); echo \$? >$tmp/q.rc; sleep 30"
+	for ((i = 0; i < 100; i++)); do
+		tmux -L "$sock" capture-pane -p 2>/dev/null | grep -q "EHLO tlsladder" && break
+		sleep 0.05
+	done
+	t0=$(date +%s%N)
+	tmux -L "$sock" send-keys q
+	for ((i = 0; i < 100; i++)); do [ -s "$tmp/q.rc" ] && break; sleep 0.05; done
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if [ "$(cat "$tmp/q.rc" 2>/dev/null)" = 8 ] && [ "$ms" -lt 3000 ]; then ok "q stops the exchange with a silent server (exit 8, ${ms} ms)"
+	else bad "q did not stop the exchange: exit '$(cat "$tmp/q.rc" 2>/dev/null)' after ${ms} ms"; tmux -L "$sock" capture-pane -p; fi
+	tmux -L "$sock" kill-server 2>/dev/null
 	stop_server "$fpid"
 fi
 
