@@ -177,6 +177,18 @@ static void dn_text(const struct peek_span *dn, char *buf, size_t n)
 	free(s);
 }
 
+/* Takes in a plaintext row before TLS (STARTTLS). */
+static void gather_plain(struct facts *f, size_t i, const struct tl_event *ev)
+{
+	if (f->plain_first < 0)
+		f->plain_first = (long)i;
+	if (ev->note.role == TL_PLAIN_CAPS && f->plain_caps < 0)
+		f->plain_caps = (long)i;
+	f->plain_ncaps += ev->note.role == TL_PLAIN_CAPS;
+	if (ev->from == TL_SERVER && ev->note.role != TL_PLAIN_OTHER)    /* not the answer to the goodbye */
+		f->plain_answer = (long)i;
+}
+
 /* Gathers the facts of one connection. */
 static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, struct facts *f)
 {
@@ -251,13 +263,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			}
 			break;
 		case TL_EV_PLAIN:
-			if (f->plain_first < 0)
-				f->plain_first = (long)i;
-			if (ev.note.role == TL_PLAIN_CAPS && f->plain_caps < 0)
-				f->plain_caps = (long)i;
-			f->plain_ncaps += ev.note.role == TL_PLAIN_CAPS;
-			if (ev.from == TL_SERVER && ev.note.role != TL_PLAIN_OTHER)    /* not the answer to the goodbye */
-				f->plain_answer = (long)i;
+			gather_plain(f, i, &ev);
 			break;
 		case TL_EV_DIAGNOSIS:
 			if (ev.code > 0 && ev.code <= PF_UNREADABLE && f->preflight[ev.code] < 0)
@@ -767,6 +773,24 @@ static void diagnose_starttls(const struct timeline *tl, const struct facts *f, 
 	cite(d, f->error_ev);
 }
 
+/* The timeout's sentence and fix (err: the side's own words, or NULL). */
+static void timeout_words(const struct facts *f, const char *err, struct diag_finding *d)
+{
+	say_error(d, err ? err : f->plain_first >= 0 ? f->error_text : NULL, "The peer did not answer before the deadline");
+	if (f->plain_first >= 0 && !f->self.set)
+		fix(d, "The server stopped answering during the plaintext exchange before STARTTLS: check that this "
+		       "port serves the protocol --starttls names and that the server is healthy; --timeout gives it "
+		       "longer.");
+	else if (f->self.handshake_ok)   /* serve: the deadline cut the client's data short */
+		fix(d, "The handshake completed; data was still arriving when the deadline passed: --timeout "
+		       "gives it longer.");
+	else if (f->self_side == TL_SERVER)
+		fix(d, "Check that the client speaks TLS to this port and finishes in time; --timeout gives it "
+		       "longer.");
+	else
+		fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+}
+
 /* The connection-level causes, from the side's exit code. */
 static void diagnose_connection(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				size_t *n)
@@ -790,19 +814,7 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		break;
 	case TL_EXIT_TIMEOUT:
 		d = finding(out, max, n, DIAG_TIMEOUT);
-		say_error(d, err ? err : f->plain_first >= 0 ? f->error_text : NULL, "The peer did not answer before the deadline");
-		if (f->plain_first >= 0 && !f->self.set)
-			fix(d, "The server stopped answering during the plaintext exchange before STARTTLS: check that this "
-			       "port serves the protocol --starttls names and that the server is healthy; --timeout gives it "
-			       "longer.");
-		else if (f->self.handshake_ok)   /* serve: the deadline cut the client's data short */
-			fix(d, "The handshake completed; data was still arriving when the deadline passed: --timeout "
-			       "gives it longer.");
-		else if (f->self_side == TL_SERVER)
-			fix(d, "Check that the client speaks TLS to this port and finishes in time; --timeout gives it "
-			       "longer.");
-		else
-			fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+		timeout_words(f, err, d);
 		break;
 	case TL_EXIT_RESET:
 		d = finding(out, max, n, DIAG_CONNECTION_RESET);
