@@ -228,6 +228,7 @@ static const char usage_tail[] =
 	"Exit codes:\n"
 	"  0  handshake completed and everything verified (also with a legacy-protocol warning)\n"
 	"  1  the handshake failed: the peer closed the connection or broke the protocol\n"
+	"     (--starttls: an unexpected reply)\n"
 	"  2  bad command line\n"
 	"  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
 	"  4  the peer rejected the connection with an alert (also after a TLS 1.3 handshake)\n"
@@ -239,7 +240,8 @@ static const char usage_tail[] =
 	"  9  internal error (out of memory)\n"
 	" 10  the host name does not resolve\n"
 	" 11  no TLS version or cipher suite in common\n"
-	" 12  the peer does not speak TLS (plain HTTP, SSH, a mail or FTP greeting, ...)\n"
+	" 12  the peer does not speak TLS (plain HTTP, SSH, a mail or FTP greeting, ...;\n"
+	"     --starttls: STARTTLS not offered, or refused)\n"
 	" 13  the peer reset the connection\n"
 	" 14  --verify strict: a legacy protocol version or suite (TLS 1.0/1.1, CBC with SHA-1)\n";
 
