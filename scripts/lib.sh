@@ -7,7 +7,7 @@ TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages needed to build and run (dpkg-dev: dpkg-shlibdeps, for cpack -G DEB).
 BUILD_PACKAGES=(build-essential cmake pkg-config libgnutls28-dev libncurses-dev libcmocka-dev libjansson-dev dpkg-dev)
 # ... and to run the whole test suite.
-TEST_PACKAGES=(gnutls-bin openssl tmux valgrind python3 clang libclang-rt-14-dev nginx curl tshark strace python3-jsonschema chromium apache2 faketime)
+TEST_PACKAGES=(gnutls-bin openssl tmux valgrind python3 clang libclang-rt-14-dev nginx curl tshark strace python3-jsonschema chromium apache2 faketime postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -99,7 +99,22 @@ ensure_packages() {
 			return 1
 		fi
 	fi
-	apt_get_update && apt_get_install "${missing[@]}"
+	apt_get_update && apt_get_install "${missing[@]}" && stop_system_mail
+}
+
+# Installing postfix or dovecot may start the system's own instance (on ports
+# 25, 143, ...): the tests start their own, so the system's is stopped again.
+stop_system_mail() {
+	local run=()
+	[ "$(id -u)" -eq 0 ] || run=(sudo)
+	if [ -x /usr/sbin/postfix ] && "${run[@]}" /usr/sbin/postfix status >/dev/null 2>&1; then
+		say "stopping the system's postfix that the install started"
+		"${run[@]}" /usr/sbin/postfix stop >/dev/null 2>&1
+	fi
+	if [ -x /usr/sbin/dovecot ] && "${run[@]}" /usr/sbin/doveadm stop >/dev/null 2>&1; then
+		say "stopped the system's dovecot that the install started"
+	fi
+	return 0
 }
 
 # build_into DIR WERROR SANITIZE: configures and builds into DIR (under TOP)

@@ -329,6 +329,8 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.verify_strict = cfg->verify_strict;
 	o->tls.crl_files = cfg->crl;
 	o->tls.ncrl = cfg->ncrl;
+	o->starttls = (enum tl_starttls_proto)cfg->starttls;
+	o->xmpp_host = cfg->xmpp_host;
 }
 
 /* Paths of the bundled demo credentials that serve falls back to. */

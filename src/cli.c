@@ -8,6 +8,7 @@
  */
 #include "tlsladder/cli.h"
 #include "tlsladder/demo.h"
+#include "tlsladder/plainproto.h"
 #include "tlsladder/session.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ enum {
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
 	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
-	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER, OPT_RESUME, OPT_EARLY_DATA
+	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER, OPT_RESUME, OPT_EARLY_DATA, OPT_STARTTLS, OPT_XMPP_HOST
 };
 
 /* The priority string of --tls1.2. */
@@ -90,7 +91,7 @@ static const struct cli_option options[] = {
 	  "session tickets; ends as soon as the outcome is known (default 300)" },
 
 	{ 'p', "port", "PORT", CLIENT | SERVE, CLI_SEC_CLIENT, OWN,
-	  "port to connect to (default 443)" },
+	  "port to connect to (default 443; with --starttls, the protocol's)" },
 	{ '4', NULL, NULL, CLIENT, CLI_SEC_CLIENT, OWN,
 	  "use only IPv4 / only IPv6" },
 	{ '6', NULL, NULL, CLIENT, CLI_SEC_CLIENT, COMMA, NULL },
@@ -154,6 +155,13 @@ static const struct cli_option options[] = {
 	  "repeatable): before connecting, check that no certificate of the\n"
 	  "client's chain is revoked (the CRLs' signatures and dates too);\n"
 	  "the server's chain is checked against them as well" },
+	{ OPT_STARTTLS, "starttls", "PROTO", CLIENT, CLI_SEC_CLIENT, OWN,
+	  "speak PROTO in plaintext first and ask for TLS (STARTTLS): smtp,\n"
+	  "lmtp, imap, pop3, ftp, xmpp, postgres, ldap, sieve; the default\n"
+	  "port follows (25, 24, 143, 110, 21, 5222, 5432, 389, 4190)" },
+	{ OPT_XMPP_HOST, "xmpp-host", "NAME", CLIENT, CLI_SEC_CLIENT, OWN,
+	  "--starttls xmpp: the domain in the stream header's to=\n"
+	  "(default: --sni, else HOST)" },
 
 	{ OPT_LISTEN, "listen", "ADDR", SERVE, CLI_SEC_SERVE, OWN,
 	  "address to listen on (default 127.0.0.1; :: for all IPv6 and IPv4)" },
@@ -260,6 +268,7 @@ static const char usage_tail[] =
 	"Exit codes:\n"
 	"  0  handshake completed and everything verified (also with a legacy-protocol warning)\n"
 	"  1  the handshake failed: the peer closed the connection or broke the protocol\n"
+	"     (--starttls: an unexpected reply)\n"
 	"  2  bad command line\n"
 	"  3  a certificate did not verify (report: after the handshake; strict: it was aborted)\n"
 	"  4  the peer rejected the connection: an alert (also after a TLS 1.3 handshake), a refused\n"
@@ -281,7 +290,8 @@ static const char usage_tail[] =
 	"  9  internal error (out of memory)\n"
 	" 10  the host name does not resolve\n"
 	" 11  no TLS version or cipher suite in common\n"
-	" 12  the peer does not speak TLS (plain HTTP, SSH, a mail or FTP greeting, ...)\n"
+	" 12  the peer does not speak TLS (plain HTTP, SSH, a mail or FTP greeting, ...;\n"
+	"     --starttls: STARTTLS not offered, or refused)\n"
 	" 13  the peer reset the connection\n"
 	" 14  --verify strict: a legacy protocol version or suite (TLS 1.0/1.1, CBC with SHA-1)\n";
 
@@ -540,6 +550,13 @@ static int apply_valued(int c, const char *arg, struct cli_config *cfg, struct t
 			return -1;
 		*(c == OPT_KEEP ? &cfg->keep : &cfg->max_conns) = (unsigned)v;
 		return 0;
+	case OPT_STARTTLS: {
+		const struct plainproto *p = plainproto_find(arg);
+		if (!p)
+			return tl_error_set(err, TL_EXIT_USAGE, "--starttls takes %s, not \"%s\"", plainproto_names(), arg);
+		cfg->starttls = (int)p->proto;
+		return 0;
+	}
 	case OPT_VERIFY:
 		if (strcmp(arg, "strict") == 0)
 			cfg->verify_strict = true;
@@ -621,6 +638,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 		break;
 	case OPT_RESUME: cfg->resume = true; break;
 	case OPT_EARLY_DATA: cfg->early_data = arg; break;
+	case OPT_XMPP_HOST: cfg->xmpp_host = arg; break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -714,6 +732,7 @@ static int parse_operands(int argc, char **argv, struct parse_state *st, struct 
 			continue;
 		}
 		if (cfg->mode == CLI_DEMO && !cfg->scenario && !cfg->host[0]) {
+			cfg->port[0] = '\0';          /* none yet: the default comes in check_mode */
 			if (parse_target(arg, cfg, err) < 0)
 				return -1;
 			cfg->mode = CLI_CLIENT;
@@ -736,6 +755,12 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 			return tl_error_set(err, TL_EXIT_USAGE, "--port must be from 1 to 65535, not \"%s\"", st->port_opt);
 		snprintf(cfg->port, sizeof cfg->port, "%ld", v);
 	}
+	if (!cfg->port[0])                /* HOST without :PORT: the protocol's port */
+		snprintf(cfg->port, sizeof cfg->port, "%s", cfg->starttls ? plainproto_of(cfg->starttls)->port : "443");
+	if (cfg->mode != CLI_CLIENT && (cfg->starttls || cfg->xmpp_host))
+		return tl_error_set(err, TL_EXIT_USAGE, "--starttls and --xmpp-host are for the client (HOST[:PORT])");
+	if (cfg->xmpp_host && cfg->starttls != TL_STARTTLS_XMPP)
+		return tl_error_set(err, TL_EXIT_USAGE, "--xmpp-host goes with --starttls xmpp");
 	if ((cfg->mode == CLI_CLIENT || cfg->mode == CLI_SERVE) && read_p12_password(cfg, err) < 0)
 		return -1;
 	if (cfg->mode != CLI_SERVE &&

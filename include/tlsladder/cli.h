@@ -72,6 +72,8 @@ struct cli_config {
 	unsigned ncrl;
 	bool resume;                /* --resume: a second connection resumes the first */
 	const char *early_data;     /* --early-data STRING|@FILE (with --resume) */
+	int starttls;               /* --starttls PROTO: an enum tl_starttls_proto (0: none) */
+	const char *xmpp_host;      /* --xmpp-host NAME */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */

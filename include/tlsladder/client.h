@@ -8,6 +8,7 @@
 #define TLSLADDER_CLIENT_H
 
 #include "tlsladder/errors.h"
+#include "tlsladder/notes.h"
 #include "tlsladder/session.h"
 #include "tlsladder/timeline.h"
 
@@ -23,6 +24,8 @@ struct client_opts {
 	bool resume;                  /* --resume: a second connection offers the first one's session */
 	const uint8_t *early_data;    /* --early-data: sent as 0-RTT data in the second connection; NULL: none */
 	size_t early_len;
+	enum tl_starttls_proto starttls;   /* --starttls: the plaintext exchange before TLS (TL_STARTTLS_NONE: none) */
+	const char *xmpp_host;        /* --xmpp-host, else the server name */
 };
 
 /*

@@ -49,7 +49,10 @@
 	X(CLIENT_CERT_WEAK_KEY, "client-cert-weak-key") \
 	X(CLIENT_CERT_WEAK_SIGNATURE, "client-cert-weak-signature") \
 	X(CLIENT_CERT_KEY_NOT_ACCEPTED, "client-cert-key-not-accepted") \
-	X(RENEGOTIATION_UNSAFE, "renegotiation-unsafe")
+	X(RENEGOTIATION_UNSAFE, "renegotiation-unsafe") \
+	X(STARTTLS_NOT_OFFERED, "starttls-not-offered") \
+	X(STARTTLS_REFUSED, "starttls-refused") \
+	X(STARTTLS_UNEXPECTED_REPLY, "starttls-unexpected-reply")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

@@ -41,9 +41,10 @@ enum tl_note_code {
 	TL_NOTE_EARLY_DATA_READ,      /* the server read bytes of early data (0-RTT) */
 	TL_NOTE_RENEGOTIATION,        /* TLS 1.2: a renegotiation begins: handshake number count, inside the
 				       * encrypted connection (the rows of that handshake follow) */
-	TL_NOTE_RENEG_FAILED          /* TLS 1.2: renegotiation count did not complete; alert: the alert that
+	TL_NOTE_RENEG_FAILED,         /* TLS 1.2: renegotiation count did not complete; alert: the alert that
 				       * ended it (0: none read); fail: TL_FAIL_UNSAFE_RENEGOTIATION when the client
 				       * refused because the server lacks RFC 5746, else TL_FAIL_OTHER */
+	TL_NOTE_PLAIN                 /* a TL_EV_PLAIN row: proto, role, offered say what it is */
 };
 
 /* Why serve chose the certificate it sent (TL_NOTE_CERT_CHOSEN). */
@@ -84,7 +85,30 @@ enum tl_fail {
 	TL_FAIL_NOTHING_IN_COMMON,    /* the peer's alert says nothing was in common, not which part */
 	TL_FAIL_RECORD_INTEGRITY,     /* a record from the peer failed decryption (its integrity check) */
 	TL_FAIL_OTHER,
-	TL_FAIL_UNSAFE_RENEGOTIATION  /* the client refused to renegotiate: the server does not support RFC 5746 */
+	TL_FAIL_UNSAFE_RENEGOTIATION, /* the client refused to renegotiate: the server does not support RFC 5746 */
+	TL_FAIL_STARTTLS_NOT_OFFERED, /* the server's capabilities do not list STARTTLS (proto) */
+	TL_FAIL_STARTTLS_REFUSED,     /* the server answered the STARTTLS request with a refusal */
+	TL_FAIL_STARTTLS_UNEXPECTED   /* a reply that makes no sense at that point of the protocol */
+};
+
+/* The application protocols tlsladder reaches TLS through with STARTTLS (--starttls). */
+enum tl_starttls_proto {
+	TL_STARTTLS_NONE = 0,
+	TL_STARTTLS_SMTP, TL_STARTTLS_LMTP, TL_STARTTLS_IMAP, TL_STARTTLS_POP3, TL_STARTTLS_FTP,
+	TL_STARTTLS_XMPP, TL_STARTTLS_POSTGRES, TL_STARTTLS_LDAP, TL_STARTTLS_SIEVE
+};
+
+/* What a plaintext row (TL_EV_PLAIN) is in the STARTTLS exchange. */
+enum tl_plain_role {
+	TL_PLAIN_OTHER = 0,
+	TL_PLAIN_GREETING,            /* server: its greeting (220 ..., * OK ..., +OK ...) */
+	TL_PLAIN_HELLO,               /* client: asks for the capabilities (EHLO, CAPABILITY, CAPA, FEAT, stream header) */
+	TL_PLAIN_CAPS,                /* server: one line of its capability list (offered: STARTTLS is in the list) */
+	TL_PLAIN_STARTTLS,            /* client: the request to start TLS (STARTTLS, STLS, AUTH TLS, SSLRequest, ...) */
+	TL_PLAIN_READY,               /* server: go ahead, TLS starts now */
+	TL_PLAIN_REFUSED,             /* server: it will not start TLS */
+	TL_PLAIN_UNEXPECTED,          /* server: a reply that makes no sense here */
+	TL_PLAIN_QUIT                 /* client: ends the session politely */
 };
 
 /* How the server's reading of the client's application data ended (TL_NOTE_DATA_READ). */
@@ -102,16 +126,22 @@ struct tl_note {
 	enum tl_note_code code;
 	enum tl_fail fail;            /* TL_NOTE_FAILURE */
 	int status;                   /* TL_NOTE_HTTP_ANSWER: HTTP status 100..599, 0 none */
-	unsigned count;               /* CA names listed (certificate notes), bytes (TL_NOTE_APP_DATA) */
+	unsigned count;               /* CA names listed (certificate notes), bytes (TL_NOTE_APP_DATA);
+				         TL_FAIL_STARTTLS_UNEXPECTED: the reply went on past this many lines (0: it did not) */
 	unsigned alert;               /* the alert that came with a failure (0: none) */
 	struct sniff_result spoke;    /* TL_FAIL_NOT_TLS: what the peer spoke */
-	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read */
+	uint64_t bytes;               /* TL_NOTE_DATA_READ: application data bytes read;
+				         TL_FAIL_STARTTLS_UNEXPECTED: a line went on past this many bytes (0: none did) */
 	enum tl_read_end end;         /* TL_NOTE_DATA_READ: how reading ended */
 	enum tl_cert_pick pick;       /* TL_NOTE_CERT_CHOSEN: why that certificate */
 	enum tl_key_kind key_kind;    /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the client's key */
 	bool withheld;                /* TL_NOTE_CERT_KEY_NOT_ACCEPTED: the certificate was not sent */
 	enum tl_resume_offer offer;   /* TL_NOTE_RESUME_OFFER; TL_NOTE_NO_TICKET: the version (ticket13: TLS 1.3) */
 	unsigned early_max;           /* TL_NOTE_EARLY_DATA_SENT: the ticket's max_early_data_size (count: bytes asked) */
+	enum tl_starttls_proto proto; /* TL_NOTE_PLAIN and STARTTLS failures: the application protocol */
+	enum tl_plain_role role;      /* TL_NOTE_PLAIN: what the row is */
+	bool offered;                 /* TL_PLAIN_CAPS: STARTTLS is in the server's whole capability list */
+	bool offers;                  /* TL_PLAIN_CAPS: this very line is the one that offers it */
 };
 
 /*

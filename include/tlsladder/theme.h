@@ -33,7 +33,8 @@
 	X(BAD, "bad") \
 	X(BORDER, "border") \
 	X(TITLE, "title") \
-	X(DIM, "dim")
+	X(DIM, "dim") \
+	X(ARROW_CLEARTEXT, "arrow-cleartext")
 
 enum theme_role {
 #define THEME_ENUM(id, name) ROLE_##id,

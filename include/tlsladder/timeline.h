@@ -44,7 +44,10 @@ enum tl_kind {
 	TL_EV_RECORD,      /* one TLS record on the wire (wire view) */
 	TL_EV_NOTE,        /* text: something worth knowing, not on the wire */
 	TL_EV_ERROR,       /* text: a failure of one side */
-	TL_EV_DIAGNOSIS    /* text: a conclusion drawn from the evidence */
+	TL_EV_DIAGNOSIS,   /* text: a conclusion drawn from the evidence */
+	TL_EV_PLAIN        /* a plaintext application-protocol line or message before TLS (STARTTLS):
+			      text = the line as read (peer bytes: sanitize to show), body = its bytes
+			      on the wire, note = its typed role (notes.h) */
 };
 
 /* HelloRetryRequest is its own kind of message here; on the wire it is type 2. */
@@ -200,7 +203,7 @@ struct tl_result {
 #define TL_CONN_TEXT_RESERVE 32768u      /* ... of which bodies leave this much to notes and errors */
 #define TL_CONN_MAX_EVENTS 4096u         /* messages, records, alerts, CCS of one connection */
 #define TL_CONN_MAX_NOTES 256u           /* notes, errors, diagnoses of one connection */
-#define TL_KIND_COUNT 7                  /* enum tl_kind values */
+#define TL_KIND_COUNT 8                  /* enum tl_kind values */
 
 /* What a connection did not store (all zero when everything was kept). */
 struct tl_unstored {
@@ -347,6 +350,8 @@ struct tl_conn_wire {
 	int64_t connected_us;     /* when the addresses were recorded (the connection was made); -1: never */
 	uint64_t kept[2];         /* bytes kept of what each side sent */
 	uint64_t lost[2];         /* bytes each side sent beyond the limit (or memory): not kept */
+	uint64_t plain[2];        /* the first bytes of each side's stream that are the application protocol's
+				     plaintext before TLS (STARTTLS), not TLS records */
 };
 
 /* One read or write: a piece of the stream its sender sent (len may be 0:
@@ -373,6 +378,9 @@ void timeline_wire_add(struct timeline *tl, unsigned conn, enum tl_side from, bo
 		       size_t n);
 /* The last n bytes `from` was about to write were not written after all. */
 void timeline_wire_unsent(struct timeline *tl, unsigned conn, enum tl_side from, size_t n);
+/* The bytes kept so far of connection conn, both ways, are the application protocol's plaintext before
+ * TLS (STARTTLS): the TLS records start after them (tl_conn_wire.plain). */
+void timeline_wire_mark_plain(struct timeline *tl, unsigned conn);
 /* Records the ends of connection conn (stamped with the current time). */
 void timeline_set_addrs(struct timeline *tl, unsigned conn, const struct tl_netaddr *client,
 			const struct tl_netaddr *server);

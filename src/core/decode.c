@@ -14,6 +14,7 @@
  * decode_der.c.
  */
 #include "tlsladder/decode.h"
+#include "tlsladder/plainproto.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/summary.h"
@@ -1043,6 +1044,8 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 		return t;
 	case TL_EV_RECORD:
 		return decode_record(&ev);
+	case TL_EV_PLAIN:
+		return plainproto_tree(&ev);
 	case TL_EV_NOTE:
 	case TL_EV_ERROR:
 	case TL_EV_DIAGNOSIS:

@@ -12,6 +12,7 @@
 #include "tlsladder/names.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
+#include "tlsladder/plainproto.h"
 #include "tlsladder/sniff.h"
 #include "tlsladder/summary.h"
 
@@ -63,7 +64,10 @@ int diag_exit_code(enum diag_code c)
 	case DIAG_SERVER_CERT_REVOKED: return TL_EXIT_VERIFY;
 	case DIAG_PROTOCOL_VERSION_MISMATCH:
 	case DIAG_NO_SHARED_CIPHER: return TL_EXIT_MISMATCH;
-	case DIAG_NOT_TLS: return TL_EXIT_NOT_TLS;
+	case DIAG_NOT_TLS:
+	case DIAG_STARTTLS_NOT_OFFERED:
+	case DIAG_STARTTLS_REFUSED: return TL_EXIT_NOT_TLS;
+	case DIAG_STARTTLS_UNEXPECTED_REPLY: return TL_EXIT_HANDSHAKE;
 	case DIAG_CONNECTION_REFUSED: return TL_EXIT_NETWORK;
 	case DIAG_DNS_FAILURE: return TL_EXIT_RESOLVE;
 	case DIAG_TIMEOUT: return TL_EXIT_TIMEOUT;
@@ -117,6 +121,9 @@ struct facts {
 	long http_ev;                      /* the note with the server's HTTP answer (--http) */
 	int http_status;
 	struct tl_note self_fail, peer_fail; /* the typed facts of each side's first failure (code 0: none) */
+	long plain_first, plain_caps, plain_answer; /* STARTTLS rows: the first, the first capability line, the
+						       server's last row (its refusal or unexpected reply) */
+	unsigned plain_ncaps;
 	enum tl_side self_side;
 	long ch_ev;                        /* the ClientHello */
 	long late_cr_ev;                   /* TLS 1.3: a CertificateRequest after the client's Finished (post-handshake auth) */
@@ -209,6 +216,18 @@ static void gather_note(struct facts *f, size_t i, const struct tl_note *note)
 	}
 }
 
+/* Takes in a plaintext row before TLS (STARTTLS). */
+static void gather_plain(struct facts *f, size_t i, const struct tl_event *ev)
+{
+	if (f->plain_first < 0)
+		f->plain_first = (long)i;
+	if (ev->note.role == TL_PLAIN_CAPS && f->plain_caps < 0)
+		f->plain_caps = (long)i;
+	f->plain_ncaps += ev->note.role == TL_PLAIN_CAPS;
+	if (ev->from == TL_SERVER && ev->note.role != TL_PLAIN_OTHER)    /* not the answer to the goodbye */
+		f->plain_answer = (long)i;
+}
+
 /* Gathers the facts of one connection. */
 static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, struct facts *f)
 {
@@ -217,6 +236,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = f->key_na_ev = -1;
 	f->ch_ev = f->late_cr_ev = f->pha_none_ev = -1;
 	f->reneg_fail_ev = f->hello_request_ev = -1;
+	f->plain_first = f->plain_caps = f->plain_answer = -1;
 	for (int i = 0; i <= PF_LAST; i++)
 		f->preflight[i] = -1;
 	f->self_side = side;
@@ -288,6 +308,9 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 				f->error_code = ev.code;
 				snprintf(f->error_text, sizeof f->error_text, "%s", ev.text ? ev.text : "");
 			}
+			break;
+		case TL_EV_PLAIN:
+			gather_plain(f, i, &ev);
 			break;
 		case TL_EV_DIAGNOSIS:
 			if (ev.code > 0 && ev.code <= PF_LAST && f->preflight[ev.code] < 0)
@@ -1076,7 +1099,8 @@ static void diagnose_not_tls(const struct facts *f, struct diag_finding *out, si
 	say_error(d, text, "");
 	if (k == SNIFF_SMTP || k == SNIFF_IMAP || k == SNIFF_POP3 || k == SNIFF_FTP || k == SNIFF_SMTP_OR_FTP)
 		fix(d, "Use the service's TLS port (465 for SMTP submission, 993 for IMAP, 995 for POP3, 990 for FTP), or "
-		       "a client that speaks STARTTLS; tlsladder does not.");
+		       "STARTTLS on this port: --starttls %s.", k == SNIFF_SMTP ? "smtp" : k == SNIFF_IMAP ? "imap"
+							       : k == SNIFF_POP3 ? "pop3" : k == SNIFF_FTP ? "ftp" : "smtp (or ftp)");
 	else if (k == SNIFF_SSH)
 		fix(d, "This is an SSH port: use the TLS port of the service.");
 	else if (k == SNIFF_HTTP_REQUEST)
@@ -1106,6 +1130,96 @@ static void record_integrity(const struct facts *f, struct diag_finding *d)
 	       "none, compare the two TLS libraries' versions (a key derivation bug).");
 }
 
+/* The capabilities the server listed before a STARTTLS that was not offered, into buf. */
+static void starttls_caps(const struct timeline *tl, const struct facts *f, const struct plainproto *p, char *buf,
+			  size_t n)
+{
+	size_t used = 0;
+	bool first = true;
+
+	buf[0] = '\0';
+	for (size_t i = f->plain_caps >= 0 ? (size_t)f->plain_caps : f->end; i < f->end && used + 1 < n; i++) {
+		struct tl_event ev;
+		char cap[600];
+
+		if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_PLAIN || ev.note.role != TL_PLAIN_CAPS || !ev.text)
+			continue;
+		plainproto_cap_name(p, ev.text, strlen(ev.text), first, cap, sizeof cap);
+		first = false;
+		if (cap[0])
+			used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", cap);
+	}
+}
+
+/* The STARTTLS causes: not offered, refused, an unexpected reply (facts typed by tls/starttls.c). */
+static void diagnose_starttls(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
+			      size_t *n)
+{
+	const struct plainproto *p = plainproto_of(f->self_fail.proto);
+	const char *label = p ? p->label : "application", *cmd = p && p->starttls ? p->starttls : "STARTTLS";
+	char caps[1200], reply[700] = "";
+	struct tl_event ev;
+	struct diag_finding *d;
+
+	if (f->plain_answer >= 0 && timeline_get(tl, (size_t)f->plain_answer, &ev) && ev.text)
+		snprintf(reply, sizeof reply, "%.600s", ev.text);
+	if (p && p->style == PLAINPROTO_TAGGED)
+		cmd += strcspn(cmd, " ") + 1;
+	switch (f->self_fail.fail) {
+	case TL_FAIL_STARTTLS_NOT_OFFERED:
+		d = finding(out, max, n, DIAG_STARTTLS_NOT_OFFERED);
+		starttls_caps(tl, f, p, caps, sizeof caps);
+		say(d, "The %s server did not offer STARTTLS: its capabilities (%s) do not include %s, so the connection "
+		       "cannot be upgraded to TLS.", label, caps[0] ? caps : "none listed", p && p->offer ? p->offer : "it");
+		fix(d, "Enable TLS on the server (a certificate and key, and STARTTLS allowed on this port), or use its "
+		       "implicit-TLS port (465 for SMTP submission, 993 for IMAP, 995 for POP3, 636 for LDAP).");
+		cite(d, f->plain_caps);
+		break;
+	case TL_FAIL_STARTTLS_REFUSED:
+		d = finding(out, max, n, DIAG_STARTTLS_REFUSED);
+		say(d, "The %s server refused to start TLS: it answered %s with \"%s\".", label,
+		    p && p->style == PLAINPROTO_POSTGRES ? "SSLRequest" : p && p->style == PLAINPROTO_LDAP ? "the StartTLS request" : cmd,
+		    reply);
+		fix(d, "The server knows STARTTLS but cannot start it now: check its TLS certificate and key settings "
+		       "and its log.");
+		break;
+	default:
+		d = finding(out, max, n, DIAG_STARTTLS_UNEXPECTED_REPLY);
+		if (f->self_fail.count)
+			say(d, "The server's %s reply went on past %u lines without an end (the last read: \"%s\"); %s "
+			       "servers end their replies well before that.", label, f->self_fail.count, reply, label);
+		else if (f->self_fail.bytes)
+			say(d, "The server sent a %s line longer than %llu bytes (it began \"%.60s\"); %s lines are "
+			       "shorter.", label, (unsigned long long)f->self_fail.bytes, reply, label);
+		else
+			say(d, "The server's reply makes no sense for %s at that point: \"%s\".", label,
+			    reply[0] ? reply : "nothing");
+		fix(d, "Check that this port serves %s and that --starttls names the protocol the server speaks.", label);
+		break;
+	}
+	if (f->self_fail.fail != TL_FAIL_STARTTLS_NOT_OFFERED)
+		cite(d, f->plain_answer);
+	cite(d, f->error_ev);
+}
+
+/* The timeout's sentence and fix (err: the side's own words, or NULL). */
+static void timeout_words(const struct facts *f, const char *err, struct diag_finding *d)
+{
+	say_error(d, err ? err : f->plain_first >= 0 ? f->error_text : NULL, "The peer did not answer before the deadline");
+	if (f->plain_first >= 0 && !f->self.set)
+		fix(d, "The server stopped answering during the plaintext exchange before STARTTLS: check that this "
+		       "port serves the protocol --starttls names and that the server is healthy; --timeout gives it "
+		       "longer.");
+	else if (f->self.handshake_ok)   /* serve: the deadline cut the client's data short */
+		fix(d, "The handshake completed; data was still arriving when the deadline passed: --timeout "
+		       "gives it longer.");
+	else if (f->self_side == TL_SERVER)
+		fix(d, "Check that the client speaks TLS to this port and finishes in time; --timeout gives it "
+		       "longer.");
+	else
+		fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+}
+
 /* The connection-level causes, from the side's exit code. */
 static void diagnose_connection(const struct timeline *tl, const struct facts *f, struct diag_finding *out, size_t max,
 				size_t *n)
@@ -1129,15 +1243,7 @@ static void diagnose_connection(const struct timeline *tl, const struct facts *f
 		break;
 	case TL_EXIT_TIMEOUT:
 		d = finding(out, max, n, DIAG_TIMEOUT);
-		say_error(d, err, "The peer did not answer before the deadline");
-		if (f->self.handshake_ok)   /* serve: the deadline cut the client's data short */
-			fix(d, "The handshake completed; data was still arriving when the deadline passed: --timeout "
-			       "gives it longer.");
-		else if (f->self_side == TL_SERVER)
-			fix(d, "Check that the client speaks TLS to this port and finishes in time; --timeout gives it "
-			       "longer.");
-		else
-			fix(d, "Check that this is a TLS port and the server is healthy; --timeout gives it longer.");
+		timeout_words(f, err, d);
 		break;
 	case TL_EXIT_RESET:
 		d = finding(out, max, n, DIAG_CONNECTION_RESET);
@@ -1242,7 +1348,10 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 	if (max == 0)
 		return 0;
 	gather(tl, conn, side, &f);
-	if (side == TL_SERVER) {
+	if (side == TL_CLIENT && (f.self_fail.fail == TL_FAIL_STARTTLS_NOT_OFFERED ||
+				  f.self_fail.fail == TL_FAIL_STARTTLS_REFUSED || f.self_fail.fail == TL_FAIL_STARTTLS_UNEXPECTED)) {
+		diagnose_starttls(tl, &f, out, max, &n);
+	} else if (side == TL_SERVER) {
 		if (!diagnose_serverside(&f, out, max, &n))
 			diagnose_connection(tl, &f, out, max, &n);
 	} else if (!diagnose_unsafe_reneg(&f, out, max, &n) && !diagnose_late_request(&f, out, max, &n) &&

@@ -278,6 +278,7 @@ size_t explain_event(const struct timeline *tl, size_t i, char *buf, size_t n)
 	case TL_EV_NOTE:
 	case TL_EV_ERROR:
 	case TL_EV_DIAGNOSIS: explain_alert_note(&o, &c); break;
+	case TL_EV_PLAIN: explain_plain_row(&o, &c); break;
 	default: strbuf_printf(&o, "An event of a kind this tool does not know."); break;
 	}
 	return o.len;
@@ -331,6 +332,9 @@ size_t explain_title(const struct timeline *tl, size_t i, char *buf, size_t n)
 		name = names_content_type(ev.rec_type);
 		strbuf_printf(&o, "record: %s (%u), %u byte%s", name ? name : "unknown", ev.rec_type, ev.rec_length,
 			      ev.rec_length == 1 ? "" : "s");
+		break;
+	case TL_EV_PLAIN:
+		strbuf_printf(&o, "plaintext: %s", ev.text ? ev.text : "");
 		break;
 	default:
 		strbuf_printf(&o, "%s", timeline_event_name(&ev));

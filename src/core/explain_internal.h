@@ -118,4 +118,9 @@ void explain_alert_record(struct strbuf *o, const struct explain_ctx *c);
 /* Notes, errors and diagnoses: their own text, ended with a full stop. */
 void explain_alert_note(struct strbuf *o, const struct explain_ctx *c);
 
+/* ---- explain_plain.c ---- */
+
+/* A plaintext row before TLS (STARTTLS). */
+void explain_plain_row(struct strbuf *o, const struct explain_ctx *c);
+
 #endif

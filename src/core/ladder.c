@@ -49,6 +49,7 @@ bool ladder_shows(const struct ladder *l, const struct tl_event *ev)
 	case TL_EV_NOTE:
 	case TL_EV_ERROR:
 	case TL_EV_DIAGNOSIS:
+	case TL_EV_PLAIN:          /* the plaintext before TLS: a row in both views */
 		return true;
 	case TL_EV_RECORD:
 		return l->wire;

@@ -870,6 +870,8 @@ const char *timeline_event_name(const struct tl_event *ev)
 		return "error";
 	case TL_EV_DIAGNOSIS:
 		return "diagnosis";
+	case TL_EV_PLAIN:
+		return "plaintext";
 	}
 	return "?";
 }
@@ -979,6 +981,7 @@ static const char *const unstored_names[TL_KIND_COUNT][2] = {
 	[TL_EV_NOTE] = { "notes", "note" },
 	[TL_EV_ERROR] = { "errors", "error" },
 	[TL_EV_DIAGNOSIS] = { "diagnoses", "diagnosis" },
+	[TL_EV_PLAIN] = { "plaintext lines", "plaintext line" },
 };
 
 /* The first kind with events not stored. */
@@ -1228,6 +1231,20 @@ void timeline_wire_unsent(struct timeline *tl, unsigned conn, enum tl_side from,
 			n -= (size_t)k;
 		}
 	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* The bytes kept so far of a connection are plaintext before TLS. */
+void timeline_wire_mark_plain(struct timeline *tl, unsigned conn)
+{
+	struct tl_wire *w;
+	struct wire_conn *wc;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	w = tl->wire;
+	if (w && w->keep && (wc = wire_conn_locked(w, conn)) != NULL)
+		for (int s = 0; s < 2; s++)
+			wc->w.plain[s] = wc->w.kept[s];
 	pthread_mutex_unlock(&tl->sync->lock);
 }
 

@@ -176,6 +176,7 @@ static const char css_layout[] =
 	"margin:0 .5em .45em .5em;line-height:1.2}\n"
 	".arrow.enc{border-bottom:4px double currentColor}\n"
 	".arrow.cut{border-bottom-style:dashed}\n"
+	".arrow.cleartext{border-bottom:2px dotted currentColor}\n"
 	".arrow.cut.from-client{margin-right:25%}.arrow.cut.from-server{margin-left:25%}\n"
 	".arrow.from-client::after{content:'\\25B6';position:absolute;right:-.55em;bottom:-.72em}\n"
 	".arrow.from-server::before{content:'\\25C0';position:absolute;left:-.55em;bottom:-.72em}\n"
@@ -302,6 +303,7 @@ static const char *row_role(const struct tl_event *ev)
 	case TL_EV_NOTE: return "r-note";
 	case TL_EV_ERROR: return "r-error";
 	case TL_EV_DIAGNOSIS: return "r-bad";
+	case TL_EV_PLAIN: return "r-arrow-cleartext";
 	default: return ev->encrypted ? "r-arrow-encrypted" : "r-arrow";
 	}
 }
@@ -336,7 +338,8 @@ static void write_arrow(FILE *f, const struct tl_event *ev)
 
 	text_event_label(ev, label, sizeof label);
 	fprintf(f, "<span class=\"lane b-lifeline\"><span class=\"arrow %s %s%s from-%s\" data-to=\"%s\">"
-		   "<span class=\"label\">", row_role(ev), ev->encrypted ? "enc" : "plain", cut ? " cut" : "",
+		   "<span class=\"label\">", row_role(ev), ev->kind == TL_EV_PLAIN ? "cleartext" : ev->encrypted ? "enc" : "plain",
+		cut ? " cut" : "",
 		ev->from == TL_CLIENT ? "client" : "server", ev->from == TL_CLIENT ? "server" : "client");
 	html_put(f, label);
 	fprintf(f, "</span></span></span><span class=\"marks %s\">", row_role(ev));
@@ -344,6 +347,8 @@ static void write_arrow(FILE *f, const struct tl_event *ev)
 	timeline_stored_text(ev, kept, sizeof kept);
 	if (ev->encrypted)
 		fputs("encrypted ", f);
+	if (ev->kind == TL_EV_PLAIN)
+		fprintf(f, "plain %zu B ", ev->body_total > ev->body_len ? ev->body_total : ev->body_len);
 	if (ev->recv_differs)
 		fputs("<span class=\"r-bad\">RECEIVED BYTES DIFFER</span> ", f);
 	if (fate[0]) {
@@ -386,7 +391,7 @@ static bool row_shown(const struct tl_event *ev, const struct html_opts *o)
 	if (o->only_conn >= 0 && ev->conn != (unsigned long)o->only_conn)
 		return false;
 	return (ev->kind == TL_EV_RECORD) == o->wire || ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR ||
-	       ev->kind == TL_EV_DIAGNOSIS;
+	       ev->kind == TL_EV_DIAGNOSIS || ev->kind == TL_EV_PLAIN;
 }
 
 /* Writes the ladder's rows; steps[i] gets the step of timeline index i (0: not shown). */

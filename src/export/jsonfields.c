@@ -21,7 +21,7 @@
 	static const char *const var##_list[] = { __VA_ARGS__ };                                             \
 	static const struct jf_names var = { var##_list, sizeof var##_list / sizeof var##_list[0] }
 
-NAMES(kind_names, "handshake", "change_cipher_spec", "alert", "record", "note", "error", "diagnosis");
+NAMES(kind_names, "handshake", "change_cipher_spec", "alert", "record", "note", "error", "diagnosis", "plain");
 NAMES(side_names, "client", "server");
 NAMES(keys_names, "none", "handshake", "application", "tls12", "early");
 NAMES(delivery_names, "delivered", "pending", "not_sent", "incomplete");
@@ -31,14 +31,16 @@ NAMES(note_names, "text", "cert_withheld", "cert_sent_unlisted", "http_sent", "h
       "app_data", "data_read", "waiting", "failure", "not_stored", "data_sent", "key_update_tls12",
       "key_update_unanswered", "cert_chosen", "alpn_none", "pha_not_offered", "cert_key_not_accepted",
       "resume_offer", "no_ticket", "early_data_sent", "early_data_read", "renegotiation",
-      "renegotiation_failed");
+      "renegotiation_failed", "plain");
 NAMES(pick_names, "no_sni", "matched", "no_match");
 NAMES(key_kind_names, "unknown", "rsa", "rsa_pss", "dsa", "ec_p256", "ec_p384", "ec_p521", "ec_other", "ed25519",
       "ed448");
 NAMES(offer_names, "none", "ticket13", "ticket12", "session_id");
 NAMES(read_end_names, "closed", "eof", "alert", "deadline_sending", "deadline_idle", "cancelled", "error");
 NAMES(fail_names, "none", "not_tls", "version", "cipher", "nothing_in_common", "record_integrity", "other",
-      "unsafe_renegotiation");
+      "unsafe_renegotiation", "starttls_not_offered", "starttls_refused", "starttls_unexpected");
+NAMES(proto_names, "none", "smtp", "lmtp", "imap", "pop3", "ftp", "xmpp", "postgres", "ldap", "sieve");
+NAMES(role_names, "other", "greeting", "hello", "caps", "starttls", "ready", "refused", "unexpected", "quit");
 NAMES(sniff_names, "none", "tls", "http_response", "html", "http_request", "ssh", "smtp", "ftp", "smtp_or_ftp",
       "imap", "pop3", "unknown");
 NAMES(grace_names, "not_run", "drained", "accepted", "alert", "expired", "error");
@@ -64,16 +66,18 @@ NAMES(base_secret_names, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TR
       "CLIENT_TRAFFIC_SECRET_0", "CLIENT_TRAFFIC_SECRET_N");
 
 #define LAST(list, value) _Static_assert(sizeof list##_list / sizeof list##_list[0] == (size_t)(value) + 1, #list)
-LAST(kind_names, TL_EV_DIAGNOSIS);
+LAST(kind_names, TL_EV_PLAIN);
 LAST(keys_names, TL_KEYS_EARLY);
 LAST(delivery_names, TL_INCOMPLETE);
 LAST(cause_names, TL_CAUSE_NOT_READ);
-LAST(note_names, TL_NOTE_RENEG_FAILED);
+LAST(note_names, TL_NOTE_PLAIN);
 LAST(pick_names, TL_PICK_NO_MATCH);
 LAST(key_kind_names, TL_KEY_ED448);
 LAST(offer_names, TL_OFFER_SESSION_ID);
 LAST(read_end_names, TL_READ_ERROR);
-LAST(fail_names, TL_FAIL_UNSAFE_RENEGOTIATION);
+LAST(fail_names, TL_FAIL_STARTTLS_UNEXPECTED);
+LAST(proto_names, TL_STARTTLS_SIEVE);
+LAST(role_names, TL_PLAIN_QUIT);
 LAST(sniff_names, SNIFF_UNKNOWN);
 LAST(grace_names, TL_GRACE_ERROR);
 LAST(fault_names, CHAIN_FAULT_LIBRARY_ERROR);
@@ -118,6 +122,10 @@ static const struct jf_field note_rows[] = {
 	ROW(S, withheld, JF_BOOL, NULL),
 	ROW(S, offer, JF_ENUM, &offer_names),
 	ROW(S, early_max, JF_UINT, NULL),
+	ROW(S, proto, JF_ENUM, &proto_names),
+	ROW(S, role, JF_ENUM, &role_names),
+	ROW(S, offered, JF_BOOL, NULL),
+	ROW(S, offers, JF_BOOL, NULL),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);

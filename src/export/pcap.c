@@ -6,7 +6,8 @@
  * Secrets Block, a made-up TCP handshake, then its kept bytes (timeline.h,
  * the wire) per direction, cut by the record parser (recstream.h) into one
  * segment per TLS record, a segment leaving when the read or write that
- * completed its record happened. Bytes that do not parse as TLS records
+ * completed its record happened. The plaintext of STARTTLS before the
+ * records (tl_conn_wire.plain) leaves as it was read. Bytes that do not parse as TLS records
  * (a peer that speaks HTTP) leave as they were read; what is left at the
  * end (a record cut short) leaves last.
  */
@@ -66,6 +67,7 @@ struct dir_state {
 	uint8_t *pend;          /* kept bytes not yet in a segment */
 	size_t len, cap;
 	uint64_t emitted;       /* bytes of this direction already in segments */
+	uint64_t plain;         /* its first bytes are plaintext before TLS (STARTTLS): not fed to the record parser */
 	uint32_t isn;
 	uint16_t ip_id;
 };
@@ -431,8 +433,8 @@ static void record_done(void *arg, const struct recstream_record *r)
 	struct conn_state *cs = arg;
 	struct dir_state *d = &cs->d[cs->from];
 
-	if (!r->oversize && r->end > d->emitted)
-		emit(cs, cs->from, (size_t)(r->end - d->emitted), cs->t_us);
+	if (!r->oversize && d->plain + r->end > d->emitted)
+		emit(cs, cs->from, (size_t)(d->plain + r->end - d->emitted), cs->t_us);
 }
 
 /* One kept read or write: appended to its direction's pending bytes, cut into records. */
@@ -457,7 +459,16 @@ static void take_chunk(struct conn_state *cs, const struct tl_wire_chunk *ch)
 	d->len += ch->len;
 	cs->from = ch->from;
 	cs->t_us = ch->t_us;
-	recstream_feed(&d->rs, ch->bytes, ch->len, record_done, cs);
+	if (ch->offset < d->plain) {
+		/* the application protocol's lines before STARTTLS: as they were read */
+		size_t plain = ch->offset + ch->len <= d->plain ? ch->len : (size_t)(d->plain - ch->offset);
+		emit(cs, ch->from, d->len - (ch->len - plain), ch->t_us);
+		if (plain == ch->len)
+			return;
+		recstream_feed(&d->rs, ch->bytes + plain, ch->len - plain, record_done, cs);
+	} else {
+		recstream_feed(&d->rs, ch->bytes, ch->len, record_done, cs);
+	}
 	if (d->rs.broken)
 		emit(cs, ch->from, d->len, ch->t_us);   /* not TLS records: as it was read */
 }
@@ -544,8 +555,10 @@ static void write_conn(struct pcap_out *o, const struct timeline *tl, unsigned c
 	made_up = ends_of(cs, &w, conn);
 	cs->d[TL_CLIENT].isn = ISN_CLIENT + conn * 0x1000u;
 	cs->d[TL_SERVER].isn = ISN_SERVER + conn * 0x1000u;
-	for (int s = 0; s < 2; s++)
+	for (int s = 0; s < 2; s++) {
 		recstream_init(&cs->d[s].rs);
+		cs->d[s].plain = w.plain[s];
+	}
 	write_secrets(o, tl, conn);
 	conn_comment(comment, sizeof comment, &w, made_up, number, conn);
 	handshake(cs, conn_start(tl, conn, &w), comment);

@@ -106,7 +106,8 @@ static void role_style(const struct theme *t, enum theme_role role, const char *
 static void write_arrow(FILE *f, const struct theme *t, const struct export_row *row, int y)
 {
 	const struct tl_event *ev = &row->ev;
-	enum theme_role role = ev->kind == TL_EV_ALERT ? ROLE_ALERT : ev->encrypted ? ROLE_ARROW_ENCRYPTED : ROLE_ARROW;
+	enum theme_role role = ev->kind == TL_EV_ALERT ? ROLE_ALERT : ev->kind == TL_EV_PLAIN ? ROLE_ARROW_CLEARTEXT
+			       : ev->encrypted ? ROLE_ARROW_ENCRYPTED : ROLE_ARROW;
 	bool cut = timeline_undelivered(ev), right = ev->from == TL_CLIENT;
 	int x0 = right ? LEFT : RIGHT, x1 = right ? RIGHT : LEFT, dir = right ? 1 : -1;
 	int end = cut ? x0 + dir * (RIGHT - LEFT) * 7 / 10 : x1 - dir * 10;
@@ -114,10 +115,11 @@ static void write_arrow(FILE *f, const struct theme *t, const struct export_row 
 	const char *keys = export_keys_name(ev->keys);
 
 	svg_color(t->role[role].fg, FG_DEFAULT, c, sizeof c);
-	snprintf(stroke, sizeof stroke, " stroke=\"%s\" stroke-width=\"%d\"", c, ev->encrypted ? 3 : 1);
+	snprintf(stroke, sizeof stroke, " stroke=\"%s\" stroke-width=\"%d\"%s", c, ev->encrypted ? 3 : 1,
+		 ev->kind == TL_EV_PLAIN ? " stroke-dasharray=\"2 3\"" : "");
 	role_style(t, role, "fill", fill, sizeof fill);
 	text_event_label(ev, label, sizeof label);
-	fprintf(f, "<g class=\"message%s%s\" data-step=\"%u\">\n", ev->encrypted ? " encrypted" : "",
+	fprintf(f, "<g class=\"message%s%s\" data-step=\"%u\">\n", ev->encrypted ? " encrypted" : ev->kind == TL_EV_PLAIN ? " plain" : "",
 		cut ? " undelivered" : "", row->step);
 	fprintf(f, "<text x=\"20\" y=\"%d\"%s>%u</text>\n", y + 4, fill, row->step);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"%s/>\n", x0, y, end, y, stroke);
@@ -130,7 +132,8 @@ static void write_arrow(FILE *f, const struct theme *t, const struct export_row 
 	fprintf(f, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\"%s>%s</text>\n", (LEFT + RIGHT) / 2, y - 7,
 		fill, svg_text(safe, sizeof safe, label));
 	timeline_delivery_text(ev, fate, sizeof fate);
-	snprintf(mark, sizeof mark, "%s%s%s%s", ev->encrypted ? "encrypted" : "", keys[0] && ev->encrypted ? ", " : "",
+	snprintf(mark, sizeof mark, "%s%s%s%s", ev->encrypted ? "encrypted" : ev->kind == TL_EV_PLAIN ? "plain" : "",
+		 keys[0] && ev->encrypted ? ", " : "",
 		 ev->encrypted ? keys : "", ev->recv_differs ? " (received bytes differ)" : "");
 	if (mark[0])
 		fprintf(f, "<text class=\"mark\" x=\"%d\" y=\"%d\" font-size=\"11\"%s>%s</text>\n", RIGHT + 8, y + 4, fill,

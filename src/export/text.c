@@ -3,7 +3,9 @@
  *
  * A line:  "  step   time ms  |---- label ---->|  marker"
  * The arrow spans ARROW columns between the CLIENT and SERVER lifelines;
- * '-' for plaintext, '=' for encrypted; the head points at the receiver.
+ * '-' for plaintext, '=' for encrypted, '.' for the application protocol's
+ * own plaintext before TLS (STARTTLS, marked "plain"); the head points at
+ * the receiver.
  * A message or record that did not reach the receiver (not sent, or cut
  * short) gets a shorter arrow ending in 'x', and what became of it:
  *   "|------- Finished  12 B -------x              |  not sent: ..."
@@ -51,6 +53,10 @@ void text_event_label(const struct tl_event *ev, char *buf, size_t n)
 	case TL_EV_RECORD:
 		snprintf(buf, n, "%s(%u) %04x  %u B", name, ev->rec_type, ev->rec_version, ev->rec_length);
 		break;
+	case TL_EV_PLAIN:
+		/* the line itself, as read from the network: sanitized */
+		sanitize_str(buf, n, ev->text ? ev->text : "");
+		break;
 	default:
 		snprintf(buf, n, "%s", name);
 		break;
@@ -66,6 +72,7 @@ static void draw_arrow(const struct tl_event *ev, char *arrow)
 {
 	char label[96];
 	bool cut = timeline_undelivered(ev);
+	char line = ev->kind == TL_EV_PLAIN ? '.' : ev->encrypted ? '=' : '-';
 	size_t span = cut ? STUB : ARROW, from = ev->from == TL_CLIENT || !cut ? 0 : ARROW - STUB;
 	size_t len, left;
 
@@ -74,7 +81,7 @@ static void draw_arrow(const struct tl_event *ev, char *arrow)
 	if (len > span - 6)
 		len = span - 6;
 	memset(arrow, ' ', ARROW);
-	memset(arrow + from, ev->encrypted ? '=' : '-', span);
+	memset(arrow + from, line, span);
 	arrow[ARROW] = '\0';
 	left = from + (span - len - 2) / 2;
 	arrow[left] = ' ';
@@ -119,6 +126,11 @@ char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, c
 	draw_arrow(ev, arrow);
 	timeline_delivery_text(ev, fate, sizeof fate);
 	timeline_stored_text(ev, kept, sizeof kept);
+	if (ev->kind == TL_EV_PLAIN) {
+		snprintf(buf, n, "%4u %9.3f  |%s|  plain %zu B%s%s", step, ms, arrow,
+			 ev->body_total > ev->body_len ? ev->body_total : ev->body_len, fate[0] ? "  " : "", fate);
+		return buf;
+	}
 	/* after a KeyUpdate: which application traffic secret */
 	if (ev->encrypted && ev->keys == TL_KEYS_APPLICATION && ev->key_gen > 0)
 		snprintf(enc, sizeof enc, "  encrypted (%s)", timeline_secret_name(ev, secret, sizeof secret));
@@ -581,7 +593,7 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 		if (o->only_conn >= 0 && ev.conn != (unsigned long)o->only_conn)
 			continue;
 		if ((ev.kind == TL_EV_RECORD) != o->wire && ev.kind != TL_EV_NOTE && ev.kind != TL_EV_ERROR &&
-		    ev.kind != TL_EV_DIAGNOSIS)
+		    ev.kind != TL_EV_DIAGNOSIS && ev.kind != TL_EV_PLAIN)
 			continue;
 		if (ev.conn != conn && o->only_conn < 0) {
 			conn = ev.conn;

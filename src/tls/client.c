@@ -5,6 +5,8 @@
 #include "tlsladder/client.h"
 #include "tlsladder/credcheck.h"
 #include "tlsladder/netaddr.h"
+#include "tlsladder/plainproto.h"
+#include "tlsladder/starttls.h"
 
 #include "creds.h"
 #include "tlsladder/notes.h"
@@ -235,6 +237,21 @@ static int resolve(const struct client_opts *o, struct timeline *tl, int64_t dea
 	return 0;
 }
 
+/* The plaintext exchange before TLS (--starttls) of connection conn; 0 when the handshake may begin. */
+static int run_starttls(const struct client_opts *o, int fd, struct timeline *tl, unsigned conn, int64_t deadline,
+			struct tl_error *err)
+{
+	struct starttls_opts so;
+
+	memset(&so, 0, sizeof so);
+	so.proto = o->starttls;
+	so.xmpp_host = o->xmpp_host ? o->xmpp_host : o->tls.server_name ? o->tls.server_name : o->host;
+	so.deadline_us = deadline;
+	so.timeout_ms = o->timeout_ms;
+	so.cancel_fd = o->cancel_fd;
+	return starttls_run(fd, tl, conn, &so, err);
+}
+
 /* A failed connect (errno e) as the run's error; returns its exit code. */
 static int connect_failed(const struct client_opts *o, int e, struct tl_error *err)
 {
@@ -293,10 +310,16 @@ static int client_connection(const struct client_opts *o, struct endpoint *ep, s
 	if (fd < 0)
 		return err->code;
 	addr_text(ai, addr, sizeof addr);
-	snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
+	if (o->starttls != TL_STARTTLS_NONE)
+		snprintf(note, sizeof note, "connected to %s port %s; %s first, then STARTTLS", addr, o->port,
+			 plainproto_of(o->starttls)->label);
+	else
+		snprintf(note, sizeof note, "connected to %s port %s; handshaking", addr, o->port);
 	timeline_note(tl, TL_EV_NOTE, TL_CLIENT, conn, note);
 	netaddr_record(tl, conn, fd, TL_CLIENT);
-	rc = endpoint_run(ep, fd, tl, conn, ro);
+	rc = o->starttls != TL_STARTTLS_NONE ? run_starttls(o, fd, tl, conn, ro->deadline_us, err) : 0;
+	if (rc == 0)
+		rc = endpoint_run(ep, fd, tl, conn, ro);
 	close(fd);
 	return rc;
 }

@@ -158,6 +158,8 @@ void ladderview_title(const struct tl_event *ev, char *buf, size_t n)
 	if (ev->kind == TL_EV_ALERT) {
 		const char *d = names_alert(ev->alert_desc), *lv = names_alert_level(ev->alert_level);
 		snprintf(buf, n, "Alert %s %s", lv ? lv : "?", d ? d : "unknown");
+	} else if (ev->kind == TL_EV_PLAIN) {
+		sanitize_str(buf, n, ev->text ? ev->text : "");       /* the line as the network sent it */
 	} else if (ev->kind == TL_EV_RECORD) {
 		const char *t = names_content_type(ev->rec_type);
 		snprintf(buf, n, "%s(%u) %u B", t ? t : "record", ev->rec_type, ev->rec_length);
@@ -238,7 +240,7 @@ static void draw_arrow(struct ui *ui, int y, int xl, int xr, const struct tl_eve
 	if (lw > max)
 		lw = max > 0 ? max : 0;
 	start = from + (span - lw - 2) / 2;
-	paint_hfill(y, from, span, ev->encrypted ? g.h2 : g.h);
+	paint_hfill(y, from, span, ev->kind == TL_EV_PLAIN ? g.dot : ev->encrypted ? g.h2 : g.h);
 	if (ev->from == TL_CLIENT)
 		mvaddstr(y, from + span - 1, cut ? "x" : g.right);
 	else
@@ -313,7 +315,8 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 		draw_note_row(ui, y, x, w, &ev, selected);
 		return;
 	}
-	role = ev.kind == TL_EV_ALERT ? ROLE_ALERT : ev.encrypted ? ROLE_ARROW_ENCRYPTED : ROLE_ARROW;
+	role = ev.kind == TL_EV_ALERT ? ROLE_ALERT : ev.kind == TL_EV_PLAIN ? ROLE_ARROW_CLEARTEXT
+		: ev.encrypted ? ROLE_ARROW_ENCRYPTED : ROLE_ARROW;
 	/* lifelines */
 	attrset(selected ? sel : paint_attr(&ui->pt, ROLE_LIFELINE));
 	mvaddstr(y, xl, g.v);
@@ -326,6 +329,9 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	if (ev.encrypted) {
 		attrset(selected ? sel : paint_attr(&ui->pt, ROLE_ARROW_ENCRYPTED));
 		paint_put(y, xr + 2, "enc", 4);
+	} else if (ev.kind == TL_EV_PLAIN) {
+		attrset(selected ? sel : paint_attr(&ui->pt, ROLE_ARROW_CLEARTEXT));
+		paint_put(y, xr + 2, "plain", 5);
 	}
 	attrset(A_NORMAL);
 }

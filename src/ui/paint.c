@@ -133,8 +133,8 @@ void paint_blank(int y, int x, int cols)
 struct glyphs paint_glyphs(const struct paint *p)
 {
 	if (p->unicode)
-		return (struct glyphs){ "\u2500", "\u2550", "\u2502", "\u25b6", "\u25c0", "\u25cf", "\u25be", "\u25b8" };
-	return (struct glyphs){ "-", "=", "|", ">", "<", "*", "v", ">" };
+		return (struct glyphs){ "\u2500", "\u2550", "\u2502", "\u25b6", "\u25c0", "\u25cf", "\u25be", "\u25b8", "\u2504" };
+	return (struct glyphs){ "-", "=", "|", ">", "<", "*", "v", ">", "." };
 }
 
 /* Draws a horizontal rule with a title at row y from x, cols wide. */

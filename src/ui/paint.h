@@ -24,6 +24,7 @@ struct paint {
 /* Box-drawing and arrow glyphs, or ASCII. */
 struct glyphs {
 	const char *h, *h2, *v, *right, *left, *bullet, *open, *closed;
+	const char *dot;          /* the dotted line of the plaintext before TLS (STARTTLS) */
 };
 
 /* Bytes of the UTF-8 string s that fit in cols columns; *used: their width. */

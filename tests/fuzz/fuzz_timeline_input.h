@@ -4,7 +4,7 @@
  * (gen_timeline_seeds.c). An input is a sequence of records; each starts
  * with a tag byte, tag % 3 says what follows. Integers are big-endian.
  *
- *   0 event:  kind(1, % 7)  flags(1)  conn(1, % 4)  hs_type(2)  version(2)
+ *   0 event:  kind(1, % 7; 255: plain)  flags(1)  conn(1, % 4)  hs_type(2)  version(2)
  *             alert_level(1)  alert_desc(1)  code(1, signed)  len(2)  bytes[len]
  *             flags: bit 0 from the server, 1 encrypted, 2 sent_seen,
  *             3 recv_seen, 4 recv_differs, bits 5-6 keys (enum tl_keys),
@@ -13,7 +13,9 @@
  *             The bytes are the body; for notes, errors and diagnoses the
  *             text (cut at a NUL). A record (the wire view) has no bytes:
  *             rec_type = hs_type & 0xff, rec_version = version,
- *             rec_length = len.
+ *             rec_length = len. A plain row (STARTTLS) has the bytes as
+ *             its body and text, proto = hs_type % 10, role = version % 9,
+ *             offered = flag bit 5, offers = bit 6.
  *   1 result: side(1, & 1)  conn(1, % 4)  flags(1)  code(2, signed)  version(2)
  *             verify_flags(2)  peer_chain_len(1)  grace_end(1, % 6)
  *             exit_code(1)  then six strings, each len(1) bytes[len] (cut to
@@ -103,11 +105,13 @@ static inline bool fuzz_tl_event(struct fuzz_cur *c, struct timeline *tl, unsign
 {
 	static char text[65536];
 	struct tl_event ev;
-	unsigned flags, len;
+	unsigned flags, len, kind;
 	const uint8_t *body;
 
 	memset(&ev, 0, sizeof ev);
-	ev.kind = (enum tl_kind)(fuzz_u8(c) % 7);
+	kind = fuzz_u8(c);
+	/* 255: a plaintext row before TLS (STARTTLS); the other values keep their meaning of old */
+	ev.kind = kind == 255 ? TL_EV_PLAIN : (enum tl_kind)(kind % 7);
 	flags = fuzz_u8(c);
 	ev.conn = fuzz_u8(c) % FUZZ_TL_CONNS;
 	ev.hs_type = fuzz_u16(c);
@@ -134,6 +138,20 @@ static inline bool fuzz_tl_event(struct fuzz_cur *c, struct timeline *tl, unsign
 		text[k] = '\0';
 		ev.text = text;
 		ev.text_total = (flags & 128) ? 2 * k + 1 : 0;
+	} else if (ev.kind == TL_EV_PLAIN) {
+		size_t k = 0;
+		for (; k < len && body[k]; k++)
+			text[k] = (char)body[k];
+		text[k] = '\0';
+		ev.text = text;
+		ev.body = body;
+		ev.body_len = len;
+		ev.note.code = TL_NOTE_PLAIN;
+		ev.note.proto = (enum tl_starttls_proto)(ev.hs_type % 10);
+		ev.note.role = (enum tl_plain_role)(ev.version % 9);
+		ev.note.offered = flags & 32;
+		ev.note.offers = flags & 64;
+		ev.hs_type = ev.version = 0;
 	} else if (ev.kind == TL_EV_RECORD) {
 		ev.rec_type = ev.hs_type & 0xff;
 		ev.rec_version = ev.version;

@@ -34,7 +34,7 @@ while read -r opt arg; do
 	if grep -qP -- "(?<![A-Za-z0-9-])${opt//./\\.}(?![A-Za-z0-9.-])" "$tmp/readme-options"; then ok "README lists $opt"
 	else bad "README's Options do not list $opt"; fi
 	case "$arg" in
-	SECONDS) value=5 ;; MS) value=100 ;; PORT) value=4443 ;; MODE) value=strict ;; "NAME|PATH") value=mono ;; N) value=20 ;;
+	SECONDS) value=5 ;; MS) value=100 ;; PORT) value=4443 ;; MODE) value=strict ;; "NAME|PATH") value=mono ;; N) value=20 ;; PROTO) value=smtp ;;
 	"") value= ;; *) value=some-file ;;
 	esac
 	# --help last: what comes before it is parsed, then the help is printed

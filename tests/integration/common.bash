@@ -306,6 +306,104 @@ run_apache() {
 	exec /usr/sbin/apache2 -X -d "$dir" -f "$dir/apache2.conf"
 }
 
+# run_postfix PORT [MAIN.CF LINES]: Postfix's master in the foreground (its
+# own config, queue and data directories under $tmp; logging to stdout),
+# smtpd on 127.0.0.1:PORT offering STARTTLS with the demo server certificate.
+# Needs root (master drops to the postfix user).
+run_postfix() {
+	local p="$1" dir="$tmp/postfix-$1"
+	chmod 711 "$tmp"            # the postfix user's processes reach their queue through it
+	mkdir -p "$dir/conf" "$dir/queue/pid" "$dir/queue/private" "$dir/queue/public" "$dir/data"
+	chown postfix: "$dir/queue" "$dir/queue/private" "$dir/queue/public" "$dir/data"
+	chmod 700 "$dir/queue/private"
+	cat >"$dir/conf/main.cf" <<-EOF
+		compatibility_level = 3.6
+		queue_directory = $dir/queue
+		data_directory = $dir/data
+		mail_owner = postfix
+		myhostname = mail.example.test
+		inet_interfaces = 127.0.0.1
+		inet_protocols = ipv4
+		mydestination =
+		local_recipient_maps =
+		smtpd_banner = \$myhostname ESMTP
+		maillog_file_prefixes = /dev/stdout
+		maillog_file = /dev/stdout
+		smtpd_tls_security_level = may
+		smtpd_tls_cert_file = $certs/server-rsa-chain.pem
+		smtpd_tls_key_file = $certs/server-rsa.key
+		${2:-}
+	EOF
+	cat >"$dir/conf/master.cf" <<-EOF
+		127.0.0.1:$p inet n - n - - smtpd
+		postlog unix-dgram n - n - 1 postlogd
+		anvil unix - - n - 1 anvil
+		tlsmgr unix - - n 1000? 1 tlsmgr
+	EOF
+	MAIL_CONFIG="$dir/conf" exec /usr/lib/postfix/sbin/master -s
+}
+# run_dovecot PORT [CONF LINES]: Dovecot in the foreground (config, base_dir
+# and state under $tmp) with STARTTLS on IMAP at PORT, POP3 at PORT+1,
+# ManageSieve at PORT+2 and LMTP at PORT+3 (the demo server certificate); a
+# static passdb (no mail is read). Needs the dovecot and dovenull users.
+# Start it with PROBE=no: a probe connection makes a login process that holds
+# the listening socket too, which launch_server takes for another server.
+run_dovecot() {
+	local p="$1" dir="$tmp/dovecot-$1"
+	chmod 711 "$tmp"            # dovecot's unprivileged processes reach base_dir through it
+	mkdir -p "$dir/run" "$dir/state"
+	cat >"$dir/dovecot.conf" <<-EOF
+		base_dir = $dir/run
+		state_dir = $dir/state
+		log_path = /dev/stderr
+		protocols = imap pop3 sieve lmtp
+		listen = 127.0.0.1
+		ssl = yes
+		ssl_cert = <$certs/server-rsa-chain.pem
+		ssl_key = <$certs/server-rsa.key
+		default_internal_user = dovecot
+		default_login_user = dovenull
+		mail_location = mbox:$dir/mail:INBOX=$dir/inbox
+		passdb {
+		  driver = static
+		  args = password=demo
+		}
+		userdb {
+		  driver = static
+		  args = uid=dovecot gid=dovecot home=$dir/home
+		}
+		service imap-login {
+		  inet_listener imap {
+		    port = $p
+		  }
+		  inet_listener imaps {
+		    port = 0
+		  }
+		}
+		service pop3-login {
+		  inet_listener pop3 {
+		    port = $((p + 1))
+		  }
+		  inet_listener pop3s {
+		    port = 0
+		  }
+		}
+		service managesieve-login {
+		  inet_listener sieve {
+		    port = $((p + 2))
+		  }
+		}
+		service lmtp {
+		  inet_listener lmtp {
+		    address = 127.0.0.1
+		    port = $((p + 3))
+		  }
+		}
+		${2:-}
+	EOF
+	exec dovecot -F -c "$dir/dovecot.conf"
+}
+
 # ---------------------------------------------------------------- capture
 # (tests/integration/oracle.sh: a loopback capture read back by tshark)
 # dumpcap_path: where dumpcap is (Debian's wireshark-common puts it in /usr/bin)

@@ -35,6 +35,22 @@ connection on its own thread the MODE way:
            connection at once: the client's next write fails while the
            alert waits, readable, in its socket
 
+STARTTLS servers (tests/integration/starttls.sh), each with the demo
+server certificate once TLS starts:
+  starttls-ftp, starttls-xmpp, starttls-postgres, starttls-ldap
+           speak the protocol's plaintext, agree to STARTTLS and complete
+           the TLS handshake (xmpp: its stream header's from= echoes the
+           client's to=)
+  smtp-no-starttls   an EHLO reply without STARTTLS; answers QUIT with 221
+  smtp-refuse        offers STARTTLS, answers it "454 4.7.0 TLS not available"
+  smtp-bad-greeting  greets "554 5.3.2 No service here"
+  smtp-mute          greets, then never says another word
+  smtp-endless       greets, then answers EHLO with "250-" lines without end
+  postgres-refuse    answers SSLRequest with N
+  postgres-error     answers SSLRequest with an ErrorResponse (E...)
+  ldap-refuse        answers the StartTLS request with resultCode 52
+  xmpp-failure       lists <starttls/>, then answers it with <failure/>
+
 Every wait is bounded: the process exits by itself after LIFETIME seconds
 (60) whatever happens, so a test that dies cannot leave it behind.
 """
@@ -317,6 +333,159 @@ def serve_alert_after_done(s, backend_port):
     end(s, True)
 
 
+CERTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "certs")
+
+
+def read_line(s, delim=b"\n", limit=4096):
+    """Bytes up to and including delim (or what came before a close)."""
+    buf = b""
+    while len(buf) < limit and left() > 0:
+        c = recv_exact(s, 1)
+        if not c:
+            break
+        buf += c
+        if c == delim:
+            break
+    return buf
+
+
+def tls_then_hold(s):
+    """Completes a TLS handshake as the server (the demo certificate), then waits for the close."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(CERTS, "server-rsa-chain.pem"), os.path.join(CERTS, "server-rsa.key"))
+    s.settimeout(min(10.0, left()) or 0.01)
+    try:
+        t = ctx.wrap_socket(s, server_side=True)
+        t.settimeout(2.0)
+        t.recv(1)
+    except (OSError, ssl.SSLError):
+        return
+
+
+def send(s, data):
+    try:
+        s.sendall(data)
+        return True
+    except OSError:
+        return False
+
+
+def serve_starttls_ftp(s):
+    if not send(s, b"220 fake FTP server ready\r\n"):
+        return
+    while left() > 0:
+        line = read_line(s).strip().upper()
+        if not line:
+            return
+        if line == b"FEAT":
+            send(s, b"211-Features:\r\n AUTH TLS\r\n PBSZ\r\n PROT\r\n UTF8\r\n211 End\r\n")
+        elif line == b"AUTH TLS":
+            send(s, b"234 Proceed with negotiation.\r\n")
+            return tls_then_hold(s)
+        else:
+            send(s, b"500 Unknown command.\r\n")
+
+
+XMPP_NS = b"xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+
+
+def xmpp_open(s):
+    """Reads the client's header; answers with ours (from= its to=) and the features. The to= value."""
+    head = b""
+    while b"<stream:stream" not in head or not head.endswith(b">"):
+        c = read_line(s, b">")
+        if not c:
+            return None
+        head += c
+    to = head.split(b"to='")[1].split(b"'")[0] if b"to='" in head else b""
+    send(s, b"<?xml version='1.0'?><stream:stream " + XMPP_NS + b" id='c2s1' from='" + to +
+         b"' version='1.0'>\n<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+         b"</starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+         b"</mechanisms></stream:features>")
+    return to
+
+
+def serve_starttls_xmpp(s):
+    if xmpp_open(s) is None or not read_line(s, b">"):
+        return
+    send(s, b"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+    tls_then_hold(s)
+
+
+def serve_xmpp_failure(s):
+    if xmpp_open(s) is None or not read_line(s, b">"):
+        return
+    send(s, b"<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>")
+    hold(s)
+
+
+def serve_starttls_postgres(s, answer=b"S"):
+    if recv_exact(s, 8) != bytes([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]):
+        return
+    send(s, answer)
+    if answer == b"S":
+        tls_then_hold(s)
+    else:
+        hold(s)
+
+
+LDAP_STARTTLS = bytes([0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, 0x80, 0x16]) + b"1.3.6.1.4.1.1466.20037"
+
+
+def ldap_response(code, message):
+    body = bytes([0x0a, 0x01, code, 0x04, 0x00, 0x04, len(message)]) + message
+    op = bytes([0x78, len(body)]) + body
+    msg = bytes([0x02, 0x01, 0x01]) + op
+    return bytes([0x30, len(msg)]) + msg
+
+
+def serve_starttls_ldap(s, code=0, message=b""):
+    if recv_exact(s, len(LDAP_STARTTLS)) != LDAP_STARTTLS:
+        return
+    send(s, ldap_response(code, message))
+    if code == 0:
+        tls_then_hold(s)
+    else:
+        hold(s)
+
+
+def smtp(ehlo_lines, on_starttls):
+    """An SMTP server: greets, answers EHLO with ehlo_lines, STARTTLS with on_starttls(s), QUIT with 221."""
+    def serve(s):
+        if not send(s, b"220 mail.example.test ESMTP fake\r\n"):
+            return
+        while left() > 0:
+            line = read_line(s).strip().upper()
+            if not line:
+                return
+            if line.startswith(b"EHLO"):
+                send(s, b"".join(b"250" + (b" " if i == len(ehlo_lines) - 1 else b"-") + l + b"\r\n"
+                                 for i, l in enumerate(ehlo_lines)))
+            elif line == b"STARTTLS":
+                if on_starttls(s):
+                    return
+            elif line == b"QUIT":
+                send(s, b"221 2.0.0 Bye\r\n")
+                return hold(s)
+            else:
+                send(s, b"502 5.5.2 Error: command not recognized\r\n")
+    return serve
+
+
+def serve_smtp_endless(s):
+    if not send(s, b"220 mail.example.test ESMTP fake\r\n") or not read_line(s):
+        return
+    n = 0
+    while left() > 0 and send(s, b"250-LINE%d\r\n" % n):
+        n += 1
+
+
+def serve_smtp_mute(s):
+    if send(s, b"220 mail.example.test ESMTP fake\r\n"):
+        hold(s)
+
+
 def main():
     modes = {
         "silent": serve_silent,
@@ -326,6 +495,21 @@ def main():
         "reset": serve_reset,
         "garbage": serve_garbage,
         "html": serve_html,
+        "starttls-ftp": serve_starttls_ftp,
+        "starttls-xmpp": serve_starttls_xmpp,
+        "starttls-postgres": serve_starttls_postgres,
+        "starttls-ldap": serve_starttls_ldap,
+        "smtp-no-starttls": smtp([b"mail.example.test", b"PIPELINING", b"SIZE 10240000", b"8BITMIME"],
+                                 lambda s: False),
+        "smtp-refuse": smtp([b"mail.example.test", b"PIPELINING", b"STARTTLS", b"8BITMIME"],
+                            lambda s: not send(s, b"454 4.7.0 TLS not available due to local problem\r\n")),
+        "smtp-bad-greeting": lambda s: answer_and_close(s, b"554 5.3.2 No service here\r\n"),
+        "smtp-mute": serve_smtp_mute,
+        "smtp-endless": serve_smtp_endless,
+        "postgres-refuse": lambda s: serve_starttls_postgres(s, b"N"),
+        "postgres-error": lambda s: serve_starttls_postgres(s, b"EFATAL"),
+        "ldap-refuse": lambda s: serve_starttls_ldap(s, 52, b"TLS is not configured"),
+        "xmpp-failure": serve_xmpp_failure,
     }
     proxies = {
         "stall": serve_stall,

@@ -85,7 +85,7 @@ not_tls pop3 "POP3 server" "The server greeted with a POP3 banner, not TLS: this
 not_tls ftp "FTP server" "The server greeted with an FTP banner, not TLS: this is an FTP server that speaks plain text first; TLS would start only after the client asks for it (AUTH TLS, FTP's STARTTLS)."
 if start_fake smtp; then
 	fault 12 $LIMIT "SMTP server: the fix" -- "${client[@]}" 127.0.0.1 -p "$fport"
-	has "$tmp/out" "^fix: Use the service's TLS port \\(465 for SMTP submission, 993 for IMAP, 995 for POP3, 990 for FTP\\), or a client that speaks STARTTLS; tlsladder does not\\.$" "SMTP server: the fix names the TLS ports"
+	has "$tmp/out" "^fix: Use the service's TLS port \\(465 for SMTP submission, 993 for IMAP, 995 for POP3, 990 for FTP\\), or STARTTLS on this port: --starttls smtp\\.$" "SMTP server: the fix names the TLS ports and --starttls"
 	stop_server "$fpid"
 fi
 

@@ -202,6 +202,7 @@ static const char *sample_value(const struct cli_option *o, const char *pass_fil
 {
 	static const struct { const char *arg, *value; } samples[] = {
 		{ "SECONDS", "5" }, { "MS", "100" }, { "PORT", "4443" }, { "MODE", "strict" }, { "NAME|PATH", "mono" }, { "N", "20" },
+		{ "PROTO", "smtp" },
 	};
 
 	if (o->name && strcmp(o->name, "p12-pass-file") == 0)
@@ -239,6 +240,7 @@ static void parse_one(const struct cli_option *o, unsigned in, const char *pass_
 		{ "cert", "--key", "k.pem" }, { "key", "--cert", "c.pem" }, { "p12-pass-file", "--p12", "c.p12" },
 		{ "json-secrets", "--json", "run.json" }, { "conn", "--replay", "run.json" },
 		{ "early-data", "--resume", "--resume" },
+		{ "xmpp-host", "--starttls", "xmpp" },
 	};
 	static char store[8][PATH_MAX];
 	char *argv[8], opt[64];
