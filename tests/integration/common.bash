@@ -119,16 +119,21 @@ v4_held_by_other() {
 }
 # launch_server NAME PROBE FUNC [ARGS...]: runs "FUNC PORT ARGS..." in the
 # background (FUNC must exec the server, so that its pid is the server's;
-# output in $tmp/NAME.log) on a random free high port until the server listens
+# output in $tmp/NAME.log) on a random free port (10000 up to the kernel's
+# ephemeral range) until the server listens
 # there (at most 5 s per port, 5 ports). PROBE=yes also connects with
 # /dev/tcp (not for serve --once). Sets $srv and $port; says nothing.
 launch_server() {
-	local name="$1" probe="$2" fn="$3" i p
+	local name="$1" probe="$2" fn="$3" i p eph
 	shift 3
 	srv=""
 	port=""
+	# below the kernel's ephemeral ports: a client socket bound there by
+	# another test is invisible to the probe yet makes the bind fail
+	eph=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	[[ "$eph" =~ ^[0-9]+$ ]] && [ "$eph" -gt 12000 ] || eph=32768
 	for _ in 1 2 3 4 5; do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (eph - 10000)))
 		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi   # taken
 		"$fn" "$p" "$@" >"$tmp/$name.log" 2>&1 </dev/null &
 		srv=$!
