@@ -26,5 +26,7 @@ wait "$vpid"
 rc=$?
 cat "$tmp/err"
 echo "clients failed: $rcs; connections reported: $(grep -c '^tlsladder serve: connection' "$tmp/out"); serve exit: $rc"
+grep -q '^tlsladder: 5 connections: 4 ok, 1 failed, 0 refused$' "$tmp/err" ||
+	cat "$tmp/out"
 [ "$rc" -ne 99 ] && ! grep -q '^==[0-9]*== ' "$tmp/err" && [ "$rcs" -eq 0 ] &&
 	grep -q '^tlsladder: 5 connections: 4 ok, 1 failed, 0 refused$' "$tmp/err"
