@@ -125,7 +125,8 @@ static const struct cli_option options[] = {
 	  "offer these application protocols, comma-separated (h2,http/1.1)" },
 	{ OPT_HTTP, "http", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
 	  "after the handshake send GET / and show the first response line\n"
-	  "(many mutual-TLS servers reveal a rejected certificate only there)" },
+	  "(many mutual-TLS servers reveal a rejected certificate only there);\n"
+	  "the rest is read (counted) until the server closes or the grace period ends" },
 	{ OPT_KEY_UPDATE, "key-update", NULL, CLIENT, CLI_SEC_CLIENT, OWN,
 	  "TLS 1.3: after the grace period send a KeyUpdate asking the server\n"
 	  "to update too, and read until its KeyUpdate arrives (with --http the\n"

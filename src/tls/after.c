@@ -2,7 +2,8 @@
  * after.c: what a side does once its handshake succeeded. The client
  * reads for the grace period until the server's verdict is known (TLS 1.3
  * servers judge a client certificate after the client's Finished), and
- * with --http sends GET / and records the first response line; the server
+ * with --http sends GET /, records the first response line and reads the
+ * rest (counted, not kept) until the server closes; the server
  * reads until the client closes or the deadline passes, counting the bytes
  * it reads (no count cap; the data is not kept), and says how it ended. It
  * answers a browser's request.
@@ -14,6 +15,7 @@
 #include "tlsladder/wire.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,10 @@
 #define SERVE_QUIET_US 1000000
 /* serve: reads in a row that return no data before reading gives up (each waits until the deadline) */
 #define SERVE_IDLE_ROUNDS 1000
+/* --http: the answer is read until the server closes, the grace period ends, or this many bytes came */
+#define HTTP_DRAIN_MAX (1024u * 1024u)
+/* --http: reads of the answer at most (each takes a record, or waits until the grace period ends) */
+#define HTTP_DRAIN_ROUNDS 4096
 
 /* Client: the server sent a CertificateRequest after the handshake (TLS 1.3 post-handshake
  * authentication; the hook recorded it): answers with Certificate, CertificateVerify (with a
@@ -152,32 +158,91 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 	return GNUTLS_E_SUCCESS;
 }
 
-/* Client: a minimal HTTP request; the first response line becomes a note (mTLS
- * servers often reveal a rejected certificate only here). Returns a GnuTLS code. */
-int after_client_http(struct conn *c)
+/* Client, --http: sends GET / (noted before the write: a server answers the request at once, and a
+ * post-handshake CertificateRequest may arrive before the write call returns). Returns a GnuTLS code. */
+static int http_send_request(struct conn *c)
 {
-	char req[512], buf[4096], line[256];
-	size_t have = 0;
+	char req[512], note[96];
 	const char *host = c->ep->cfg.server_name ? c->ep->cfg.server_name : "localhost";
+	struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
 	int rc;
-	enum after_ask asked;
 
 	snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: tlsladder\r\nConnection: close\r\n\r\n",
 		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
-	{
-		/* noted before the write: a server answers the request at once (a post-handshake
-		 * CertificateRequest may arrive before the write call returns) */
-		struct tl_note sent = { .code = TL_NOTE_HTTP_SENT };
-		timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, line, sizeof line), &sent);
-	}
+	timeline_note_fact(c->tl, TL_EV_NOTE, c->self, c->conn, notes_render(&sent, NULL, note, sizeof note), &sent);
 	do {
 		rc = (int)gnutls_record_send(c->s, req, strlen(req));
 	} while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
-	if (rc < 0)
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Client, --http, once the status line is in: reads the rest of the answer
+ * (counted, not kept) until the server closes (close_notify, an alert, EOF),
+ * the grace period ends or HTTP_DRAIN_MAX bytes came, so that what the
+ * server sends last (its close_notify; late tickets, a KeyUpdate; a
+ * HelloRequest or CertificateRequest, answered as during the status line)
+ * is on the ladder as it is on the wire. bytes: those the status line's
+ * reads took; the whole answer's count becomes a note. Returns a fatal
+ * alert or a failed answer's code, else 0.
+ */
+static int http_drain(struct conn *c, uint64_t bytes)
+{
+	char buf[4096], note[96];
+	int64_t end = timeline_now(c->tl) + (int64_t)c->o->grace_ms * 1000;
+	int rc = GNUTLS_E_TIMEDOUT;
+	enum after_ask asked = AFTER_ASK_NONE;
+	struct tl_note fact = { .code = TL_NOTE_APP_DATA };
+
+	for (int rounds = 0; rounds < HTTP_DRAIN_ROUNDS && bytes < HTTP_DRAIN_MAX; rounds++) {
+		int left = (int)((end - timeline_now(c->tl)) / 1000);
+
+		if (left > transport_remaining_ms(c))
+			left = transport_remaining_ms(c);
+		if (left <= 0) {
+			rc = GNUTLS_E_TIMEDOUT;
+			break;
+		}
+		gnutls_record_set_timeout(c->s, (unsigned)left);
+		rc = (int)gnutls_record_recv(c->s, buf, sizeof buf);
+		if (rc > 0) {
+			bytes += (uint64_t)rc;
+			continue;
+		}
+		if (rc < 0 && (asked = after_server_asks(c, &rc)) != AFTER_ASK_NONE) {
+			if (asked == AFTER_ASK_ANSWERED)
+				continue;
+			break;
+		}
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+			hooks_note_incoming_alert(c, rc);
+			continue;
+		}
+		break;
+	}
+	fact.count = bytes > UINT_MAX ? UINT_MAX : (unsigned)bytes;
+	timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
+	if (rc == 0 || rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		hooks_note_incoming_alert(c, rc);
+	return rc == GNUTLS_E_FATAL_ALERT_RECEIVED || asked == AFTER_ASK_FAILED ? rc : 0;
+}
+
+/* Client: a minimal HTTP request; the first response line becomes a note (mTLS
+ * servers often reveal a rejected certificate only here), then the rest of the
+ * answer is read until the server closes (http_drain). Returns a GnuTLS code. */
+int after_client_http(struct conn *c)
+{
+	char buf[4096], line[256];
+	size_t have = 0;
+	bool ended = false;
+	int rc;
+	enum after_ask asked;
+
+	if ((rc = http_send_request(c)) < 0)
 		return rc;
 	for (int rounds = 0; rounds < 1000 && have < sizeof buf - 1; rounds++) {
-		char *eol;
-
 		if (transport_remaining_ms(c) <= 0)
 			return GNUTLS_E_TIMEDOUT;
 		gnutls_record_set_timeout(c->s, (unsigned)transport_remaining_ms(c));
@@ -198,24 +263,27 @@ int after_client_http(struct conn *c)
 				hooks_note_incoming_alert(c, rc);
 			if (have == 0)
 				return rc;
+			ended = true;
 			break;
 		}
 		have += (size_t)rc;
 		buf[have] = '\0';
-		if ((eol = strstr(buf, "\r\n")) != NULL || (eol = strchr(buf, '\n')) != NULL) {
-			*eol = '\0';
+		if (strchr(buf, '\n') != NULL)
 			break;
-		}
 	}
-	buf[have < sizeof buf ? have : sizeof buf - 1] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
 	{
-		int status = sniff_http_status((const uint8_t *)buf, strlen(buf));
-		struct tl_note answer = { .code = TL_NOTE_HTTP_ANSWER, .status = status > 0 ? status : 0 };
+		size_t total = have;
+		int status;
+		struct tl_note answer = { .code = TL_NOTE_HTTP_ANSWER };
+
+		buf[have < sizeof buf ? have : sizeof buf - 1] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		status = sniff_http_status((const uint8_t *)buf, strlen(buf));
+		answer.status = status > 0 ? status : 0;
 		timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn,
 				   notes_render(&answer, have ? buf : NULL, line, sizeof line), &answer);
+		return ended ? 0 : http_drain(c, total);
 	}
-	return 0;
 }
 
 /* Server: application data arrived while it waited for the client's answer to its late request: takes it

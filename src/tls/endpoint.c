@@ -312,12 +312,14 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 static void client_close(struct conn *c)
 {
 	const struct run_opts *o = c->o;
+	/* the demo waits for the server's close_notify, unless it came already (--http reads until it) */
+	bool wait_peer = o->sync && !c->close_in;
 
 	resume_save(c);
 	hooks_expect_out_alert(c, WIRE_ALERT_WARNING, WIRE_ALERT_CLOSE_NOTIFY);
 	gnutls_record_set_timeout(c->s, (unsigned)(o->grace_ms < transport_remaining_ms(c) ? o->grace_ms
 											     : transport_remaining_ms(c)));
-	if (gnutls_bye(c->s, o->sync ? GNUTLS_SHUT_RDWR : GNUTLS_SHUT_WR) == 0 && o->sync)
+	if (gnutls_bye(c->s, wait_peer ? GNUTLS_SHUT_RDWR : GNUTLS_SHUT_WR) == 0 && wait_peer)
 		hooks_note_incoming_alert(c, 0);
 	c->pending_out_alert = false;
 }
@@ -354,7 +356,8 @@ static void handshake_done(struct conn *c, struct tl_result *r)
 		session_sync_settled(c->o->sync);
 	if (c->self == TL_CLIENT) {
 		client_outcome(c, r);
-		if (!c->alert_in && !c->cancelled && !c->post_fail && !c->reneg_fail)
+		/* the server's close_notify (read with --http) is answered with the client's own */
+		if ((!c->alert_in || (c->close_in && !c->fatal_in)) && !c->cancelled && !c->post_fail && !c->reneg_fail)
 			client_close(c);
 	} else {
 		vhost_after_handshake(c);

@@ -102,15 +102,17 @@ listening() {
 		/proc/net/tcp /proc/net/tcp6 2>/dev/null)
 	return 1
 }
-# v4_held_by_other PID PORT: a process other than PID listens on PORT over
-# IPv4. gnutls-serv binds 0.0.0.0 and :: and goes on with :: alone when its
-# IPv4 bind fails: clients going to 127.0.0.1 would then reach the other one.
+# v4_held_by_other PID PORT: a socket not PID's holds PORT over IPv4 (a
+# listener, or any connection whose local port it is: another test's client
+# on that ephemeral port). gnutls-serv binds 0.0.0.0 and :: and goes on with
+# :: alone when its IPv4 bind fails: clients going to 127.0.0.1 would then
+# reach the other listener, or be refused.
 v4_held_by_other() {
 	local pid="$1" hex ino inos fds
 	hex=$(printf ':%04X' "$2")
-	# the listeners first, then PID's descriptors: a socket PID makes in
+	# the sockets first, then PID's descriptors: a socket PID makes in
 	# between is then among them
-	inos=$(awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { print $10 }' /proc/net/tcp 2>/dev/null)
+	inos=$(awk -v h="$hex" 'substr($2, length($2) - 4) == h { print $10 }' /proc/net/tcp 2>/dev/null)
 	fds=$(ls -l "/proc/$pid/fd" 2>/dev/null) || return 1
 	for ino in $inos; do
 		grep -q "socket:\[$ino\]\$" <<<"$fds" || return 0

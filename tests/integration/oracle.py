@@ -253,11 +253,6 @@ def compare_way(way, lad, wire, closed, problems):
             if text.startswith("Alert fatal"):
                 cut = i + 1
                 break
-    # the server's close_notify crossing the client's own (the client closed without reading further,
-    # as --http does once it has the status line): not read, whichever frame came first
-    if (way == S2C and closed is not None and cut == len(wire) and wire and
-            wire[-1][1] == "Alert warning close_notify (0)" and (not want or want[-1] != wire[-1][1])):
-        cut -= 1
     need = [e[1] for e in wire[:cut]]
     tail = [e[1] for e in wire[cut:]]
     excused = []

@@ -15,6 +15,9 @@
 #               gnutls-serv the client's; the alerts after them use the next secrets
 #   Apache      TLS 1.3, a client certificate asked for after the handshake
 #               (post-handshake auth): with one, and without
+#   Apache      TLS 1.2, a location requiring a client certificate: renegotiation
+#   --http: gnutls-serv --http answers and closes; the server's close_notify
+#               (and, against Apache, what comes after the status line) is on the ladder
 # TLS 1.2 and 1.3 against each: a client certificate (success), none, one from
 # another CA, and an untrusted server certificate (--verify report).
 # Capturing needs root or CAP_NET_RAW: without it (or without dumpcap or
@@ -131,6 +134,21 @@ end() {
 	done
 }
 
+# closes_first: every run of the server begun last shows the server's
+# close_notify (read: the client reads the answer to its end), then the client's.
+closes_first() {
+	local i order
+	[ "$started" = yes ] || return 0
+	for i in "${!runs[@]}"; do
+		order=$(awk '/Alert warning close_notify/ { print (/\|<=/ ? "server" : "client") }' "${runs[$i]}.out" | paste -sd' ')
+		if [ "$order" = "server client" ]; then
+			ok "$name ${labels[$i]}: the server's close_notify, then the client's"
+		else
+			bad "$name ${labels[$i]}: close_notify rows: '$order', not 'server client'"
+		fi
+	done
+}
+
 # can_fail: the first successful run that matched, altered twice, must no
 # longer match: one hex digit of the first verify_data changed, then the
 # server's Certificate row taken out of the ladder.
@@ -192,6 +210,14 @@ if have gnutls-serv; then
 	# KeyUpdate: gnutls-serv answers it only with its next data (it sends none here), so
 	# only the client's goes; Wireshark derives the next secret from CLIENT_TRAFFIC_SECRET_0
 	# itself, and the client's close_notify after the update must decrypt
+	# --http: the answer, then the server's close_notify, then the client's own
+	if begin gnutls-serv-http oracle_gnutls --http; then
+		for v in 1.2 1.3; do
+			run "TLS $v --http, the server closes after its answer" --tls$v "${ca[@]}" --http "${dest[@]}"
+		done
+		end
+		closes_first
+	fi
 	if begin gnutls-serv-echo oracle_gnutls; then
 		run "TLS 1.3 --key-update (unanswered)" --tls1.3 "${ca[@]}" --key-update "${dest[@]}"
 		end
@@ -245,6 +271,15 @@ if have apache2; then
 		run "TLS 1.3 post-handshake auth, client certificate" --http "${ca[@]}" "${mine[@]}" "${dest[@]}"
 		run "TLS 1.3 post-handshake auth, no client certificate" --http "${ca[@]}" "${dest[@]}"
 		end
+	fi
+	# TLS 1.2: the location / requires a client certificate: Apache sends a HelloRequest
+	# after the request, and the second handshake runs encrypted under the first one's
+	# keys; tshark opens it with the second CLIENT_RANDOM line. The answer, Apache's
+	# close_notify and the client's own follow.
+	if begin apache-1.2 run_apache TLSv1.2; then
+		run "TLS 1.2 renegotiation, client certificate" --http "${ca[@]}" "${mine[@]}" "${dest[@]}"
+		end
+		closes_first
 	fi
 else
 	bad "apache2 is not installed (Debian package apache2)"
