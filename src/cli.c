@@ -88,7 +88,9 @@ static const struct cli_option options[] = {
 	  "local work such as a PKCS#12 key derivation" },
 	{ OPT_GRACE, "grace", "MS", DEMO | CLIENT, CLI_SEC_TIMING, OWN,
 	  "after the handshake, keep reading this long for late alerts and\n"
-	  "session tickets; ends as soon as the outcome is known (default 300)" },
+	  "session tickets; ends as soon as the outcome is known (default 300);\n"
+	  "after its close_notify the client also waits this long at most for\n"
+	  "the server's" },
 
 	{ 'p', "port", "PORT", CLIENT | SERVE, CLI_SEC_CLIENT, OWN,
 	  "port to connect to (default 443; with --starttls, the protocol's)" },
