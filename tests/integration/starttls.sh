@@ -144,6 +144,7 @@ elif start_dovecot dovecot; then
 	expect_rc 0 "dovecot lmtp: STARTTLS and a handshake" -- "${client[@]}" --starttls lmtp "127.0.0.1:$((port + 3))"
 	row "$tmp/out" "   5  |................. LHLO tlsladder ................>|  plain 16 B" "lmtp: LHLO row"
 	row "$tmp/out" "  13  |<..... 220 2.0.0 Begin TLS negotiation now. ......|  plain 38 B" "lmtp: the go-ahead"
+	inrow "$tmp/out" "|================= LHLO tlsladder ================>|  encrypted 16 B" "lmtp: LHLO again, over TLS"
 	stop_server
 fi
 # Dovecot asking for a client certificate (verified against the demo root)
@@ -205,6 +206,10 @@ failure smtp-no-starttls smtp 12 "diagnosis: starttls-not-offered: The SMTP serv
 row "$tmp/out" "  11  |...................... QUIT .....................>|  plain 6 B" "smtp, not offered: QUIT"
 row "$tmp/out" "  12  |<................ 221 2.0.0 Bye ..................|  plain 15 B" "smtp, not offered: the server's goodbye"
 failure smtp-refuse smtp 12 "diagnosis: starttls-refused: The SMTP server refused to start TLS: it answered STARTTLS with \"454 4.7.0 TLS not available due to local problem\". (evidence: steps 11, 12)" "smtp, STARTTLS refused"
+failure smtp-refuse-in-tls smtp 4 "diagnosis: starttls-refused-after-handshake: The TLS handshake completed, but then the server refused after the handshake, inside TLS, in SMTP: 554 5.7.1 <tlsladder>: Helo command rejected: Access denied. (evidence: step 22)" "smtp, refused inside TLS"
+row "$tmp/out" "  21  |================= EHLO tlsladder ================>|  encrypted 16 B" "smtp, refused inside TLS: EHLO"
+row "$tmp/out" "  22  |<= 554 5.7.1 <tlsladder>: Helo command rejected ==|  encrypted 61 B" "smtp, refused inside TLS: the reply"
+row "$tmp/out" "  23  |====================== QUIT =====================>|  encrypted 6 B" "smtp, refused inside TLS: QUIT"
 failure smtp-bad-greeting smtp 1 "diagnosis: starttls-unexpected-reply: The server's reply makes no sense for SMTP at that point: \"554 5.3.2 No service here\". (evidence: steps 4, 5)" "smtp, a greeting that is not 220"
 failure smtp-endless smtp 1 "diagnosis: starttls-unexpected-reply: The server's SMTP reply went on past 64 lines without an end (the last read: \"250-LINE63\"); SMTP servers end their replies well before that. (evidence: steps 69, 70)" "smtp, a reply without end"
 failure postgres-refuse postgres 12 "diagnosis: starttls-refused: The PostgreSQL server refused to start TLS: it answered SSLRequest with \"N (will not speak TLS)\". (evidence: steps 5, 6)" "postgres, N"
