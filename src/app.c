@@ -321,6 +321,7 @@ static void client_opts_from(const struct cli_config *cfg, struct client_opts *o
 	o->tls.p12_password = cfg->have_p12_password ? cfg->p12_password : NULL;
 	o->tls.alpn = cfg->alpn;
 	o->tls.http = cfg->http;
+	o->tls.starttls = cfg->starttls;
 	o->tls.key_update = cfg->key_update;
 	o->tls.withhold_unmatched = cfg->withhold;
 	o->tls.no_post_handshake_auth = cfg->no_pha;

@@ -52,7 +52,8 @@
 	X(RENEGOTIATION_UNSAFE, "renegotiation-unsafe") \
 	X(STARTTLS_NOT_OFFERED, "starttls-not-offered") \
 	X(STARTTLS_REFUSED, "starttls-refused") \
-	X(STARTTLS_UNEXPECTED_REPLY, "starttls-unexpected-reply")
+	X(STARTTLS_UNEXPECTED_REPLY, "starttls-unexpected-reply") \
+	X(STARTTLS_REFUSED_AFTER_HANDSHAKE, "starttls-refused-after-handshake")
 
 enum diag_code {
 #define DIAG_ENUM(id, name) DIAG_##id,

@@ -142,6 +142,7 @@ struct tl_note {
 	enum tl_plain_role role;      /* TL_NOTE_PLAIN: what the row is */
 	bool offered;                 /* TL_PLAIN_CAPS: STARTTLS is in the server's whole capability list */
 	bool offers;                  /* TL_PLAIN_CAPS: this very line is the one that offers it */
+	bool in_tls;                  /* TL_NOTE_PLAIN: sent inside TLS, after the handshake (encrypted on the wire) */
 };
 
 /*

@@ -51,7 +51,9 @@ struct plainproto {
 };
 
 /* The step of the script a reply answers. */
-enum plainproto_step { PLAINPROTO_GREETING, PLAINPROTO_HELLO, PLAINPROTO_STARTTLS };
+/* PLAINPROTO_AFTER_TLS: SMTP and LMTP, the capabilities asked for again over TLS (RFC 3207 4.2), where a 4xx or
+ * 5xx reply is the server refusing the client after the handshake. */
+enum plainproto_step { PLAINPROTO_GREETING, PLAINPROTO_HELLO, PLAINPROTO_STARTTLS, PLAINPROTO_AFTER_TLS };
 
 /* What one line says about its reply. */
 enum plainproto_verdict {

@@ -43,6 +43,8 @@ struct session_config {
 	bool verify_strict;         /* client: abort the handshake on a bad server chain */
 	bool tickets;               /* server: issue session tickets */
 	bool http;                  /* client: after the handshake, send GET / and record the first response line */
+	int starttls;               /* client: the enum tl_starttls_proto the connection began with (0: none); SMTP
+				     * and LMTP say EHLO again over TLS after the handshake, then QUIT (starttls.c) */
 	bool allow_key_mismatch;    /* client (demo): load a key that does not belong to the certificate and use it */
 	bool withhold_unmatched;    /* client: like GnuTLS, send no certificate when its issuer is not among
 	                             * the CAs the server listed (default: send it, so the server's verdict shows) */

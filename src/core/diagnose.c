@@ -124,6 +124,9 @@ struct facts {
 	long plain_first, plain_caps, plain_answer; /* STARTTLS rows: the first, the first capability line, the
 						       server's last row (its refusal or unexpected reply) */
 	unsigned plain_ncaps;
+	long tls_refusal_ev;               /* SMTP/LMTP over TLS after the handshake: the server's 4xx/5xx reply, -1 none */
+	char tls_refusal[PLAINPROTO_LINE_MAX + 1];   /* ... its text (peer words: sanitized when shown) */
+	enum tl_starttls_proto tls_proto;  /* ... its protocol */
 	enum tl_side self_side;
 	long ch_ev;                        /* the ClientHello */
 	long late_cr_ev;                   /* TLS 1.3: a CertificateRequest after the client's Finished (post-handshake auth) */
@@ -219,6 +222,14 @@ static void gather_note(struct facts *f, size_t i, const struct tl_note *note)
 /* Takes in a plaintext row before TLS (STARTTLS). */
 static void gather_plain(struct facts *f, size_t i, const struct tl_event *ev)
 {
+	if (ev->note.in_tls) {             /* after the handshake, inside TLS: only a refusal matters */
+		if (ev->from == TL_SERVER && ev->note.role == TL_PLAIN_REFUSED && f->tls_refusal_ev < 0) {
+			f->tls_refusal_ev = (long)i;
+			f->tls_proto = ev->note.proto;
+			snprintf(f->tls_refusal, sizeof f->tls_refusal, "%s", ev->text ? ev->text : "");
+		}
+		return;
+	}
 	if (f->plain_first < 0)
 		f->plain_first = (long)i;
 	if (ev->note.role == TL_PLAIN_CAPS && f->plain_caps < 0)
@@ -236,7 +247,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = f->key_na_ev = -1;
 	f->ch_ev = f->late_cr_ev = f->pha_none_ev = -1;
 	f->reneg_fail_ev = f->hello_request_ev = -1;
-	f->plain_first = f->plain_caps = f->plain_answer = -1;
+	f->plain_first = f->plain_caps = f->plain_answer = f->tls_refusal_ev = -1;
 	for (int i = 0; i <= PF_LAST; i++)
 		f->preflight[i] = -1;
 	f->self_side = side;
@@ -519,7 +530,7 @@ static void cert_revoked(const struct timeline *tl, const struct facts *f, struc
 static void refusal_coda(const struct facts *f, bool lost_alert, bool http_refused, bool said_unreadable,
 			 struct diag_finding *d)
 {
-	char more[300];
+	char more[600];
 
 	say_more(d, late_words(f));
 	if (lost_alert && f->alert_ev < 0) {
@@ -532,6 +543,15 @@ static void refusal_coda(const struct facts *f, bool lost_alert, bool http_refus
 		cite(d, f->enc_record_ev);
 	}
 	cite(d, f->alert_ev);
+	if (f->tls_refusal_ev >= 0 && f->alert_ev < 0) {
+		const struct plainproto *p = plainproto_of(f->tls_proto);
+		snprintf(more, sizeof more, " The TLS handshake itself completed; then the server refused after the "
+					    "handshake, inside TLS, in %s: %.200s", p ? p->label : "its protocol",
+			 f->tls_refusal);
+		say_more(d, more);
+		say_more(d, period(f->tls_refusal));
+		cite(d, f->tls_refusal_ev);
+	}
 	if (http_refused && f->alert_ev < 0) {
 		snprintf(more, sizeof more, " The TLS handshake itself completed; the server refused the request at the "
 					    "HTTP level (status %d).", f->http_status);
@@ -699,7 +719,8 @@ static bool diagnose_client_cert(const struct timeline *tl, const struct facts *
 	bool http_refused = f->http_ev >= 0 && (f->http_status == 400 || f->http_status == 401 || f->http_status == 403 ||
 						f->http_status == 495 || f->http_status == 496);
 	bool refused = f->alert_ev >= 0 || f->self.rejected_after ||
-		       (!f->self.handshake_ok && f->self.exit_code == TL_EXIT_REJECTED) || http_refused;
+		       (!f->self.handshake_ok && f->self.exit_code == TL_EXIT_REJECTED) || http_refused ||
+		       f->tls_refusal_ev >= 0;
 	/* the server closed or reset right after our certificate went out: its alert was lost */
 	bool lost_alert = f->alert_ev < 0 && f->cr_ev >= 0 && f->client_cert_ev >= 0 && !f->self.closed_cleanly &&
 			  (f->self.exit_code == TL_EXIT_HANDSHAKE || f->self.exit_code == TL_EXIT_RESET);
@@ -931,6 +952,25 @@ static bool diagnose_http(const struct facts *f, struct diag_finding *out, size_
 	return true;
 }
 
+/* --starttls smtp/lmtp: the handshake completed, and the server refused the client inside TLS (a 4xx/5xx reply;
+ * a refused client certificate is diagnosed before this). */
+static bool diagnose_tls_refusal(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
+{
+	const struct plainproto *p = plainproto_of(f->tls_proto);
+	struct diag_finding *d;
+
+	if (f->tls_refusal_ev < 0)
+		return false;
+	d = finding(out, max, n, DIAG_STARTTLS_REFUSED_AFTER_HANDSHAKE);
+	say(d, "The TLS handshake completed, but then the server refused after the handshake, inside TLS, in %s: %.400s%s",
+	    p ? p->label : "its protocol", f->tls_refusal, period(f->tls_refusal));
+	fix(d, "Read the server's reply and its log: a TLS policy (a required client certificate, a minimum "
+	       "version or cipher) or a limit on clients refused this connection after TLS started.");
+	cite(d, f->client_cert_ev);
+	cite(d, f->tls_refusal_ev);
+	return true;
+}
+
 /* The server-certificate causes (client side). */
 static bool diagnose_server_cert(const struct facts *f, struct diag_finding *out, size_t max, size_t *n)
 {
@@ -1142,7 +1182,8 @@ static void starttls_caps(const struct timeline *tl, const struct facts *f, cons
 		struct tl_event ev;
 		char cap[600];
 
-		if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_PLAIN || ev.note.role != TL_PLAIN_CAPS || !ev.text)
+		if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_PLAIN || ev.note.role != TL_PLAIN_CAPS || !ev.text ||
+		    ev.note.in_tls)
 			continue;
 		plainproto_cap_name(p, ev.text, strlen(ev.text), first, cap, sizeof cap);
 		first = false;
@@ -1356,7 +1397,8 @@ size_t diagnose(const struct timeline *tl, unsigned conn, enum tl_side side, str
 			diagnose_connection(tl, &f, out, max, &n);
 	} else if (!diagnose_unsafe_reneg(&f, out, max, &n) && !diagnose_late_request(&f, out, max, &n) &&
 		   !diagnose_pha_not_offered(&f, out, max, &n) && !diagnose_client_cert(tl, &f, out, max, &n) &&
-		   !diagnose_server_cert(&f, out, max, &n) && !diagnose_http(&f, out, max, &n)) {
+		   !diagnose_server_cert(&f, out, max, &n) && !diagnose_http(&f, out, max, &n) &&
+		   !diagnose_tls_refusal(&f, out, max, &n)) {
 		diagnose_connection(tl, &f, out, max, &n);
 	}
 	if (n > 0)

@@ -74,6 +74,26 @@ static void role_words(struct strbuf *o, const struct explain_ctx *c, const stru
 	}
 }
 
+/* A line of the application protocol after the STARTTLS handshake, inside TLS. */
+static void explain_in_tls(struct strbuf *o, const struct explain_ctx *c, const struct plainproto *p, const char *text)
+{
+	const char *label = p ? p->label : "application";
+
+	if (c->ev.note.role == TL_PLAIN_HELLO)
+		strbuf_printf(o, "\"%s\": after the TLS handshake the client asks for the capabilities again, now "
+			      "inside TLS, forgetting what it learned in plaintext (RFC 3207 4.2).", text);
+	else if (c->ev.note.role == TL_PLAIN_QUIT)
+		strbuf_printf(o, "\"%s\": the client ends the %s session politely, inside TLS.", text, label);
+	else if (c->ev.note.role == TL_PLAIN_REFUSED)
+		strbuf_printf(o, "\"%s\": the server refuses the client after the TLS handshake completed, inside TLS. "
+			      "A refusal here is not ok, whatever the handshake said.", text);
+	else
+		strbuf_printf(o, "\"%s\": the %s server's words inside TLS, after the handshake.", text, label);
+	strbuf_printf(o, " These %zu bytes of %s went %s inside TLS application-data records: encrypted on the wire.",
+		      c->ev.body_total ? c->ev.body_total : c->ev.body_len, label,
+		      c->ev.from == TL_CLIENT ? "from the client to the server" : "from the server to the client");
+}
+
 /* A plaintext row. */
 void explain_plain_row(struct strbuf *o, const struct explain_ctx *c)
 {
@@ -84,6 +104,10 @@ void explain_plain_row(struct strbuf *o, const struct explain_ctx *c)
 	/* the row's text, cut at the length a line may have */
 	memcpy(text, c->ev.text ? c->ev.text : "", n < sizeof text ? n : sizeof text - 1);
 	text[n < sizeof text ? n : sizeof text - 1] = '\0';
+	if (c->ev.note.in_tls) {
+		explain_in_tls(o, c, p, text);
+		return;
+	}
 	role_words(o, c, p, text);
 	strbuf_printf(o, " These %zu bytes went %s in plaintext: anyone on the path could read them.",
 		      c->ev.body_total ? c->ev.body_total : c->ev.body_len,

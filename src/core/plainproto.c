@@ -89,7 +89,8 @@ static enum plainproto_verdict codes_line(const struct plainproto *p, enum plain
 					  struct plainproto_reply *st, const char *s, size_t n)
 {
 	unsigned code = line_code(s, n), want = step == PLAINPROTO_GREETING ? p->greet_code
-					      : step == PLAINPROTO_HELLO ? p->hello_code : p->starttls_code;
+					      : step == PLAINPROTO_HELLO || step == PLAINPROTO_AFTER_TLS ? p->hello_code
+					      : p->starttls_code;
 
 	if (st->lines > 1) {
 		if (!code)
@@ -105,8 +106,9 @@ static enum plainproto_verdict codes_line(const struct plainproto *p, enum plain
 		return PLAINPROTO_MORE;
 	if (code == want)
 		return PLAINPROTO_OK;
-	/* a 4xx or 5xx answer to the STARTTLS request is its refusal */
-	return step == PLAINPROTO_STARTTLS && code >= 400 ? PLAINPROTO_REFUSED : PLAINPROTO_UNEXPECTED;
+	/* a 4xx or 5xx answer to the STARTTLS request is its refusal; over TLS, the refusal of the client */
+	return (step == PLAINPROTO_STARTTLS || step == PLAINPROTO_AFTER_TLS) && code >= 400 ? PLAINPROTO_REFUSED
+											     : PLAINPROTO_UNEXPECTED;
 }
 
 /* IMAP: "* ..." goes on, "TAG OK" ends well, "TAG NO|BAD" ends badly. */
@@ -481,7 +483,7 @@ const char *plainproto_role_words(enum tl_plain_role role)
 struct tree_node *plainproto_tree(const struct tl_event *ev)
 {
 	const struct plainproto *p = plainproto_of(ev->note.proto);
-	struct tree_node *t = tree_new("plaintext", ev->text ? ev->text : "");
+	struct tree_node *t = tree_new(ev->note.in_tls ? "inside TLS" : "plaintext", ev->text ? ev->text : "");
 
 	tree_add(t, "line", ev->text ? ev->text : "");
 	tree_add(t, "direction", ev->from == TL_CLIENT ? "client -> server" : "server -> client");
@@ -490,7 +492,8 @@ struct tree_node *plainproto_tree(const struct tl_event *ev)
 	if (ev->note.role == TL_PLAIN_CAPS)
 		tree_add(t, "STARTTLS offered", ev->note.offers ? "yes, on this line"
 						: ev->note.offered ? "yes (on another line)" : "no, not in this list");
-	tree_add(t, "encrypted", "no: anyone on the path can read and change it");
+	tree_add(t, "encrypted", ev->note.in_tls ? "yes: sent inside TLS, after the handshake"
+					      : "no: anyone on the path can read and change it");
 	tree_addf(t, "bytes", "%zu", ev->body_total > ev->body_len ? ev->body_total : ev->body_len);
 	if (ev->body && ev->body_len)
 		tree_add_hex(t, "raw", ev->body, ev->body_len);

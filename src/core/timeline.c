@@ -871,7 +871,7 @@ const char *timeline_event_name(const struct tl_event *ev)
 	case TL_EV_DIAGNOSIS:
 		return "diagnosis";
 	case TL_EV_PLAIN:
-		return "plaintext";
+		return ev->note.in_tls ? "application data" : "plaintext";
 	}
 	return "?";
 }

@@ -303,7 +303,7 @@ static const char *row_role(const struct tl_event *ev)
 	case TL_EV_NOTE: return "r-note";
 	case TL_EV_ERROR: return "r-error";
 	case TL_EV_DIAGNOSIS: return "r-bad";
-	case TL_EV_PLAIN: return "r-arrow-cleartext";
+	case TL_EV_PLAIN: return ev->encrypted ? "r-arrow-encrypted" : "r-arrow-cleartext";     /* inside TLS: encrypted */
 	default: return ev->encrypted ? "r-arrow-encrypted" : "r-arrow";
 	}
 }
@@ -338,7 +338,7 @@ static void write_arrow(FILE *f, const struct tl_event *ev)
 
 	text_event_label(ev, label, sizeof label);
 	fprintf(f, "<span class=\"lane b-lifeline\"><span class=\"arrow %s %s%s from-%s\" data-to=\"%s\">"
-		   "<span class=\"label\">", row_role(ev), ev->kind == TL_EV_PLAIN ? "cleartext" : ev->encrypted ? "enc" : "plain",
+		   "<span class=\"label\">", row_role(ev), ev->encrypted ? "enc" : ev->kind == TL_EV_PLAIN ? "cleartext" : "plain",
 		cut ? " cut" : "",
 		ev->from == TL_CLIENT ? "client" : "server", ev->from == TL_CLIENT ? "server" : "client");
 	html_put(f, label);
@@ -348,7 +348,7 @@ static void write_arrow(FILE *f, const struct tl_event *ev)
 	if (ev->encrypted)
 		fputs("encrypted ", f);
 	if (ev->kind == TL_EV_PLAIN)
-		fprintf(f, "plain %zu B ", ev->body_total > ev->body_len ? ev->body_total : ev->body_len);
+		fprintf(f, "%s%zu B ", ev->encrypted ? "" : "plain ", ev->body_total > ev->body_len ? ev->body_total : ev->body_len);
 	if (ev->recv_differs)
 		fputs("<span class=\"r-bad\">RECEIVED BYTES DIFFER</span> ", f);
 	if (fate[0]) {

@@ -126,6 +126,7 @@ static const struct jf_field note_rows[] = {
 	ROW(S, role, JF_ENUM, &role_names),
 	ROW(S, offered, JF_BOOL, NULL),
 	ROW(S, offers, JF_BOOL, NULL),
+	ROW(S, in_tls, JF_BOOL, NULL),
 };
 #undef S
 static TABLE(note_table, struct tl_note, "note", note_rows);

@@ -95,7 +95,7 @@ static void write_arrow(FILE *f, const struct export_row *row)
 	used = (size_t)snprintf(words, sizeof words, "%u. %s", row->step, label);
 	if (ev->encrypted && used < sizeof words)
 		used += (size_t)snprintf(words + used, sizeof words - used, " [encrypted%s%s]", keys[0] ? ", " : "", keys);
-	if (ev->kind == TL_EV_PLAIN && used < sizeof words)
+	if (ev->kind == TL_EV_PLAIN && !ev->encrypted && used < sizeof words)
 		used += (size_t)snprintf(words + used, sizeof words - used, " [plain]");
 	if (ev->recv_differs && used < sizeof words)
 		used += (size_t)snprintf(words + used, sizeof words - used, " [received bytes differ]");

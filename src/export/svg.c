@@ -106,7 +106,7 @@ static void role_style(const struct theme *t, enum theme_role role, const char *
 static void write_arrow(FILE *f, const struct theme *t, const struct export_row *row, int y)
 {
 	const struct tl_event *ev = &row->ev;
-	enum theme_role role = ev->kind == TL_EV_ALERT ? ROLE_ALERT : ev->kind == TL_EV_PLAIN ? ROLE_ARROW_CLEARTEXT
+	enum theme_role role = ev->kind == TL_EV_ALERT ? ROLE_ALERT : ev->kind == TL_EV_PLAIN && !ev->encrypted ? ROLE_ARROW_CLEARTEXT
 			       : ev->encrypted ? ROLE_ARROW_ENCRYPTED : ROLE_ARROW;
 	bool cut = timeline_undelivered(ev), right = ev->from == TL_CLIENT;
 	int x0 = right ? LEFT : RIGHT, x1 = right ? RIGHT : LEFT, dir = right ? 1 : -1;
@@ -116,7 +116,7 @@ static void write_arrow(FILE *f, const struct theme *t, const struct export_row 
 
 	svg_color(t->role[role].fg, FG_DEFAULT, c, sizeof c);
 	snprintf(stroke, sizeof stroke, " stroke=\"%s\" stroke-width=\"%d\"%s", c, ev->encrypted ? 3 : 1,
-		 ev->kind == TL_EV_PLAIN ? " stroke-dasharray=\"2 3\"" : "");
+		 ev->kind == TL_EV_PLAIN && !ev->encrypted ? " stroke-dasharray=\"2 3\"" : "");
 	role_style(t, role, "fill", fill, sizeof fill);
 	text_event_label(ev, label, sizeof label);
 	fprintf(f, "<g class=\"message%s%s\" data-step=\"%u\">\n", ev->encrypted ? " encrypted" : ev->kind == TL_EV_PLAIN ? " plain" : "",

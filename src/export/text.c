@@ -72,7 +72,7 @@ static void draw_arrow(const struct tl_event *ev, char *arrow)
 {
 	char label[96];
 	bool cut = timeline_undelivered(ev);
-	char line = ev->kind == TL_EV_PLAIN ? '.' : ev->encrypted ? '=' : '-';
+	char line = ev->encrypted ? '=' : ev->kind == TL_EV_PLAIN ? '.' : '-';   /* a line inside TLS is encrypted */
 	size_t span = cut ? STUB : ARROW, from = ev->from == TL_CLIENT || !cut ? 0 : ARROW - STUB;
 	size_t len, left;
 
@@ -127,7 +127,7 @@ char *text_event_line(const struct tl_event *ev, unsigned step, int64_t t0_us, c
 	timeline_delivery_text(ev, fate, sizeof fate);
 	timeline_stored_text(ev, kept, sizeof kept);
 	if (ev->kind == TL_EV_PLAIN) {
-		snprintf(buf, n, "%4u %9.3f  |%s|  plain %zu B%s%s", step, ms, arrow,
+		snprintf(buf, n, "%4u %9.3f  |%s|  %s %zu B%s%s", step, ms, arrow, ev->encrypted ? "encrypted" : "plain",
 			 ev->body_total > ev->body_len ? ev->body_total : ev->body_len, fate[0] ? "  " : "", fate);
 		return buf;
 	}

@@ -136,6 +136,10 @@ int after_client_grace(struct conn *c, enum tl_grace_end *why)
 			char note[96];
 			struct tl_note fact = { .code = TL_NOTE_APP_DATA, .count = (unsigned)rc };
 			timeline_note_fact(c->tl, TL_EV_NOTE, c->peer, c->conn, notes_render(&fact, NULL, note, sizeof note), &fact);
+			if (c->ep->cfg.starttls && (size_t)rc <= sizeof c->app_in - c->app_in_len) {
+				memcpy(c->app_in + c->app_in_len, buf, (size_t)rc);    /* read by starttls_after */
+				c->app_in_len += (size_t)rc;
+			}
 			c->nst_after_fin = true;     /* data after our Finished: the server accepted us */
 			c->pha_answered = false;     /* ... and our answer to its late request */
 			continue;

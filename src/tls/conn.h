@@ -128,6 +128,9 @@ struct conn {
 	bool waiting_noted;             /* "waiting for the server" was recorded */
 	bool post_fail;                 /* the connection broke right after the handshake (TLS 1.3 verdict lost) */
 	bool read_cut;                  /* server: the deadline passed while the client was still sending */
+	uint8_t app_in[1024];           /* client, --starttls: application data the grace period read (the server's
+					 * first words over TLS), for starttls_after */
+	size_t app_in_len;
 	bool pha_answered;              /* client: answered a CertificateRequest after the handshake; the server's
 					 * verdict (data or an alert) is awaited */
 	bool pha_failed;                /* server: the certificate asked for after the handshake was not obtained */
@@ -232,6 +235,8 @@ size_t transport_take_buffered(struct conn *c, uint8_t *out, size_t n);
 int after_client_grace(struct conn *c, enum tl_grace_end *why);
 /* Client: a minimal HTTP request; the first response line becomes a note. Returns a GnuTLS code. */
 int after_client_http(struct conn *c);
+/* starttls.c: SMTP and LMTP after a STARTTLS handshake: EHLO again over TLS, its reply, QUIT (GnuTLS code) */
+int starttls_after(struct conn *c);
 /* serve --request-client-cert-later: after a TLS 1.3 handshake, once the client's first data came, requires
  * its certificate by post-handshake authentication (*http_req: that data was an HTTP request). 0: obtained;
  * 1: nothing asked (TLS 1.2, no data); else the GnuTLS error. */

@@ -305,6 +305,9 @@ static void client_outcome(struct conn *c, struct tl_result *r)
 		if (hr == GNUTLS_E_FATAL_ALERT_RECEIVED && !c->reneg_fail)
 			rejected_after(c, r, hr);
 	}
+	if (c->ep->cfg.starttls && !c->alert_in && !c->cancelled && !c->post_fail && !c->reneg_fail &&
+	    starttls_after(c) == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		rejected_after(c, r, GNUTLS_E_FATAL_ALERT_RECEIVED);
 	reneg_result(c, r);
 }
 

@@ -7,7 +7,13 @@
  * Reads go through one buffer; the server has no reason to send anything
  * after its go-ahead until our ClientHello, so bytes left in the buffer
  * then are reported as an unexpected reply rather than handed to TLS.
+ *
+ * After the handshake, SMTP and LMTP say EHLO again, over TLS (RFC 3207
+ * 4.2), through the same script and buffer (starttls_after): those rows
+ * are marked in_tls and encrypted, and their bytes are not put on the
+ * timeline's wire (the TLS records that carried them are).
  */
+#include "conn.h"
 #include "tlsladder/starttls.h"
 #include "tlsladder/plainproto.h"
 
@@ -45,6 +51,8 @@ struct io {
 	unsigned nunits;
 	unsigned cut_lines;           /* a reply went on past this many lines (0: none did) */
 	unsigned cut_bytes;           /* a line went on past this many bytes (0: none did) */
+	struct conn *tls;             /* after the handshake: reads and writes go through its TLS session */
+	int tls_rc;                   /* ... and the GnuTLS code that ended reading (0: none did) */
 };
 
 /* Records one plaintext row. */
@@ -66,6 +74,11 @@ static void record(struct io *x, enum tl_side from, enum tl_plain_role role, con
 	ev.note.role = role;
 	ev.note.offered = offered;
 	ev.note.offers = offers;
+	if (x->tls) {
+		ev.encrypted = true;
+		ev.keys = TL_KEYS_APPLICATION;
+		ev.note.in_tls = true;
+	}
 	if (from == TL_CLIENT)
 		ev.sent_seen = true;
 	else
@@ -97,11 +110,65 @@ static int wait_fd(struct io *x, short events, const char *what)
 	}
 }
 
+/* After the handshake: sends n bytes over TLS within the deadline; 0, or an exit code with err set. */
+static int send_tls(struct io *x, const uint8_t *b, size_t n)
+{
+	size_t done = 0;
+
+	for (int rounds = 0; done < n && rounds < 1000; rounds++) {
+		ssize_t w;
+
+		if (transport_remaining_ms(x->tls) <= 0)
+			return tl_error_set(x->err, TL_EXIT_TIMEOUT, "the %s server took no more data within %d s",
+					    x->p->label, x->o->timeout_ms / 1000), TL_EXIT_TIMEOUT;
+		w = gnutls_record_send(x->tls->s, b + done, n - done);
+		if (w > 0)
+			done += (size_t)w;
+		else if (w != GNUTLS_E_AGAIN && w != GNUTLS_E_INTERRUPTED)
+			return tl_error_set(x->err, TL_EXIT_HANDSHAKE, "sending to the %s server over TLS failed: %s",
+					    x->p->label, gnutls_strerror((int)w)), TL_EXIT_HANDSHAKE;
+	}
+	return done == n ? 0 : (tl_error_set(x->err, TL_EXIT_HANDSHAKE, "sending over TLS made no progress"),
+				TL_EXIT_HANDSHAKE);
+}
+
+/* After the handshake: reads more bytes over TLS into the buffer; 0, or an exit code with err set. */
+static int fill_tls(struct io *x, const char *what)
+{
+	for (int rounds = 0; rounds < 1000; rounds++) {
+		int64_t left = x->o->deadline_us - timeline_now(x->tl);
+		ssize_t r;
+
+		if (left <= 0 || transport_remaining_ms(x->tls) <= 0)
+			return tl_error_set(x->err, TL_EXIT_TIMEOUT, "the %s server sent no %s within %d s", x->p->label,
+					    what, x->o->timeout_ms / 1000), TL_EXIT_TIMEOUT;
+		gnutls_record_set_timeout(x->tls->s, (unsigned)(left / 1000) + 1);
+		r = gnutls_record_recv(x->tls->s, x->buf + x->len, sizeof x->buf - x->len);
+		if (r > 0) {
+			x->len += (size_t)r;
+			return 0;
+		}
+		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (r == 0 || r == GNUTLS_E_FATAL_ALERT_RECEIVED || r == GNUTLS_E_WARNING_ALERT_RECEIVED)
+			hooks_note_incoming_alert(x->tls, (int)r);
+		if (r == GNUTLS_E_WARNING_ALERT_RECEIVED)
+			continue;
+		x->eof = true;
+		x->tls_rc = (int)r;
+		return tl_error_set(x->err, TL_EXIT_HANDSHAKE, "the %s server ended the connection before its %s (%s)",
+				    x->p->label, what, r == 0 ? "close_notify" : gnutls_strerror((int)r)), TL_EXIT_HANDSHAKE;
+	}
+	return tl_error_set(x->err, TL_EXIT_HANDSHAKE, "reading over TLS made no progress"), TL_EXIT_HANDSHAKE;
+}
+
 /* Sends all n bytes within the deadline; 0, or an exit code with err set. */
 static int send_all(struct io *x, const uint8_t *b, size_t n)
 {
 	size_t done = 0;
 
+	if (x->tls)
+		return send_tls(x, b, n);
 	timeline_wire_add(x->tl, x->conn, TL_CLIENT, true, b, n);
 	while (done < n) {
 		ssize_t w = send(x->fd, b + done, n - done, MSG_NOSIGNAL);
@@ -165,6 +232,8 @@ static int fill(struct io *x, const char *what)
 		x->len -= x->off;
 		x->off = 0;
 	}
+	if (x->tls)
+		return fill_tls(x, what);
 	for (;;) {
 		if ((rc = wait_fd(x, POLLIN, what)) != 0)
 			return rc;
@@ -252,6 +321,10 @@ static int fail(struct io *x, enum tl_fail kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if (x->tls) {         /* over TLS: the handshake's outcome stands; the failure is a note */
+		timeline_note(x->tl, TL_EV_NOTE, TL_CLIENT, x->conn, text);
+		return code;
+	}
 	memset(&fact, 0, sizeof fact);
 	fact.code = TL_NOTE_FAILURE;
 	fact.fail = kind;
@@ -271,7 +344,7 @@ static int fail(struct io *x, enum tl_fail kind, const char *fmt, ...)
 /* What a reply answers, for messages. */
 static const char *step_words(const struct plainproto *p, enum plainproto_step step, char *buf, size_t n)
 {
-	const char *cmd = step == PLAINPROTO_HELLO ? p->hello : p->starttls;
+	const char *cmd = step == PLAINPROTO_HELLO || step == PLAINPROTO_AFTER_TLS ? p->hello : p->starttls;
 
 	if (step == PLAINPROTO_GREETING)
 		return "greeting";
@@ -579,6 +652,71 @@ int starttls_run(int fd, struct timeline *tl, unsigned conn, const struct startt
 	}
 	if (rc == 0)
 		timeline_wire_mark_plain(tl, conn);     /* the TLS records start here, both ways */
+	free(x->units);
+	free(x);
+	return rc;
+}
+
+/* The reply to EHLO over TLS, and QUIT; 0, or an exit code (err set: a note says why reading stopped). */
+static int after_script(struct io *x)
+{
+	enum plainproto_verdict v = PLAINPROTO_OK;
+	int rc = 0;
+
+	/* the server may speak first over TLS (Postfix refuses a missing client certificate at once) */
+	if (x->len > 0) {
+		rc = read_reply(x, PLAINPROTO_AFTER_TLS, TL_PLAIN_OTHER, &v);
+		if (rc == 0 && v == PLAINPROTO_REFUSED) {
+			goodbye(x);
+			return 0;
+		}
+	}
+	if (rc == 0)
+		rc = send_line(x, x->p->hello, TL_PLAIN_HELLO);
+	if (rc == 0)
+		rc = read_reply(x, PLAINPROTO_AFTER_TLS, TL_PLAIN_CAPS, &v);
+	if (rc == 0)
+		goodbye(x);
+	return rc;
+}
+
+/* SMTP and LMTP after the handshake: EHLO again over TLS (RFC 3207 4.2), its reply, then QUIT. A 4xx or
+ * 5xx reply is recorded as a TL_PLAIN_REFUSED row (diagnose.c judges it). Returns a GnuTLS code: the
+ * fatal alert that ended reading, else 0. */
+int starttls_after(struct conn *c)
+{
+	struct starttls_opts o;
+	struct tl_error err;
+	struct io *x;
+	int rc;
+
+	if (c->ep->cfg.starttls != TL_STARTTLS_SMTP && c->ep->cfg.starttls != TL_STARTTLS_LMTP)
+		return 0;
+	x = calloc(1, sizeof *x);
+	if (x)
+		x->units = calloc(PLAINPROTO_REPLY_LINES, sizeof *x->units);
+	if (!x || !x->units) {
+		free(x);
+		return 0;
+	}
+	memset(&o, 0, sizeof o);
+	memset(&err, 0, sizeof err);
+	o.proto = (enum tl_starttls_proto)c->ep->cfg.starttls;
+	o.deadline_us = timeline_now(c->tl) + (int64_t)transport_remaining_ms(c) * 1000;
+	o.timeout_ms = transport_remaining_ms(c);
+	o.cancel_fd = -1;
+	x->fd = -1;
+	x->tl = c->tl;
+	x->conn = c->conn;
+	x->o = &o;
+	x->err = &err;
+	x->p = plainproto_of(o.proto);
+	x->tls = c;
+	memcpy(x->buf, c->app_in, c->app_in_len < sizeof x->buf ? c->app_in_len : sizeof x->buf);
+	x->len = c->app_in_len < sizeof x->buf ? c->app_in_len : sizeof x->buf;
+	if (after_script(x) != 0 && err.msg[0])
+		timeline_note(c->tl, TL_EV_NOTE, c->self, c->conn, err.msg);
+	rc = x->tls_rc == GNUTLS_E_FATAL_ALERT_RECEIVED ? x->tls_rc : 0;
 	free(x->units);
 	free(x);
 	return rc;

@@ -240,7 +240,7 @@ static void draw_arrow(struct ui *ui, int y, int xl, int xr, const struct tl_eve
 	if (lw > max)
 		lw = max > 0 ? max : 0;
 	start = from + (span - lw - 2) / 2;
-	paint_hfill(y, from, span, ev->kind == TL_EV_PLAIN ? g.dot : ev->encrypted ? g.h2 : g.h);
+	paint_hfill(y, from, span, ev->encrypted ? g.h2 : ev->kind == TL_EV_PLAIN ? g.dot : g.h);
 	if (ev->from == TL_CLIENT)
 		mvaddstr(y, from + span - 1, cut ? "x" : g.right);
 	else
@@ -315,7 +315,7 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 		draw_note_row(ui, y, x, w, &ev, selected);
 		return;
 	}
-	role = ev.kind == TL_EV_ALERT ? ROLE_ALERT : ev.kind == TL_EV_PLAIN ? ROLE_ARROW_CLEARTEXT
+	role = ev.kind == TL_EV_ALERT ? ROLE_ALERT : ev.kind == TL_EV_PLAIN && !ev.encrypted ? ROLE_ARROW_CLEARTEXT
 		: ev.encrypted ? ROLE_ARROW_ENCRYPTED : ROLE_ARROW;
 	/* lifelines */
 	attrset(selected ? sel : paint_attr(&ui->pt, ROLE_LIFELINE));

@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	memcpy(p, data + 1, size - 1);
-	lines(pp, (enum plainproto_step)((data[0] / 9) % 3), p, size - 1);
+	lines(pp, (enum plainproto_step)((data[0] / 9) % 4), p, size - 1);     /* the four steps */
 	len = plainproto_ber_length(p, size - 1, PLAINPROTO_LINE_MAX);
 	if (len > (long)PLAINPROTO_LINE_MAX)
 		abort();

@@ -46,6 +46,9 @@ server certificate once TLS starts:
   smtp-bad-greeting  greets "554 5.3.2 No service here"
   smtp-mute          greets, then never says another word
   smtp-endless       greets, then answers EHLO with "250-" lines without end
+  smtp-refuse-in-tls agrees to STARTTLS, completes the handshake (no tickets),
+                     then answers the EHLO inside TLS "554 5.7.1 ... Access
+                     denied" and QUIT with 221
   postgres-refuse    answers SSLRequest with N
   postgres-error     answers SSLRequest with an ErrorResponse (E...)
   ldap-refuse        answers the StartTLS request with resultCode 52
@@ -473,6 +476,28 @@ def smtp(ehlo_lines, on_starttls):
     return serve
 
 
+def starttls_then_refuse(s):
+    """Agrees to STARTTLS, completes the TLS handshake, then refuses the EHLO that comes inside TLS."""
+    import ssl
+    if not send(s, b"220 2.0.0 Ready to start TLS\r\n"):
+        return True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(CERTS, "server-rsa-chain.pem"), os.path.join(CERTS, "server-rsa.key"))
+    ctx.num_tickets = 0
+    s.settimeout(min(10.0, left()) or 0.01)
+    try:
+        t = ctx.wrap_socket(s, server_side=True)
+        t.settimeout(2.0)
+        if read_line(t).upper().startswith(b"EHLO"):
+            t.sendall(b"554 5.7.1 <tlsladder>: Helo command rejected: Access denied\r\n")
+        if read_line(t).upper().startswith(b"QUIT"):
+            t.sendall(b"221 2.0.0 Bye\r\n")
+        t.recv(1)
+    except (OSError, ssl.SSLError):
+        pass
+    return True
+
+
 def serve_smtp_endless(s):
     if not send(s, b"220 mail.example.test ESMTP fake\r\n") or not read_line(s):
         return
@@ -503,6 +528,8 @@ def main():
                                  lambda s: False),
         "smtp-refuse": smtp([b"mail.example.test", b"PIPELINING", b"STARTTLS", b"8BITMIME"],
                             lambda s: not send(s, b"454 4.7.0 TLS not available due to local problem\r\n")),
+        "smtp-refuse-in-tls": smtp([b"mail.example.test", b"PIPELINING", b"STARTTLS", b"8BITMIME"],
+                                   starttls_then_refuse),
         "smtp-bad-greeting": lambda s: answer_and_close(s, b"554 5.3.2 No service here\r\n"),
         "smtp-mute": serve_smtp_mute,
         "smtp-endless": serve_smtp_endless,

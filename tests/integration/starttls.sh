@@ -19,6 +19,11 @@ rows() { sed -nE 's/^( *[0-9]+) +[0-9]+\.[0-9]{3}  (.*)$/\1  \2/p' "$1"; }
 row() {
 	if rows "$1" | grep -qFx -- "$2"; then ok "$3"; else bad "$3: no row"; echo "  wanted: $2"; rows "$1"; fi
 }
+# inrow FILE LINE DESCRIPTION: that exact row, without its step number, is in FILE's ladder (rows whose place
+# depends on when the server's NewSessionTicket comes)
+inrow() {
+	if rows "$1" | sed -E 's/^ *[0-9]+  //' | grep -qFx -- "$2"; then ok "$3"; else bad "$3: no row"; echo "  wanted: $2"; rows "$1"; fi
+}
 # line FILE LINE DESCRIPTION: that exact line is in FILE
 line() { if grep -qFx -- "$2" "$1"; then ok "$3"; else bad "$3: no line"; echo "  wanted: $2"; cat "$1"; fi; }
 
@@ -38,6 +43,12 @@ elif start_server postfix yes run_postfix; then
 	row "$tmp/smtp.txt" "  18  |<......... 220 2.0.0 Ready to start TLS ..........|  plain 30 B" "postfix: its go-ahead"
 	row "$tmp/smtp.txt" "  19  |--------------- ClientHello  386 B -------------->|" "postfix: then the ClientHello"
 	line "$tmp/smtp.txt" "diagnosis: ok: The handshake completed and everything checked out." "postfix: diagnosis ok"
+	# after the handshake: EHLO again, inside TLS (RFC 3207 4.2), its reply, and QUIT, as encrypted rows
+	inrow "$tmp/smtp.txt" "|================= EHLO tlsladder ================>|  encrypted 16 B" "postfix: EHLO over TLS"
+	inrow "$tmp/smtp.txt" "|<============ 250-mail.example.test ==============|  encrypted 23 B" "postfix: its reply over TLS"
+	inrow "$tmp/smtp.txt" "|<================= 250 CHUNKING ==================|  encrypted 14 B" "postfix: the reply's last line over TLS"
+	inrow "$tmp/smtp.txt" "|====================== QUIT =====================>|  encrypted 6 B" "postfix: QUIT over TLS"
+	inrow "$tmp/smtp.txt" "|<================ 221 2.0.0 Bye ==================|  encrypted 15 B" "postfix: its goodbye over TLS"
 	# the saved run replays to the same text
 	expect_rc 0 "postfix: the saved run replays" -- "$bin" --text --replay "$tmp/smtp.json"
 	if diff <(rows "$tmp/smtp.txt") <(rows "$tmp/out") >/dev/null; then ok "postfix: replay draws the same rows"
@@ -49,6 +60,13 @@ elif start_server postfix yes run_postfix; then
 		has "$tmp/tshark.txt" "C: EHLO tlsladder" "pcap: tshark reads the EHLO"
 		has "$tmp/tshark.txt" "S: 220 2.0.0 Ready to start TLS" "pcap: tshark reads the go-ahead"
 		has "$tmp/tshark.txt" "Client Hello" "pcap: tshark reads the ClientHello after it"
+		# the EHLO over TLS travels in a TLS application-data record (23), which tshark decrypts
+		# with the capture's secrets: once in clear, once inside TLS
+		tshark -r "$tmp/smtp.pcapng" -d "tcp.port==$port,smtp" -T fields -e tls.record.content_type \
+			-e _ws.col.Info -Y 'smtp.req.command == "EHLO"' >"$tmp/tshark-ehlo.txt" 2>/dev/null
+		if [ "$(cut -f1 "$tmp/tshark-ehlo.txt" | tr '\n' ' ')" = " 23 " ]; then
+			ok "pcap: the first EHLO in clear, the second inside a TLS record"
+		else bad "pcap: EHLO records"; cat "$tmp/tshark-ehlo.txt"; fi
 	fi
 	stop_server
 fi
@@ -64,11 +82,27 @@ smtpd_tls_CAfile = $certs/root-ca.pem"; then
 	row "$tmp/out" "  24  |<========== CertificateRequest  121 B ============|  encrypted" "postfix: asks for a certificate"
 	row "$tmp/out" "  28  |============== Certificate  1041 B ==============>|  encrypted" "postfix: the client's chain goes"
 	line "$tmp/out" "  client certificate: requested; sent a chain of 2 certificates" "postfix: the summary says so"
-	"${client[@]}" --starttls smtp "127.0.0.1:$port" >"$tmp/out" 2>"$tmp/err" </dev/null
+	# the server waits for the client's certificate, so its ticket comes before the EHLO over TLS
+	row "$tmp/out" "  32  |================= EHLO tlsladder ================>|  encrypted 16 B" "postfix: EHLO over TLS"
+	row "$tmp/out" "  33  |<============ 250-mail.example.test ==============|  encrypted 23 B" "postfix: accepted, its reply"
+	row "$tmp/out" "  42  |<================= 250 CHUNKING ==================|  encrypted 14 B" "postfix: the reply's last line"
+	row "$tmp/out" "  43  |====================== QUIT =====================>|  encrypted 6 B" "postfix: QUIT over TLS"
+	row "$tmp/out" "  44  |<================ 221 2.0.0 Bye ==================|  encrypted 15 B" "postfix: its goodbye"
+	line "$tmp/out" "diagnosis: ok: The handshake completed and everything checked out." "postfix, with a certificate: ok"
+	# without a certificate: the handshake completes, then Postfix refuses inside TLS: never ok
+	expect_rc 4 "postfix, client certificate required, none sent: rejected" -- "${client[@]}" --starttls smtp \
+		"127.0.0.1:$port"
 	row "$tmp/out" "  28  |================ Certificate  4 B ===============>|  encrypted" \
 		"postfix, client certificate required: none sent (empty Certificate)"
 	line "$tmp/out" "  client certificate: requested, but none was sent (empty Certificate message)" \
 		"postfix: the summary says none was sent"
+	row "$tmp/out" "  30  |<=========== NewSessionTicket  229 B =============|  encrypted" "postfix: its ticket"
+	row "$tmp/out" "  31  |================= EHLO tlsladder ================>|  encrypted 16 B" "postfix: EHLO over TLS"
+	row "$tmp/out" "  32  |<= 421 4.7.1 mail.example.test Error: No client ==|  encrypted 68 B" "postfix: its refusal inside TLS"
+	row "$tmp/out" "  33  |====================== QUIT =====================>|  encrypted 6 B" "postfix: QUIT over TLS"
+	row "$tmp/out" "  34  |<======== Alert warning close_notify (0) =========|  encrypted" "postfix: then it closes"
+	line "$tmp/out" "diagnosis: client-cert-missing: The server asked for a client certificate and none was sent (the Certificate message is empty). The TLS handshake itself completed; then the server refused after the handshake, inside TLS, in SMTP: 421 4.7.1 mail.example.test Error: No client certificate presented. (evidence: steps 24, 28, 32)" \
+		"postfix: the diagnosis quotes the refusal after the handshake"
 	stop_server
 fi
 
@@ -110,6 +144,7 @@ elif start_dovecot dovecot; then
 	expect_rc 0 "dovecot lmtp: STARTTLS and a handshake" -- "${client[@]}" --starttls lmtp "127.0.0.1:$((port + 3))"
 	row "$tmp/out" "   5  |................. LHLO tlsladder ................>|  plain 16 B" "lmtp: LHLO row"
 	row "$tmp/out" "  13  |<..... 220 2.0.0 Begin TLS negotiation now. ......|  plain 38 B" "lmtp: the go-ahead"
+	inrow "$tmp/out" "|================= LHLO tlsladder ================>|  encrypted 16 B" "lmtp: LHLO again, over TLS"
 	stop_server
 fi
 # Dovecot asking for a client certificate (verified against the demo root)
@@ -171,6 +206,10 @@ failure smtp-no-starttls smtp 12 "diagnosis: starttls-not-offered: The SMTP serv
 row "$tmp/out" "  11  |...................... QUIT .....................>|  plain 6 B" "smtp, not offered: QUIT"
 row "$tmp/out" "  12  |<................ 221 2.0.0 Bye ..................|  plain 15 B" "smtp, not offered: the server's goodbye"
 failure smtp-refuse smtp 12 "diagnosis: starttls-refused: The SMTP server refused to start TLS: it answered STARTTLS with \"454 4.7.0 TLS not available due to local problem\". (evidence: steps 11, 12)" "smtp, STARTTLS refused"
+failure smtp-refuse-in-tls smtp 4 "diagnosis: starttls-refused-after-handshake: The TLS handshake completed, but then the server refused after the handshake, inside TLS, in SMTP: 554 5.7.1 <tlsladder>: Helo command rejected: Access denied. (evidence: step 22)" "smtp, refused inside TLS"
+row "$tmp/out" "  21  |================= EHLO tlsladder ================>|  encrypted 16 B" "smtp, refused inside TLS: EHLO"
+row "$tmp/out" "  22  |<= 554 5.7.1 <tlsladder>: Helo command rejected ==|  encrypted 61 B" "smtp, refused inside TLS: the reply"
+row "$tmp/out" "  23  |====================== QUIT =====================>|  encrypted 6 B" "smtp, refused inside TLS: QUIT"
 failure smtp-bad-greeting smtp 1 "diagnosis: starttls-unexpected-reply: The server's reply makes no sense for SMTP at that point: \"554 5.3.2 No service here\". (evidence: steps 4, 5)" "smtp, a greeting that is not 220"
 failure smtp-endless smtp 1 "diagnosis: starttls-unexpected-reply: The server's SMTP reply went on past 64 lines without an end (the last read: \"250-LINE63\"); SMTP servers end their replies well before that. (evidence: steps 69, 70)" "smtp, a reply without end"
 failure postgres-refuse postgres 12 "diagnosis: starttls-refused: The PostgreSQL server refused to start TLS: it answered SSLRequest with \"N (will not speak TLS)\". (evidence: steps 5, 6)" "postgres, N"
