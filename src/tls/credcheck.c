@@ -88,31 +88,10 @@ static struct credcheck_finding *report(struct sink *s, enum credcheck_code code
 	return f;
 }
 
-/* The sanitized form of src[0..len) into dst (n >= 4), ending in "..." when cut. */
-static void safe_piece(char *dst, size_t n, const void *src, size_t len)
-{
-	size_t full = sanitize_text(dst, n - 3, src, len);
-
-	if (full >= n - 3)
-		strcat(dst, "...");
-}
-
 /* A path, sanitized, for a sentence. */
 static void safe_path(char *dst, size_t n, const char *path)
 {
-	safe_piece(dst, n, path ? path : "", path ? strlen(path) : 0);
-}
-
-/* The certificate's DN (RFC 4514), sanitized; "(empty)" when it has none. */
-static void crt_dn_safe(gnutls_x509_crt_t crt, char *out, size_t n)
-{
-	gnutls_datum_t d = { NULL, 0 };
-
-	if (gnutls_x509_crt_get_dn3(crt, &d, 0) < 0 || d.size == 0)
-		snprintf(out, n, "(empty)");
-	else
-		safe_piece(out, n, d.data, d.size);
-	gnutls_free(d.data);
+	x509facts_safe_piece(dst, n, path ? path : "", path ? strlen(path) : 0);
 }
 
 /* The certificate's name for a sentence, sanitized: "CN=<first common name>", else its DN. */
@@ -124,7 +103,7 @@ static void crt_label(gnutls_x509_crt_t crt, char *out, size_t n)
 
 	if (rc == 0) {
 		memcpy(out, "CN=", 4);
-		safe_piece(out + 3, n - 3, small, sz < sizeof small ? sz : sizeof small - 1);
+		x509facts_safe_piece(out + 3, n - 3, small, sz < sizeof small ? sz : sizeof small - 1);
 		return;
 	}
 	if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER && sz > 0 && sz < CREDS_MAX_FILE) {
@@ -132,13 +111,13 @@ static void crt_label(gnutls_x509_crt_t crt, char *out, size_t n)
 		size_t bsz = sz + 1;
 		if (big && gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, big, &bsz) == 0) {
 			memcpy(out, "CN=", 4);
-			safe_piece(out + 3, n - 3, big, bsz <= sz ? bsz : sz);
+			x509facts_safe_piece(out + 3, n - 3, big, bsz <= sz ? bsz : sz);
 			free(big);
 			return;
 		}
 		free(big);
 	}
-	crt_dn_safe(crt, out, n);
+	x509facts_dn_safe(crt, out, n);
 }
 
 /* "2021-01-01" (UTC), or "an unknown date". */
@@ -431,7 +410,7 @@ static void eku_name(const char *oid, char *out, size_t n)
 			return;
 		}
 	}
-	safe_piece(out, n, oid, strlen(oid));
+	x509facts_safe_piece(out, n, oid, strlen(oid));
 }
 
 /* Appends ", piece" (or "piece" when empty) to buf, truncating safely. */
@@ -610,7 +589,7 @@ static void check_chain(const struct creds *c, const struct credcheck_input *in,
 			   "The chain in the %s file ends with '%s', without the intermediate '%s' that issued it; servers "
 			   "that trust only the root will reject it.", c->p12 ? "PKCS#12" : "certificate", top_name, iss_name);
 	if (f)
-		crt_dn_safe(iss, f->missing_issuer, sizeof f->missing_issuer);
+		x509facts_dn_safe(iss, f->missing_issuer, sizeof f->missing_issuer);
 out:
 	free(where);
 	if (iss)
@@ -689,7 +668,7 @@ static void check_signature(gnutls_x509_crt_t crt, unsigned depth, const char *w
 		return;
 	crt_label(crt, name, sizeof name);
 	if (gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) >= 0 && dn.size > 0)
-		safe_piece(issuer, sizeof issuer, dn.data, dn.size);
+		x509facts_safe_piece(issuer, sizeof issuer, dn.data, dn.size);
 	else
 		snprintf(issuer, sizeof issuer, "(empty)");
 	gnutls_free(dn.data);

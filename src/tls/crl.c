@@ -10,6 +10,7 @@
  */
 #include "crl.h"
 #include "tls_internal.h"
+#include "x509_internal.h"
 #include "tlsladder/sanitize.h"
 
 #include <errno.h>
@@ -117,27 +118,6 @@ int crl_load_creds(gnutls_certificate_credentials_t cred, const struct session_c
 
 /* ---- words ---- */
 
-/* The sanitized form of src[0..len) into dst (n >= 4), ending in "..." when cut. */
-static void safe_piece(char *dst, size_t n, const void *src, size_t len)
-{
-	size_t full = sanitize_text(dst, n - 3, src, len);
-
-	if (full >= n - 3)
-		strcat(dst, "...");
-}
-
-/* A certificate's subject DN, sanitized ("(empty)" when none). */
-static void crt_subject(gnutls_x509_crt_t crt, char *out, size_t n)
-{
-	gnutls_datum_t d = { NULL, 0 };
-
-	if (gnutls_x509_crt_get_dn3(crt, &d, 0) < 0 || d.size == 0)
-		snprintf(out, n, "(empty)");
-	else
-		safe_piece(out, n, d.data, d.size);
-	gnutls_free(d.data);
-}
-
 /* A CRL's issuer DN, sanitized. */
 static void crl_issuer(gnutls_x509_crl_t crl, char *out, size_t n)
 {
@@ -146,7 +126,7 @@ static void crl_issuer(gnutls_x509_crl_t crl, char *out, size_t n)
 	if (gnutls_x509_crl_get_issuer_dn3(crl, &d, 0) < 0 || d.size == 0)
 		snprintf(out, n, "(empty)");
 	else
-		safe_piece(out, n, d.data, d.size);
+		x509facts_safe_piece(out, n, d.data, d.size);
 	gnutls_free(d.data);
 }
 
@@ -286,7 +266,7 @@ static void judge_crls(struct crl_pool *p, const struct crl_check_in *in, struct
 		time_t next = gnutls_x509_crl_get_next_update(p->crl[i]);
 
 		crl_issuer(p->crl[i], iss, sizeof iss);
-		safe_piece(path, sizeof path, in->files[p->file[i]], strlen(in->files[p->file[i]]));
+		x509facts_safe_piece(path, sizeof path, in->files[p->file[i]], strlen(in->files[p->file[i]]));
 		p->usable[i] = true;
 		if (signer && !crl_signature_ok(p->crl[i], signer)) {
 			p->usable[i] = false;
@@ -334,9 +314,9 @@ static void report_revoked(const struct crl_pool *p, const struct crl_check_in *
 	size_t slen;
 	time_t t = revoked_at(p->crl[ci], in->chain[at], serial, &slen);
 
-	crt_subject(in->chain[at], subj, sizeof subj);
+	x509facts_dn_safe(in->chain[at], subj, sizeof subj);
 	crl_issuer(p->crl[ci], iss, sizeof iss);
-	safe_piece(path, sizeof path, in->files[p->file[ci]], strlen(in->files[p->file[ci]]));
+	x509facts_safe_piece(path, sizeof path, in->files[p->file[ci]], strlen(in->files[p->file[ci]]));
 	serial_words(serial, slen, ser, sizeof ser);
 	date_words(t, when, sizeof when);
 	date_words(gnutls_x509_crl_get_this_update(p->crl[ci]), issued, sizeof issued);

@@ -100,4 +100,9 @@ void x509chain_judge_files(struct chain_result *c, const uint8_t *const *ders, c
 			   const struct x509view_trust *trust, const char *hostname, bool peer_is_server,
 			   time_t now);
 
+/* The sanitized form of src[0..len) into dst (n >= 4), ending in "..." when cut. */
+void x509facts_safe_piece(char *dst, size_t n, const void *src, size_t len);
+/* The certificate's DN (RFC 4514), sanitized; "(empty)" when it has none. */
+void x509facts_dn_safe(gnutls_x509_crt_t crt, char *out, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
  * judged against the caller's clock.
  */
 #include "x509_internal.h"
+#include "tlsladder/sanitize.h"
 
 #include <arpa/inet.h>
 #include <gnutls/abstract.h>
@@ -385,4 +386,25 @@ enum tl_key_kind x509facts_key_kind(gnutls_x509_crt_t crt, unsigned *bits)
 	case GNUTLS_PK_EDDSA_ED448: return TL_KEY_ED448;
 	default: return TL_KEY_UNKNOWN;
 	}
+}
+
+/* The sanitized form of src[0..len) into dst (n >= 4), ending in "..." when cut. */
+void x509facts_safe_piece(char *dst, size_t n, const void *src, size_t len)
+{
+	size_t full = sanitize_text(dst, n - 3, src, len);
+
+	if (full >= n - 3)
+		strcat(dst, "...");
+}
+
+/* The certificate's DN (RFC 4514), sanitized; "(empty)" when it has none. */
+void x509facts_dn_safe(gnutls_x509_crt_t crt, char *out, size_t n)
+{
+	gnutls_datum_t d = { NULL, 0 };
+
+	if (gnutls_x509_crt_get_dn3(crt, &d, 0) < 0 || d.size == 0)
+		snprintf(out, n, "(empty)");
+	else
+		x509facts_safe_piece(out, n, d.data, d.size);
+	gnutls_free(d.data);
 }
