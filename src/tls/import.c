@@ -536,9 +536,9 @@ static void unread(struct imp *im, struct idir *dr, unsigned type, size_t n)
 	dr->told = true;
 }
 
-/* A client record of application data before any ServerHello: TLS 1.3 early data (0-RTT),
- * under the client_early_traffic_secret. Shown as such, not decrypted (its suite is not known yet). */
-static void early_record(struct imp *im, struct idir *dr, const uint8_t *hdr, size_t n)
+/* Emits the record event of a record from dr with header hdr and n payload bytes. */
+static void record_event(struct imp *im, const struct idir *dr, const uint8_t *hdr, size_t n, bool encrypted,
+			 enum tl_keys keys, unsigned key_gen)
 {
 	struct tl_event ev;
 
@@ -548,9 +548,17 @@ static void early_record(struct imp *im, struct idir *dr, const uint8_t *hdr, si
 	ev.rec_type = hdr[0];
 	ev.rec_version = (unsigned)hdr[1] << 8 | hdr[2];
 	ev.rec_length = (unsigned)n;
-	ev.encrypted = true;
-	ev.keys = TL_KEYS_EARLY;
+	ev.encrypted = encrypted;
+	ev.keys = keys;
+	ev.key_gen = key_gen;
 	emit(im, &ev);
+}
+
+/* A client record of application data before any ServerHello: TLS 1.3 early data (0-RTT),
+ * under the client_early_traffic_secret. Shown as such, not decrypted (its suite is not known yet). */
+static void early_record(struct imp *im, struct idir *dr, const uint8_t *hdr, size_t n)
+{
+	record_event(im, dr, hdr, n, true, TL_KEYS_EARLY, 0);
 	dr->early_records++;
 }
 
@@ -560,7 +568,6 @@ static bool end_of_early(struct imp *im, struct idir *dr, const uint8_t *hdr, co
 {
 	uint8_t buf[MAX_RECORD];
 	struct opened o = { 0, buf, 0 };
-	struct tl_event ev;
 	bool ok;
 
 	dr->early_over = true;
@@ -568,15 +575,7 @@ static bool end_of_early(struct imp *im, struct idir *dr, const uint8_t *hdr, co
 	dr->key.seq = dr->early_records;          /* the early data records used the first numbers */
 	ok = dr->key.set && n <= sizeof buf && open13(&dr->key, hdr, p, n, &o);
 	if (ok) {
-		memset(&ev, 0, sizeof ev);
-		ev.kind = TL_EV_RECORD;
-		ev.from = dr->side;
-		ev.rec_type = hdr[0];
-		ev.rec_version = (unsigned)hdr[1] << 8 | hdr[2];
-		ev.rec_length = (unsigned)n;
-		ev.encrypted = true;
-		ev.keys = TL_KEYS_EARLY;
-		emit(im, &ev);
+		record_event(im, dr, hdr, n, true, TL_KEYS_EARLY, 0);
 		content(im, dr, o.type, o.p, o.n, true, TL_KEYS_EARLY);
 	}
 	key13(im, dr, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", TL_KEYS_HANDSHAKE);
@@ -587,7 +586,6 @@ static bool end_of_early(struct imp *im, struct idir *dr, const uint8_t *hdr, co
 /* One whole record of a direction. */
 static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const uint8_t *p, size_t n)
 {
-	struct tl_event ev;
 	bool encrypted = (im->tls13 && hdr[0] == WIRE_CT_APPLICATION_DATA) || (!im->tls13 && dr->ccs);
 	enum tl_keys keys = encrypted ? (im->tls13 ? dr->key.keys : TL_KEYS_TLS12) : TL_KEYS_NONE;
 	uint8_t buf[MAX_RECORD];
@@ -601,17 +599,8 @@ static void record(struct imp *im, struct idir *dr, const uint8_t *hdr, const ui
 		return;
 	if (encrypted && keys == TL_KEYS_NONE)
 		keys = TL_KEYS_HANDSHAKE;
-	memset(&ev, 0, sizeof ev);
-	ev.kind = TL_EV_RECORD;
-	ev.from = dr->side;
-	ev.rec_type = hdr[0];
-	ev.rec_version = (unsigned)hdr[1] << 8 | hdr[2];
-	ev.rec_length = (unsigned)n;
-	ev.encrypted = encrypted;
-	ev.keys = keys;
 	dr->rec_gen = dr->gen;
-	ev.key_gen = keys == TL_KEYS_APPLICATION ? dr->rec_gen : 0;
-	emit(im, &ev);
+	record_event(im, dr, hdr, n, encrypted, keys, keys == TL_KEYS_APPLICATION ? dr->rec_gen : 0);
 	if (!encrypted) {
 		content(im, dr, hdr[0], p, n, false, TL_KEYS_NONE);
 		return;
