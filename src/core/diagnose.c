@@ -239,6 +239,35 @@ static void gather_plain(struct facts *f, size_t i, const struct tl_event *ev)
 		f->plain_answer = (long)i;
 }
 
+/* The facts of handshake message event i. */
+static void gather_handshake(struct facts *f, size_t i, const struct tl_event *ev)
+{
+	if (ev->hs_type == WIRE_HS_CERTIFICATE_REQUEST && f->tls13 && f->client_fin_ev >= 0 && f->late_cr_ev < 0)
+		f->late_cr_ev = (long)i;
+	if (ev->hs_type == WIRE_HS_CLIENT_HELLO && f->ch_ev < 0)
+		f->ch_ev = (long)i;
+	if (ev->hs_type == WIRE_HS_HELLO_REQUEST && f->hello_request_ev < 0)
+		f->hello_request_ev = (long)i;
+	if (ev->hs_type == WIRE_HS_CERTIFICATE_REQUEST && f->cr_ev < 0) {
+		f->cr_ev = (long)i;
+		f->cr_handshake = ev->handshake;
+		f->ncas = peek_cr_ca_names(ev->body, ev->body_len, f->tls13, f->cas, MAX_CAS);
+		if (f->ncas < 0)
+			f->ncas = 0;
+	} else if (ev->hs_type == WIRE_HS_CERTIFICATE && ev->from == TL_CLIENT) {
+		f->client_cert_ev = (long)i;
+		f->nchain = peek_certificates(ev->body, ev->body_len, f->tls13, f->chain, MAX_CHAIN);
+		if (f->nchain < 0)
+			f->nchain = 0;
+	} else if (ev->hs_type == WIRE_HS_CERTIFICATE) {
+		f->server_cert_ev = (long)i;
+	} else if (ev->hs_type == WIRE_HS_FINISHED && ev->from == TL_CLIENT) {
+		f->client_fin_ev = (long)i;
+	} else if (ev->hs_type == WIRE_HS_SERVER_HELLO && f->sh_ev < 0) {
+		f->sh_ev = (long)i;
+	}
+}
+
 /* Gathers the facts of one connection. */
 static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, struct facts *f)
 {
@@ -263,30 +292,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 			continue;
 		switch (ev.kind) {
 		case TL_EV_HANDSHAKE:
-			if (ev.hs_type == WIRE_HS_CERTIFICATE_REQUEST && f->tls13 && f->client_fin_ev >= 0 && f->late_cr_ev < 0)
-				f->late_cr_ev = (long)i;
-			if (ev.hs_type == WIRE_HS_CLIENT_HELLO && f->ch_ev < 0)
-				f->ch_ev = (long)i;
-			if (ev.hs_type == WIRE_HS_HELLO_REQUEST && f->hello_request_ev < 0)
-				f->hello_request_ev = (long)i;
-			if (ev.hs_type == 13 && f->cr_ev < 0) {
-				f->cr_ev = (long)i;
-				f->cr_handshake = ev.handshake;
-				f->ncas = peek_cr_ca_names(ev.body, ev.body_len, f->tls13, f->cas, MAX_CAS);
-				if (f->ncas < 0)
-					f->ncas = 0;
-			} else if (ev.hs_type == WIRE_HS_CERTIFICATE && ev.from == TL_CLIENT) {
-				f->client_cert_ev = (long)i;
-				f->nchain = peek_certificates(ev.body, ev.body_len, f->tls13, f->chain, MAX_CHAIN);
-				if (f->nchain < 0)
-					f->nchain = 0;
-			} else if (ev.hs_type == WIRE_HS_CERTIFICATE) {
-				f->server_cert_ev = (long)i;
-			} else if (ev.hs_type == WIRE_HS_FINISHED && ev.from == TL_CLIENT) {
-				f->client_fin_ev = (long)i;
-			} else if (ev.hs_type == 2 && f->sh_ev < 0) {
-				f->sh_ev = (long)i;
-			}
+			gather_handshake(f, i, &ev);
 			break;
 		case TL_EV_ALERT:
 			if (ev.alert_level == 2 && ev.from != side && f->alert_ev < 0) {
