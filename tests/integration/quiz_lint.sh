@@ -5,7 +5,7 @@
 # (quiz_lint.py does the checking). Then the checker itself must refuse
 # wrong files: a side that does not send that message, a count too high, a
 # name that is no message, a file named after no scenario, a question
-# without its answer.
+# without its answer. Last, docs/classroom.md has a lesson plan per scenario.
 # Needs python3.
 set -u
 bin="$1"
@@ -70,5 +70,20 @@ expect_rc 0 "a right file passes (a 2nd ClientHello in hrr, at: end)" -- python3
 # the renegotiation's second handshake ([2] on its rows) counts
 printf 'at: server HelloRequest\nq: x\na: y\n\nat: client ClientHello 2\nq: x\na: y\n' >"$tmp/right/renegotiation.quiz"
 expect_rc 0 "the rows of a renegotiation ([2] HelloRequest, [2] ClientHello) count" -- python3 "$lint" "$bin" "$tmp/right/renegotiation.quiz"
+
+# docs/classroom.md has a lesson plan (a "### `SCENARIO`: ..." heading) for
+# every scenario, and each of its in-page links leads to a heading.
+while read -r s; do
+	grep -q "^### \`$s\`: " "$src/docs/classroom.md" || bad "docs/classroom.md has no lesson plan for $s"
+done <"$tmp/scenarios"
+python3 - "$src/docs/classroom.md" >"$tmp/anchors" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+slug = lambda h: re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+heads = {slug(m.group(1)) for m in re.finditer(r"^#+ (.*)$", text, re.M)}
+for link in sorted(set(re.findall(r"\]\(#([^)]+)\)", text)) - heads):
+    print(link)
+PY
+if [ -s "$tmp/anchors" ]; then bad "docs/classroom.md links to no heading:"; cat "$tmp/anchors"; else ok "docs/classroom.md: a lesson plan per scenario, every link leads to a heading"; fi
 
 finish quiz_lint
