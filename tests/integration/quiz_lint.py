@@ -5,7 +5,8 @@
 
 For each file: its name (without .quiz) must be a scenario that
 `tlsladder demo --list` lists; it must hold questions in the quiz format
-(blank lines separate questions; `#` starts a comment line; each question
+(blank lines separate questions; `#` starts a comment line, and on an
+`at:` line a comment after the words; each question
 has one `at:` line, then `q:` and `a:` lines, several of each joining with
 a space); and every `at: SIDE NAME [N]` must name a message that occurs in
 that scenario's text ladder (`tlsladder demo SCENARIO --text`): the Nth
@@ -103,7 +104,7 @@ def check_block(block, rows, say):
 
 def check_at(no, text, rows, say):
     """Checks that `at: SIDE NAME [N]` names a row of the run."""
-    words = text.split()
+    words = text.split("#", 1)[0].split()
     if words == ["end"]:
         return
     if len(words) not in (2, 3) or words[0] not in ("client", "server"):

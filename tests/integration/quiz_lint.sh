@@ -65,8 +65,8 @@ wrong_file tls14.quiz "a file named after no scenario" "'tls14.quiz' is not SCEN
 # the same file under a real scenario's name passes: the refusals above are
 # the bad line's, not the file's
 mkdir -p "$tmp/right"
-printf '%s\nat: client ClientHello 2\nq: x\na: y\n\nat: end\nq: x\na: y\n' "$good" >"$tmp/right/hrr.quiz"
-expect_rc 0 "a right file passes (a 2nd ClientHello in hrr, at: end)" -- python3 "$lint" "$bin" "$tmp/right/hrr.quiz"
+printf '%s\nat: client ClientHello 2   # the retry\nq: x\na: y\n\nat: end\nq: x\na: y\n' "$good" >"$tmp/right/hrr.quiz"
+expect_rc 0 "a right file passes (a 2nd ClientHello in hrr with a comment, at: end)" -- python3 "$lint" "$bin" "$tmp/right/hrr.quiz"
 # the renegotiation's second handshake ([2] on its rows) counts
 printf 'at: server HelloRequest\nq: x\na: y\n\nat: client ClientHello 2\nq: x\na: y\n' >"$tmp/right/renegotiation.quiz"
 expect_rc 0 "the rows of a renegotiation ([2] HelloRequest, [2] ClientHello) count" -- python3 "$lint" "$bin" "$tmp/right/renegotiation.quiz"
