@@ -102,6 +102,7 @@ struct facts {
 	bool tls13;
 	size_t first, end;
 	long cr_ev, client_cert_ev, server_cert_ev, alert_ev, withheld_ev, error_ev;
+	long peer_error_ev;          /* the first error the other side reported (demo, serve) */
 	unsigned alert_desc;
 	bool alert_after_fin;              /* the alert came after the client's Finished */
 	long client_fin_ev;
@@ -273,6 +274,7 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 {
 	memset(f, 0, sizeof *f);
 	f->cr_ev = f->client_cert_ev = f->server_cert_ev = f->alert_ev = f->withheld_ev = f->error_ev = -1;
+	f->peer_error_ev = -1;
 	f->client_fin_ev = f->enc_record_ev = f->http_ev = f->sh_ev = f->key_na_ev = -1;
 	f->ch_ev = f->late_cr_ev = f->pha_none_ev = -1;
 	f->reneg_fail_ev = f->hello_request_ev = -1;
@@ -320,6 +322,8 @@ static void gather(const struct timeline *tl, unsigned conn, enum tl_side side, 
 				if (slot->code == TL_NOTE_TEXT)
 					*slot = ev.note;
 			}
+			if (ev.from != side && f->peer_error_ev < 0)
+				f->peer_error_ev = (long)i;
 			if (f->error_ev < 0) {
 				f->error_ev = (long)i;
 				f->error_code = ev.code;
@@ -395,6 +399,9 @@ static const char *late_words(const struct facts *f)
 {
 	if (!(f->tls13 && f->self.handshake_ok && (f->self.rejected_after || f->alert_after_fin)))
 		return "";
+	if (cert_sent(f) && f->alert_desc == WIRE_ALERT_DECRYPT_ERROR)
+		return " The handshake completed from the client's side; the server refused the client's CertificateVerify "
+		       "(the signature proving it holds the certificate's key) afterwards, as TLS 1.3 allows.";
 	return cert_sent(f) ? " The handshake completed from the client's side; the server rejected the certificate "
 			      "afterwards, as TLS 1.3 allows."
 			    : " The handshake completed from the client's side; the server judged the empty Certificate "
@@ -1117,7 +1124,7 @@ static void diagnose_mismatch(const struct facts *f, struct diag_finding *out, s
 	fix(d, version ? "Offer a version the server accepts (--tls1.2 / --tls1.3 or --priority)."
 		       : "Offer cipher suites, groups and signature algorithms the server accepts (--priority).");
 	cite(d, f->alert_ev);
-	cite(d, f->error_ev);
+	cite(d, peer_err[0] && f->peer_error_ev >= 0 ? f->peer_error_ev : f->error_ev);   /* the words quoted */
 }
 
 /* The sentence of an error the side recorded, capitalized and ended with a period; fallback when none. */

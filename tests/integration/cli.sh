@@ -67,6 +67,19 @@ expect_rc 11 "demo version-mismatch --text" -- "$bin" demo version-mismatch --te
 has "$tmp/out" "^diagnosis: protocol-version-mismatch: The two sides have no TLS version in common: the server accepts none of the versions the client offered\. This GnuTLS server answered with handshake_failure \(40\); RFC 8446 \(section 4\.2\.1\) asks for protocol_version \(70\) when no version is shared, which OpenSSL sends\. The server's own words: " \
 	"version-mismatch: which implementation sent which alert, and what the RFC asks"
 hasnt "$tmp/out" "handshake_failure \(40\): [^)]*protocol version" "alert 40's meaning does not mention the protocol version"
+# The evidence is the row holding the server's words the sentence quotes, whichever side's error row
+# comes first (the two sides' threads race for it): 8 runs
+for i in 1 2 3 4 5 6 7 8; do
+	"$bin" demo version-mismatch --text >"$tmp/out" 2>&1
+	srow=$(grep -E '^ +[0-9]+ +[0-9.]+ +-- error \(server\)' "$tmp/out" | awk '{print $1}')
+	arow=$(grep -E '^ +[0-9]+ +[0-9.]+ +\|<-+ Alert' "$tmp/out" | awk '{print $1}')
+	if ! grep -qE "\(evidence: steps $arow, $srow\)\$" "$tmp/out"; then break; fi
+done
+has "$tmp/out" "\(evidence: steps $arow, $srow\)\$" "version-mismatch: the evidence is the alert and the server's own error row (steps $arow, $srow)"
+# A key that is not the certificate's: the server refused the CertificateVerify, not the certificate
+expect_rc 4 "demo mtls-key-mismatch --text" -- "$bin" demo mtls-key-mismatch --text
+has "$tmp/out" "their public keys differ\. The handshake completed from the client's side; the server refused the client's CertificateVerify \(the signature proving it holds the certificate's key\) afterwards, as TLS 1\.3 allows\. \(evidence" \
+	"mtls-key-mismatch: the refusal named is the CertificateVerify's"
 
 # The classic RSA key exchange, in order, with directions.
 expect_rc 0 "demo tls12-rsa --text" -- "$bin" demo tls12-rsa --text
