@@ -61,7 +61,8 @@ struct tree_node *decode_handshake(unsigned hs_type, const uint8_t *p, size_t n,
  */
 struct tree_node *decode_handshake_stored(unsigned hs_type, const uint8_t *p, size_t n, size_t total,
 					  const struct decode_ctx *ctx);
-/* An alert: level, description with its IANA name, meaning. */
+/* An alert: level, description with its IANA name, meaning. Ranges index the
+ * alert's two bytes (level at 0, description at 1; hexview_alert_bytes()). */
 struct tree_node *decode_alert(unsigned level, unsigned desc);
 /* Where a ChangeCipherSpec stands in its handshake: what it does depends on it. */
 enum decode_ccs_role {
@@ -70,7 +71,7 @@ enum decode_ccs_role {
 	DECODE_CCS_TLS13_BEFORE_SH,  /* TLS 1.3 compatibility CCS before any ServerHello or HelloRetryRequest */
 	DECODE_CCS_TLS13_AFTER_SH    /* TLS 1.3 compatibility CCS after the ServerHello (keys already switched) */
 };
-/* ChangeCipherSpec from side from: what it does, for its role. */
+/* ChangeCipherSpec from side from: what it does, for its role. Ranges index its one byte (1). */
 struct tree_node *decode_ccs(enum decode_ccs_role role, enum tl_side from);
 /* The role of the ChangeCipherSpec at timeline index i, from the messages of its connection before it. */
 enum decode_ccs_role decode_ccs_role(const struct timeline *tl, size_t i);
