@@ -111,9 +111,10 @@ char *hexview_caption(const struct hexview *hv, const struct tree_node *selected
 char *hexview_path(const struct tree_node *node, char *buf, size_t n);
 
 /*
- * The dump for the text ladder (-vvv): every line, each followed by the
- * top-level fields (spans and the root's children) it holds, "..." when a
- * field goes on from an earlier line, every line `indent` spaces in.
+ * The dump for the text ladder (-vvv): the top-level fields (spans and the
+ * root's children) with their bytes, one a line, two spaces further in;
+ * then every line of bytes, each followed by the top-level fields it holds,
+ * "..." when a field goes on from an earlier line; `indent` spaces in.
  */
 void hexview_write(FILE *f, const struct hexview *hv, unsigned per, int indent);
 

@@ -370,6 +370,25 @@ static void line_fields(const struct hexview *hv, size_t l, unsigned per, char *
 	}
 }
 
+/* The top-level fields and their bytes, one a line ("  random: bytes 6..37 (32 B)"). */
+static void write_legend(FILE *f, const struct hexview *hv, int indent)
+{
+	char cap[300];
+	struct hexview_hit hit;
+
+	for (size_t i = 0; i < hv->nspan; i++)
+		if (hv->span[i].depth == 0) {
+			memset(&hit, 0, sizeof hit);
+			hit.span = &hv->span[i];
+			hit.off = hv->span[i].off;
+			hit.len = hv->span[i].len;
+			fprintf(f, "%*s  %s\n", indent, "", hexview_caption(hv, NULL, &hit, cap, sizeof cap));
+		}
+	for (const struct tree_node *c = hv->tree ? hv->tree->first : NULL; c; c = c->next)
+		if (c->len > 0 && hexview_range_of(hv, c, &hit))
+			fprintf(f, "%*s  %s\n", indent, "", hexview_caption(hv, c, &hit, cap, sizeof cap));
+}
+
 /* The dump for the text ladder. */
 void hexview_write(FILE *f, const struct hexview *hv, unsigned per, int indent)
 {
@@ -378,6 +397,7 @@ void hexview_write(FILE *f, const struct hexview *hv, unsigned per, int indent)
 
 	if (!line)
 		return;
+	write_legend(f, hv, indent);
 	for (size_t l = 0; l < hexview_lines(hv, per); l++) {
 		hexview_line(hv, l, per, line, (size_t)w + 1);
 		line_fields(hv, l, per, fields, sizeof fields);

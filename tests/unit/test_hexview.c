@@ -321,7 +321,9 @@ static void dump(void **state)
 	assert_true(hexview_init_handshake(&hv, t, 20, body, n, n));
 	hexview_write(f, &hv, 16, 2);
 	fclose(f);
-	assert_string_equal(out, "  0000  1400 0030 3c21 54da 736f 3f73 d0dd f0b0  ...0<!T.so?s....  handshake header, verify_data\n"
+	assert_string_equal(out, "    handshake header: bytes 0..3 (4 B)\n"
+				 "    verify_data: bytes 4..51 (48 B)\n"
+				 "  0000  1400 0030 3c21 54da 736f 3f73 d0dd f0b0  ...0<!T.so?s....  handshake header, verify_data\n"
 				 "  0010  11b1 5476 4775 7777 8cf4 f169 1e9e 774f  ..TvGuww...i..wO  ...verify_data\n"
 				 "  0020  208a dd48 6597 38f7 2a8e b573 0dcb 8d26   ..He.8.*..s...&  ...verify_data\n"
 				 "  0030  21b9 736f                                !.so              ...verify_data\n");
