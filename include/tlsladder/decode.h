@@ -103,6 +103,18 @@ bool decode_extensions(struct tree_node *parent, struct reader *r, unsigned hs_t
 /* A DistinguishedName list (2-byte length, then 2-byte-length DER Names) as children "CA name 1", ...
  * of node, each valued with its RFC 4514 string; sets node's value ("2 names"). */
 bool decode_ca_names(struct tree_node *node, struct reader *r);
+/* A range of bytes: offset and length (len 0: absent). */
+struct decode_range {
+	size_t off, len;
+};
+/* Where an X.509 certificate's fields lie in its DER (offsets from der[0]), each the whole TLV. */
+struct decode_cert_ranges {
+	struct decode_range version, serial, issuer, validity, not_before, not_after, subject, public_key, extensions,
+		key_usage, ext_key_usage, basic_constraints, subject_alt_names, signature_algorithm, signature;
+};
+/* Walks a certificate's DER for the ranges of its fields; false when it is not a certificate's
+ * structure (the ranges found up to there stay set). Never reads past der[n). */
+bool decode_cert_ranges(const uint8_t *der, size_t n, struct decode_cert_ranges *out);
 /* Reads a DER Name filling all of r; returns it as a malloc'd RFC 4514 string ("CN=x,O=y",
  * most specific first), or NULL (r failed when malformed; not failed when out of memory). */
 char *decode_dn_string(struct reader *r);

@@ -19,6 +19,7 @@
 
 #include "tlsladder/decode.h"
 #include "tlsladder/hexview.h"
+#include "tlsladder/reader.h"
 #include "tlsladder/tree.h"
 #include "tlsladder/wire.h"
 
@@ -190,6 +191,63 @@ static void exact_ranges(void **state)
 	free(body);
 }
 
+/* The DN in a range of der (a Name's whole TLV), as a string. */
+static char *dn_at(const uint8_t *der, struct decode_range r)
+{
+	struct reader rd;
+
+	assert_true(r.len > 2);
+	assert_int_equal(der[r.off], 0x30);
+	reader_init(&rd, der + r.off, r.len);
+	return decode_dn_string(&rd);
+}
+
+/* A certificate's fields lie where its DER has them: the leaf of the tls13 demo. */
+static void certificate_ranges(void **state)
+{
+	uint8_t *body;
+	size_t n;
+	struct tree_node *t = decoded("tls13/03-server-Certificate.bin", 11, 0x0304, TL_SERVER, &body, &n);
+	const struct tree_node *c = tree_find(t, "certificates/certificate 1");
+	const uint8_t *der;
+	struct decode_cert_ranges cr;
+	char *s;
+
+	(void)state;
+	assert_non_null(c);
+	der = body + c->off;
+	assert_true(decode_cert_ranges(der, c->len, &cr));
+	assert_int_equal(der[cr.version.off], 0xa0);
+	assert_int_equal(cr.version.len, 5);                       /* [0] { INTEGER 2 } */
+	assert_int_equal(der[cr.version.off + 4], 2);
+	assert_int_equal(der[cr.serial.off], 0x02);
+	assert_int_equal(cr.serial.off, cr.version.off + cr.version.len);
+	s = dn_at(der, cr.subject);
+	assert_string_equal(s, "CN=localhost,O=tlsladder demo (DEMO ONLY)");
+	free(s);
+	s = dn_at(der, cr.issuer);
+	assert_string_equal(s, "CN=tlsladder Demo Intermediate CA,O=tlsladder demo (DEMO ONLY)");
+	free(s);
+	assert_int_equal(cr.not_before.off, cr.validity.off + 2);
+	assert_int_equal(cr.not_after.off, cr.not_before.off + cr.not_before.len);
+	assert_int_equal(cr.validity.off + cr.validity.len, cr.not_after.off + cr.not_after.len);
+	assert_memory_equal(der + cr.not_before.off + 2, "240101000000Z", 13);
+	assert_int_equal(cr.subject.off + cr.subject.len, cr.public_key.off);
+	assert_true(cr.subject_alt_names.len > 0 && cr.key_usage.len > 0 && cr.ext_key_usage.len > 0 &&
+		    cr.basic_constraints.len > 0);
+	assert_true(cr.subject_alt_names.off > cr.extensions.off);
+	assert_true(cr.subject_alt_names.off + cr.subject_alt_names.len <= cr.extensions.off + cr.extensions.len);
+	assert_int_equal(cr.signature.off + cr.signature.len, c->len);    /* the signature ends the certificate */
+	/* every truncation: no read past the end, and never a range beyond it */
+	for (size_t k = 0; k < c->len; k++) {
+		decode_cert_ranges(der, k, &cr);
+		assert_true(cr.signature.off + cr.signature.len <= k && cr.extensions.off + cr.extensions.len <= k &&
+			    cr.subject.off + cr.subject.len <= k);
+	}
+	tree_free(t);
+	free(body);
+}
+
 /* The ServerHello framed with its header: lines, offsets, the hex in 2-byte groups, the ASCII. */
 static void layout(void **state)
 {
@@ -339,6 +397,7 @@ int main(void)
 		cmocka_unit_test(every_field_has_bytes),
 		cmocka_unit_test(alert_and_ccs_bytes),
 		cmocka_unit_test(exact_ranges),
+		cmocka_unit_test(certificate_ranges),
 		cmocka_unit_test(layout),
 		cmocka_unit_test(marks),
 		cmocka_unit_test(byte_to_field),
