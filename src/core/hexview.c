@@ -80,6 +80,7 @@ bool hexview_init_event(struct hexview *hv, const struct tree_node *tree, const 
 		b[0] = 1;
 		return own_copy(hv, b, 1, NULL, 0);
 	default:
+		/* records: once their bytes are kept, hexview_init(hv, tree, bytes, n) with their framing tree */
 		return false;
 	}
 }

@@ -116,7 +116,10 @@ static void title_of(const struct tl_event *ev, const struct hexview *hv, char *
 	char name[160];
 
 	ladderview_title(ev, name, sizeof name);
-	if (hv->base > 0)
+	if (hv->base > 0 && timeline_body_cut(ev))
+		snprintf(buf, n, "Bytes: %s, %zu B = %zu header + the first %zu of %zu body bytes (the rest was not kept)",
+			 name, hv->n, hv->base, hv->n - hv->base, ev->body_total);
+	else if (hv->base > 0)
 		snprintf(buf, n, "Bytes: %s, %zu B = %zu header + %zu body", name, hv->n, hv->base, hv->n - hv->base);
 	else
 		snprintf(buf, n, "Bytes: %s, %zu B", name, hv->n);

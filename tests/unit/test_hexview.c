@@ -339,6 +339,15 @@ static void byte_to_field(void **state)
 			    "extensions/key_share/key_exchange: bytes 84..115 (32 B)");
 	assert_false(hexview_at(&hv, hv.n, &hit));
 	hexview_free(&hv);
+	/* a HelloRetryRequest travels as a ServerHello (type 2) */
+	assert_true(hexview_init_handshake(&hv, t, TL_HS_HELLO_RETRY_REQUEST, body, n, n));
+	assert_int_equal(hv.p[0], 2);
+	hexview_free(&hv);
+	/* a body kept in part: the header gives the whole length */
+	assert_true(hexview_init_handshake(&hv, t, 2, body, 10, 0x012345));
+	assert_int_equal(hv.n, 14);
+	assert_memory_equal(hv.p, "\x02\x01\x23\x45", 4);
+	hexview_free(&hv);
 	tree_free(t);
 	free(body);
 }
