@@ -798,6 +798,7 @@ static void byte_view_links(void **state)
 	static const int right[] = { 'g', 'n', '\r', 'j', 'x', 'k', 'h', 'h', 0 };
 	static const int tree[] = { 'g', 'n', '\r', 'j', 'x', '\t', 'j', 0 };
 	static const int closed[] = { 'g', 'n', '\r', 'j', 'x', 'x', 0 };
+	static const int record[] = { 'w', 'g', 'x', 0 };
 	char *rows[1];
 	char *got;
 
@@ -813,6 +814,11 @@ static void byte_view_links(void **state)
 	screen_has(got, "session id: bytes 38..70 (33 B)");
 	assert_string_equal(rows[0], "                      ########################        ##########");
 	free(rows[0]);
+	free(got);
+	/* a record, whose bytes are not kept: one line says so */
+	got = draw_screen(100, 30, true, record);
+	screen_has(got, "Bytes");
+	screen_has(got, " no bytes: this record's bytes were not kept, only its header's facts\n");
 	free(got);
 	/* x again closes it: the explanation is back */
 	got = bytes_screen(80, 24, closed, 14, 14, rows);
