@@ -17,23 +17,14 @@
 
 #define KEY_ESC 27
 
-/* The bytes of the selected event, with its field tree; false (ev still set) when it has none. */
-static bool bytes_of(struct ui *ui, struct tl_event *ev, struct hexview *hv)
+/* The bytes of the selected event (index *e), with its field tree; false (ev still set) when it has none. */
+static bool bytes_of(struct ui *ui, struct tl_event *ev, struct hexview *hv, size_t *e)
 {
-	size_t e;
-
 	hexview_init(hv, NULL, NULL, 0);
 	details_ops.load(ui);
-	e = ladderview_selected(ui);
-	if (e == (size_t)-1 || !timeline_get(ui->src.tl, e, ev))
+	*e = ladderview_selected(ui);
+	if (*e == (size_t)-1 || !timeline_get(ui->src.tl, *e, ev))
 		return false;
-	if (e != ui->bytes_ev) {
-		/* another message: the cursor starts at its first byte, on the field selected */
-		ui->bytes_ev = e;
-		ui->byte_cur = ui->bytes_top = 0;
-		ui->bytes_by_cursor = false;
-		ui->bytes_sel = NULL;
-	}
 	return ui->have_tree && hexview_init_event(hv, ui->tv.root, ev);
 }
 
@@ -42,9 +33,10 @@ int bytesview_rows(struct ui *ui, int h, int w)
 {
 	struct tl_event ev;
 	struct hexview hv;
+	size_t e;
 	int want = h >= 30 ? 7 : 5, most = (h - 2) / 2;
 
-	if (bytes_of(ui, &ev, &hv)) {
+	if (bytes_of(ui, &ev, &hv, &e)) {
 		size_t lines = hexview_lines(&hv, hexview_per_line(&hv, w - 2));
 		if ((size_t)want < lines + 2)
 			want = lines + 2 < (size_t)most ? (int)lines + 2 : most;
@@ -53,22 +45,32 @@ int bytesview_rows(struct ui *ui, int h, int w)
 	return want;
 }
 
-/* The highlighted range and its caption: under the byte cursor, or the field selected in the details. */
-static bool highlight(struct ui *ui, const struct hexview *hv, struct hexview_hit *hit, char *cap, size_t n)
+/* True when the highlight follows the byte cursor: it moved last, in message e, and the details did not move since. */
+static bool by_cursor(const struct ui *ui, size_t e)
+{
+	return ui->bytes_by_cursor && e == ui->bytes_ev && treeview_selected(&ui->tv) == ui->bytes_sel;
+}
+
+/* The byte under the cursor: where it was moved to, else the first byte of the field selected (0: none). */
+static size_t cursor_at(const struct ui *ui, const struct hexview *hv, size_t e)
+{
+	struct hexview_hit hit;
+
+	if (by_cursor(ui, e))
+		return ui->byte_cur < hv->n ? ui->byte_cur : hv->n ? hv->n - 1 : 0;
+	return hexview_range_of(hv, treeview_selected(&ui->tv), &hit) ? hit.off : 0;
+}
+
+/* The highlighted range and its caption: what lies under the byte cursor, or the field selected in the details. */
+static bool highlight(const struct ui *ui, const struct hexview *hv, size_t e, struct hexview_hit *hit, char *cap,
+		      size_t n)
 {
 	const struct tree_node *sel = treeview_selected(&ui->tv);
 	bool have;
 
-	if (sel != ui->bytes_sel) {
-		/* the user moved in the details: the highlight and the cursor follow the field */
-		ui->bytes_sel = sel;
-		ui->bytes_by_cursor = false;
-		if (hexview_range_of(hv, sel, hit))
-			ui->byte_cur = hit->off;
-	}
 	cap[0] = '\0';
-	if (ui->bytes_by_cursor) {
-		have = hexview_at(hv, ui->byte_cur, hit);
+	if (by_cursor(ui, e)) {
+		have = hexview_at(hv, cursor_at(ui, hv, e), hit);
 		if (have)
 			hexview_caption(hv, NULL, hit, cap, n);
 		return have;
@@ -90,8 +92,8 @@ static void overpaint(int y, int x, const char *line, const char *mask, attr_t a
 }
 
 /* Line l of the bytes at row y: the highlighted range, and the byte cursor when it has the focus. */
-static void draw_line(struct ui *ui, const struct hexview *hv, size_t l, int y, int x,
-		      const struct hexview_hit *hit, bool have)
+static void draw_line(const struct ui *ui, const struct hexview *hv, size_t l, int y, int x,
+		      const struct hexview_hit *hit, bool have, size_t cur)
 {
 	char line[256], mask[256];
 	unsigned per = ui->bytes_per;
@@ -104,7 +106,7 @@ static void draw_line(struct ui *ui, const struct hexview *hv, size_t l, int y, 
 		overpaint(y, x, line, mask, paint_attr(&ui->pt, ROLE_SELECTED));
 	}
 	if (ui->bytes_focus) {
-		hexview_marks(hv, l, per, ui->byte_cur, 1, mask, sizeof mask);
+		hexview_marks(hv, l, per, cur, 1, mask, sizeof mask);
 		overpaint(y, x, line, mask, paint_attr(&ui->pt, ROLE_SELECTED) | A_BOLD | A_UNDERLINE);
 	}
 	attrset(A_NORMAL);
@@ -125,7 +127,7 @@ static void title_of(const struct tl_event *ev, const struct hexview *hv, char *
 		snprintf(buf, n, "Bytes: %s, %zu B", name, hv->n);
 }
 
-/* The byte view in r. */
+/* The byte view in r (only the scroll and the bytes per line change here). */
 static void bytesview_draw(struct ui *ui, struct rect r)
 {
 	struct tl_event ev;
@@ -133,14 +135,14 @@ static void bytesview_draw(struct ui *ui, struct rect r)
 	struct hexview_hit hit;
 	char title[256], cap[512], safe[512];
 	bool have;
-	size_t lines, cl;
+	size_t lines, cl, e, cur;
 	int rows = r.h - 2;
 
 	for (int i = 0; i < r.h; i++)
 		paint_blank(r.y + i, r.x, r.w);
-	if (!bytes_of(ui, &ev, &hv)) {
+	if (!bytes_of(ui, &ev, &hv, &e)) {
 		paint_rule(&ui->pt, r.y, r.x, r.w, "Bytes", ui->bytes_focus);
-		if (ladderview_selected(ui) != (size_t)-1)
+		if (e != (size_t)-1)
 			paint_put(r.y + 1, r.x + 1, hexview_no_bytes(&ev), r.w - 2);
 		hexview_free(&hv);
 		return;
@@ -148,21 +150,20 @@ static void bytesview_draw(struct ui *ui, struct rect r)
 	title_of(&ev, &hv, title, sizeof title);
 	paint_rule(&ui->pt, r.y, r.x, r.w, title, ui->bytes_focus);
 	ui->bytes_per = hexview_per_line(&hv, r.w - 2);
-	if (ui->byte_cur >= hv.n)
-		ui->byte_cur = hv.n ? hv.n - 1 : 0;
-	have = highlight(ui, &hv, &hit, cap, sizeof cap);
+	cur = cursor_at(ui, &hv, e);
+	have = highlight(ui, &hv, e, &hit, cap, sizeof cap);
 	attrset(paint_attr(&ui->pt, ROLE_TITLE));
 	paint_put(r.y + 1, r.x + 1, paint_safe(safe, sizeof safe, cap), r.w - 2);
 	lines = hexview_lines(&hv, ui->bytes_per);
-	cl = ui->byte_cur / ui->bytes_per;
-	if (have && !ui->bytes_by_cursor)
-		cl = hit.off / ui->bytes_per;          /* the field's first line in sight */
+	cl = cur / ui->bytes_per;               /* the cursor's line in sight */
 	if (cl < ui->bytes_top)
 		ui->bytes_top = cl;
 	if (rows > 0 && cl >= ui->bytes_top + (size_t)rows)
 		ui->bytes_top = cl - (size_t)rows + 1;
+	if (ui->bytes_top >= lines)
+		ui->bytes_top = 0;
 	for (int i = 0; i < rows && ui->bytes_top + (size_t)i < lines; i++)
-		draw_line(ui, &hv, ui->bytes_top + (size_t)i, r.y + 2 + i, r.x + 1, &hit, have);
+		draw_line(ui, &hv, ui->bytes_top + (size_t)i, r.y + 2 + i, r.x + 1, &hit, have, cur);
 	attrset(A_NORMAL);
 	hexview_free(&hv);
 }
@@ -173,18 +174,23 @@ static int move_cursor(struct ui *ui, long delta)
 	struct tl_event ev;
 	struct hexview hv;
 	struct hexview_hit hit;
+	size_t e, cur;
 
-	if (!bytes_of(ui, &ev, &hv) || hv.n == 0) {
+	if (!bytes_of(ui, &ev, &hv, &e) || hv.n == 0) {
 		hexview_free(&hv);
 		return UI_HANDLED;
 	}
+	cur = cursor_at(ui, &hv, e);
 	if (delta < 0)
-		ui->byte_cur = (size_t)-delta > ui->byte_cur ? 0 : ui->byte_cur - (size_t)-delta;
+		cur = (size_t)-delta > cur ? 0 : cur - (size_t)-delta;
 	else
-		ui->byte_cur = ui->byte_cur + (size_t)delta >= hv.n ? hv.n - 1 : ui->byte_cur + (size_t)delta;
+		cur = cur + (size_t)delta >= hv.n ? hv.n - 1 : cur + (size_t)delta;
+	ui->byte_cur = cur;
+	ui->bytes_ev = e;
 	ui->bytes_by_cursor = true;
-	if (hexview_at(&hv, ui->byte_cur, &hit) && hit.node && treeview_select(&ui->tv, hit.node))
-		ui->bytes_sel = treeview_selected(&ui->tv);
+	if (hexview_at(&hv, cur, &hit) && hit.node)
+		treeview_select(&ui->tv, hit.node);
+	ui->bytes_sel = treeview_selected(&ui->tv);
 	hexview_free(&hv);
 	return UI_HANDLED | UI_REDRAW;
 }
@@ -198,7 +204,7 @@ static int bytesview_request(struct ui *ui, enum ui_action a, int key)
 		if (a != ACT_BYTES)
 			return 0;
 		ui->bytes_open = ui->bytes_focus = ui->focus_tree = true;
-		ui->bytes_ev = (size_t)-1;
+		ui->bytes_by_cursor = false;
 		snprintf(ui->msg, sizeof ui->msg, "bytes: h j k l (arrows) move, Tab the fields, x or Esc closes");
 		return UI_HANDLED | UI_REDRAW;
 	}

@@ -113,11 +113,14 @@ struct ui {
 	/* the byte view (bytesview.c) */
 	bool bytes_open;                /* x: the selected message's bytes, in place of the explanation */
 	bool bytes_focus;               /* the cursor keys move the byte cursor (else they move in the fields) */
-	bool bytes_by_cursor;           /* the highlight is what lies under the byte cursor (else the field selected) */
-	size_t bytes_ev;                /* the event the byte cursor belongs to */
+	/* the byte cursor leads (the highlight is what lies under it) while it moved last, in message
+	 * bytes_ev, and the details still select bytes_sel; else the field selected leads and the
+	 * cursor stands on its first byte */
+	bool bytes_by_cursor;
+	size_t bytes_ev;
 	size_t byte_cur, bytes_top;     /* the byte cursor, the first line shown */
 	unsigned bytes_per;             /* bytes per line in the last draw */
-	const struct tree_node *bytes_sel;   /* the field selected when last looked: another one, the user moved */
+	const struct tree_node *bytes_sel;
 };
 
 extern const struct view_ops ladderview_ops, details_ops, explainview_ops, helpview_ops, diagview_ops,
