@@ -51,7 +51,8 @@ static const struct cli_option options[] = {
 	{ OPT_WIRE, "wire", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "show TLS records (content type, version, length) instead of messages" },
 	{ 'v', "verbose", NULL, ALL, CLI_SEC_OUTPUT, OWN,
-	  "text: print each message's decoded fields under it; -vv: with hex" },
+	  "text: print each message's decoded fields under it; -vv: with hex;\n"
+	  "-vvv: and its bytes in hex and ASCII, each field's bytes named" },
 	{ OPT_PCAP, "pcap", "FILE", ALL, CLI_SEC_OUTPUT, OWN,
 	  "write the connections to FILE as pcapng: the TLS records in\n"
 	  "made-up TCP/IP, with the session secrets inside, so that\n"

@@ -61,7 +61,8 @@ struct tree_node *decode_handshake(unsigned hs_type, const uint8_t *p, size_t n,
  */
 struct tree_node *decode_handshake_stored(unsigned hs_type, const uint8_t *p, size_t n, size_t total,
 					  const struct decode_ctx *ctx);
-/* An alert: level, description with its IANA name, meaning. */
+/* An alert: level, description with its IANA name, meaning. Ranges index the
+ * alert's two bytes (level at 0, description at 1; hexview_alert_bytes()). */
 struct tree_node *decode_alert(unsigned level, unsigned desc);
 /* Where a ChangeCipherSpec stands in its handshake: what it does depends on it. */
 enum decode_ccs_role {
@@ -70,7 +71,7 @@ enum decode_ccs_role {
 	DECODE_CCS_TLS13_BEFORE_SH,  /* TLS 1.3 compatibility CCS before any ServerHello or HelloRetryRequest */
 	DECODE_CCS_TLS13_AFTER_SH    /* TLS 1.3 compatibility CCS after the ServerHello (keys already switched) */
 };
-/* ChangeCipherSpec from side from: what it does, for its role. */
+/* ChangeCipherSpec from side from: what it does, for its role. Ranges index its one byte (1). */
 struct tree_node *decode_ccs(enum decode_ccs_role role, enum tl_side from);
 /* The role of the ChangeCipherSpec at timeline index i, from the messages of its connection before it. */
 enum decode_ccs_role decode_ccs_role(const struct timeline *tl, size_t i);
@@ -102,6 +103,18 @@ bool decode_extensions(struct tree_node *parent, struct reader *r, unsigned hs_t
 /* A DistinguishedName list (2-byte length, then 2-byte-length DER Names) as children "CA name 1", ...
  * of node, each valued with its RFC 4514 string; sets node's value ("2 names"). */
 bool decode_ca_names(struct tree_node *node, struct reader *r);
+/* A range of bytes: offset and length (len 0: absent). */
+struct decode_range {
+	size_t off, len;
+};
+/* Where an X.509 certificate's fields lie in its DER (offsets from der[0]), each the whole TLV. */
+struct decode_cert_ranges {
+	struct decode_range version, serial, issuer, validity, not_before, not_after, subject, public_key, extensions,
+		key_usage, ext_key_usage, basic_constraints, subject_alt_names, signature_algorithm, signature;
+};
+/* Walks a certificate's DER for the ranges of its fields; false when it is not a certificate's
+ * structure (the ranges found up to there stay set). Never reads past der[n). */
+bool decode_cert_ranges(const uint8_t *der, size_t n, struct decode_cert_ranges *out);
 /* Reads a DER Name filling all of r; returns it as a malloc'd RFC 4514 string ("CN=x,O=y",
  * most specific first), or NULL (r failed when malformed; not failed when out of memory). */
 char *decode_dn_string(struct reader *r);

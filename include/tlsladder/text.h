@@ -18,7 +18,7 @@ struct text_opts {
 	const char *title;     /* first line, e.g. "demo tls13: TLS 1.3 ..." (trusted text) */
 	bool wire;             /* records instead of messages */
 	bool client_only;      /* client mode: the server's side is inferred */
-	int verbose;           /* 1: the field tree under each event; 2: with hex */
+	int verbose;           /* 1: the field tree under each event; 2: with hex; 3: and its bytes (hexview.h) */
 	/* builds the field tree of event i (for verbose) */
 	struct tree_node *(*tree)(const struct timeline *tl, size_t i, void *arg);
 	void *tree_arg;

@@ -36,6 +36,10 @@
  * (serverAuth, clientAuth, ...), basic constraints, signature algorithm,
  * SHA-256 fingerprint, SPKI pin (HPKP "pin-sha256"), then a collapsed
  * "full text" node whose children are the lines of GnuTLS's full print.
+ * The root and the fields read from the DER (version, serial, subject,
+ * issuer, validity and its dates, the SAN, key usage, extended key usage
+ * and basic constraints extensions, public key, signature algorithm) carry
+ * the range of their bytes (tree.h), offsets from der[0].
  * Malformed DER gives a root flagged TREE_ERROR with the reason; never a
  * crash. NULL only when memory ran out.
  */

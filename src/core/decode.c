@@ -842,8 +842,10 @@ struct tree_node *decode_alert(unsigned level, unsigned desc)
 	struct tree_node *root = tree_new("Alert", NULL);
 
 	decode_set_value(root, "%s: %s (%u)", lname ? lname : "unknown level", dname ? dname : "unknown", desc);
-	tree_addf(root, "level", "%s (%u)", lname ? lname : "unknown", level);
-	tree_addf(root, "description", "%s (%u)", dname ? dname : "unknown", desc);
+	/* the alert's two bytes: level, then description (meaning and effect are no bytes of their own) */
+	tree_range(root, 0, 2);
+	tree_range(tree_addf(root, "level", "%s (%u)", lname ? lname : "unknown", level), 0, 1);
+	tree_range(tree_addf(root, "description", "%s (%u)", dname ? dname : "unknown", desc), 1, 1);
 	tree_add(root, "meaning", meaning ? meaning : "not a registered alert");
 	if (level == 2)
 		tree_add(root, "effect", "fatal: the connection ends here");
@@ -894,7 +896,9 @@ struct tree_node *decode_ccs(enum decode_ccs_role role, enum tl_side from)
 	struct tree_node *root = tree_new("ChangeCipherSpec",
 					  role == DECODE_CCS_TLS12 ? "1 byte" : "compatibility only (TLS 1.3)");
 
-	tree_add(root, "type", "change_cipher_spec (1)");
+	/* its one byte, 1 */
+	tree_range(root, 0, 1);
+	tree_range(tree_add(root, "type", "change_cipher_spec (1)"), 0, 1);
 	tree_add(root, "meaning", decode_ccs_meaning(role, from));
 	return root;
 }

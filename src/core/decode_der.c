@@ -1,6 +1,8 @@
 /*
  * decode_der.c: X.500 distinguished names from DER, for the CA name lists
- * of CertificateRequest (TLS 1.2) and certificate_authorities (TLS 1.3).
+ * of CertificateRequest (TLS 1.2) and certificate_authorities (TLS 1.3);
+ * and where an X.509 certificate's fields lie in its DER, for the byte
+ * view (decode_cert_ranges: the top-level fields only, no values read).
  *
  * A minimal DER walker: only what a Name holds.
  *   Name ::= SEQUENCE OF RelativeDistinguishedName
@@ -413,5 +415,85 @@ bool decode_ca_names(struct tree_node *node, struct reader *r)
 		decode_set_value(node, "empty: any CA");
 	else
 		decode_set_value(node, "%u name%s", i, i == 1 ? "" : "s");
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Where an X.509 certificate's fields lie (for the byte view). */
+
+/* Reads the next TLV of r into its range (tag start to end); true when it has tag want (then it is read). */
+static bool cert_field(struct reader *r, unsigned want, struct reader *content, struct decode_range *out)
+{
+	struct reader save = *r;
+	size_t at = reader_pos(r);
+	unsigned tag;
+
+	if (reader_left(r) == 0 || !der_tlv(r, &tag, content) || tag != want) {
+		*r = save;
+		return false;
+	}
+	out->off = at;
+	out->len = reader_pos(r) - at;
+	return true;
+}
+
+/* The extensions that have a field of their own in the certificate view. */
+static void cert_extensions(struct reader *exts, struct decode_cert_ranges *out)
+{
+	static const uint8_t ku[] = { 0x55, 0x1d, 0x0f }, eku[] = { 0x55, 0x1d, 0x25 }, bc[] = { 0x55, 0x1d, 0x13 },
+			     san[] = { 0x55, 0x1d, 0x11 };
+	struct reader list, ext, oid;
+	struct decode_range whole, o;
+
+	if (!cert_field(exts, DER_SEQUENCE, &list, &whole))
+		return;
+	for (unsigned guard = 0; guard < 256 && cert_field(&list, DER_SEQUENCE, &ext, &whole); guard++) {
+		const uint8_t *p;
+		size_t n;
+
+		if (!cert_field(&ext, DER_OID, &oid, &o))
+			continue;
+		n = reader_left(&oid);
+		if (n != 3 || !reader_bytes(&oid, n, &p))
+			continue;
+		if (memcmp(p, ku, 3) == 0)
+			out->key_usage = whole;
+		else if (memcmp(p, eku, 3) == 0)
+			out->ext_key_usage = whole;
+		else if (memcmp(p, bc, 3) == 0)
+			out->basic_constraints = whole;
+		else if (memcmp(p, san, 3) == 0)
+			out->subject_alt_names = whole;
+	}
+}
+
+/* Where an X.509 certificate's fields lie in its DER. */
+bool decode_cert_ranges(const uint8_t *der, size_t n, struct decode_cert_ranges *out)
+{
+	struct reader r, cert, tbs, val, skip;
+	struct decode_range whole, alg;
+
+	memset(out, 0, sizeof *out);
+	reader_init(&r, der, n);
+	if (!cert_field(&r, DER_SEQUENCE, &cert, &whole) || !cert_field(&cert, DER_SEQUENCE, &tbs, &whole))
+		return false;
+	cert_field(&tbs, 0xa0, &skip, &out->version);
+	if (!cert_field(&tbs, 0x02, &skip, &out->serial) || !cert_field(&tbs, DER_SEQUENCE, &skip, &alg) ||
+	    !cert_field(&tbs, DER_SEQUENCE, &skip, &out->issuer) ||
+	    !cert_field(&tbs, DER_SEQUENCE, &val, &out->validity))
+		return false;
+	if (!cert_field(&val, 0x17, &skip, &out->not_before))
+		cert_field(&val, 0x18, &skip, &out->not_before);
+	if (!cert_field(&val, 0x17, &skip, &out->not_after))
+		cert_field(&val, 0x18, &skip, &out->not_after);
+	if (!cert_field(&tbs, DER_SEQUENCE, &skip, &out->subject) ||
+	    !cert_field(&tbs, DER_SEQUENCE, &skip, &out->public_key))
+		return false;
+	cert_field(&tbs, 0x81, &skip, &whole);           /* issuerUniqueID, subjectUniqueID: no field */
+	cert_field(&tbs, 0x82, &skip, &whole);
+	if (cert_field(&tbs, 0xa3, &skip, &out->extensions))
+		cert_extensions(&skip, out);
+	cert_field(&cert, DER_SEQUENCE, &skip, &out->signature_algorithm);
+	cert_field(&cert, 0x03, &skip, &out->signature);
 	return true;
 }

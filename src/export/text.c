@@ -13,6 +13,7 @@
 #include "tlsladder/text.h"
 #include "tlsladder/chain.h"
 #include "tlsladder/diagnose.h"
+#include "tlsladder/hexview.h"
 #include "tlsladder/names.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/summary.h"
@@ -561,6 +562,26 @@ static void write_unstored(FILE *f, const struct timeline *tl, unsigned conn)
 			timeline_grouped(TL_CONN_MAX_STORED, all, sizeof all));
 }
 
+/* -vvv: the event's bytes in hex and ASCII, each line with the top-level fields it holds. */
+static void write_bytes(FILE *f, const struct tl_event *ev, const struct tree_node *t)
+{
+	struct hexview hv;
+
+	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS || ev->kind == TL_EV_PLAIN)
+		return;
+	if (!hexview_init_event(&hv, t, ev)) {
+		fprintf(f, "%16s%s\n", "", hexview_no_bytes(ev));
+		hexview_free(&hv);
+		return;
+	}
+	if (hv.base > 0)
+		fprintf(f, "%16sbytes: %zu B = %zu header + %zu body\n", "", hv.n, hv.base, hv.n - hv.base);
+	else
+		fprintf(f, "%16sbytes: %zu B\n", "", hv.n);
+	hexview_write(f, &hv, 16, 16);
+	hexview_free(&hv);
+}
+
 /* Writes the ladder and the summaries. */
 void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 {
@@ -607,6 +628,8 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 			if (t) {
 				for (const struct tree_node *c = t->first; c; c = c->next)
 					tree_print(f, c, 16, o->verbose > 1, false);
+				if (o->verbose > 2)
+					write_bytes(f, &ev, t);
 				tree_free(t);
 			}
 		}

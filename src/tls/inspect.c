@@ -58,6 +58,24 @@ static time_t judged_at(const struct timeline *tl, const struct tl_event *ev)
 	return when;
 }
 
+/* Moves the byte ranges of a tree by delta (a certificate's fields: from its DER into the message body). */
+static void shift_ranges(struct tree_node *root, size_t delta)
+{
+	struct tree_node *node = root;
+
+	while (node) {
+		if (node->len > 0)
+			node->off += delta;
+		if (node->first) {
+			node = node->first;
+			continue;
+		}
+		while (node && node != root && !node->next)
+			node = node->parent;
+		node = node && node != root ? node->next : NULL;
+	}
+}
+
 /* Opens each certificate of a Certificate message, and adds the chain verdict its receiver reached. */
 static void add_certificates(const struct timeline *tl, struct tree_node *root, const struct tl_event *ev)
 {
@@ -70,7 +88,9 @@ static void add_certificates(const struct timeline *tl, struct tree_node *root, 
 	for (struct tree_node *c = list->first; c; c = c->next) {
 		if (c->len == 0 || c->off > ev->body_len || c->len > ev->body_len - c->off)
 			continue;
-		tree_adopt(c, x509view_cert(ev->body + c->off, c->len, now));
+		struct tree_node *x = x509view_cert(ev->body + c->off, c->len, now);
+		shift_ranges(x, c->off);
+		tree_adopt(c, x);
 		count++;
 	}
 	if (count > 0)

@@ -11,6 +11,7 @@
 #include "x509_internal.h"
 #include "tlsladder/x509view.h"
 #include "tlsladder/chain.h"
+#include "tlsladder/decode.h"
 #include "tlsladder/sanitize.h"
 
 #include <gnutls/gnutls.h>
@@ -293,6 +294,29 @@ static void cert_fields(struct tree_node *root, gnutls_x509_crt_t crt, time_t no
 	free(issuer);
 }
 
+/* Gives the fields this view wrote the bytes of the DER they come from (offsets from der[0]). */
+static void add_ranges(struct tree_node *root, const uint8_t *der, size_t n)
+{
+	struct decode_cert_ranges cr;
+	const struct {
+		const char *path;
+		const struct decode_range *range;
+	} fields[] = {
+		{ "version", &cr.version }, { "serial", &cr.serial }, { "subject", &cr.subject },
+		{ "issuer", &cr.issuer }, { "validity", &cr.validity }, { "validity/not before", &cr.not_before },
+		{ "validity/not after", &cr.not_after }, { "subject alt names", &cr.subject_alt_names },
+		{ "public key", &cr.public_key }, { "key usage", &cr.key_usage },
+		{ "extended key usage", &cr.ext_key_usage }, { "basic constraints", &cr.basic_constraints },
+		{ "signature algorithm", &cr.signature_algorithm },
+	};
+
+	decode_cert_ranges(der, n, &cr);
+	tree_range(root, 0, n);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i].range->len > 0)
+			tree_range(tree_find_mut(root, fields[i].path), fields[i].range->off, fields[i].range->len);
+}
+
 /* One certificate as a tree. */
 struct tree_node *x509view_cert(const uint8_t *der, size_t n, time_t now)
 {
@@ -312,6 +336,7 @@ struct tree_node *x509view_cert(const uint8_t *der, size_t n, time_t now)
 	}
 	cert_fields(root, crt, now);
 	gnutls_x509_crt_deinit(crt);
+	add_ranges(root, der, n);
 	return root;
 }
 

@@ -36,7 +36,8 @@
 	X(SECRETS, ANY, "s", "show or hide the secrets derived in this run (never private keys)", NULL, 's', 0, 0, 0) \
 	X(HELP, ANY, "?", "this help", "? help", '?', KEY_F(1), 0, 0) \
 	X(REDRAW, ANY, "Ctrl-L", "redraw the screen", NULL, KEY_CTRL('l'), 0, 0, 0) \
-	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0)
+	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0) \
+	X(BYTES, ANY, "x", "byte view: the selected message's bytes, the selected field highlighted", NULL, 'x', 0, 0, 0)
 
 enum ui_action {
 	ACT_NONE = 0,

@@ -388,3 +388,32 @@ bool treeview_click(struct treeview *tv, size_t l)
 	tv->cur = l;
 	return true;
 }
+
+/* The node under the cursor. */
+const struct tree_node *treeview_selected(const struct treeview *tv)
+{
+	return tv->cur < tv->nlines ? tv->nodes[tv->lines[tv->cur].node].node : NULL;
+}
+
+/* Puts the cursor on node, opening its ancestors. */
+bool treeview_select(struct treeview *tv, const struct tree_node *node)
+{
+	int w = tv->laid_w;
+	size_t i = 0;
+
+	while (i < tv->nnodes && tv->nodes[i].node != node)
+		i++;
+	if (i == tv->nnodes)
+		return false;
+	for (size_t p = tv->nodes[i].parent; p != (size_t)-1; p = tv->nodes[p].parent)
+		if (tv->nodes[p].collapsed) {
+			tv->nodes[p].collapsed = false;
+			remember(tv, tv->nodes[p].path, false);
+		}
+	free(tv->want);
+	tv->want = strdup(tv->nodes[i].path);
+	tv->laid_w = 0;
+	if (w > 0)
+		treeview_layout(tv, w, tv->laid_secrets);
+	return true;
+}

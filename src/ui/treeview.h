@@ -74,5 +74,9 @@ void treeview_draw(struct treeview *tv, const struct paint *p, int y, int x, int
 int treeview_request(struct treeview *tv, enum ui_action a, int page);
 /* Puts the cursor on line l when it exists; true then. */
 bool treeview_click(struct treeview *tv, size_t l);
+/* The node under the cursor (NULL: none; laid out at the last width). */
+const struct tree_node *treeview_selected(const struct treeview *tv);
+/* Puts the cursor on node (of the tree shown), opening the nodes above it; true when found. */
+bool treeview_select(struct treeview *tv, const struct tree_node *node);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * ui.c: the interactive ladder's state and its dispatch (see ui.h and
  * view.h). ui_update() lets each view take in the timeline's changes;
- * ui_key() offers a key's action to the open overlay, then to the views,
+ * ui_key() offers a key's action to the open overlay, then to the byte
+ * view when it is open (it takes the place of the explanation), then to the views,
  * then to the actions that belong to no view (quit, focus, connection,
  * theme, help, secrets, redraw); ui_draw() lays the screen out and lets
  * each view paint its part. Nothing here draws outside ui_draw().
@@ -278,6 +279,11 @@ int ui_key(struct ui *ui, int key)
 		ui->msg[0] = '\0';
 		f |= UI_REDRAW;
 	}
+	if (ui->bytes_open || a == ACT_BYTES) {
+		f |= bytesview_ops.request(ui, a, key);
+		if (f & UI_HANDLED)
+			return f;
+	}
 	for (size_t i = 0; i < sizeof chain / sizeof chain[0]; i++) {
 		f |= chain[i]->request(ui, a, key);
 		if (f & UI_HANDLED)
@@ -325,12 +331,12 @@ void ui_draw(struct ui *ui)
 		paint_put(h / 2, w > (int)strlen(msg) ? (w - (int)strlen(msg)) / 2 : 0, msg, w);
 		return;
 	}
-	eh = h >= 30 ? 7 : 5;
+	eh = ui->bytes_open ? bytesview_rows(ui, h, w) : h >= 30 ? 7 : 5;
 	mh = h - 2 - eh;
 	statusbar_header_ops.draw(ui, (struct rect){ 0, 0, w, 1 });
 	banner = diagview_banner(ui, 1, w);
 	draw_body(ui, (struct rect){ 1 + banner, 0, w, mh - banner });
-	explainview_ops.draw(ui, (struct rect){ h - 1 - eh, 0, w, eh });
+	(ui->bytes_open ? &bytesview_ops : &explainview_ops)->draw(ui, (struct rect){ h - 1 - eh, 0, w, eh });
 	statusbar_ops.draw(ui, (struct rect){ h - 1, 0, w, 1 });
 	if (ui->help)
 		helpview_ops.draw(ui, (struct rect){ 0, 0, w, h });

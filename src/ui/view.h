@@ -110,10 +110,21 @@ struct ui {
 	bool results_failed;            /* some side's result says it failed (checked when the run finished) */
 	struct summary sum;
 	bool have_sum;
+	/* the byte view (bytesview.c) */
+	bool bytes_open;                /* x: the selected message's bytes, in place of the explanation */
+	bool bytes_focus;               /* the cursor keys move the byte cursor (else they move in the fields) */
+	/* the byte cursor leads (the highlight is what lies under it) while it moved last, in message
+	 * bytes_ev, and the details still select bytes_sel; else the field selected leads and the
+	 * cursor stands on its first byte */
+	bool bytes_by_cursor;
+	size_t bytes_ev;
+	size_t byte_cur, bytes_top;     /* the byte cursor, the first line shown */
+	unsigned bytes_per;             /* bytes per line in the last draw */
+	const struct tree_node *bytes_sel;
 };
 
 extern const struct view_ops ladderview_ops, details_ops, explainview_ops, helpview_ops, diagview_ops,
-	statusbar_ops, statusbar_header_ops;
+	statusbar_ops, statusbar_header_ops, bytesview_ops;
 
 /* ladderview.c */
 /* The ladder of the current view (messages or wire). */
@@ -132,6 +143,9 @@ bool ladderview_load_log(struct ui *ui);
 void ladderview_title(const struct tl_event *ev, char *buf, size_t n);
 /* A key while the search prompt is open. */
 int ladderview_search_key(struct ui *ui, int key);
+
+/* bytesview.c: the rows the byte view takes on a screen h rows high, w wide. */
+int bytesview_rows(struct ui *ui, int h, int w);
 
 /* diagview.c: the diagnosis banner under the header; returns the rows it took. */
 int diagview_banner(struct ui *ui, int y, int w);

@@ -8,6 +8,8 @@
  * node's range lies inside the body, and an error node, if any, is the
  * root's last child. The body is decoded again as the first part of a
  * longer one (decode_handshake_stored): its tree starts with "stored".
+ * The byte view (hexview) lays each decoded body out and maps its bytes
+ * back to fields; the body is walked as a certificate's DER too.
  * Alerts and records take bytes of the input too.
  */
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "tlsladder/decode.h"
+#include "tlsladder/hexview.h"
 #include "tlsladder/reader.h"
 #include "tlsladder/tree.h"
 
@@ -58,6 +61,33 @@ static void check_tree(const struct tree_node *root, size_t n)
 	}
 }
 
+/* The byte view of a decoded body: its dump, and every byte of its first 512 mapped to a field or the header. */
+static void check_bytes(const struct tree_node *t, unsigned type, const uint8_t *body, size_t n)
+{
+	struct hexview hv;
+	struct hexview_hit hit;
+	struct decode_cert_ranges cr;
+	char cap[256];
+
+	if (!hexview_init_handshake(&hv, t, type, body, n, n))
+		return;
+	if (sink())
+		hexview_write(sink(), &hv, 16, 2);
+	for (size_t b = 0; b < hv.n && b < 512; b++) {
+		if (!hexview_at(&hv, b, &hit) || hit.off > hv.n || hit.len > hv.n - hit.off) {
+			fprintf(stderr, "byte %zu of the byte view maps to no field inside it\n", b);
+			abort();
+		}
+		hexview_caption(&hv, NULL, &hit, cap, sizeof cap);
+	}
+	hexview_free(&hv);
+	/* the same bytes as a certificate's DER: its fields' ranges stay inside */
+	decode_cert_ranges(body, n, &cr);
+	if (cr.signature.off + cr.signature.len > n || cr.extensions.off + cr.extensions.len > n ||
+	    cr.subject_alt_names.off + cr.subject_alt_names.len > n)
+		abort();
+}
+
 /* One input: decode, check, print, free. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -79,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_tree(t, n);
 		if (sink())
 			tree_print(sink(), t, 0, true, true);
+		check_bytes(t, type, body, n);
 		tree_free(t);
 	}
 	/* the same bytes as the first part of a body kept only in part (tl_event.body_total) */

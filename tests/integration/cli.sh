@@ -269,6 +269,36 @@ if start_server gnutls-serv yes gnutls_serv --x509certfile "$certs/server-ecdsa-
 	stop_server
 fi
 
+# -vvv: each message's bytes, header first, the fields' bytes named, the same bytes the fields show.
+"$bin" --text -vvv demo tls13 >"$tmp/vvv" 2>&1
+has "$tmp/vvv" '^ {16}bytes: 122 B = 4 header \+ 118 body$' "-vvv: the ServerHello's bytes add up (4 header + 118 body)"
+has "$tmp/vvv" '^ {18}random: bytes 6\.\.37 \(32 B\)$' "-vvv: the legend gives the random's bytes, counted from the header"
+has "$tmp/vvv" '^ {16}0000  0200 0076 0303 [0-9a-f]{4} .*  handshake header, legacy_version, random$' \
+	"-vvv: the first line is the header (ServerHello, 118) and names its fields"
+has "$tmp/vvv" '^ {16}0000  0100  +\.\. +level, description$' "-vvv: an alert's two bytes (warning, close_notify)"
+hasnt "$tmp/vvv" 'no bytes' "-vvv: every message has its bytes"
+if python3 - "$tmp/vvv" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+start = next(i for i, l in enumerate(lines) if "ServerHello  118 B" in l)
+block = lines[start + 1:]
+random = next(l for l in block if l.startswith("                random: ")).split(": ", 1)[1].replace(" ", "")
+dump = ""
+for l in block:
+    m = re.match(r"^ {16}([0-9a-f]{4})  ((?:[0-9a-f]{2,4} ?)+)", l)
+    if m:
+        dump += m.group(2).replace(" ", "")
+        if len(dump) >= 2 * 122:
+            break
+sys.exit(0 if dump[12:76] == random and len(random) == 64 else 1)
+PY
+then ok "-vvv: bytes 6..37 of the dump are the random the fields show"; else bad "-vvv: the dump's random differs"; fi
+"$bin" --text -vv demo tls13 >"$tmp/vv" 2>&1
+hasnt "$tmp/vv" 'bytes: 122 B' "-vv: no byte dump"
+"$bin" --text -vvv --wire demo tls12-rsa >"$tmp/vvvw" 2>&1
+has "$tmp/vvvw" "^ {16}no bytes: this record's bytes were not kept, only its header's facts$" \
+	"-vvv --wire: a record with no bytes says so in one line"
+
 # Installed copy: finds certs without the build tree or TLSLADDER_DATADIR.
 builddir=$(dirname "$bin")
 if cmake --install "$builddir" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1; then

@@ -56,7 +56,8 @@ static void add(struct timeline *tl, struct tl_event ev, unsigned t)
 	ev.t_us = ev.sent_us = (int64_t)t * 250;
 	ev.recv_us = ev.t_us + 100;
 	ev.sent_seen = ev.recv_seen = true;
-	ev.version = 0x0303;
+	if (!ev.version)
+		ev.version = 0x0303;
 	assert_true(timeline_append_raw(tl, &ev) >= 0);
 }
 
@@ -666,6 +667,167 @@ static void cut_and_not_stored(void **state)
 	timeline_destroy(tl);
 }
 
+/* The tls13 handshake from tests/fixtures: its messages, as the demo sends them, finished. */
+static struct timeline *build_tls13(void)
+{
+	struct timeline *tl = timeline_create(true);
+	char path[PATH_MAX + 64], line[512];
+	FILE *m;
+	unsigned t = 0;
+	struct tl_result r;
+
+	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
+	m = fopen(path, "r");
+	assert_non_null(m);
+	while (fgets(line, sizeof line, m)) {
+		char sc[32], from[16], ver[16], kx[16], file[256];
+		unsigned idx, type;
+		struct tl_event ev;
+		size_t len = 0;
+		uint8_t *body;
+
+		if (sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7 ||
+		    strcmp(sc, "tls13") != 0)
+			continue;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
+		ev.hs_type = type;
+		ev.version = 0x0304;
+		ev.encrypted = type != 1 && type != 2;
+		ev.keys = !ev.encrypted ? TL_KEYS_NONE : type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
+		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
+		body = slurp(path, &len);
+		assert_non_null(body);
+		ev.body = body;
+		ev.body_len = len;
+		add(tl, ev, t++);
+		free(body);
+	}
+	fclose(m);
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	timeline_set_result(tl, TL_SERVER, 0, &r);
+	timeline_finish(tl);
+	return tl;
+}
+
+/* Row y's cells by attribute: 'C' the byte cursor (underlined), '#' highlighted (reverse), ' ' else. */
+static char *attr_row(int y)
+{
+	char *out = calloc((size_t)COLS + 1, 1);
+	int end = 0;
+
+	for (int x = 0; x < COLS; x++) {
+		attr_t a = mvinch(y, x) & A_ATTRIBUTES;
+		out[x] = (a & A_UNDERLINE) ? 'C' : (a & A_REVERSE) ? '#' : ' ';
+		if (out[x] != ' ')
+			end = x + 1;
+	}
+	out[end] = '\0';
+	return out;
+}
+
+/* Draws the tls13 fixture at cols x lines after keys; returns the screen, and the highlight of rows from..to in rows[]. */
+static char *bytes_screen(int cols, int lines, const int *keys, int from, int to, char **rows)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct timeline *tl = build_tls13();
+	struct ui_source src;
+	struct ui_opts o;
+	struct ui *ui;
+	SCREEN *scr;
+	char *got;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(lines, cols);
+	memset(&src, 0, sizeof src);
+	src.tl = tl;
+	src.target = "demo tls13";
+	src.explain = explain_event;
+	src.tree = decoded;
+	memset(&o, 0, sizeof o);
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	got = live_screen(ui, keys);
+	for (int y = from; y <= to; y++)
+		rows[y - from] = attr_row(y);
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	timeline_destroy(tl);
+	return got;
+}
+
+/*
+ * The byte view (x) of the ServerHello with its random selected: the
+ * message framed with its header, the random's 32 bytes (6..37) and only
+ * they highlighted, the caption naming them; at 80x24 and 120x40.
+ */
+static void byte_view_random(void **state)
+{
+	static const int keys[] = { 'g', 'n', '\r', 'j', 'x', 0 };
+	char *rows[3];
+	char *got;
+
+	(void)state;
+	got = bytes_screen(80, 24, keys, 15, 17, rows);
+	screen_has(got, "random: bytes 6..37 (32 B)");
+	/*                          0000  0200 0076 0303 423d 12ef f78d 1897 cc12  ...v..B=........ */
+	assert_string_equal(rows[0], "                      CC######################        C#########");
+	assert_string_equal(rows[1], "       #######################################  ################");
+	assert_string_equal(rows[2], "       ##############                           ######");
+	for (int i = 0; i < 3; i++)
+		free(rows[i]);
+	compare_golden("bytes-random-80x24", got);
+	got = bytes_screen(120, 40, keys, 31, 31, rows);
+	assert_string_equal(rows[0], "                      CC######################        C#########");
+	free(rows[0]);
+	compare_golden("bytes-random-120x40", got);
+}
+
+/* Moving the byte cursor selects the field under it; moving in the fields (Tab, j) moves the highlight. */
+static void byte_view_links(void **state)
+{
+	static const int right[] = { 'g', 'n', '\r', 'j', 'x', 'k', 'h', 'h', 0 };
+	static const int tree[] = { 'g', 'n', '\r', 'j', 'x', '\t', 'j', 0 };
+	static const int closed[] = { 'g', 'n', '\r', 'j', 'x', 'x', 0 };
+	static const int record[] = { 'w', 'g', 'x', 0 };
+	char *rows[1];
+	char *got;
+
+	(void)state;
+	/* from the random's first byte (6): up a line (0), then left: clamped at byte 0, the header's msg_type */
+	got = bytes_screen(80, 24, right, 15, 15, rows);
+	screen_has(got, "handshake header/msg_type: byte 0 (1 B)");
+	assert_string_equal(rows[0], "       CC                                       C");
+	free(rows[0]);
+	free(got);
+	/* Tab: the fields; j: the session id, highlighted with its length byte (38..70) */
+	got = bytes_screen(80, 24, tree, 17, 17, rows);
+	screen_has(got, "session id: bytes 38..70 (33 B)");
+	assert_string_equal(rows[0], "                      ########################        ##########");
+	free(rows[0]);
+	free(got);
+	/* a record, whose bytes are not kept: one line says so */
+	got = draw_screen(100, 30, true, record);
+	screen_has(got, "Bytes");
+	screen_has(got, " no bytes: this record's bytes were not kept, only its header's facts\n");
+	free(got);
+	/* x again closes it: the explanation is back */
+	got = bytes_screen(80, 24, closed, 14, 14, rows);
+	free(rows[0]);
+	if (strstr(got, "Bytes: ServerHello"))
+		fail_msg("x did not close the byte view:\n%s", got);
+	free(got);
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -705,6 +867,8 @@ int main(void)
 		cmocka_unit_test(live_verdict_inspect),
 		cmocka_unit_test(header_follows_results),
 		cmocka_unit_test(cut_and_not_stored),
+		cmocka_unit_test(byte_view_random),
+		cmocka_unit_test(byte_view_links),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

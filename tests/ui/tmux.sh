@@ -121,7 +121,7 @@ wait_for 'Ladder: messages' "w switches back"
 keys '?'
 wait_for 'tlsladder keys' "? opens the help"
 wait_for 'wire view: TLS records instead of messages' "help text comes from the action table"
-keys x
+keys z
 gone 'tlsladder keys' "any key closes the help"
 keys t
 wait_for 'theme: light' "t cycles to the light theme"
@@ -167,7 +167,7 @@ keys d
 wait_for 'Diagnosis \(any key closes this\)' "d opens the diagnosis panel"
 wait_for 'fix: If .CN=tlsladder Demo Other CA,O=tlsladder demo \(DEMO ONLY\). is an intermediate below' "the panel gives the fix"
 wait_for 'evidence: step [0-9]+, [0-9]+, [0-9]+' "the panel lists the evidence steps"
-keys x
+keys z
 gone 'Diagnosis \(any key' "any key closes it"
 wait_for '─ CertificateRequest ─' "d jumped to the first piece of evidence"
 keys q
@@ -323,5 +323,31 @@ keys w
 wait_for 'application_data\(23\) [0-9]+ B: Certificate' "TLS 1.3: the Certificate travels as application_data"
 keys q
 rc_is nocolor 0
+
+# --- the byte view: x shows the message's bytes; the cursor and the fields follow each other ---
+start bytes 80x24 "$U" "$bin" demo tls13
+wait_for 'step [0-9]+/[0-9]+ +DONE' "tls13 for the byte view"
+keys g n
+wait_for 'step 2/[0-9]+' "the second step: the ServerHello"
+keys Enter
+wait_for '─ ServerHello ─' "Enter opens its fields"
+wait_for 'legacy_version: TLS 1.2' "... from the legacy version on"
+keys j
+keys x
+wait_for '─ Bytes: ServerHello, 122 B = 4 header \+ 118 body ─' "x opens the byte view, the message framed with its header"
+wait_for '^ random: bytes 6\.\.37 \(32 B\)$' "the random's bytes are highlighted and named"
+wait_for '^ 0000  0200 0076 0303 ' "the first bytes are the header: ServerHello (02), length 118 (000076)"
+keys h h h
+wait_for '^ handshake header/length: bytes 1\.\.3 \(3 B\)$' "the byte cursor moved left from byte 6 to 3: the header's length field"
+keys k
+wait_for '^ handshake header/msg_type: byte 0 \(1 B\)$' "up a line: clamped at byte 0, the message type"
+keys l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l
+wait_for '^ session id/hex: bytes 39\.\.70 \(32 B\)$' "moving the byte cursor right selects the session id's bytes"
+keys Tab j
+wait_for '^ cipher suite: bytes 71\.\.72 \(2 B\)$' "Tab, then j in the fields: the highlight moves to the cipher suite"
+keys x
+gone '─ Bytes: ' "x closes the byte view"
+keys q
+rc_is bytes 0
 
 finish tmux
