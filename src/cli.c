@@ -57,7 +57,10 @@ static const struct cli_option options[] = {
 	  "made-up TCP/IP, with the session secrets inside, so that\n"
 	  "Wireshark decrypts it alone (created mode 0600)" },
 	{ OPT_STEP, "step", NULL, ALL, CLI_SEC_OUTPUT, OWN,
-	  "pause before each flight until Space is pressed (interactive)" },
+	  "pause before each flight until Space is pressed (interactive);\n"
+	  "the --timeout deadline stops while a flight waits, the waiting\n"
+	  "side's peer is not reported silent, and after Space the selection\n"
+	  "is on the first message of the flight just sent" },
 	{ OPT_THEME, "theme", "NAME|PATH", ALL, CLI_SEC_OUTPUT, OWN,
 	  "colours: default, light, mono, classroom, or a theme file" },
 	{ OPT_ASCII, "ascii", NULL, ALL, CLI_SEC_OUTPUT, OWN,

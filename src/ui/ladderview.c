@@ -136,6 +136,13 @@ static bool ladderview_load(struct ui *ui)
 	changed |= ladder_update(&ui->lad[0]);
 	changed |= ladder_update(&ui->lad[1]);
 	l = ladderview_current(ui);
+	for (size_t r = ui->landing ? ui->land_from[ui->wire] : l->nrows; r < l->nrows; r++)
+		if (l->rows[r].ev >= ui->land_ev) {
+			/* step mode: the flight just let go starts here; stay on its first message */
+			ui->landing = false;
+			ui->cur = r;
+			break;
+		}
 	if (ui->follow && l->nrows)
 		ui->cur = l->nrows - 1;
 	return changed;
@@ -473,7 +480,11 @@ static int step_go(struct ui *ui)
 
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, what, sizeof what)) {
 		step_gate_release(ui->src.gate);
-		ui->follow = true;
+		ui->landing = true;
+		ui->land_from[0] = ui->lad[0].nrows;
+		ui->land_from[1] = ui->lad[1].nrows;
+		ui->land_ev = timeline_count(ui->src.tl);
+		ui->follow = false;
 		return UI_HANDLED | UI_REDRAW;
 	}
 	return ladderview_select(ui, (long)ui->cur + 1);

@@ -110,6 +110,12 @@ struct ui {
 	bool results_failed;            /* some side's result says it failed (checked when the run finished) */
 	struct summary sum;
 	bool have_sum;
+	/* step mode: after Space, the selection lands on the first row that comes (ladderview.c) */
+	bool landing;
+	size_t land_from[2];            /* the rows of each view when the flight was let go */
+	size_t land_ev;                 /* the timeline's events then: the flight's come after */
+	/* autoplay and quiz (quizview.c) */
+	struct quizview *qv;
 };
 
 extern const struct view_ops ladderview_ops, details_ops, explainview_ops, helpview_ops, diagview_ops,

@@ -324,4 +324,29 @@ wait_for 'application_data\(23\) [0-9]+ B: Certificate' "TLS 1.3: the Certificat
 keys q
 rc_is nocolor 0
 
+# --- --step: the user's time at the gate is nobody's silence ------------------
+# (each Space comes 1.5 s after the gate closed: the peer's "no answer for 1 s"
+# must not count it; the selection lands on the first message of the flight
+# let go, so step numbers are the messages' own; --timeout 2 does not run
+# while the user decides)
+start steptime 120x30 "$U" "$bin" demo tls13 --step --timeout 2
+wait_for 'the client is about to send ClientHello' "--step --timeout 2: the client waits"
+sleep 1.5
+keys Space
+wait_for 'step 1/1 +WAITING' "after Space: ClientHello is step 1 of 1, selected"
+wait_for 'the server is about to send ServerHello' "the server waits"
+sleep 1.5
+keys Space
+wait_for 'the client is about to send ChangeCipherSpec' "the server's flight went"
+wait_for 'step 2/9 +WAITING' "the selection is on ServerHello, the first message of the flight, step 2 of 9"
+wait_for '─ ServerHello ─' "the details show ServerHello"
+absent 'no answer for 1 s' "no 'waiting for ...: no answer for 1 s' row for the time at the gate"
+sleep 1.5
+keys Space
+wait_for 'the client is about to send Finished' "the client's ChangeCipherSpec went"
+keys Space
+wait_for 'step 11/13 +DONE' "4.5 s at the gate with --timeout 2: the run ends DONE, on the client's Finished"
+keys q
+rc_is steptime 0
+
 finish tmux
