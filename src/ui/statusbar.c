@@ -72,6 +72,8 @@ static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
 	char tgt[256], part[64];
 
 	snprintf(line, n, "tlsladder%s%s", sep, paint_safe(tgt, sizeof tgt, ui->src.target));
+	if (quizview_active(ui))
+		return;                 /* the quiz: what was negotiated is for the class to find */
 	if (ui->have_sum && s->version) {
 		const char *v = names_version(s->version), *cs = names_cipher_suite(s->cipher_suite);
 		append(line, n, sep, v ? v : "?");
@@ -164,11 +166,13 @@ static void hints(struct ui *ui, int y, int end)
 /* The status bar: the search prompt, a message or the hints; step N/M and the state. */
 static void statusbar_draw(struct ui *ui, struct rect r)
 {
-	char right[64], left[512] = "";
-	struct ladder *l = ladderview_current(ui);
+	char right[80], left[512] = "";
+	size_t nrows = ladderview_rows(ui);
+	const char *play = quizview_play_word(ui);
 	int rw;
 
-	snprintf(right, sizeof right, " step %zu/%zu  %s ", l->nrows ? ui->cur + 1 : 0, l->nrows, run_state(ui));
+	snprintf(right, sizeof right, " step %zu/%zu  %s%s%s ", nrows ? ui->cur + 1 : 0, nrows, play ? play : "",
+		 play ? "  " : "", run_state(ui));
 	rw = paint_width(right);
 	attrset(paint_attr(&ui->pt, ROLE_STATUS));
 	paint_blank(r.y, 0, r.w);
