@@ -159,6 +159,8 @@ static bool seek(struct ui *ui)
 	qv->k = 0;
 	qv->answered = false;
 	qv->over = !qv->at_end;
+	if (qv->over)
+		ui_message(ui, "quiz: that was all; the whole run is shown");
 	return true;
 }
 

@@ -116,7 +116,10 @@ static void header_draw(struct ui *ui, struct rect r)
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, waiting, sizeof waiting)) {
 		char msg[300];
 		int mw;
-		snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
+		if (quizview_active(ui))   /* the quiz asks what comes: the gate must not say it */
+			snprintf(msg, sizeof msg, " a flight waits: Space lets it go ");
+		else
+			snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
 		mw = paint_width(msg);
 		if (mw < r.w / 2 + 20 && mw < r.w) {
 			attrset(paint_attr(&ui->pt, ROLE_SELECTED));

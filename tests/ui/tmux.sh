@@ -375,6 +375,14 @@ wait_for 'step 13/13 +PLAYING +DONE' "... and walks the run to its end" 15
 absent 'no answer for 1 s' "no waiting notes"
 keys q
 rc_is playstep 0
+"$bin" demo tls12-rsa --json "$tmp/play.json" --text >/dev/null 2>&1
+start playreplay 120x30 "$U" "$bin" --replay "$tmp/play.json" --play 0.2 --quiz
+wait_for '^   1 │─+ \? ─+▶│' "--replay --quiz --play: the first message hidden"
+wait_for '^   1 │─+ ClientHello 141 B ─+▶│' "... autoplay reveals it"
+wait_for 'quiz: that was all; the whole run is shown' "... and plays the quiz to its end" 20
+wait_for 'step 12/12 +PLAYING +DONE' "... every row shown"
+keys q
+rc_is playreplay 0
 expect_rc 2 "--play 0.05 is refused" -- "$bin" demo tls13 --play 0.05
 if grep -qx 'tlsladder: --play must be a number of seconds from 0.1 to 3600 (such as 1.5), not "0.05"' "$tmp/err"; then
 	ok "--play out of range: one line"; else bad "--play out of range: $(cat "$tmp/err")"; fi
