@@ -26,6 +26,7 @@
 #include "tlsladder/keylog.h"
 #include "tlsladder/paths.h"
 #include "tlsladder/pcap.h"
+#include "tlsladder/quiz.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/server.h"
 #include "tlsladder/text.h"
@@ -169,6 +170,8 @@ static int ui_exit_code(const struct cli_config *cfg, const struct timeline *tl,
 
 /* --json's stream (opened before any network work; serve writes a line per connection). */
 static FILE *json_out;
+/* --quiz: the questions (the demo scenario's file, or --quiz-file), read before the run */
+static struct quiz app_quiz;
 
 /* Fills what a saved run says about itself besides the timeline. */
 static void json_run_of(struct json_run *run, enum json_mode mode, const char *scenario, const char *target,
@@ -536,6 +539,9 @@ static void ui_show(const struct cli_config *cfg, const struct runner *r, const 
 	uo.ascii = cfg->ascii;
 	uo.wire = cfg->wire;
 	uo.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+	uo.play_ms = cfg->play_ms;
+	uo.quiz = cfg->quiz;
+	uo.questions = &app_quiz;
 	ui_run(&src, &uo);
 }
 
@@ -636,6 +642,20 @@ static int run_list(void)
 	}
 	return TL_EXIT_OK;
 }
+/* --quiz: reads --quiz-file, or the demo scenario's own file when it has
+ * one (else only the automatic questions are asked). 0, or -1 with err. */
+static int load_quiz(const struct cli_config *cfg, struct tl_error *err)
+{
+	char path[PATH_MAX];
+	const char *sc = cfg->scenario ? cfg->scenario : demo_default()->name;
+
+	if (cfg->quiz_file)
+		return quiz_load(cfg->quiz_file, &app_quiz, err);
+	if (cfg->quiz && cfg->mode == CLI_DEMO && !cfg->replay && quiz_find(sc, path, sizeof path))
+		return quiz_load(path, &app_quiz, err);
+	return 0;
+}
+
 /* Runs a demo scenario and prints its ladder. */
 static int run_demo(const struct cli_config *cfg)
 {
@@ -1117,12 +1137,18 @@ int app_run(const struct cli_config *cfg)
 			return err.code;
 		}
 	}
+	if (load_quiz(cfg, &err) < 0) {
+		complain(err.msg);          /* before any network work */
+		return err.code;
+	}
 	if (session_global_init(&err) < 0) {
 		complain(err.msg);
+		quiz_free(&app_quiz);
 		return err.code;
 	}
 	if (cfg->json && !(json_out = json_open(cfg->json, cfg->json_secrets, &err))) {
 		complain(err.msg);          /* before any network work */
+		quiz_free(&app_quiz);
 		session_global_deinit();
 		return err.code;
 	}
@@ -1142,6 +1168,7 @@ int app_run(const struct cli_config *cfg)
 			rc = TL_EXIT_FILES;
 	}
 	json_out = NULL;
+	quiz_free(&app_quiz);
 	session_global_deinit();
 	return rc;
 }

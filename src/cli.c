@@ -27,7 +27,8 @@ enum {
 	OPT_REQUEST_CC, OPT_REQUIRE_CC, OPT_ONCE, OPT_WITHHOLD, OPT_MAX_CONNS, OPT_KEEP,
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
 	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
-	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER, OPT_RESUME, OPT_EARLY_DATA, OPT_STARTTLS, OPT_XMPP_HOST
+	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER, OPT_RESUME, OPT_EARLY_DATA, OPT_STARTTLS, OPT_XMPP_HOST,
+	OPT_QUIZ, OPT_QUIZ_FILE, OPT_PLAY
 };
 
 /* The priority string of --tls1.2. */
@@ -58,7 +59,10 @@ static const struct cli_option options[] = {
 	  "made-up TCP/IP, with the session secrets inside, so that\n"
 	  "Wireshark decrypts it alone (created mode 0600)" },
 	{ OPT_STEP, "step", NULL, ALL, CLI_SEC_OUTPUT, OWN,
-	  "pause before each flight until Space is pressed (interactive)" },
+	  "pause before each flight until Space is pressed (interactive);\n"
+	  "the --timeout deadline stops while a flight waits, the waiting\n"
+	  "side's peer is not reported silent, and after Space the selection\n"
+	  "is on the first message of the flight just sent" },
 	{ OPT_THEME, "theme", "NAME|PATH", ALL, CLI_SEC_OUTPUT, OWN,
 	  "colours: default, light, mono, classroom, or a theme file" },
 	{ OPT_ASCII, "ascii", NULL, ALL, CLI_SEC_OUTPUT, OWN,
@@ -83,6 +87,18 @@ static const struct cli_option options[] = {
 	  "also write the ladder as one self-contained HTML page (each message\n"
 	  "opens to its fields and explanation; --theme's colours); serve: one\n"
 	  "page per connection, its number before FILE's extension" },
+	{ OPT_QUIZ, "quiz", NULL, DEMO | CLIENT, CLI_SEC_OUTPUT, OWN,
+	  "interactive quiz: the ladder reveals the run one flight at a\n"
+	  "time and asks \"What comes next?\" (the next message shows as ?);\n"
+	  "Space (or a) reveals the answer, then the explanation; the demo\n"
+	  "also asks its scenario's questions (share/tlsladder/quiz/)" },
+	{ OPT_QUIZ_FILE, "quiz-file", "FILE", DEMO | CLIENT, CLI_SEC_OUTPUT, OWN,
+	  "--quiz with the questions of FILE (docs/quiz/README.md); a\n"
+	  "faulty file stops with FILE:LINE: why (exit 5)" },
+	{ OPT_PLAY, "play", "SECONDS", DEMO | CLIENT, CLI_SEC_OUTPUT, OWN,
+	  "autoplay: one step every SECONDS (0.1 to 3600, e.g. 1.5) from the\n"
+	  "first; Space pauses and resumes, q quits; with --step it also lets\n"
+	  "the next flight go at the last step, with --quiz it reveals" },
 
 	{ OPT_TIMEOUT, "timeout", "SECONDS", ALL, CLI_SEC_TIMING, OWN,
 	  "one deadline for the whole run (default 10); it starts after\n"
@@ -526,6 +542,33 @@ static void parse_defaults(struct cli_config *cfg)
 	snprintf(cfg->port, sizeof cfg->port, "443");
 }
 
+/* --play SECONDS: a decimal number of seconds (1, 1.5, .5) from 0.1 to 3600. */
+static int parse_play(const char *arg, struct cli_config *cfg, struct tl_error *err)
+{
+	size_t digits = strspn(arg, "0123456789"), frac = 0;
+	double v = 0;
+
+	if (arg[digits] == '.')
+		frac = strspn(arg + digits + 1, "0123456789") + 1;
+	if (digits + frac > 0 && !arg[digits + frac] && digits + frac < 16 && (digits || frac > 1)) {
+		/* by hand, not strtod: the decimal point is '.' whatever the locale */
+		double scale = 1;
+		for (size_t i = 0; i < digits + frac; i++) {
+			if (arg[i] == '.')
+				continue;
+			if (i > digits)
+				v += (scale /= 10) * (arg[i] - '0');
+			else
+				v = v * 10 + (arg[i] - '0');
+		}
+	}
+	if (v < 0.1 || v > 3600)
+		return tl_error_set(err, TL_EXIT_USAGE, "--play must be a number of seconds from 0.1 to 3600 (such as 1.5), "
+				    "not \"%s\"", arg);
+	cfg->play_ms = (int)(v * 1000 + 0.5);
+	return 0;
+}
+
 /* Applies the options that take a number or a choice. */
 static int apply_valued(int c, const char *arg, struct cli_config *cfg, struct tl_error *err)
 {
@@ -562,6 +605,8 @@ static int apply_valued(int c, const char *arg, struct cli_config *cfg, struct t
 		cfg->starttls = (int)p->proto;
 		return 0;
 	}
+	case OPT_PLAY:
+		return parse_play(arg, cfg, err);
 	case OPT_VERIFY:
 		if (strcmp(arg, "strict") == 0)
 			cfg->verify_strict = true;
@@ -644,6 +689,8 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_RESUME: cfg->resume = true; break;
 	case OPT_EARLY_DATA: cfg->early_data = arg; break;
 	case OPT_XMPP_HOST: cfg->xmpp_host = arg; break;
+	case OPT_QUIZ: cfg->quiz = true; break;
+	case OPT_QUIZ_FILE: cfg->quiz_file = arg; cfg->quiz = true; break;
 	default: return apply_valued(c, arg, cfg, err);
 	}
 	return 0;
@@ -794,6 +841,8 @@ static int check_mode(const struct parse_state *st, struct cli_config *cfg, stru
 		return tl_error_set(err, TL_EXIT_USAGE, "--early-data needs --resume: early data rides on a resumed session");
 	if (cfg->early_data && !cfg->early_data[0])
 		return tl_error_set(err, TL_EXIT_USAGE, "--early-data needs some data (a STRING, or @FILE)");
+	if (cfg->mode == CLI_SERVE && (cfg->quiz || cfg->play_ms))
+		return tl_error_set(err, TL_EXIT_USAGE, "--quiz, --quiz-file and --play are for the demo, the client and --replay");
 	if (cfg->replay && (cfg->mode != CLI_DEMO || cfg->scenario))
 		return tl_error_set(err, TL_EXIT_USAGE, "--replay shows a saved run: it takes no demo scenario, host or serve");
 	if (cfg->mode == CLI_DEMO && cfg->scenario && !demo_find(cfg->scenario))

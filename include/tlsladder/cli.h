@@ -74,6 +74,9 @@ struct cli_config {
 	const char *early_data;     /* --early-data STRING|@FILE (with --resume) */
 	int starttls;               /* --starttls PROTO: an enum tl_starttls_proto (0: none) */
 	const char *xmpp_host;      /* --xmpp-host NAME */
+	bool quiz;                  /* --quiz (also set by --quiz-file) */
+	const char *quiz_file;      /* --quiz-file FILE */
+	int play_ms;                /* --play SECONDS, in milliseconds (0: off) */
 };
 
 /* The modes an option has an effect in (struct cli_option.modes). */

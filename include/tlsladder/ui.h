@@ -35,11 +35,16 @@ struct ui_source {
 	size_t (*explain)(const struct timeline *tl, size_t i, char *buf, size_t n);
 };
 
+struct quiz;
+
 struct ui_opts {
 	const char *theme;           /* name or path; NULL: default */
 	bool ascii;                  /* no box drawing or arrows outside ASCII */
 	bool no_color;               /* attributes only (NO_COLOR) */
 	bool wire;                   /* start in the wire view */
+	int play_ms;                 /* --play: a step every this many milliseconds (0: off) */
+	bool quiz;                   /* --quiz: reveal the run one flight at a time, with questions */
+	const struct quiz *questions;   /* the quiz file's questions, or NULL */
 };
 
 /* What handling a key did (flags): UI_QUIT ends the run, UI_HANDLED means

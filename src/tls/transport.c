@@ -39,6 +39,14 @@ int transport_remaining_ms(const struct conn *c)
 	return left / 1000 > 0x7fffffff ? 0x7fffffff : (int)(left / 1000);
 }
 
+/* Microseconds since the start of the run that nobody spent waiting at the
+ * step gate: the peer's silence is measured in these, not while the user
+ * holds its flight back. */
+static int64_t active_us(const struct conn *c)
+{
+	return timeline_now(c->tl) - (c->o->gate ? step_gate_paused_us(c->o->gate) : 0);
+}
+
 /*
  * Waits until fd is ready for `events`, the deadline passes (returns 0),
  * or the cancel descriptor fires (returns -1, errno ECANCELED).
@@ -46,16 +54,22 @@ int transport_remaining_ms(const struct conn *c)
  */
 static int wait_fd(struct conn *c, short events, int limit_ms)
 {
+	int64_t since = active_us(c);
+
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = c->fd, .events = events }, { .fd = c->o->cancel_fd, .events = POLLIN } };
 		int left = transport_remaining_ms(c);
 		int t = limit_ms >= 0 && limit_ms < left ? limit_ms : left;
+		int64_t silent_ms = (active_us(c) - since) / 1000;
 		bool note_wait = events == POLLIN && !c->waiting_noted && c->capture && t > 1000;
-		int n = poll(pf, c->o->cancel_fd >= 0 ? 2 : 1, note_wait ? 1000 : t);
+		int slice = silent_ms < 1000 ? 1000 - (int)silent_ms : 1;
+		int n = poll(pf, c->o->cancel_fd >= 0 ? 2 : 1, note_wait ? slice : t);
 
 		if (n == 0 && note_wait) {
-			/* say what it is doing when the peer is slow to answer */
+			/* say what it is doing when the peer is slow to answer (time at the gate does not count) */
 			char note[96];
+			if (active_us(c) - since < 1000000)
+				continue;
 			c->waiting_noted = true;
 			snprintf(note, sizeof note, "waiting for the %s: no answer for 1 s",
 				 c->self == TL_CLIENT ? "server" : "client");

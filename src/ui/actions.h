@@ -12,7 +12,7 @@
 #define KEY_CTRL(c) ((c) & 0x1f)
 
 #define UI_ACTIONS(X) \
-	X(STEP_GO, ANY, "Space", "step mode: let the waiting side send its next flight; else next step", "Space send", ' ', 0, 0, 0) \
+	X(STEP_GO, ANY, "Space", "next step; --step: send the waiting flight; --quiz: reveal; --play: pause", "Space send", ' ', 0, 0, 0) \
 	X(NEXT, ANY, "n", "next step", "n next", 'n', 0, 0, 0) \
 	X(PREV, ANY, "p", "previous step", "p prev", 'p', 0, 0, 0) \
 	X(DOWN, LADDER, "j Down", "next step", NULL, 'j', KEY_DOWN, 0, 0) \
@@ -37,7 +37,8 @@
 	X(HELP, ANY, "?", "this help", "? help", '?', KEY_F(1), 0, 0) \
 	X(REDRAW, ANY, "Ctrl-L", "redraw the screen", NULL, KEY_CTRL('l'), 0, 0, 0) \
 	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0) \
-	X(BYTES, ANY, "x", "byte view: the selected message's bytes, the selected field highlighted", NULL, 'x', 0, 0, 0)
+	X(BYTES, ANY, "x", "byte view: the selected message's bytes, the selected field highlighted", NULL, 'x', 0, 0, 0) \
+	X(REVEAL, ANY, "a", "--quiz: reveal the answer (the hidden message, its explanation); go on", NULL, 'a', 0, 0, 0)
 
 enum ui_action {
 	ACT_NONE = 0,

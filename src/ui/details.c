@@ -98,6 +98,8 @@ static void details_draw(struct ui *ui, struct rect r)
 	char title[200], info[300];
 
 	details_load(ui);
+	if (quizview_details(ui, r))
+		return;
 	if (e == (size_t)-1 || !timeline_get(ui->src.tl, e, &ev)) {
 		paint_rule(&ui->pt, r.y, r.x, r.w, "Details", ui->focus_tree);
 		for (int i = 1; i < r.h; i++)

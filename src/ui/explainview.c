@@ -30,14 +30,15 @@ static bool explainview_load(struct ui *ui)
 static void explainview_draw(struct ui *ui, struct rect r)
 {
 	size_t e = ladderview_selected(ui);
-	char raw[2048] = "", text[4096];
+	char raw[4096] = "", text[8192], title[64] = "What is happening";
 	const char *p;
 	int line = 0;
+	bool quiz = quizview_explain(ui, title, sizeof title, raw, sizeof raw);
 
-	paint_rule(&ui->pt, r.y, r.x, r.w, "What is happening", false);
+	paint_rule(&ui->pt, r.y, r.x, r.w, title, false);
 	for (int i = 1; i < r.h; i++)
 		paint_blank(r.y + i, r.x, r.w);
-	if (e != (size_t)-1 && ui->src.explain) {
+	if (!quiz && e != (size_t)-1 && ui->src.explain) {
 		explainview_load(ui);
 		snprintf(raw, sizeof raw, "%s", ui->expl);
 	}

@@ -30,21 +30,27 @@ size_t ladderview_selected(struct ui *ui)
 	return l->nrows ? l->rows[ui->cur].ev : (size_t)-1;
 }
 
+/* The rows of the current view that may be shown. */
+size_t ladderview_rows(struct ui *ui)
+{
+	return quizview_rows(ui, ladderview_current(ui)->nrows);
+}
+
 /* Moves the selection to row r (clamped); stops following unless it is the last row. */
 int ladderview_select(struct ui *ui, long r)
 {
-	struct ladder *l = ladderview_current(ui);
+	size_t nrows = ladderview_rows(ui);
 	size_t was = ui->cur;
 	bool followed = ui->follow;
 
-	if (l->nrows == 0)
+	if (nrows == 0)
 		return UI_HANDLED;
 	if (r < 0)
 		r = 0;
-	if ((size_t)r >= l->nrows)
-		r = (long)l->nrows - 1;
+	if ((size_t)r >= nrows)
+		r = (long)nrows - 1;
 	ui->cur = (size_t)r;
-	ui->follow = ui->cur == l->nrows - 1 && !timeline_finished(ui->src.tl);
+	ui->follow = ui->cur == nrows - 1 && !timeline_finished(ui->src.tl);
 	return UI_HANDLED | (ui->cur != was || ui->follow != followed ? UI_REDRAW : 0);
 }
 
@@ -136,8 +142,13 @@ static bool ladderview_load(struct ui *ui)
 	changed |= ladder_update(&ui->lad[0]);
 	changed |= ladder_update(&ui->lad[1]);
 	l = ladderview_current(ui);
-	if (ui->follow && l->nrows)
-		ui->cur = l->nrows - 1;
+	if (ui->landing && l->nrows > ui->land_from[ui->wire]) {
+		/* step mode: the flight just let go starts at the first new row; stay on it */
+		ui->landing = false;
+		ui->cur = ui->land_from[ui->wire];
+	}
+	if (ui->follow && ladderview_rows(ui))
+		ui->cur = ladderview_rows(ui) - 1;
 	return changed;
 }
 
@@ -200,6 +211,10 @@ static void row_label(struct ui *ui, size_t row, char *label, size_t n)
 	char extra[300];
 
 	timeline_get(ui->src.tl, r->ev, &ev);
+	if (quizview_hidden(ui, row)) {
+		snprintf(label, n, "?");       /* the quiz asks what it is */
+		return;
+	}
 	ladderview_title(&ev, label, n);
 	if (ev.handshake > 1 && ev.kind != TL_EV_NOTE && ev.kind != TL_EV_ERROR && ev.kind != TL_EV_DIAGNOSIS) {
 		/* a renegotiation's row: which handshake it belongs to (its header row explains) */
@@ -324,7 +339,7 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 	row_label(ui, row, label, sizeof label);
 	attrset(selected ? sel : paint_attr(&ui->pt, role));
 	draw_arrow(ui, y, xl, xr, &ev, label);
-	if (timeline_undelivered(&ev))
+	if (timeline_undelivered(&ev) && !quizview_hidden(ui, row))
 		draw_fate(ui, y, xl, xr, &ev, selected);
 	if (ev.encrypted) {
 		attrset(selected ? sel : paint_attr(&ui->pt, ROLE_ARROW_ENCRYPTED));
@@ -339,7 +354,6 @@ static void draw_row(struct ui *ui, int y, int x, int w, size_t row, bool select
 /* The ladder pane. */
 static void ladderview_draw(struct ui *ui, struct rect r)
 {
-	struct ladder *l = ladderview_current(ui);
 	int rows = r.h - 1;
 
 	paint_rule(&ui->pt, r.y, r.x, r.w, ui->wire ? "Wire: TLS records" : "Ladder: messages", !ui->focus_tree);
@@ -364,7 +378,7 @@ static void ladderview_draw(struct ui *ui, struct rect r)
 		ui->top = ui->cur - (size_t)rows + 1;
 	for (int i = 0; i < rows; i++) {
 		size_t row = ui->top + (size_t)i;
-		if (row < l->nrows) {
+		if (row < ladderview_rows(ui)) {
 			draw_row(ui, r.y + 2 + i, r.x, r.w, row, row == ui->cur);
 		} else {
 			struct glyphs g = paint_glyphs(&ui->pt);
@@ -473,7 +487,10 @@ static int step_go(struct ui *ui)
 
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, what, sizeof what)) {
 		step_gate_release(ui->src.gate);
-		ui->follow = true;
+		ui->landing = true;
+		ui->land_from[0] = ui->lad[0].nrows;
+		ui->land_from[1] = ui->lad[1].nrows;
+		ui->follow = false;
 		return UI_HANDLED | UI_REDRAW;
 	}
 	return ladderview_select(ui, (long)ui->cur + 1);
@@ -482,7 +499,6 @@ static int step_go(struct ui *ui)
 /* Handles the ladder's requests: moving, opening, the wire view, search. */
 static int ladderview_request(struct ui *ui, enum ui_action a, int key)
 {
-	struct ladder *l = ladderview_current(ui);
 	int page = ui->pane_rows > 2 ? ui->pane_rows - 1 : 10;
 
 	(void)key;
@@ -498,7 +514,7 @@ static int ladderview_request(struct ui *ui, enum ui_action a, int key)
 	case ACT_FIRST:
 		return ladderview_select(ui, 0);
 	case ACT_LAST: {
-		int f = ladderview_select(ui, (long)l->nrows - 1);
+		int f = ladderview_select(ui, (long)ladderview_rows(ui) - 1);
 		f |= ui->follow ? 0 : UI_REDRAW;
 		ui->follow = true;
 		return f;

@@ -72,6 +72,8 @@ static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
 	char tgt[256], part[64];
 
 	snprintf(line, n, "tlsladder%s%s", sep, paint_safe(tgt, sizeof tgt, ui->src.target));
+	if (quizview_active(ui))
+		return;                 /* the quiz: what was negotiated is for the class to find */
 	if (ui->have_sum && s->version) {
 		const char *v = names_version(s->version), *cs = names_cipher_suite(s->cipher_suite);
 		append(line, n, sep, v ? v : "?");
@@ -114,7 +116,10 @@ static void header_draw(struct ui *ui, struct rect r)
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, waiting, sizeof waiting)) {
 		char msg[300];
 		int mw;
-		snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
+		if (quizview_active(ui))   /* the quiz asks what comes: the gate must not say it */
+			snprintf(msg, sizeof msg, " a flight waits: Space lets it go ");
+		else
+			snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
 		mw = paint_width(msg);
 		if (mw < r.w / 2 + 20 && mw < r.w) {
 			attrset(paint_attr(&ui->pt, ROLE_SELECTED));
@@ -164,11 +169,13 @@ static void hints(struct ui *ui, int y, int end)
 /* The status bar: the search prompt, a message or the hints; step N/M and the state. */
 static void statusbar_draw(struct ui *ui, struct rect r)
 {
-	char right[64], left[512] = "";
-	struct ladder *l = ladderview_current(ui);
+	char right[80], left[512] = "";
+	size_t nrows = ladderview_rows(ui);
+	const char *play = quizview_play_word(ui);
 	int rw;
 
-	snprintf(right, sizeof right, " step %zu/%zu  %s ", l->nrows ? ui->cur + 1 : 0, l->nrows, run_state(ui));
+	snprintf(right, sizeof right, " step %zu/%zu  %s%s%s ", nrows ? ui->cur + 1 : 0, nrows, play ? play : "",
+		 play ? "  " : "", run_state(ui));
 	rw = paint_width(right);
 	attrset(paint_attr(&ui->pt, ROLE_STATUS));
 	paint_blank(r.y, 0, r.w);

@@ -59,6 +59,9 @@ struct ui *ui_new(const struct ui_source *src, const struct ui_opts *o)
 		ladder_set_conn(&ui->lad[1], 0);
 	}
 	treeview_init(&ui->tv);
+	ui->qv = quizview_new(o);
+	if (o->play_ms > 0)
+		ui->follow = false;     /* autoplay starts at the first step */
 	cs = nl_langinfo(CODESET);
 	ui->pt.unicode = !o->ascii && cs && strcasecmp(cs, "UTF-8") == 0;
 	theme_builtin(&ui->pt.theme);
@@ -77,6 +80,7 @@ void ui_free(struct ui *ui)
 	ladder_free(&ui->lad[0]);
 	ladder_free(&ui->lad[1]);
 	treeview_free(&ui->tv);
+	quizview_free(ui->qv);
 	timeline_destroy(ui->held);
 	free(ui);
 }
@@ -130,6 +134,7 @@ bool ui_update(struct ui *ui)
 	changed |= source_changed(ui);
 
 	changed |= ladderview_ops.load(ui);
+	changed |= quizview_ops.load(ui);
 	changed |= diagview_ops.load(ui);
 	changed |= statusbar_header_ops.load(ui);
 	return changed;
@@ -258,7 +263,7 @@ static int global_request(struct ui *ui, enum ui_action a)
 /* Handles one key: the open overlay first, then the views, then the rest. */
 int ui_key(struct ui *ui, int key)
 {
-	static const struct view_ops *const chain[] = { &details_ops, &ladderview_ops, &diagview_ops };
+	static const struct view_ops *const chain[] = { &quizview_ops, &details_ops, &ladderview_ops, &diagview_ops };
 	enum ui_action a;
 	int f = 0;
 
@@ -334,7 +339,7 @@ void ui_draw(struct ui *ui)
 	eh = ui->bytes_open ? bytesview_rows(ui, h, w) : h >= 30 ? 7 : 5;
 	mh = h - 2 - eh;
 	statusbar_header_ops.draw(ui, (struct rect){ 0, 0, w, 1 });
-	banner = diagview_banner(ui, 1, w);
+	banner = quizview_active(ui) ? 0 : diagview_banner(ui, 1, w);
 	draw_body(ui, (struct rect){ 1 + banner, 0, w, mh - banner });
 	(ui->bytes_open ? &bytesview_ops : &explainview_ops)->draw(ui, (struct rect){ h - 1 - eh, 0, w, eh });
 	statusbar_ops.draw(ui, (struct rect){ h - 1, 0, w, 1 });

@@ -4,7 +4,8 @@
  * timeline's wake pipe and a signal pipe, and redraws only when something
  * changed: a key whose handler said UI_REDRAW, a change of the timeline or
  * of the step gate (ui_update), a resize. The select() timeout only polls
- * the step gate, which has no pipe; it redraws nothing by itself.
+ * the step gate, which has no pipe; it redraws nothing by itself. With
+ * --play it is cut short to the next autoplay step (quizview.c).
  */
 #include "view.h"
 #include "tlsladder/waker.h"
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/select.h>
+#include <time.h>
 #include <unistd.h>
 
 static int sig_pipe[2] = { -1, -1 };
@@ -78,12 +80,23 @@ static void start_terminal(struct ui *ui)
 	ui_start_colors(ui);
 }
 
-/* Waits for a key, a change of the timeline or a signal (at most 200 ms);
- * returns UI_QUIT on a signal, else the flags of the keys read. */
+/* A monotonic clock in microseconds. */
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Waits for a key, a change of the timeline, a signal or the next autoplay
+ * step (at most 200 ms); returns UI_QUIT on a signal, else the flags of the
+ * keys read and of the autoplay step. */
 static int wait_input(struct ui *ui, int wake)
 {
 	fd_set rf;
-	struct timeval tv = { 0, 200000 };
+	int ms = quizview_wait_ms(ui, now_us(), 200);
+	struct timeval tv = { 0, (suseconds_t)ms * 1000 };
 	int ch, f = 0, maxfd = wake > sig_pipe[0] ? wake : sig_pipe[0];
 
 	FD_ZERO(&rf);
@@ -101,6 +114,11 @@ static int wait_input(struct ui *ui, int wake)
 		ui->src.log ? waker_drain(connlog_waker(ui->src.log)) : timeline_drain_wake(ui->src.tl);
 	for (int k = 0; k < 64 && !(f & UI_QUIT) && (ch = getch()) != ERR; k++)
 		f |= ui_key(ui, ch);
+	if (!(f & UI_QUIT) && quizview_play_word(ui)) {
+		if (ui_update(ui))       /* the step sees the rows that came meanwhile */
+			f |= UI_REDRAW;
+		f |= quizview_tick(ui, now_us());
+	}
 	return f;
 }
 

@@ -121,6 +121,11 @@ struct ui {
 	size_t byte_cur, bytes_top;     /* the byte cursor, the first line shown */
 	unsigned bytes_per;             /* bytes per line in the last draw */
 	const struct tree_node *bytes_sel;
+	/* step mode: after Space, the selection lands on the first row that comes (ladderview.c) */
+	bool landing;
+	size_t land_from[2];            /* the rows of each view when the flight was let go */
+	/* autoplay and quiz (quizview.c) */
+	struct quizview *qv;
 };
 
 extern const struct view_ops ladderview_ops, details_ops, explainview_ops, helpview_ops, diagview_ops,
@@ -146,6 +151,28 @@ int ladderview_search_key(struct ui *ui, int key);
 
 /* bytesview.c: the rows the byte view takes on a screen h rows high, w wide. */
 int bytesview_rows(struct ui *ui, int h, int w);
+/* The rows of the current view that may be shown (the quiz hides the ones to come). */
+size_t ladderview_rows(struct ui *ui);
+
+/* quizview.c: autoplay and quiz mode */
+extern const struct view_ops quizview_ops;
+struct quizview *quizview_new(const struct ui_opts *o);
+void quizview_free(struct quizview *qv);
+/* True while the quiz hides part of the run (the header's summary, the diagnosis). */
+bool quizview_active(const struct ui *ui);
+/* Of nrows rows of the current view, how many may be shown. */
+size_t quizview_rows(const struct ui *ui, size_t nrows);
+/* True when row is drawn as "?" (asked about, not answered). */
+bool quizview_hidden(const struct ui *ui, size_t row);
+/* The quiz's title and text for the explanation pane; false: the usual ones. */
+bool quizview_explain(struct ui *ui, char *title, size_t tn, char *text, size_t n);
+/* Draws the details pane for a hidden row; false: the usual pane. */
+bool quizview_details(struct ui *ui, struct rect r);
+/* PLAYING, PAUSED, or NULL without --play. */
+const char *quizview_play_word(const struct ui *ui);
+/* Autoplay: a step when its time came (UI_* flags), and how long until it comes. */
+int quizview_tick(struct ui *ui, int64_t now_us);
+int quizview_wait_ms(const struct ui *ui, int64_t now_us, int max);
 
 /* diagview.c: the diagnosis banner under the header; returns the rows it took. */
 int diagview_banner(struct ui *ui, int y, int w);

@@ -62,6 +62,7 @@ dpkg-deb -c "$deb" >"$tmp/contents"
 	echo usr/bin/tlsladder
 	echo usr/share/man/man1/tlsladder.1
 	for f in "$src"/themes/*.theme; do echo "usr/share/tlsladder/themes/${f##*/}"; done
+	for f in "$src"/docs/quiz/*.quiz; do echo "usr/share/tlsladder/quiz/${f##*/}"; done
 	for f in "$src"/certs/*.pem "$src"/certs/*.key "$src"/certs/*.p12 "$src"/certs/README.md; do
 		echo "usr/share/tlsladder/certs/${f##*/}"
 	done
@@ -75,7 +76,7 @@ extra=$(comm -13 "$tmp/want" "$tmp/have")
 if [ -z "$missing" ]; then ok "the package holds all $(wc -l <"$tmp/want") files: program, man page, themes, demo certificates, docs"
 else bad "missing from the package: $missing"; fi
 if [ -z "$extra" ]; then ok "the package holds nothing else"; else bad "not expected in the package: $extra"; fi
-for f in themes/default.theme certs/root-ca.pem certs/client.p12; do
+for f in themes/default.theme certs/root-ca.pem certs/client.p12 quiz/tls13.quiz; do
 	grep -qx "usr/share/tlsladder/$f" "$tmp/have" && ok "$f is packaged" || bad "$f is not packaged"
 done
 has "$tmp/contents" '^-rwxr-xr-x root/root .* \./usr/bin/tlsladder$' "the program is executable, owned by root"

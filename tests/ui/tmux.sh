@@ -349,5 +349,112 @@ keys x
 gone '─ Bytes: ' "x closes the byte view"
 keys q
 rc_is bytes 0
+# --- --step: the user's time at the gate is nobody's silence ------------------
+# (each Space comes 1.5 s after the gate closed: the peer's "no answer for 1 s"
+# must not count it; the selection lands on the first message of the flight
+# let go, so step numbers are the messages' own; --timeout 2 does not run
+# while the user decides)
+start steptime 120x30 "$U" "$bin" demo tls13 --step --timeout 2
+wait_for 'the client is about to send ClientHello' "--step --timeout 2: the client waits"
+sleep 1.5
+keys Space
+wait_for 'step 1/1 +WAITING' "after Space: ClientHello is step 1 of 1, selected"
+wait_for 'the server is about to send ServerHello' "the server waits"
+sleep 1.5
+keys Space
+wait_for 'the client is about to send ChangeCipherSpec' "the server's flight went"
+wait_for 'step 2/9 +WAITING' "the selection is on ServerHello, the first message of the flight, step 2 of 9"
+wait_for '─ ServerHello ─' "the details show ServerHello"
+absent 'no answer for 1 s' "no 'waiting for ...: no answer for 1 s' row for the time at the gate"
+sleep 1.5
+keys Space
+wait_for 'the client is about to send Finished' "the client's ChangeCipherSpec went"
+keys Space
+wait_for 'step 11/13 +DONE' "4.5 s at the gate with --timeout 2: the run ends DONE, on the client's Finished"
+keys q
+rc_is steptime 0
+
+# --- --play: one step every 0.5 s from the first; Space pauses and resumes ----
+start play 120x30 "$U" "$bin" demo tls13 --play 0.5
+wait_for 'step 1/13 +PLAYING +DONE' "--play 0.5 starts at the first step, PLAYING"
+t0=$(date +%s%N)
+wait_for 'step 4/13 +PLAYING' "three periods later: step 4" 6
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ "$ms" -ge 950 ] && [ "$ms" -le 5000 ]; then ok "step 1 to step 4 took $ms ms (3 periods of 500 ms, the first partly gone)"
+else bad "step 1 to step 4 took $ms ms, not 1000-1500"; fi
+keys Space
+wait_for 'step [0-9]+/13 +PAUSED +DONE' "Space pauses: PAUSED"
+n=$(T capture-pane -p -t ui | grep -oE 'step [0-9]+/13 +PAUSED' | grep -oE '[0-9]+' | head -1)
+sleep 1.6
+wait_for "step $n/13 +PAUSED" "1.6 s paused: still step $n" 1
+keys Space
+wait_for "step $((n + 1))/13 +PLAYING" "Space resumes: step $((n + 1)) after one period"
+wait_for 'step 13/13 +PLAYING' "autoplay walks to the last step" 10
+keys q
+rc_is play 0
+
+start playstep 120x30 "$U" "$bin" demo tls13 --play 0.3 --step
+wait_for 'step 1/1 +PLAYING +WAITING' "--play --step: autoplay lets ClientHello go"
+wait_for 'step 2/9 +PLAYING +WAITING' "... then the server's flight, landing on ServerHello" 4
+wait_for 'step 13/13 +PLAYING +DONE' "... and walks the run to its end" 15
+absent 'no answer for 1 s' "no waiting notes"
+keys q
+rc_is playstep 0
+"$bin" demo tls12-rsa --json "$tmp/play.json" --text >/dev/null 2>&1
+start playreplay 120x30 "$U" "$bin" --replay "$tmp/play.json" --play 0.2 --quiz
+wait_for '^   1 │─+ \? ─+▶│' "--replay --quiz --play: the first message hidden"
+wait_for '^   1 │─+ ClientHello 141 B ─+▶│' "... autoplay reveals it"
+wait_for 'quiz: that was all; the whole run is shown' "... and plays the quiz to its end" 20
+wait_for 'step 12/12 +PLAYING +DONE' "... every row shown"
+keys q
+rc_is playreplay 0
+expect_rc 2 "--play 0.05 is refused" -- "$bin" demo tls13 --play 0.05
+if grep -qx 'tlsladder: --play must be a number of seconds from 0.1 to 3600 (such as 1.5), not "0.05"' "$tmp/err"; then
+	ok "--play out of range: one line"; else bad "--play out of range: $(cat "$tmp/err")"; fi
+
+# --- --quiz: one flight at a time, "?" until Space, the file's questions -------
+start quiz 120x30 "$U" "$bin" demo tls13 --quiz
+wait_for '^   1 │─+ \? ─+▶│' "--quiz: the first message is drawn as ?"
+wait_for 'What comes next\? The client sends its next flight' "the explanation pane asks what comes next"
+wait_for 'hidden until the answer' "its fields are hidden"
+absent 'ClientHello|TLS 1\.3|x25519' "no name, no summary in the header"
+wait_for 'step 1/1 ' "one row shown"
+keys Space
+wait_for '^   1 │─+ ClientHello 316 B ─+▶│' "Space reveals the name"
+wait_for 'Answer: ClientHello\.' "... and the pane gives the answer, then the explanation"
+keys Space
+wait_for '^   2 │◀─+ \? ─+│' "the server's flight: ServerHello hidden"
+wait_for 'What will the server answer with\?' "the quiz file's question at ServerHello comes first"
+keys a
+wait_for 'Answer: One key share, x25519' "a reveals the file's answer; the row stays hidden"
+wait_for '^   2 │◀─+ \? ─+│' "... still ?"
+keys Space
+wait_for 'What comes next\? The server sends its next flight' "then the automatic question"
+keys Space
+wait_for '^   2 │◀─+ ServerHello 118 B' "Space names ServerHello"
+keys w
+wait_for 'quiz: the wire view, search and diagnosis open once every message is revealed' "no wire view during the quiz"
+# the pane wraps its text: look at the screen as one line
+joined() { T capture-pane -p -t ui | tr '\n' ' ' | tr -s ' '; }
+# Space until the at: end answer shows (about 20 presses; bounded)
+for ((i = 0; i < 40; i++)); do
+	joined | grep -q 'Answer: One: ClientHello out' && break
+	keys Space
+	sleep 0.15
+done
+if joined | grep -q 'How many round trips did this handshake take .* Answer: One: ClientHello out'; then
+	ok "the at: end question and its answer come last (after $i presses)"
+else bad "the at: end answer never showed"; show_screen; fi
+wait_for 'step 13/13 ' "by then every row is shown"
+keys Space
+wait_for 'quiz: that was all; the whole run is shown' "the quiz ends"
+wait_for 'TLS 1\.3 ─ TLS_AES_256_GCM_SHA384' "the header's summary is back"
+wait_for 'step [0-9]+/13 ' "all 13 rows are shown"
+keys q
+rc_is quiz 0
+printf 'at: server Certificate\nq: Why?\n\n' >"$tmp/bad.quiz"
+expect_rc 5 "--quiz-file with a q: without a:" -- "$bin" demo tls13 --quiz-file "$tmp/bad.quiz"
+if grep -qx "tlsladder: $tmp/bad.quiz:2: q: without a:" "$tmp/err"; then ok "FILE:LINE: why, one line"
+else bad "bad quiz file: $(cat "$tmp/err")"; fi
 
 finish tmux
