@@ -91,7 +91,7 @@ struct certverify_result {
 	size_t bad_index;                /* CERTVERIFY_TRANSCRIPT: the message at fault */
 	/* TLS 1.2 ServerKeyExchange */
 	uint8_t client_random[32], server_random[32];
-	size_t params_len;               /* bytes of the (EC)DH parameters at the start of its body */
+	size_t params_len;               /* bytes of the (EC)DH parameters at the start of its body (then the scheme; 0 in a CertificateVerify) */
 	/* the key */
 	size_t cert_index;               /* the Certificate message it came from, or CERTVERIFY_NO_INDEX */
 	enum tl_key_kind key;

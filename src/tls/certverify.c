@@ -515,7 +515,8 @@ static void render_content(struct tree_node *root, const struct timeline *tl, co
 		add_hex(sc, "client random", r->client_random, RANDOM_LEN);
 		add_hex(sc, "server random", r->server_random, RANDOM_LEN);
 		if (r->sig_len)
-			tree_addf(sc, "server parameters", "the first %zu bytes of this message", r->params_len);
+			tree_range(tree_addf(sc, "server parameters", "the first %zu bytes of this message", r->params_len),
+				   0, r->params_len);
 	}
 	if (sc && r->content_len)
 		decode_set_value(sc, "%zu bytes: %s", r->content_len, sc->value);
@@ -549,11 +550,12 @@ struct tree_node *certverify_check(const struct timeline *tl, size_t i)
 		tree_add(root, "signed by", r.client ? "the client" : "the server");
 		render_content(root, tl, &r);
 	}
-	if (r.scheme)
-		tree_addf(root, "signature scheme", "%s (0x%04x)", names_sigscheme(r.scheme) ? names_sigscheme(r.scheme)
-											: "unknown", r.scheme);
+	if (r.scheme)       /* at the start of a CertificateVerify, after a ServerKeyExchange's parameters */
+		tree_range(tree_addf(root, "signature scheme", "%s (0x%04x)",
+				     names_sigscheme(r.scheme) ? names_sigscheme(r.scheme) : "unknown", r.scheme),
+			   r.params_len, 2);
 	if (r.sig_len)
-		tree_addf(root, "signature", "%zu bytes", r.sig_len);
+		tree_range(tree_addf(root, "signature", "%zu bytes", r.sig_len), r.params_len + 4, r.sig_len);
 	render_key(root, &r);
 	if (r.verdict == CERTVERIFY_MATCH)
 		snprintf(verdict, sizeof verdict, "MATCH");

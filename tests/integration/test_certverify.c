@@ -294,6 +294,9 @@ static void content_bytes(void **state)
 	assert_non_null(tree_find(t, "signed content/transcript hash/CertificateRequest"));
 	assert_int_equal(tree_find(t, "signed content")->nchildren, 4);
 	assert_non_null(strstr(tree_find(t, "key")->value, "CN=Demo Client"));
+	assert_int_equal(tree_find(t, "signature scheme")->off, 0);
+	assert_int_equal(tree_find(t, "signature")->off, 4);
+	assert_int_equal(4 + tree_find(t, "signature")->len, body_len(tl, c));
 	tree_free(t);
 	timeline_destroy(tl);
 }
@@ -343,6 +346,7 @@ static void tls12_ske(void **state)
 	size_t i = find_hs(tl, 0, HS_SKE, TL_SERVER, 0);
 	struct certverify_result r = match(tl, i, CERTVERIFY_TLS12_SKE, false);
 	struct tl_event ch, sh;
+	struct tree_node *t;
 	uint8_t *c;
 	size_t len;
 
@@ -359,6 +363,14 @@ static void tls12_ske(void **state)
 	timeline_get(tl, i, &ch);
 	assert_memory_equal(c + 64, ch.body, r.params_len);
 	free(c);
+	/* the nodes that stand for bytes of this message cover them */
+	t = certverify_check(tl, i);
+	assert_int_equal(tree_find(t, "signed content/server parameters")->off, 0);
+	assert_int_equal(tree_find(t, "signed content/server parameters")->len, r.params_len);
+	assert_int_equal(tree_find(t, "signature scheme")->off, r.params_len);
+	assert_int_equal(ch.body[r.params_len] << 8 | ch.body[r.params_len + 1], r.scheme);
+	assert_int_equal(tree_find(t, "signature")->off + tree_find(t, "signature")->len, ch.body_len);
+	tree_free(t);
 	tamper(tl, i);
 	timeline_destroy(tl);
 }
