@@ -12,6 +12,7 @@
 #include "tlsladder/app.h"
 #include "tlsladder/buildinfo.h"
 #include "tlsladder/capture.h"
+#include "tlsladder/certverify.h"
 #include "tlsladder/client.h"
 #include "tlsladder/connlog.h"
 #include "tlsladder/demo.h"
@@ -1063,6 +1064,8 @@ static int run_replay(const struct cli_config *cfg)
 		return err.code;
 	}
 	serve = run.mode == JSON_MODE_SERVE;
+	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
+		certverify_settle(tl, c);      /* the signature checks, from the saved bodies (no secret needed) */
 	if (want_ui(cfg)) {
 		struct runner r;
 		char target[400];

@@ -156,4 +156,34 @@ bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_k
 /* The same for the handshake that timeline event i belongs to (a renegotiation has its own keys). */
 bool finished_keys12_at(const struct timeline *tl, size_t i, struct finished_keys12 *k);
 
+/*
+ * The transcript of the handshake that timeline event i belongs to, as it
+ * stands just before i, by the rules of a Finished's transcript (message_
+ * hash after a HelloRetryRequest; a TLS 1.3 client message after the
+ * client's handshake Finished: a post-handshake authentication's). What
+ * the signatures over it need (certverify.h): the concatenated messages,
+ * their hash, and the hellos' randoms.
+ */
+struct finished_transcript {
+	enum finished_reason reason;      /* FINISHED_REASON_NONE: bytes and hash are set */
+	unsigned conn, version, suite;    /* from its handshake's ServerHello (0: not known) */
+	const char *hash_name;            /* the suite's hash, "SHA-256" or "SHA-384" (static), or NULL */
+	size_t hash_len;
+	uint8_t hash[FINISHED_MAX_HASH];  /* Hash(bytes) */
+	uint8_t client_random[32], server_random[32];
+	bool have_randoms;                /* both hellos were read */
+	uint8_t *bytes;                   /* type || length || body of each message (malloc: finished_transcript_free) */
+	size_t len;
+	size_t msgs[FINISHED_MAX_MSGS];   /* timeline indexes of the messages it covers, in order */
+	unsigned nmsgs;                   /* how many (more than FINISHED_MAX_MSGS: only the first are listed) */
+	bool message_hash;                /* msgs[0] entered as message_hash (after an HRR) */
+	bool post_handshake;              /* TLS 1.3 post-handshake authentication */
+	size_t bad_index;                 /* FINISHED_UNFRAMEABLE, FINISHED_BODY_CUT: the message */
+};
+
+/* Fills t with the transcript before event i (client: the client's view of a post-handshake exchange); returns t->reason. */
+enum finished_reason finished_transcript_get(const struct timeline *tl, size_t i, bool client, struct finished_transcript *t);
+/* Frees the bytes of a transcript. */
+void finished_transcript_free(struct finished_transcript *t);
+
 #endif

@@ -410,4 +410,11 @@ char *timeline_delivery_text(const struct tl_event *ev, char *buf, size_t n);
  * "" for plaintext and TLS 1.2. Returns buf. */
 char *timeline_secret_name(const struct tl_event *ev, char *buf, size_t n);
 
+/* The checks of the signatures in CertificateVerify and ServerKeyExchange messages, each
+ * stored when its connection settled (tlsladder/certverify.h). set stores a copy (a later
+ * one for the same index replaces it); get copies it out, false when none is stored. */
+struct certverify_result;
+void timeline_set_certverify(struct timeline *tl, const struct certverify_result *r);
+bool timeline_get_certverify(const struct timeline *tl, size_t index, struct certverify_result *out);
+
 #endif

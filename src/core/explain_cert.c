@@ -305,6 +305,24 @@ void explain_cert_message(struct strbuf *o, const struct explain_ctx *c)
 		client_cert(o, c, ok, count);
 }
 
+/* The verdict stored for the signature of the event explained (certverify.h); CANNOT_CHECK when none is. */
+enum certverify_verdict explain_cert_sig_verdict(const struct explain_ctx *c)
+{
+	struct certverify_result r;
+
+	if (!timeline_get_certverify(c->tl, c->i, &r))
+		return CERTVERIFY_CANNOT_CHECK;
+	return r.verdict;
+}
+
+/* The sentence said of a signature that does not verify (a MISMATCH stored for it). */
+void explain_cert_sig_mismatch(struct strbuf *o, const char *signer)
+{
+	strbuf_printf(o, " Checked here, the signature does not verify with the public key of the %s's certificate "
+		      "(MISMATCH): it proves nothing, and the receiver must end the handshake (decrypt_error).",
+		      signer);
+}
+
 /* CertificateVerify. */
 void explain_cert_verify(struct strbuf *o, const struct explain_ctx *c)
 {
@@ -313,18 +331,26 @@ void explain_cert_verify(struct strbuf *o, const struct explain_ctx *c)
 	bool ok;
 	struct tree_node *t = explain_decoded(c, &c->ev, &ok);
 	size_t sig = explain_vec_len(tree_find(t, "signature"), 2);
+	enum certverify_verdict v = explain_cert_sig_verdict(c);
 
 	ok = ok && explain_node_u16(&c->ev, tree_find(t, "signature algorithm"), &scheme) && sig > 0;
 	tree_free(t);
-	strbuf_printf(o, "The %s signs a hash of the whole handshake so far (the transcript) with the private key "
-		      "of the certificate it just sent", c->side);
+	if (c->version == WIRE_TLS13)
+		strbuf_printf(o, "The %s signs 64 spaces, the context string \"TLS 1.3, %s CertificateVerify\", a 0 "
+			      "byte and the transcript hash (a hash of the whole handshake so far) with the private key "
+			      "of the certificate it just sent", c->side, c->side);
+	else
+		strbuf_printf(o, "The %s signs the whole handshake so far (the transcript) with the private key "
+			      "of the certificate it just sent", c->side);
 	if (ok)
 		strbuf_printf(o, ", using %s (a %zu-byte signature).", explain_sig_name(scheme, t1, sizeof t1), sig);
 	else
 		strbuf_printf(o, ".");
 	if (!ok)
 		explain_unreadable(o, "CertificateVerify");
-	if (c->ev.from == TL_SERVER) {
+	if (v == CERTVERIFY_MISMATCH) {
+		explain_cert_sig_mismatch(o, c->side);
+	} else if (c->ev.from == TL_SERVER) {
 		strbuf_printf(o, " This proves it really holds that key, since a copied certificate alone is not "
 			      "enough, and ties the signature to this very handshake so it cannot be replayed "
 			      "elsewhere.");
@@ -336,4 +362,7 @@ void explain_cert_verify(struct strbuf *o, const struct explain_ctx *c)
 		strbuf_printf(o, " Without it the server could not be sure the certificate belongs to whoever is "
 			      "connecting.");
 	}
+	if (v == CERTVERIFY_MATCH)
+		strbuf_printf(o, " Checked here: the signature verifies with the public key of the %s's certificate "
+			      "(MATCH).", c->side);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tlsladder/certverify.h"
 #include "tlsladder/strbuf.h"
 #include "tlsladder/summary.h"
 #include "tlsladder/timeline.h"
@@ -86,6 +87,10 @@ void explain_cert_message(struct strbuf *o, const struct explain_ctx *c);
 void explain_cert_request(struct strbuf *o, const struct explain_ctx *c);
 /* CertificateVerify. */
 void explain_cert_verify(struct strbuf *o, const struct explain_ctx *c);
+/* The verdict stored for the signature of the event explained (certverify.h); CANNOT_CHECK when none is. */
+enum certverify_verdict explain_cert_sig_verdict(const struct explain_ctx *c);
+/* The sentence said of a signature that does not verify (a MISMATCH stored for it). */
+void explain_cert_sig_mismatch(struct strbuf *o, const char *signer);
 
 /* ---- explain_kx.c ---- */
 

@@ -71,8 +71,14 @@ void explain_kx_server(struct strbuf *o, const struct explain_ctx *c)
 		else
 			strbuf_printf(o, " together with both hello randoms using its certificate's private key (%s).",
 				      explain_sig_name(k.sigscheme, t2, sizeof t2));
-		strbuf_printf(o, " The signature proves the key comes from the certificate's owner, not from an "
-			      "attacker in the middle.");
+		if (explain_cert_sig_verdict(c) == CERTVERIFY_MISMATCH)
+			explain_cert_sig_mismatch(o, "server");
+		else
+			strbuf_printf(o, " The signature proves the key comes from the certificate's owner, not from an "
+				      "attacker in the middle.");
+		if (explain_cert_sig_verdict(c) == CERTVERIFY_MATCH)
+			strbuf_printf(o, " Checked here: the signature verifies with the public key of the server's "
+				      "certificate (MATCH).");
 	}
 	strbuf_printf(o, " The client answers with its own public value; each side combines the two into the "
 		      "same premaster secret, which never crosses the wire.");

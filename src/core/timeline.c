@@ -13,6 +13,7 @@
  */
 #include "tlsladder/timeline.h"
 #include "tlsladder/chain.h"
+#include "tlsladder/certverify.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/names.h"
 #include "tlsladder/waker.h"
@@ -35,6 +36,8 @@ struct conn_info {
 	struct chain_result *chain[2];   /* the chain verdict each side reached on its peer's; NULL: none */
 	struct finished_result *fin;     /* the checks of its Finished messages, in the order stored */
 	size_t nfin, capfin;
+	struct certverify_result *cv;    /* the checks of its signatures (CertificateVerify, ServerKeyExchange) */
+	size_t ncv, capcv;
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
 	size_t nmsgs, nnotes;            /* events stored: messages, records, alerts, CCS; notes, errors, diagnoses */
@@ -135,6 +138,7 @@ void timeline_destroy(struct timeline *tl)
 		if (tl->conns[i].fin)
 			memset(tl->conns[i].fin, 0, tl->conns[i].capfin * sizeof *tl->conns[i].fin);
 		free(tl->conns[i].fin);
+		free(tl->conns[i].cv);
 	}
 	free(tl->conns);
 	if (tl->secrets)
@@ -710,6 +714,57 @@ bool timeline_get_finished(const struct timeline *tl, size_t index, struct finis
 	return r != NULL;
 }
 
+/* The stored check of the signature at index in a connection's list, or NULL. Lock held. */
+static struct certverify_result *certverify_locked(const struct conn_info *ci, size_t index)
+{
+	for (size_t k = 0; k < ci->ncv; k++)
+		if (ci->cv[k].index == index)
+			return &ci->cv[k];
+	return NULL;
+}
+
+/* Stores the check of a signature (a copy; a later one for the same index replaces it). */
+void timeline_set_certverify(struct timeline *tl, const struct certverify_result *r)
+{
+	struct conn_info *ci = NULL;
+	struct certverify_result *slot;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	if (r->index < tl->count)
+		ci = conn_locked(tl, tl->ev[r->index]->conn);
+	slot = ci ? certverify_locked(ci, r->index) : NULL;
+	if (ci && !slot && ci->ncv == ci->capcv) {
+		size_t ncap = ci->capcv ? ci->capcv * 2 : 2;
+		struct certverify_result *n = realloc(ci->cv, ncap * sizeof *n);
+		if (n) {
+			ci->cv = n;
+			ci->capcv = ncap;
+		}
+	}
+	if (ci && !slot && ci->ncv < ci->capcv)
+		slot = &ci->cv[ci->ncv++];
+	if (slot) {
+		*slot = *r;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* Copies the stored check of the signature at index; false when there is none. */
+bool timeline_get_certverify(const struct timeline *tl, size_t index, struct certverify_result *out)
+{
+	const struct timeline *m = tl;
+	const struct certverify_result *r = NULL;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (index < m->count && m->ev[index]->conn < m->conncap)
+		r = certverify_locked(&m->conns[m->ev[index]->conn], index);
+	if (r)
+		*out = *r;
+	pthread_mutex_unlock(&m->sync->lock);
+	return r != NULL;
+}
+
 /* The events of a connection lie in [first, end). */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end)
 {
@@ -749,7 +804,8 @@ size_t timeline_footprint(const struct timeline *tl)
 	n = sizeof *tl + tl->cap * sizeof *tl->ev + tl->count * (sizeof(struct tl_event) + 16) +
 	    tl->capsecrets * sizeof *tl->secrets + tl->conncap * sizeof *tl->conns;
 	for (size_t i = 0; i < tl->conncap; i++) {
-		n += tl->conns[i].stored + tl->conns[i].capfin * sizeof *tl->conns[i].fin;
+		n += tl->conns[i].stored + tl->conns[i].capfin * sizeof *tl->conns[i].fin +
+		     tl->conns[i].capcv * sizeof *tl->conns[i].cv;
 		n += (tl->conns[i].chain[0] ? sizeof *tl->conns[i].chain[0] : 0) +
 		     (tl->conns[i].chain[1] ? sizeof *tl->conns[i].chain[1] : 0);
 	}

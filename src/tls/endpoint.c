@@ -8,6 +8,7 @@
  */
 #include "conn.h"
 #include "tls_internal.h"
+#include "tlsladder/certverify.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/wire.h"
@@ -406,6 +407,8 @@ int endpoint_run(struct endpoint *ep, int fd, struct timeline *tl, unsigned conn
 	peercheck_run(&c, &r);
 	if (c.capture)
 		finished_settle(tl, conn);       /* the Finished check, once, now that the handshake's messages are in */
+	if (c.capture)
+		certverify_settle(tl, conn);     /* the signature checks, likewise */
 	outcome_describe(&c, &r);
 	ret = outcome_exit(&c, &r);
 	r.exit_code = ret;

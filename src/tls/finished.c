@@ -828,6 +828,55 @@ bool finished_matches(const struct timeline *tl, size_t i)
 	return match;
 }
 
+/* The transcript before event i, for the signatures over it (certverify.c): the same build as a Finished's. */
+enum finished_reason finished_transcript_get(const struct timeline *tl, size_t i, bool client, struct finished_transcript *t)
+{
+	struct tl_event ev;
+	struct conn_params p;
+	struct finished_result r;
+	struct bytes b = { NULL, 0, 0, false };
+
+	memset(t, 0, sizeof *t);
+	memset(&r, 0, sizeof r);
+	if (!timeline_get(tl, i, &ev))
+		return t->reason = FINISHED_NOT_FINISHED;
+	t->conn = ev.conn;
+	t->reason = params_get(tl, ev.conn, handshake_start(tl, ev.conn, i), i, &p);
+	t->version = p.version;
+	t->suite = p.suite;
+	t->have_randoms = p.have_ch && p.sh_index != NO_INDEX;
+	memcpy(t->client_random, p.client_random, sizeof t->client_random);
+	memcpy(t->server_random, p.server_random, sizeof t->server_random);
+	if (t->reason != FINISHED_REASON_NONE)
+		return t->reason;
+	t->hash_name = p.hash_name;
+	t->hash_len = p.hlen;
+	r.client = client;
+	t->post_handshake = post_handshake_auth(tl, &p, i, &r);
+	t->reason = transcript_build(tl, &p, i, &b, &r);
+	if (t->reason == FINISHED_REASON_NONE && gnutls_hash_fast(p.dig, b.p, b.len, t->hash) < 0)
+		t->reason = FINISHED_HASH_FAILED;
+	memcpy(t->msgs, r.msgs, sizeof t->msgs);
+	t->nmsgs = r.nmsgs;
+	t->message_hash = r.message_hash;
+	t->bad_index = r.bad_index;
+	if (t->reason == FINISHED_REASON_NONE) {
+		t->bytes = b.p;
+		t->len = b.len;
+	} else {
+		bytes_free(&b);
+	}
+	return t->reason;
+}
+
+/* Frees the bytes of a transcript. */
+void finished_transcript_free(struct finished_transcript *t)
+{
+	free(t->bytes);
+	t->bytes = NULL;
+	t->len = 0;
+}
+
 /* ---- key schedule ---- */
 
 static enum finished_reason conn_params(const struct timeline *tl, unsigned conn, size_t at, struct conn_params *p);

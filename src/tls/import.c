@@ -12,6 +12,7 @@
  */
 #include "tlsladder/import.h"
 #include "tls_internal.h"
+#include "tlsladder/certverify.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
@@ -690,6 +691,7 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 	}
 	memset(im.client_random, 0, sizeof im.client_random);
 	finished_settle(im.tl, 0);
+	certverify_settle(im.tl, 0);
 	timeline_finish(im.tl);
 	return im.tl;
 }

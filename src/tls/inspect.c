@@ -1,8 +1,10 @@
 /*
  * inspect.c: a message's decoded tree, with certificates opened link by
- * link, the key schedule, and Finished recomputed (see inspect.h).
+ * link, the key schedule, Finished recomputed, and the signatures of
+ * CertificateVerify and ServerKeyExchange checked (see inspect.h).
  */
 #include "tlsladder/inspect.h"
+#include "tlsladder/certverify.h"
 #include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/finished.h"
@@ -111,6 +113,10 @@ struct tree_node *inspect_event(const struct timeline *tl, size_t i)
 		break;
 	case WIRE_HS_FINISHED:
 		tree_adopt_first(root, finished_check(tl, i));
+		break;
+	case WIRE_HS_CERTIFICATE_VERIFY:
+	case WIRE_HS_SERVER_KEY_EXCHANGE:
+		tree_adopt_first(root, certverify_check(tl, i));
 		break;
 	case WIRE_HS_SERVER_HELLO:
 		if (ev.version == WIRE_TLS13)

@@ -5,7 +5,9 @@
  * bodies, versions, results with cipher suite names, key log secrets), and
  * every event goes through finished_check() and finished_matches(), every
  * connection through finished_key_schedule(); each tree is printed with
- * hex and secrets into memory and freed.
+ * hex and secrets into memory and freed. The signature checks
+ * (src/tls/certverify.c, which rebuilds its transcripts with finished.c)
+ * run over every event too.
  *
  * It checks that the two entry points agree: finished_matches() is true
  * exactly when finished_check()'s verdict node is flagged good.
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tlsladder/certverify.h"
 #include "tlsladder/finished.h"
 #include "tlsladder/tree.h"
 
@@ -55,6 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (unsigned conn = 0; conn < FUZZ_TL_CONNS; conn++)
 		print_and_free(finished_key_schedule(tl, conn));
+	for (size_t i = 0; i <= timeline_count(tl); i++)
+		print_and_free(certverify_check(tl, i));
 	timeline_destroy(tl);
 	return 0;
 }
