@@ -5,6 +5,7 @@
  * credentials, what was sent) comes before what the peer's alert suggests,
  * because the same fault gets different alerts from different servers.
  */
+#include "tlsladder/certverify.h"
 #include "tlsladder/diagnose.h"
 #include "tlsladder/wire.h"
 #include "tlsladder/decode.h"
@@ -700,6 +701,25 @@ static const struct local_cause *primary_local_cause(const struct facts *f, bool
 	return NULL;
 }
 
+/* Adds the check of the client's CertificateVerify when it did not verify with the certificate's key. */
+static void signature_refuted(const struct timeline *tl, const struct facts *f, struct diag_finding *d)
+{
+	struct certverify_result r;
+	struct tl_event ev;
+
+	for (size_t i = f->first; i < f->end; i++) {
+		if (!timeline_get(tl, i, &ev) || ev.kind != TL_EV_HANDSHAKE || ev.from != TL_CLIENT ||
+		    ev.hs_type != WIRE_HS_CERTIFICATE_VERIFY)
+			continue;
+		if (timeline_get_certverify(tl, i, &r) && r.verdict == CERTVERIFY_MISMATCH) {
+			say_more(d, " Checked here: the client's CertificateVerify signature does not verify with the "
+				    "certificate's public key (MISMATCH).");
+			cite(d, (long)i);
+		}
+		return;
+	}
+}
+
 /* Writes a local cause as the finding d: its own sentence, and the server's refusal as evidence. */
 static void local_cause_text(const struct timeline *tl, const struct facts *f, const struct local_cause *c,
 			     struct diag_finding *d)
@@ -712,6 +732,8 @@ static void local_cause_text(const struct timeline *tl, const struct facts *f, c
 		return;
 	}
 	preflight_text(tl, local_cause_event(f, c), d);
+	if (c->code == DIAG_CLIENT_KEY_MISMATCH)
+		signature_refuted(tl, f, d);
 	if ((c->code == DIAG_CLIENT_CERT_WEAK_KEY || c->code == DIAG_CLIENT_CERT_WEAK_SIGNATURE) && f->alert_ev >= 0) {
 		snprintf(more, sizeof more, " The server refused it with alert %s (%u).", name ? name : "unknown",
 			 f->alert_desc);

@@ -78,8 +78,9 @@ done
 has "$tmp/out" "\(evidence: steps $arow, $srow\)\$" "version-mismatch: the evidence is the alert and the server's own error row (steps $arow, $srow)"
 # A key that is not the certificate's: the server refused the CertificateVerify, not the certificate
 expect_rc 4 "demo mtls-key-mismatch --text" -- "$bin" demo mtls-key-mismatch --text
-has "$tmp/out" "their public keys differ\. The handshake completed from the client's side; the server refused the client's CertificateVerify \(the signature proving it holds the certificate's key\) afterwards, as TLS 1\.3 allows\. \(evidence" \
-	"mtls-key-mismatch: the refusal named is the CertificateVerify's"
+cv=$(grep -E '^ +[0-9]+ +[0-9.]+ +\|=+ CertificateVerify .*>\|' "$tmp/out" | awk '{print $1}')
+has "$tmp/out" "their public keys differ\. Checked here: the client's CertificateVerify signature does not verify with the certificate's public key \(MISMATCH\)\. The handshake completed from the client's side; the server refused the client's CertificateVerify \(the signature proving it holds the certificate's key\) afterwards, as TLS 1\.3 allows\. \(evidence: steps 1, $cv, [0-9]+\)$" \
+	"mtls-key-mismatch: the refusal named is the CertificateVerify's, whose check here is evidence (step $cv)"
 
 # The classic RSA key exchange, in order, with directions.
 expect_rc 0 "demo tls12-rsa --text" -- "$bin" demo tls12-rsa --text
