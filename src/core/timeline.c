@@ -14,6 +14,7 @@
 #include "tlsladder/timeline.h"
 #include "tlsladder/chain.h"
 #include "tlsladder/finished.h"
+#include "tlsladder/keysched.h"
 #include "tlsladder/names.h"
 #include "tlsladder/waker.h"
 
@@ -35,6 +36,7 @@ struct conn_info {
 	struct chain_result *chain[2];   /* the chain verdict each side reached on its peer's; NULL: none */
 	struct finished_result *fin;     /* the checks of its Finished messages, in the order stored */
 	size_t nfin, capfin;
+	struct keysched_binder *binder;  /* the PSK binder check of its ClientHello; NULL: none stored */
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
 	size_t nmsgs, nnotes;            /* events stored: messages, records, alerts, CCS; notes, errors, diagnoses */
@@ -135,6 +137,9 @@ void timeline_destroy(struct timeline *tl)
 		if (tl->conns[i].fin)
 			memset(tl->conns[i].fin, 0, tl->conns[i].capfin * sizeof *tl->conns[i].fin);
 		free(tl->conns[i].fin);
+		if (tl->conns[i].binder)
+			memset(tl->conns[i].binder, 0, sizeof *tl->conns[i].binder);
+		free(tl->conns[i].binder);
 	}
 	free(tl->conns);
 	if (tl->secrets)
@@ -710,6 +715,44 @@ bool timeline_get_finished(const struct timeline *tl, size_t index, struct finis
 	return r != NULL;
 }
 
+/* Stores the PSK binder check of a connection (a copy; a later one replaces it). */
+void timeline_set_keysched(struct timeline *tl, unsigned conn, const struct keysched_binder *b)
+{
+	struct keysched_binder *copy = malloc(sizeof *copy);
+	struct conn_info *ci;
+
+	if (!copy)
+		return;
+	*copy = *b;
+	pthread_mutex_lock(&tl->sync->lock);
+	ci = conn_locked(tl, conn);
+	if (ci) {
+		if (ci->binder)
+			memset(ci->binder, 0, sizeof *ci->binder);
+		free(ci->binder);
+		ci->binder = copy;
+		copy = NULL;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+	free(copy);
+}
+
+/* Copies the stored PSK binder check of a connection; false when there is none. */
+bool timeline_get_keysched(const struct timeline *tl, unsigned conn, struct keysched_binder *out)
+{
+	const struct timeline *m = tl;
+	bool any = false;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (conn < m->conncap && m->conns[conn].binder) {
+		*out = *m->conns[conn].binder;
+		any = true;
+	}
+	pthread_mutex_unlock(&m->sync->lock);
+	return any;
+}
+
 /* The events of a connection lie in [first, end). */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end)
 {
@@ -752,6 +795,7 @@ size_t timeline_footprint(const struct timeline *tl)
 		n += tl->conns[i].stored + tl->conns[i].capfin * sizeof *tl->conns[i].fin;
 		n += (tl->conns[i].chain[0] ? sizeof *tl->conns[i].chain[0] : 0) +
 		     (tl->conns[i].chain[1] ? sizeof *tl->conns[i].chain[1] : 0);
+		n += tl->conns[i].binder ? sizeof *tl->conns[i].binder : 0;
 	}
 	pthread_mutex_unlock(&tl->sync->lock);
 	return n;

@@ -14,6 +14,7 @@
  */
 #include "tls_internal.h"
 #include "tlsladder/finished.h"
+#include "tlsladder/keysched.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/summary.h"
@@ -664,6 +665,7 @@ void finished_settle(struct timeline *tl, unsigned conn)
 		timeline_set_finished(tl, &r);
 		memset(&r, 0, sizeof r);
 	}
+	keysched_settle(tl, conn);           /* the PSK binder check (keysched.h) */
 }
 
 /* Why a Finished could not be checked, or how it differs. */
@@ -918,17 +920,13 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 	const char *group = p->group ? names_group(p->group) : NULL;
 	struct summary s;
 
+	struct keysched_in in = { p->conn, p->psk, p->group ? (group ? group : "(EC)DHE") : NULL, p->hash_name, p->hlen };
+
 	summary_build(tl, p->conn, &s);
-	tree_add(root, "early secret", p->psk ? "HKDF-Extract(0, PSK): the PSK from the session ticket (resumed)"
-					      : "HKDF-Extract(0, 0): no PSK (full handshake)");
+	keysched_render13(root, tl, &in);
 	schedule_early_data(root, &s);
-	if (p->group)
-		tree_addf(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), %s shared secret)",
-			  group ? group : "(EC)DHE");
-	else
-		tree_add(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), 0): PSK only");
-	tree_add(root, "master secret", "HKDF-Extract(Derive-Secret(handshake secret, \"derived\", \"\"), 0)");
-	tree_add(root, "secrets", "the library derives these and the key log reports them; they are not computed here");
+	tree_add(root, "traffic secrets", "reported by the library's key log as it derives them; the finished keys, "
+					  "record keys and IVs under them are derived here");
 	for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++) {
 		if (!(s.secrets & secrets13[k].bit))
 			continue;
@@ -945,12 +943,14 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 			continue;
 		for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++)
 			listed |= strcmp(sec.label, secrets13[k].label) == 0;
+		listed |= strcmp(sec.label, KEYSCHED_RMS_LABEL) == 0;     /* shown by keysched_render_tickets */
 		if (!listed && sec.withheld)
 			tree_add(root, sec.label, SECRET_WITHHELD);
 		else if (!listed)
 			add_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
 		memset(&sec, 0, sizeof sec);
 	}
+	keysched_render_tickets(root, tl, &in);
 }
 
 /* What TLS 1.2 record protection a suite uses (RFC 5246 6.3; RFC 5288 GCM, RFC 6655 CCM, RFC 7905 ChaCha20). */
