@@ -215,6 +215,13 @@ static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 	return inspect_event(tl, i);
 }
 
+/* The key schedule of the handshake of event i, for the UI's `s`. */
+static struct tree_node *schedule_at_of(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return finished_key_schedule_at(tl, i);
+}
+
 /* The key schedule of a connection, for the text ladder's --show-secrets. */
 static struct tree_node *schedule_of(const struct timeline *tl, unsigned conn, void *arg)
 {
@@ -536,6 +543,7 @@ static void ui_show(const struct cli_config *cfg, const struct runner *r, const 
 	src.gate = r->gate;
 	src.explain = explain_event;
 	src.tree = tree_of;
+	src.schedule = schedule_at_of;
 	src.tree_arg = NULL;
 	src.per_conn = r->serve_view;
 	src.log = r->log;

@@ -3,7 +3,8 @@
  * tree widget (treeview.h), under a line saying who sent it to whom, when,
  * under which keys, and what became of it when it was not delivered. The
  * tree comes from the source's builder (ui_source.tree) or, without one,
- * from the event's basic facts.
+ * from the event's basic facts; after `s`, it is the key schedule of the
+ * selected message's handshake (ui_source.schedule), its secrets shown.
  */
 #include "view.h"
 
@@ -37,7 +38,8 @@ static struct tree_node *basic_tree(const struct timeline *tl, size_t i)
 static bool details_load(struct ui *ui)
 {
 	size_t ev = ladderview_selected(ui);
-	bool same = ui->have_tree && ev == ui->tree_ev;
+	bool schedule = ui->show_secrets && ui->src.schedule;
+	bool same = ui->have_tree && ev == ui->tree_ev && schedule == ui->tree_schedule;
 	uint64_t id;
 	unsigned gen;
 
@@ -52,8 +54,12 @@ static bool details_load(struct ui *ui)
 		treeview_set(&ui->tv, NULL, false);
 		return true;
 	}
-	treeview_set(&ui->tv,
-		     ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg) : basic_tree(ui->src.tl, ev), same);
+	ui->tree_schedule = schedule;
+	if (schedule)
+		treeview_set(&ui->tv, ui->src.schedule(ui->src.tl, ev, ui->src.tree_arg), false);
+	else
+		treeview_set(&ui->tv, ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg)
+						   : basic_tree(ui->src.tl, ev), same);
 	return true;
 }
 
@@ -107,6 +113,8 @@ static void details_draw(struct ui *ui, struct rect r)
 		return;
 	}
 	ladderview_title(&ev, title, sizeof title);
+	if (ui->tree_schedule)
+		snprintf(title, sizeof title, "Key schedule, connection %u (s hides it)", ev.conn + 1);
 	paint_rule(&ui->pt, r.y, r.x, r.w, title, ui->focus_tree);
 	info_line(ui, &ev, info, sizeof info);
 	attrset(paint_attr(&ui->pt, ROLE_DIM));
