@@ -128,7 +128,27 @@ static void details_draw(struct ui *ui, struct rect r)
 	treeview_draw(&ui->tv, &ui->pt, r.y + 2, r.x, r.w, r.h - 2, ui->focus_tree, ui->show_secrets);
 }
 
-/* Handles the details' requests: opening them, and moving in the tree when it has the focus. */
+/* Enter on a field that links to where its value came from: a step (the ladder's selection moves
+ * there) or another field of the tree (the cursor moves there). 0 when the field links nowhere. */
+static int follow_link(struct ui *ui)
+{
+	const struct tree_node *n = treeview_current(&ui->tv);
+
+	if (n && n->link_event) {
+		size_t row = ladder_row_of(ladderview_current(ui), n->link_event - 1);
+		ui->focus_tree = false;
+		ladderview_select(ui, (long)row);
+		snprintf(ui->msg, sizeof ui->msg, "step %zu: where %s came from", row + 1, n->label);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (n && n->link_node && treeview_goto(&ui->tv, n->link_node)) {
+		snprintf(ui->msg, sizeof ui->msg, "%s comes from %s", n->label, n->link_node->label);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return 0;
+}
+
+/* Handles the details' requests: opening them, moving in the tree when it has the focus, following links. */
 static int details_request(struct ui *ui, enum ui_action a, int key)
 {
 	int page = ui->pane_rows > 2 ? ui->pane_rows - 1 : 10, f;
@@ -142,6 +162,8 @@ static int details_request(struct ui *ui, enum ui_action a, int key)
 	}
 	if (!ui->focus_tree)
 		return 0;
+	if (a == ACT_TREE_TOGGLE && (f = follow_link(ui)) != 0)
+		return f;
 	f = treeview_request(&ui->tv, a, page);
 	if (f & TREEVIEW_LEAVE)
 		ui->focus_tree = false;

@@ -246,6 +246,46 @@ static void early_data(void **state)
 	timeline_destroy(tl);
 }
 
+/* TLS 1.2: the key block's size and split for an AEAD and a CBC suite; the inputs link to their steps. */
+static void tls12_key_block(void **state)
+{
+	static const struct demo_scenario cbc = {
+		.name = "tls12-cbc", .summary = "TLS 1.2 with AES-128-CBC-SHA1",
+		.client_priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1",
+		.server_priority = "NORMAL", .server_cert = "server-rsa-chain.pem", .server_key = "server-rsa.key",
+		.connections = 1 };
+	struct timeline *tl = run("tls12-ecdhe");
+	struct tree_node *ks = finished_key_schedule(tl, 0);
+	struct demo_opts o = { .certs_dir = certs, .grace_ms = 300, .timeout_ms = 20000, .capture = true, .cancel_fd = -1 };
+	struct tl_error err = { 0, "" };
+	const struct tree_node *n;
+
+	(void)state;
+	assert_string_equal(tree_find(ks, "key expansion/key block")->value,
+			    "72 bytes = 2 x (0-byte MAC key + 32-byte write key + 4-byte implicit nonce)");
+	assert_int_equal(strlen(tree_find(ks, "key expansion/client write key")->value), 64);
+	assert_int_equal(strlen(tree_find(ks, "key expansion/server write implicit nonce (salt)")->value), 8);
+	assert_ptr_equal(tree_find(ks, "key expansion")->link_node, tree_find(ks, "master secret"));
+	n = tree_find(ks, "premaster secret");
+	assert_true(n->link_event > 0);
+	assert_string_equal(tree_find(ks, "master secret derivation/session hash/last message")->value,
+			    "ClientKeyExchange from the client");
+	assert_int_equal(tree_find(ks, "master secret derivation/session hash/last message")->link_event, n->link_event);
+	tree_free(ks);
+	timeline_destroy(tl);
+
+	tl = timeline_create(true);
+	assert_int_equal(demo_run(&cbc, &o, tl, &err), 0);
+	timeline_finish(tl);
+	ks = finished_key_schedule(tl, 0);
+	assert_string_equal(tree_find(ks, "key expansion/key block")->value,
+			    "72 bytes = 2 x (20-byte MAC key + 16-byte write key + 0-byte IV)");
+	assert_int_equal(strlen(tree_find(ks, "key expansion/client write MAC key")->value), 40);
+	assert_null(tree_find(ks, "key expansion/client write IV"));
+	tree_free(ks);
+	timeline_destroy(tl);
+}
+
 /* Finds the demo PKI and starts GnuTLS. */
 static int setup(void **state)
 {
@@ -269,7 +309,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc8448_known_answers), cmocka_unit_test(resumption_binder),
-		cmocka_unit_test(full_handshake), cmocka_unit_test(early_data),
+		cmocka_unit_test(full_handshake), cmocka_unit_test(early_data), cmocka_unit_test(tls12_key_block),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -196,10 +196,12 @@ static void check(struct timeline *tl, const char *name, int cols, int lines, co
 	ui = ui_new(&src, &o);
 	ui_start_colors(ui);
 	ui_update(ui);
-	for (; keys && *keys; keys++)
-		ui_key(ui, *keys);
-	ui_update(ui);
 	ui_draw(ui);
+	for (; keys && *keys; keys++) {          /* drawn after each key, as the input loop does */
+		ui_key(ui, *keys);
+		ui_update(ui);
+		ui_draw(ui);
+	}
 	got = screen_text();
 	ui_free(ui);
 	endwin();
@@ -241,6 +243,21 @@ static void key_schedule_screens(void **state)
 	timeline_destroy(tl);
 }
 
+/* Enter on a field that links elsewhere: to a step (the ladder's selection moves there) or to the
+ * field its value is derived from (the cursor moves there). */
+static void links_followed(void **state)
+{
+	static const int to_step[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j',
+				       'j', 'j', '\r', 0 };
+	static const int to_node[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', '\r', '\r', 0 };
+	struct timeline *tl = build();
+
+	(void)state;
+	check(tl, "keysched-link-step-120x40", 120, 40, to_step);
+	check(tl, "keysched-link-node-120x40", 120, 40, to_node);
+	timeline_destroy(tl);
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -256,6 +273,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(key_schedule_screens),
+		cmocka_unit_test(links_followed),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
