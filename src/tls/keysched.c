@@ -504,12 +504,14 @@ static struct tree_node *hexnode(struct tree_node *parent, const char *label, co
 	char s[2 * KEYSCHED_MAX_HASH + 1];
 	size_t k = 0;
 
+	struct tree_node *node;
+
 	for (size_t i = 0; i < n && i < KEYSCHED_MAX_HASH; i++) {
 		s[k++] = digits[p[i] >> 4];
 		s[k++] = digits[p[i] & 15];
 	}
 	s[k] = '\0';
-	struct tree_node *node = tree_flag(tree_add(parent, label, s), flags);
+	node = tree_flag(tree_add(parent, label, s), flags);
 	memset(s, 0, sizeof s);
 	return node;
 }
@@ -590,9 +592,12 @@ void keysched_render13(struct tree_node *root, const struct timeline *tl, const 
 
 	if (have)
 		e = hexnode(root, "early secret", early, in->hlen, flag);
+	else if (b.verdict == KEYSCHED_MISMATCH)
+		e = tree_add(root, "early secret", "not shown: the PSK derived here does not give the ClientHello's "
+						   "binder, so it is not the one this handshake used");
 	else
-		e = tree_add(root, "early secret", "not shown: the PSK binder check did not pass, so no PSK here is "
-						   "known to be the one this handshake used");
+		e = tree_add(root, "early secret", "not shown: the PSK this handshake used is not known here (see the "
+						   "binder check below)");
 	tree_add(e, "formula", in->psk ? "HKDF-Extract(0, PSK): the PSK from the session ticket (resumed)"
 				       : "HKDF-Extract(0, 0): no PSK (full handshake), so the same value in every full "
 					 "handshake with this hash");
@@ -665,6 +670,18 @@ static void render_ticket(struct tree_node *root, const struct timeline *tl, con
 	memset(psk, 0, sizeof psk);
 }
 
+/* True when connection conn, whose events lie in [first, end), holds a NewSessionTicket. */
+static bool any_ticket(const struct timeline *tl, unsigned conn, size_t first, size_t end)
+{
+	for (size_t j = first; j < end; j++) {
+		struct tl_event ev;
+		if (timeline_get(tl, j, &ev) && ev.conn == conn && ev.kind == TL_EV_HANDSHAKE &&
+		    ev.hs_type == WIRE_HS_NEW_SESSION_TICKET)
+			return true;
+	}
+	return false;
+}
+
 /* The resumption master secret of connection in->conn and the PSK of each ticket it received. */
 void keysched_render_tickets(struct tree_node *root, const struct timeline *tl, const struct keysched_in *in)
 {
@@ -676,6 +693,11 @@ void keysched_render_tickets(struct tree_node *root, const struct timeline *tl, 
 
 	if (!timeline_conn_range(tl, in->conn, &first, &end))
 		return;
+	if (!any_ticket(tl, in->conn, first, end)) {
+		memset(&rms, 0, sizeof rms);
+		tree_add(root, "resumption master secret", "not used: no NewSessionTicket came in this connection");
+		return;
+	}
 	if (by)
 		r = hexnode(root, "resumption master secret", rms.secret, rms.len, TREE_SECRET);
 	else if (have)

@@ -137,6 +137,26 @@ static struct timeline *copy_flip_rms(const struct timeline *tl, unsigned conn)
 	return c;
 }
 
+/* A copy of tl without the NewSessionTickets of connection conn (events and secrets otherwise the same). */
+static struct timeline *copy_without_tickets(const struct timeline *tl, unsigned conn)
+{
+	struct timeline *c = timeline_create(false);
+
+	assert_non_null(c);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		assert_true(timeline_get(tl, i, &ev));
+		if (ev.conn != conn || ev.kind != TL_EV_HANDSHAKE || ev.hs_type != 4)
+			assert_true(timeline_observe(c, &ev, true) >= 0);
+	}
+	for (size_t i = 0; i < timeline_secret_count(tl); i++) {
+		struct tl_secret s;
+		assert_true(timeline_get_secret(tl, i, &s));
+		timeline_add_secret(c, &s);
+	}
+	return c;
+}
+
 /* A real resumption: the binder recomputes (MATCH); a flipped PSK or resumption master secret does not. */
 static void resumption_binder(void **state)
 {
@@ -173,12 +193,20 @@ static void resumption_binder(void **state)
 	assert_int_equal(keysched_binder_get(bad, 1, &b), KEYSCHED_MISMATCH);
 	ks = finished_key_schedule(bad, 1);
 	assert_string_equal(tree_find(ks, "early secret")->value,
-			    "not shown: the PSK binder check did not pass, so no PSK here is known to be the one this "
-			    "handshake used");
+			    "not shown: the PSK derived here does not give the ClientHello's binder, so it is not the one "
+			    "this handshake used");
 	assert_string_equal(tree_find(ks, "early secret/binder key/binder check")->value, "MISMATCH");
 	tree_free(ks);
 	ks = finished_key_schedule(bad, 0);
 	assert_non_null(strstr(tree_find(ks, "resumption master secret")->value, "not shown"));
+	tree_free(ks);
+	timeline_destroy(bad);
+
+	/* a connection with no ticket has no use for its resumption master secret */
+	bad = copy_without_tickets(tl, 1);
+	ks = finished_key_schedule(bad, 1);
+	assert_string_equal(tree_find(ks, "resumption master secret")->value,
+			    "not used: no NewSessionTicket came in this connection");
 	tree_free(ks);
 	timeline_destroy(bad);
 
