@@ -21,6 +21,7 @@
 #include "tlsladder/export.h"
 #include "tlsladder/html.h"
 #include "tlsladder/import.h"
+#include "tlsladder/finished.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/json.h"
 #include "tlsladder/jsonload.h"
@@ -218,6 +219,20 @@ static struct tree_node *tree_of(const struct timeline *tl, size_t i, void *arg)
 	return inspect_event(tl, i);
 }
 
+/* The key schedule of the handshake of event i, for the UI's `s`. */
+static struct tree_node *schedule_at_of(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return finished_key_schedule_at(tl, i);
+}
+
+/* The key schedule of a connection, for the text ladder's --show-secrets. */
+static struct tree_node *schedule_of(const struct timeline *tl, unsigned conn, void *arg)
+{
+	(void)arg;
+	return finished_key_schedule(tl, conn);
+}
+
 /* Writes the HTML page when the user asked for one (serve: number > 0, the
  * page of that connection); false on failure (said when loud). */
 static bool write_html_as(const struct cli_config *cfg, const struct timeline *tl, const char *title, uint64_t number,
@@ -409,6 +424,7 @@ static int serve_conn_done(void *arg, uint64_t number, struct timeline *tl, int 
 	struct serve_ctx *sc = arg;
 	int code = exit_from_diagnosis(tl, TL_SERVER, 0, rc, sc->cfg->verify_strict);
 	struct text_opts to = { .wire = sc->cfg->wire, .server_only = true, .verbose = sc->cfg->verbose,
+				.show_secrets = sc->cfg->show_secrets, .schedule = schedule_of,
 				.tree = tree_of, .only_conn = 0, .conn_number = number };
 	char title[96], target[200];
 	struct json_run run;
@@ -531,6 +547,7 @@ static void ui_show(const struct cli_config *cfg, const struct runner *r, const 
 	src.gate = r->gate;
 	src.explain = explain_event;
 	src.tree = tree_of;
+	src.schedule = schedule_at_of;
 	src.tree_arg = NULL;
 	src.per_conn = r->serve_view;
 	src.log = r->log;
@@ -664,7 +681,8 @@ static int run_demo(const struct cli_config *cfg)
 	char certs[PATH_MAX], title[256];
 	struct demo_opts o;
 	struct tl_error err = { 0, "" };
-	struct text_opts to = { .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of, .only_conn = -1 };
+	struct text_opts to = { .wire = cfg->wire, .verbose = cfg->verbose,
+				.show_secrets = cfg->show_secrets, .schedule = schedule_of, .tree = tree_of, .only_conn = -1 };
 	struct timeline *tl;
 	int rc;
 
@@ -734,7 +752,8 @@ static void print_note(void *arg, const struct tl_event *ev)
 static int run_client(const struct cli_config *cfg)
 {
 	struct tl_error err = { 0, "" };
-	struct text_opts to = { .wire = cfg->wire, .client_only = true, .verbose = cfg->verbose, .tree = tree_of,
+	struct text_opts to = { .wire = cfg->wire, .client_only = true, .verbose = cfg->verbose,
+				.show_secrets = cfg->show_secrets, .schedule = schedule_of, .tree = tree_of,
 				.only_conn = -1 };
 	struct timeline *tl;
 	char title[300], heading[320];
@@ -1005,7 +1024,8 @@ static int import_show(const struct cli_config *cfg, struct timeline *tl, unsign
 		r.tl = tl;
 		ui_show(cfg, &r, run.target);
 	} else if (print_text(cfg)) {
-		struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,
+		struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose,
+				.show_secrets = cfg->show_secrets, .schedule = schedule_of, .tree = tree_of,
 					.only_conn = -1 };
 		text_write(stdout, tl, &to);
 	}
@@ -1078,7 +1098,8 @@ static int run_replay(const struct cli_config *cfg)
 			snprintf(target, sizeof target, "%s (replay)", run.target);
 		ui_show(cfg, &r, target);
 	}
-	struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose, .tree = tree_of,
+	struct text_opts to = { .title = run.title, .wire = cfg->wire, .verbose = cfg->verbose,
+				.show_secrets = cfg->show_secrets, .schedule = schedule_of, .tree = tree_of,
 				.client_only = run.mode == JSON_MODE_CLIENT, .server_only = serve,
 				.only_conn = serve ? 0 : -1, .conn_number = run.conn_number };
 	if (!want_ui(cfg) && print_text(cfg) && !export_to_stdout(cfg) &&

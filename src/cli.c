@@ -28,7 +28,7 @@ enum {
 	OPT_PCAP, OPT_JSON, OPT_JSON_SECRETS, OPT_SUMMARY_JSON, OPT_REPLAY, OPT_CONN,
 	OPT_MERMAID, OPT_MARKDOWN, OPT_SVG, OPT_HTML,
 	OPT_CRL, OPT_KEY_UPDATE, OPT_NO_PHA, OPT_CERT_LATER, OPT_RESUME, OPT_EARLY_DATA, OPT_STARTTLS, OPT_XMPP_HOST,
-	OPT_QUIZ, OPT_QUIZ_FILE, OPT_PLAY
+	OPT_QUIZ, OPT_QUIZ_FILE, OPT_PLAY, OPT_SHOW_SECRETS
 };
 
 /* The priority string of --tls1.2. */
@@ -72,6 +72,10 @@ static const struct cli_option options[] = {
 	  "serve writes one line per connection (docs/json-format.md)" },
 	{ OPT_JSON_SECRETS, "json-secrets", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "put the session secrets in the JSON too (the file is created 0600)" },
+	{ OPT_SHOW_SECRETS, "show-secrets", NULL, ALL, CLI_SEC_OUTPUT, OWN,
+	  "text: print the secrets derived in this run (traffic secrets, keys,\n"
+	  "IVs, finished keys, PSKs) in the -v trees, and each connection's\n"
+	  "key schedule with its values; never a private key" },
 	{ OPT_SUMMARY_JSON, "summary-json", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "print one JSON object instead of the ladder: outcome, diagnosis\n"
 	  "codes, exit code, version, suite, chain verdicts" },
@@ -676,6 +680,7 @@ static int apply_option(int c, const char *arg, struct parse_state *st, struct c
 	case OPT_ASCII: cfg->ascii = true; break;
 	case OPT_JSON: cfg->json = arg; break;
 	case OPT_JSON_SECRETS: cfg->json_secrets = true; break;
+	case OPT_SHOW_SECRETS: cfg->show_secrets = true; break;
 	case OPT_SUMMARY_JSON: cfg->summary_json = true; break;
 	case OPT_REPLAY: cfg->replay = arg; break;
 	case OPT_MERMAID: cfg->mermaid = arg; break;

@@ -64,6 +64,7 @@ struct cli_config {
 	/* saved runs */
 	const char *json;           /* --json FILE ("-": stdout) */
 	bool json_secrets;          /* --json-secrets */
+	bool show_secrets;          /* --show-secrets: secret values in the text trees and key schedules */
 	bool summary_json;          /* --summary-json */
 	const char *replay;         /* --replay FILE: a saved run instead of a capture */
 	unsigned long replay_conn;  /* --conn N: serve's connection N of the file (0: the first document) */

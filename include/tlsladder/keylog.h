@@ -15,7 +15,8 @@
  * created, empty, if missing). 0, or -1 with err (TL_EXIT_FILES). */
 int keylog_check(const char *path, struct tl_error *err);
 /* One secret as a key log line ("LABEL random secret\n") into buf (at
- * least KEYLOG_LINE_MAX bytes); returns its length. */
+ * least KEYLOG_LINE_MAX bytes); returns its length, 0 for a secret that has no
+ * key log label (the resumption master secret, tlsladder/keysched.h). */
 #define KEYLOG_LINE_MAX (48 + 1 + 64 + 1 + 128 + 2)
 size_t keylog_line(const struct tl_secret *s, char *buf);
 /* Appends every secret of the timeline to path. Returns the number of lines, or -1 with err. */

@@ -25,6 +25,9 @@ struct text_opts {
 	long only_conn;        /* >= 0: only this connection (server mode); -1: all */
 	uint64_t conn_number;  /* only_conn: the number it is called by (serve's count); 0: only_conn + 1 */
 	bool server_only;      /* server mode: the client's side is inferred */
+	bool show_secrets;     /* --show-secrets: secret values in the -v trees (never private keys), and
+				* without -v each connection's key schedule after its ladder */
+	struct tree_node *(*schedule)(const struct timeline *tl, unsigned conn, void *arg);   /* (tree_arg) */
 };
 
 /* Writes the ladder and the summaries. */

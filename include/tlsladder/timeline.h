@@ -294,6 +294,12 @@ bool timeline_get_chain(const struct timeline *tl, enum tl_side judge, unsigned 
 struct finished_result;
 void timeline_set_finished(struct timeline *tl, const struct finished_result *r);
 bool timeline_get_finished(const struct timeline *tl, size_t index, struct finished_result *out);
+/* The PSK binder check of a connection's ClientHello, computed once when it
+ * settled (tlsladder/keysched.h). set stores a copy (a later one replaces
+ * it); get copies it out, false when none was stored. */
+struct keysched_binder;
+void timeline_set_keysched(struct timeline *tl, unsigned conn, const struct keysched_binder *b);
+bool timeline_get_keysched(const struct timeline *tl, unsigned conn, struct keysched_binder *out);
 /* The events of connection conn lie in [*first, *end) (others may be
  * interleaved); false when it has none. */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end);

@@ -35,6 +35,9 @@ struct tree_node {
 	size_t off, len;
 	struct tree_node *parent, *first, *last, *next;
 	unsigned nchildren;
+	/* links (tree_link_event, tree_link_node): where a value came from; Enter follows one in the UI */
+	size_t link_event;                 /* timeline event index + 1 (a step of the ladder); 0: none */
+	const struct tree_node *link_node; /* another node of the same tree; NULL: none */
 };
 
 /* A new root. */
@@ -54,6 +57,10 @@ void tree_adopt_first(struct tree_node *parent, struct tree_node *child);
 struct tree_node *tree_range(struct tree_node *node, size_t off, size_t len);
 /* Adds flags; returns the node. */
 struct tree_node *tree_flag(struct tree_node *node, unsigned flags);
+/* Links a node to timeline event index i (text shows "(step N)"); returns the node. */
+struct tree_node *tree_link_event(struct tree_node *node, size_t i);
+/* Links a node to another node of the same tree (the value it is derived from); returns the node. */
+struct tree_node *tree_link_node(struct tree_node *node, const struct tree_node *target);
 /* Frees a node and everything below it (detach it from a parent first, or free the root). */
 void tree_free(struct tree_node *root);
 /* Nodes in the tree, root included. */
@@ -70,5 +77,12 @@ bool tree_any(const struct tree_node *root, unsigned flags);
  * are printed only when with_hex; secrets only when with_secrets.
  */
 void tree_print(FILE *f, const struct tree_node *root, int indent, bool with_hex, bool with_secrets);
+/*
+ * The same, with links: a node linked to event i ends with " (step N)",
+ * N = step_of(i, ctx) (0: the event has no step, nothing is added); a node
+ * linked to another ends with " (from: LABEL)".
+ */
+void tree_print_linked(FILE *f, const struct tree_node *root, int indent, bool with_hex, bool with_secrets,
+		       unsigned (*step_of)(size_t i, void *ctx), void *ctx);
 
 #endif

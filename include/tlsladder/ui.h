@@ -33,6 +33,8 @@ struct ui_source {
 	void *tree_arg;
 	/* the plain-language explanation of event i; NULL: none */
 	size_t (*explain)(const struct timeline *tl, size_t i, char *buf, size_t n);
+	/* the key schedule of the handshake event i belongs to (shown with `s`, its values too); NULL: none */
+	struct tree_node *(*schedule)(const struct timeline *tl, size_t i, void *arg);
 };
 
 struct quiz;

@@ -15,6 +15,7 @@
 #include "tlsladder/chain.h"
 #include "tlsladder/certverify.h"
 #include "tlsladder/finished.h"
+#include "tlsladder/keysched.h"
 #include "tlsladder/names.h"
 #include "tlsladder/waker.h"
 
@@ -38,6 +39,7 @@ struct conn_info {
 	size_t nfin, capfin;
 	struct certverify_result *cv;    /* the checks of its signatures (CertificateVerify, ServerKeyExchange) */
 	size_t ncv, capcv;
+	struct keysched_binder *binder;  /* the PSK binder check of its ClientHello; NULL: none stored */
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
 	size_t nmsgs, nnotes;            /* events stored: messages, records, alerts, CCS; notes, errors, diagnoses */
@@ -139,6 +141,9 @@ void timeline_destroy(struct timeline *tl)
 			memset(tl->conns[i].fin, 0, tl->conns[i].capfin * sizeof *tl->conns[i].fin);
 		free(tl->conns[i].fin);
 		free(tl->conns[i].cv);
+		if (tl->conns[i].binder)
+			memset(tl->conns[i].binder, 0, sizeof *tl->conns[i].binder);
+		free(tl->conns[i].binder);
 	}
 	free(tl->conns);
 	if (tl->secrets)
@@ -765,6 +770,44 @@ bool timeline_get_certverify(const struct timeline *tl, size_t index, struct cer
 	return r != NULL;
 }
 
+/* Stores the PSK binder check of a connection (a copy; a later one replaces it). */
+void timeline_set_keysched(struct timeline *tl, unsigned conn, const struct keysched_binder *b)
+{
+	struct keysched_binder *copy = malloc(sizeof *copy);
+	struct conn_info *ci;
+
+	if (!copy)
+		return;
+	*copy = *b;
+	pthread_mutex_lock(&tl->sync->lock);
+	ci = conn_locked(tl, conn);
+	if (ci) {
+		if (ci->binder)
+			memset(ci->binder, 0, sizeof *ci->binder);
+		free(ci->binder);
+		ci->binder = copy;
+		copy = NULL;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+	free(copy);
+}
+
+/* Copies the stored PSK binder check of a connection; false when there is none. */
+bool timeline_get_keysched(const struct timeline *tl, unsigned conn, struct keysched_binder *out)
+{
+	const struct timeline *m = tl;
+	bool any = false;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (conn < m->conncap && m->conns[conn].binder) {
+		*out = *m->conns[conn].binder;
+		any = true;
+	}
+	pthread_mutex_unlock(&m->sync->lock);
+	return any;
+}
+
 /* The events of a connection lie in [first, end). */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end)
 {
@@ -808,6 +851,7 @@ size_t timeline_footprint(const struct timeline *tl)
 		     tl->conns[i].capcv * sizeof *tl->conns[i].cv;
 		n += (tl->conns[i].chain[0] ? sizeof *tl->conns[i].chain[0] : 0) +
 		     (tl->conns[i].chain[1] ? sizeof *tl->conns[i].chain[1] : 0);
+		n += tl->conns[i].binder ? sizeof *tl->conns[i].binder : 0;
 	}
 	pthread_mutex_unlock(&tl->sync->lock);
 	return n;

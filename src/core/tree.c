@@ -177,6 +177,22 @@ struct tree_node *tree_flag(struct tree_node *node, unsigned flags)
 	return node;
 }
 
+/* Links a node to a timeline event. */
+struct tree_node *tree_link_event(struct tree_node *node, size_t i)
+{
+	if (node)
+		node->link_event = i + 1;
+	return node;
+}
+
+/* Links a node to another node of its tree. */
+struct tree_node *tree_link_node(struct tree_node *node, const struct tree_node *target)
+{
+	if (node)
+		node->link_node = target;
+	return node;
+}
+
 /* Frees a tree without recursion (trees from hostile input can be deep). */
 void tree_free(struct tree_node *root)
 {
@@ -255,8 +271,24 @@ const struct tree_node *tree_find(const struct tree_node *root, const char *path
 	return tree_find_mut((struct tree_node *)(uintptr_t)root, path);
 }
 
+/* What a linked node's line ends with: " (step N)" or " (from: LABEL)"; empty without links. */
+static void link_suffix(const struct tree_node *n, unsigned (*step_of)(size_t i, void *ctx), void *ctx, char *buf,
+			size_t len)
+{
+	unsigned step = n->link_event && step_of ? step_of(n->link_event - 1, ctx) : 0;
+
+	buf[0] = '\0';
+	if (step)
+		snprintf(buf, len, " (step %u)", step);
+	else if (step_of && n->link_node && n->link_node->label) {
+		char label[128];
+		sanitize_str(label, sizeof label, n->link_node->label);
+		snprintf(buf, len, " (from: %s)", label);
+	}
+}
+
 /* Prints one node's line. */
-static void print_node(FILE *f, const struct tree_node *n, int indent, bool with_secrets)
+static void print_node(FILE *f, const struct tree_node *n, int indent, bool with_secrets, const char *suffix)
 {
 	char label[256];
 
@@ -266,27 +298,37 @@ static void print_node(FILE *f, const struct tree_node *n, int indent, bool with
 		char *val = malloc(need);
 		if (val) {
 			sanitize_str(val, need, n->value);
-			fprintf(f, "%*s%s: %s\n", indent, "", label, val);
+			fprintf(f, "%*s%s: %s%s\n", indent, "", label, val, suffix);
 			free(val);
 		}
 	} else if (n->value) {
-		fprintf(f, "%*s%s: (secret; not shown)\n", indent, "", label);
+		fprintf(f, "%*s%s: (secret; not shown)%s\n", indent, "", label, suffix);
 	} else {
-		fprintf(f, "%*s%s\n", indent, "", label);
+		fprintf(f, "%*s%s%s\n", indent, "", label, suffix);
 	}
 }
 
 /* Prints the tree, iteratively. */
 void tree_print(FILE *f, const struct tree_node *root, int indent, bool with_hex, bool with_secrets)
 {
+	tree_print_linked(f, root, indent, with_hex, with_secrets, NULL, NULL);
+}
+
+/* Prints the tree with its links, iteratively. */
+void tree_print_linked(FILE *f, const struct tree_node *root, int indent, bool with_hex, bool with_secrets,
+		       unsigned (*step_of)(size_t i, void *ctx), void *ctx)
+{
 	const struct tree_node *n = root;
 	int depth = 0;
+	char suffix[160];
 
 	while (n) {
 		bool skip = (n->flags & TREE_HEX) && !with_hex;
 
-		if (!skip)
-			print_node(f, n, indent + 2 * depth, with_secrets);
+		if (!skip) {
+			link_suffix(n, step_of, ctx, suffix, sizeof suffix);
+			print_node(f, n, indent + 2 * depth, with_secrets, suffix);
+		}
 		/* descend unless skipped; else go to the next sibling or up */
 		if (n->first && !skip) {
 			n = n->first;

@@ -221,8 +221,28 @@ static const char page_script[] =
 
 /* ---------------------------------------------------------------- a message's details */
 
-/* Writes one tree node's content (label, value or what stands for it). */
-static void write_node(FILE *f, const struct tree_node *n)
+/* Timeline index -> step of the page's rows (0: no row), for the links in the trees. */
+struct html_steps {
+	const unsigned *steps;
+	size_t n;
+};
+
+/* What a linked node ends with, as the text ladder says it: " (step N)" (a link to the row) or " (from: LABEL)". */
+static void write_link(FILE *f, const struct tree_node *n, const struct html_steps *st)
+{
+	unsigned step = n->link_event && st && st->steps && n->link_event - 1 < st->n ? st->steps[n->link_event - 1] : 0;
+
+	if (step) {
+		fprintf(f, " (step <a href=\"#s%u\">%u</a>)", step, step);
+	} else if (st && n->link_node && n->link_node->label) {
+		fputs(" (from: ", f);
+		html_put(f, n->link_node->label);
+		fputs(")", f);
+	}
+}
+
+/* Writes one tree node's content (label, value or what stands for it), and where it links to. */
+static void write_node(FILE *f, const struct tree_node *n, const struct html_steps *st)
 {
 	const char *cls = n->flags & TREE_ERROR ? "r-error" : n->flags & TREE_BAD ? "r-bad"
 			: n->flags & TREE_GOOD ? "r-good" : n->flags & TREE_HEX ? "r-hex hex" : "r-tree-value";
@@ -230,18 +250,19 @@ static void write_node(FILE *f, const struct tree_node *n)
 	fputs("<span class=\"r-tree-key\">", f);
 	html_put(f, n->label);
 	fputs("</span>", f);
-	if (!n->value)
-		return;
-	fprintf(f, ": <span class=\"%s\">", cls);
-	if (n->flags & TREE_SECRET)
-		fputs("(secret; not shown)", f);
-	else
-		html_put(f, n->value);
-	fputs("</span>", f);
+	if (n->value) {
+		fprintf(f, ": <span class=\"%s\">", cls);
+		if (n->flags & TREE_SECRET)
+			fputs("(secret; not shown)", f);
+		else
+			html_put(f, n->value);
+		fputs("</span>", f);
+	}
+	write_link(f, n, st);
 }
 
 /* Writes the children of root as nested lists, iteratively (hex nodes are hidden until asked for). */
-static void write_tree(FILE *f, const struct tree_node *root)
+static void write_tree(FILE *f, const struct tree_node *root, const struct html_steps *st)
 {
 	const struct tree_node *n = root->first;
 
@@ -250,7 +271,7 @@ static void write_tree(FILE *f, const struct tree_node *root)
 	fputs("<ul class=\"tree\">", f);
 	while (n) {
 		fputs(n->flags & TREE_HEX ? "<li class=\"hex\">" : "<li>", f);
-		write_node(f, n);
+		write_node(f, n, st);
 		if (n->first) {
 			fputs("<ul>", f);
 			n = n->first;
@@ -268,7 +289,8 @@ static void write_tree(FILE *f, const struct tree_node *root)
 }
 
 /* Writes what row i opens into: its explanation and its field tree. */
-static void write_body(FILE *f, const struct timeline *tl, size_t i, const struct html_opts *o)
+static void write_body(FILE *f, const struct timeline *tl, size_t i, const struct html_opts *o,
+		       const struct html_steps *st)
 {
 	size_t need = explain_event(tl, i, NULL, 0) + 1;
 	char *text = malloc(need);
@@ -286,7 +308,7 @@ static void write_body(FILE *f, const struct timeline *tl, size_t i, const struc
 	if (o->tree) {
 		struct tree_node *t = o->tree(tl, i, o->tree_arg);
 		if (t) {
-			write_tree(f, t);
+			write_tree(f, t, st);
 			tree_free(t);
 		}
 	}
@@ -365,7 +387,7 @@ static void write_arrow(FILE *f, const struct tl_event *ev)
 
 /* Writes one row of the ladder: a <details> whose summary is the row. */
 static void write_row(FILE *f, const struct timeline *tl, size_t i, const struct tl_event *ev, unsigned step,
-		      int64_t t0, const struct html_opts *o)
+		      int64_t t0, const struct html_opts *o, const struct html_steps *st)
 {
 	bool textual = ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS;
 
@@ -381,7 +403,7 @@ static void write_row(FILE *f, const struct timeline *tl, size_t i, const struct
 		write_arrow(f, ev);
 	}
 	fputs("</summary>", f);
-	write_body(f, tl, i, o);
+	write_body(f, tl, i, o, st);
 	fputs("</details>\n", f);
 }
 
@@ -401,6 +423,7 @@ static void write_ladder(FILE *f, const struct timeline *tl, const struct html_o
 	unsigned step = 0, conn = 0;
 	int64_t t0 = 0;
 	struct tl_event ev;
+	struct html_steps st = { steps, n };
 
 	if (o->only_conn >= 0) {
 		if (timeline_conn_range(tl, (unsigned)o->only_conn, &a, &b) && timeline_get(tl, a, &ev))
@@ -408,6 +431,8 @@ static void write_ladder(FILE *f, const struct timeline *tl, const struct html_o
 	} else if (timeline_get(tl, 0, &ev)) {
 		t0 = ev.t_us;
 	}
+	for (size_t i = 0, k = 0; steps && i < n; i++)          /* known ahead: a tree may link to a later row */
+		steps[i] = timeline_get(tl, i, &ev) && row_shown(&ev, o) ? (unsigned)++k : 0;
 	fputs("<div class=\"heads r-title\"><span>step</span><span>time ms</span><span><span>CLIENT</span>"
 	      "<span>SERVER</span></span><span></span></div>\n<div class=\"ladder\">\n", f);
 	for (size_t i = 0; i < n; i++) {
@@ -417,7 +442,7 @@ static void write_ladder(FILE *f, const struct timeline *tl, const struct html_o
 			conn = ev.conn;
 			fprintf(f, "<div class=\"conn r-dim\">---- connection %u ----</div>\n", conn + 1);
 		}
-		write_row(f, tl, i, &ev, ++step, t0, o);
+		write_row(f, tl, i, &ev, ++step, t0, o, &st);
 		if (steps)
 			steps[i] = step;
 	}

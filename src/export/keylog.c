@@ -2,6 +2,7 @@
  * keylog.c: the NSS key log file (see keylog.h).
  */
 #include "tlsladder/keylog.h"
+#include "tlsladder/keysched.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,10 +50,14 @@ static int keylog_open(const char *path, struct tl_error *err)
 	return fd;
 }
 
-/* One secret as a key log line. */
+/* One secret as a key log line; none (0) for the resumption master secret, which is no key log label. */
 size_t keylog_line(const struct tl_secret *s, char *buf)
 {
 	size_t used = strlen(s->label) < 48 ? strlen(s->label) : 47;
+
+	buf[0] = '\0';
+	if (strcmp(s->label, KEYSCHED_RMS_LABEL) == 0)
+		return 0;
 
 	memcpy(buf, s->label, used);
 	buf[used++] = ' ';
@@ -99,7 +104,7 @@ int keylog_write(const struct timeline *tl, const char *path, struct tl_error *e
 		}
 		memset(line, 0, sizeof line);
 		memset(&s, 0, sizeof s);
-		lines++;
+		lines += used > 0;
 	}
 	if (close(fd) != 0)
 		return tl_error_set(err, TL_EXIT_FILES, "%s: writing the key log failed: %s", path, strerror(errno));

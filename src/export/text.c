@@ -582,6 +582,43 @@ static void write_bytes(FILE *f, const struct tl_event *ev, const struct tree_no
 	hexview_free(&hv);
 }
 
+/* True when event ev has a line of its own in the ladder o asks for. */
+static bool event_shown(const struct tl_event *ev, const struct text_opts *o)
+{
+	if (o->only_conn >= 0 && ev->conn != (unsigned long)o->only_conn)
+		return false;
+	return (ev->kind == TL_EV_RECORD) == o->wire || ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR ||
+	       ev->kind == TL_EV_DIAGNOSIS || ev->kind == TL_EV_PLAIN;
+}
+
+/* Timeline index -> step shown, for the links in a tree ("(step N)"). */
+struct step_map {
+	const unsigned *steps;
+	size_t n;
+};
+
+/* The step timeline event i is shown as (0: none). */
+static unsigned step_lookup(size_t i, void *ctx)
+{
+	const struct step_map *m = ctx;
+
+	return m->steps && i < m->n ? m->steps[i] : 0;
+}
+
+/* --show-secrets without -v: the connection's key schedule with its values, after the ladder. */
+static void write_schedule(FILE *f, const struct timeline *tl, unsigned conn, const struct text_opts *o,
+			   const unsigned *steps, size_t n)
+{
+	struct step_map map = { steps, n };
+	struct tree_node *t;
+
+	if (!o->show_secrets || o->verbose > 0 || !o->schedule || (t = o->schedule(tl, conn, o->tree_arg)) == NULL)
+		return;
+	fprintf(f, "\nconnection %u ", conn + 1);
+	tree_print_linked(f, t, 0, true, true, step_lookup, &map);
+	tree_free(t);
+}
+
 /* Writes the ladder and the summaries. */
 void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 {
@@ -606,15 +643,15 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 	fprintf(f, "step   time ms  %-*s%s\n", ARROW - 4, "CLIENT", "SERVER");
 	unsigned *steps = calloc(n ? n : 1, sizeof *steps);      /* timeline index -> step shown (0: none) */
 
+	for (size_t i = 0, k = 0; steps && i < n; i++) {       /* known ahead: a tree may link to a later step */
+		struct tl_event ev;
+		if (timeline_get(tl, i, &ev) && event_shown(&ev, o))
+			steps[i] = (unsigned)++k;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct tl_event ev;
 
-		if (!timeline_get(tl, i, &ev))
-			continue;
-		if (o->only_conn >= 0 && ev.conn != (unsigned long)o->only_conn)
-			continue;
-		if ((ev.kind == TL_EV_RECORD) != o->wire && ev.kind != TL_EV_NOTE && ev.kind != TL_EV_ERROR &&
-		    ev.kind != TL_EV_DIAGNOSIS && ev.kind != TL_EV_PLAIN)
+		if (!timeline_get(tl, i, &ev) || !event_shown(&ev, o))
 			continue;
 		if (ev.conn != conn && o->only_conn < 0) {
 			conn = ev.conn;
@@ -626,8 +663,9 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 		if (o->verbose > 0 && o->tree) {
 			struct tree_node *t = o->tree(tl, i, o->tree_arg);
 			if (t) {
+				struct step_map map = { steps, n };
 				for (const struct tree_node *c = t->first; c; c = c->next)
-					tree_print(f, c, 16, o->verbose > 1, false);
+					tree_print_linked(f, c, 16, o->verbose > 1, o->show_secrets, step_lookup, &map);
 				if (o->verbose > 2)
 					write_bytes(f, &ev, t);
 				tree_free(t);
@@ -636,6 +674,7 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 	}
 	for (unsigned c = 0; c < timeline_conn_count(tl); c++)
 		if (o->only_conn < 0 || c == (unsigned long)o->only_conn) {
+			write_schedule(f, tl, c, o, steps, n);
 			write_unstored(f, tl, c);
 			write_summary(f, tl, c, o);
 			write_diagnosis(f, tl, c, o, steps);

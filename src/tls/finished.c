@@ -14,6 +14,7 @@
  */
 #include "tls_internal.h"
 #include "tlsladder/finished.h"
+#include "tlsladder/keysched.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/summary.h"
@@ -664,6 +665,7 @@ void finished_settle(struct timeline *tl, unsigned conn)
 		timeline_set_finished(tl, &r);
 		memset(&r, 0, sizeof r);
 	}
+	keysched_settle(tl, conn);           /* the PSK binder check (keysched.h) */
 }
 
 /* Why a Finished could not be checked, or how it differs. */
@@ -742,9 +744,11 @@ static void render_transcript(struct tree_node *root, const struct timeline *tl,
 			tree_add(list, "message_hash",
 				 "the first ClientHello, replaced by 254 00 00 HashLen || Hash(ClientHello1)");
 		else
-			tree_addf(list, timeline_event_name(&ev), "from the %s, 4 + %zu bytes%s",
-				  ev.from == TL_CLIENT ? "client" : "server", ev.body_len,
-				  ev.recv_differs ? " (the receiver saw different bytes; the sender's are used)" : "");
+			tree_link_event(tree_addf(list, timeline_event_name(&ev), "from the %s, 4 + %zu bytes%s",
+						  ev.from == TL_CLIENT ? "client" : "server", ev.body_len,
+						  ev.recv_differs ? " (the receiver saw different bytes; the sender's are "
+								    "used)" : ""),
+					r->msgs[k]);
 	}
 	if (r->nmsgs > shown)
 		tree_addf(list, "more", "%u more messages", r->nmsgs - shown);
@@ -946,6 +950,33 @@ static const struct {
 	  "Derive-Secret(master secret, \"exp master\", ClientHello...server Finished)", false, false },
 };
 
+/* A link to the step of timeline event i, as a child of node ("first message: ClientHello from the client"). */
+static void link_step(struct tree_node *node, const char *label, const struct timeline *tl, size_t i)
+{
+	struct tl_event ev;
+
+	if (node && i != NO_INDEX && timeline_get(tl, i, &ev))
+		tree_link_event(tree_addf(node, label, "%s from the %s", timeline_event_name(&ev),
+					  ev.from == TL_CLIENT ? "client" : "server"), i);
+}
+
+/* Links the secret just added (root's last child) to what it comes from: the secret it is derived from,
+ * and the first and last messages of its context (the transcript up to index upto, exclusive). */
+static void link_secret(struct tree_node *root, const struct timeline *tl, const struct conn_params *p,
+			const char *base, size_t upto)
+{
+	struct tree_node *added = root->last;
+	struct tree_node *ctx = tree_find_mut(added, "context hash");
+
+	tree_link_node(tree_find_mut(added, "derived as"), tree_find(root, base));
+	if (ctx) {
+		link_step(ctx, "first message", tl, p->start);
+		link_step(ctx, "last message", tl, upto - 1);
+	} else if (upto == p->start + 1) {
+		link_step(added, "context", tl, p->start);       /* derived from the ClientHello alone */
+	}
+}
+
 /* What the key schedule says about early data (0-RTT). */
 static void schedule_early_data(struct tree_node *root, const struct summary *s)
 {
@@ -967,23 +998,22 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 	const char *group = p->group ? names_group(p->group) : NULL;
 	struct summary s;
 
+	struct keysched_in in = { p->conn, p->psk, p->group ? (group ? group : "(EC)DHE") : NULL, p->hash_name, p->hlen };
+
 	summary_build(tl, p->conn, &s);
-	tree_add(root, "early secret", p->psk ? "HKDF-Extract(0, PSK): the PSK from the session ticket (resumed)"
-					      : "HKDF-Extract(0, 0): no PSK (full handshake)");
+	keysched_render13(root, tl, &in);
 	schedule_early_data(root, &s);
-	if (p->group)
-		tree_addf(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), %s shared secret)",
-			  group ? group : "(EC)DHE");
-	else
-		tree_add(root, "handshake secret", "HKDF-Extract(Derive-Secret(early secret, \"derived\", \"\"), 0): PSK only");
-	tree_add(root, "master secret", "HKDF-Extract(Derive-Secret(handshake secret, \"derived\", \"\"), 0)");
-	tree_add(root, "secrets", "the library derives these and the key log reports them; they are not computed here");
+	tree_add(root, "traffic secrets", "reported by the library's key log as it derives them; the finished keys, "
+					  "record keys and IVs under them are derived here");
 	for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++) {
 		if (!(s.secrets & secrets13[k].bit))
 			continue;
 		add_tls13_secret(root, tl, p, secrets13[k].label, secrets13[k].how,
 				 secrets13[k].no_ctx ? NO_INDEX : secrets13[k].hs_ctx ? hs_upto : ap_upto,
 				 secrets13[k].hs_ctx ? "ClientHello...ServerHello" : "ClientHello...server Finished");
+		link_secret(root, tl, p, secrets13[k].no_ctx ? "early secret" : secrets13[k].hs_ctx ? "handshake secret"
+													: "master secret",
+			    secrets13[k].no_ctx ? p->start + 1 : secrets13[k].hs_ctx ? hs_upto : ap_upto);
 	}
 	/* anything else the key log reported for this connection, apart from secrets this handshake does not use */
 	for (size_t i = 0; i < n; i++) {
@@ -994,12 +1024,14 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 			continue;
 		for (size_t k = 0; k < sizeof secrets13 / sizeof secrets13[0]; k++)
 			listed |= strcmp(sec.label, secrets13[k].label) == 0;
+		listed |= strcmp(sec.label, KEYSCHED_RMS_LABEL) == 0;     /* shown by keysched_render_tickets */
 		if (!listed && sec.withheld)
 			tree_add(root, sec.label, SECRET_WITHHELD);
 		else if (!listed)
 			add_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
 		memset(&sec, 0, sizeof sec);
 	}
+	keysched_render_tickets(root, tl, &in);
 }
 
 /* What TLS 1.2 record protection a suite uses (RFC 5246 6.3; RFC 5288 GCM, RFC 6655 CCM, RFC 7905 ChaCha20). */
@@ -1163,7 +1195,11 @@ static void schedule_key_block(struct tree_node *root, const struct timeline *tl
 		tree_addf(node, "keys", "not shown: %s", why);
 		return;
 	}
+	tree_link_node(node, tree_find(root, "master secret"));
 	tree_add(node, "layout", k.layout);
+	tree_addf(node, "key block", "%zu bytes = 2 x (%zu-byte MAC key + %zu-byte write key + %zu-byte %s)",
+		  2 * (k.mac_len + k.key_len + k.iv_len), k.mac_len, k.key_len, k.iv_len,
+		  k.iv_len == 4 ? "implicit nonce" : "IV");
 	if (k.mac_len) {
 		add_hexline(node, "client write MAC key", k.client_mac, k.mac_len, TREE_SECRET);
 		add_hexline(node, "server write MAC key", k.server_mac, k.mac_len, TREE_SECRET);
@@ -1192,10 +1228,12 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 		tree_add(root, "premaster secret", "none in this connection: it resumes an earlier session");
 		tree_add(root, "master secret derivation", "carried over from the original session (ticket or session cache)");
 	} else {
-		tree_add(root, "premaster secret",
+		struct tree_node *pm = tree_add(root, "premaster secret",
 			 p->rsa_kx ? "chosen by the client and sent in ClientKeyExchange, encrypted to the server's RSA key; "
 				      "not captured (the key log gives the master secret)"
 				    : "the (EC)DHE shared secret; not captured (the key log gives the master secret)");
+		if (p->cke_index != NO_INDEX)
+			tree_link_event(pm, p->cke_index);
 		if (p->ems) {
 			struct tree_node *d = tree_add(root, "master secret derivation",
 						       "PRF(premaster secret, \"extended master secret\", session hash), 48 bytes");
@@ -1204,6 +1242,8 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 			    transcript_hash(tl, p, p->cke_index + 1, h, NULL) == FINISHED_REASON_NONE) {
 				struct tree_node *c = add_hexline(d, "session hash", h, p->hlen, 0);
 				tree_add(c, "covers", "ClientHello...ClientKeyExchange");
+				link_step(c, "first message", tl, p->start);
+				link_step(c, "last message", tl, p->cke_index);
 			}
 		} else {
 			tree_add(root, "master secret derivation",
@@ -1212,6 +1252,7 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 	}
 	if (master_find(tl, p, &s, &from)) {
 		struct tree_node *m = add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+		tree_link_node(m, tree_find(root, "master secret derivation"));
 		tree_add(m, "key log label", "CLIENT_RANDOM");
 		if (from != p->conn)
 			tree_addf(m, "source", "connection %u, whose session this one resumes", from);

@@ -8,6 +8,7 @@
  * (gnutls_record_recv_early_data) and records how much came.
  */
 #include "conn.h"
+#include "tls_internal.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/notes.h"
 #include "tlsladder/tree.h"
@@ -220,6 +221,8 @@ void resume_save(struct conn *c)
 		ep->saved_session.data = NULL;
 		ep->saved_session.size = 0;
 		ep->resume_offer = TL_OFFER_NONE;
+	} else if (c->capture && c->tls13) {
+		keysched_note_rms(c->tl, c->conn, c->s, &ep->saved_session);
 	}
 }
 

@@ -65,4 +65,22 @@ bool finished_hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secre
 bool finished_prf12(gnutls_mac_algorithm_t mac, size_t hlen, const uint8_t *secret, size_t slen, const char *label,
 		    const uint8_t *seed, size_t seedlen, uint8_t *out, size_t n);
 
+/* Client saving its session: stores the resumption master secret of connection conn, found in the
+ * packed session by the connection's NewSessionTickets (keysched.c; keysched.h). */
+void keysched_note_rms(struct timeline *tl, unsigned conn, gnutls_session_t s, const gnutls_datum_t *packed);
+
+/* What the key schedule's TLS 1.3 part needs to know of a handshake (finished.c -> keysched.c). */
+struct keysched_in {
+	unsigned conn;
+	bool psk;                   /* the server accepted a PSK */
+	const char *group_name;     /* the (EC)DHE group, or NULL: none (PSK only) */
+	const char *hash_name;      /* "SHA-256" or "SHA-384" */
+	size_t hlen;
+};
+struct tree_node;
+/* The early secret (with the binder check on resumption), derived, handshake and master secrets. */
+void keysched_render13(struct tree_node *root, const struct timeline *tl, const struct keysched_in *in);
+/* The resumption master secret and each ticket's PSK. */
+void keysched_render_tickets(struct tree_node *root, const struct timeline *tl, const struct keysched_in *in);
+
 #endif

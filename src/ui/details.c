@@ -3,7 +3,8 @@
  * tree widget (treeview.h), under a line saying who sent it to whom, when,
  * under which keys, and what became of it when it was not delivered. The
  * tree comes from the source's builder (ui_source.tree) or, without one,
- * from the event's basic facts.
+ * from the event's basic facts; after `s`, it is the key schedule of the
+ * selected message's handshake (ui_source.schedule), its secrets shown.
  */
 #include "view.h"
 
@@ -37,7 +38,8 @@ static struct tree_node *basic_tree(const struct timeline *tl, size_t i)
 static bool details_load(struct ui *ui)
 {
 	size_t ev = ladderview_selected(ui);
-	bool same = ui->have_tree && ev == ui->tree_ev;
+	bool schedule = ui->show_secrets && ui->src.schedule;
+	bool same = ui->have_tree && ev == ui->tree_ev && schedule == ui->tree_schedule;
 	uint64_t id;
 	unsigned gen;
 
@@ -52,8 +54,12 @@ static bool details_load(struct ui *ui)
 		treeview_set(&ui->tv, NULL, false);
 		return true;
 	}
-	treeview_set(&ui->tv,
-		     ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg) : basic_tree(ui->src.tl, ev), same);
+	ui->tree_schedule = schedule;
+	if (schedule)
+		treeview_set(&ui->tv, ui->src.schedule(ui->src.tl, ev, ui->src.tree_arg), false);
+	else
+		treeview_set(&ui->tv, ui->src.tree ? ui->src.tree(ui->src.tl, ev, ui->src.tree_arg)
+						   : basic_tree(ui->src.tl, ev), same);
 	return true;
 }
 
@@ -109,6 +115,8 @@ static void details_draw(struct ui *ui, struct rect r)
 		return;
 	}
 	ladderview_title(&ev, title, sizeof title);
+	if (ui->tree_schedule)
+		snprintf(title, sizeof title, "Key schedule, connection %u (s hides it)", ev.conn + 1);
 	paint_rule(&ui->pt, r.y, r.x, r.w, title, ui->focus_tree);
 	info_line(ui, &ev, info, sizeof info);
 	attrset(paint_attr(&ui->pt, ROLE_DIM));
@@ -122,7 +130,27 @@ static void details_draw(struct ui *ui, struct rect r)
 	treeview_draw(&ui->tv, &ui->pt, r.y + 2, r.x, r.w, r.h - 2, ui->focus_tree, ui->show_secrets);
 }
 
-/* Handles the details' requests: opening them, and moving in the tree when it has the focus. */
+/* Enter on a field that links to where its value came from: a step (the ladder's selection moves
+ * there) or another field of the tree (the cursor moves there). 0 when the field links nowhere. */
+static int follow_link(struct ui *ui)
+{
+	const struct tree_node *n = treeview_current(&ui->tv);
+
+	if (n && n->link_event) {
+		size_t row = ladder_row_of(ladderview_current(ui), n->link_event - 1);
+		ui->focus_tree = false;
+		ladderview_select(ui, (long)row);
+		snprintf(ui->msg, sizeof ui->msg, "step %zu: where %s came from", row + 1, n->label);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (n && n->link_node && treeview_goto(&ui->tv, n->link_node)) {
+		snprintf(ui->msg, sizeof ui->msg, "%s comes from %s", n->label, n->link_node->label);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return 0;
+}
+
+/* Handles the details' requests: opening them, moving in the tree when it has the focus, following links. */
 static int details_request(struct ui *ui, enum ui_action a, int key)
 {
 	int page = ui->pane_rows > 2 ? ui->pane_rows - 1 : 10, f;
@@ -136,6 +164,8 @@ static int details_request(struct ui *ui, enum ui_action a, int key)
 	}
 	if (!ui->focus_tree)
 		return 0;
+	if (a == ACT_TREE_TOGGLE && (f = follow_link(ui)) != 0)
+		return f;
 	f = treeview_request(&ui->tv, a, page);
 	if (f & TREEVIEW_LEAVE)
 		ui->focus_tree = false;

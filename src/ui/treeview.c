@@ -211,6 +211,31 @@ void treeview_layout(struct treeview *tv, int width, bool show_secrets)
 	find_wanted(tv);
 }
 
+/* The node under the cursor, or NULL. */
+const struct tree_node *treeview_current(const struct treeview *tv)
+{
+	return tv->cur < tv->nlines ? tv->nodes[tv->lines[tv->cur].node].node : NULL;
+}
+
+/* Puts the cursor on node target, opening the nodes above it; false when it is not in the tree. */
+bool treeview_goto(struct treeview *tv, const struct tree_node *target)
+{
+	for (size_t i = 0; target && i < tv->nnodes; i++) {
+		if (tv->nodes[i].node != target)
+			continue;
+		for (size_t a = tv->nodes[i].parent; a != (size_t)-1; a = tv->nodes[a].parent) {
+			if (tv->nodes[a].collapsed)
+				remember(tv, tv->nodes[a].path, false);
+			tv->nodes[a].collapsed = false;
+		}
+		free(tv->want);
+		tv->want = strdup(tv->nodes[i].path);
+		tv->laid_w = 0;                  /* laid out again; the cursor lands on it */
+		return true;
+	}
+	return false;
+}
+
 /* The theme role of a node's value. */
 static int value_role(unsigned flags)
 {

@@ -72,6 +72,10 @@ void treeview_draw(struct treeview *tv, const struct paint *p, int y, int x, int
 /* Handles a tree action (page: lines in a page); returns UI_* flags, with
  * TREEVIEW_LEAVE when Left at the top hands the focus back. */
 int treeview_request(struct treeview *tv, enum ui_action a, int page);
+/* The node under the cursor, or NULL. */
+const struct tree_node *treeview_current(const struct treeview *tv);
+/* Puts the cursor on node target (a node of the tree shown), opening the nodes above it; false when absent. */
+bool treeview_goto(struct treeview *tv, const struct tree_node *target);
 /* Puts the cursor on line l when it exists; true then. */
 bool treeview_click(struct treeview *tv, size_t l);
 /* The node under the cursor (NULL: none; laid out at the last width). */

@@ -250,7 +250,9 @@ static int global_request(struct ui *ui, enum ui_action a)
 	case ACT_SECRETS:
 		ui->show_secrets = !ui->show_secrets;
 		snprintf(ui->msg, sizeof ui->msg, "%s",
-			 ui->show_secrets ? "secrets shown (the keys of this run; never the private keys)" : "secrets hidden");
+			 !ui->show_secrets ? "secrets hidden"
+			 : ui->src.schedule ? "key schedule of this connection, secrets shown (never the private keys)"
+					    : "secrets shown (the keys of this run; never the private keys)");
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_REDRAW:
 		ui->clear_screen = true;

@@ -86,6 +86,7 @@ struct ui {
 	struct treeview tv;
 	size_t tree_ev;
 	bool have_tree;
+	bool tree_schedule;          /* the tree shown is the key schedule (`s`), not the event's fields */
 	unsigned tree_gen;              /* the timeline generation the tree was built at */
 	bool tree_live;                 /* ... before the run finished: a later change may concern it */
 	int detail_y, detail_x, detail_w, detail_rows;

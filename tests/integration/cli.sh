@@ -167,6 +167,13 @@ hasnt "$tmp/out" 'checked in the earlier connection' "no certificate claimed che
 hasnt "$tmp/out" 'EARLY_TRAFFIC_SECRET|EARLY_EXPORTER_SECRET' "no early secrets without early data"
 hasnt "$tmp/out" 'not captured' "no secret listed that the handshake does not have"
 has "$tmp/out" '^ +early data: not offered: no early traffic secret is used in this handshake$' "the resumption says early data was not offered"
+has "$tmp/out" '^ +early secret: \(secret; not shown\)$' "without --show-secrets a resumed early secret is not shown"
+"$bin" demo resumption --text --show-secrets >"$tmp/out" 2>&1
+has "$tmp/out" '^connection 2 key schedule: TLS 1.3, TLS_AES_256_GCM_SHA384, hash SHA-384$' "--show-secrets prints each key schedule"
+has "$tmp/out" '^ +binder check: MATCH: the PSK, the early secret and the binder key above are right$' "the PSK binder recomputes"
+has "$tmp/out" '^ +PSK from ticket: NewSessionTicket from the server, connection 1 \(step [0-9]+\)$' "the PSK links to its ticket's step"
+has "$tmp/out" '^  resumption master secret: [0-9a-f]{96}$' "connection 1's resumption master secret, checked by the binder"
+has "$tmp/out" '^  early secret: 7ee8206f5570023e6dc7519eb1073bc4e791ad37b5c382aa10ba18e2357e716971f9362f2c2fe2a76bfd78dfec4ea9b5$' "a full handshake's early secret is HKDF-Extract(0, 0)"
 
 # HelloRetryRequest: the server's ChangeCipherSpec comes before any ServerHello.
 "$bin" demo hrr --text -v >"$tmp/out" 2>&1

@@ -1,0 +1,279 @@
+/*
+ * test_keysched_screen.c: the key schedule screen (`s`) at 80x24 and
+ * 120x40, drawn without a terminal (newterm on /dev/null) and compared with
+ * golden text in tests/ui/golden/ (TLSLADDER_UPDATE_GOLDEN=1 rewrites them).
+ *
+ * Values vary per run, so the timeline is fixed instead: the captured
+ * TLS 1.3 handshake bodies of tests/fixtures/tls13 (fixed randoms), at
+ * fixed times, with fixed key log secrets made for this test (each byte
+ * of CLIENT_HANDSHAKE_TRAFFIC_SECRET 0x11, SERVER_... 0x22, and so on).
+ * Everything derived from them (finished keys, record keys and IVs, the
+ * early secret of a full handshake) is then the same on every run, and a
+ * change in a derivation changes the screen.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tlsladder/decode.h"
+#include "tlsladder/explain.h"
+#include "tlsladder/finished.h"
+#include "tlsladder/timeline.h"
+#include "tlsladder/ui.h"
+
+static char srcdir[PATH_MAX];
+
+/* The fixture's messages: file, handshake type, sender. */
+static const struct {
+	const char *file;
+	unsigned type;
+	enum tl_side from;
+} msgs[] = {
+	{ "00-client-ClientHello.bin", 1, TL_CLIENT },        { "01-server-ServerHello.bin", 2, TL_SERVER },
+	{ "02-server-EncryptedExtensions.bin", 8, TL_SERVER }, { "03-server-Certificate.bin", 11, TL_SERVER },
+	{ "04-server-CertificateVerify.bin", 15, TL_SERVER },  { "05-server-Finished.bin", 20, TL_SERVER },
+	{ "08-client-Finished.bin", 20, TL_CLIENT },
+};
+
+/* The fixed secrets: label and the byte each of its 48 bytes holds. */
+static const struct {
+	const char *label;
+	uint8_t fill;
+} secrets[] = {
+	{ "CLIENT_HANDSHAKE_TRAFFIC_SECRET", 0x11 }, { "SERVER_HANDSHAKE_TRAFFIC_SECRET", 0x22 },
+	{ "CLIENT_TRAFFIC_SECRET_0", 0x33 },         { "SERVER_TRAFFIC_SECRET_0", 0x44 },
+	{ "EXPORTER_SECRET", 0x55 },
+};
+
+/* Reads a whole file; NULL if missing. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
+/* The fixed TLS 1.3 timeline. */
+static struct timeline *build(void)
+{
+	struct timeline *tl = timeline_create(false);
+	uint8_t random[32] = { 0 };
+
+	for (size_t k = 0; k < sizeof msgs / sizeof msgs[0]; k++) {
+		char path[PATH_MAX + 64];
+		struct tl_event ev;
+		size_t len = 0;
+		uint8_t *body;
+
+		snprintf(path, sizeof path, "%s/tests/fixtures/tls13/%s", srcdir, msgs[k].file);
+		body = slurp(path, &len);
+		assert_non_null(body);
+		memset(&ev, 0, sizeof ev);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.hs_type = msgs[k].type;
+		ev.from = msgs[k].from;
+		ev.body = body;
+		ev.body_len = ev.body_total = len;
+		ev.version = 0x0304;
+		ev.encrypted = k >= 2;
+		ev.keys = k >= 2 ? TL_KEYS_HANDSHAKE : TL_KEYS_NONE;
+		ev.t_us = ev.sent_us = (int64_t)k * 250;
+		ev.recv_us = ev.t_us + 100;
+		ev.sent_seen = ev.recv_seen = true;
+		assert_true(timeline_append_raw(tl, &ev) >= 0);
+		if (k == 0)
+			memcpy(random, body + 2, 32);
+		free(body);
+	}
+	for (size_t k = 0; k < sizeof secrets / sizeof secrets[0]; k++) {
+		struct tl_secret s;
+		memset(&s, 0, sizeof s);
+		s.side = TL_CLIENT;
+		snprintf(s.label, sizeof s.label, "%s", secrets[k].label);
+		memcpy(s.client_random, random, 32);
+		memset(s.secret, secrets[k].fill, 48);
+		s.len = 48;
+		timeline_add_secret(tl, &s);
+	}
+	timeline_finish(tl);
+	return tl;
+}
+
+/* The screen as UTF-8 lines, trailing spaces removed. */
+static char *screen_text(void)
+{
+	size_t cap = (size_t)LINES * ((size_t)COLS * 4 + 2) + 1, used = 0;
+	char *out = malloc(cap);
+	cchar_t *row = calloc((size_t)COLS + 1, sizeof *row);
+
+	for (int y = 0; y < LINES; y++) {
+		size_t start = used;
+		mvin_wchnstr(y, 0, row, COLS);
+		for (int x = 0; x < COLS; x++) {
+			wchar_t wc[CCHARW_MAX + 1];
+			attr_t a;
+			short pair;
+			char mb[MB_LEN_MAX];
+			mbstate_t st;
+			size_t k;
+
+			if (getcchar(&row[x], wc, &a, &pair, NULL) == ERR || wc[0] == 0)
+				continue;
+			memset(&st, 0, sizeof st);
+			k = wcrtomb(mb, wc[0], &st);
+			if (k != (size_t)-1 && used + k < cap) {
+				memcpy(out + used, mb, k);
+				used += k;
+			}
+		}
+		while (used > start && out[used - 1] == ' ')
+			used--;
+		out[used++] = '\n';
+	}
+	out[used] = '\0';
+	free(row);
+	return out;
+}
+
+/* The decoded tree of event i (deterministic for fixed bodies). */
+static struct tree_node *decoded(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return decode_event(tl, i);
+}
+
+/* The key schedule of event i's handshake. */
+static struct tree_node *schedule(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return finished_key_schedule_at(tl, i);
+}
+
+/* Draws tl at cols x lines after the keys and compares with golden/<name>.txt. */
+static void check(struct timeline *tl, const char *name, int cols, int lines, const int *keys)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	char golden[PATH_MAX + 64], *got, *want;
+	struct ui_source src;
+	struct ui_opts o;
+	struct ui *ui;
+	SCREEN *scr;
+	size_t wlen = 0;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(lines, cols);
+	memset(&src, 0, sizeof src);
+	src.tl = tl;
+	src.target = "demo tls13";
+	src.explain = explain_event;
+	src.tree = decoded;
+	src.schedule = schedule;
+	memset(&o, 0, sizeof o);
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	ui_update(ui);
+	ui_draw(ui);
+	for (; keys && *keys; keys++) {          /* drawn after each key, as the input loop does */
+		ui_key(ui, *keys);
+		ui_update(ui);
+		ui_draw(ui);
+	}
+	got = screen_text();
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
+	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		FILE *g = fopen(golden, "w");
+		assert_non_null(g);
+		fputs(got, g);
+		fclose(g);
+	}
+	want = (char *)slurp(golden, &wlen);
+	if (!want)
+		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
+	want = realloc(want, wlen + 1);
+	want[wlen] = '\0';
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
+		fail_msg("screen %s differs from %s", name, golden);
+	}
+	free(got);
+	free(want);
+}
+
+/* `s` on the ServerHello: the key schedule with its values, at 80x24 and 120x40; `s` again: the fields. */
+static void key_schedule_screens(void **state)
+{
+	static const int open80[] = { 'g', 'n', 's', '\t', 0 };
+	static const int open120[] = { 'g', 'n', 's', 0 };
+	static const int closed[] = { 'g', 'n', 's', 's', '\t', 0 };
+	struct timeline *tl = build();
+
+	(void)state;
+	check(tl, "keysched-80x24", 80, 24, open80);
+	check(tl, "keysched-120x40", 120, 40, open120);
+	check(tl, "keysched-closed-80x24", 80, 24, closed);
+	timeline_destroy(tl);
+}
+
+/* Enter on a field that links elsewhere: to a step (the ladder's selection moves there) or to the
+ * field its value is derived from (the cursor moves there). */
+static void links_followed(void **state)
+{
+	static const int to_step[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j',
+				       'j', 'j', '\r', 0 };
+	static const int to_node[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', '\r', '\r', 0 };
+	struct timeline *tl = build();
+
+	(void)state;
+	check(tl, "keysched-link-step-120x40", 120, 40, to_step);
+	check(tl, "keysched-link-node-120x40", 120, 40, to_node);
+	timeline_destroy(tl);
+}
+
+static int setup(void **state)
+{
+	const char *d = getenv("TLSLADDER_DATADIR");
+
+	(void)state;
+	if (!d)
+		return -1;
+	snprintf(srcdir, sizeof srcdir, "%s", d);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(key_schedule_screens),
+		cmocka_unit_test(links_followed),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
