@@ -222,7 +222,7 @@ static void key13_from(struct imp *im, struct idir *dr, const uint8_t *secret, s
 	gnutls_cipher_algorithm_t ca;
 	gnutls_mac_algorithm_t mac;
 	size_t klen;
-	uint8_t key[32], iv[12];
+	struct finished_keys13 k;
 
 	key_drop(&dr->key);
 	dr->key.keys = keys;
@@ -232,10 +232,9 @@ static void key13_from(struct imp *im, struct idir *dr, const uint8_t *secret, s
 		memcpy(dr->secret, secret, len);
 		dr->secret_len = len;
 	}
-	if (finished_hkdf_expand_label(mac, secret, len, "key", NULL, 0, key, klen) &&
-	    finished_hkdf_expand_label(mac, secret, len, "iv", NULL, 0, iv, 12))
-		key_set(&dr->key, ca, key, klen, iv, 12, true, keys);
-	memset(key, 0, sizeof key);
+	if (finished_traffic_keys13(im->suite, secret, len, &k))
+		key_set(&dr->key, ca, k.key, k.key_len, k.iv, k.iv_len, true, keys);
+	memset(&k, 0, sizeof k);
 }
 
 /* TLS 1.3: a direction's key from the traffic secret of a label. */
