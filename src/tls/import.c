@@ -16,6 +16,7 @@
 #include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/reader.h"
+#include "tlsladder/records.h"
 #include "tlsladder/wire.h"
 
 #include <gnutls/crypto.h>
@@ -660,11 +661,13 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 	const struct capture_conn *cc = &c->conns[ic->index];
 	struct imp im;
 	bool started = false;
+	size_t kept[2] = { 0, 0 };
 
 	memset(&im, 0, sizeof im);
 	im.tl = timeline_create(false);
 	if (!im.tl)
 		return NULL;
+	timeline_wire_keep(im.tl, TL_WIRE_LIMIT_DEFAULT);   /* each record's bytes, for its framing (records.h) */
 	im.keylog = keylog;
 	im.keylog_len = keylog_len;
 	for (unsigned k = 0; k < 2; k++) {
@@ -679,6 +682,11 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 			im.t0 = ch->t_us;
 		started = true;
 		im.now = ch->t_us;
+		if (ch->end > kept[ch->dir]) {
+			timeline_wire_add(im.tl, 0, im.dir[ch->dir].side, true, cc->dir[ch->dir].data + kept[ch->dir],
+					  ch->end - kept[ch->dir]);
+			kept[ch->dir] = ch->end;
+		}
 		feed(&im, &im.dir[ch->dir], ch->end);
 	}
 	timeline_set_addrs(im.tl, 0, &cc->end[ic->client], &cc->end[1 - ic->client]);
@@ -689,6 +697,7 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 	}
 	memset(im.client_random, 0, sizeof im.client_random);
 	finished_settle(im.tl, 0);
+	records_settle(im.tl, 0);
 	timeline_finish(im.tl);
 	return im.tl;
 }
