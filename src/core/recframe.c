@@ -41,6 +41,20 @@ bool recframe_stream(const struct timeline *tl, unsigned conn, enum tl_side from
 	return true;
 }
 
+/*
+ * The facts stored for the record at index i, and its event; false when none, or when they do not fit
+ * the record (a saved run is read from a file: its lengths are not trusted to fit).
+ */
+static bool facts_get(const struct timeline *tl, size_t i, struct tl_event *ev, struct tl_record_facts *f)
+{
+	if (!timeline_get(tl, i, ev) || ev->kind != TL_EV_RECORD || !timeline_get_record(tl, i, f))
+		return false;
+	return f->nonce_len <= ev->rec_length && f->tag_len <= ev->rec_length - f->nonce_len &&
+	       f->plain_len <= ev->rec_length && f->pad_len <= ev->rec_length && f->iv_len <= sizeof f->iv &&
+	       f->nonce_full_len <= sizeof f->nonce && f->aad_len <= sizeof f->aad &&
+	       (f->prot != TL_PROT_CBC || (uint64_t)f->nonce_len + f->plain_len + f->tag_len <= ev->rec_length);
+}
+
 /* The bytes of the record at index i. */
 bool recframe_bytes(const struct timeline *tl, size_t i, uint8_t **p, size_t *n)
 {
@@ -51,8 +65,7 @@ bool recframe_bytes(const struct timeline *tl, size_t i, uint8_t **p, size_t *n)
 
 	*p = NULL;
 	*n = 0;
-	if (!timeline_get(tl, i, &ev) || !timeline_get_record(tl, i, &f) || !f.have_bytes ||
-	    !recframe_stream(tl, ev.conn, ev.from, &s, &len))
+	if (!facts_get(tl, i, &ev, &f) || !f.have_bytes || !recframe_stream(tl, ev.conn, ev.from, &s, &len))
 		return false;
 	if (f.offset > len || len - f.offset < HDR + (size_t)ev.rec_length || !(*p = malloc(HDR + ev.rec_length))) {
 		free(s);
@@ -79,11 +92,12 @@ static void carried_name(const struct tl_event *ev, char *buf, size_t n)
 char *recframe_carried(const struct timeline *tl, size_t i, char *buf, size_t n)
 {
 	struct tl_record_facts f;
+	struct tl_event rec;
 	size_t used = 0;
 	unsigned shown;
 
 	buf[0] = '\0';
-	if (!timeline_get_record(tl, i, &f) || (f.verdict != TL_REC_OPENED && f.verdict != TL_REC_PLAIN))
+	if (!facts_get(tl, i, &rec, &f) || (f.verdict != TL_REC_OPENED && f.verdict != TL_REC_PLAIN))
 		return buf;
 	if (f.ncarry == 0 && f.inner_type == WIRE_CT_APPLICATION_DATA) {
 		snprintf(buf, n, "application data %u B", f.plain_len);
@@ -159,8 +173,7 @@ char *recframe_sum(const struct timeline *tl, size_t i, char *buf, size_t n)
 	bool mac = false;
 
 	buf[0] = '\0';
-	if (!timeline_get(tl, i, &ev) || !timeline_get_record(tl, i, &f) ||
-	    (f.verdict != TL_REC_OPENED && f.verdict != TL_REC_PLAIN))
+	if (!facts_get(tl, i, &ev, &f) || (f.verdict != TL_REC_OPENED && f.verdict != TL_REC_PLAIN))
 		return buf;
 	items = content_terms(tl, &f, what, sizeof what, terms, sizeof terms);
 	mac = f.prot == TL_PROT_CBC || f.prot == TL_PROT_CBC_ETM;
@@ -343,7 +356,7 @@ struct tree_node *recframe_tree(const struct timeline *tl, size_t i)
 	size_t n;
 	char sum[600];
 
-	if (!timeline_get(tl, i, &ev) || !timeline_get_record(tl, i, &f))
+	if (!facts_get(tl, i, &ev, &f))
 		return NULL;
 	recframe_sum(tl, i, sum, sizeof sum);
 	root = tree_new("framing", sum[0] ? sum : NULL);

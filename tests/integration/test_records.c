@@ -536,6 +536,36 @@ static void tls12_cbc_macs_match(void **state)
 	}
 }
 
+/* Facts that do not fit their record (a hostile saved run) are not rendered: nothing is read out of bounds. */
+static void facts_that_do_not_fit_are_ignored(void **state)
+{
+	struct timeline *tl = run(scenario("tls13"));
+	char what[300];
+	uint8_t *p;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		struct tl_event ev;
+		struct tl_record_facts f;
+		struct tree_node *t;
+		assert_true(timeline_get(tl, i, &ev));
+		if (ev.kind != TL_EV_RECORD || !ev.encrypted)
+			continue;
+		assert_true(timeline_get_record(tl, i, &f));
+		t = recframe_tree(tl, i);
+		assert_non_null(t);
+		tree_free(t);
+		f.tag_len = ev.rec_length + 1000;
+		timeline_set_record(tl, &f);
+		assert_null(recframe_tree(tl, i));
+		assert_string_equal(recframe_carried(tl, i, what, sizeof what), "");
+		assert_false(recframe_bytes(tl, i, &p, &n));
+		break;
+	}
+	timeline_destroy(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +578,7 @@ int main(void)
 		cmocka_unit_test(flipped_iv_fails_the_tag),
 		cmocka_unit_test(broken_secret_gives_tag_mismatch),
 		cmocka_unit_test(tls12_cbc_macs_match),
+		cmocka_unit_test(facts_that_do_not_fit_are_ignored),
 	};
 	struct tl_error err;
 
