@@ -176,7 +176,7 @@ has "$tmp/out" 'handshake\(22\) 0301' "ClientHello record version 0x0301"
 has "$tmp/out" 'application_data\(23\) 0303 .*encrypted' "encrypted records as application_data"
 has "$tmp/out" 'change_cipher_spec\(20\)' "ChangeCipherSpec record"
 # each record names what it carries: decrypted with the keys derived from the key log
-has "$tmp/out" '^ +4 +[0-9.]+  \|<=+ application_data\(23\) 0303  29 B =+\|  encrypted = EncryptedExtensions$' \
+has "$tmp/out" '^ +[0-9]+ +[0-9.]+  \|<=+ application_data\(23\) 0303  29 B =+\|  encrypted = EncryptedExtensions$' \
 	"the first encrypted record carries EncryptedExtensions"
 has "$tmp/out" '\|-+ handshake\(22\) 0301  [0-9]+ B -+>\| = ClientHello$' "the first record carries the ClientHello"
 has "$tmp/out" '\|=+ application_data\(23\) 0303  19 B =+>\|  encrypted = Alert close_notify$' \
