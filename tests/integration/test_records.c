@@ -103,7 +103,8 @@ static void expect_init(const struct timeline *tl, unsigned conn, enum tl_side f
 			x->hs[x->hs_len++] = (uint8_t)(ev.body_len >> 16);
 			x->hs[x->hs_len++] = (uint8_t)(ev.body_len >> 8);
 			x->hs[x->hs_len++] = (uint8_t)ev.body_len;
-			memcpy(x->hs + x->hs_len, ev.body, ev.body_len);
+			if (ev.body_len > 0)
+				memcpy(x->hs + x->hs_len, ev.body, ev.body_len);
 			x->hs_len += ev.body_len;
 		} else if (ev.kind == TL_EV_ALERT && x->nalerts < 16) {
 			x->alerts[x->nalerts++] = i;
