@@ -119,11 +119,12 @@ static bool write_pcap(const struct cli_config *cfg, const struct timeline *tl)
 	return true;
 }
 
-/* Keeps the bytes on the wire for the capture file, when one was asked for. */
+/* Keeps the bytes on the wire (up to the default limit per connection): each record's bytes are then
+ * decrypted and framed when its connection settles (records.h), and --pcap writes them. */
 static void keep_wire(const struct cli_config *cfg, struct timeline *tl)
 {
-	if (cfg->pcap)
-		timeline_wire_keep(tl, TL_WIRE_LIMIT_DEFAULT);
+	(void)cfg;
+	timeline_wire_keep(tl, TL_WIRE_LIMIT_DEFAULT);
 }
 
 /* Writes the exports asked for (--mermaid, --markdown, --svg; number: serve's

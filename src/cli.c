@@ -50,7 +50,8 @@ static const struct cli_option options[] = {
 	{ OPT_TEXT, "text", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "print the text ladder instead of opening the interactive one" },
 	{ OPT_WIRE, "wire", NULL, ALL, CLI_SEC_OUTPUT, OWN,
-	  "show TLS records (content type, version, length) instead of messages" },
+	  "show TLS records (content type, version, length) instead of messages, each with\n"
+	  "what it carries (= EncryptedExtensions), decrypted with keys derived from the key log" },
 	{ 'v', "verbose", NULL, ALL, CLI_SEC_OUTPUT, OWN,
 	  "text: print each message's decoded fields under it; -vv: with hex;\n"
 	  "-vvv: and its bytes in hex and ASCII, each field's bytes named" },

@@ -151,6 +151,23 @@ struct finished_keys12 {
 	uint8_t client_iv[12], server_iv[12];
 };
 
+/* The record key and IV of a TLS 1.3 traffic secret (RFC 8446 7.3). */
+struct finished_keys13 {
+	uint8_t key[32];
+	size_t key_len;                    /* 16 or 32, per the suite */
+	uint8_t iv[12];
+	size_t iv_len;                     /* 12 */
+};
+
+/*
+ * key = HKDF-Expand-Label(secret, "key", "", key_len), iv =
+ * HKDF-Expand-Label(secret, "iv", "", 12), with the suite's hash; false when
+ * the suite is not a TLS 1.3 one, the secret is not the hash's length, or the
+ * library refused (k is then zero). Every TLS 1.3 record key shown or used
+ * comes from here.
+ */
+bool finished_traffic_keys13(unsigned suite, const uint8_t *secret, size_t slen, struct finished_keys13 *k);
+
 /* Fills k for TLS 1.2 connection conn; false when not TLS 1.2, the suite is unknown, or no master secret. */
 bool finished_keys12(const struct timeline *tl, unsigned conn, struct finished_keys12 *k);
 /* The same for the handshake that timeline event i belongs to (a renegotiation has its own keys). */

@@ -68,6 +68,8 @@ struct jf_table {
 /* The tables of the saved-run format. */
 extern const struct jf_table jsonfields_event, jsonfields_result, jsonfields_chain, jsonfields_finished,
 	jsonfields_secret;
+/* The facts of each opened record (timeline_get_record) and the kept wire (timeline_wire_get). */
+extern const struct jf_table jsonfields_record, jsonfields_wire;
 
 /* The name of value v of an enum table, or NULL when out of range. */
 const char *jsonfields_name(const struct jf_names *names, int v);

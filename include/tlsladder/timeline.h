@@ -422,5 +422,74 @@ char *timeline_secret_name(const struct tl_event *ev, char *buf, size_t n);
 struct certverify_result;
 void timeline_set_certverify(struct timeline *tl, const struct certverify_result *r);
 bool timeline_get_certverify(const struct timeline *tl, size_t index, struct certverify_result *out);
+/*
+ * What opening one record found, computed once when its connection settled
+ * (src/tls/records.c) from the bytes on the wire (above) and keys derived
+ * from the key log secrets; views render it (recframe.h). Stored per
+ * record event with timeline_set_record; a later one for the same index
+ * replaces it.
+ */
+enum tl_rec_verdict {
+	TL_REC_UNCHECKED = 0,      /* nothing stored (no facts for this record) */
+	TL_REC_PLAIN,              /* it travelled in the clear: its payload is the plaintext */
+	TL_REC_OPENED,             /* decrypted with the derived keys: the tag (or MAC and padding) matched */
+	TL_REC_TAG_MISMATCH,       /* decrypted with the derived keys: the tag (or MAC or padding) did not match */
+	TL_REC_CANNOT              /* not decrypted (tl_record_facts.why) */
+};
+
+/* Why a record could not be decrypted. */
+enum tl_rec_why {
+	TL_REC_WHY_NONE = 0,
+	TL_REC_NO_BYTES,           /* its bytes were not kept (the wire was not kept, or past its limit) */
+	TL_REC_CUT,                /* it did not arrive whole */
+	TL_REC_NO_HELLO,           /* no ClientHello and ServerHello: the version and suite are not known */
+	TL_REC_NO_SECRET,          /* the key log has no secret for its keys (secret_label) */
+	TL_REC_UNSUPPORTED,        /* the suite's record protection is not supported here (or an older version) */
+	TL_REC_TOO_SHORT,          /* shorter than its nonce, tag or MAC */
+	TL_REC_LIBRARY             /* the library refused the key or the cipher */
+};
+
+/* How a record is protected. */
+enum tl_rec_protect {
+	TL_PROT_NONE = 0,
+	TL_PROT_AEAD13,            /* TLS 1.3 AEAD: nonce = IV XOR seq, additional data = the 5-byte header */
+	TL_PROT_AEAD12_EXPLICIT,   /* TLS 1.2 GCM/CCM: nonce = 4-byte salt || 8-byte explicit nonce in the record */
+	TL_PROT_AEAD12_XOR,        /* TLS 1.2 ChaCha20-Poly1305: nonce = IV XOR seq */
+	TL_PROT_CBC,               /* TLS 1.2 CBC, MAC-then-encrypt: explicit IV, then enc(content || MAC || padding) */
+	TL_PROT_CBC_ETM            /* TLS 1.2 CBC, encrypt-then-MAC (RFC 7366): explicit IV, enc(content || padding), MAC */
+};
+
+#define TL_REC_MAX_CARRY 8
+
+struct tl_record_facts {
+	size_t index;              /* timeline index of the TL_EV_RECORD */
+	enum tl_rec_verdict verdict;
+	enum tl_rec_why why;
+	enum tl_rec_protect prot;
+	bool have_bytes;           /* its bytes are in the wire: header at offset of its sender's stream */
+	uint64_t offset;
+	uint64_t seq;              /* its sequence number: records its sender protected before it with the same keys */
+	unsigned inner_type;       /* content type of what it carries (TLS 1.3: the one inside the encryption) */
+	unsigned plain_len;        /* bytes of content */
+	unsigned nonce_len;        /* explicit nonce or IV at the start of the payload (0, 8, 16) */
+	unsigned tag_len;          /* AEAD tag or MAC */
+	unsigned pad_len;          /* TLS 1.3: zero bytes after the inner type; CBC: padding + its length byte */
+	uint8_t iv[16];            /* the write IV (TLS 1.3 and ChaCha20: 12 bytes; GCM/CCM: the 4-byte salt); secret */
+	size_t iv_len;
+	uint8_t nonce[16];         /* the AEAD nonce of this record (12 bytes); CBC: its explicit IV */
+	size_t nonce_full_len;
+	uint8_t aad[13];           /* the additional data (or the MAC's header: seq || type || version || length) */
+	size_t aad_len;
+	char secret_label[48];     /* the key log label its keys come from ("" when none) */
+	size_t carries[TL_REC_MAX_CARRY];   /* timeline indexes of the messages its plaintext holds, in order */
+	unsigned ncarry;           /* how many (more than TL_REC_MAX_CARRY: only the first are listed) */
+	bool carries_part;         /* it holds only part of a message (the first or the last one listed) */
+	bool unmatched;            /* handshake bytes it holds match no message recorded (the sender's hook) */
+};
+
+/* Stores the facts of the record at f->index (a copy; a later one replaces it). */
+void timeline_set_record(struct timeline *tl, const struct tl_record_facts *f);
+/* Copies the facts of the record at index; false when none were stored. */
+bool timeline_get_record(const struct timeline *tl, size_t index, struct tl_record_facts *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include "tlsladder/plainproto.h"
 #include "tlsladder/names.h"
 #include "tlsladder/peek.h"
+#include "tlsladder/recframe.h"
 #include "tlsladder/summary.h"
 
 #include <stdarg.h>
@@ -1013,6 +1014,28 @@ static void add_key_update_secrets(struct tree_node *t, const struct tl_event *e
 		  ev->key_gen + 1, name);
 }
 
+/* What opening a record found (stored when its connection settled, recframe.h): its real type, what it
+ * carries, and its framing. */
+static void add_record_facts(struct tree_node *t, const struct timeline *tl, size_t i)
+{
+	struct tl_record_facts f;
+	struct tree_node *real = tree_find_mut(t, "real type");
+	char what[300];
+
+	if (!t || !timeline_get_record(tl, i, &f))
+		return;
+	if (real && f.verdict == TL_REC_OPENED) {
+		const char *ct = names_content_type(f.inner_type);
+		free(real->value);
+		real->value = NULL;
+		decode_set_value(real, "%s (%u), inside the encryption (decrypted with the keys derived from the key log)",
+				 ct ? ct : "unknown", f.inner_type);
+	}
+	if (recframe_carried(tl, i, what, sizeof what)[0])
+		tree_add(t, "carries", what);
+	tree_adopt(t, recframe_tree(tl, i));
+}
+
 /* The tree for timeline event i. */
 struct tree_node *decode_event(const struct timeline *tl, size_t i)
 {
@@ -1047,7 +1070,9 @@ struct tree_node *decode_event(const struct timeline *tl, size_t i)
 			tree_add(t, "encrypted", "yes: only the two ends can read it");
 		return t;
 	case TL_EV_RECORD:
-		return decode_record(&ev);
+		t = decode_record(&ev);
+		add_record_facts(t, tl, i);
+		return t;
 	case TL_EV_PLAIN:
 		return plainproto_tree(&ev);
 	case TL_EV_NOTE:

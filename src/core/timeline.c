@@ -40,6 +40,8 @@ struct conn_info {
 	struct certverify_result *cv;    /* the checks of its signatures (CertificateVerify, ServerKeyExchange) */
 	size_t ncv, capcv;
 	struct keysched_binder *binder;  /* the PSK binder check of its ClientHello; NULL: none stored */
+	struct tl_record_facts *rec;     /* the facts of its records, by increasing index */
+	size_t nrec, caprec;
 	size_t first, end;               /* events of this connection lie in [first, end) */
 	bool any;
 	size_t nmsgs, nnotes;            /* events stored: messages, records, alerts, CCS; notes, errors, diagnoses */
@@ -144,6 +146,9 @@ void timeline_destroy(struct timeline *tl)
 		if (tl->conns[i].binder)
 			memset(tl->conns[i].binder, 0, sizeof *tl->conns[i].binder);
 		free(tl->conns[i].binder);
+		if (tl->conns[i].rec)
+			memset(tl->conns[i].rec, 0, tl->conns[i].caprec * sizeof *tl->conns[i].rec);
+		free(tl->conns[i].rec);
 	}
 	free(tl->conns);
 	if (tl->secrets)
@@ -808,6 +813,73 @@ bool timeline_get_keysched(const struct timeline *tl, unsigned conn, struct keys
 	return any;
 }
 
+/* Where the facts of the record at index are, or would go, in a connection's sorted list. Lock held. */
+static size_t record_slot_locked(const struct conn_info *ci, size_t index)
+{
+	size_t lo = 0, hi = ci->nrec;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ci->rec[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Stores the facts of a record (a copy; a later one for the same index replaces it). */
+void timeline_set_record(struct timeline *tl, const struct tl_record_facts *f)
+{
+	struct conn_info *ci = NULL;
+	size_t k;
+
+	pthread_mutex_lock(&tl->sync->lock);
+	if (f->index < tl->count && tl->ev[f->index]->kind == TL_EV_RECORD)
+		ci = conn_locked(tl, tl->ev[f->index]->conn);
+	k = ci ? record_slot_locked(ci, f->index) : 0;
+	if (ci && (k == ci->nrec || ci->rec[k].index != f->index)) {
+		if (ci->nrec == ci->caprec) {
+			size_t ncap = ci->caprec ? ci->caprec * 2 : 16;
+			struct tl_record_facts *n = realloc(ci->rec, ncap * sizeof *n);
+			if (n) {
+				ci->rec = n;
+				ci->caprec = ncap;
+			}
+		}
+		if (ci->nrec < ci->caprec) {
+			memmove(ci->rec + k + 1, ci->rec + k, (ci->nrec - k) * sizeof *ci->rec);
+			ci->nrec++;
+		} else {
+			ci = NULL;           /* out of memory: not stored */
+		}
+	}
+	if (ci) {
+		ci->rec[k] = *f;
+		changed_locked(tl);
+	}
+	pthread_mutex_unlock(&tl->sync->lock);
+}
+
+/* Copies the stored facts of the record at index; false when there are none. */
+bool timeline_get_record(const struct timeline *tl, size_t index, struct tl_record_facts *out)
+{
+	const struct timeline *m = tl;
+	bool found = false;
+
+	pthread_mutex_lock(&m->sync->lock);
+	if (index < m->count && m->ev[index]->conn < m->conncap) {
+		const struct conn_info *ci = &m->conns[m->ev[index]->conn];
+		size_t k = record_slot_locked(ci, index);
+		if (k < ci->nrec && ci->rec[k].index == index) {
+			*out = ci->rec[k];
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&m->sync->lock);
+	return found;
+}
+
 /* The events of a connection lie in [first, end). */
 bool timeline_conn_range(const struct timeline *tl, unsigned conn, size_t *first, size_t *end)
 {
@@ -848,7 +920,8 @@ size_t timeline_footprint(const struct timeline *tl)
 	    tl->capsecrets * sizeof *tl->secrets + tl->conncap * sizeof *tl->conns;
 	for (size_t i = 0; i < tl->conncap; i++) {
 		n += tl->conns[i].stored + tl->conns[i].capfin * sizeof *tl->conns[i].fin +
-		     tl->conns[i].capcv * sizeof *tl->conns[i].cv;
+		     tl->conns[i].capcv * sizeof *tl->conns[i].cv +
+		     tl->conns[i].caprec * sizeof *tl->conns[i].rec;
 		n += (tl->conns[i].chain[0] ? sizeof *tl->conns[i].chain[0] : 0) +
 		     (tl->conns[i].chain[1] ? sizeof *tl->conns[i].chain[1] : 0);
 		n += tl->conns[i].binder ? sizeof *tl->conns[i].binder : 0;

@@ -154,6 +154,39 @@ static json_t *finished_json(const struct timeline *tl, bool secrets)
 	return arr;
 }
 
+/* The stored facts of the records (the IVs and nonces only with the secrets). */
+static json_t *records_json(const struct timeline *tl, bool secrets)
+{
+	json_t *arr = json_array();
+	size_t count = timeline_count(tl);
+
+	for (size_t i = 0; arr && i < count; i++) {
+		struct tl_record_facts f;
+		if (timeline_get_record(tl, i, &f) && !push(arr, jsonfields_put(&jsonfields_record, &f, secrets))) {
+			json_decref(arr);
+			arr = NULL;
+		}
+		memset(&f, 0, sizeof f);
+	}
+	return arr;
+}
+
+/* The bytes on the wire the timeline kept, in the order they went (the records' bytes). */
+static json_t *wire_json(const struct timeline *tl)
+{
+	json_t *arr = json_array();
+	size_t count = timeline_wire_count(tl);
+
+	for (size_t i = 0; arr && i < count; i++) {
+		struct tl_wire_chunk c;
+		if (timeline_wire_get(tl, i, &c) && c.len > 0 && !push(arr, jsonfields_put(&jsonfields_wire, &c, false))) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr;
+}
+
 /* The secrets of the key log: with their values only when asked (else each is marked withheld). */
 static json_t *secrets_json(const struct timeline *tl, bool values)
 {
@@ -269,7 +302,8 @@ static json_t *doc_json(const struct timeline *tl, const struct json_run *run, b
 	json_t *doc = head_json(run, secrets, tl);
 	bool ok = set(doc, "events", events_json(tl)) && set(doc, "connections", conns_json(tl)) &&
 		  set(doc, "finished", finished_json(tl, secrets)) && set(doc, "summary", summary_json(tl)) &&
-		  set(doc, "diagnosis", diagnosis_json(tl, run->mode)) && set(doc, "secrets", secrets_json(tl, secrets));
+		  set(doc, "diagnosis", diagnosis_json(tl, run->mode)) && set(doc, "secrets", secrets_json(tl, secrets)) &&
+		  set(doc, "records", records_json(tl, secrets)) && set(doc, "wire", wire_json(tl));
 
 	if (!ok) {
 		json_decref(doc);

@@ -285,6 +285,52 @@ static const struct jf_field finished_rows[] = {
 #undef S
 TABLE(jsonfields_finished, struct finished_result, "finished", finished_rows);
 
+NAMES(rverdict_names, "unchecked", "plain", "opened", "tag_mismatch", "cannot");
+NAMES(rwhy_names, "none", "no_bytes", "cut", "no_hello", "no_secret", "unsupported", "too_short", "library");
+NAMES(rprot_names, "none", "aead13", "aead12_explicit", "aead12_xor", "cbc", "cbc_etm");
+LAST(rverdict_names, TL_REC_CANNOT);
+LAST(rwhy_names, TL_REC_LIBRARY);
+LAST(rprot_names, TL_PROT_CBC_ETM);
+
+#define S struct tl_record_facts
+static const struct jf_field record_rows[] = {
+	ROW(S, index, JF_SIZE, NULL),
+	ROW(S, verdict, JF_ENUM, &rverdict_names),
+	ROW(S, why, JF_ENUM, &rwhy_names),
+	ROW(S, prot, JF_ENUM, &rprot_names),
+	ROW(S, have_bytes, JF_BOOL, NULL),
+	{ "offset", JF_SIZE, offsetof(S, offset), sizeof(uint64_t), 0, NULL, 0 },
+	{ "seq", JF_SIZE, offsetof(S, seq), sizeof(uint64_t), 0, NULL, 0 },
+	ROW(S, inner_type, JF_UINT, NULL),
+	ROW(S, plain_len, JF_UINT, NULL),
+	ROW(S, nonce_len, JF_UINT, NULL),
+	ROW(S, tag_len, JF_UINT, NULL),
+	ROW(S, pad_len, JF_UINT, NULL),
+	{ "iv_len", JF_SIZE, offsetof(S, iv_len), sizeof(size_t), 0, NULL, JF_SECRET },
+	SECRET(S, iv, JF_HEXN, iv_len),
+	{ "nonce_full_len", JF_SIZE, offsetof(S, nonce_full_len), sizeof(size_t), 0, NULL, JF_SECRET },
+	SECRET(S, nonce, JF_HEXN, nonce_full_len),
+	ROW(S, aad_len, JF_SIZE, NULL),
+	ROWN(S, aad, JF_HEXN, aad_len, NULL),
+	ROW(S, secret_label, JF_STR, NULL),
+	ROW(S, ncarry, JF_UINT, NULL),
+	ROWN(S, carries, JF_SIZES, ncarry, NULL),
+	ROW(S, carries_part, JF_BOOL, NULL),
+	ROW(S, unmatched, JF_BOOL, NULL),
+};
+#undef S
+TABLE(jsonfields_record, struct tl_record_facts, "record", record_rows);
+
+#define S struct tl_wire_chunk
+static const struct jf_field wire_rows[] = {
+	ROW(S, conn, JF_UINT, NULL),
+	ROW(S, from, JF_ENUM, &side_names),
+	ROW(S, len, JF_SIZE, NULL),
+	ROWN(S, bytes, JF_BODY, len, NULL),
+};
+#undef S
+TABLE(jsonfields_wire, struct tl_wire_chunk, "wire", wire_rows);
+
 #define S struct tl_secret
 static const struct jf_field secret_rows[] = {
 	ROW(S, side, JF_ENUM, &side_names),

@@ -200,6 +200,39 @@ static bool load_finished(struct timeline *tl, const json_t *arr, struct load *l
 	return true;
 }
 
+/* The kept wire (before the records' facts, which point into it), then those facts. */
+static bool load_records(struct timeline *tl, const json_t *wire, const json_t *recs, struct load *ld)
+{
+	size_t count = timeline_count(tl);
+
+	if (json_array_size(wire) > 0)
+		timeline_wire_keep(tl, SIZE_MAX);
+	for (size_t i = 0; i < json_array_size(wire); i++) {
+		struct tl_wire_chunk c;
+		memset(&c, 0, sizeof c);
+		if (!jsonfields_get(&jsonfields_wire, json_array_get(wire, i), &c, ld->why, sizeof ld->why) ||
+		    c.conn > MAX_CONN) {
+			jsonfields_free(&jsonfields_wire, &c);
+			return fault(ld, "wire", i);
+		}
+		timeline_wire_add(tl, c.conn, c.from, true, c.bytes, c.len);
+		jsonfields_free(&jsonfields_wire, &c);
+	}
+	for (size_t i = 0; i < json_array_size(recs); i++) {
+		struct tl_record_facts f;
+		memset(&f, 0, sizeof f);
+		if (!jsonfields_get(&jsonfields_record, json_array_get(recs, i), &f, ld->why, sizeof ld->why))
+			return fault(ld, "record", i);
+		if (f.index >= count) {
+			snprintf(ld->why, sizeof ld->why, "records.index: out of range");
+			return fault(ld, "record", i);
+		}
+		timeline_set_record(tl, &f);
+		memset(&f, 0, sizeof f);
+	}
+	return true;
+}
+
 /* The secrets, when the file has them. */
 static bool load_secrets(struct timeline *tl, const json_t *arr, struct load *ld)
 {
@@ -223,6 +256,7 @@ static struct timeline *load_doc(const json_t *doc, struct json_run *run, struct
 	json_t *empty = json_array();
 	const json_t *events = array_of(doc, "events", empty), *conns = array_of(doc, "connections", empty);
 	const json_t *fin = array_of(doc, "finished", empty), *secrets = array_of(doc, "secrets", empty);
+	const json_t *records = array_of(doc, "records", empty), *wire = array_of(doc, "wire", empty);
 	struct timeline *tl = NULL;
 	bool ok;
 
@@ -235,7 +269,8 @@ static struct timeline *load_doc(const json_t *doc, struct json_run *run, struct
 		ok = false;
 	}
 	ok = ok && load_events(tl, events, ld) && load_conns(tl, conns, ld) && load_finished(tl, fin, ld) &&
-	     load_secrets(tl, secrets, ld);
+	     load_secrets(tl, secrets, ld) && (records && wire ? load_records(tl, wire, records, ld)
+							   : fault(ld, "\"records\" and \"wire\" are arrays", (size_t)-1));
 	json_decref(empty);
 	if (!ok) {
 		timeline_destroy(tl);

@@ -15,6 +15,7 @@
 #include "tlsladder/diagnose.h"
 #include "tlsladder/hexview.h"
 #include "tlsladder/names.h"
+#include "tlsladder/recframe.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/summary.h"
 #include "tlsladder/wire.h"
@@ -104,6 +105,16 @@ static void text_kept(const struct tl_event *ev, char *buf, size_t n)
 	if (ev->text_total > len)
 		snprintf(buf, n, " [stored: the first %s of %s bytes; the rest was not kept]",
 			 timeline_grouped(len, kept, sizeof kept), timeline_grouped(ev->text_total, total, sizeof total));
+}
+
+/* After a record's line: " = EncryptedExtensions", what its plaintext holds (recframe.h), when known. */
+static void add_carried(const struct timeline *tl, size_t i, char *line, size_t n)
+{
+	char what[300];
+	size_t used = strlen(line);
+
+	if (recframe_carried(tl, i, what, sizeof what)[0] && used + 1 < n)
+		snprintf(line + used, n - used, " = %s", what);
 }
 
 /* Formats one event's line. */
@@ -657,7 +668,10 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 			conn = ev.conn;
 			fprintf(f, "%16s---- connection %u ----\n", "", conn + 1);
 		}
-		fprintf(f, "%s\n", text_event_line(&ev, ++step, t0, line, sizeof line));
+		text_event_line(&ev, ++step, t0, line, sizeof line);
+		if (ev.kind == TL_EV_RECORD)
+			add_carried(tl, i, line, sizeof line);
+		fprintf(f, "%s\n", line);
 		if (steps)
 			steps[i] = step;
 		if (o->verbose > 0 && o->tree) {

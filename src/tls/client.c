@@ -6,6 +6,7 @@
 #include "tlsladder/credcheck.h"
 #include "tlsladder/netaddr.h"
 #include "tlsladder/plainproto.h"
+#include "tlsladder/records.h"
 #include "tlsladder/starttls.h"
 
 #include "creds.h"
@@ -320,6 +321,8 @@ static int client_connection(const struct client_opts *o, struct endpoint *ep, s
 	rc = o->starttls != TL_STARTTLS_NONE ? run_starttls(o, fd, tl, conn, ro->deadline_us, err) : 0;
 	if (rc == 0)
 		rc = endpoint_run(ep, fd, tl, conn, ro);
+	if (ro->capture)
+		records_settle(tl, conn);
 	close(fd);
 	return rc;
 }

@@ -3,6 +3,7 @@
  */
 #include "tlsladder/demo.h"
 #include "tlsladder/credcheck.h"
+#include "tlsladder/records.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -276,6 +277,8 @@ static int demo_connection(struct endpoint *sep, struct endpoint *cep, struct ti
 	ret = endpoint_run(cep, sv[0], tl, conn, ro);
 	shutdown(sv[0], SHUT_WR);
 	pthread_join(th, NULL);
+	if (ro->capture)
+		records_settle(tl, conn);       /* both sides are done: every record of the connection is in */
 	close(sv[0]);
 	close(sv[1]);
 	*server_rc = job.result;

@@ -888,7 +888,27 @@ static enum finished_reason conn_params(const struct timeline *tl, unsigned conn
 /* TLS 1.3 record key length for a suite (RFC 8446 B.4). */
 static size_t tls13_key_len(unsigned suite)
 {
-	return suite == 0x1302 || suite == 0x1303 ? 32 : 16;
+	return suite == WIRE_SUITE_TLS_AES_256_GCM_SHA384 || suite == WIRE_SUITE_TLS_CHACHA20_POLY1305_SHA256 ? 32 : 16;
+}
+
+/* The record key and IV of a TLS 1.3 traffic secret (RFC 8446 7.3). */
+bool finished_traffic_keys13(unsigned suite, const uint8_t *secret, size_t slen, struct finished_keys13 *k)
+{
+	gnutls_mac_algorithm_t mac;
+
+	memset(k, 0, sizeof *k);
+	if (suite < WIRE_SUITE_TLS_AES_128_GCM_SHA256 || suite > WIRE_SUITE_TLS_AES_128_CCM_8_SHA256)
+		return false;
+	mac = suite == WIRE_SUITE_TLS_AES_256_GCM_SHA384 ? GNUTLS_MAC_SHA384 : GNUTLS_MAC_SHA256;
+	if (slen != gnutls_hmac_get_len(mac))
+		return false;
+	k->key_len = tls13_key_len(suite);
+	k->iv_len = sizeof k->iv;
+	if (finished_hkdf_expand_label(mac, secret, slen, "key", NULL, 0, k->key, k->key_len) &&
+	    finished_hkdf_expand_label(mac, secret, slen, "iv", NULL, 0, k->iv, k->iv_len))
+		return true;
+	memset(k, 0, sizeof *k);
+	return false;
 }
 
 /* Adds a TLS 1.3 secret by label with what it derives (finished key, record key and IV). */
@@ -898,7 +918,9 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	struct tl_secret s;
 	struct tree_node *node;
 	uint8_t out[MAX_HASH];
+	struct finished_keys13 k;
 
+	memset(&k, 0, sizeof k);
 	if (secret_find(tl, p, label, &s))
 		node = add_hexline(root, label, s.secret, s.len, TREE_SECRET);
 	else if (secret_withheld(tl, p, label))
@@ -918,12 +940,13 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	if (s.len == p->hlen && strstr(label, "TRAFFIC_SECRET")) {
 		if (strstr(label, "HANDSHAKE") && finished_hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, out, p->hlen))
 			add_hexline(node, "finished key", out, p->hlen, TREE_SECRET);
-		if (finished_hkdf_expand_label(p->mac, s.secret, s.len, "key", NULL, 0, out, tls13_key_len(p->suite)))
-			add_hexline(node, "record key", out, tls13_key_len(p->suite), TREE_SECRET);
-		if (finished_hkdf_expand_label(p->mac, s.secret, s.len, "iv", NULL, 0, out, 12))
-			add_hexline(node, "record IV", out, 12, TREE_SECRET);
+		if (finished_traffic_keys13(p->suite, s.secret, s.len, &k)) {
+			add_hexline(node, "record key", k.key, k.key_len, TREE_SECRET);
+			add_hexline(node, "record IV", k.iv, k.iv_len, TREE_SECRET);
+		}
 	}
 	memset(out, 0, sizeof out);
+	memset(&k, 0, sizeof k);
 	memset(&s, 0, sizeof s);
 }
 

@@ -17,6 +17,7 @@
 #include "tlsladder/notes.h"
 #include "tlsladder/peek.h"
 #include "tlsladder/reader.h"
+#include "tlsladder/records.h"
 #include "tlsladder/wire.h"
 
 #include <gnutls/crypto.h>
@@ -223,7 +224,7 @@ static void key13_from(struct imp *im, struct idir *dr, const uint8_t *secret, s
 	gnutls_cipher_algorithm_t ca;
 	gnutls_mac_algorithm_t mac;
 	size_t klen;
-	uint8_t key[32], iv[12];
+	struct finished_keys13 k;
 
 	key_drop(&dr->key);
 	dr->key.keys = keys;
@@ -233,10 +234,9 @@ static void key13_from(struct imp *im, struct idir *dr, const uint8_t *secret, s
 		memcpy(dr->secret, secret, len);
 		dr->secret_len = len;
 	}
-	if (finished_hkdf_expand_label(mac, secret, len, "key", NULL, 0, key, klen) &&
-	    finished_hkdf_expand_label(mac, secret, len, "iv", NULL, 0, iv, 12))
-		key_set(&dr->key, ca, key, klen, iv, 12, true, keys);
-	memset(key, 0, sizeof key);
+	if (finished_traffic_keys13(im->suite, secret, len, &k))
+		key_set(&dr->key, ca, k.key, k.key_len, k.iv, k.iv_len, true, keys);
+	memset(&k, 0, sizeof k);
 }
 
 /* TLS 1.3: a direction's key from the traffic secret of a label. */
@@ -662,11 +662,13 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 	const struct capture_conn *cc = &c->conns[ic->index];
 	struct imp im;
 	bool started = false;
+	size_t kept[2] = { 0, 0 };
 
 	memset(&im, 0, sizeof im);
 	im.tl = timeline_create(false);
 	if (!im.tl)
 		return NULL;
+	timeline_wire_keep(im.tl, TL_WIRE_LIMIT_DEFAULT);   /* each record's bytes, for its framing (records.h) */
 	im.keylog = keylog;
 	im.keylog_len = keylog_len;
 	for (unsigned k = 0; k < 2; k++) {
@@ -681,6 +683,11 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 			im.t0 = ch->t_us;
 		started = true;
 		im.now = ch->t_us;
+		if (ch->end > kept[ch->dir]) {
+			timeline_wire_add(im.tl, 0, im.dir[ch->dir].side, true, cc->dir[ch->dir].data + kept[ch->dir],
+					  ch->end - kept[ch->dir]);
+			kept[ch->dir] = ch->end;
+		}
 		feed(&im, &im.dir[ch->dir], ch->end);
 	}
 	timeline_set_addrs(im.tl, 0, &cc->end[ic->client], &cc->end[1 - ic->client]);
@@ -692,6 +699,7 @@ struct timeline *import_timeline(const struct capture *c, const struct import_co
 	memset(im.client_random, 0, sizeof im.client_random);
 	finished_settle(im.tl, 0);
 	certverify_settle(im.tl, 0);
+	records_settle(im.tl, 0);
 	timeline_finish(im.tl);
 	return im.tl;
 }

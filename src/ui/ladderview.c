@@ -9,6 +9,7 @@
  */
 #include "view.h"
 #include "tlsladder/names.h"
+#include "tlsladder/recframe.h"
 #include "tlsladder/sanitize.h"
 #include "tlsladder/wire.h"
 
@@ -223,6 +224,11 @@ static void row_label(struct ui *ui, size_t row, char *label, size_t n)
 	}
 	if (ev.kind == TL_EV_HANDSHAKE) {
 		snprintf(extra, sizeof extra, " %zu B%s", ev.body_total, timeline_body_cut(&ev) ? " (cut)" : "");
+		strncat(label, extra, n - strlen(label) - 1);
+	} else if (ev.kind == TL_EV_RECORD && ev.rec_type != WIRE_CT_CHANGE_CIPHER_SPEC &&
+		   recframe_carried(ui->src.tl, r->ev, extra, sizeof extra)[0]) {
+		/* what opening the record found (records.h): named from its plaintext */
+		strncat(label, ": ", n - strlen(label) - 1);
 		strncat(label, extra, n - strlen(label) - 1);
 	} else if (ev.kind == TL_EV_RECORD && r->ncarry && ev.rec_type != WIRE_CT_CHANGE_CIPHER_SPEC &&
 		   ev.rec_type != WIRE_CT_ALERT) {

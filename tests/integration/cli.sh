@@ -196,6 +196,21 @@ has "$tmp/out" 'key exchange: +ECDHE, group x25519' "summary names x25519"
 has "$tmp/out" 'handshake\(22\) 0301' "ClientHello record version 0x0301"
 has "$tmp/out" 'application_data\(23\) 0303 .*encrypted' "encrypted records as application_data"
 has "$tmp/out" 'change_cipher_spec\(20\)' "ChangeCipherSpec record"
+# each record names what it carries: decrypted with the keys derived from the key log
+has "$tmp/out" '^ +[0-9]+ +[0-9.]+  \|<=+ application_data\(23\) 0303  29 B =+\|  encrypted = EncryptedExtensions$' \
+	"the first encrypted record carries EncryptedExtensions"
+has "$tmp/out" '\|-+ handshake\(22\) 0301  [0-9]+ B -+>\| = ClientHello$' "the first record carries the ClientHello"
+has "$tmp/out" '\|=+ application_data\(23\) 0303  19 B =+>\|  encrypted = Alert close_notify$' \
+	"the client's last record carries its close_notify"
+if grep -q 'real type: hidden' "$tmp/out"; then bad "a record still says its real type is hidden"; else ok "no record hides its real type"; fi
+"$bin" demo tls13 --wire -v >"$tmp/out" 2>&1
+has "$tmp/out" '^ +real type: handshake \(22\), inside the encryption \(decrypted with the keys derived from the key log\)$' \
+	"-v: the real type, decrypted"
+has "$tmp/out" '^ +framing: EncryptedExtensions 8 B travels in 29 B = 8 \+ 4 handshake header \+ 1 inner type \+ 16 tag$' \
+	"-v: the sizes of the EncryptedExtensions record add up"
+has "$tmp/out" '^ +nonce: \(secret; not shown\)$' "-v: the nonce is a secret"
+has "$tmp/out" '^ +additional data: 170303001d$' "-v: the additional data is the record header"
+has "$tmp/out" '^ +verdict: tag MATCH$' "-v: the tag matches"
 
 # Hostile text in the title/target is sanitized.
 "$bin" $'bad\x1b[2Jhost' -p 9 --timeout 2 >"$tmp/out" 2>"$tmp/err"

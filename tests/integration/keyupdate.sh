@@ -64,10 +64,10 @@ if have openssl; then
 		hasnt "$tmp/out" 'verdict: (MISMATCH|cannot)' "s_server: no Finished check fails"
 		expect_rc 0 "s_server TLS 1.3 --key-update --http --wire" -- "${client[@]}" --wire "${ca[@]}" "${mine[@]}" \
 			--key-update --http --sni localhost "127.0.0.1:$port"
-		has "$tmp/out" '\|<=+ application_data\(23\) 0303  [0-9]+ B =+\|  encrypted \(server_application_traffic_secret_1\)$' \
-			"s_server --wire: the HTTP response comes under server_application_traffic_secret_1"
-		has "$tmp/out" '\|=+ application_data\(23\) 0303  [0-9]+ B =+>\|  encrypted \(client_application_traffic_secret_1\)$' \
-			"s_server --wire: the request goes under client_application_traffic_secret_1"
+		has "$tmp/out" '\|<=+ application_data\(23\) 0303  [0-9]+ B =+\|  encrypted \(server_application_traffic_secret_1\) = application data [0-9]+ B$' \
+			"s_server --wire: the HTTP response comes under server_application_traffic_secret_1, decrypted with the keys derived from it"
+		has "$tmp/out" '\|=+ application_data\(23\) 0303  [0-9]+ B =+>\|  encrypted \(client_application_traffic_secret_1\) = application data 77 B$' \
+			"s_server --wire: the request goes under client_application_traffic_secret_1, decrypted with the keys derived from it"
 		stop_server
 	fi
 	if start_server s_server12 yes run_s_server 1.2; then
