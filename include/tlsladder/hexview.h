@@ -66,9 +66,12 @@ bool hexview_init_handshake(struct hexview *hv, const struct tree_node *tree, un
  * The bytes of timeline event ev, with its decoded tree: a handshake
  * message framed with its header, an alert's two bytes (level,
  * description), a ChangeCipherSpec's one byte. false when the event has no
- * bytes here (records, notes: see hexview_no_bytes()) or memory ran out.
+ * bytes here (notes, a record whose bytes were not kept: see hexview_no_bytes()) or
+ * memory ran out. A record (event i of tl) shows its header and payload as
+ * they travelled, its tree being the framing tree (recframe.h).
  */
-bool hexview_init_event(struct hexview *hv, const struct tree_node *tree, const struct tl_event *ev);
+bool hexview_init_event(struct hexview *hv, const struct tree_node *tree, const struct timeline *tl, size_t i,
+			const struct tl_event *ev);
 /* Why event ev has no bytes to show (one line, static text). */
 const char *hexview_no_bytes(const struct tl_event *ev);
 void hexview_free(struct hexview *hv);

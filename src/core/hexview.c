@@ -4,6 +4,7 @@
  * mapping between bytes and the fields of the message's tree.
  */
 #include "tlsladder/hexview.h"
+#include "tlsladder/recframe.h"
 #include "tlsladder/wire.h"
 
 #include <stdlib.h>
@@ -64,9 +65,12 @@ bool hexview_init_handshake(struct hexview *hv, const struct tree_node *tree, un
 }
 
 /* The bytes of a timeline event. */
-bool hexview_init_event(struct hexview *hv, const struct tree_node *tree, const struct tl_event *ev)
+bool hexview_init_event(struct hexview *hv, const struct tree_node *tree, const struct timeline *tl, size_t i,
+			const struct tl_event *ev)
 {
 	uint8_t b[2];
+	uint8_t *rec;
+	size_t n;
 
 	hexview_init(hv, tree, NULL, 0);
 	switch (ev->kind) {
@@ -79,8 +83,14 @@ bool hexview_init_event(struct hexview *hv, const struct tree_node *tree, const 
 	case TL_EV_CCS:
 		b[0] = 1;
 		return own_copy(hv, b, 1, NULL, 0);
+	case TL_EV_RECORD:
+		/* the record as it travelled, header first; the framing tree's ranges are offsets into it */
+		if (!tl || !recframe_bytes(tl, i, &rec, &n))
+			return false;
+		hexview_init(hv, tree, rec, n);
+		hv->own = rec;
+		return true;
 	default:
-		/* records: once their bytes are kept, hexview_init(hv, tree, bytes, n) with their framing tree */
 		return false;
 	}
 }
@@ -346,6 +356,27 @@ char *hexview_caption(const struct hexview *hv, const struct tree_node *selected
 	return buf;
 }
 
+/* The node whose children the dump names: the root, or below a lone field that covers every byte
+ * (a record's framing) the first level that divides the bytes. */
+static const struct tree_node *legend_level(const struct hexview *hv)
+{
+	const struct tree_node *t = hv->tree;
+
+	for (int depth = 0; t && depth < 8; depth++) {
+		const struct tree_node *only = NULL;
+		for (const struct tree_node *c = t->first; c; c = c->next)
+			if (c->len > 0) {
+				if (only)
+					return t;
+				only = c;
+			}
+		if (!only || hv->base != 0 || only->off != 0 || only->len != hv->n || !only->first)
+			return t;
+		t = only;
+	}
+	return t;
+}
+
 /* The top-level fields line l holds, ", " separated ("..." before one that began earlier). */
 static void line_fields(const struct hexview *hv, size_t l, unsigned per, char *out, size_t n)
 {
@@ -360,7 +391,7 @@ static void line_fields(const struct hexview *hv, size_t l, unsigned per, char *
 		if (used >= n)
 			return;
 	}
-	for (const struct tree_node *c = hv->tree ? hv->tree->first : NULL; c; c = c->next) {
+	for (const struct tree_node *c = hv->tree ? legend_level(hv)->first : NULL; c; c = c->next) {
 		size_t a = hv->base + c->off;
 		if (c->len == 0 || a >= last || a + c->len <= first)
 			continue;
@@ -385,7 +416,7 @@ static void write_legend(FILE *f, const struct hexview *hv, int indent)
 			hit.len = hv->span[i].len;
 			fprintf(f, "%*s  %s\n", indent, "", hexview_caption(hv, NULL, &hit, cap, sizeof cap));
 		}
-	for (const struct tree_node *c = hv->tree ? hv->tree->first : NULL; c; c = c->next)
+	for (const struct tree_node *c = hv->tree ? legend_level(hv)->first : NULL; c; c = c->next)
 		if (c->len > 0 && hexview_range_of(hv, c, &hit))
 			fprintf(f, "%*s  %s\n", indent, "", hexview_caption(hv, c, &hit, cap, sizeof cap));
 }

@@ -574,13 +574,14 @@ static void write_unstored(FILE *f, const struct timeline *tl, unsigned conn)
 }
 
 /* -vvv: the event's bytes in hex and ASCII, each line with the top-level fields it holds. */
-static void write_bytes(FILE *f, const struct tl_event *ev, const struct tree_node *t)
+static void write_bytes(FILE *f, const struct timeline *tl, size_t i, const struct tl_event *ev,
+			const struct tree_node *t)
 {
 	struct hexview hv;
 
 	if (ev->kind == TL_EV_NOTE || ev->kind == TL_EV_ERROR || ev->kind == TL_EV_DIAGNOSIS || ev->kind == TL_EV_PLAIN)
 		return;
-	if (!hexview_init_event(&hv, t, ev)) {
+	if (!hexview_init_event(&hv, t, tl, i, ev)) {
 		fprintf(f, "%16s%s\n", "", hexview_no_bytes(ev));
 		hexview_free(&hv);
 		return;
@@ -681,7 +682,7 @@ void text_write(FILE *f, const struct timeline *tl, const struct text_opts *o)
 				for (const struct tree_node *c = t->first; c; c = c->next)
 					tree_print_linked(f, c, 16, o->verbose > 1, o->show_secrets, step_lookup, &map);
 				if (o->verbose > 2)
-					write_bytes(f, &ev, t);
+					write_bytes(f, tl, i, &ev, t);
 				tree_free(t);
 			}
 		}

@@ -25,7 +25,7 @@ static bool bytes_of(struct ui *ui, struct tl_event *ev, struct hexview *hv, siz
 	*e = ladderview_selected(ui);
 	if (*e == (size_t)-1 || !timeline_get(ui->src.tl, *e, ev))
 		return false;
-	return ui->have_tree && hexview_init_event(hv, ui->tv.root, ev);
+	return ui->have_tree && hexview_init_event(hv, ui->tv.root, ui->src.tl, *e, ev);
 }
 
 /* The rows the byte view takes: its lines and two, at least the explanation's, at most half the screen. */

@@ -318,9 +318,18 @@ PY
 then ok "-vvv: bytes 6..37 of the dump are the random the fields show"; else bad "-vvv: the dump's random differs"; fi
 "$bin" --text -vv demo tls13 >"$tmp/vv" 2>&1
 hasnt "$tmp/vv" 'bytes: 122 B' "-vv: no byte dump"
-"$bin" --text -vvv --wire demo tls12-rsa >"$tmp/vvvw" 2>&1
-has "$tmp/vvvw" "^ {16}no bytes: this record's bytes were not kept, only its header's facts$" \
-	"-vvv --wire: a record with no bytes says so in one line"
+"$bin" --text -vvv --wire demo tls13 >"$tmp/vvvw" 2>&1
+sed -nE '/= EncryptedExtensions$/,/^ +[0-9]+ +[0-9.]+ +\|<=+ application_data.* = Certificate$/p' "$tmp/vvvw" >"$tmp/vv"
+has "$tmp/vv" "^ {16}bytes: 34 B$" "-vvv --wire: the EncryptedExtensions record is 34 B with its header"
+has "$tmp/vv" "^ {18}framing/header: bytes 0\.\.4 \(5 B\)$" "-vvv --wire: its 5-byte header comes first"
+has "$tmp/vv" "^ {18}framing/ciphertext: bytes 5\.\.17 \(13 B\)$" "-vvv --wire: 13 B of ciphertext (8 body + 4 header + 1 inner type)"
+has "$tmp/vv" "^ {18}framing/tag: bytes 18\.\.33 \(16 B\)$" "-vvv --wire: the last 16 B are the tag"
+has "$tmp/vv" "^ {16}0000  1703 0300 1d[0-9a-f]{2} .*  header, ciphertext$" "-vvv --wire: the dump starts with the header 17 0303 001d"
+tag=$(grep -m1 -E '^ {18}tag: [0-9a-f]{32}$' "$tmp/vv" | awk '{print $2}')
+dumped=$(grep -E '^ {16}00[0-9a-f]{2}  ' "$tmp/vv" | cut -c23-61 | tr -d ' \n' | tail -c 32)
+if [ -n "$tag" ] && [ "$tag" = "$dumped" ]; then ok "-vvv --wire: the dump's last 16 bytes are the tag the framing names"
+else bad "-vvv --wire: tag $tag, dump ends $dumped"; fi
+rm -f "$tmp/vv"
 
 # Installed copy: finds certs without the build tree or TLSLADDER_DATADIR.
 builddir=$(dirname "$bin")

@@ -76,7 +76,7 @@ static void check_event(const struct timeline *tl, size_t i, const char *scenari
 
 	assert_true(timeline_get(tl, i, &ev));
 	assert_non_null(t);
-	assert_true(hexview_init_event(&hv, t, &ev));
+	assert_true(hexview_init_event(&hv, t, tl, i, &ev));
 	n = hv.n - hv.base;
 	for (const struct tree_node *k = t->first; k; k = next_node(t, k)) {
 		if (k->value && k->len == 0 && !derived(k))
