@@ -125,14 +125,14 @@ static void diagview_draw(struct ui *ui, struct rect r)
 	attrset(A_NORMAL);
 }
 
-/* While the panel is open any key closes it (and d only closes it); d opens
- * it and jumps to the first piece of evidence. */
+/* While the panel is open any key only closes it (q does not quit), as its
+ * title says; d opens it and jumps to the first piece of evidence. */
 static int diagview_request(struct ui *ui, enum ui_action a, int key)
 {
 	(void)key;
-	if (ui->diag_open && a != ACT_QUIT) {
+	if (ui->diag_open) {
 		ui->diag_open = false;
-		return a == ACT_DIAGNOSIS ? UI_HANDLED | UI_REDRAW : UI_REDRAW;
+		return UI_HANDLED | UI_REDRAW;
 	}
 	if (a != ACT_DIAGNOSIS)
 		return 0;

@@ -2,7 +2,7 @@
  * helpview.c: the help overlay (? or F1), generated from the action table
  * (actions.h) grouped by where each action applies. It scrolls with j/k,
  * the arrows and the page keys when taller than the screen; any other key
- * closes it (and then does what it does).
+ * (q too) only closes it, as its title says.
  */
 #include "view.h"
 
@@ -62,10 +62,11 @@ static void helpview_draw(struct ui *ui, struct rect r)
 	attrset(A_NORMAL);
 }
 
-/* While the help is open: scroll keys scroll it, any other key closes it (q still quits). */
+/* While the help is open: scroll keys scroll it, any other key only closes it (q does not quit). */
 static int helpview_request(struct ui *ui, enum ui_action a, int key)
 {
-	if (!ui->help || a == ACT_QUIT)
+	(void)a;
+	if (!ui->help)
 		return 0;
 	if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE) {
 		ui->help_top += key == KEY_NPAGE ? 10 : 1;
@@ -78,7 +79,7 @@ static int helpview_request(struct ui *ui, enum ui_action a, int key)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	ui->help = false;
-	return a == ACT_HELP ? UI_HANDLED | UI_REDRAW : UI_REDRAW;
+	return UI_HANDLED | UI_REDRAW;
 }
 
 const struct view_ops helpview_ops = { "help", NULL, helpview_draw, helpview_request };

@@ -138,19 +138,72 @@ static const char *run_state(struct ui *ui)
 	return "DONE";
 }
 
-/* The key hints from the action table, from column 1 up to column end. */
+/*
+ * Which hints stay when the bar is narrow, most wanted first: ? help and
+ * q quit always show; the others are dropped from the end of this list.
+ * Hints of the action table not listed here go first (they are dropped
+ * before all of these). The bar shows the kept ones in the table's order.
+ */
+static const enum ui_action hint_rank[] = {
+	ACT_QUIT, ACT_HELP, ACT_STEP_GO, ACT_NEXT, ACT_PREV, ACT_OPEN, ACT_PREV_CONN,
+	ACT_DIAGNOSIS, ACT_WIRE, ACT_SEARCH, ACT_THEME,
+};
+#define HINTS_ALWAYS 2          /* the first two of hint_rank */
+
+/* Action a's place in hint_rank (lower: kept longer); past the end when not listed. */
+static int hint_priority(int a)
+{
+	int n = (int)(sizeof hint_rank / sizeof hint_rank[0]);
+
+	for (int i = 0; i < n; i++)
+		if ((int)hint_rank[i] == a)
+			return i;
+	return n;
+}
+
+/* True when action a's hint applies to this run. */
+static bool hint_applies(const struct ui *ui, int a)
+{
+	return ui_actions[a].hint && (a != ACT_STEP_GO || ui->src.gate) && (a != ACT_PREV_CONN || ui->src.per_conn);
+}
+
+/* Marks in keep[] the hints that fit between column 1 and column end,
+ * dropping the lowest-ranked first (never ? help and q quit). */
+static void hints_fit(const struct ui *ui, int end, bool *keep)
+{
+	int total = 1;
+
+	for (int a = 1; a < ACT_COUNT; a++) {
+		keep[a] = hint_applies(ui, a);
+		if (keep[a])
+			total += paint_width(ui_actions[a].hint) + 2;
+	}
+	while (total > end) {
+		int worst = -1;
+		for (int a = 1; a < ACT_COUNT; a++)
+			if (keep[a] && hint_priority(a) >= HINTS_ALWAYS &&
+			    (worst < 0 || hint_priority(a) >= hint_priority(worst)))
+				worst = a;
+		if (worst < 0)
+			break;
+		keep[worst] = false;
+		total -= paint_width(ui_actions[worst].hint) + 2;
+	}
+}
+
+/* The key hints from the action table that fit, from column 1 up to column end. */
 static void hints(struct ui *ui, int y, int end)
 {
+	bool keep[ACT_COUNT];
 	int x = 1;
 
+	hints_fit(ui, end, keep);
 	for (int a = 1; a < ACT_COUNT; a++) {
 		const char *hint = ui_actions[a].hint, *sp;
 		int hw;
-		if (!hint || (a == ACT_STEP_GO && !ui->src.gate) || (a == ACT_PREV_CONN && !ui->src.per_conn))
+		if (!keep[a])
 			continue;
 		hw = paint_width(hint);
-		if (x + hw + 2 > end)
-			break;
 		sp = strchr(hint, ' ');
 		attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
 		mvaddnstr(y, x, hint, sp ? (int)(sp - hint) : hw);

@@ -324,4 +324,26 @@ wait_for 'application_data\(23\) [0-9]+ B: Certificate' "TLS 1.3: the Certificat
 keys q
 rc_is nocolor 0
 
+# --- 80x24, as a new user first sees it: the screen fits what it shows ------
+start small 80x24 "$U" "$bin" demo tls13
+wait_for 'step 13/13 +DONE' "80x24: the demo runs to the end"
+wait_for ' \? help +q quit +step 13/13 +DONE$' "80x24: the status bar keeps ? help and q quit beside the step and DONE"
+wait_for '^ n next +p prev +Enter open +d diagnosis +\? help' "80x24: the hints of least use are dropped first"
+keys '?'
+wait_for 'tlsladder keys' "? opens the help"
+keys q
+gone 'tlsladder keys' "q in the help closes the help"
+wait_for 'Ladder: messages' "... the ladder is back"
+sleep 0.3
+if [ ! -e "$tmp/small.rc" ]; then ok "... and the program still runs"; else bad "q in the help quit the program"; fi
+keys q
+rc_is small 0
+
+start wide 120x40 "$U" "$bin" demo tls13 --step
+wait_for 'WAITING' "120x40: the step gate waits"
+wait_for '^ Space send  n next  p prev  Enter open  w wire  / find  d diagnosis  t theme  \? help  q quit +step' \
+	"120x40: every hint shows"
+keys q
+rc_is wide 8
+
 finish tmux
