@@ -36,7 +36,9 @@
 	X(SECRETS, ANY, "s", "show or hide the secrets derived in this run (never private keys)", NULL, 's', 0, 0, 0) \
 	X(HELP, ANY, "?", "this help", "? help", '?', KEY_F(1), 0, 0) \
 	X(REDRAW, ANY, "Ctrl-L", "redraw the screen", NULL, KEY_CTRL('l'), 0, 0, 0) \
-	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0)
+	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0) \
+	X(EXPLAIN_DOWN, ANY, "J", "scroll the explanation down (its title says when there is more)", NULL, 'J', 0, 0, 0) \
+	X(EXPLAIN_UP, ANY, "K", "scroll the explanation back up", NULL, 'K', 0, 0, 0)
 
 enum ui_action {
 	ACT_NONE = 0,

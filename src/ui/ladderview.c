@@ -44,6 +44,8 @@ int ladderview_select(struct ui *ui, long r)
 	if ((size_t)r >= l->nrows)
 		r = (long)l->nrows - 1;
 	ui->cur = (size_t)r;
+	if (ui->cur != was)
+		ui->expl_top = 0;       /* another message's explanation starts at its top */
 	ui->follow = ui->cur == l->nrows - 1 && !timeline_finished(ui->src.tl);
 	return UI_HANDLED | (ui->cur != was || ui->follow != followed ? UI_REDRAW : 0);
 }

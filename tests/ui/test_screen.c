@@ -666,6 +666,57 @@ static void cut_and_not_stored(void **state)
 	timeline_destroy(tl);
 }
 
+/* The screen of shown at cols x lines, drawn after each key as the program does (malloc'd text). */
+static char *draw_screen_keywise(int cols, int lines, bool ascii, const int *keys)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	struct ui_source src;
+	struct ui_opts o;
+	struct ui *ui;
+	char *got;
+
+	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(lines, cols);
+	memset(&src, 0, sizeof src);
+	src.tl = shown;
+	src.target = "demo tls12-rsa";
+	src.explain = explain_event;
+	src.tree = decoded;
+	memset(&o, 0, sizeof o);
+	o.ascii = ascii;
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	got = live_screen(ui, keys);
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	return got;
+}
+
+/* At 80x24 a long explanation says there is more; J scrolls it by the
+ * pane's height less a line, K back; another message starts at its top. */
+static void narrow_explanation_scrolls(void **state)
+{
+	static const int start[] = { 'g', 'n', 'n', 0 }, down[] = { 'g', 'n', 'n', 'J', 0 },
+			 end[] = { 'g', 'n', 'n', 'J', 'J', 'J', 'J', 0 }, back[] = { 'g', 'n', 'n', 'J', 'K', 0 },
+			 other[] = { 'g', 'n', 'n', 'J', 'n', 'p', 0 };
+	(void)state;
+	compare_golden("explain-more-narrow", draw_screen_keywise(80, 24, false, start));
+	compare_golden("explain-scrolled-narrow", draw_screen_keywise(80, 24, false, down));
+	compare_golden("explain-scrolled-ascii-narrow", draw_screen_keywise(80, 24, true, down));
+	compare_golden("explain-end-narrow", draw_screen_keywise(80, 24, false, end));
+	if (!getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		compare_golden("explain-more-narrow", draw_screen_keywise(80, 24, false, back));
+		compare_golden("explain-more-narrow", draw_screen_keywise(80, 24, false, other));
+	}
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -705,6 +756,7 @@ int main(void)
 		cmocka_unit_test(live_verdict_inspect),
 		cmocka_unit_test(header_follows_results),
 		cmocka_unit_test(cut_and_not_stored),
+		cmocka_unit_test(narrow_explanation_scrolls),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

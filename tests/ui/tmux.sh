@@ -336,6 +336,21 @@ gone 'tlsladder keys' "q in the help closes the help"
 wait_for 'Ladder: messages' "... the ladder is back"
 sleep 0.3
 if [ ! -e "$tmp/small.rc" ]; then ok "... and the program still runs"; else bad "q in the help quit the program"; fi
+keys g
+wait_for '─ What is happening ─+ ▼ more: J ─' "a long explanation says there is more below"
+absent 'many sites\.' "... its end is not on screen yet"
+keys J
+wait_for '^  extension, so that one address can host many sites\.$' "J scrolls the explanation to its end"
+wait_for '─ What is happening ─+ ▲ K ─' "... the title says there is more above, nothing more below"
+keys K
+wait_for '^  The client opens the handshake by listing what it can do' "K scrolls back to the start"
+gone '▲ K' "... and the mark above goes"
+keys n p J
+wait_for 'many sites\.$' "J scrolls the message selected by the keys before it"
+keys n
+wait_for 'step 2/13' "n: the next message"
+keys p
+wait_for '^  The client opens the handshake' "... and back: its explanation starts at its top again"
 keys q
 rc_is small 0
 
