@@ -154,6 +154,39 @@ void paint_rule(const struct paint *p, int y, int x, int cols, const char *title
 	attrset(A_NORMAL);
 }
 
+/* A panel: rows [y, y+h) cleared, a centred box of bw columns with its title; returns its first column. */
+int paint_panel(const struct paint *p, int y, int h, int w, int bw, const char *title)
+{
+	const char *tl = p->unicode ? "\u250c" : "+", *tr = p->unicode ? "\u2510" : "+";
+	const char *bl = p->unicode ? "\u2514" : "+", *br = p->unicode ? "\u2518" : "+";
+	struct glyphs g = paint_glyphs(p);
+	int x0 = (w - bw) / 2, tw;
+
+	attrset(A_NORMAL);
+	for (int i = 0; i < h; i++)
+		paint_blank(y + i, 0, w);
+	if (bw < 8 || h < 3)
+		return x0;
+	attrset(paint_attr(p, ROLE_STATUS));
+	for (int i = 1; i < h - 1; i++) {
+		paint_blank(y + i, x0 + 1, bw - 2);
+		mvaddstr(y + i, x0, g.v);
+		mvaddstr(y + i, x0 + bw - 1, g.v);
+	}
+	paint_hfill(y, x0 + 1, bw - 2, g.h);
+	paint_hfill(y + h - 1, x0 + 1, bw - 2, g.h);
+	mvaddstr(y, x0, tl);
+	mvaddstr(y, x0 + bw - 1, tr);
+	mvaddstr(y + h - 1, x0, bl);
+	mvaddstr(y + h - 1, x0 + bw - 1, br);
+	attrset(paint_attr(p, ROLE_STATUS_KEY));
+	mvaddstr(y, x0 + 2, " ");
+	tw = paint_put(y, x0 + 3, title, bw - 8);
+	mvaddstr(y, x0 + 3 + tw, " ");
+	attrset(A_NORMAL);
+	return x0;
+}
+
 /* Applies the theme to the colour pairs. */
 void paint_apply_theme(const struct paint *p)
 {

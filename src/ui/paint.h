@@ -47,6 +47,11 @@ void paint_blank(int y, int x, int cols);
 struct glyphs paint_glyphs(const struct paint *p);
 /* A horizontal rule with a title at row y from x, cols wide. */
 void paint_rule(const struct paint *p, int y, int x, int cols, const char *title, bool focused);
+/* A panel over rows [y, y+h) of a screen w wide (the help, the diagnosis):
+ * those rows are cleared across the whole width and a box of bw columns,
+ * centred, is drawn in the status role, title on its top border. Returns
+ * the box's first column; its text goes from 2 columns and 2 rows inside. */
+int paint_panel(const struct paint *p, int y, int h, int w, int bw, const char *title);
 /* Sets the colour pairs from the theme (when colours are on). */
 void paint_apply_theme(const struct paint *p);
 

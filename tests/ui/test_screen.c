@@ -22,6 +22,7 @@
 
 #include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
+#include "tlsladder/errors.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/timeline.h"
@@ -717,6 +718,27 @@ static void narrow_explanation_scrolls(void **state)
 	}
 }
 
+/* The diagnosis panel (d) of a failed run at 80x24: a clean frame over the
+ * whole area between the top line and the status bar, nothing of the
+ * ladder or the explanation left inside or beside it. */
+static void diagnosis_panel_narrow(void **state)
+{
+	static const int keys[] = { 'G', 'd', 0 };
+	struct timeline *tl = build_fixture(true);
+	struct tl_result r;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.exit_code = TL_EXIT_REJECTED;     /* the server's fatal alert ended it */
+	snprintf(r.error, sizeof r.error, "the server sent a fatal alert: decode_error (50)");
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	shown = tl;
+	check_screen("diagnosis-narrow", 80, 24, false, keys);
+	check_screen("diagnosis-ascii-narrow", 80, 24, true, keys);
+	shown = fixture;
+	timeline_destroy(tl);
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -757,6 +779,7 @@ int main(void)
 		cmocka_unit_test(header_follows_results),
 		cmocka_unit_test(cut_and_not_stored),
 		cmocka_unit_test(narrow_explanation_scrolls),
+		cmocka_unit_test(diagnosis_panel_narrow),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

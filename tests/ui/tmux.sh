@@ -361,4 +361,22 @@ wait_for '^ Space send  n next  p prev  Enter open  w wire  / find  d diagnosis 
 keys q
 rc_is wide 8
 
+# the diagnosis panel (d) at 80x24: a clean box from the top line to the status bar
+start diag80 80x24 "$U" "$bin" demo mtls-wrong-ca
+wait_for 'step [0-9]+/[0-9]+ +FAILED' "80x24: mtls-wrong-ca ends FAILED"
+keys d
+wait_for '^┌─ Diagnosis \(any key closes this\) ─+┐$' "d opens the diagnosis in a box under the top line"
+T capture-pane -p -t ui >"$tmp/diag80.txt"
+inside=$(sed -n '3,22p' "$tmp/diag80.txt" | LC_ALL=C.UTF-8 grep -cvE '^│.{78}│$')
+if [ "$inside" = 0 ] && sed -n 23p "$tmp/diag80.txt" | grep -qE '^└─+┘$'; then
+	ok "... every row of it is inside the frame, nothing of the ladder or the explanation left over"
+else bad "the diagnosis panel is not a clean frame:"; cat "$tmp/diag80.txt"; fi
+wait_for '^│  fix: If .CN=tlsladder Demo Other CA' "... the fix inside it"
+keys q
+gone 'Diagnosis \(any key' "q closes the diagnosis panel"
+sleep 0.3
+if [ ! -e "$tmp/diag80.rc" ]; then ok "... and only the panel"; else bad "q in the diagnosis panel quit the program"; fi
+keys q
+rc_is diag80 4
+
 finish tmux
