@@ -200,4 +200,6 @@ void paint_apply_theme(const struct paint *p)
 			bg = bg >= 8 && bg < 16 ? bg - 8 : THEME_DEFAULT_COLOR;
 		init_pair((short)(r + 1), (short)fg, (short)bg);
 	}
+	/* every cell nothing else paints (blanks, erased rows) takes the background role's colours */
+	bkgd(' ' | COLOR_PAIR(ROLE_BACKGROUND + 1));
 }

@@ -379,4 +379,19 @@ if [ ! -e "$tmp/diag80.rc" ]; then ok "... and only the panel"; else bad "q in t
 keys q
 rc_is diag80 4
 
+# the classroom theme paints every cell: blank cells far right are black too
+start classroom 80x24 "$U" "$bin" demo tls13 --theme classroom
+wait_for 'step 13/13 +DONE' "80x24: the classroom theme"
+T capture-pane -p -e -N -t ui >"$tmp/classroom.txt"
+for row in 17 23; do
+	line=$(sed -n "${row}p" "$tmp/classroom.txt")
+	if [[ $line =~ $'\e'\[([0-9\;]*)m(\ +)$ ]] && [ "${BASH_REMATCH[1]}" = 40 ] && [ ${#BASH_REMATCH[2]} -ge 5 ]; then
+		ok "classroom: the blank cells at the right end of row $row have the black background"
+	else
+		bad "classroom: row $row ends without the theme's background: $(printf '%q' "${line: -40}")"
+	fi
+done
+keys q
+rc_is classroom 0
+
 finish tmux
