@@ -52,7 +52,7 @@ int diagview_banner(struct ui *ui, int y, int w)
 		 diag_code_name(ui->diag[0].code), safe_s);
 	attrset(paint_attr(&ui->pt, ROLE_BAD) | A_REVERSE);
 	paint_blank(y, 0, w);
-	paint_put(y, 0, line, w);
+	paint_put_cut(&ui->pt, y, 0, line, w);
 	attrset(A_NORMAL);
 	return 1;
 }

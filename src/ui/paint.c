@@ -75,6 +75,26 @@ int paint_put(int y, int x, const char *s, int cols)
 	return w;
 }
 
+/* The ellipsis mark for this terminal. */
+const char *paint_ellipsis(const struct paint *p)
+{
+	return p->unicode ? "\u2026" : "...";
+}
+
+/* Writes s at (y, x) in cols columns, ending in the ellipsis mark when it does not fit; returns columns written. */
+int paint_put_cut(const struct paint *p, int y, int x, const char *s, int cols)
+{
+	const char *mark = paint_ellipsis(p);
+	int mw = paint_width(mark), w;
+
+	if (cols <= 0)
+		return 0;
+	if (paint_width(s) <= cols || cols <= mw)
+		return paint_put(y, x, s, cols);
+	w = paint_put(y, x, s, cols - mw);
+	return w + paint_put(y, x + w, mark, mw);
+}
+
 /* Sanitizes untrusted text into buf. */
 const char *paint_safe(char *buf, size_t n, const char *s)
 {
@@ -148,7 +168,7 @@ void paint_rule(const struct paint *p, int y, int x, int cols, const char *title
 	if (title && cols > 6) {
 		attrset(paint_attr(p, focused ? ROLE_TITLE : ROLE_BORDER));
 		mvaddstr(y, x + 1, " ");
-		w = paint_put(y, x + 2, title, cols - 4);
+		w = paint_put_cut(p, y, x + 2, title, cols - 4);
 		mvaddstr(y, x + 2 + w, " ");
 	}
 	attrset(A_NORMAL);

@@ -35,6 +35,11 @@ size_t paint_wrap(const char *s, int cols);
 int paint_width(const char *s);
 /* Writes s at (y, x), clipped to cols columns; returns the columns written. */
 int paint_put(int y, int x, const char *s, int cols);
+/* Writes s at (y, x) in cols columns; text that does not fit ends in the
+ * ellipsis mark (paint_ellipsis) instead of being cut off unseen. */
+int paint_put_cut(const struct paint *p, int y, int x, const char *s, int cols);
+/* The ellipsis mark: "\u2026", or "..." in ASCII. */
+const char *paint_ellipsis(const struct paint *p);
 /* Sanitizes untrusted text (NULL: "") into buf; returns buf. */
 const char *paint_safe(char *buf, size_t n, const char *s);
 /* The curses attribute for a theme role. */

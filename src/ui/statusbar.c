@@ -8,6 +8,7 @@
  */
 #include "view.h"
 #include "tlsladder/names.h"
+#include "tlsladder/strbuf.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -65,13 +66,14 @@ static void append(char *line, size_t n, const char *sep, const char *s)
 	snprintf(line + used, n - used, "%s%s", sep, s);
 }
 
-/* The header's words: target, version, suite, group, resumed or whose certificate verified, connection. */
-static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
+/* The header's words: target (as given: sanitized, maybe elided), version,
+ * suite, group, resumed or whose certificate verified, connection. */
+static void header_words(struct ui *ui, char *line, size_t n, const char *sep, const char *tgt)
 {
 	const struct summary *s = &ui->sum;
-	char tgt[256], part[64];
+	char part[64];
 
-	snprintf(line, n, "tlsladder%s%s", sep, paint_safe(tgt, sizeof tgt, ui->src.target));
+	snprintf(line, n, "tlsladder%s%s", sep, tgt);
 	if (ui->have_sum && s->version) {
 		const char *v = names_version(s->version), *cs = names_cipher_suite(s->cipher_suite);
 		append(line, n, sep, v ? v : "?");
@@ -102,15 +104,50 @@ static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
 	}
 }
 
+/*
+ * The header's text in cols columns: a target too long for the words after
+ * it (a capture's path) loses its middle, down to two thirds of the line
+ * (at least 24 columns); words that
+ * still do not fit are left out from the end, the last separator followed by
+ * the ellipsis mark, so that no word is cut.
+ */
+static void header_fit(struct ui *ui, char *line, size_t n, int cols)
+{
+	const char *sep = ui->pt.unicode ? " \u2500 " : " - ", *mark = paint_ellipsis(&ui->pt);
+	char tgt[256], shown[300];
+	struct strbuf o;
+	int budget, least = cols * 2 / 3 > 24 ? cols * 2 / 3 : 24;
+
+	paint_safe(tgt, sizeof tgt, ui->src.target);
+	header_words(ui, line, n, sep, "");
+	budget = cols - paint_width(line);
+	strbuf_init(&o, shown, sizeof shown);
+	strbuf_elide(&o, tgt, budget > least ? budget : least, mark);
+	header_words(ui, line, n, sep, shown);
+	if (paint_width(line) <= cols)
+		return;
+	for (;;) {
+		char *first = strstr(line, sep), *cut = NULL;
+		for (char *p = first; p; p = strstr(p + 1, sep))
+			cut = p;
+		if (!cut || cut == first)
+			return;          /* only the target is left: the drawing cuts its end */
+		snprintf(cut, n - (size_t)(cut - line), "%s%s", sep, mark);
+		if (paint_width(line) <= cols)
+			return;
+		*cut = '\0';        /* still too wide: one word fewer */
+	}
+}
+
 /* The header line. */
 static void header_draw(struct ui *ui, struct rect r)
 {
 	char line[1024], waiting[200];
 
-	header_words(ui, line, sizeof line, ui->pt.unicode ? " \u2500 " : " - ");
+	header_fit(ui, line, sizeof line, r.w - 2);
 	attrset(paint_attr(&ui->pt, ROLE_HEADER));
 	paint_blank(r.y, r.x, r.w);
-	paint_put(r.y, r.x + 1, line, r.w - 2);
+	paint_put_cut(&ui->pt, r.y, r.x + 1, line, r.w - 2);
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, waiting, sizeof waiting)) {
 		char msg[300];
 		int mw;

@@ -394,4 +394,28 @@ done
 keys q
 rc_is classroom 0
 
+# names, paths and labels too long for their place say so (…), no word cut unseen
+mkdir -p "$tmp/a-rather-long-directory-name-for-captures/another-level"
+cap_file="$tmp/a-rather-long-directory-name-for-captures/another-level/classroom-session-monday.pcapng"
+"$bin" demo tls13 --text --pcap "$cap_file" >/dev/null 2>&1 </dev/null
+start longpath 80x24 "$U" "$bin" --replay "$cap_file"
+wait_for 'step [0-9]+/[0-9]+ +DONE' "80x24: a capture under a long path"
+wait_for '^ tlsladder ─ /tmp[^ ]*…[^ ]*day\.pcapng, connection 1 \(capture\) ─ TLS 1\.3 ─ …$' \
+	"the title bar keeps the path's start and its file name, elided in the middle, and leaves out whole words with …"
+keys q
+rc_is longpath 0
+start longnames 80x24 "$U" "$bin" demo mtls-missing-intermediate
+wait_for 'step [0-9]+/[0-9]+ +FAILED' "80x24: mtls-missing-intermediate"
+wait_for '^ tlsladder ─ demo mtls-missing-intermediate ─ TLS 1\.3 ─ …$' \
+	"a title bar too long ends in … after a whole word"
+wait_for "^ ✗ client-cert-chain-incomplete: The certificate file holds only 'CN=Demo Clien…$" "the banner ends in …"
+wait_for "^ +[0-9]+ ● note: the certificate's issuer 'CN=tlsladder Demo Intermediate CA,O=tls…$" "a note too long for its row ends in …"
+keys q
+rc_is longnames 4
+start wirelabels 100x30 "$U" "$bin" demo tls13 --wire
+wait_for 'step 13/13 +DONE' "100x30: the wire view beside the details"
+wait_for '^ +5 │◀ application_data\(23\) 29 B: [A-Za-z]+… ═│ enc' "a wire label too long for its arrow ends in …"
+keys q
+rc_is wirelabels 0
+
 finish tmux
