@@ -102,7 +102,7 @@ wait_for 'master secret: \(secret, not shown\)' "secrets are hidden until asked"
 T capture-pane -p -t ui >"$tmp/hidden.txt"
 keys s
 wait_for 'secrets shown' "s shows the secrets"
-wait_for 'master secret: [0-9a-f]{40}' "the master secret appears"
+wait_for 'master secret: ([0-9a-f]{4} ){9}[0-9a-f]{4}' "the master secret appears, in groups of 2 bytes"
 T capture-pane -p -t ui >"$tmp/shown.txt"
 keys s
 wait_for 'master secret: \(secret, not shown\)' "s hides them again"
@@ -141,10 +141,11 @@ T resize-window -t ui -x 140 -y 40
 wait_for 'step [0-9]+/16' "back to full size"
 keys q
 rc_is mtls12 0
-ms=$(awk '/^CLIENT_RANDOM / { print substr($3, 1, 40) }' "$tmp/mtls12.keys" 2>/dev/null | head -n 1)
-if [ -n "$ms" ] && grep -q "$ms" "$tmp/shown.txt"; then ok "the secret shown is the key log's master secret"; else bad "master secret '$ms' not on the shown screen"; fi
-# no piece of it while hidden, not even a wrapped continuation line
 full=$(awk '/^CLIENT_RANDOM / { print $3 }' "$tmp/mtls12.keys" 2>/dev/null | head -n 1)
+# the groups on the master secret's first line, spaces removed, begin the key log's master secret
+ms=$(grep -oE 'master secret: ([0-9a-f]{4} ?)+' "$tmp/shown.txt" | head -n 1 | sed 's/^master secret: //; s/ //g')
+if [ ${#ms} -ge 32 ] && [ "${full:0:${#ms}}" = "$ms" ]; then ok "the secret shown is the key log's master secret"; else bad "master secret '$ms' is not the key log's '$full'"; fi
+# no piece of it while hidden, not even a wrapped continuation line
 leak=0
 for ((i = 0; i + 10 <= ${#full}; i += 6)); do
 	tr -d ' \n' <"$tmp/hidden.txt" | grep -q "${full:i:10}" && leak=1
@@ -414,8 +415,32 @@ keys q
 rc_is longnames 4
 start wirelabels 100x30 "$U" "$bin" demo tls13 --wire
 wait_for 'step 13/13 +DONE' "100x30: the wire view beside the details"
-wait_for '^ +5 │◀ application_data\(23\) 29 B: [A-Za-z]+… ═│ enc' "a wire label too long for its arrow ends in …"
+wait_for '^ +[0-9]+ │◀ application_data\(23\) [0-9]+ B: [A-Za-z]+… ═│ enc' "a wire label too long for its arrow ends in …"
 keys q
 rc_is wirelabels 0
+
+# long hex in the details at 80x24: groups of 2 bytes, wrapped between groups only
+start hex80 80x24 "$U" "$bin" demo tls13
+wait_for 'step 13/13 +DONE' "80x24: hex in the details"
+keys g Enter
+wait_for '^   random: ([0-9a-f]{4} )+[0-9a-f]{4}$' "the ClientHello's random, in groups of 2 bytes"
+T capture-pane -p -t ui >"$tmp/hex80.txt"
+next=$(grep -A1 -E '^   random: ' "$tmp/hex80.txt" | tail -n 1)
+if [[ $next =~ ^\ {5}([0-9a-f]{4}\ )*[0-9a-f]{4}$ ]]; then ok "... its next line goes on with whole groups, under the value"
+else bad "the random's continuation is not whole groups: '$next'"; fi
+keys Left g / F i n i s h e d Enter
+wait_for 'found "Finished"' "the server's Finished"
+keys Enter
+wait_for '^     verify_data: ([0-9a-f]{4} )+[0-9a-f]{4}$' "the Finished check's verify_data in groups of 2 bytes"
+T capture-pane -p -t ui >"$tmp/hex80.txt"
+bad_lines=0
+for label in verify_data 'transcript hash'; do
+	next=$(grep -A1 -E "^ +(▾ )?$label: " "$tmp/hex80.txt" | tail -n 1)
+	[[ $next =~ ^\ +([0-9a-f]{4}\ )*[0-9a-f]{4}$ ]] || { bad_lines=1; echo "not whole groups after $label: '$next'"; }
+done
+if [ $bad_lines = 0 ]; then ok "verify_data and the transcript hash wrap between groups, never inside one"
+else bad "hex wrapped inside a group"; fi
+keys q
+rc_is hex80 0
 
 finish tmux
