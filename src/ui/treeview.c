@@ -377,6 +377,19 @@ static int toggle(struct treeview *tv)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* Opening a message from the ladder shows its tree as built, from the top:
+ * what the user closed before (Left on the Finished check, to go back to
+ * the ladder) is open again. */
+static int open_fresh(struct treeview *tv)
+{
+	drop_choices(tv);
+	for (size_t i = 0; i < tv->nnodes; i++)
+		tv->nodes[i].collapsed = (tv->nodes[i].node->flags & TREE_COLLAPSED) != 0;
+	tv->laid_w = 0;
+	tv->cur = tv->top = 0;
+	return UI_HANDLED | UI_REDRAW;
+}
+
 /* Handles a tree action. */
 int treeview_request(struct treeview *tv, enum ui_action a, int page)
 {
@@ -384,8 +397,7 @@ int treeview_request(struct treeview *tv, enum ui_action a, int page)
 
 	switch (a) {
 	case ACT_OPEN:
-		tv->cur = 0;
-		return UI_HANDLED | UI_REDRAW;
+		return open_fresh(tv);
 	case ACT_PAGE_UP:
 		tv->cur = tv->cur > (size_t)page ? tv->cur - (size_t)page : 0;
 		return UI_HANDLED | UI_REDRAW;

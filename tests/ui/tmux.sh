@@ -443,4 +443,29 @@ else bad "hex wrapped inside a group"; fi
 keys q
 rc_is hex80 0
 
+# the Finished check opens expanded, its MATCH and values in sight, also after Left closed it
+start fin80 80x24 "$U" "$bin" demo tls12-ecdhe
+wait_for 'step [0-9]+/[0-9]+ +DONE' "80x24: tls12-ecdhe"
+keys g / F i n i s h e d Enter
+wait_for 'found "Finished"' "the client's Finished"
+keys Enter
+wait_for '^ ▾ Finished check: MATCH$' "Enter: the Finished check is open"
+wait_for '^     verify_data: ([0-9a-f]{4} ){5}[0-9a-f]{4}$' "... its verify_data in sight without another key"
+keys Left
+wait_for '^ ▸ Finished check: MATCH$' "Left on it closes it"
+keys Left
+wait_for 'Ladder: messages' "Left again: back to the ladder"
+keys Enter
+wait_for '^ ▾ Finished check: MATCH$' "opening the message again shows the check open again"
+wait_for '^     verify_data: ([0-9a-f]{4} ){5}[0-9a-f]{4}$' "... with its values"
+keys q
+rc_is fin80 0
+start fin120 120x40 "$U" "$bin" demo tls12-ecdhe
+wait_for 'step [0-9]+/[0-9]+ +DONE' "120x40: tls12-ecdhe"
+keys g / F i n i s h e d Enter
+wait_for '│ ▾ Finished check: MATCH$' "120x40: selecting a Finished shows its check open beside the ladder"
+wait_for '│     verdict: MATCH' "... down to its verdict"
+keys q
+rc_is fin120 0
+
 finish tmux
