@@ -107,9 +107,8 @@ static void header_words(struct ui *ui, char *line, size_t n, const char *sep, c
 /*
  * The header's text in cols columns: a target too long for the words after
  * it (a capture's path) loses its middle, down to two thirds of the line
- * (at least 24 columns); words that
- * still do not fit are left out from the end, the last separator followed by
- * the ellipsis mark, so that no word is cut.
+ * (at least 24 columns); words that still do not fit are left out from the
+ * end, the last separator followed by the ellipsis mark, so that no word is cut.
  */
 static void header_fit(struct ui *ui, char *line, size_t n, int cols)
 {
