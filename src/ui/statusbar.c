@@ -115,11 +115,14 @@ static void header_fit(struct ui *ui, char *line, size_t n, int cols)
 	const char *sep = ui->pt.unicode ? " \u2500 " : " - ", *mark = paint_ellipsis(&ui->pt);
 	char tgt[256], shown[300];
 	struct strbuf o;
-	int budget, least = cols * 2 / 3 > 24 ? cols * 2 / 3 : 24;
+	int budget, least = cols * 2 / 3 > 24 ? cols * 2 / 3 : 24, room;
 
 	paint_safe(tgt, sizeof tgt, ui->src.target);
 	header_words(ui, line, n, sep, "");
 	budget = cols - paint_width(line);
+	room = cols - paint_width("tlsladder") - paint_width(sep);
+	if (least > room)
+		least = room;            /* a narrow place: the target alone after the name */
 	strbuf_init(&o, shown, sizeof shown);
 	strbuf_elide(&o, tgt, budget > least ? budget : least, mark);
 	header_words(ui, line, n, sep, shown);
@@ -138,24 +141,26 @@ static void header_fit(struct ui *ui, char *line, size_t n, int cols)
 	}
 }
 
-/* The header line. */
+/* The header line; what waits at the step gate on its right, the header's words fitted beside it. */
 static void header_draw(struct ui *ui, struct rect r)
 {
-	char line[1024], waiting[200];
+	char line[1024], waiting[200], msg[300] = "";
+	int mw = 0, cols;
 
-	header_fit(ui, line, sizeof line, r.w - 2);
-	attrset(paint_attr(&ui->pt, ROLE_HEADER));
-	paint_blank(r.y, r.x, r.w);
-	paint_put_cut(&ui->pt, r.y, r.x + 1, line, r.w - 2);
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, waiting, sizeof waiting)) {
-		char msg[300];
-		int mw;
 		snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
 		mw = paint_width(msg);
-		if (mw < r.w / 2 + 20 && mw < r.w) {
-			attrset(paint_attr(&ui->pt, ROLE_SELECTED));
-			paint_put(r.y, r.x + r.w - mw, msg, mw);
-		}
+		if (mw >= r.w / 2 + 20 || mw >= r.w)
+			mw = 0;
+	}
+	cols = r.w - 2 - (mw ? mw : 0);
+	header_fit(ui, line, sizeof line, cols);
+	attrset(paint_attr(&ui->pt, ROLE_HEADER));
+	paint_blank(r.y, r.x, r.w);
+	paint_put_cut(&ui->pt, r.y, r.x + 1, line, cols);
+	if (mw) {
+		attrset(paint_attr(&ui->pt, ROLE_SELECTED));
+		paint_put(r.y, r.x + r.w - mw, msg, mw);
 	}
 	attrset(A_NORMAL);
 }

@@ -355,6 +355,12 @@ wait_for '^  The client opens the handshake' "... and back: its explanation star
 keys q
 rc_is small 0
 
+start step80 80x24 "$U" "$bin" demo tls13 --step
+wait_for '^ tlsladder ─ [^ ]+…[^ ]+  the client is about to send ClientHello: Space lets it go$' \
+	"80x24 --step: the target makes room for what waits, elided in the middle, not cut under it"
+keys q
+rc_is step80 8
+
 start wide 120x40 "$U" "$bin" demo tls13 --step
 wait_for 'WAITING' "120x40: the step gate waits"
 wait_for '^ Space send  n next  p prev  Enter open  w wire  / find  d diagnosis  t theme  \? help  q quit +step' \
