@@ -28,5 +28,18 @@ void strbuf_init(struct strbuf *o, char *buf, size_t n);
 void strbuf_printf(struct strbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends raw bytes p[0..len) (unsanitized), stopping at a NUL. */
 void strbuf_raw(struct strbuf *o, const uint8_t *p, size_t len);
+/*
+ * Display columns of the UTF-8 text s: each character's wcwidth() in the
+ * current locale (1 when it has none, or for a byte that is not UTF-8).
+ */
+int strbuf_width(const char *s);
+/*
+ * Appends s whole when it is at most cols columns wide, else its start and
+ * its end around mark ("\u2026", or "..." for ASCII): "/home/ann/…/server.pem".
+ * Whole characters only; the start keeps a third of the room and the end
+ * the rest, since a path's file name and a host's domain are at the end.
+ * For names and paths; s should be sanitized text.
+ */
+void strbuf_elide(struct strbuf *o, const char *s, int cols, const char *mark);
 
 #endif

@@ -34,7 +34,8 @@
 	X(BORDER, "border") \
 	X(TITLE, "title") \
 	X(DIM, "dim") \
-	X(ARROW_CLEARTEXT, "arrow-cleartext")
+	X(ARROW_CLEARTEXT, "arrow-cleartext") \
+	X(BACKGROUND, "background")
 
 enum theme_role {
 #define THEME_ENUM(id, name) ROLE_##id,

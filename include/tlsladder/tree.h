@@ -25,7 +25,8 @@ enum tree_flags {
 	TREE_COLLAPSED = 1u << 2,  /* starts collapsed in the UI (long lists, certificate details) */
 	TREE_GOOD = 1u << 3,       /* a passing verdict: MATCH, trusted, valid */
 	TREE_BAD = 1u << 4,        /* a failing verdict: MISMATCH, NOT trusted, expired */
-	TREE_SECRET = 1u << 5      /* a secret: shown only when the user asks */
+	TREE_SECRET = 1u << 5,     /* a secret: shown only when the user asks */
+	TREE_BYTES = 1u << 6       /* value is bytes as unbroken hex, shown at every level (the UI groups it) */
 };
 
 struct tree_node {

@@ -72,6 +72,7 @@ void theme_builtin(struct theme *t)
 	set(t, ROLE_TITLE, D, D, THEME_BOLD);
 	set(t, ROLE_DIM, D, D, THEME_DIM);
 	set(t, ROLE_ARROW_CLEARTEXT, 6, D, 0);
+	set(t, ROLE_BACKGROUND, D, D, 0);
 }
 
 /* Parses a colour word; false if unknown. */

@@ -101,7 +101,7 @@ static struct tree_node *add_hexline(struct tree_node *parent, const char *label
 	if (!parent)
 		return NULL;
 	s = hex_str(p, n);
-	node = tree_flag(tree_add(parent, label, s), flags);
+	node = tree_flag(tree_add(parent, label, s), flags | TREE_BYTES);
 	if (s)
 		memset(s, 0, n * 2);
 	free(s);
@@ -723,8 +723,10 @@ static void render_transcript(struct tree_node *root, const struct timeline *tl,
 
 	if (!list)
 		return;
-	if (r->have_transcript)
+	if (r->have_transcript) {
 		list->value = hex_str(r->transcript_hash, r->hash_len);
+		tree_flag(list, TREE_BYTES);
+	}
 	if (r->post_handshake)
 		tree_add(list, "covers", "post-handshake authentication (RFC 8446 4.4): the handshake through the "
 					 "client's Finished, then this exchange's CertificateRequest, Certificate and "

@@ -33,12 +33,14 @@
 	X(SEARCH, ANY, "/", "find a message by name", "/ find", '/', 0, 0, 0) \
 	X(DIAGNOSIS, ANY, "d", "diagnosis: the cause, the fix, and a jump to the evidence (marked !)", "d diagnosis", 'd', 0, 0, 0) \
 	X(THEME, ANY, "t", "next theme", "t theme", 't', 0, 0, 0) \
-	X(SECRETS, ANY, "s", "show or hide the secrets derived in this run (never private keys)", NULL, 's', 0, 0, 0) \
+	X(SECRETS, ANY, "s", "key schedule with the secrets' values (s again hides; never private keys)", NULL, 's', 0, 0, 0) \
 	X(HELP, ANY, "?", "this help", "? help", '?', KEY_F(1), 0, 0) \
 	X(REDRAW, ANY, "Ctrl-L", "redraw the screen", NULL, KEY_CTRL('l'), 0, 0, 0) \
 	X(QUIT, ANY, "q", "quit (also during the handshake)", "q quit", 'q', 'Q', 0, 0) \
 	X(BYTES, ANY, "x", "byte view: the selected message's bytes, the selected field highlighted", NULL, 'x', 0, 0, 0) \
-	X(REVEAL, ANY, "a", "--quiz: reveal the answer (the hidden message, its explanation); go on", NULL, 'a', 0, 0, 0)
+	X(REVEAL, ANY, "a", "--quiz: reveal the answer (the hidden message, its explanation); go on", NULL, 'a', 0, 0, 0) \
+	X(EXPLAIN_DOWN, ANY, "J", "scroll the explanation down (its title says when there is more)", NULL, 'J', 0, 0, 0) \
+	X(EXPLAIN_UP, ANY, "K", "scroll the explanation back up", NULL, 'K', 0, 0, 0)
 
 enum ui_action {
 	ACT_NONE = 0,

@@ -52,7 +52,7 @@ int diagview_banner(struct ui *ui, int y, int w)
 		 diag_code_name(ui->diag[0].code), safe_s);
 	attrset(paint_attr(&ui->pt, ROLE_BAD) | A_REVERSE);
 	paint_blank(y, 0, w);
-	paint_put(y, 0, line, w);
+	paint_put_cut(&ui->pt, y, 0, line, w);
 	attrset(A_NORMAL);
 	return 1;
 }
@@ -101,38 +101,36 @@ static void wrapped(const char *buf, int *y, int x, int cols, int end)
 	}
 }
 
-/* The diagnosis panel (d): every finding with its fix and evidence steps. */
+/* The diagnosis panel (d), a clean box over everything between the top
+ * line and the status bar: every finding with its fix and evidence steps. */
 static void diagview_draw(struct ui *ui, struct rect r)
 {
-	int bw = r.w - 4 < 100 ? r.w - 4 : 100, bh = r.h - 4, y0 = 2, x0 = (r.w - bw) / 2, y;
+	int bw = r.w < 100 ? r.w : 100, bh = r.h - 2, y0 = 1, x0, y, end = y0 + bh - 1;
 
-	attrset(paint_attr(&ui->pt, ROLE_STATUS));
-	for (int i = 0; i < bh; i++)
-		paint_blank(y0 + i, x0, bw);
-	attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
-	paint_put(y0, x0 + 2, "Diagnosis (any key closes this)", bw - 4);
+	x0 = paint_panel(&ui->pt, y0, bh, r.w, bw, "Diagnosis (any key closes this)");
 	y = y0 + 2;
+	attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
 	if (ui->ndiag == 0)
-		paint_put(y, x0 + 2, timeline_finished(ui->src.tl) ? "nothing to say" : "the run is not finished yet", bw - 4);
-	for (size_t i = 0; i < ui->ndiag && y < y0 + bh - 1; i++) {
+		paint_put(y, x0 + 3, timeline_finished(ui->src.tl) ? "nothing to say" : "the run is not finished yet", bw - 6);
+	for (size_t i = 0; i < ui->ndiag && y < end; i++) {
 		char buf[8448];
 		/* word-wrapped: the code and sentence, the fix, the evidence steps */
-		for (int part = 0; part < 3 && y < y0 + bh - 1; part++)
+		for (int part = 0; part < 3 && y < end; part++)
 			if (finding_part(ui, i, part, buf, sizeof buf))
-				wrapped(buf, &y, x0 + 3, bw - 6, y0 + bh - 1);
+				wrapped(buf, &y, x0 + 3, bw - 6, end);
 		y++;
 	}
 	attrset(A_NORMAL);
 }
 
-/* While the panel is open any key closes it (and d only closes it); d opens
- * it and jumps to the first piece of evidence. */
+/* While the panel is open any key only closes it (q does not quit), as its
+ * title says; d opens it and jumps to the first piece of evidence. */
 static int diagview_request(struct ui *ui, enum ui_action a, int key)
 {
 	(void)key;
-	if (ui->diag_open && a != ACT_QUIT) {
+	if (ui->diag_open) {
 		ui->diag_open = false;
-		return a == ACT_DIAGNOSIS ? UI_HANDLED | UI_REDRAW : UI_REDRAW;
+		return UI_HANDLED | UI_REDRAW;
 	}
 	if (a != ACT_DIAGNOSIS)
 		return 0;

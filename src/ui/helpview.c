@@ -2,7 +2,7 @@
  * helpview.c: the help overlay (? or F1), generated from the action table
  * (actions.h) grouped by where each action applies. It scrolls with j/k,
  * the arrows and the page keys when taller than the screen; any other key
- * closes it (and then does what it does).
+ * (q too) only closes it, as its title says.
  */
 #include "view.h"
 
@@ -28,44 +28,37 @@ static int help_lines(struct help_line *lines)
 	return nl;
 }
 
-/* The help overlay over the whole screen r; scrolls when taller than it. */
+/* The help, a clean box over everything between the top line and the
+ * status bar; scrolls when taller than it. */
 static void helpview_draw(struct ui *ui, struct rect r)
 {
 	struct help_line lines[ACT_COUNT + 8];
-	int nl = help_lines(lines), bw = r.w - 4 < 96 ? r.w - 4 : 96, bh, y0, x0, body;
+	int nl = help_lines(lines), bw = r.w < 100 ? r.w : 100, bh = r.h - 2, x0, body = bh - 3;
 
-	bh = nl + 3 < r.h - 2 ? nl + 3 : r.h - 2;
-	body = bh - 3;
 	if (ui->help_top > nl - body)
 		ui->help_top = nl - body > 0 ? nl - body : 0;
-	y0 = (r.h - bh) / 2;
-	x0 = (r.w - bw) / 2;
-	attrset(paint_attr(&ui->pt, ROLE_STATUS));
-	for (int i = 0; i < bh; i++)
-		paint_blank(y0 + i, x0, bw);
-	attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
-	paint_put(y0, x0 + 2,
-		  nl > body ? "tlsladder keys (j/k scroll, any other key closes this)" : "tlsladder keys (any key closes this)",
-		  bw - 4);
+	x0 = paint_panel(&ui->pt, 1, bh, r.w, bw,
+			 nl > body ? "tlsladder keys (j/k scroll, any other key closes this)" : "tlsladder keys (any key closes this)");
 	for (int i = 0; i < body && ui->help_top + i < nl; i++) {
 		const struct help_line *l = &lines[ui->help_top + i];
-		int y = y0 + 2 + i;
+		int y = 3 + i;
 		attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
 		if (!l->keys) {
-			paint_put(y, x0 + 2, l->text, bw - 4);
+			paint_put(y, x0 + 3, l->text, bw - 6);
 			continue;
 		}
-		paint_put(y, x0 + 4, l->keys, 12);
+		paint_put(y, x0 + 5, l->keys, 12);
 		attrset(paint_attr(&ui->pt, ROLE_STATUS));
-		paint_put(y, x0 + 17, l->text, bw - 19);
+		paint_put(y, x0 + 18, l->text, bw - 21);
 	}
 	attrset(A_NORMAL);
 }
 
-/* While the help is open: scroll keys scroll it, any other key closes it (q still quits). */
+/* While the help is open: scroll keys scroll it, any other key only closes it (q does not quit). */
 static int helpview_request(struct ui *ui, enum ui_action a, int key)
 {
-	if (!ui->help || a == ACT_QUIT)
+	(void)a;
+	if (!ui->help)
 		return 0;
 	if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE) {
 		ui->help_top += key == KEY_NPAGE ? 10 : 1;
@@ -78,7 +71,7 @@ static int helpview_request(struct ui *ui, enum ui_action a, int key)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	ui->help = false;
-	return a == ACT_HELP ? UI_HANDLED | UI_REDRAW : UI_REDRAW;
+	return UI_HANDLED | UI_REDRAW;
 }
 
 const struct view_ops helpview_ops = { "help", NULL, helpview_draw, helpview_request };

@@ -51,6 +51,8 @@ int ladderview_select(struct ui *ui, long r)
 	if ((size_t)r >= nrows)
 		r = (long)nrows - 1;
 	ui->cur = (size_t)r;
+	if (ui->cur != was)
+		ui->expl_top = 0;       /* another message's explanation starts at its top */
 	ui->follow = ui->cur == nrows - 1 && !timeline_finished(ui->src.tl);
 	return UI_HANDLED | (ui->cur != was || ui->follow != followed ? UI_REDRAW : 0);
 }
@@ -247,8 +249,9 @@ static int arrow_span(int xl, int xr, const struct tl_event *ev)
 	return timeline_undelivered(ev) ? alen * 3 / 5 : alen;
 }
 
-/* Draws an arrow from the sender towards the receiver, its label on it; one
- * that was not delivered stops short at an "x". */
+/* Draws an arrow from the sender towards the receiver, its label on it (a
+ * label too long for the arrow ends in the ellipsis mark); one that was not
+ * delivered stops short at an "x". */
 static void draw_arrow(struct ui *ui, int y, int xl, int xr, const struct tl_event *ev, const char *label)
 {
 	struct glyphs g = paint_glyphs(&ui->pt);
@@ -267,7 +270,7 @@ static void draw_arrow(struct ui *ui, int y, int xl, int xr, const struct tl_eve
 	else
 		mvaddstr(y, from, cut ? "x" : g.left);
 	mvaddstr(y, start, " ");
-	paint_put(y, start + 1, label, lw);
+	lw = paint_put_cut(&ui->pt, y, start + 1, label, lw);
 	mvaddstr(y, start + 1 + lw, " ");
 }
 
@@ -314,7 +317,7 @@ static void draw_note_row(struct ui *ui, int y, int x, int w, const struct tl_ev
 			 : paint_attr(&ui->pt, ev->kind == TL_EV_NOTE ? ROLE_NOTE : ROLE_ERROR));
 	snprintf(bullet, sizeof bullet, "%s ", g.bullet);
 	paint_put(y, x + 5, bullet, 2);
-	paint_put(y, x + 7, label, w - 8);
+	paint_put_cut(&ui->pt, y, x + 7, label, w - 8);
 	attrset(A_NORMAL);
 }
 

@@ -75,6 +75,26 @@ int paint_put(int y, int x, const char *s, int cols)
 	return w;
 }
 
+/* The ellipsis mark for this terminal. */
+const char *paint_ellipsis(const struct paint *p)
+{
+	return p->unicode ? "\u2026" : "...";
+}
+
+/* Writes s at (y, x) in cols columns, ending in the ellipsis mark when it does not fit; returns columns written. */
+int paint_put_cut(const struct paint *p, int y, int x, const char *s, int cols)
+{
+	const char *mark = paint_ellipsis(p);
+	int mw = paint_width(mark), w;
+
+	if (cols <= 0)
+		return 0;
+	if (paint_width(s) <= cols || cols <= mw)
+		return paint_put(y, x, s, cols);
+	w = paint_put(y, x, s, cols - mw);
+	return w + paint_put(y, x + w, mark, mw);
+}
+
 /* Sanitizes untrusted text into buf. */
 const char *paint_safe(char *buf, size_t n, const char *s)
 {
@@ -148,10 +168,43 @@ void paint_rule(const struct paint *p, int y, int x, int cols, const char *title
 	if (title && cols > 6) {
 		attrset(paint_attr(p, focused ? ROLE_TITLE : ROLE_BORDER));
 		mvaddstr(y, x + 1, " ");
-		w = paint_put(y, x + 2, title, cols - 4);
+		w = paint_put_cut(p, y, x + 2, title, cols - 4);
 		mvaddstr(y, x + 2 + w, " ");
 	}
 	attrset(A_NORMAL);
+}
+
+/* A panel: rows [y, y+h) cleared, a centred box of bw columns with its title; returns its first column. */
+int paint_panel(const struct paint *p, int y, int h, int w, int bw, const char *title)
+{
+	const char *tl = p->unicode ? "\u250c" : "+", *tr = p->unicode ? "\u2510" : "+";
+	const char *bl = p->unicode ? "\u2514" : "+", *br = p->unicode ? "\u2518" : "+";
+	struct glyphs g = paint_glyphs(p);
+	int x0 = (w - bw) / 2, tw;
+
+	attrset(A_NORMAL);
+	for (int i = 0; i < h; i++)
+		paint_blank(y + i, 0, w);
+	if (bw < 8 || h < 3)
+		return x0;
+	attrset(paint_attr(p, ROLE_STATUS));
+	for (int i = 1; i < h - 1; i++) {
+		paint_blank(y + i, x0 + 1, bw - 2);
+		mvaddstr(y + i, x0, g.v);
+		mvaddstr(y + i, x0 + bw - 1, g.v);
+	}
+	paint_hfill(y, x0 + 1, bw - 2, g.h);
+	paint_hfill(y + h - 1, x0 + 1, bw - 2, g.h);
+	mvaddstr(y, x0, tl);
+	mvaddstr(y, x0 + bw - 1, tr);
+	mvaddstr(y + h - 1, x0, bl);
+	mvaddstr(y + h - 1, x0 + bw - 1, br);
+	attrset(paint_attr(p, ROLE_STATUS_KEY));
+	mvaddstr(y, x0 + 2, " ");
+	tw = paint_put(y, x0 + 3, title, bw - 8);
+	mvaddstr(y, x0 + 3 + tw, " ");
+	attrset(A_NORMAL);
+	return x0;
 }
 
 /* Applies the theme to the colour pairs. */
@@ -167,4 +220,6 @@ void paint_apply_theme(const struct paint *p)
 			bg = bg >= 8 && bg < 16 ? bg - 8 : THEME_DEFAULT_COLOR;
 		init_pair((short)(r + 1), (short)fg, (short)bg);
 	}
+	/* every cell nothing else paints (blanks, erased rows) takes the background role's colours */
+	bkgd(' ' | COLOR_PAIR(ROLE_BACKGROUND + 1));
 }

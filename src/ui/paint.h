@@ -35,6 +35,11 @@ size_t paint_wrap(const char *s, int cols);
 int paint_width(const char *s);
 /* Writes s at (y, x), clipped to cols columns; returns the columns written. */
 int paint_put(int y, int x, const char *s, int cols);
+/* Writes s at (y, x) in cols columns; text that does not fit ends in the
+ * ellipsis mark (paint_ellipsis) instead of being cut off unseen. */
+int paint_put_cut(const struct paint *p, int y, int x, const char *s, int cols);
+/* The ellipsis mark: "\u2026", or "..." in ASCII. */
+const char *paint_ellipsis(const struct paint *p);
 /* Sanitizes untrusted text (NULL: "") into buf; returns buf. */
 const char *paint_safe(char *buf, size_t n, const char *s);
 /* The curses attribute for a theme role. */
@@ -47,6 +52,11 @@ void paint_blank(int y, int x, int cols);
 struct glyphs paint_glyphs(const struct paint *p);
 /* A horizontal rule with a title at row y from x, cols wide. */
 void paint_rule(const struct paint *p, int y, int x, int cols, const char *title, bool focused);
+/* A panel over rows [y, y+h) of a screen w wide (the help, the diagnosis):
+ * those rows are cleared across the whole width and a box of bw columns,
+ * centred, is drawn in the status role, title on its top border. Returns
+ * the box's first column; its text goes from 2 columns and 2 rows inside. */
+int paint_panel(const struct paint *p, int y, int h, int w, int bw, const char *title);
 /* Sets the colour pairs from the theme (when colours are on). */
 void paint_apply_theme(const struct paint *p);
 

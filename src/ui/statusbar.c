@@ -8,6 +8,7 @@
  */
 #include "view.h"
 #include "tlsladder/names.h"
+#include "tlsladder/strbuf.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -65,13 +66,14 @@ static void append(char *line, size_t n, const char *sep, const char *s)
 	snprintf(line + used, n - used, "%s%s", sep, s);
 }
 
-/* The header's words: target, version, suite, group, resumed or whose certificate verified, connection. */
-static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
+/* The header's words: target (as given: sanitized, maybe elided), version,
+ * suite, group, resumed or whose certificate verified, connection. */
+static void header_words(struct ui *ui, char *line, size_t n, const char *sep, const char *tgt)
 {
 	const struct summary *s = &ui->sum;
-	char tgt[256], part[64];
+	char part[64];
 
-	snprintf(line, n, "tlsladder%s%s", sep, paint_safe(tgt, sizeof tgt, ui->src.target));
+	snprintf(line, n, "tlsladder%s%s", sep, tgt);
 	if (quizview_active(ui))
 		return;                 /* the quiz: what was negotiated is for the class to find */
 	if (ui->have_sum && s->version) {
@@ -104,27 +106,66 @@ static void header_words(struct ui *ui, char *line, size_t n, const char *sep)
 	}
 }
 
-/* The header line. */
+/*
+ * The header's text in cols columns: a target too long for the words after
+ * it (a capture's path) loses its middle, down to two thirds of the line
+ * (at least 24 columns); words that still do not fit are left out from the
+ * end, the last separator followed by the ellipsis mark, so that no word is cut.
+ */
+static void header_fit(struct ui *ui, char *line, size_t n, int cols)
+{
+	const char *sep = ui->pt.unicode ? " \u2500 " : " - ", *mark = paint_ellipsis(&ui->pt);
+	char tgt[256], shown[300];
+	struct strbuf o;
+	int budget, least = cols * 2 / 3 > 24 ? cols * 2 / 3 : 24, room;
+
+	paint_safe(tgt, sizeof tgt, ui->src.target);
+	header_words(ui, line, n, sep, "");
+	budget = cols - paint_width(line);
+	room = cols - paint_width("tlsladder") - paint_width(sep);
+	if (least > room)
+		least = room;            /* a narrow place: the target alone after the name */
+	strbuf_init(&o, shown, sizeof shown);
+	strbuf_elide(&o, tgt, budget > least ? budget : least, mark);
+	header_words(ui, line, n, sep, shown);
+	if (paint_width(line) <= cols)
+		return;
+	for (;;) {
+		char *first = strstr(line, sep), *cut = NULL;
+		for (char *p = first; p; p = strstr(p + 1, sep))
+			cut = p;
+		if (!cut || cut == first)
+			return;          /* only the target is left: the drawing cuts its end */
+		snprintf(cut, n - (size_t)(cut - line), "%s%s", sep, mark);
+		if (paint_width(line) <= cols)
+			return;
+		*cut = '\0';        /* still too wide: one word fewer */
+	}
+}
+
+/* The header line; what waits at the step gate on its right, the header's words fitted beside it. */
 static void header_draw(struct ui *ui, struct rect r)
 {
-	char line[1024], waiting[200];
+	char line[1024], waiting[200], msg[300] = "";
+	int mw = 0, cols;
 
-	header_words(ui, line, sizeof line, ui->pt.unicode ? " \u2500 " : " - ");
-	attrset(paint_attr(&ui->pt, ROLE_HEADER));
-	paint_blank(r.y, r.x, r.w);
-	paint_put(r.y, r.x + 1, line, r.w - 2);
 	if (ui->src.gate && step_gate_waiting(ui->src.gate, waiting, sizeof waiting)) {
-		char msg[300];
-		int mw;
 		if (quizview_active(ui))   /* the quiz asks what comes: the gate must not say it */
 			snprintf(msg, sizeof msg, " a flight waits: Space lets it go ");
 		else
 			snprintf(msg, sizeof msg, " %s: Space lets it go ", waiting);
 		mw = paint_width(msg);
-		if (mw < r.w / 2 + 20 && mw < r.w) {
-			attrset(paint_attr(&ui->pt, ROLE_SELECTED));
-			paint_put(r.y, r.x + r.w - mw, msg, mw);
-		}
+		if (mw >= r.w / 2 + 20 || mw >= r.w)
+			mw = 0;
+	}
+	cols = r.w - 2 - (mw ? mw : 0);
+	header_fit(ui, line, sizeof line, cols);
+	attrset(paint_attr(&ui->pt, ROLE_HEADER));
+	paint_blank(r.y, r.x, r.w);
+	paint_put_cut(&ui->pt, r.y, r.x + 1, line, cols);
+	if (mw) {
+		attrset(paint_attr(&ui->pt, ROLE_SELECTED));
+		paint_put(r.y, r.x + r.w - mw, msg, mw);
 	}
 	attrset(A_NORMAL);
 }
@@ -143,19 +184,72 @@ static const char *run_state(struct ui *ui)
 	return "DONE";
 }
 
-/* The key hints from the action table, from column 1 up to column end. */
+/*
+ * Which hints stay when the bar is narrow, most wanted first: ? help and
+ * q quit always show; the others are dropped from the end of this list.
+ * Hints of the action table not listed here go first (they are dropped
+ * before all of these). The bar shows the kept ones in the table's order.
+ */
+static const enum ui_action hint_rank[] = {
+	ACT_QUIT, ACT_HELP, ACT_STEP_GO, ACT_NEXT, ACT_PREV, ACT_OPEN, ACT_PREV_CONN,
+	ACT_DIAGNOSIS, ACT_WIRE, ACT_SEARCH, ACT_THEME,
+};
+#define HINTS_ALWAYS 2          /* the first two of hint_rank */
+
+/* Action a's place in hint_rank (lower: kept longer); past the end when not listed. */
+static int hint_priority(int a)
+{
+	int n = (int)(sizeof hint_rank / sizeof hint_rank[0]);
+
+	for (int i = 0; i < n; i++)
+		if ((int)hint_rank[i] == a)
+			return i;
+	return n;
+}
+
+/* True when action a's hint applies to this run. */
+static bool hint_applies(const struct ui *ui, int a)
+{
+	return ui_actions[a].hint && (a != ACT_STEP_GO || ui->src.gate) && (a != ACT_PREV_CONN || ui->src.per_conn);
+}
+
+/* Marks in keep[] the hints that fit between column 1 and column end,
+ * dropping the lowest-ranked first (never ? help and q quit). */
+static void hints_fit(const struct ui *ui, int end, bool *keep)
+{
+	int total = 1;
+
+	for (int a = 1; a < ACT_COUNT; a++) {
+		keep[a] = hint_applies(ui, a);
+		if (keep[a])
+			total += paint_width(ui_actions[a].hint) + 2;
+	}
+	while (total > end) {
+		int worst = -1;
+		for (int a = 1; a < ACT_COUNT; a++)
+			if (keep[a] && hint_priority(a) >= HINTS_ALWAYS &&
+			    (worst < 0 || hint_priority(a) >= hint_priority(worst)))
+				worst = a;
+		if (worst < 0)
+			break;
+		keep[worst] = false;
+		total -= paint_width(ui_actions[worst].hint) + 2;
+	}
+}
+
+/* The key hints from the action table that fit, from column 1 up to column end. */
 static void hints(struct ui *ui, int y, int end)
 {
+	bool keep[ACT_COUNT];
 	int x = 1;
 
+	hints_fit(ui, end, keep);
 	for (int a = 1; a < ACT_COUNT; a++) {
 		const char *hint = ui_actions[a].hint, *sp;
 		int hw;
-		if (!hint || (a == ACT_STEP_GO && !ui->src.gate) || (a == ACT_PREV_CONN && !ui->src.per_conn))
+		if (!keep[a])
 			continue;
 		hw = paint_width(hint);
-		if (x + hw + 2 > end)
-			break;
 		sp = strchr(hint, ' ');
 		attrset(paint_attr(&ui->pt, ROLE_STATUS_KEY));
 		mvaddnstr(y, x, hint, sp ? (int)(sp - hint) : hw);

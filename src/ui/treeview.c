@@ -166,20 +166,51 @@ static bool value_shown(const struct tree_node *n, bool show_secrets)
 	return n->value && (!(n->flags & TREE_SECRET) || show_secrets);
 }
 
+/* The value of node n as drawn, in buf: sanitized, and bytes in unbroken
+ * hex (TREE_BYTES) in groups of 2 bytes, "2fce 8759", like the hex dumps,
+ * so that it wraps between groups. */
+static char *value_text(const struct tree_node *n, char *buf, size_t size)
+{
+	char safe[4096];
+	size_t j = 0;
+
+	if (!(n->flags & TREE_BYTES)) {
+		paint_safe(buf, size, n->value);
+		return buf;
+	}
+	paint_safe(safe, sizeof safe, n->value);
+	for (size_t i = 0; safe[i] && j + 2 < size; i++) {
+		if (i > 0 && i % 4 == 0)
+			buf[j++] = ' ';
+		buf[j++] = safe[i];
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+/* Where the wrapped piece of v after the one at off (cols wide) starts: the spaces between pieces are skipped. */
+static size_t next_piece(const char *v, size_t off, int cols)
+{
+	off += paint_wrap(v + off, cols);
+	while (v[off] == ' ')
+		off++;
+	return off;
+}
+
 /* Adds the continuation lines of node i's value, which wraps in `width` columns. */
 static void add_wrapped(struct treeview *tv, size_t i, int width)
 {
 	const struct treeview_node *tn = &tv->nodes[i];
-	char val[4096], lab[256];
+	char val[5120], lab[256];
 	int indent = 2 * tn->depth + 2;
 	int first = width - indent - paint_width(paint_safe(lab, sizeof lab, tn->node->label)) - 2;
 	int rest = width - indent - 2;
-	const char *v = paint_safe(val, sizeof val, tn->node->value);
-	size_t off = paint_wrap(v, first > 8 ? first : 8);
+	const char *v = value_text(tn->node, val, sizeof val);
+	size_t off = next_piece(v, 0, first > 8 ? first : 8);
 
 	for (size_t seg = 1; v[off] && rest > 8 && seg < 64; seg++) {
 		add_line(tv, i, seg);
-		off += paint_wrap(v + off, rest);
+		off = next_piece(v, off, rest);
 	}
 }
 
@@ -282,22 +313,22 @@ static void draw_line(const struct treeview *tv, const struct paint *p, int y, i
 	const struct treeview_line *t = &tv->lines[li];
 	const struct treeview_node *tn = &tv->nodes[t->node];
 	const struct tree_node *n = tn->node;
-	char lab[256], val[4096];
+	char lab[256], val[5120];
 	int indent = 2 * tn->depth;
 	attr_t sel = paint_attr(p, ROLE_SELECTED);
 
 	attrset(selected ? sel : A_NORMAL);
 	paint_blank(y, x, w);
-	paint_safe(val, sizeof val, n->value);
+	value_text(n, val, sizeof val);
 	if (t->seg == 0) {
 		draw_first(tn, p, y, x, w, selected, show_secrets, val);
 	} else if (value_shown(n, show_secrets)) {
 		/* continuation of a wrapped value */
 		int first = w - indent - paint_width(paint_safe(lab, sizeof lab, n->label)) - 4;
 		int rest = w - indent - 4;
-		size_t off = paint_wrap(val, first > 8 ? first : 8);
+		size_t off = next_piece(val, 0, first > 8 ? first : 8);
 		for (size_t s = 1; s < t->seg && val[off]; s++)
-			off += paint_wrap(val + off, rest);
+			off = next_piece(val, off, rest);
 		attrset(selected ? sel : paint_attr(p, value_role(n->flags)));
 		val[off + paint_wrap(val + off, rest)] = '\0';
 		paint_put(y, x + indent + 4, val + off, rest);
@@ -371,6 +402,19 @@ static int toggle(struct treeview *tv)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* Opening a message from the ladder shows its tree as built, from the top:
+ * what the user closed before (Left on the Finished check, to go back to
+ * the ladder) is open again. */
+static int open_fresh(struct treeview *tv)
+{
+	drop_choices(tv);
+	for (size_t i = 0; i < tv->nnodes; i++)
+		tv->nodes[i].collapsed = (tv->nodes[i].node->flags & TREE_COLLAPSED) != 0;
+	tv->laid_w = 0;
+	tv->cur = tv->top = 0;
+	return UI_HANDLED | UI_REDRAW;
+}
+
 /* Handles a tree action. */
 int treeview_request(struct treeview *tv, enum ui_action a, int page)
 {
@@ -378,8 +422,7 @@ int treeview_request(struct treeview *tv, enum ui_action a, int page)
 
 	switch (a) {
 	case ACT_OPEN:
-		tv->cur = 0;
-		return UI_HANDLED | UI_REDRAW;
+		return open_fresh(tv);
 	case ACT_PAGE_UP:
 		tv->cur = tv->cur > (size_t)page ? tv->cur - (size_t)page : 0;
 		return UI_HANDLED | UI_REDRAW;

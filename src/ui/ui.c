@@ -265,7 +265,8 @@ static int global_request(struct ui *ui, enum ui_action a)
 /* Handles one key: the open overlay first, then the views, then the rest. */
 int ui_key(struct ui *ui, int key)
 {
-	static const struct view_ops *const chain[] = { &quizview_ops, &details_ops, &ladderview_ops, &diagview_ops };
+	static const struct view_ops *const chain[] = { &quizview_ops, &details_ops, &ladderview_ops, &diagview_ops,
+							&explainview_ops };
 	enum ui_action a;
 	int f = 0;
 

@@ -94,6 +94,8 @@ struct ui {
 	size_t expl_ev;                 /* the explanation below was made for this event ... */
 	unsigned expl_gen;              /* ... and this timeline generation */
 	char expl[2048];
+	int expl_top;                   /* the first line shown (the pane scrolls with J and K) */
+	int expl_rows;                  /* the text rows of the pane in the last draw */
 	/* help and diagnosis overlays (helpview.c, diagview.c) */
 	bool help;
 	int help_top;                   /* first help line shown (the help scrolls) */

@@ -22,6 +22,7 @@
 
 #include "tlsladder/chain.h"
 #include "tlsladder/decode.h"
+#include "tlsladder/errors.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/inspect.h"
 #include "tlsladder/timeline.h"
@@ -828,6 +829,78 @@ static void byte_view_links(void **state)
 	free(got);
 }
 
+/* The screen of shown at cols x lines, drawn after each key as the program does (malloc'd text). */
+static char *draw_screen_keywise(int cols, int lines, bool ascii, const int *keys)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	struct ui_source src;
+	struct ui_opts o;
+	struct ui *ui;
+	char *got;
+
+	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
+	scr = newterm("xterm-256color", out, in);
+	assert_non_null(scr);
+	resize_term(lines, cols);
+	memset(&src, 0, sizeof src);
+	src.tl = shown;
+	src.target = "demo tls12-rsa";
+	src.explain = explain_event;
+	src.tree = decoded;
+	memset(&o, 0, sizeof o);
+	o.ascii = ascii;
+	o.no_color = true;
+	ui = ui_new(&src, &o);
+	ui_start_colors(ui);
+	got = live_screen(ui, keys);
+	ui_free(ui);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	return got;
+}
+
+/* At 80x24 a long explanation says there is more; J scrolls it by the
+ * pane's height less a line, K back; another message starts at its top. */
+static void narrow_explanation_scrolls(void **state)
+{
+	static const int start[] = { 'g', 'n', 'n', 0 }, down[] = { 'g', 'n', 'n', 'J', 0 },
+			 end[] = { 'g', 'n', 'n', 'J', 'J', 'J', 'J', 0 }, back[] = { 'g', 'n', 'n', 'J', 'K', 0 },
+			 other[] = { 'g', 'n', 'n', 'J', 'n', 'p', 0 };
+	(void)state;
+	compare_golden("explain-more-narrow", draw_screen_keywise(80, 24, false, start));
+	compare_golden("explain-scrolled-narrow", draw_screen_keywise(80, 24, false, down));
+	compare_golden("explain-scrolled-ascii-narrow", draw_screen_keywise(80, 24, true, down));
+	compare_golden("explain-end-narrow", draw_screen_keywise(80, 24, false, end));
+	if (!getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		compare_golden("explain-more-narrow", draw_screen_keywise(80, 24, false, back));
+		compare_golden("explain-more-narrow", draw_screen_keywise(80, 24, false, other));
+	}
+}
+
+/* The diagnosis panel (d) of a failed run at 80x24: a clean frame over the
+ * whole area between the top line and the status bar, nothing of the
+ * ladder or the explanation left inside or beside it. */
+static void diagnosis_panel_narrow(void **state)
+{
+	static const int keys[] = { 'G', 'd', 0 };
+	struct timeline *tl = build_fixture(true);
+	struct tl_result r;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.exit_code = TL_EXIT_REJECTED;     /* the server's fatal alert ended it */
+	snprintf(r.error, sizeof r.error, "the server sent a fatal alert: decode_error (50)");
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	shown = tl;
+	check_screen("diagnosis-narrow", 80, 24, false, keys);
+	check_screen("diagnosis-ascii-narrow", 80, 24, true, keys);
+	shown = fixture;
+	timeline_destroy(tl);
+}
+
 static int setup(void **state)
 {
 	const char *d = getenv("TLSLADDER_DATADIR");
@@ -869,6 +942,8 @@ int main(void)
 		cmocka_unit_test(cut_and_not_stored),
 		cmocka_unit_test(byte_view_random),
 		cmocka_unit_test(byte_view_links),
+		cmocka_unit_test(narrow_explanation_scrolls),
+		cmocka_unit_test(diagnosis_panel_narrow),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

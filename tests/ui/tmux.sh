@@ -102,7 +102,7 @@ wait_for 'master secret: \(secret, not shown\)' "secrets are hidden until asked"
 T capture-pane -p -t ui >"$tmp/hidden.txt"
 keys s
 wait_for 'secrets shown' "s shows the secrets"
-wait_for 'master secret: [0-9a-f]{40}' "the master secret appears"
+wait_for 'master secret: ([0-9a-f]{4} ){9}[0-9a-f]{4}' "the master secret appears, in groups of 2 bytes"
 T capture-pane -p -t ui >"$tmp/shown.txt"
 keys s
 wait_for 'master secret: \(secret, not shown\)' "s hides them again"
@@ -141,10 +141,11 @@ T resize-window -t ui -x 140 -y 40
 wait_for 'step [0-9]+/16' "back to full size"
 keys q
 rc_is mtls12 0
-ms=$(awk '/^CLIENT_RANDOM / { print substr($3, 1, 40) }' "$tmp/mtls12.keys" 2>/dev/null | head -n 1)
-if [ -n "$ms" ] && grep -q "$ms" "$tmp/shown.txt"; then ok "the secret shown is the key log's master secret"; else bad "master secret '$ms' not on the shown screen"; fi
-# no piece of it while hidden, not even a wrapped continuation line
 full=$(awk '/^CLIENT_RANDOM / { print $3 }' "$tmp/mtls12.keys" 2>/dev/null | head -n 1)
+# the groups on the master secret's first line, spaces removed, begin the key log's master secret
+ms=$(grep -oE 'master secret: ([0-9a-f]{4} ?)+' "$tmp/shown.txt" | head -n 1 | sed 's/^master secret: //; s/ //g')
+if [ ${#ms} -ge 32 ] && [ "${full:0:${#ms}}" = "$ms" ]; then ok "the secret shown is the key log's master secret"; else bad "master secret '$ms' is not the key log's '$full'"; fi
+# no piece of it while hidden, not even a wrapped continuation line
 leak=0
 for ((i = 0; i + 10 <= ${#full}; i += 6)); do
 	tr -d ' \n' <"$tmp/hidden.txt" | grep -q "${full:i:10}" && leak=1
@@ -456,5 +457,154 @@ printf 'at: server Certificate\nq: Why?\n\n' >"$tmp/bad.quiz"
 expect_rc 5 "--quiz-file with a q: without a:" -- "$bin" demo tls13 --quiz-file "$tmp/bad.quiz"
 if grep -qx "tlsladder: $tmp/bad.quiz:2: q: without a:" "$tmp/err"; then ok "FILE:LINE: why, one line"
 else bad "bad quiz file: $(cat "$tmp/err")"; fi
+
+# --- 80x24, as a new user first sees it: the screen fits what it shows ------
+start small 80x24 "$U" "$bin" demo tls13
+wait_for 'step 13/13 +DONE' "80x24: the demo runs to the end"
+wait_for ' \? help +q quit +step 13/13 +DONE$' "80x24: the status bar keeps ? help and q quit beside the step and DONE"
+wait_for '^ n next +p prev +Enter open +d diagnosis +\? help' "80x24: the hints of least use are dropped first"
+keys '?'
+wait_for 'tlsladder keys' "? opens the help"
+keys q
+gone 'tlsladder keys' "q in the help closes the help"
+wait_for 'Ladder: messages' "... the ladder is back"
+sleep 0.3
+if [ ! -e "$tmp/small.rc" ]; then ok "... and the program still runs"; else bad "q in the help quit the program"; fi
+keys g
+wait_for '─ What is happening ─+ ▼ more: J ─' "a long explanation says there is more below"
+absent 'many sites\.' "... its end is not on screen yet"
+keys J
+wait_for '^  extension, so that one address can host many sites\.$' "J scrolls the explanation to its end"
+wait_for '─ What is happening ─+ ▲ K ─' "... the title says there is more above, nothing more below"
+keys K
+wait_for '^  The client opens the handshake by listing what it can do' "K scrolls back to the start"
+gone '▲ K' "... and the mark above goes"
+keys n p J
+wait_for 'many sites\.$' "J scrolls the message selected by the keys before it"
+keys n
+wait_for 'step 2/13' "n: the next message"
+keys p
+wait_for '^  The client opens the handshake' "... and back: its explanation starts at its top again"
+keys q
+rc_is small 0
+
+start step80 80x24 "$U" "$bin" demo tls13 --step
+wait_for '^ tlsladder ─ [^ ]+…[^ ]+  the client is about to send ClientHello: Space lets it go$' \
+	"80x24 --step: the target makes room for what waits, elided in the middle, not cut under it"
+keys q
+rc_is step80 8
+
+start wide 120x40 "$U" "$bin" demo tls13 --step
+wait_for 'WAITING' "120x40: the step gate waits"
+wait_for '^ Space send  n next  p prev  Enter open  w wire  / find  d diagnosis  t theme  \? help  q quit +step' \
+	"120x40: every hint shows"
+keys q
+rc_is wide 8
+
+# the diagnosis panel (d) at 80x24: a clean box from the top line to the status bar
+start diag80 80x24 "$U" "$bin" demo mtls-wrong-ca
+wait_for 'step [0-9]+/[0-9]+ +FAILED' "80x24: mtls-wrong-ca ends FAILED"
+keys d
+wait_for '^┌─ Diagnosis \(any key closes this\) ─+┐$' "d opens the diagnosis in a box under the top line"
+T capture-pane -p -t ui >"$tmp/diag80.txt"
+inside=$(sed -n '3,22p' "$tmp/diag80.txt" | LC_ALL=C.UTF-8 grep -cvE '^│.{78}│$')
+if [ "$inside" = 0 ] && sed -n 23p "$tmp/diag80.txt" | grep -qE '^└─+┘$'; then
+	ok "... every row of it is inside the frame, nothing of the ladder or the explanation left over"
+else bad "the diagnosis panel is not a clean frame:"; cat "$tmp/diag80.txt"; fi
+wait_for '^│  fix: If .CN=tlsladder Demo Other CA' "... the fix inside it"
+keys q
+gone 'Diagnosis \(any key' "q closes the diagnosis panel"
+sleep 0.3
+if [ ! -e "$tmp/diag80.rc" ]; then ok "... and only the panel"; else bad "q in the diagnosis panel quit the program"; fi
+keys q
+rc_is diag80 4
+
+# the classroom theme paints every cell: blank cells far right are black too
+start classroom 80x24 "$U" "$bin" demo tls13 --theme classroom
+wait_for 'step 13/13 +DONE' "80x24: the classroom theme"
+T capture-pane -p -e -N -t ui >"$tmp/classroom.txt"
+for row in 17 23; do
+	line=$(sed -n "${row}p" "$tmp/classroom.txt")
+	if [[ $line =~ $'\e'\[([0-9\;]*)m(\ +)$ ]] && [ "${BASH_REMATCH[1]}" = 40 ] && [ ${#BASH_REMATCH[2]} -ge 5 ]; then
+		ok "classroom: the blank cells at the right end of row $row have the black background"
+	else
+		bad "classroom: row $row ends without the theme's background: $(printf '%q' "${line: -40}")"
+	fi
+done
+keys q
+rc_is classroom 0
+
+# names, paths and labels too long for their place say so (…), no word cut unseen
+mkdir -p "$tmp/a-rather-long-directory-name-for-captures/another-level"
+cap_file="$tmp/a-rather-long-directory-name-for-captures/another-level/classroom-session-monday.pcapng"
+"$bin" demo tls13 --text --pcap "$cap_file" >/dev/null 2>&1 </dev/null
+start longpath 80x24 "$U" "$bin" --replay "$cap_file"
+wait_for 'step [0-9]+/[0-9]+ +DONE' "80x24: a capture under a long path"
+wait_for '^ tlsladder ─ /tmp[^ ]*…[^ ]*day\.pcapng, connection 1 \(capture\) ─ TLS 1\.3 ─ …$' \
+	"the title bar keeps the path's start and its file name, elided in the middle, and leaves out whole words with …"
+keys q
+rc_is longpath 0
+start longnames 80x24 "$U" "$bin" demo mtls-missing-intermediate
+wait_for 'step [0-9]+/[0-9]+ +FAILED' "80x24: mtls-missing-intermediate"
+wait_for '^ tlsladder ─ demo mtls-missing-intermediate ─ TLS 1\.3 ─ …$' \
+	"a title bar too long ends in … after a whole word"
+wait_for "^ ✗ client-cert-chain-incomplete: The certificate file holds only 'CN=Demo Clien…$" "the banner ends in …"
+wait_for "^ +[0-9]+ ● note: the certificate's issuer 'CN=tlsladder Demo Intermediate CA,O=tls…$" "a note too long for its row ends in …"
+keys q
+rc_is longnames 4
+start wirelabels 100x30 "$U" "$bin" demo tls13 --wire
+wait_for 'step 13/13 +DONE' "100x30: the wire view beside the details"
+wait_for '^ +[0-9]+ │◀ application_data\(23\) [0-9]+ B: [A-Za-z]+… ═│ enc' "a wire label too long for its arrow ends in …"
+keys q
+rc_is wirelabels 0
+
+# long hex in the details at 80x24: groups of 2 bytes, wrapped between groups only
+start hex80 80x24 "$U" "$bin" demo tls13
+wait_for 'step 13/13 +DONE' "80x24: hex in the details"
+keys g Enter
+wait_for '^   random: ([0-9a-f]{4} )+[0-9a-f]{4}$' "the ClientHello's random, in groups of 2 bytes"
+T capture-pane -p -t ui >"$tmp/hex80.txt"
+next=$(grep -A1 -E '^   random: ' "$tmp/hex80.txt" | tail -n 1)
+if [[ $next =~ ^\ {5}([0-9a-f]{4}\ )*[0-9a-f]{4}$ ]]; then ok "... its next line goes on with whole groups, under the value"
+else bad "the random's continuation is not whole groups: '$next'"; fi
+keys Left g / F i n i s h e d Enter
+wait_for 'found "Finished"' "the server's Finished"
+keys Enter
+wait_for '^     verify_data: ([0-9a-f]{4} )+[0-9a-f]{4}$' "the Finished check's verify_data in groups of 2 bytes"
+T capture-pane -p -t ui >"$tmp/hex80.txt"
+bad_lines=0
+for label in verify_data 'transcript hash'; do
+	next=$(grep -A1 -E "^ +(▾ )?$label: " "$tmp/hex80.txt" | tail -n 1)
+	[[ $next =~ ^\ +([0-9a-f]{4}\ )*[0-9a-f]{4}$ ]] || { bad_lines=1; echo "not whole groups after $label: '$next'"; }
+done
+if [ $bad_lines = 0 ]; then ok "verify_data and the transcript hash wrap between groups, never inside one"
+else bad "hex wrapped inside a group"; fi
+keys q
+rc_is hex80 0
+
+# the Finished check opens expanded, its MATCH and values in sight, also after Left closed it
+start fin80 80x24 "$U" "$bin" demo tls12-ecdhe
+wait_for 'step [0-9]+/[0-9]+ +DONE' "80x24: tls12-ecdhe"
+keys g / F i n i s h e d Enter
+wait_for 'found "Finished"' "the client's Finished"
+keys Enter
+wait_for '^ ▾ Finished check: MATCH$' "Enter: the Finished check is open"
+wait_for '^     verify_data: ([0-9a-f]{4} ){5}[0-9a-f]{4}$' "... its verify_data in sight without another key"
+keys Left
+wait_for '^ ▸ Finished check: MATCH$' "Left on it closes it"
+keys Left
+wait_for 'Ladder: messages' "Left again: back to the ladder"
+keys Enter
+wait_for '^ ▾ Finished check: MATCH$' "opening the message again shows the check open again"
+wait_for '^     verify_data: ([0-9a-f]{4} ){5}[0-9a-f]{4}$' "... with its values"
+keys q
+rc_is fin80 0
+start fin120 120x40 "$U" "$bin" demo tls12-ecdhe
+wait_for 'step [0-9]+/[0-9]+ +DONE' "120x40: tls12-ecdhe"
+keys g / F i n i s h e d Enter
+wait_for '│ ▾ Finished check: MATCH$' "120x40: selecting a Finished shows its check open beside the ladder"
+wait_for '│     verdict: MATCH' "... down to its verdict"
+keys q
+rc_is fin120 0
 
 finish tmux
