@@ -92,8 +92,8 @@ static char *hex_str(const uint8_t *p, size_t n)
 	return s;
 }
 
-/* Adds a node whose value is the plain hex of p[0..n) (visible at every level, unlike TREE_HEX). */
-static struct tree_node *add_hexline(struct tree_node *parent, const char *label, const uint8_t *p, size_t n, unsigned flags)
+/* Adds a node whose value is the plain hex of p[0..n) (visible at every level, unlike TREE_HEX; the UI groups it). */
+struct tree_node *finished_hexline(struct tree_node *parent, const char *label, const uint8_t *p, size_t n, unsigned flags)
 {
 	char *s;
 	struct tree_node *node;
@@ -766,7 +766,7 @@ static void render_derivation(struct tree_node *root, const struct finished_resu
 		tree_add(root, "finished key derivation", "HKDF-Expand-Label(base secret, \"finished\", \"\", HashLen)");
 		if (r->key_len == 0)
 			return;
-		add_hexline(root, "finished key", r->key, r->key_len, TREE_SECRET);
+		finished_hexline(root, "finished key", r->key, r->key_len, TREE_SECRET);
 		tree_add(root, "verify_data derivation", "HMAC(finished key, transcript hash)");
 		return;
 	}
@@ -780,7 +780,7 @@ static void render_derivation(struct tree_node *root, const struct finished_resu
 			  r->secret_conn);
 	if (r->key_len == 0)
 		return;
-	add_hexline(root, "master secret", r->key, r->key_len, TREE_SECRET);
+	finished_hexline(root, "master secret", r->key, r->key_len, TREE_SECRET);
 	tree_addf(root, "verify_data derivation", "PRF(master secret, \"%s finished\", transcript hash), first 12 bytes",
 		  r->client ? "client" : "server");
 }
@@ -799,7 +799,7 @@ struct tree_node *finished_check(const struct timeline *tl, size_t i)
 	finished_result_get(tl, i, &r);
 	finished_reason_text(&r, why, sizeof why);
 	if (r.reason != FINISHED_NOT_FINISHED && timeline_get(tl, i, &ev)) {
-		add_hexline(root, "verify_data", ev.body, ev.body_len, 0);
+		finished_hexline(root, "verify_data", ev.body, ev.body_len, 0);
 		tree_add(root, "sent by", r.client ? "the client" : "the server");
 	}
 	if (r.hash_name) {
@@ -810,7 +810,7 @@ struct tree_node *finished_check(const struct timeline *tl, size_t i)
 	if (r.have_transcript)
 		render_derivation(root, &r);
 	if (r.recomputed_len)
-		add_hexline(root, "recomputed", r.recomputed, r.recomputed_len, 0);
+		finished_hexline(root, "recomputed", r.recomputed, r.recomputed_len, 0);
 	if (r.verdict == FINISHED_MATCH)
 		snprintf(verdict, sizeof verdict, "MATCH");
 	else if (r.verdict == FINISHED_MISMATCH)
@@ -924,7 +924,7 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 
 	memset(&k, 0, sizeof k);
 	if (secret_find(tl, p, label, &s))
-		node = add_hexline(root, label, s.secret, s.len, TREE_SECRET);
+		node = finished_hexline(root, label, s.secret, s.len, TREE_SECRET);
 	else if (secret_withheld(tl, p, label))
 		node = tree_add(root, label, SECRET_WITHHELD);     /* how it is derived still holds; s.len is 0 */
 	else {
@@ -935,16 +935,16 @@ static void add_tls13_secret(struct tree_node *root, const struct timeline *tl, 
 	if (ctx_upto != NO_INDEX) {
 		uint8_t h[MAX_HASH];
 		if (transcript_hash(tl, p, ctx_upto, h, NULL) == FINISHED_REASON_NONE) {
-			struct tree_node *c = add_hexline(node, "context hash", h, p->hlen, 0);
+			struct tree_node *c = finished_hexline(node, "context hash", h, p->hlen, 0);
 			tree_addf(c, "covers", "%s", ctx_name);
 		}
 	}
 	if (s.len == p->hlen && strstr(label, "TRAFFIC_SECRET")) {
 		if (strstr(label, "HANDSHAKE") && finished_hkdf_expand_label(p->mac, s.secret, s.len, "finished", NULL, 0, out, p->hlen))
-			add_hexline(node, "finished key", out, p->hlen, TREE_SECRET);
+			finished_hexline(node, "finished key", out, p->hlen, TREE_SECRET);
 		if (finished_traffic_keys13(p->suite, s.secret, s.len, &k)) {
-			add_hexline(node, "record key", k.key, k.key_len, TREE_SECRET);
-			add_hexline(node, "record IV", k.iv, k.iv_len, TREE_SECRET);
+			finished_hexline(node, "record key", k.key, k.key_len, TREE_SECRET);
+			finished_hexline(node, "record IV", k.iv, k.iv_len, TREE_SECRET);
 		}
 	}
 	memset(out, 0, sizeof out);
@@ -1053,7 +1053,7 @@ static void schedule_tls13(struct tree_node *root, const struct timeline *tl, co
 		if (!listed && sec.withheld)
 			tree_add(root, sec.label, SECRET_WITHHELD);
 		else if (!listed)
-			add_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
+			finished_hexline(root, sec.label, sec.secret, sec.len, TREE_SECRET);
 		memset(&sec, 0, sizeof sec);
 	}
 	keysched_render_tickets(root, tl, &in);
@@ -1226,18 +1226,18 @@ static void schedule_key_block(struct tree_node *root, const struct timeline *tl
 		  2 * (k.mac_len + k.key_len + k.iv_len), k.mac_len, k.key_len, k.iv_len,
 		  k.iv_len == 4 ? "implicit nonce" : "IV");
 	if (k.mac_len) {
-		add_hexline(node, "client write MAC key", k.client_mac, k.mac_len, TREE_SECRET);
-		add_hexline(node, "server write MAC key", k.server_mac, k.mac_len, TREE_SECRET);
+		finished_hexline(node, "client write MAC key", k.client_mac, k.mac_len, TREE_SECRET);
+		finished_hexline(node, "server write MAC key", k.server_mac, k.mac_len, TREE_SECRET);
 	}
-	add_hexline(node, "client write key", k.client_key, k.key_len, TREE_SECRET);
-	add_hexline(node, "server write key", k.server_key, k.key_len, TREE_SECRET);
+	finished_hexline(node, "client write key", k.client_key, k.key_len, TREE_SECRET);
+	finished_hexline(node, "server write key", k.server_key, k.key_len, TREE_SECRET);
 	if (k.iv_len) {
 		const char *what = k.iv_len == 4 ? "implicit nonce (salt)" : "IV";
 		char lbl[64];
 		snprintf(lbl, sizeof lbl, "client write %s", what);
-		add_hexline(node, lbl, k.client_iv, k.iv_len, TREE_SECRET);
+		finished_hexline(node, lbl, k.client_iv, k.iv_len, TREE_SECRET);
 		snprintf(lbl, sizeof lbl, "server write %s", what);
-		add_hexline(node, lbl, k.server_iv, k.iv_len, TREE_SECRET);
+		finished_hexline(node, lbl, k.server_iv, k.iv_len, TREE_SECRET);
 	}
 	memset(&k, 0, sizeof k);
 }
@@ -1248,7 +1248,7 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 	struct tl_secret s;
 	unsigned from;
 
-	add_hexline(root, "server random", p->server_random, 32, 0);
+	finished_hexline(root, "server random", p->server_random, 32, 0);
 	if (p->resumed12) {
 		tree_add(root, "premaster secret", "none in this connection: it resumes an earlier session");
 		tree_add(root, "master secret derivation", "carried over from the original session (ticket or session cache)");
@@ -1265,7 +1265,7 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 			uint8_t h[MAX_HASH];
 			if (p->cke_index != NO_INDEX &&
 			    transcript_hash(tl, p, p->cke_index + 1, h, NULL) == FINISHED_REASON_NONE) {
-				struct tree_node *c = add_hexline(d, "session hash", h, p->hlen, 0);
+				struct tree_node *c = finished_hexline(d, "session hash", h, p->hlen, 0);
 				tree_add(c, "covers", "ClientHello...ClientKeyExchange");
 				link_step(c, "first message", tl, p->start);
 				link_step(c, "last message", tl, p->cke_index);
@@ -1276,7 +1276,7 @@ static void schedule_tls12(struct tree_node *root, const struct timeline *tl, co
 		}
 	}
 	if (master_find(tl, p, &s, &from)) {
-		struct tree_node *m = add_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
+		struct tree_node *m = finished_hexline(root, "master secret", s.secret, s.len, TREE_SECRET);
 		tree_link_node(m, tree_find(root, "master secret derivation"));
 		tree_add(m, "key log label", "CLIENT_RANDOM");
 		if (from != p->conn)
@@ -1330,7 +1330,7 @@ static struct tree_node *schedule_tree(const struct timeline *tl, struct conn_pa
 	}
 	snprintf(head, sizeof head, "%s, %s, hash %s", names_version(p->version), p->suite_name, p->hash_name);
 	root->value = strdup(head);
-	add_hexline(root, "client random", p->client_random, 32, 0);
+	finished_hexline(root, "client random", p->client_random, 32, 0);
 	if (p->version == WIRE_TLS13)
 		schedule_tls13(root, tl, p);
 	else

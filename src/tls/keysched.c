@@ -500,20 +500,7 @@ char *keysched_reason_text(enum keysched_reason reason, char *buf, size_t n)
 /* Adds a node whose value is the plain hex of p[0..n), with flags (TREE_SECRET for a secret). */
 static struct tree_node *hexnode(struct tree_node *parent, const char *label, const uint8_t *p, size_t n, unsigned flags)
 {
-	static const char digits[] = "0123456789abcdef";
-	char s[2 * KEYSCHED_MAX_HASH + 1];
-	size_t k = 0;
-
-	struct tree_node *node;
-
-	for (size_t i = 0; i < n && i < KEYSCHED_MAX_HASH; i++) {
-		s[k++] = digits[p[i] >> 4];
-		s[k++] = digits[p[i] & 15];
-	}
-	s[k] = '\0';
-	node = tree_flag(tree_add(parent, label, s), flags);
-	memset(s, 0, sizeof s);
-	return node;
+	return finished_hexline(parent, label, p, n < KEYSCHED_MAX_HASH ? n : KEYSCHED_MAX_HASH, flags);
 }
 
 /* The step of timeline event i as a link child ("NewSessionTicket", step link). */

@@ -59,6 +59,9 @@ static inline unsigned char *tls_datum_bytes(const void *p)
 }
 
 /* HKDF-Expand-Label(secret, label, context, len) (RFC 8446 7.1) into out (finished.c). */
+/* finished.c: a node whose value is the plain hex of p[0..n) (TREE_BYTES, plus flags). */
+struct tree_node *finished_hexline(struct tree_node *parent, const char *label, const uint8_t *p, size_t n,
+				   unsigned flags);
 bool finished_hkdf_expand_label(gnutls_mac_algorithm_t mac, const uint8_t *secret, size_t slen, const char *label,
 				const uint8_t *ctx, size_t clen, uint8_t *out, size_t len);
 /* The TLS 1.2 PRF: P_hash(secret, label || seed), n bytes into out (RFC 5246 5; finished.c). */
