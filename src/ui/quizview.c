@@ -63,6 +63,12 @@ void quizview_free(struct quizview *qv)
 	free(qv);
 }
 
+/* True when the answer to the question asked is shown (the next Space goes on). */
+bool quizview_answered(const struct ui *ui)
+{
+	return quizview_active(ui) && ui->qv->answered;
+}
+
 /* True while the quiz hides part of the run. */
 bool quizview_active(const struct ui *ui)
 {

@@ -207,10 +207,30 @@ static int hint_priority(int a)
 	return n;
 }
 
-/* True when action a's hint applies to this run. */
+/* Action a's hint: Space says what it does in this mode (--play pauses, --quiz reveals or goes on,
+ * --step sends). */
+static const char *hint_text(const struct ui *ui, int a)
+{
+	const char *play = quizview_play_word(ui);
+
+	if (a != ACT_STEP_GO)
+		return ui_actions[a].hint;
+	if (play)
+		return strcmp(play, "PAUSED") == 0 ? "Space play" : "Space pause";
+	if (quizview_active(ui))
+		return quizview_answered(ui) ? "Space go on" : "Space reveal";
+	return ui_actions[a].hint;
+}
+
+/* True when action a's hint applies to this run (the quiz refuses the wire view, search and diagnosis). */
 static bool hint_applies(const struct ui *ui, int a)
 {
-	return ui_actions[a].hint && (a != ACT_STEP_GO || ui->src.gate) && (a != ACT_PREV_CONN || ui->src.per_conn);
+	bool quiz = quizview_active(ui);
+
+	if (quiz && (a == ACT_WIRE || a == ACT_SEARCH || a == ACT_DIAGNOSIS))
+		return false;
+	return ui_actions[a].hint && (a != ACT_STEP_GO || ui->src.gate || quiz || quizview_play_word(ui)) &&
+	       (a != ACT_PREV_CONN || ui->src.per_conn);
 }
 
 /* Marks in keep[] the hints that fit between column 1 and column end,
@@ -222,7 +242,7 @@ static void hints_fit(const struct ui *ui, int end, bool *keep)
 	for (int a = 1; a < ACT_COUNT; a++) {
 		keep[a] = hint_applies(ui, a);
 		if (keep[a])
-			total += paint_width(ui_actions[a].hint) + 2;
+			total += paint_width(hint_text(ui, a)) + 2;
 	}
 	while (total > end) {
 		int worst = -1;
@@ -233,7 +253,7 @@ static void hints_fit(const struct ui *ui, int end, bool *keep)
 		if (worst < 0)
 			break;
 		keep[worst] = false;
-		total -= paint_width(ui_actions[worst].hint) + 2;
+		total -= paint_width(hint_text(ui, worst)) + 2;
 	}
 }
 
@@ -245,7 +265,7 @@ static void hints(struct ui *ui, int y, int end)
 
 	hints_fit(ui, end, keep);
 	for (int a = 1; a < ACT_COUNT; a++) {
-		const char *hint = ui_actions[a].hint, *sp;
+		const char *hint = hint_text(ui, a), *sp;
 		int hw;
 		if (!keep[a])
 			continue;

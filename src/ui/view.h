@@ -171,6 +171,8 @@ bool quizview_hidden(const struct ui *ui, size_t row);
 bool quizview_explain(struct ui *ui, char *title, size_t tn, char *text, size_t n);
 /* Draws the details pane for a hidden row; false: the usual pane. */
 bool quizview_details(struct ui *ui, struct rect r);
+/* True when the answer to the question asked is shown. */
+bool quizview_answered(const struct ui *ui);
 /* PLAYING, PAUSED, or NULL without --play. */
 const char *quizview_play_word(const struct ui *ui);
 /* Autoplay: a step when its time came (UI_* flags), and how long until it comes. */

@@ -378,6 +378,7 @@ rc_is steptime 0
 # --- --play: one step every 0.5 s from the first; Space pauses and resumes ----
 start play 120x30 "$U" "$bin" demo tls13 --play 0.5
 wait_for 'step 1/13 +PLAYING +DONE' "--play 0.5 starts at the first step, PLAYING"
+wait_for '^ Space pause  n next' "the status bar says what Space does while playing: pause"
 t0=$(date +%s%N)
 wait_for 'step 4/13 +PLAYING' "three periods later: step 4" 6
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -385,6 +386,7 @@ if [ "$ms" -ge 950 ] && [ "$ms" -le 5000 ]; then ok "step 1 to step 4 took $ms m
 else bad "step 1 to step 4 took $ms ms, not 1000-1500"; fi
 keys Space
 wait_for 'step [0-9]+/13 +PAUSED +DONE' "Space pauses: PAUSED"
+wait_for '^ Space play  n next' "... and the status bar says Space plays again"
 n=$(T capture-pane -p -t ui | grep -oE 'step [0-9]+/13 +PAUSED' | grep -oE '[0-9]+' | head -1)
 sleep 1.6
 wait_for "step $n/13 +PAUSED" "1.6 s paused: still step $n" 1
@@ -420,9 +422,12 @@ wait_for 'What comes next\? The client sends its next flight' "the explanation p
 wait_for 'hidden until the answer' "its fields are hidden"
 absent 'ClientHello|TLS 1\.3|x25519' "no name, no summary in the header"
 wait_for 'step 1/1 ' "one row shown"
+wait_for '^ Space reveal  n next' "the status bar says Space reveals"
+absent 'w wire|/ find|d diagnosis' "... and offers no wire view, search or diagnosis during the quiz"
 keys Space
 wait_for '^   1 │─+ ClientHello 316 B ─+▶│' "Space reveals the name"
 wait_for 'Answer: ClientHello\.' "... and the pane gives the answer, then the explanation"
+wait_for '^ Space go on  n next' "once the answer shows, Space goes on"
 keys Space
 wait_for '^   2 │◀─+ \? ─+│' "the server's flight: ServerHello hidden"
 wait_for 'What will the server answer with\?' "the quiz file's question at ServerHello comes first"
