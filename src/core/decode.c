@@ -964,13 +964,14 @@ struct tree_node *decode_record(const struct tl_event *ev)
 
 	decode_set_value(root, "%s, %s (%u), %u byte%s", direction(ev->from), ct ? ct : "unknown", ev->rec_type,
 			 ev->rec_length, ev->rec_length == 1 ? "" : "s");
-	tree_addf(root, "content type", "%s (%u)", ct ? ct : "unknown", ev->rec_type);
+	/* ranges: the record's own bytes, its 5-byte header first (recframe.h) */
+	tree_range(tree_addf(root, "content type", "%s (%u)", ct ? ct : "unknown", ev->rec_type), 0, 1);
 	if (ev->encrypted && ev->keys != TL_KEYS_TLS12 && ev->rec_type == 23)
 		tree_add(root, "real type", "hidden: TLS 1.3 puts the real content type inside the encryption");
-	tree_addf(root, "version", "%s (0x%04x)", ver ? ver : "unknown", ev->rec_version);
+	tree_range(tree_addf(root, "version", "%s (0x%04x)", ver ? ver : "unknown", ev->rec_version), 1, 2);
 	if (ev->rec_version == 0x0301 || (ev->rec_version == 0x0303 && ev->version == 0x0304))
 		tree_add(root, "version note", "legacy field: TLS 1.3 negotiates the version in supported_versions");
-	tree_addf(root, "length", "%u byte%s", ev->rec_length, ev->rec_length == 1 ? "" : "s");
+	tree_range(tree_addf(root, "length", "%u byte%s", ev->rec_length, ev->rec_length == 1 ? "" : "s"), 3, 2);
 	tree_add(root, "encrypted", keys_words(ev, words, sizeof words));
 	if (ev->keys == TL_KEYS_APPLICATION && ev->key_gen > 0)
 		tree_addf(root, "key generation", "%u: %u KeyUpdate%s from this side moved its keys on since the handshake",

@@ -123,6 +123,8 @@ static void title_of(const struct tl_event *ev, const struct hexview *hv, char *
 			 name, hv->n, hv->base, hv->n - hv->base, ev->body_total);
 	else if (hv->base > 0)
 		snprintf(buf, n, "Bytes: %s, %zu B = %zu header + %zu body", name, hv->n, hv->base, hv->n - hv->base);
+	else if (ev->kind == TL_EV_RECORD && hv->n >= 5)
+		snprintf(buf, n, "Bytes: a record, %zu B = 5 header + %zu payload", hv->n, hv->n - 5);
 	else
 		snprintf(buf, n, "Bytes: %s, %zu B", name, hv->n);
 }

@@ -350,6 +350,24 @@ keys x
 gone '─ Bytes: ' "x closes the byte view"
 keys q
 rc_is bytes 0
+
+# --- the byte view of a record (wire view): its bytes as they travelled, named by its framing ---
+start recbytes 100x30 "$U" "$bin" demo tls13
+wait_for 'step [0-9]+/[0-9]+ +DONE' "tls13 for the record byte view"
+keys w
+wait_for '─ Wire: TLS records ─' "w: the records"
+keys / E n c r y p t e d E x t Enter
+wait_for 'application_data\(23\) 29 B: EncryptedEx' "the record carrying EncryptedExtensions is found"
+keys x
+wait_for '─ Bytes: a record, 34 B = 5 header \+ 29 payload ─' "x: the record's 34 bytes, 5 of header and 29 of payload"
+wait_for '^ 0000  1703 0300 1d' "its first bytes are the header: application_data (17), 0303, length 29 (001d)"
+wait_for '^ content type: byte 0 \(1 B\)$' "the cursor starts on the content type"
+keys l l l l l l
+wait_for '^ framing/ciphertext/content: bytes 5\.\.16 \(12 B\)$' "byte 6: the encrypted content (8 B body and its 4 B header)"
+keys l l l l l l l l l l l l
+wait_for '^ framing/tag: bytes 18\.\.33 \(16 B\)$' "byte 18 on: the 16-byte tag"
+keys q
+rc_is recbytes 0
 # --- --step: the user's time at the gate is nobody's silence ------------------
 # (each Space comes 1.5 s after the gate closed: the peer's "no answer for 1 s"
 # must not count it; the selection lands on the first message of the flight
