@@ -356,23 +356,20 @@ char *hexview_caption(const struct hexview *hv, const struct tree_node *selected
 	return buf;
 }
 
-/* The node whose children the dump names: the root, or below a lone field that covers every byte
- * (a record's framing) the first level that divides the bytes. */
+/* The node whose children the dump names: the root, or below a field that covers every byte and
+ * divides them further (a record's framing), that field. */
 static const struct tree_node *legend_level(const struct hexview *hv)
 {
 	const struct tree_node *t = hv->tree;
 
-	for (int depth = 0; t && depth < 8; depth++) {
-		const struct tree_node *only = NULL;
-		for (const struct tree_node *c = t->first; c; c = c->next)
-			if (c->len > 0) {
-				if (only)
-					return t;
-				only = c;
-			}
-		if (!only || hv->base != 0 || only->off != 0 || only->len != hv->n || !only->first)
+	for (int depth = 0; t && depth < 8 && hv->base == 0; depth++) {
+		const struct tree_node *all = NULL;
+		for (const struct tree_node *c = t->first; c && !all; c = c->next)
+			if (c->off == 0 && c->len == hv->n && c->first)
+				all = c;
+		if (!all)
 			return t;
-		t = only;
+		t = all;
 	}
 	return t;
 }
