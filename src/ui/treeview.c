@@ -302,7 +302,7 @@ static void draw_first(const struct treeview_node *tn, const struct paint *p, in
 	} else if (n->value) {
 		col += paint_put(y, col, ": ", x + w - col);
 		attrset(selected ? sel : paint_attr(p, ROLE_DIM));
-		paint_put(y, col, "(secret, not shown)", x + w - col);
+		paint_put(y, col, "(secret; not shown)", x + w - col);
 	}
 }
 

@@ -98,14 +98,14 @@ wait_for '─ Finished ─' "the client's Finished is selected"
 keys Enter
 wait_for 'verify_data|verify data' "the Finished opens to its verify_data"
 wait_for 'verdict: MATCH' "the Finished recomputes to MATCH"
-wait_for 'master secret: \(secret, not shown\)' "secrets are hidden until asked"
+wait_for 'master secret: \(secret; not shown\)' "secrets are hidden until asked"
 T capture-pane -p -t ui >"$tmp/hidden.txt"
 keys s
 wait_for 'secrets shown' "s shows the secrets"
 wait_for 'master secret: ([0-9a-f]{4} ){9}[0-9a-f]{4}' "the master secret appears, in groups of 2 bytes"
 T capture-pane -p -t ui >"$tmp/shown.txt"
 keys s
-wait_for 'master secret: \(secret, not shown\)' "s hides them again"
+wait_for 'master secret: \(secret; not shown\)' "s hides them again"
 keys Left Left Left Left
 wait_for 'step 11/16' "still on the client's Finished"
 keys w
