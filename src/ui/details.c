@@ -150,6 +150,18 @@ static int follow_link(struct ui *ui)
 	return 0;
 }
 
+/* When the cursor came onto a field that links somewhere, the status bar says where Enter goes. */
+static void say_link(struct ui *ui)
+{
+	const struct tree_node *n = treeview_current(&ui->tv);
+
+	if (n && n->link_event)
+		snprintf(ui->msg, sizeof ui->msg, "Enter: go to step %zu (%s)",
+			 ladder_row_of(ladderview_current(ui), n->link_event - 1) + 1, n->label);
+	else if (n && n->link_node)
+		snprintf(ui->msg, sizeof ui->msg, "Enter: go to %s (%s)", n->link_node->label, n->label);
+}
+
 /* Handles the details' requests: opening them, moving in the tree when it has the focus, following links. */
 static int details_request(struct ui *ui, enum ui_action a, int key)
 {
@@ -169,6 +181,8 @@ static int details_request(struct ui *ui, enum ui_action a, int key)
 	f = treeview_request(&ui->tv, a, page);
 	if (f & TREEVIEW_LEAVE)
 		ui->focus_tree = false;
+	else if (a == ACT_TREE_DOWN || a == ACT_TREE_UP)
+		say_link(ui);
 	return f & ~TREEVIEW_LEAVE;
 }
 

@@ -250,9 +250,13 @@ static void links_followed(void **state)
 	static const int to_step[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j',
 				       'j', 'j', '\r', 0 };
 	static const int to_node[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', '\r', '\r', 0 };
+	static const int on_link[] = { 'g', 'n', 's', '\t', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j',
+				       'j', 'j', 0 };
 	struct timeline *tl = build();
 
 	(void)state;
+	/* on the linked field, before Enter: the status bar says where Enter goes */
+	check(tl, "keysched-link-hint-120x40", 120, 40, on_link);
 	check(tl, "keysched-link-step-120x40", 120, 40, to_step);
 	check(tl, "keysched-link-node-120x40", 120, 40, to_node);
 	timeline_destroy(tl);
