@@ -26,6 +26,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "screenlib.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/finished.h"
@@ -56,24 +57,6 @@ static const struct {
 	{ "EXPORTER_SECRET", 0x55 },
 };
 
-/* Reads a whole file; NULL if missing. */
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
 /* The fixed TLS 1.3 timeline. */
 static struct timeline *build(void)
 {
@@ -87,7 +70,7 @@ static struct timeline *build(void)
 		uint8_t *body;
 
 		snprintf(path, sizeof path, "%s/tests/fixtures/tls13/%s", srcdir, msgs[k].file);
-		body = slurp(path, &len);
+		body = screenlib_slurp(path, &len);
 		assert_non_null(body);
 		memset(&ev, 0, sizeof ev);
 		ev.kind = TL_EV_HANDSHAKE;
@@ -120,49 +103,6 @@ static struct timeline *build(void)
 	return tl;
 }
 
-/* The screen as UTF-8 lines, trailing spaces removed. */
-static char *screen_text(void)
-{
-	size_t cap = (size_t)LINES * ((size_t)COLS * 4 + 2) + 1, used = 0;
-	char *out = malloc(cap);
-	cchar_t *row = calloc((size_t)COLS + 1, sizeof *row);
-
-	for (int y = 0; y < LINES; y++) {
-		size_t start = used;
-		mvin_wchnstr(y, 0, row, COLS);
-		for (int x = 0; x < COLS; x++) {
-			wchar_t wc[CCHARW_MAX + 1];
-			attr_t a;
-			short pair;
-			char mb[MB_LEN_MAX];
-			mbstate_t st;
-			size_t k;
-
-			if (getcchar(&row[x], wc, &a, &pair, NULL) == ERR || wc[0] == 0)
-				continue;
-			memset(&st, 0, sizeof st);
-			k = wcrtomb(mb, wc[0], &st);
-			if (k != (size_t)-1 && used + k < cap) {
-				memcpy(out + used, mb, k);
-				used += k;
-			}
-		}
-		while (used > start && out[used - 1] == ' ')
-			used--;
-		out[used++] = '\n';
-	}
-	out[used] = '\0';
-	free(row);
-	return out;
-}
-
-/* The decoded tree of event i (deterministic for fixed bodies). */
-static struct tree_node *decoded(const struct timeline *tl, size_t i, void *arg)
-{
-	(void)arg;
-	return decode_event(tl, i);
-}
-
 /* The key schedule of event i's handshake. */
 static struct tree_node *schedule(const struct timeline *tl, size_t i, void *arg)
 {
@@ -174,12 +114,11 @@ static struct tree_node *schedule(const struct timeline *tl, size_t i, void *arg
 static void check(struct timeline *tl, const char *name, int cols, int lines, const int *keys)
 {
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	char golden[PATH_MAX + 64], *got, *want;
+	char *got;
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
 	SCREEN *scr;
-	size_t wlen = 0;
 
 	setlocale(LC_ALL, "C.UTF-8");
 	scr = newterm("xterm-256color", out, in);
@@ -189,7 +128,7 @@ static void check(struct timeline *tl, const char *name, int cols, int lines, co
 	src.tl = tl;
 	src.target = "demo tls13";
 	src.explain = explain_event;
-	src.tree = decoded;
+	src.tree = screenlib_decoded;
 	src.schedule = schedule;
 	memset(&o, 0, sizeof o);
 	o.no_color = true;
@@ -202,30 +141,14 @@ static void check(struct timeline *tl, const char *name, int cols, int lines, co
 		ui_update(ui);
 		ui_draw(ui);
 	}
-	got = screen_text();
+	got = screenlib_text();
 	ui_free(ui);
 	endwin();
 	delscreen(scr);
 	fclose(out);
 	fclose(in);
-	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
-	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
-		FILE *g = fopen(golden, "w");
-		assert_non_null(g);
-		fputs(got, g);
-		fclose(g);
-	}
-	want = (char *)slurp(golden, &wlen);
-	if (!want)
-		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
-	want = realloc(want, wlen + 1);
-	want[wlen] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
-		fail_msg("screen %s differs from %s", name, golden);
-	}
+	screenlib_golden(srcdir, name, got);
 	free(got);
-	free(want);
 }
 
 /* `s` on the ServerHello: the key schedule with its values, at 80x24 and 120x40; `s` again: the fields. */

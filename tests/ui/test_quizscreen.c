@@ -22,6 +22,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "screenlib.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/explain.h"
 #include "tlsladder/quiz.h"
@@ -32,23 +33,10 @@ static char srcdir[PATH_MAX];
 static struct timeline *fixture;
 static struct quiz questions;
 
-/* Reads a whole file; NULL if missing. */
-static char *slurp(const char *path, size_t *len)
+/* Compares a screen with its golden file. */
+static void compare_golden(const char *name, const char *got)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n > 0 ? (size_t)n + 1 : 1);
-	*len = fread(buf, 1, (size_t)(n > 0 ? n : 0), f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
+	screenlib_golden(srcdir, name, got);
 }
 
 /* The tls13 messages of the fixture manifest, at fixed times, and both sides' results. */
@@ -68,7 +56,7 @@ static struct timeline *build_tls13(void)
 		unsigned idx, type;
 		struct tl_event ev;
 		size_t len = 0;
-		char *body;
+		uint8_t *body;
 
 		if (line[0] == '#' || sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7 ||
 		    strcmp(sc, "tls13") != 0)
@@ -81,9 +69,9 @@ static struct timeline *build_tls13(void)
 		ev.encrypted = type != 1 && type != 2;
 		ev.keys = !ev.encrypted ? TL_KEYS_NONE : type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
 		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = slurp(path, &len);
+		body = screenlib_slurp(path, &len);
 		assert_non_null(body);
-		ev.body = (const uint8_t *)body;
+		ev.body = body;
 		ev.body_len = len;
 		ev.t_us = ev.sent_us = (int64_t)t++ * 250;
 		ev.recv_us = ev.t_us + 100;
@@ -101,72 +89,6 @@ static struct timeline *build_tls13(void)
 	timeline_set_result(tl, TL_SERVER, 0, &r);
 	timeline_finish(tl);
 	return tl;
-}
-
-/* The screen as UTF-8 lines, trailing spaces removed. */
-static char *screen_text(void)
-{
-	size_t cap = (size_t)LINES * ((size_t)COLS * 4 + 2) + 1, used = 0;
-	char *out = malloc(cap);
-	cchar_t *row = calloc((size_t)COLS + 1, sizeof *row);
-
-	for (int y = 0; y < LINES; y++) {
-		size_t start = used;
-		mvin_wchnstr(y, 0, row, COLS);
-		for (int x = 0; x < COLS; x++) {
-			wchar_t wc[CCHARW_MAX + 1];
-			attr_t a;
-			short pair;
-			char mb[MB_LEN_MAX];
-			mbstate_t st;
-			size_t k;
-
-			if (getcchar(&row[x], wc, &a, &pair, NULL) == ERR || wc[0] == 0)
-				continue;
-			memset(&st, 0, sizeof st);
-			k = wcrtomb(mb, wc[0], &st);
-			if (k != (size_t)-1 && used + k < cap) {
-				memcpy(out + used, mb, k);
-				used += k;
-			}
-		}
-		while (used > start && out[used - 1] == ' ')
-			used--;
-		out[used++] = '\n';
-	}
-	out[used] = '\0';
-	free(row);
-	return out;
-}
-
-/* The decoded tree of event i. */
-static struct tree_node *decoded(const struct timeline *tl, size_t i, void *arg)
-{
-	(void)arg;
-	return decode_event(tl, i);
-}
-
-/* Compares a screen with golden/<name>.txt (TLSLADDER_UPDATE_GOLDEN=1 rewrites it). */
-static void compare_golden(const char *name, const char *got)
-{
-	char golden[PATH_MAX + 64], *want;
-	size_t wlen = 0;
-
-	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
-	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
-		FILE *g = fopen(golden, "w");
-		assert_non_null(g);
-		fputs(got, g);
-		fclose(g);
-	}
-	want = slurp(golden, &wlen);
-	if (!want)
-		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
-		fail_msg("screen %s differs from %s", name, golden);
-	}
-	free(want);
 }
 
 /* The quiz's screen at cols x lines after keys (malloc'd text). */
@@ -187,7 +109,7 @@ static char *quiz_screen(int cols, int lines, const int *keys)
 	src.tl = fixture;
 	src.target = "demo tls13";
 	src.explain = explain_event;
-	src.tree = decoded;
+	src.tree = screenlib_decoded;
 	memset(&o, 0, sizeof o);
 	o.no_color = true;
 	o.quiz = true;
@@ -200,7 +122,7 @@ static char *quiz_screen(int cols, int lines, const int *keys)
 		ui_update(ui);
 	}
 	ui_draw(ui);
-	got = screen_text();
+	got = screenlib_text();
 	ui_free(ui);
 	endwin();
 	delscreen(scr);

@@ -21,6 +21,7 @@
 #include <wchar.h>
 
 #include "tlsladder/chain.h"
+#include "screenlib.h"
 #include "tlsladder/decode.h"
 #include "tlsladder/errors.h"
 #include "tlsladder/explain.h"
@@ -33,22 +34,11 @@ static struct timeline *fixture;
 static struct timeline *fixture_cut;     /* the same, cut short: the client's last flight not sent */
 static struct timeline *shown;           /* the one check_screen draws */
 
-/* Reads a whole file; NULL if missing. */
-static uint8_t *slurp(const char *path, size_t *len)
+/* Compares a screen with its golden file; frees got. */
+static void compare_golden(const char *name, char *got)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
+	screenlib_golden(srcdir, name, got);
+	free(got);
 }
 
 /* Appends an event with fixed times (t in units of 250 us). */
@@ -137,7 +127,7 @@ static struct timeline *build_fixture(bool cut)
 			ev.keys = TL_KEYS_TLS12;
 		}
 		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = slurp(path, &len);
+		body = screenlib_slurp(path, &len);
 		assert_non_null(body);
 		ev.kind = TL_EV_HANDSHAKE;
 		ev.hs_type = type;
@@ -179,79 +169,6 @@ static struct timeline *build_fixture(bool cut)
 	return tl;
 }
 
-/* The screen as UTF-8 lines, trailing spaces removed. */
-static char *screen_text(void)
-{
-	size_t cap = (size_t)LINES * ((size_t)COLS * 4 + 2) + 1, used = 0;
-	char *out = malloc(cap);
-	cchar_t *row = calloc((size_t)COLS + 1, sizeof *row);
-
-	for (int y = 0; y < LINES; y++) {
-		size_t start = used;
-		mvin_wchnstr(y, 0, row, COLS);
-		for (int x = 0; x < COLS; x++) {
-			wchar_t wc[CCHARW_MAX + 1];
-			attr_t a;
-			short pair;
-			char mb[MB_LEN_MAX];
-			mbstate_t st;
-			size_t k;
-
-			if (getcchar(&row[x], wc, &a, &pair, NULL) == ERR || wc[0] == 0)
-				continue;   /* the second cell of a wide character */
-			memset(&st, 0, sizeof st);
-			k = wcrtomb(mb, wc[0], &st);
-			if (k != (size_t)-1 && used + k < cap) {
-				memcpy(out + used, mb, k);
-				used += k;
-			}
-		}
-		while (used > start && out[used - 1] == ' ')
-			used--;
-		out[used++] = '\n';
-	}
-	out[used] = '\0';
-	free(row);
-	return out;
-}
-
-/* The decoded tree of event i (core decoders: deterministic for fixed bodies). */
-static struct tree_node *decoded(const struct timeline *tl, size_t i, void *arg)
-{
-	(void)arg;
-	return decode_event(tl, i);
-}
-
-/* Compares a screen with its golden file (TLSLADDER_UPDATE_GOLDEN=1 rewrites it); frees got. */
-static void compare_golden(const char *name, char *got)
-{
-	char golden[PATH_MAX + 64], *want;
-	size_t wlen = 0;
-
-	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
-	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
-		FILE *g = fopen(golden, "w");
-		assert_non_null(g);
-		fputs(got, g);
-		fclose(g);
-	}
-	want = (char *)slurp(golden, &wlen);
-	if (!want)
-		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
-	want = realloc(want, wlen + 1);
-	want[wlen] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
-		fail_msg("screen %s differs from %s", name, golden);
-	}
-	/* whatever is drawn, no raw control character reaches the screen */
-	for (const unsigned char *p = (const unsigned char *)got; *p; p++)
-		assert_true(*p >= 0x20 || *p == '\n');
-	assert_null(strstr(got, "\xe2\x80\xae"));
-	free(got);
-	free(want);
-}
-
 
 /* The screen of shown at cols x lines after feeding keys (malloc'd text). */
 static char *draw_screen(int cols, int lines, bool ascii, const int *keys)
@@ -271,7 +188,7 @@ static char *draw_screen(int cols, int lines, bool ascii, const int *keys)
 	src.tl = shown;
 	src.target = "demo tls12-rsa";
 	src.explain = explain_event;
-	src.tree = decoded;
+	src.tree = screenlib_decoded;
 	memset(&o, 0, sizeof o);
 	o.ascii = ascii;
 	o.no_color = true;
@@ -282,7 +199,7 @@ static char *draw_screen(int cols, int lines, bool ascii, const int *keys)
 		ui_key(ui, *keys);
 	ui_update(ui);
 	ui_draw(ui);
-	got = screen_text();
+	got = screenlib_text();
 	ui_free(ui);
 	endwin();
 	delscreen(scr);
@@ -401,7 +318,7 @@ static struct timeline *build_live(void)
 		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
 		ev.hs_type = type;
 		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = slurp(path, &len);
+		body = screenlib_slurp(path, &len);
 		assert_non_null(body);
 		ev.body = body;
 		ev.body_len = len;
@@ -487,7 +404,7 @@ static char *live_screen(struct ui *ui, const int *keys)
 		ui_update(ui);
 		ui_draw(ui);
 	}
-	return screen_text();
+	return screenlib_text();
 }
 
 /*
@@ -698,7 +615,7 @@ static struct timeline *build_tls13(void)
 		ev.encrypted = type != 1 && type != 2;
 		ev.keys = !ev.encrypted ? TL_KEYS_NONE : type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
 		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = slurp(path, &len);
+		body = screenlib_slurp(path, &len);
 		assert_non_null(body);
 		ev.body = body;
 		ev.body_len = len;
@@ -749,7 +666,7 @@ static char *bytes_screen(int cols, int lines, const int *keys, int from, int to
 	src.tl = tl;
 	src.target = "demo tls13";
 	src.explain = explain_event;
-	src.tree = decoded;
+	src.tree = screenlib_decoded;
 	memset(&o, 0, sizeof o);
 	o.no_color = true;
 	ui = ui_new(&src, &o);
@@ -847,7 +764,7 @@ static char *draw_screen_keywise(int cols, int lines, bool ascii, const int *key
 	src.tl = shown;
 	src.target = "demo tls12-rsa";
 	src.explain = explain_event;
-	src.tree = decoded;
+	src.tree = screenlib_decoded;
 	memset(&o, 0, sizeof o);
 	o.ascii = ascii;
 	o.no_color = true;

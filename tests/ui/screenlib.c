@@ -1,0 +1,118 @@
+/*
+ * screenlib.c: the helpers the screen tests share (see screenlib.h).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "screenlib.h"
+#include "tlsladder/decode.h"
+
+/* A whole file, NUL-terminated; NULL if missing. */
+uint8_t *screenlib_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n > 0 ? (size_t)n + 1 : 1);
+	if (buf) {
+		*len = fread(buf, 1, (size_t)(n > 0 ? n : 0), f);
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+/* One screen cell's character as UTF-8 at out + *used (within cap). */
+static void cell_text(const cchar_t *c, char *out, size_t *used, size_t cap)
+{
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short pair;
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t k;
+
+	if (getcchar(c, wc, &a, &pair, NULL) == ERR || wc[0] == 0)
+		return;
+	memset(&st, 0, sizeof st);
+	k = wcrtomb(mb, wc[0], &st);
+	if (k != (size_t)-1 && *used + k < cap) {
+		memcpy(out + *used, mb, k);
+		*used += k;
+	}
+}
+
+/* The screen as UTF-8 lines, trailing spaces removed. */
+char *screenlib_text(void)
+{
+	size_t cap = (size_t)LINES * ((size_t)COLS * 4 + 2) + 1, used = 0;
+	char *out = malloc(cap);
+	cchar_t *row = calloc((size_t)COLS + 1, sizeof *row);
+
+	assert_non_null(out);
+	assert_non_null(row);
+	for (int y = 0; y < LINES; y++) {
+		size_t start = used;
+		mvin_wchnstr(y, 0, row, COLS);
+		for (int x = 0; x < COLS; x++)
+			cell_text(&row[x], out, &used, cap);
+		while (used > start && out[used - 1] == ' ')
+			used--;
+		out[used++] = '\n';
+	}
+	out[used] = '\0';
+	free(row);
+	return out;
+}
+
+/* The decoded tree of event i. */
+struct tree_node *screenlib_decoded(const struct timeline *tl, size_t i, void *arg)
+{
+	(void)arg;
+	return decode_event(tl, i);
+}
+
+/* Compares a screen with its golden file (TLSLADDER_UPDATE_GOLDEN=1 rewrites it). */
+void screenlib_golden(const char *srcdir, const char *name, const char *got)
+{
+	char golden[PATH_MAX + 64], *want;
+	size_t wlen = 0;
+
+	snprintf(golden, sizeof golden, "%s/tests/ui/golden/%s.txt", srcdir, name);
+	if (getenv("TLSLADDER_UPDATE_GOLDEN")) {
+		FILE *g = fopen(golden, "w");
+		assert_non_null(g);
+		fputs(got, g);
+		fclose(g);
+	}
+	want = (char *)screenlib_slurp(golden, &wlen);
+	if (!want)
+		fail_msg("missing golden file %s (run with TLSLADDER_UPDATE_GOLDEN=1)", golden);
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "---- got (%s) ----\n%s---- want ----\n%s", name, got, want);
+		fail_msg("screen %s differs from %s", name, golden);
+	}
+	/* whatever is drawn, no raw control character reaches the screen */
+	for (const unsigned char *p = (const unsigned char *)got; *p; p++)
+		assert_true(*p >= 0x20 || *p == '\n');
+	assert_null(strstr(got, "\xe2\x80\xae"));
+	free(want);
+}

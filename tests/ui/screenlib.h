@@ -1,0 +1,26 @@
+/*
+ * screenlib: what the screen tests (tests/ui/test_*.c) share: reading a
+ * file, the curses screen as text, the decoded-tree callback, and the
+ * comparison with a golden screen in tests/ui/golden/
+ * (TLSLADDER_UPDATE_GOLDEN=1 rewrites the golden files instead).
+ */
+#ifndef TLSLADDER_TESTS_SCREENLIB_H
+#define TLSLADDER_TESTS_SCREENLIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlsladder/timeline.h"
+#include "tlsladder/tree.h"
+
+/* A whole file, with a NUL after its *len bytes; NULL if missing. */
+uint8_t *screenlib_slurp(const char *path, size_t *len);
+/* The screen as UTF-8 lines, trailing spaces removed (malloc'd). */
+char *screenlib_text(void);
+/* The decoded tree of event i (the core decoders: the same for the same bodies). */
+struct tree_node *screenlib_decoded(const struct timeline *tl, size_t i, void *arg);
+/* Compares got with golden/<name>.txt below srcdir (fails the test when they differ), and checks
+ * that no raw control character reached the screen. */
+void screenlib_golden(const char *srcdir, const char *name, const char *got);
+
+#endif
