@@ -10,6 +10,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,39 @@
 
 #include "screenlib.h"
 #include "tlsladder/decode.h"
+#include "tlsladder/explain.h"
+
+/* Opens a terminal on /dev/null at cols x lines. */
+void screenlib_open(struct screenlib_term *t, int cols, int lines, bool ascii)
+{
+	t->out = fopen("/dev/null", "w");
+	t->in = fopen("/dev/null", "r");
+	assert_non_null(t->out);
+	assert_non_null(t->in);
+	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
+	t->scr = newterm("xterm-256color", t->out, t->in);
+	assert_non_null(t->scr);
+	resize_term(lines, cols);
+}
+
+/* Ends the terminal and frees it. */
+void screenlib_close(struct screenlib_term *t)
+{
+	endwin();
+	delscreen(t->scr);
+	fclose(t->out);
+	fclose(t->in);
+}
+
+/* The source of a screen test: tl shown as target, explained and decoded. */
+void screenlib_source(struct ui_source *src, struct timeline *tl, const char *target)
+{
+	memset(src, 0, sizeof *src);
+	src->tl = tl;
+	src->target = target;
+	src->explain = explain_event;
+	src->tree = screenlib_decoded;
+}
 
 /* A whole file, NUL-terminated; NULL if missing. */
 uint8_t *screenlib_slurp(const char *path, size_t *len)

@@ -7,11 +7,30 @@
 #ifndef TLSLADDER_TESTS_SCREENLIB_H
 #define TLSLADDER_TESTS_SCREENLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
 
 #include "tlsladder/timeline.h"
 #include "tlsladder/tree.h"
+#include "tlsladder/ui.h"
+
+/* A terminal drawn on /dev/null at a fixed size (newterm). */
+struct screenlib_term {
+	FILE *out, *in;
+	SCREEN *scr;
+};
+
+/* Opens a cols x lines terminal in the C.UTF-8 locale (C with ascii). */
+void screenlib_open(struct screenlib_term *t, int cols, int lines, bool ascii);
+/* Ends and frees it. */
+void screenlib_close(struct screenlib_term *t);
+/* A source showing tl as target, with the plain-language explanations and the decoded trees. */
+void screenlib_source(struct ui_source *src, struct timeline *tl, const char *target);
 
 /* A whole file, with a NUL after its *len bytes; NULL if missing. */
 uint8_t *screenlib_slurp(const char *path, size_t *len);

@@ -113,22 +113,14 @@ static struct tree_node *schedule(const struct timeline *tl, size_t i, void *arg
 /* Draws tl at cols x lines after the keys and compares with golden/<name>.txt. */
 static void check(struct timeline *tl, const char *name, int cols, int lines, const int *keys)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct screenlib_term term;
 	char *got;
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
-	SCREEN *scr;
 
-	setlocale(LC_ALL, "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(lines, cols);
-	memset(&src, 0, sizeof src);
-	src.tl = tl;
-	src.target = "demo tls13";
-	src.explain = explain_event;
-	src.tree = screenlib_decoded;
+	screenlib_open(&term, cols, lines, false);
+	screenlib_source(&src, tl, "demo tls13");
 	src.schedule = schedule;
 	memset(&o, 0, sizeof o);
 	o.no_color = true;
@@ -143,10 +135,7 @@ static void check(struct timeline *tl, const char *name, int cols, int lines, co
 	}
 	got = screenlib_text();
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	screenlib_golden(srcdir, name, got);
 	free(got);
 }

@@ -94,22 +94,14 @@ static struct timeline *build_tls13(void)
 /* The quiz's screen at cols x lines after keys (malloc'd text). */
 static char *quiz_screen(int cols, int lines, const int *keys)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *scr;
+	struct screenlib_term term;
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
 	char *got;
 
-	setlocale(LC_ALL, "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(lines, cols);
-	memset(&src, 0, sizeof src);
-	src.tl = fixture;
-	src.target = "demo tls13";
-	src.explain = explain_event;
-	src.tree = screenlib_decoded;
+	screenlib_open(&term, cols, lines, false);
+	screenlib_source(&src, fixture, "demo tls13");
 	memset(&o, 0, sizeof o);
 	o.no_color = true;
 	o.quiz = true;
@@ -124,10 +116,7 @@ static char *quiz_screen(int cols, int lines, const int *keys)
 	ui_draw(ui);
 	got = screenlib_text();
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	return got;
 }
 

@@ -173,22 +173,14 @@ static struct timeline *build_fixture(bool cut)
 /* The screen of shown at cols x lines after feeding keys (malloc'd text). */
 static char *draw_screen(int cols, int lines, bool ascii, const int *keys)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *scr;
+	struct screenlib_term term;
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
 	char *got;
 
-	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(lines, cols);
-	memset(&src, 0, sizeof src);
-	src.tl = shown;
-	src.target = "demo tls12-rsa";
-	src.explain = explain_event;
-	src.tree = screenlib_decoded;
+	screenlib_open(&term, cols, lines, ascii);
+	screenlib_source(&src, shown, "demo tls12-rsa");
 	memset(&o, 0, sizeof o);
 	o.ascii = ascii;
 	o.no_color = true;
@@ -201,10 +193,7 @@ static char *draw_screen(int cols, int lines, bool ascii, const int *keys)
 	ui_draw(ui);
 	got = screenlib_text();
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	return got;
 }
 
@@ -419,18 +408,14 @@ static void live_verdict_refreshes(struct tree_node *(*builder)(const struct tim
 {
 	static const int select_cert[] = { 'g', 'n', 'n', '\r', 'j', '\r', 0 };
 	static const int enter[] = { '\r', 0 };
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct screenlib_term term;
 	struct timeline *tl = build_live();
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
-	SCREEN *scr;
 	char *before, *after, *again;
 
-	setlocale(LC_ALL, "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(40, 140);
+	screenlib_open(&term, 140, 40, false);
 	memset(&src, 0, sizeof src);
 	src.tl = tl;
 	src.target = "demo tls12-rsa";
@@ -449,10 +434,7 @@ static void live_verdict_refreshes(struct tree_node *(*builder)(const struct tim
 	after = live_screen(ui, NULL);
 	again = live_screen(ui, enter);
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	timeline_destroy(tl);
 	assert_non_null(strstr(again, "\u25be certificates: 2 certificates"));
 	assert_non_null(strstr(again, "\u25be chain: trusted"));
@@ -489,20 +471,16 @@ static void live_verdict_inspect(void **state)
  */
 static void header_follows_results(void **state)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct screenlib_term term;
 	struct timeline *tl = build_live();
 	struct ui_source src;
 	struct ui_opts o;
 	struct tl_result r;
 	struct ui *ui;
-	SCREEN *scr;
 	char *before, *after;
 
 	(void)state;
-	setlocale(LC_ALL, "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(40, 140);
+	screenlib_open(&term, 140, 40, false);
 	memset(&src, 0, sizeof src);
 	src.tl = tl;
 	src.target = "demo tls12-rsa";
@@ -520,10 +498,7 @@ static void header_follows_results(void **state)
 	timeline_set_result(tl, TL_CLIENT, 0, &r);
 	after = live_screen(ui, NULL);
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	timeline_destroy(tl);
 	assert_null(strstr(before, "server cert verified"));
 	if (!strstr(after, "server cert verified"))
@@ -650,23 +625,15 @@ static char *attr_row(int y)
 /* Draws the tls13 fixture at cols x lines after keys; returns the screen, and the highlight of rows from..to in rows[]. */
 static char *bytes_screen(int cols, int lines, const int *keys, int from, int to, char **rows)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	struct screenlib_term term;
 	struct timeline *tl = build_tls13();
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
-	SCREEN *scr;
 	char *got;
 
-	setlocale(LC_ALL, "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(lines, cols);
-	memset(&src, 0, sizeof src);
-	src.tl = tl;
-	src.target = "demo tls13";
-	src.explain = explain_event;
-	src.tree = screenlib_decoded;
+	screenlib_open(&term, cols, lines, false);
+	screenlib_source(&src, tl, "demo tls13");
 	memset(&o, 0, sizeof o);
 	o.no_color = true;
 	ui = ui_new(&src, &o);
@@ -675,10 +642,7 @@ static char *bytes_screen(int cols, int lines, const int *keys, int from, int to
 	for (int y = from; y <= to; y++)
 		rows[y - from] = attr_row(y);
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	timeline_destroy(tl);
 	return got;
 }
@@ -749,22 +713,14 @@ static void byte_view_links(void **state)
 /* The screen of shown at cols x lines, drawn after each key as the program does (malloc'd text). */
 static char *draw_screen_keywise(int cols, int lines, bool ascii, const int *keys)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-	SCREEN *scr;
+	struct screenlib_term term;
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
 	char *got;
 
-	setlocale(LC_ALL, ascii ? "C" : "C.UTF-8");
-	scr = newterm("xterm-256color", out, in);
-	assert_non_null(scr);
-	resize_term(lines, cols);
-	memset(&src, 0, sizeof src);
-	src.tl = shown;
-	src.target = "demo tls12-rsa";
-	src.explain = explain_event;
-	src.tree = screenlib_decoded;
+	screenlib_open(&term, cols, lines, ascii);
+	screenlib_source(&src, shown, "demo tls12-rsa");
 	memset(&o, 0, sizeof o);
 	o.ascii = ascii;
 	o.no_color = true;
@@ -772,10 +728,7 @@ static char *draw_screen_keywise(int cols, int lines, bool ascii, const int *key
 	ui_start_colors(ui);
 	got = live_screen(ui, keys);
 	ui_free(ui);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screenlib_close(&term);
 	return got;
 }
 
