@@ -150,3 +150,77 @@ void screenlib_golden(const char *srcdir, const char *name, const char *got)
 	assert_null(strstr(got, "\xe2\x80\xae"));
 	free(want);
 }
+
+/* Opens tests/fixtures/manifest.txt. */
+FILE *screenlib_manifest(const char *srcdir)
+{
+	char path[PATH_MAX + 64];
+	FILE *m;
+
+	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
+	m = fopen(path, "r");
+	assert_non_null(m);
+	return m;
+}
+
+/* The next message of scenario in the manifest m, its body read from its file; false at the end. */
+bool screenlib_next(FILE *m, const char *srcdir, const char *scenario, struct screenlib_msg *msg)
+{
+	char line[512], path[PATH_MAX + 64];
+
+	while (fgets(line, sizeof line, m)) {
+		char sc[32], from[16], ver[16], kx[16], file[256];
+		unsigned idx;
+
+		if (line[0] == '#' ||
+		    sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &msg->type, from, ver, kx, file) != 7 ||
+		    strcmp(sc, scenario) != 0)
+			continue;
+		msg->from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
+		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
+		msg->body = screenlib_slurp(path, &msg->len);
+		assert_non_null(msg->body);
+		return true;
+	}
+	return false;
+}
+
+/* The tls13 messages of the fixture manifest, at fixed times (250 us apart), finished, both sides'
+ * handshakes complete; verified: the client verified the server's certificate. */
+struct timeline *screenlib_tls13(const char *srcdir, bool verified)
+{
+	struct timeline *tl = timeline_create(true);
+	FILE *m = screenlib_manifest(srcdir);
+	struct screenlib_msg msg;
+	unsigned t = 0;
+	struct tl_result r;
+
+	while (screenlib_next(m, srcdir, "tls13", &msg)) {
+		struct tl_event ev;
+
+		memset(&ev, 0, sizeof ev);
+		ev.kind = TL_EV_HANDSHAKE;
+		ev.from = msg.from;
+		ev.hs_type = msg.type;
+		ev.version = 0x0304;
+		ev.encrypted = msg.type != 1 && msg.type != 2;
+		ev.keys = !ev.encrypted ? TL_KEYS_NONE : msg.type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
+		ev.body = msg.body;
+		ev.body_len = msg.len;
+		ev.t_us = ev.sent_us = (int64_t)t++ * 250;
+		ev.recv_us = ev.t_us + 100;
+		ev.sent_seen = ev.recv_seen = true;
+		assert_true(timeline_append_raw(tl, &ev) >= 0);
+		free(msg.body);
+	}
+	fclose(m);
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	r.verify_done = r.verified = verified;
+	timeline_set_result(tl, TL_CLIENT, 0, &r);
+	memset(&r, 0, sizeof r);
+	r.handshake_ok = true;
+	timeline_set_result(tl, TL_SERVER, 0, &r);
+	timeline_finish(tl);
+	return tl;
+}

@@ -42,4 +42,20 @@ struct tree_node *screenlib_decoded(const struct timeline *tl, size_t i, void *a
  * that no raw control character reached the screen. */
 void screenlib_golden(const char *srcdir, const char *name, const char *got);
 
+/* One message of a scenario in tests/fixtures/manifest.txt, its body read (free it). */
+struct screenlib_msg {
+	enum tl_side from;
+	unsigned type;
+	uint8_t *body;
+	size_t len;
+};
+
+/* Opens the fixtures' manifest (fclose it). */
+FILE *screenlib_manifest(const char *srcdir);
+/* The next message of scenario in the manifest m; false at its end. */
+bool screenlib_next(FILE *m, const char *srcdir, const char *scenario, struct screenlib_msg *msg);
+/* The tls13 handshake of tests/fixtures (its manifest's messages) at fixed times, finished; verified:
+ * the client's result says it verified the server's certificate. */
+struct timeline *screenlib_tls13(const char *srcdir, bool verified);
+
 #endif

@@ -39,58 +39,6 @@ static void compare_golden(const char *name, const char *got)
 	screenlib_golden(srcdir, name, got);
 }
 
-/* The tls13 messages of the fixture manifest, at fixed times, and both sides' results. */
-static struct timeline *build_tls13(void)
-{
-	struct timeline *tl = timeline_create(true);
-	char path[PATH_MAX + 64], line[512];
-	FILE *m;
-	unsigned t = 0;
-	struct tl_result r;
-
-	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
-	m = fopen(path, "r");
-	assert_non_null(m);
-	while (fgets(line, sizeof line, m)) {
-		char sc[32], from[16], ver[16], kx[16], file[256];
-		unsigned idx, type;
-		struct tl_event ev;
-		size_t len = 0;
-		uint8_t *body;
-
-		if (line[0] == '#' || sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7 ||
-		    strcmp(sc, "tls13") != 0)
-			continue;
-		memset(&ev, 0, sizeof ev);
-		ev.kind = TL_EV_HANDSHAKE;
-		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
-		ev.hs_type = type;
-		ev.version = 0x0304;
-		ev.encrypted = type != 1 && type != 2;
-		ev.keys = !ev.encrypted ? TL_KEYS_NONE : type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
-		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = screenlib_slurp(path, &len);
-		assert_non_null(body);
-		ev.body = body;
-		ev.body_len = len;
-		ev.t_us = ev.sent_us = (int64_t)t++ * 250;
-		ev.recv_us = ev.t_us + 100;
-		ev.sent_seen = ev.recv_seen = true;
-		assert_true(timeline_append_raw(tl, &ev) >= 0);
-		free(body);
-	}
-	fclose(m);
-	memset(&r, 0, sizeof r);
-	r.handshake_ok = true;
-	r.verify_done = r.verified = true;
-	timeline_set_result(tl, TL_CLIENT, 0, &r);
-	memset(&r, 0, sizeof r);
-	r.handshake_ok = true;
-	timeline_set_result(tl, TL_SERVER, 0, &r);
-	timeline_finish(tl);
-	return tl;
-}
-
 /* The quiz's screen at cols x lines after keys (malloc'd text). */
 static char *quiz_screen(int cols, int lines, const int *keys)
 {
@@ -204,7 +152,7 @@ static int setup(void **state)
 	if (!d)
 		return -1;
 	snprintf(srcdir, sizeof srcdir, "%s", d);
-	fixture = build_tls13();
+	fixture = screenlib_tls13(srcdir, true);
 	snprintf(path, sizeof path, "%.3800s/docs/quiz/tls13.quiz", srcdir);
 	return fixture && quiz_load(path, &questions, &err) == 0 ? 0 : -1;
 }

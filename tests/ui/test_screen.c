@@ -91,28 +91,17 @@ static void add_server_alert(struct timeline *tl, unsigned *t)
 static struct timeline *build_fixture(bool cut)
 {
 	struct timeline *tl = timeline_create(true);
-	char path[PATH_MAX + 64], line[512];
-	FILE *m;
+	FILE *m = screenlib_manifest(srcdir);
+	struct screenlib_msg msg;
 	unsigned t = 0;
 	struct tl_result r;
 
-	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
-	m = fopen(path, "r");
-	assert_non_null(m);
-	while (fgets(line, sizeof line, m)) {
-		char sc[32], from[16], ver[16], kx[16], file[256];
-		unsigned idx, type;
+	while (screenlib_next(m, srcdir, "tls12-rsa", &msg)) {
 		struct tl_event ev;
-		size_t len = 0;
-		uint8_t *body;
 
-		if (line[0] == '#' || sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7)
-			continue;
-		if (strcmp(sc, "tls12-rsa") != 0)
-			continue;
 		memset(&ev, 0, sizeof ev);
-		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
-		if (type == 20) {
+		ev.from = msg.from;
+		if (msg.type == 20) {
 			struct tl_event ccs, rec = record(ev.from, 20, 1, false);
 			memset(&ccs, 0, sizeof ccs);
 			ccs.kind = TL_EV_CCS;
@@ -126,20 +115,17 @@ static struct timeline *build_fixture(bool cut)
 			ev.encrypted = true;
 			ev.keys = TL_KEYS_TLS12;
 		}
-		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = screenlib_slurp(path, &len);
-		assert_non_null(body);
 		ev.kind = TL_EV_HANDSHAKE;
-		ev.hs_type = type;
-		ev.body = body;
-		ev.body_len = len;
+		ev.hs_type = msg.type;
+		ev.body = msg.body;
+		ev.body_len = msg.len;
 		add(tl, ev, t++);
-		free(body);
-		if (cut && type == 20) {
+		free(msg.body);
+		if (cut && msg.type == 20) {
 			add_server_alert(tl, &t);
 			break;
 		}
-		add(tl, record(ev.from, 22, ev.encrypted ? 40 : (unsigned)len + 4, ev.encrypted), t++);
+		add(tl, record(ev.from, 22, ev.encrypted ? 40 : (unsigned)msg.len + 4, ev.encrypted), t++);
 	}
 	fclose(m);
 	if (!cut) {
@@ -560,52 +546,6 @@ static void cut_and_not_stored(void **state)
 	timeline_destroy(tl);
 }
 
-/* The tls13 handshake from tests/fixtures: its messages, as the demo sends them, finished. */
-static struct timeline *build_tls13(void)
-{
-	struct timeline *tl = timeline_create(true);
-	char path[PATH_MAX + 64], line[512];
-	FILE *m;
-	unsigned t = 0;
-	struct tl_result r;
-
-	snprintf(path, sizeof path, "%.3800s/tests/fixtures/manifest.txt", srcdir);
-	m = fopen(path, "r");
-	assert_non_null(m);
-	while (fgets(line, sizeof line, m)) {
-		char sc[32], from[16], ver[16], kx[16], file[256];
-		unsigned idx, type;
-		struct tl_event ev;
-		size_t len = 0;
-		uint8_t *body;
-
-		if (sscanf(line, "%31s %u %u %15s %15s %15s %255s", sc, &idx, &type, from, ver, kx, file) != 7 ||
-		    strcmp(sc, "tls13") != 0)
-			continue;
-		memset(&ev, 0, sizeof ev);
-		ev.kind = TL_EV_HANDSHAKE;
-		ev.from = strcmp(from, "client") == 0 ? TL_CLIENT : TL_SERVER;
-		ev.hs_type = type;
-		ev.version = 0x0304;
-		ev.encrypted = type != 1 && type != 2;
-		ev.keys = !ev.encrypted ? TL_KEYS_NONE : type == 4 ? TL_KEYS_APPLICATION : TL_KEYS_HANDSHAKE;
-		snprintf(path, sizeof path, "%.3800s/tests/fixtures/%.200s", srcdir, file);
-		body = screenlib_slurp(path, &len);
-		assert_non_null(body);
-		ev.body = body;
-		ev.body_len = len;
-		add(tl, ev, t++);
-		free(body);
-	}
-	fclose(m);
-	memset(&r, 0, sizeof r);
-	r.handshake_ok = true;
-	timeline_set_result(tl, TL_CLIENT, 0, &r);
-	timeline_set_result(tl, TL_SERVER, 0, &r);
-	timeline_finish(tl);
-	return tl;
-}
-
 /* Row y's cells by attribute: 'C' the byte cursor (underlined), '#' highlighted (reverse), ' ' else. */
 static char *attr_row(int y)
 {
@@ -626,7 +566,7 @@ static char *attr_row(int y)
 static char *bytes_screen(int cols, int lines, const int *keys, int from, int to, char **rows)
 {
 	struct screenlib_term term;
-	struct timeline *tl = build_tls13();
+	struct timeline *tl = screenlib_tls13(srcdir, false);
 	struct ui_source src;
 	struct ui_opts o;
 	struct ui *ui;
